@@ -1,0 +1,3 @@
+export * from './base64.ts'
+export * from './bytes.ts'
+export * from './hex.ts'
