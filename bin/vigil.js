@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly through tsx: no build step between a clone and `vigil`.
+import { register } from 'tsx/esm/api'
+
+register()
+await import('../src/entry/cli.ts')

@@ -1,0 +1,28 @@
+/**
+ * @module db/schema
+ * The drizzle schema: the one source of the SQL in migrations/ (drizzle-kit generate).
+ */
+import { sql } from 'drizzle-orm'
+import { index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { bytea } from './columns.ts'
+
+/**
+ * Signing keys. The private key is PKCS#8, sealed with AES-256-GCM under the master key (the key
+ * id is the associated data, so a sealed blob cannot be moved to another row).
+ */
+export const keys = pgTable(
+  'keys',
+  {
+    id: text('id').primaryKey(),
+    /** 'log' (Ed25519 signed notes) or 'issuer' (ES256 SMART Health Cards). */
+    purpose: text('purpose').notNull(),
+    algorithm: text('algorithm').notNull(),
+    publicJwk: jsonb('public_jwk').notNull().$type<JsonWebKey>(),
+    sealedPrivateKey: bytea('sealed_private_key').notNull(),
+    /** 'active' signs; 'retired' stays published for verification. */
+    status: text('status').notNull().default('active'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+  },
+  (t) => [index('keys_purpose_status').on(t.purpose, t.status)],
+)

@@ -1,0 +1,110 @@
+/**
+ * `vigil`: one program, many commands. Each command is an entry in COMMANDS with its own help;
+ * later issues add theirs (audit, witness, monitor, import, …) the same way.
+ */
+import { parseArgs } from 'node:util'
+import { migrate } from '../db/migrate.ts'
+import { publicKeyViews } from '../keys/views.ts'
+import { loadConfig, openDatabase, startRuntime, VERSION } from './runtime.ts'
+
+interface Command {
+  summary: string
+  usage: string
+  run(args: string[]): Promise<number | undefined>
+}
+
+const COMMANDS: Record<string, Command> = {
+  serve: {
+    summary: 'run the HTTP service (migrates the database and creates keys on first start)',
+    usage: 'vigil serve\n\nConfiguration comes from the environment; see README.md.',
+    async run() {
+      const { serveNode } = await import('./node.ts')
+      await serveNode()
+      return undefined // keep running
+    },
+  },
+  migrate: {
+    summary: 'apply database migrations (PGlite by default, Postgres with DATABASE_URL)',
+    usage: 'vigil migrate',
+    async run() {
+      const database = await openDatabase(loadConfig())
+      try {
+        await migrate(database)
+        console.log(`migrations applied (${database.kind})`)
+      } finally {
+        await database.close()
+      }
+      return 0
+    },
+  },
+  'keys list': {
+    summary: 'list public keys (log vkey, issuer JWK thumbprints), creating missing ones',
+    usage: 'vigil keys list [--json]',
+    async run(args) {
+      const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true })
+      const config = loadConfig()
+      const { ctx, database } = await startRuntime(config, { migrate: true })
+      try {
+        const views = await publicKeyViews(ctx.keys, config.logOrigin)
+        if (values.json) console.log(JSON.stringify(views, null, 2))
+        else
+          for (const k of views)
+            console.log(
+              `${k.purpose.padEnd(7)} ${k.status.padEnd(8)} ${k.algorithm.padEnd(8)} ${k.vkey ?? k.id}`,
+            )
+      } finally {
+        await database.close()
+      }
+      return 0
+    },
+  },
+}
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length))
+  return `vigil ${VERSION}: public-health credentials anchored in a transparency log
+
+Usage: vigil <command> [options]   (vigil <command> --help for details)
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+`
+}
+
+export async function main(argv: string[]): Promise<number | undefined> {
+  const words = argv.filter((a) => !a.startsWith('-'))
+  const name = [words.slice(0, 2).join(' '), words[0] ?? ''].find((n) => n in COMMANDS)
+  const wantsHelp = argv.includes('--help') || argv.includes('-h')
+  if (name === undefined) {
+    if (argv.length === 0 || wantsHelp || words[0] === 'help') {
+      console.log(mainHelp())
+      return 0
+    }
+    console.error(`vigil: unknown command "${words.join(' ')}"\n\n${mainHelp()}`)
+    return 2
+  }
+  const command = COMMANDS[name] as Command
+  if (wantsHelp) {
+    console.log(`${command.summary}\n\nUsage: ${command.usage}`)
+    return 0
+  }
+  const rest = argv.slice(argv.indexOf(name.split(' ').at(-1) as string) + 1)
+  try {
+    return await command.run(rest)
+  } catch (err) {
+    if (
+      err instanceof TypeError &&
+      'code' in err &&
+      String(err.code).startsWith('ERR_PARSE_ARGS')
+    ) {
+      console.error(`vigil ${name}: ${err.message}`)
+      return 2
+    }
+    throw err
+  }
+}
+
+const code = await main(process.argv.slice(2))
+if (code !== undefined) process.exit(code)

@@ -1,0 +1,54 @@
+/**
+ * `vigil serve`: the app on Node with @hono/node-server. SIGTERM/SIGINT stop accepting, let
+ * in-flight requests finish, close the database, then exit.
+ */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { serve } from '@hono/node-server'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { createApp } from '../http/app.ts'
+import { loadConfig, startRuntime, VERSION } from './runtime.ts'
+
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url))
+
+export async function ensureWebBuilt(log: (msg: string) => void): Promise<void> {
+  if (existsSync(`${WEB_DIST}/index.html`)) return
+  log('web/dist is missing: building the pages with Vite (once)')
+  const { build } = await import('vite')
+  await build({
+    configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
+    logLevel: 'warn',
+  })
+}
+
+export async function serveNode(env: Record<string, string | undefined> = process.env) {
+  const config = loadConfig(env)
+  await ensureWebBuilt((msg) => process.stderr.write(`${msg}\n`))
+  const { ctx, database } = await startRuntime(config, { migrate: true })
+  const app = createApp(
+    { ...ctx, version: VERSION },
+    { staticFiles: serveStatic({ root: WEB_DIST }), accessLog: config.logLevel === 'debug' },
+  )
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    ctx.logger.info(
+      `Vigil ${VERSION} serving ${config.publicUrl} (listening on ${info.address}:${info.port}, database: ${database.kind})`,
+    )
+  })
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    ctx.logger.info(`${signal}: finishing in-flight requests, then closing`)
+    server.close(async () => {
+      await database.close()
+      ctx.logger.info('stopped')
+      process.exit(0)
+    })
+    // Keep-alive connections with no request in flight would hold close() open.
+    if ('closeIdleConnections' in server) server.closeIdleConnections()
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+  return server
+}

@@ -1,0 +1,68 @@
+/**
+ * Node-side wiring shared by `vigil serve` and the other commands: config → database (migrated)
+ * → key store → service context. The only place, with worker.ts, that builds real dependencies.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Config, ConfigError, parseConfig } from '../config/config.ts'
+import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../context.ts'
+import { createDb, type Database } from '../db/client.ts'
+import { migrate } from '../db/migrate.ts'
+import { KeyStore } from '../keys/store.ts'
+import { resolveMasterKey } from './master-key.ts'
+
+export const VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version
+
+/** Parses the environment, or prints one line naming the variable and exits. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return parseConfig(env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(2)
+    }
+    throw err
+  }
+}
+
+export function openDatabase(config: Config): Promise<Database> {
+  return config.databaseUrl === undefined
+    ? createDb({ kind: 'pglite', dataDir: join(config.dataDir, 'db') })
+    : createDb({ kind: 'postgres', url: config.databaseUrl })
+}
+
+export interface Runtime {
+  ctx: ServiceContext
+  database: Database
+}
+
+export async function startRuntime(
+  config: Config,
+  options: { migrate: boolean },
+): Promise<Runtime> {
+  const logger = jsonLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`))
+  const masterKey = resolveMasterKey(config, logger)
+  const database = await openDatabase(config)
+  if (options.migrate) await migrate(database)
+  const keys = new KeyStore({
+    db: database.db,
+    masterKey,
+    random: systemRandom,
+    logName: config.logOrigin,
+  })
+  const created = await keys.ensureKeys()
+  for (const id of created) logger.warn(`generated a new signing key ${id}`)
+  const ctx: ServiceContext = {
+    db: database.db,
+    dbKind: database.kind,
+    clock: systemClock,
+    random: systemRandom,
+    keys,
+    config,
+    logger,
+  }
+  return { ctx, database }
+}

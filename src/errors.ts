@@ -1,0 +1,29 @@
+/**
+ * @module errors
+ * The domain layer's one error class. Services throw it; `http/errors.ts` maps it to
+ * problem+json in exactly one place.
+ */
+export type ServiceErrorCode =
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'VALIDATION'
+  | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
+
+export class ServiceError extends Error {
+  readonly code: ServiceErrorCode
+  readonly field: string | undefined
+
+  constructor(
+    code: ServiceErrorCode,
+    message: string,
+    options?: { field?: string; cause?: unknown },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'ServiceError'
+    this.code = code
+    this.field = options?.field
+  }
+}

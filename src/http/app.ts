@@ -1,0 +1,103 @@
+/**
+ * @module http/app
+ * `createApp(deps)`: the one runtime-agnostic Hono app (DESIGN.md principle 5). Entry files
+ * build the dependencies; routes stay thin (parse → one service call → respond).
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import { renderDocsPage } from './docs-page.ts'
+import type { AppDeps, AppEnv } from './env.ts'
+import { handleError } from './errors.ts'
+import { accessLog } from './middleware/access-log.ts'
+import { notFoundHandler } from './not-found.ts'
+import { ProblemError } from './problem.ts'
+import { healthRoutes } from './routes/health.ts'
+import { keyRoutes } from './routes/keys.ts'
+import { validationHook } from './validation.ts'
+
+export interface AppOptions {
+  /** Serves web/dist on Node; on Workers the assets binding does it before the app runs. */
+  staticFiles?: MiddlewareHandler
+  /** Log each request (off in tests to keep output readable). */
+  accessLog?: boolean
+}
+
+const OPENAPI_INFO = {
+  title: 'Vigil',
+  description:
+    'Public-health credentials anchored in a transparency log, offline venue verification, privacy-preserving exposure reports and protected dashboards.',
+}
+
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never })
+
+  app.use(requestId())
+  app.use(async function injectDeps(c, next) {
+    c.set('deps', deps)
+    await next()
+  })
+  if (options.accessLog !== false) app.use(accessLog())
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+      },
+      permissionsPolicy: { camera: ['self'], microphone: [], geolocation: [] },
+    }),
+  )
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.bodyLimit,
+      onError: () => {
+        throw new ProblemError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `the body exceeds ${deps.config.bodyLimit} bytes`,
+          {
+            field: 'body',
+          },
+        )
+      },
+    }),
+  )
+  // Public, read-only documents that other origins (verifier apps, monitors) must be able to read.
+  for (const path of ['/openapi.json', '/api/keys', '/log/*', '/.well-known/*']) {
+    app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
+  }
+
+  app.route('/', healthRoutes())
+  app.route('/', keyRoutes())
+
+  const documentConfig = {
+    openapi: '3.1.0',
+    info: { ...OPENAPI_INFO, version: deps.version },
+    servers: [{ url: deps.config.publicUrl }],
+  }
+  app.doc31('/openapi.json', documentConfig)
+  app.get('/docs', (c) => c.html(renderDocsPage(app.getOpenAPI31Document(documentConfig) as never)))
+
+  if (options.staticFiles !== undefined) {
+    const serve = options.staticFiles
+    app.use(async function staticFiles(c, next) {
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next()
+      return serve(c, next)
+    })
+  }
+  app.notFound(notFoundHandler(app))
+  app.onError(handleError)
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,61 @@
+/**
+ * @module http/errors
+ * The one place where errors become HTTP responses (problem+json). A client mistake is never a
+ * 500; an unexpected failure is a 500 that says nothing internal and is logged with its id.
+ */
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { CoreError } from '../core/errors.ts'
+import { ServiceError, type ServiceErrorCode } from '../errors.ts'
+import type { AppEnv } from './env.ts'
+import { ProblemError, problemResponse } from './problem.ts'
+
+const SERVICE_STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  VALIDATION: 400,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+}
+
+export function handleError(err: Error, c: Context<AppEnv>): Response {
+  const requestId = c.get('requestId')
+  const instance = new URL(c.req.url).pathname
+  const base = { requestId, instance }
+  if (err instanceof ProblemError) {
+    return problemResponse(err.status, err.code, err.message, {
+      ...base,
+      field: err.field,
+      headers: err.headers,
+    })
+  }
+  if (err instanceof ServiceError) {
+    return problemResponse(SERVICE_STATUS[err.code], err.code, err.message, {
+      ...base,
+      field: err.field,
+    })
+  }
+  if (err instanceof CoreError) {
+    // The pure core rejects untrusted input with a code; reaching here means a request carried it.
+    return problemResponse(400, err.code, err.message, { ...base, field: err.field })
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode
+    return problemResponse(status, `HTTP_${status}`, err.message || 'request failed', base)
+  }
+  c.get('deps')?.logger.error('unhandled error', {
+    requestId,
+    error: err.name,
+    message: err.message,
+    stack: err.stack,
+  })
+  return problemResponse(
+    500,
+    'INTERNAL',
+    'an unexpected error occurred; quote the request id',
+    base,
+  )
+}

@@ -1,0 +1,156 @@
+/**
+ * @module keys/store
+ * A small key store: the log's Ed25519 key and the issuer's ES256 key, generated on first start,
+ * sealed at rest under the master key, loaded by id (and cached for the store's lifetime).
+ */
+import { and, asc, eq } from 'drizzle-orm'
+import { calculateJwkThumbprint } from 'jose'
+import { toHex } from '../core/codec/hex.ts'
+import type { Db } from '../db/client.ts'
+import { keys } from '../db/schema.ts'
+import { seal, unseal } from './seal.ts'
+
+export type KeyPurpose = 'log' | 'issuer'
+
+export interface PublicKeyInfo {
+  id: string
+  purpose: KeyPurpose
+  algorithm: 'Ed25519' | 'ES256'
+  status: 'active' | 'retired'
+  publicJwk: JsonWebKey
+  createdAt: Date
+}
+
+export interface SigningKey extends PublicKeyInfo {
+  privateKey: CryptoKey
+}
+
+const ALGORITHMS = {
+  log: { name: 'Ed25519' } as const,
+  issuer: { name: 'ECDSA', namedCurve: 'P-256' } as const,
+}
+
+export interface KeyStoreDeps {
+  db: Db
+  masterKey: Uint8Array
+  random: (n: number) => Uint8Array
+  /** The log's name (its checkpoint origin), which the signed-note key id commits to. */
+  logName: string
+}
+
+export class KeyStore {
+  readonly #deps: KeyStoreDeps
+  readonly #cache = new Map<string, Promise<SigningKey>>()
+
+  constructor(deps: KeyStoreDeps) {
+    this.#deps = deps
+  }
+
+  /** Creates the keys that do not exist yet; returns the ids created. */
+  async ensureKeys(): Promise<string[]> {
+    const created: string[] = []
+    for (const purpose of ['log', 'issuer'] as const) {
+      if ((await this.#activeRow(purpose)) === undefined) created.push(await this.generate(purpose))
+    }
+    return created
+  }
+
+  /** Generates, seals and stores a new active key for `purpose`. */
+  async generate(purpose: KeyPurpose): Promise<string> {
+    const pair = (await crypto.subtle.generateKey(ALGORITHMS[purpose], true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair
+    const publicJwk = await crypto.subtle.exportKey('jwk', pair.publicKey)
+    const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey))
+    const id = await this.#keyId(purpose, publicJwk)
+    const sealed = await seal(this.#deps.masterKey, pkcs8, id, this.#deps.random)
+    const algorithm = purpose === 'log' ? 'Ed25519' : 'ES256'
+    const publicOnly = pickPublic(publicJwk)
+    await this.#deps.db
+      .insert(keys)
+      .values({ id, purpose, algorithm, publicJwk: publicOnly, sealedPrivateKey: sealed })
+    return id
+  }
+
+  async list(): Promise<PublicKeyInfo[]> {
+    const rows = await this.#deps.db.select().from(keys).orderBy(asc(keys.createdAt), asc(keys.id))
+    return rows.map(toInfo)
+  }
+
+  async active(purpose: KeyPurpose): Promise<SigningKey> {
+    const row = await this.#activeRow(purpose)
+    if (row === undefined) throw new Error(`no active ${purpose} key: run start-up first`)
+    return this.load(row.id)
+  }
+
+  /** Loads and unseals a key by id. */
+  load(id: string): Promise<SigningKey> {
+    let cached = this.#cache.get(id)
+    if (cached === undefined) {
+      cached = this.#load(id)
+      cached.catch(() => this.#cache.delete(id))
+      this.#cache.set(id, cached)
+    }
+    return cached
+  }
+
+  async #load(id: string): Promise<SigningKey> {
+    const [row] = await this.#deps.db.select().from(keys).where(eq(keys.id, id))
+    if (row === undefined) throw new Error(`unknown key ${id}`)
+    const pkcs8 = await unseal(this.#deps.masterKey, row.sealedPrivateKey, row.id)
+    const purpose = row.purpose as KeyPurpose
+    const privateKey = await crypto.subtle.importKey(
+      'pkcs8',
+      pkcs8 as Uint8Array<ArrayBuffer>,
+      ALGORITHMS[purpose],
+      false,
+      ['sign'],
+    )
+    return { ...toInfo(row), privateKey }
+  }
+
+  async #activeRow(purpose: KeyPurpose) {
+    const [row] = await this.#deps.db
+      .select()
+      .from(keys)
+      .where(and(eq(keys.purpose, purpose), eq(keys.status, 'active')))
+      .orderBy(asc(keys.createdAt))
+      .limit(1)
+    return row
+  }
+
+  async #keyId(purpose: KeyPurpose, jwk: JsonWebKey): Promise<string> {
+    if (purpose === 'issuer') {
+      // SMART Health Cards: kid is the RFC 7638 thumbprint of the public JWK.
+      return calculateJwkThumbprint(pickPublic(jwk) as Parameters<typeof calculateJwkThumbprint>[0])
+    }
+    // c2sp.org/signed-note: key id = SHA-256(name ‖ "\n" ‖ 0x01 ‖ pubkey)[:4].
+    const pub = Uint8Array.from(atob((jwk.x ?? '').replace(/-/g, '+').replace(/_/g, '/')), (c) =>
+      c.charCodeAt(0),
+    )
+    const name = new TextEncoder().encode(`${this.#deps.logName}\n`)
+    const msg = new Uint8Array(name.length + 1 + pub.length)
+    msg.set(name)
+    msg[name.length] = 0x01
+    msg.set(pub, name.length + 1)
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', msg))
+    return `log-${toHex(digest.subarray(0, 4))}`
+  }
+}
+
+function pickPublic(jwk: JsonWebKey): JsonWebKey {
+  const { kty, crv, x, y } = jwk
+  return y === undefined ? { kty, crv, x } : { kty, crv, x, y }
+}
+
+function toInfo(row: typeof keys.$inferSelect): PublicKeyInfo {
+  return {
+    id: row.id,
+    purpose: row.purpose as KeyPurpose,
+    algorithm: row.algorithm as PublicKeyInfo['algorithm'],
+    status: row.status as PublicKeyInfo['status'],
+    publicJwk: row.publicJwk,
+    createdAt: row.createdAt,
+  }
+}

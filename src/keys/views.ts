@@ -1,0 +1,40 @@
+/** Public views of stored keys: JWK for everyone, the signed-note vkey for log keys. */
+import { fromBase64Url, toBase64 } from '../core/codec/base64.ts'
+import type { KeyStore, PublicKeyInfo } from './store.ts'
+
+export interface PublicKeyView {
+  id: string
+  purpose: PublicKeyInfo['purpose']
+  algorithm: PublicKeyInfo['algorithm']
+  status: PublicKeyInfo['status']
+  createdAt: string
+  jwk: Record<string, unknown>
+  vkey?: string
+}
+
+/** c2sp.org/signed-note verifier key: `name+hex(keyID)+base64(0x01 ‖ pubkey)`. */
+export function logVerifierKey(info: PublicKeyInfo, name: string): string {
+  const pub = fromBase64Url(info.publicJwk.x ?? '')
+  const typed = new Uint8Array(1 + pub.length)
+  typed[0] = 0x01
+  typed.set(pub, 1)
+  return `${name}+${info.id.slice('log-'.length)}+${toBase64(typed)}`
+}
+
+export async function publicKeyViews(store: KeyStore, logName: string): Promise<PublicKeyView[]> {
+  return (await store.list()).map((k) => {
+    const view: PublicKeyView = {
+      id: k.id,
+      purpose: k.purpose,
+      algorithm: k.algorithm,
+      status: k.status,
+      createdAt: k.createdAt.toISOString(),
+      jwk:
+        k.purpose === 'issuer'
+          ? { ...k.publicJwk, kid: k.id, alg: 'ES256', use: 'sig' }
+          : { ...k.publicJwk },
+    }
+    if (k.purpose === 'log') view.vkey = logVerifierKey(k, logName)
+    return view
+  })
+}

@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
+
+const web = (p: string) => fileURLToPath(new URL(`./web/${p}`, import.meta.url))
+
+// Multi-page build: each page is an HTML entry; pages import src/core as is (DESIGN.md §3).
+export default defineConfig({
+  root: web(''),
+  publicDir: false,
+  build: {
+    outDir: web('dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    rollupOptions: { input: { index: web('index.html') } },
+  },
+})
