@@ -1,0 +1,62 @@
+/** Builds the real app over a test database, with a fixed clock and a seeded random source. */
+import { parseConfig } from '../../src/config/config.ts'
+import { jsonLogger, type ServiceContext } from '../../src/context.ts'
+import { type AppOptions, createApp } from '../../src/http/app.ts'
+import { KeyStore } from '../../src/keys/store.ts'
+import { createTestDatabase, type Engine, type TestDatabase } from './db.ts'
+
+/** Deterministic bytes (xorshift32): repeatable tests, never for real keys. */
+export function seededRandom(seed = 1): (n: number) => Uint8Array {
+  let s = seed >>> 0 || 1
+  return (n) => {
+    const out = new Uint8Array(n)
+    for (let i = 0; i < n; i++) {
+      s ^= s << 13
+      s ^= s >>> 17
+      s ^= s << 5
+      out[i] = s & 0xff
+    }
+    return out
+  }
+}
+
+export const TEST_MASTER_KEY = new Uint8Array(32).fill(7)
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>
+  ctx: ServiceContext
+  database: TestDatabase
+  close(): Promise<void>
+}
+
+export async function createTestApp(
+  engine: Engine,
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase(engine)
+  const config = parseConfig({
+    PUBLIC_URL: 'http://localhost:8787',
+    VIGIL_LOG_LEVEL: 'silent',
+    ...env,
+  })
+  const random = seededRandom(42)
+  const keys = new KeyStore({
+    db: database.db,
+    masterKey: TEST_MASTER_KEY,
+    random,
+    logName: config.logOrigin,
+  })
+  await keys.ensureKeys()
+  const ctx: ServiceContext = {
+    db: database.db,
+    dbKind: database.kind,
+    clock: { now: () => new Date('2026-11-24T12:00:00Z') },
+    random,
+    keys,
+    config,
+    logger: jsonLogger('silent'),
+  }
+  const app = createApp({ ...ctx, version: 'test' }, { accessLog: false, ...options })
+  return { app, ctx, database, close: () => database.drop() }
+}

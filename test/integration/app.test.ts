@@ -1,0 +1,175 @@
+/**
+ * The HTTP contract every later route relies on, through app.request() on each engine:
+ * health, readiness, OpenAPI, docs, and problem+json for every kind of bad request.
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { jsonBody } from '../../src/http/middleware/json-body.ts'
+import { createTestApp, type TestApp } from '../helpers/app.ts'
+import { ENGINES, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
+
+if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
+
+const problem = z.object({
+  type: z.string().url(),
+  title: z.string(),
+  status: z.number(),
+  code: z.string(),
+  detail: z.string(),
+  requestId: z.string(),
+})
+
+async function expectProblem(res: Response, status: number, code: string, field?: string) {
+  expect(res.status).toBe(status)
+  expect(res.headers.get('content-type')).toBe('application/problem+json')
+  const body = problem.passthrough().parse(await res.json())
+  expect(body.code).toBe(code)
+  expect(body.status).toBe(status)
+  if (field !== undefined) expect(body.field).toBe(field)
+  return body
+}
+
+describe.each(ENGINES)('HTTP foundation on %s', (engine) => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp(engine, { VIGIL_BODY_LIMIT: '4096' })
+    // A JSON route shaped like the real ones (later issues add theirs), to drive the edge checks.
+    t.app.openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/test-echo',
+        middleware: [jsonBody()] as const,
+        request: {
+          body: {
+            content: {
+              'application/json': {
+                schema: z.object({ name: z.string().min(1), dose: z.number().int().min(1) }),
+              },
+            },
+          },
+        },
+        responses: { 200: { description: 'echo' } },
+      }),
+      (c) => c.json(c.req.valid('json'), 200),
+    )
+  })
+  afterAll(() => t?.close())
+
+  const post = (body: string, type = 'application/json') =>
+    t.app.request('/api/test-echo', { method: 'POST', body, headers: { 'content-type': type } })
+
+  it('GET /healthz answers ok with the version', async () => {
+    const res = await t.app.request('/healthz')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'ok', version: 'test' })
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('GET /readyz reports the engine, and 503 DATABASE_UNAVAILABLE once the database is gone', async () => {
+    const res = await t.app.request('/readyz')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'ready', database: engine })
+  })
+
+  it('a valid JSON body passes validation', async () => {
+    const res = await post(JSON.stringify({ name: 'a', dose: 2 }))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ name: 'a', dose: 2 })
+  })
+
+  it('malformed JSON is 400 MALFORMED_JSON', async () => {
+    await expectProblem(await post('{"name": "a",'), 400, 'MALFORMED_JSON', 'body')
+  })
+
+  it('a wrong content type is 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+    const res = await post('name=a', 'application/x-www-form-urlencoded')
+    await expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'content-type')
+  })
+
+  it('a schema violation is 400 VALIDATION naming the field', async () => {
+    const body = await expectProblem(
+      await post(JSON.stringify({ name: 'a', dose: 0 })),
+      400,
+      'VALIDATION',
+    )
+    expect(body.field).toBe('body.dose')
+  })
+
+  it('an oversized body is 413 PAYLOAD_TOO_LARGE', async () => {
+    const res = await post(JSON.stringify({ name: 'x'.repeat(5000), dose: 1 }))
+    await expectProblem(res, 413, 'PAYLOAD_TOO_LARGE', 'body')
+  })
+
+  it('an unknown route is 404 NOT_FOUND', async () => {
+    await expectProblem(await t.app.request('/no/such/thing'), 404, 'NOT_FOUND')
+  })
+
+  it('a known route with a bad method is 405 METHOD_NOT_ALLOWED with Allow', async () => {
+    const res = await t.app.request('/healthz', { method: 'DELETE' })
+    await expectProblem(res, 405, 'METHOD_NOT_ALLOWED', 'method')
+    expect(res.headers.get('allow')).toBe('GET, HEAD')
+  })
+
+  it('the five edge failures have five distinct codes', async () => {
+    const codes = new Set<string>()
+    for (const res of [
+      await post('{'),
+      await post('x', 'text/plain'),
+      await post(JSON.stringify({ name: 'x'.repeat(5000), dose: 1 })),
+      await t.app.request('/nope'),
+      await t.app.request('/healthz', { method: 'PUT' }),
+    ]) {
+      codes.add(((await res.json()) as { code: string }).code)
+    }
+    expect(codes.size).toBe(5)
+  })
+
+  it('serves an OpenAPI 3.1 document generated from the route schemas', async () => {
+    const res = await t.app.request('/openapi.json')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    const doc = (await res.json()) as {
+      openapi: string
+      paths: Record<string, Record<string, unknown>>
+    }
+    expect(doc.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/api/keys']),
+    )
+    expect(doc.paths['/api/test-echo']?.post).toBeDefined()
+  })
+
+  it('serves a readable API reference at /docs listing every operation', async () => {
+    const res = await t.app.request('/docs')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    const html = await res.text()
+    for (const path of ['/healthz', '/readyz', '/api/keys', '/api/test-echo'])
+      expect(html).toContain(`<code>${path}</code>`)
+    expect(html).not.toMatch(/<script/i)
+  })
+
+  it('sets security headers', async () => {
+    const res = await t.app.request('/healthz')
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+  })
+
+  it('GET /api/keys publishes the log vkey and the issuer JWK, never private material', async () => {
+    const res = await t.app.request('/api/keys')
+    expect(res.status).toBe(200)
+    const { keys } = (await res.json()) as {
+      keys: { purpose: string; vkey?: string; jwk: Record<string, string> }[]
+    }
+    const log = keys.find((k) => k.purpose === 'log')
+    const issuer = keys.find((k) => k.purpose === 'issuer')
+    expect(log?.vkey).toMatch(/^localhost:8787\/log\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/)
+    expect(issuer?.jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' })
+    for (const k of keys) expect(k.jwk.d).toBeUndefined()
+  })
+
+  it('a database failure is 503 DATABASE_UNAVAILABLE, not 500', async () => {
+    await t.database.close()
+    await expectProblem(await t.app.request('/readyz'), 503, 'DATABASE_UNAVAILABLE')
+  })
+})

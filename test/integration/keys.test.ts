@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createDb } from '../../src/db/client.ts'
+import { migrate } from '../../src/db/migrate.ts'
+import { keys as keysTable } from '../../src/db/schema.ts'
+import { KeyStore, SealError } from '../../src/keys/index.ts'
+import { seal, unseal } from '../../src/keys/seal.ts'
+import { seededRandom, TEST_MASTER_KEY } from '../helpers/app.ts'
+import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
+
+if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
+
+const random = seededRandom(3)
+const data = new TextEncoder().encode('sign me')
+
+describe('sealing keys at rest (AES-256-GCM)', () => {
+  it('round-trips and binds the row id', async () => {
+    const sealed = await seal(TEST_MASTER_KEY, data, 'key-1', random)
+    expect(await unseal(TEST_MASTER_KEY, sealed, 'key-1')).toEqual(data)
+    await expect(unseal(TEST_MASTER_KEY, sealed, 'key-2')).rejects.toMatchObject({
+      code: 'KEY_UNSEAL_FAILED',
+    })
+  })
+
+  it('rejects a wrong master key and a flipped byte', async () => {
+    const sealed = await seal(TEST_MASTER_KEY, data, 'k', random)
+    await expect(unseal(new Uint8Array(32).fill(8), sealed, 'k')).rejects.toBeInstanceOf(SealError)
+    const flipped = sealed.slice()
+    flipped[20] = (flipped[20] as number) ^ 1
+    await expect(unseal(TEST_MASTER_KEY, flipped, 'k')).rejects.toMatchObject({
+      code: 'KEY_UNSEAL_FAILED',
+    })
+  })
+})
+
+describe.each(ENGINES)('key store on %s', (engine) => {
+  it('generates one log and one issuer key, idempotently, sealed, and signs with them', async () => {
+    const db = await createTestDatabase(engine)
+    try {
+      const store = new KeyStore({
+        db: db.db,
+        masterKey: TEST_MASTER_KEY,
+        random,
+        logName: 'test.example/log',
+      })
+      const created = await store.ensureKeys()
+      expect(created).toHaveLength(2)
+      expect(await store.ensureKeys()).toEqual([])
+      const rows = await db.db.select().from(keysTable)
+      expect(rows).toHaveLength(2)
+      for (const row of rows) expect(row.sealedPrivateKey.length).toBeGreaterThan(40)
+      const log = await store.active('log')
+      expect(log.id).toMatch(/^log-[0-9a-f]{8}$/)
+      const sig = await crypto.subtle.sign('Ed25519', log.privateKey, data)
+      const pub = await crypto.subtle.importKey('jwk', log.publicJwk, 'Ed25519', false, ['verify'])
+      expect(await crypto.subtle.verify('Ed25519', pub, sig, data)).toBe(true)
+      const issuer = await store.active('issuer')
+      expect(issuer.id).toMatch(/^[A-Za-z0-9_-]{43}$/)
+      // A store with another master key cannot use the sealed keys.
+      const wrong = new KeyStore({ db: db.db, masterKey: new Uint8Array(32), random, logName: 'x' })
+      await expect(wrong.active('log')).rejects.toMatchObject({ code: 'KEY_UNSEAL_FAILED' })
+    } finally {
+      await db.drop()
+    }
+  })
+})
+
+describe('PGlite data directory', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-keys-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('keeps data and keys across a restart', async () => {
+    const first = await createDb({ kind: 'pglite', dataDir: dir })
+    await migrate(first)
+    const ids = await new KeyStore({
+      db: first.db,
+      masterKey: TEST_MASTER_KEY,
+      random,
+      logName: 'l',
+    }).ensureKeys()
+    await first.close()
+
+    const second = await createDb({ kind: 'pglite', dataDir: dir })
+    await migrate(second) // a no-op the second time
+    const store = new KeyStore({ db: second.db, masterKey: TEST_MASTER_KEY, random, logName: 'l' })
+    expect(await store.ensureKeys()).toEqual([])
+    expect((await store.list()).map((k) => k.id).sort()).toEqual([...ids].sort())
+    expect((await store.active('log')).privateKey.type).toBe('private')
+    await second.close()
+  })
+})

@@ -1,0 +1,121 @@
+/**
+ * The newcomer's path, for real: `vigil serve` with no configuration but a data directory, on
+ * PGlite; pages and API answer; SIGTERM stops it cleanly; a restart keeps data and keys.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
+import { BIN, startServer } from '../helpers/server.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-serve-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+async function keyIds(url: string): Promise<string[]> {
+  const body = (await (await fetch(`${url}/api/keys`)).json()) as { keys: { id: string }[] }
+  return body.keys.map((k) => k.id).sort()
+}
+
+describe('vigil serve (Node, PGlite)', () => {
+  it('serves /, /healthz, /openapi.json and /docs; restarts with the same keys', async () => {
+    const server = await startServer({ VIGIL_DATA_DIR: dir })
+    let ids: string[]
+    try {
+      const home = await fetch(`${server.url}/`)
+      expect(home.status).toBe(200)
+      expect(await home.text()).toContain('<h1>Vigil</h1>')
+      expect((await fetch(`${server.url}/openapi.json`)).status).toBe(200)
+      expect(await (await fetch(`${server.url}/docs`)).text()).toContain('API reference')
+      ids = await keyIds(server.url)
+      expect(ids).toHaveLength(2)
+      expect(server.output()).toContain('DEVELOPMENT master key')
+      expect(statSync(join(dir, 'master.key')).mode & 0o777).toBe(0o600)
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0)
+    }
+    expect(server.output()).toContain('stopped')
+
+    const again = await startServer({ VIGIL_DATA_DIR: dir })
+    try {
+      expect(await keyIds(again.url)).toEqual(ids)
+      expect(again.output()).not.toContain('generated a new signing key')
+    } finally {
+      await again.stop()
+    }
+  })
+})
+
+describe('vigil serve (Node, Postgres)', () => {
+  it.skipIf(POSTGRES_SKIP_REASON !== undefined)(
+    'runs on DATABASE_URL with the same migrations',
+    async () => {
+      const db = await createTestDatabase('postgres', { migrate: false })
+      const own = mkdtempSync(join(tmpdir(), 'vigil-pg-'))
+      try {
+        const server = await startServer({ VIGIL_DATA_DIR: own, DATABASE_URL: db.url as string })
+        try {
+          expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({
+            status: 'ready',
+            database: 'postgres',
+          })
+          expect(await keyIds(server.url)).toHaveLength(2)
+        } finally {
+          expect(await server.stop()).toBe(0)
+        }
+      } finally {
+        rmSync(own, { recursive: true, force: true })
+        await db.drop()
+      }
+    },
+  )
+})
+
+describe('vigil CLI', () => {
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    })
+
+  it('lists its commands with --help', () => {
+    const r = run(['--help'])
+    expect(r.status).toBe(0)
+    for (const c of ['serve', 'migrate', 'keys list']) expect(r.stdout).toContain(c)
+  })
+
+  it('has --help on each command', () => {
+    const r = run(['keys', 'list', '--help'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain('Usage: vigil keys list')
+  })
+
+  it('rejects an unknown command with exit 2', () => {
+    const r = run(['frobnicate'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('unknown command "frobnicate"')
+  })
+
+  it('stops on a bad variable with one line naming it', () => {
+    const r = run(['migrate'], { PORT: 'eighty' })
+    expect(r.status).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/^configuration error: PORT /)
+  })
+
+  it('migrates a data directory and lists keys', () => {
+    const own = mkdtempSync(join(tmpdir(), 'vigil-cli-'))
+    try {
+      expect(run(['migrate'], { VIGIL_DATA_DIR: own }).stdout).toContain(
+        'migrations applied (pglite)',
+      )
+      const r = run(['keys', 'list', '--json'], { VIGIL_DATA_DIR: own, VIGIL_LOG_LEVEL: 'error' })
+      expect(r.status).toBe(0)
+      const keys = JSON.parse(r.stdout) as { purpose: string }[]
+      expect(keys.map((k) => k.purpose).sort()).toEqual(['issuer', 'log'])
+    } finally {
+      rmSync(own, { recursive: true, force: true })
+    }
+  })
+})
