@@ -1,0 +1,67 @@
+/**
+ * Cloudflare Workers entry. Bindings arrive per request, and postgres.js clients cannot be
+ * shared across requests in workerd (stack.md §4.3), so each request builds its dependencies.
+ * Migrations and key creation run from Node (`vigil migrate`, `vigil keys list`): the migrator
+ * needs node:fs, and a Worker must not race to create keys.
+ */
+
+import pkg from '../../package.json' with { type: 'json' }
+import { ConfigError, parseConfig } from '../config/config.ts'
+import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../context.ts'
+import { createPostgresDb } from '../db/postgres.ts'
+import { createApp } from '../http/app.ts'
+import { problemResponse } from '../http/problem.ts'
+import { KeyStore } from '../keys/store.ts'
+
+export interface WorkerEnv {
+  HYPERDRIVE?: { connectionString: string }
+  [variable: string]: unknown
+}
+
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, executionCtx: ExecutionContext): Promise<Response> {
+    let config: ReturnType<typeof parseConfig>
+    try {
+      config = parseConfig({
+        ...env,
+        DATABASE_URL: env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL,
+      })
+    } catch (err) {
+      const detail = err instanceof ConfigError ? err.message : 'invalid configuration'
+      return problemResponse(503, 'NOT_CONFIGURED', detail, {})
+    }
+    if (config.databaseUrl === undefined || config.masterKey === undefined) {
+      return problemResponse(
+        503,
+        'NOT_CONFIGURED',
+        'a Worker needs HYPERDRIVE (or DATABASE_URL) and VIGIL_MASTER_KEY',
+        {},
+      )
+    }
+    const database = createPostgresDb(config.databaseUrl, 1)
+    const ctx: ServiceContext = {
+      db: database.db,
+      dbKind: 'postgres',
+      clock: systemClock,
+      random: systemRandom,
+      keys: new KeyStore({
+        db: database.db,
+        masterKey: config.masterKey,
+        random: systemRandom,
+        logName: config.logOrigin,
+      }),
+      config,
+      logger: jsonLogger(config.logLevel),
+    }
+    const app = createApp({ ...ctx, version: pkg.version })
+    try {
+      return await app.fetch(request, env, executionCtx as never)
+    } finally {
+      executionCtx.waitUntil(database.close())
+    }
+  },
+}

@@ -1,0 +1,85 @@
+/**
+ * The same app inside real workerd (wrangler's unstable_dev, offline) against the local Postgres
+ * through the Hyperdrive binding: /healthz, and database-backed /readyz and /api/keys.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Unstable_DevWorker } from 'wrangler'
+import { KeyStore } from '../../src/keys/store.ts'
+import { TEST_MASTER_KEY } from '../helpers/app.ts'
+import { createTestDatabase, POSTGRES_SKIP_REASON, type TestDatabase } from '../helpers/db.ts'
+
+const skip = POSTGRES_SKIP_REASON ? `workerd: needs Postgres (${POSTGRES_SKIP_REASON})` : undefined
+if (skip) it.skip(skip, () => {})
+
+describe.skipIf(skip !== undefined)('Vigil in workerd', () => {
+  let worker: Unstable_DevWorker
+  let db: TestDatabase
+  let logId: string
+
+  beforeAll(async () => {
+    db = await createTestDatabase('postgres')
+    // Keys are created from Node (a Worker never generates them); the Worker unseals them.
+    const keys = new KeyStore({
+      db: db.db,
+      masterKey: TEST_MASTER_KEY,
+      random: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      logName: 'worker.test/log',
+    })
+    await keys.ensureKeys()
+    logId = (await keys.active('log')).id
+    // Hyperdrive requires a password in the URL; the local trust auth ignores it.
+    const url = new URL(db.url as string)
+    if (url.password === '') url.password = 'local'
+    process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = url.toString()
+    process.env.XDG_CONFIG_HOME ??= `${process.cwd()}/.wrangler/config`
+    process.env.WRANGLER_SEND_METRICS = 'false'
+    const { unstable_dev } = await import('wrangler')
+    worker = await unstable_dev('src/entry/worker.ts', {
+      config: 'wrangler.toml',
+      ip: '127.0.0.1',
+      logLevel: 'warn',
+      vars: {
+        VIGIL_MASTER_KEY: btoa(String.fromCharCode(...TEST_MASTER_KEY)),
+        VIGIL_LOG_ORIGIN: 'worker.test/log',
+        VIGIL_LOG_LEVEL: 'warn',
+      },
+      experimental: { disableExperimentalWarning: true },
+    })
+  }, 120_000)
+
+  afterAll(async () => {
+    await worker?.stop()
+    await db?.drop()
+  })
+
+  it('GET /healthz', async () => {
+    const res = await worker.fetch('/healthz')
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { status: string }).status).toBe('ok')
+  })
+
+  it('GET /readyz reaches Postgres through Hyperdrive', async () => {
+    const res = await worker.fetch('/readyz')
+    expect(await res.json()).toEqual({ status: 'ready', database: 'postgres' })
+  })
+
+  it('GET /api/keys reads the keys Node created', async () => {
+    const res = await worker.fetch('/api/keys')
+    expect(res.status).toBe(200)
+    const { keys } = (await res.json()) as { keys: { id: string; vkey?: string }[] }
+    expect(keys.map((k) => k.id)).toContain(logId)
+    expect(keys.find((k) => k.id === logId)?.vkey).toMatch(/^worker\.test\/log\+/)
+  })
+
+  it('unknown routes are problem+json in workerd too', async () => {
+    const res = await worker.fetch('/api/nothing-here')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toBe('application/problem+json')
+  })
+
+  it('serves the landing page from the assets directory', async () => {
+    const res = await worker.fetch('/')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('<h1>Vigil</h1>')
+  })
+})
