@@ -7,4 +7,4 @@ export {
   type Schema,
   toBigInt,
 } from './client.ts'
-export * as schema from './schema.ts'
+export * as schema from './schema/index.ts'

@@ -2,7 +2,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import { drizzle } from 'drizzle-orm/pglite'
 import type { Database, Db } from './client.ts'
-import * as schema from './schema.ts'
+import * as schema from './schema/index.ts'
 
 export async function createPgliteDb(dataDir?: string): Promise<Database> {
   const client = dataDir === undefined ? new PGlite() : new PGlite(dataDir)

@@ -2,7 +2,7 @@
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import type { Database, Db } from './client.ts'
-import * as schema from './schema.ts'
+import * as schema from './schema/index.ts'
 
 export function createPostgresDb(url: string, max = 10): Database {
   // onnotice: silence "already exists" notices from idempotent DDL.

@@ -1,10 +1,10 @@
 /**
- * @module db/schema
- * The drizzle schema: the one source of the SQL in migrations/ (drizzle-kit generate).
+ * @module db/schema/keys
+ * Signing keys of this deployment.
  */
 import { sql } from 'drizzle-orm'
 import { index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
-import { bytea } from './columns.ts'
+import { bytea } from '../columns.ts'
 
 /**
  * Signing keys. The private key is PKCS#8, sealed with AES-256-GCM under the master key (the key

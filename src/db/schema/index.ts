@@ -1,0 +1,3 @@
+/** The drizzle schema: the one source of the SQL in migrations/ (drizzle-kit generate). */
+export * from './keys.ts'
+export * from './ledger.ts'

@@ -1,0 +1,7 @@
+export { parseVigilCheckpoint, type VigilCheckpoint } from './checkpoint.ts'
+export { LOG_LOCK } from './integrate.ts'
+export { Ledger } from './ledger.ts'
+export * from './proofs.ts'
+export * from './read.ts'
+export { type Appended, Sequencer } from './sequencer.ts'
+export { readBundle, readTile } from './storage.ts'
