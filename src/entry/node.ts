@@ -24,9 +24,9 @@ export async function ensureWebBuilt(log: (msg: string) => void): Promise<void> 
 export async function serveNode(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env)
   await ensureWebBuilt((msg) => process.stderr.write(`${msg}\n`))
-  const { ctx, database } = await startRuntime(config, { migrate: true })
+  const { ctx, database, ledger } = await startRuntime(config, { migrate: true })
   const app = createApp(
-    { ...ctx, version: VERSION },
+    { ...ctx, version: VERSION, ledger },
     { staticFiles: serveStatic({ root: WEB_DIST }), accessLog: config.logLevel === 'debug' },
   )
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -9,6 +9,7 @@ import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../c
 import { createDb, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
 import { KeyStore } from '../keys/store.ts'
+import { Ledger } from '../ledger/ledger.ts'
 import { resolveMasterKey } from './master-key.ts'
 
 export const VERSION: string = JSON.parse(
@@ -37,6 +38,7 @@ export function openDatabase(config: Config): Promise<Database> {
 export interface Runtime {
   ctx: ServiceContext
   database: Database
+  ledger: Ledger
 }
 
 export async function startRuntime(
@@ -64,5 +66,7 @@ export async function startRuntime(
     config,
     logger,
   }
-  return { ctx, database }
+  // Opens the log: loads its key and signs the empty-tree checkpoint on first start.
+  const ledger = await Ledger.open(ctx)
+  return { ctx, database, ledger }
 }

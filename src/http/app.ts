@@ -17,6 +17,7 @@ import { notFoundHandler } from './not-found.ts'
 import { ProblemError } from './problem.ts'
 import { healthRoutes } from './routes/health.ts'
 import { keyRoutes } from './routes/keys.ts'
+import { logRoutes } from './routes/log.ts'
 import { validationHook } from './validation.ts'
 
 export interface AppOptions {
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   app.route('/', healthRoutes())
   app.route('/', keyRoutes())
+  app.route('/', logRoutes())
 
   const documentConfig = {
     openapi: '3.1.0',

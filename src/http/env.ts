@@ -1,9 +1,12 @@
 /** The Hono environment every route and middleware shares. */
 import type { ServiceContext } from '../context.ts'
+import type { Ledger } from '../ledger/ledger.ts'
 
 export type AppDeps = ServiceContext & {
   /** Shown by /healthz and in the OpenAPI document. */
   version: string
+  /** The log writer: one per process, so concurrent appends share integration steps. */
+  ledger?: Ledger
 }
 
 export interface AppEnv {

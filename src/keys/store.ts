@@ -7,7 +7,7 @@ import { and, asc, eq } from 'drizzle-orm'
 import { calculateJwkThumbprint } from 'jose'
 import { toHex } from '../core/codec/hex.ts'
 import type { Db } from '../db/client.ts'
-import { keys } from '../db/schema.ts'
+import { keys } from '../db/schema/index.ts'
 import { seal, unseal } from './seal.ts'
 
 export type KeyPurpose = 'log' | 'issuer'

@@ -3,6 +3,7 @@ import { parseConfig } from '../../src/config/config.ts'
 import { jsonLogger, type ServiceContext } from '../../src/context.ts'
 import { type AppOptions, createApp } from '../../src/http/app.ts'
 import { KeyStore } from '../../src/keys/store.ts'
+import { Ledger } from '../../src/ledger/ledger.ts'
 import { createTestDatabase, type Engine, type TestDatabase } from './db.ts'
 
 /** Deterministic bytes (xorshift32): repeatable tests, never for real keys. */
@@ -26,6 +27,7 @@ export interface TestApp {
   app: ReturnType<typeof createApp>
   ctx: ServiceContext
   database: TestDatabase
+  ledger: Ledger
   close(): Promise<void>
 }
 
@@ -57,6 +59,7 @@ export async function createTestApp(
     config,
     logger: jsonLogger('silent'),
   }
-  const app = createApp({ ...ctx, version: 'test' }, { accessLog: false, ...options })
-  return { app, ctx, database, close: () => database.drop() }
+  const ledger = await Ledger.open(ctx)
+  const app = createApp({ ...ctx, version: 'test', ledger }, { accessLog: false, ...options })
+  return { app, ctx, database, ledger, close: () => database.drop() }
 }

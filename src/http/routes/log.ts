@@ -1,0 +1,295 @@
+/**
+ * The public log API (c2sp.org/tlog-tiles paths under /log/, plus proofs and lookups). Everything
+ * but the checkpoint is immutable once it exists, so it is served with immutable cache headers and
+ * a CDN can carry the read load.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { toBase64 } from '../../core/codec/base64.ts'
+import { parseEntriesPath, parseTilePath } from '../../core/merkle/index.ts'
+import { formatTlogProof } from '../../core/note/index.ts'
+import { publicKeyViews } from '../../keys/views.ts'
+import {
+  consistencyProof,
+  inclusionProof,
+  latestCheckpoint,
+  listCheckpoints,
+  listEntries,
+  lookupPrefix,
+  readBundle,
+  readTile,
+} from '../../ledger/index.ts'
+import type { AppEnv } from '../env.ts'
+import { ProblemError } from '../problem.ts'
+
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+const u64 = (name: string) =>
+  z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,19})$/, `${name} must be a decimal integer without leading zeros`)
+    .transform((s) => BigInt(s))
+    .refine((n) => n < 1n << 64n, `${name} must be below 2^64`)
+    .openapi({ type: 'string', example: '42' })
+
+const Proof = z.array(z.string()).openapi({ description: 'standard base64 SHA-256 hashes' })
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+const text = (description: string) => ({
+  description,
+  content: { 'text/plain': { schema: z.string() } },
+})
+
+export function logRoutes() {
+  const app = new OpenAPIHono<AppEnv>()
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/checkpoint',
+      tags: ['log'],
+      summary: 'The latest signed checkpoint (c2sp.org/tlog-checkpoint); the only mutable resource',
+      responses: { 200: text('a signed note') },
+    }),
+    async (c) => {
+      const latest = await latestCheckpoint(c.get('deps').db)
+      c.header('cache-control', 'public, max-age=2')
+      return c.text(latest.note, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/key',
+      tags: ['log'],
+      summary: "The log's signed-note verifier key (name+hex+base64)",
+      responses: { 200: text('vkey') },
+    }),
+    async (c) => {
+      const deps = c.get('deps')
+      const views = await publicKeyViews(deps.keys, deps.config.logOrigin)
+      const vkey = views.find((v) => v.purpose === 'log' && v.status === 'active')?.vkey
+      if (vkey === undefined)
+        throw new ProblemError(503, 'LOG_KEY_MISSING', 'the log has no active key')
+      c.header('cache-control', 'public, max-age=300')
+      return c.text(`${vkey}\n`, 200)
+    },
+  )
+
+  // tlog-tiles resources: paths with slashes, so a wildcard route parsed by the strict core parser.
+  app.get('/log/tile/*', async (c) => {
+    const db = c.get('deps').db
+    const path = c.req.path.slice('/log/'.length)
+    if (path.startsWith('tile/entries/')) {
+      const { index, width } = parseEntriesPath(path)
+      const bundle = await readBundle(db, index, width)
+      if (bundle === undefined)
+        throw new ProblemError(404, 'TILE_NOT_FOUND', `${path} does not exist (yet)`)
+      c.header('cache-control', IMMUTABLE)
+      return c.body(bundle as Uint8Array<ArrayBuffer>, 200, {
+        'content-type': 'application/octet-stream',
+      })
+    }
+    const tile = parseTilePath(path)
+    const hashes = await readTile(db, tile.level, tile.index, tile.width)
+    if (hashes === undefined)
+      throw new ProblemError(404, 'TILE_NOT_FOUND', `${path} does not exist (yet)`)
+    c.header('cache-control', IMMUTABLE)
+    return c.body(hashes as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/octet-stream',
+    })
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/log/tile/{path}',
+    tags: ['log'],
+    summary:
+      'Hash tiles tile/<L>/<N>[.p/<W>] and entry bundles tile/entries/<N>[.p/<W>] (c2sp.org/tlog-tiles)',
+    responses: {
+      200: { description: 'immutable bytes' },
+      404: { description: 'not (yet) in the log' },
+    },
+  })
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/proof/inclusion',
+      tags: ['log'],
+      summary: 'RFC 9162 inclusion proof for a leaf index in a tree size (default: the latest)',
+      request: { query: z.object({ index: u64('index'), size: u64('size').optional() }) },
+      responses: {
+        200: json(z.object({ index: z.string(), size: z.string(), proof: Proof }), 'the proof'),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const p = await inclusionProof(c.get('deps').db, q.index, q.size)
+      if (q.size !== undefined) c.header('cache-control', IMMUTABLE)
+      return c.json(
+        { index: String(p.index), size: String(p.size), proof: p.proof.map(toBase64) },
+        200,
+      )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/proof/consistency',
+      tags: ['log'],
+      summary: 'RFC 9162 consistency proof between two tree sizes (second default: the latest)',
+      request: { query: z.object({ first: u64('first'), second: u64('second').optional() }) },
+      responses: {
+        200: json(z.object({ first: z.string(), second: z.string(), proof: Proof }), 'the proof'),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const p = await consistencyProof(c.get('deps').db, q.first, q.second)
+      if (q.second !== undefined) c.header('cache-control', IMMUTABLE)
+      return c.json(
+        { first: String(p.first), second: String(p.second), proof: p.proof.map(toBase64) },
+        200,
+      )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/receipt',
+      tags: ['log'],
+      summary: 'A c2sp.org/tlog-proof@v1 receipt for a leaf index against the latest checkpoint',
+      request: { query: z.object({ index: u64('index') }) },
+      responses: { 200: text('tlog-proof') },
+    }),
+    async (c) => {
+      const db = c.get('deps').db
+      const latest = await latestCheckpoint(db)
+      const { index } = c.req.valid('query')
+      const p = await inclusionProof(db, index, latest.size)
+      return c.text(formatTlogProof({ index, proof: p.proof, checkpoint: latest.note }), 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/lookup/{prefix}',
+      tags: ['log'],
+      summary:
+        'k-anonymous lookup: every (leaf hash, index) whose leaf hash starts with a short hex prefix',
+      request: { params: z.object({ prefix: z.string().max(64).openapi({ example: 'a3f' }) }) },
+      responses: {
+        200: json(
+          z.object({
+            prefix: z.string(),
+            matches: z.array(z.object({ leafHash: z.string(), index: z.string() })),
+          }),
+          'matches',
+        ),
+      },
+    }),
+    async (c) => {
+      const { prefix } = c.req.valid('param')
+      const matches = await lookupPrefix(c.get('deps').db, prefix)
+      c.header('cache-control', 'public, max-age=10')
+      return c.json(
+        { prefix, matches: matches.map((m) => ({ leafHash: m.leafHash, index: String(m.index) })) },
+        200,
+      )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/checkpoints',
+      tags: ['log'],
+      summary: 'The checkpoint chain, newest first, paged by `before` (a tree size)',
+      request: {
+        query: z.object({
+          before: u64('before').optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
+      },
+      responses: {
+        200: json(
+          z.object({
+            checkpoints: z.array(
+              z.object({
+                size: z.string(),
+                note: z.string(),
+                hash: z.string(),
+                createdAt: z.string(),
+              }),
+            ),
+            next: z.string().optional(),
+          }),
+          'a page of checkpoints',
+        ),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const rows = await listCheckpoints(c.get('deps').db, q)
+      const last = rows.at(-1)
+      return c.json(
+        {
+          checkpoints: rows.map((r) => ({
+            size: String(r.size),
+            note: r.note,
+            hash: toBase64(r.noteHash),
+            createdAt: r.createdAt.toISOString(),
+          })),
+          ...(rows.length === q.limit && last !== undefined && last.size > 0n
+            ? { next: String(last.size) }
+            : {}),
+        },
+        200,
+      )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/entries',
+      tags: ['log'],
+      summary:
+        'Decoded entries (kind, artefact hash, key id, hour) by index range: no personal data',
+      request: {
+        query: z.object({
+          start: u64('start'),
+          limit: z.coerce.number().int().min(1).max(256).default(50),
+        }),
+      },
+      responses: {
+        200: json(
+          z.object({
+            entries: z.array(
+              z.object({
+                index: z.string(),
+                leafHash: z.string(),
+                kind: z.string(),
+                artefactHash: z.string(),
+                keyId: z.string(),
+                time: z.string(),
+              }),
+            ),
+          }),
+          'entries',
+        ),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const entries = await listEntries(c.get('deps').db, q)
+      return c.json({ entries: entries.map((e) => ({ ...e, index: String(e.index) })) }, 200)
+    },
+  )
+
+  return app
+}
