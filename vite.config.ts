@@ -6,7 +6,7 @@ const web = (p: string) => fileURLToPath(new URL(`./web/${p}`, import.meta.url))
 // Multi-page build: each page is an HTML entry; pages import src/core as is (DESIGN.md §3).
 export default defineConfig({
   root: web(''),
-  publicDir: false,
+  publicDir: web('public'),
   build: {
     outDir: web('dist'),
     emptyOutDir: true,

@@ -8,10 +8,12 @@ import { migrate } from '../../src/db/migrate.ts'
 
 export type Engine = 'pglite' | 'postgres'
 
-export const POSTGRES_URL = process.env.TEST_DATABASE_URL
+/** VIGIL_TEST_ENGINES=pglite: a deliberate PGlite-only run (CI's second pass under Node 24). */
+const PGLITE_ONLY = process.env.VIGIL_TEST_ENGINES === 'pglite'
+export const POSTGRES_URL = PGLITE_ONLY ? undefined : process.env.TEST_DATABASE_URL
 export const IN_CI = process.env.CI === 'true'
 
-if (IN_CI && !POSTGRES_URL) {
+if (IN_CI && !POSTGRES_URL && !PGLITE_ONLY) {
   throw new Error('CI=true requires TEST_DATABASE_URL: the Postgres suite is not optional in CI')
 }
 
