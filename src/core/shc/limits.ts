@@ -50,3 +50,5 @@ export const MAX_NUMERIC_DATE = 100_000_000_000
 
 /** `vc.rid` and CRL rids: base64url, at most 24 characters (§Revocation). */
 export const MAX_RID_LENGTH = 24
+/** Deepest nesting walked in a bundle (real FHIR stays under 20; recursion must stay bounded). */
+export const MAX_JSON_DEPTH = 64

@@ -1,0 +1,117 @@
+/**
+ * @module core/shc/issue
+ * Issuing a SMART Health Card (§Health Card payload, §Health Card signing, shc.md §15): minimised
+ * bundle → claims `{iss, nbf, [exp], vc:{type, credentialSubject:{fhirVersion, fhirBundle},
+ * [rid]}}` → minified JSON → raw DEFLATE → compact JWS ES256 with header
+ * `{zip:"DEF", alg:"ES256", kid}`, kid = RFC 7638 thumbprint. No `crit`. The result is not
+ * size-checked: encodeShcQr refuses cards that do not fit one QR.
+ */
+import { CompactSign, calculateJwkThumbprint, exportJWK, type JWK } from 'jose'
+import { utf8 } from '../codec/bytes.ts'
+import { checkShcClaims, type ShcPayload } from './claims.ts'
+import { deflateRaw } from './deflate.ts'
+import { ShcError } from './errors.ts'
+import { checkIssuerUrl } from './issuer-url.ts'
+import type { JsonObject } from './json.ts'
+import { FHIR_VERSION, HEALTH_CARD_TYPE } from './limits.ts'
+import { type MinimiseOptions, minimiseBundle } from './minimise.ts'
+import { verifyShcSignature } from './verify-signature.ts'
+
+export interface ShcKeyPair {
+  /** ES256 (ECDSA P-256) signing key; may be non-extractable. */
+  readonly privateKey: CryptoKey
+  readonly publicKey: CryptoKey
+}
+
+export interface BuildShcPayloadInput {
+  /** The built FHIR Bundle (JSON); it is minimised here, never changed in place. */
+  readonly bundle: unknown
+  readonly iss: string
+  /** Issuance time, NumericDate seconds. */
+  readonly nbf: number
+  /** Optional expiry, NumericDate seconds (rare: e.g. visitor passes). */
+  readonly exp?: number
+  /** Optional revocation id (see computeRid). */
+  readonly rid?: string
+  /** Extra `vc.type` entries after `#health-card` (the 1.4.0 labels are deprecated). */
+  readonly types?: readonly string[]
+  readonly minimise?: MinimiseOptions
+}
+
+export interface IssueShcInput extends BuildShcPayloadInput {
+  readonly keyPair: ShcKeyPair
+}
+
+async function exportPublicJwk(key: CryptoKey): Promise<JWK> {
+  try {
+    return await exportJWK(key)
+  } catch (cause) {
+    throw new ShcError('SHC_SIGNING_KEY', 'the public key cannot be exported', { cause })
+  }
+}
+
+/** The SHC `kid` of a P-256 public key: its base64url SHA-256 JWK thumbprint (RFC 7638). */
+export async function computeKid(publicKey: CryptoKey | JWK): Promise<string> {
+  const jwk = 'type' in publicKey ? await exportPublicJwk(publicKey) : publicKey
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || jwk.x === undefined || jwk.y === undefined) {
+    throw new ShcError('SHC_SIGNING_KEY', 'SHC keys are EC P-256')
+  }
+  return calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, 'sha256')
+}
+
+/** The claims object of a card, checked as a verifier would check it at `nbf`. */
+export function buildShcPayload(input: BuildShcPayloadInput): ShcPayload {
+  const types = input.types ?? []
+  if (types.includes('VerifiableCredential') || types.includes(HEALTH_CARD_TYPE)) {
+    throw new ShcError('SHC_VC_TYPE', 'extra types must not repeat #health-card or name VC', {
+      field: 'vc.type',
+    })
+  }
+  if (!Number.isFinite(input.nbf) || input.nbf < 0) {
+    throw new ShcError('SHC_NBF_INVALID', 'nbf must be a NumericDate', { field: 'nbf' })
+  }
+  const payload: JsonObject = {
+    iss: checkIssuerUrl(input.iss),
+    nbf: input.nbf,
+    ...(input.exp === undefined ? {} : { exp: input.exp }),
+    vc: {
+      type: [HEALTH_CARD_TYPE, ...types],
+      credentialSubject: {
+        fhirVersion: FHIR_VERSION,
+        fhirBundle: minimiseBundle(input.bundle, input.minimise),
+      },
+      ...(input.rid === undefined ? {} : { rid: input.rid }),
+    },
+  }
+  return checkShcClaims(payload, input.nbf).payload
+}
+
+/**
+ * Signs a claims object as-is (minified JSON, raw DEFLATE, ES256). The fresh signature is
+ * verified with the public key, so a mismatched key pair cannot produce cards.
+ */
+export async function signShcPayload(payload: JsonObject, keyPair: ShcKeyPair): Promise<string> {
+  const publicJwk = await exportPublicJwk(keyPair.publicKey)
+  const kid = await computeKid(publicJwk)
+  const deflated = await deflateRaw(utf8(JSON.stringify(payload)))
+  let jws: string
+  try {
+    jws = await new CompactSign(deflated)
+      .setProtectedHeader({ zip: 'DEF', alg: 'ES256', kid })
+      .sign(keyPair.privateKey)
+  } catch (cause) {
+    throw new ShcError('SHC_SIGNING_KEY', 'the private key cannot sign ES256', { cause })
+  }
+  const { x = '', y = '' } = publicJwk
+  try {
+    await verifyShcSignature(jws, { kty: 'EC', crv: 'P-256', x, y, kid, use: 'sig', alg: 'ES256' })
+  } catch (cause) {
+    throw new ShcError('SHC_SIGNING_KEY', 'private and public keys do not match', { cause })
+  }
+  return jws
+}
+
+/** Issues one card and returns its compact JWS. */
+export async function issueShc(input: IssueShcInput): Promise<string> {
+  return signShcPayload(buildShcPayload(input), input.keyPair)
+}
