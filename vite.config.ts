@@ -11,6 +11,6 @@ export default defineConfig({
     outDir: web('dist'),
     emptyOutDir: true,
     target: 'es2022',
-    rollupOptions: { input: { index: web('index.html') } },
+    rollupOptions: { input: { index: web('index.html'), log: web('log.html') } },
   },
 })

@@ -1,0 +1,109 @@
+/**
+ * The current checkpoint, verified in the browser: the log's vkey from `/log/key`, the signed note
+ * from `/log/checkpoint`, checked with core/note under a policy that trusts that one log key.
+ * Vigil checkpoints carry two extension lines: `time <POSIX seconds>` and `prev <base64 SHA-256
+ * of the previous signed note>` (src/ledger/checkpoint.ts); the chain link is checked too.
+ */
+import { fromBase64, toBase64 } from '../../../src/core/codec/base64.ts'
+import { equalBytes, sha256, utf8 } from '../../../src/core/codec/bytes.ts'
+import {
+  type Checkpoint,
+  type Policy,
+  parseVerifierKey,
+  verifyCheckpointWithPolicy,
+} from '../../../src/core/note/index.ts'
+import { getJson, getText, PageError } from './api.ts'
+
+export interface VerifiedLogCheckpoint {
+  readonly checkpoint: Checkpoint
+  /** The signed note as served. */
+  readonly note: string
+  readonly vkey: string
+  readonly keyName: string
+  readonly keyId: number
+  /** Signing time, POSIX seconds (the `time` line), or undefined when absent. */
+  readonly time: number | undefined
+  /** SHA-256 of the previous signed note (the `prev` line); undefined for the first checkpoint. */
+  readonly prev: Uint8Array | undefined
+}
+
+export function policyFor(vkey: string): Policy {
+  return { logs: [{ vkey }], witnesses: [], quorum: 'none' }
+}
+
+/** Reads the `time` and `prev` extension lines; a malformed one is an error, not ignored. */
+export function readExtensions(checkpoint: Checkpoint): { time?: number; prev?: Uint8Array } {
+  const out: { time?: number; prev?: Uint8Array } = {}
+  for (const line of checkpoint.extensions) {
+    if (line.startsWith('time ')) {
+      const text = line.slice(5)
+      if (!/^(0|[1-9][0-9]{0,15})$/.test(text)) {
+        throw new PageError('CHECKPOINT_TIME', 'the time line is not POSIX seconds', {
+          field: 'time',
+        })
+      }
+      out.time = Number(text)
+    } else if (line.startsWith('prev ')) {
+      const prev = fromBase64(line.slice(5))
+      if (prev.length !== 32) {
+        throw new PageError('CHECKPOINT_PREV', 'the prev line is not a SHA-256 hash', {
+          field: 'prev',
+        })
+      }
+      out.prev = prev
+    }
+  }
+  return out
+}
+
+/** Fetches the vkey and the checkpoint and verifies the signature; throws with a code. */
+export async function loadVerifiedCheckpoint(): Promise<VerifiedLogCheckpoint> {
+  const [vkeyText, note] = await Promise.all([getText('/log/key'), getText('/log/checkpoint')])
+  const vkey = vkeyText.trim()
+  parseVerifierKey(vkey) // a malformed key fails here with NOTE_VKEY_MALFORMED
+  const verified = await verifyCheckpointWithPolicy(note, policyFor(vkey))
+  const { time, prev } = readExtensions(verified.checkpoint)
+  return {
+    checkpoint: verified.checkpoint,
+    note,
+    vkey,
+    keyName: verified.log.name,
+    keyId: verified.log.keyId,
+    time,
+    prev,
+  }
+}
+
+export interface ChainLink {
+  /** Size of the previous checkpoint the `prev` line points at. */
+  readonly size: bigint
+}
+
+/**
+ * Checks the `prev` hash chain one step back: the newest checkpoint below this size must hash to
+ * `prev` and carry a valid signature from the same key.
+ */
+export async function checkChainLink(current: VerifiedLogCheckpoint): Promise<ChainLink> {
+  if (current.prev === undefined) throw new RangeError('the first checkpoint has no chain link')
+  const size = current.checkpoint.size
+  const body = await getJson<{ checkpoints?: { size: string; note: string }[] }>(
+    `/log/checkpoints?before=${size}&limit=1`,
+  )
+  const previous = body.checkpoints?.[0]
+  if (previous === undefined) {
+    throw new PageError('CHAIN_PREVIOUS_MISSING', 'the log lists no earlier checkpoint')
+  }
+  const hash = await sha256(utf8(previous.note))
+  if (!equalBytes(hash, current.prev)) {
+    throw new PageError(
+      'CHAIN_MISMATCH',
+      `the checkpoint of size ${previous.size} does not hash to prev (${toBase64(hash)})`,
+      { field: 'prev' },
+    )
+  }
+  const verified = await verifyCheckpointWithPolicy(previous.note, policyFor(current.vkey))
+  if (verified.checkpoint.size >= size) {
+    throw new PageError('CHAIN_ORDER', 'the previous checkpoint is not smaller')
+  }
+  return { size: verified.checkpoint.size }
+}
