@@ -58,6 +58,24 @@ const COMMANDS: Record<string, Command> = {
       return 0
     },
   },
+  audit: {
+    summary: 'recompute the log from its entries and check every tile and checkpoint against it',
+    usage: `vigil audit [--url URL] [--vkey VKEY]... [--json]
+
+Checks every leaf hash, tile, entry bundle and checkpoint (signature, root, prev link,
+consistency) against the tree recomputed from the entries. Exit 0: consistent; 1: the first
+disagreement is named; 2: the audit could not run.
+
+  --url URL    audit a remote Vigil through /log/ instead of the configured database
+               (with PGlite, stop \`vigil serve\` first: it holds the data directory)
+  --vkey VKEY  the log's verifier key, repeatable (rotated keys). Default: the key store's
+               log keys, or the key the --url server publishes (pin it: a server can lie)
+  --json       print the whole report as JSON on stdout`,
+    async run(args) {
+      const { runAudit } = await import('./commands/audit.ts')
+      return runAudit(args)
+    },
+  },
 }
 
 function mainHelp(): string {

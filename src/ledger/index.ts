@@ -1,3 +1,6 @@
+export { type AuditReport, audit, formatFinding } from './audit.ts'
+export { databaseSource } from './audit-db.ts'
+export { remoteSource } from './audit-remote.ts'
 export { parseVigilCheckpoint, type VigilCheckpoint } from './checkpoint.ts'
 export { LOG_LOCK } from './integrate.ts'
 export { Ledger } from './ledger.ts'

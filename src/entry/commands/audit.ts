@@ -1,0 +1,116 @@
+/**
+ * @module entry/commands/audit
+ * `vigil audit [--url URL] [--vkey VKEY]... [--json]`: audits the configured database, or a
+ * remote Vigil through its tiles. Exit 0 with a one-line summary, 1 naming the first finding,
+ * 2 when the audit could not run (its --help text is in cli.ts). The progress bar goes to stderr, and only on a terminal, so
+ * stdout stays a clean summary (or JSON) for scripts.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import cliProgress from 'cli-progress'
+import { type AuditReport, type AuditSource, audit, formatFinding } from '../../ledger/audit.ts'
+import { databaseSource, storedLogVkeys } from '../../ledger/audit-db.ts'
+import { remoteSource } from '../../ledger/audit-remote.ts'
+import { loadConfig, openDatabase } from '../runtime.ts'
+
+export async function runAudit(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      url: { type: 'string' },
+      vkey: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    },
+    strict: true,
+  })
+  const progress = progressBar()
+  try {
+    const report =
+      values.url === undefined
+        ? await auditDatabase(values.vkey, progress.update)
+        : await auditRemote(values.url, values.vkey, progress.update)
+    progress.stop()
+    print(report, values.json === true)
+    return report.ok ? 0 : 1
+  } catch (err) {
+    progress.stop()
+    console.error(`vigil audit: ${describe(err)}`)
+    return 2
+  }
+}
+
+/** The message, with the driver's reason when a query failed (drizzle wraps it as the cause). */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err)
+  const cause = err.cause instanceof Error ? ` (${err.cause.message})` : ''
+  return `${err.message.split('\n')[0]}${cause}`
+}
+
+type OnProgress = (done: bigint, total: bigint) => void
+
+async function auditDatabase(vkeys: string[] | undefined, onProgress: OnProgress) {
+  const config = loadConfig()
+  // PGlite would create an empty database where none is: an audit must not.
+  const dir = join(config.dataDir, 'db')
+  if (config.databaseUrl === undefined && !existsSync(dir))
+    throw new Error(`no database in ${dir} (set VIGIL_DATA_DIR or DATABASE_URL)`)
+  const database = await openDatabase(config)
+  try {
+    const vkey = vkeys ?? (await storedLogVkeys(database.db, config.logOrigin))
+    if (vkey.length === 0) throw new Error('the key store has no log key: pass --vkey')
+    return await run(databaseSource(database.db), vkey, onProgress)
+  } finally {
+    await database.close()
+  }
+}
+
+async function auditRemote(url: string, vkeys: string[] | undefined, onProgress: OnProgress) {
+  const source = remoteSource({ url })
+  if (vkeys === undefined)
+    console.error(`vigil audit: trusting the key ${url} serves (--vkey pins it)`)
+  return run(source, vkeys ?? [await source.key()], onProgress)
+}
+
+const run = (source: AuditSource, vkey: string[], onProgress: OnProgress) =>
+  audit(source, { vkey, onProgress })
+
+function print(report: AuditReport, json: boolean): void {
+  if (json) {
+    const text = JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2)
+    console.log(text)
+  }
+  const [first, ...rest] = report.findings
+  if (first === undefined) {
+    if (!json)
+      console.log(
+        `audited ${report.entries} entries, ${report.checkpoints} checkpoints: consistent`,
+      )
+    return
+  }
+  const more = rest.length > 0 ? ` (and ${rest.length} more finding(s); --json lists them)` : ''
+  console.error(`${formatFinding(first)}${more}`)
+}
+
+/** A cli-progress bar on a terminal's stderr, started once the total is known; else no-ops. */
+function progressBar() {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} }
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: 'audit [{bar}] {percentage}% | {value}/{total} entries | {eta_formatted} left',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  )
+  let started = false
+  return {
+    update(done: bigint, total: bigint) {
+      if (!started) bar.start(Number(total), 0)
+      started = true
+      bar.update(Number(done))
+    },
+    stop: () => started && bar.stop(),
+  }
+}
