@@ -1,5 +1,6 @@
 /** Public views of stored keys: JWK for everyone, the signed-note vkey for log keys. */
-import { fromBase64Url, toBase64 } from '../core/codec/base64.ts'
+import { fromBase64Url } from '../core/codec/base64.ts'
+import { formatVerifierKey, SIG_ED25519 } from '../core/note/index.ts'
 import type { KeyStore, PublicKeyInfo } from './store.ts'
 
 export interface PublicKeyView {
@@ -12,13 +13,12 @@ export interface PublicKeyView {
   vkey?: string
 }
 
-/** c2sp.org/signed-note verifier key: `name+hex(keyID)+base64(0x01 ‖ pubkey)`. */
+/**
+ * c2sp.org/signed-note verifier key `name+hex(keyID)+base64(0x01 ‖ pubkey)`. The key ID commits
+ * to the name, so it is computed for the log's current origin, not taken from the stored id.
+ */
 export function logVerifierKey(info: PublicKeyInfo, name: string): string {
-  const pub = fromBase64Url(info.publicJwk.x ?? '')
-  const typed = new Uint8Array(1 + pub.length)
-  typed[0] = 0x01
-  typed.set(pub, 1)
-  return `${name}+${info.id.slice('log-'.length)}+${toBase64(typed)}`
+  return formatVerifierKey({ name, type: SIG_ED25519, publicKey: fromBase64Url(info.publicJwk.x ?? '') })
 }
 
 export async function publicKeyViews(store: KeyStore, logName: string): Promise<PublicKeyView[]> {

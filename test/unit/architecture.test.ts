@@ -59,6 +59,26 @@ describe('src/core is pure', () => {
   })
 })
 
+describe('web pages import only the pure core', () => {
+  const web = join(ROOT, 'web/src')
+  const allowed = (spec: string, file: string) => {
+    if (spec.startsWith('.')) {
+      const target = resolve(file, '..', spec)
+      return target.startsWith(coreDir) || target.startsWith(web)
+    }
+    return spec.startsWith('@noble/') || spec === 'jose' || spec.startsWith('@simplewebauthn/browser')
+  }
+
+  it('web/src reaches src/ only through src/core', () => {
+    expect(violations(web, allowed, true)).toEqual([])
+  })
+
+  it('the check catches a page importing a service', () => {
+    expect(allowed('../../../src/ledger/index.ts', join(web, 'log/main.ts'))).toBe(false)
+    expect(allowed('../../../src/core/merkle/index.ts', join(web, 'log/main.ts'))).toBe(true)
+  })
+})
+
 describe('import direction', () => {
   it('route handlers never import the database layer', () => {
     const routes = join(ROOT, 'src/http/routes')

@@ -188,7 +188,7 @@ describe.each(ENGINES)('audit on %s', (engine) => {
   const resigned = (edit: object) => async (old: string) => {
     const c = parseVigilCheckpoint(parseNote(old).text)
     const signer = logSigner(await t.ctx.keys.active('log'), t.ctx.config.logOrigin)
-    return (await signCheckpoint(signer, { ...c, ...edit })).note
+    return (await signCheckpoint(signer, { ...c, time: c.time ?? 0, ...edit })).note
   }
 
   it('a validly signed checkpoint with a wrong root is AUDIT_CHECKPOINT_ROOT', async () => {

@@ -4,7 +4,8 @@
  * Vigil checkpoints carry two extension lines: `time <POSIX seconds>` and `prev <base64 SHA-256
  * of the previous signed note>` (src/ledger/checkpoint.ts); the chain link is checked too.
  */
-import { fromBase64, toBase64 } from '../../../src/core/codec/base64.ts'
+import { readVigilExtensions } from '../../../src/core/checkpoint/index.ts'
+import { toBase64 } from '../../../src/core/codec/base64.ts'
 import { equalBytes, sha256, utf8 } from '../../../src/core/codec/bytes.ts'
 import {
   type Checkpoint,
@@ -31,38 +32,13 @@ export function policyFor(vkey: string): Policy {
   return { logs: [{ vkey }], witnesses: [], quorum: 'none' }
 }
 
-/** Reads the `time` and `prev` extension lines; a malformed one is an error, not ignored. */
-export function readExtensions(checkpoint: Checkpoint): { time?: number; prev?: Uint8Array } {
-  const out: { time?: number; prev?: Uint8Array } = {}
-  for (const line of checkpoint.extensions) {
-    if (line.startsWith('time ')) {
-      const text = line.slice(5)
-      if (!/^(0|[1-9][0-9]{0,15})$/.test(text)) {
-        throw new PageError('CHECKPOINT_TIME', 'the time line is not POSIX seconds', {
-          field: 'time',
-        })
-      }
-      out.time = Number(text)
-    } else if (line.startsWith('prev ')) {
-      const prev = fromBase64(line.slice(5))
-      if (prev.length !== 32) {
-        throw new PageError('CHECKPOINT_PREV', 'the prev line is not a SHA-256 hash', {
-          field: 'prev',
-        })
-      }
-      out.prev = prev
-    }
-  }
-  return out
-}
-
 /** Fetches the vkey and the checkpoint and verifies the signature; throws with a code. */
 export async function loadVerifiedCheckpoint(): Promise<VerifiedLogCheckpoint> {
   const [vkeyText, note] = await Promise.all([getText('/log/key'), getText('/log/checkpoint')])
   const vkey = vkeyText.trim()
   parseVerifierKey(vkey) // a malformed key fails here with NOTE_VKEY_MALFORMED
   const verified = await verifyCheckpointWithPolicy(note, policyFor(vkey))
-  const { time, prev } = readExtensions(verified.checkpoint)
+  const { time, prev } = readVigilExtensions(verified.checkpoint)
   return {
     checkpoint: verified.checkpoint,
     note,

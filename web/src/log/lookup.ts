@@ -7,7 +7,6 @@
 import { fromBase64 } from '../../../src/core/codec/base64.ts'
 import { equalBytes, sha256, utf8 } from '../../../src/core/codec/bytes.ts'
 import { fromHex, toHex } from '../../../src/core/codec/hex.ts'
-// biome-ignore lint/style/noRestrictedImports: core/entry is pure core; the `**/entry/**` pattern targets src/entry
 import { decodeEntry, type LogEntry } from '../../../src/core/entry/index.ts'
 import {
   decodeEntryBundle,

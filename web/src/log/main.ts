@@ -4,7 +4,6 @@
  */
 import { toBase64 } from '../../../src/core/codec/base64.ts'
 import { toHex } from '../../../src/core/codec/hex.ts'
-// biome-ignore lint/style/noRestrictedImports: core/entry is pure core; the `**/entry/**` pattern targets src/entry
 import type { LogEntry } from '../../../src/core/entry/index.ts'
 import { describeError, type ListedEntry, listEntries, PageError } from './api.ts'
 import { checkChainLink, loadVerifiedCheckpoint, type VerifiedLogCheckpoint } from './checkpoint.ts'
