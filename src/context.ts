@@ -20,6 +20,18 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void
 }
 
+export const ROLES = ['admin', 'issuer', 'tracer', 'epidemiologist', 'auditor'] as const
+export type Role = (typeof ROLES)[number]
+
+/** Who is acting: a staff member signed in with a passkey, or a records system's API token. */
+export interface Actor {
+  kind: 'staff' | 'token'
+  /** Staff user id or token id: what the audit trail records. */
+  id: string
+  name: string
+  roles: readonly Role[]
+}
+
 export interface ServiceContext {
   db: Db
   dbKind: 'pglite' | 'postgres'

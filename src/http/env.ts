@@ -1,5 +1,5 @@
 /** The Hono environment every route and middleware shares. */
-import type { ServiceContext } from '../context.ts'
+import type { Actor, ServiceContext } from '../context.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 
 export type AppDeps = ServiceContext & {
@@ -13,5 +13,7 @@ export interface AppEnv {
   Variables: {
     requestId: string
     deps: AppDeps
+    /** Set by the authenticate() middleware; undefined for anonymous requests. */
+    actor: Actor | undefined
   }
 }

@@ -1,3 +1,5 @@
 /** The drizzle schema: the one source of the SQL in migrations/ (drizzle-kit generate). */
+export * from './credentials.ts'
 export * from './keys.ts'
 export * from './ledger.ts'
+export * from './staff.ts'
