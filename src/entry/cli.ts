@@ -76,6 +76,41 @@ disagreement is named; 2: the audit could not run.
       return runAudit(args)
     },
   },
+  'tokens create': {
+    summary: 'create an API token with roles (prints its secret once); makes the first admin',
+    usage: `vigil tokens create --name NAME --role ROLE [--role ROLE]... [--days N]
+
+Prints the token (vgl_<id>_<secret>) alone on stdout; it is shown only this once and only its
+SHA-256 is stored, so keep it in a secret store. Send it as "Authorization: Bearer <token>".
+
+  --name NAME  who or what holds it, e.g. "records system, clinic A"
+  --role ROLE  admin, issuer, tracer, epidemiologist or auditor; repeatable
+  --days N     days until it expires, 1..365 (default 90)`,
+    async run(args) {
+      const { runTokensCreate } = await import('./commands/tokens.ts')
+      return runTokensCreate(args)
+    },
+  },
+  'tokens list': {
+    summary: 'list API tokens: id, status, expiry, roles, name (never secrets)',
+    usage: `vigil tokens list [--json]
+
+  --json  print every field (created, expires, revoked, last used) as JSON on stdout`,
+    async run(args) {
+      const { runTokensList } = await import('./commands/tokens.ts')
+      return runTokensList(args)
+    },
+  },
+  'tokens revoke': {
+    summary: 'revoke an API token at once (by the id that tokens list shows)',
+    usage: `vigil tokens revoke ID
+
+Exit 0: revoked (or already revoked); 1: no token has this id; 2: a usage mistake.`,
+    async run(args) {
+      const { runTokensRevoke } = await import('./commands/tokens.ts')
+      return runTokensRevoke(args)
+    },
+  },
 }
 
 function mainHelp(): string {

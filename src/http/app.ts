@@ -13,11 +13,13 @@ import { renderDocsPage } from './docs-page.ts'
 import type { AppDeps, AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
 import { accessLog } from './middleware/access-log.ts'
+import { authenticate } from './middleware/auth.ts'
 import { notFoundHandler } from './not-found.ts'
 import { ProblemError } from './problem.ts'
 import { healthRoutes } from './routes/health.ts'
 import { keyRoutes } from './routes/keys.ts'
 import { logRoutes } from './routes/log.ts'
+import { tokenRoutes } from './routes/tokens.ts'
 import { validationHook } from './validation.ts'
 
 export interface AppOptions {
@@ -78,9 +80,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
   }
 
+  app.use(authenticate())
   app.route('/', healthRoutes())
   app.route('/', keyRoutes())
   app.route('/', logRoutes())
+  app.route('/', tokenRoutes())
 
   const documentConfig = {
     openapi: '3.1.0',

@@ -1,0 +1,36 @@
+/**
+ * @module staff/revoke-token
+ * `revokeApiToken`: the token stops working at once (verification reads the row on every request,
+ * with no cache). The row stays, so the audit trail can still name it.
+ */
+import { and, eq, isNull } from 'drizzle-orm'
+import type { ServiceContext } from '../context.ts'
+import { apiTokens } from '../db/schema/staff.ts'
+import { ServiceError } from '../errors.ts'
+
+export interface RevokedToken {
+  id: string
+  revokedAt: string
+}
+
+/**
+ * Idempotent: revoking a revoked token keeps its first revocation time. NOT_FOUND for an unknown id.
+ * @example await revokeApiToken(ctx, 'k3v7q2m4x5za')
+ */
+export async function revokeApiToken(ctx: ServiceContext, id: string): Promise<RevokedToken> {
+  const [revoked] = await ctx.db
+    .update(apiTokens)
+    .set({ revokedAt: ctx.clock.now() })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id, revokedAt: apiTokens.revokedAt })
+  if (revoked?.revokedAt) {
+    ctx.logger.info('api token revoked', { tokenId: id })
+    return { id, revokedAt: revoked.revokedAt.toISOString() }
+  }
+  const [existing] = await ctx.db
+    .select({ revokedAt: apiTokens.revokedAt })
+    .from(apiTokens)
+    .where(eq(apiTokens.id, id))
+  if (existing?.revokedAt) return { id, revokedAt: existing.revokedAt.toISOString() }
+  throw new ServiceError('NOT_FOUND', `no API token with id ${id}`, { field: 'id' })
+}
