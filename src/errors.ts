@@ -11,6 +11,7 @@ export type ServiceErrorCode =
   | 'VALIDATION'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE'
+  | 'GONE'
 
 export class ServiceError extends Error {
   readonly code: ServiceErrorCode

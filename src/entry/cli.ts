@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util'
 import { migrate } from '../db/migrate.ts'
 import { publicKeyViews } from '../keys/views.ts'
-import { loadConfig, openDatabase, startRuntime, VERSION } from './runtime.ts'
+import { announceIssuerKeys, loadConfig, openDatabase, startRuntime, VERSION } from './runtime.ts'
 
 interface Command {
   summary: string
@@ -52,6 +52,24 @@ const COMMANDS: Record<string, Command> = {
             console.log(
               `${k.purpose.padEnd(7)} ${k.status.padEnd(8)} ${k.algorithm.padEnd(8)} ${k.vkey ?? k.id}`,
             )
+      } finally {
+        await database.close()
+      }
+      return 0
+    },
+  },
+  'keys rotate': {
+    summary:
+      'retire the active issuer key (it stays published) and create a new one, in the ledger',
+    usage:
+      'vigil keys rotate\n\nOld public keys stay in /.well-known/jwks.json so earlier cards keep verifying.',
+    async run() {
+      const config = loadConfig()
+      const { ctx, database, ledger } = await startRuntime(config, { migrate: true })
+      try {
+        const { retired, created } = await ctx.keys.rotate('issuer')
+        await announceIssuerKeys(ctx, ledger, [created])
+        console.log(`issuer key rotated: ${retired ?? '(none)'} -> ${created}`)
       } finally {
         await database.close()
       }

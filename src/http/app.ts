@@ -16,10 +16,12 @@ import { accessLog } from './middleware/access-log.ts'
 import { authenticate } from './middleware/auth.ts'
 import { notFoundHandler } from './not-found.ts'
 import { ProblemError } from './problem.ts'
+import { credentialRoutes } from './routes/credentials.ts'
 import { healthRoutes } from './routes/health.ts'
 import { keyRoutes } from './routes/keys.ts'
 import { logRoutes } from './routes/log.ts'
 import { tokenRoutes } from './routes/tokens.ts'
+import { wellKnownRoutes } from './routes/well-known.ts'
 import { validationHook } from './validation.ts'
 
 export interface AppOptions {
@@ -85,6 +87,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', keyRoutes())
   app.route('/', logRoutes())
   app.route('/', tokenRoutes())
+  app.route('/', credentialRoutes())
+  app.route('/', wellKnownRoutes())
 
   const documentConfig = {
     openapi: '3.1.0',

@@ -19,6 +19,7 @@ const SERVICE_STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
   VALIDATION: 400,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
+  GONE: 410,
 }
 
 export function handleError(err: Error, c: Context<AppEnv>): Response {

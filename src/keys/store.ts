@@ -110,6 +110,42 @@ export class KeyStore {
     return { ...toInfo(row), privateKey }
   }
 
+  /** Seals data under the master key (AES-256-GCM, `associated` bound as AAD). */
+  sealData(data: Uint8Array, associated: string): Promise<Uint8Array> {
+    return seal(this.#deps.masterKey, data, associated, this.#deps.random)
+  }
+
+  unsealData(sealed: Uint8Array, associated: string): Promise<Uint8Array> {
+    return unseal(this.#deps.masterKey, sealed, associated)
+  }
+
+  /** A stable secret for one purpose, derived from the master key: HMAC-SHA-256(master, label). */
+  async deriveSecret(label: string): Promise<Uint8Array> {
+    const key = await crypto.subtle.importKey(
+      'raw',
+      this.#deps.masterKey as Uint8Array<ArrayBuffer>,
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    )
+    return new Uint8Array(
+      await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`vigil/${label}`)),
+    )
+  }
+
+  /** Marks the active key of `purpose` retired (it stays published) and generates a new one. */
+  async rotate(purpose: KeyPurpose): Promise<{ retired: string | undefined; created: string }> {
+    const current = await this.#activeRow(purpose)
+    if (current !== undefined) {
+      await this.#deps.db
+        .update(keys)
+        .set({ status: 'retired', retiredAt: new Date() })
+        .where(eq(keys.id, current.id))
+      this.#cache.delete(current.id)
+    }
+    return { retired: current?.id, created: await this.generate(purpose) }
+  }
+
   async #activeRow(purpose: KeyPurpose) {
     const [row] = await this.#deps.db
       .select()

@@ -18,7 +18,11 @@ export interface PublicKeyView {
  * to the name, so it is computed for the log's current origin, not taken from the stored id.
  */
 export function logVerifierKey(info: PublicKeyInfo, name: string): string {
-  return formatVerifierKey({ name, type: SIG_ED25519, publicKey: fromBase64Url(info.publicJwk.x ?? '') })
+  return formatVerifierKey({
+    name,
+    type: SIG_ED25519,
+    publicKey: fromBase64Url(info.publicJwk.x ?? ''),
+  })
 }
 
 export async function publicKeyViews(store: KeyStore, logName: string): Promise<PublicKeyView[]> {

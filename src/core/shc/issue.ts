@@ -36,6 +36,8 @@ export interface BuildShcPayloadInput {
   /** Extra `vc.type` entries after `#health-card` (the 1.4.0 labels are deprecated). */
   readonly types?: readonly string[]
   readonly minimise?: MinimiseOptions
+  /** Development deployments on http://localhost (see checkIssuerUrl). */
+  readonly allowLoopbackHttp?: boolean
 }
 
 export interface IssueShcInput extends BuildShcPayloadInput {
@@ -71,7 +73,7 @@ export function buildShcPayload(input: BuildShcPayloadInput): ShcPayload {
     throw new ShcError('SHC_NBF_INVALID', 'nbf must be a NumericDate', { field: 'nbf' })
   }
   const payload: JsonObject = {
-    iss: checkIssuerUrl(input.iss),
+    iss: checkIssuerUrl(input.iss, { allowLoopbackHttp: input.allowLoopbackHttp === true }),
     nbf: input.nbf,
     ...(input.exp === undefined ? {} : { exp: input.exp }),
     vc: {

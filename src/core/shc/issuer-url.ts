@@ -12,10 +12,19 @@ function reject(message: string): ShcError {
   return new ShcError('SHC_ISSUER_URL', message, { field: 'iss' })
 }
 
-export function checkIssuerUrl(iss: unknown): string {
+/** http on a loopback host: a development deployment only (never a real issuer). */
+const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$/
+
+export interface IssuerUrlOptions {
+  /** Accept `http://localhost[:port]` (development only; off unless the caller opts in). */
+  readonly allowLoopbackHttp?: boolean
+}
+
+export function checkIssuerUrl(iss: unknown, options: IssuerUrlOptions = {}): string {
   if (typeof iss !== 'string' || iss.length === 0 || iss.length > MAX_ISS_LENGTH) {
     throw reject('iss must be a URL string')
   }
+  if (options.allowLoopbackHttp === true && LOOPBACK.test(iss)) return iss
   if (!iss.startsWith('https://')) throw reject('iss must use https')
   if (iss.endsWith('/')) throw reject('iss must not end with "/"')
   let url: URL

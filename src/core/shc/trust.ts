@@ -20,6 +20,8 @@ export interface ShcTrust {
    * be had. Without this resolver, revocation is not checked (a warning says so).
    */
   readonly resolveCrl?: (iss: string, kid: string) => Promise<unknown>
+  /** Accept `http://localhost` issuers (a development deployment verifying its own cards). */
+  readonly allowLoopbackHttp?: boolean
 }
 
 async function call<T>(fn: () => Promise<T>, code: 'SHC_KEYS_UNAVAILABLE' | 'SHC_CRL_UNAVAILABLE') {

@@ -85,7 +85,9 @@ export async function verifyShc(
   const { header, deflated } = parseShcJws(jws)
   const decoded = await decodeShcPayload(deflated)
   warnings.push(...decoded.warnings)
-  const iss = checkIssuerUrl(decoded.claims.iss)
+  const iss = checkIssuerUrl(decoded.claims.iss, {
+    allowLoopbackHttp: trust.allowLoopbackHttp === true,
+  })
   const jwk = await resolveIssuerKey(trust, iss, header.kid)
   await verifyShcSignature(jws, jwk)
   const claims = checkShcClaims(decoded.claims, now)

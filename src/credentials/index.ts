@@ -1,0 +1,9 @@
+/** @module credentials — issuing, revocation, correction and erasure of SMART Health Cards. */
+export { issueBatch, issueBatchText, parseCsv, parseNdjson, type RowReport } from './batch.ts'
+export { issuerCrl, issuerJwks } from './crl.ts'
+export { CredentialInput } from './input.ts'
+export { type IssuedCredential, issueCredential } from './issue.ts'
+export { issuerKeyEntry, issuerSigner } from './issuer.ts'
+export { getCredential, type Rendering, renderCredential } from './read.ts'
+export { eraseCredentialPersonalData, reissueCredential } from './reissue.ts'
+export { revokeCredential } from './revoke.ts'

@@ -1,0 +1,52 @@
+/**
+ * @module credentials/issuer
+ * The issuer as SMART Health Cards sees it: `iss` (this deployment's public URL, keys at
+ * `<iss>/.well-known/jwks.json`), the active ES256 key and the secret behind revocation ids.
+ */
+import type { ServiceContext } from '../context.ts'
+import { fromBase64Url, toBase64Url } from '../core/codec/base64.ts'
+import type { LogEntry } from '../core/entry/index.ts'
+import { roundToHour } from '../core/entry/index.ts'
+import type { PublicKeyInfo } from '../keys/store.ts'
+
+export interface IssuerSigner {
+  iss: string
+  kid: string
+  keyPair: { privateKey: CryptoKey; publicKey: CryptoKey }
+  /** Secret for SHC revocation ids (HMAC over the subject; shc.md §12). */
+  ridSecret: string
+}
+
+/** SHC requires https; a deployment on loopback (development) issues cards for itself only. */
+export function isLoopbackIssuer(iss: string): boolean {
+  return /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(iss)
+}
+
+export async function issuerSigner(
+  ctx: Pick<ServiceContext, 'keys' | 'config'>,
+): Promise<IssuerSigner> {
+  const key = await ctx.keys.active('issuer')
+  const publicKey = await crypto.subtle.importKey(
+    'jwk',
+    key.publicJwk,
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    true,
+    ['verify'],
+  )
+  return {
+    iss: ctx.config.publicUrl,
+    kid: key.id,
+    keyPair: { privateKey: key.privateKey, publicKey },
+    ridSecret: toBase64Url(await ctx.keys.deriveSecret('shc-rid')),
+  }
+}
+
+/** The ledger entry that announces an issuer key: artefact = its RFC 7638 thumbprint (= kid). */
+export function issuerKeyEntry(key: Pick<PublicKeyInfo, 'id'>, now: Date): LogEntry {
+  return {
+    kind: 'issuer-key',
+    artefactHash: fromBase64Url(key.id),
+    keyId: key.id,
+    time: roundToHour(Math.floor(now.getTime() / 1000)),
+  }
+}

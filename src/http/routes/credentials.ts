@@ -1,0 +1,272 @@
+/**
+ * Issuing, reading, revoking, correcting and erasing credentials (role `issuer`, by passkey
+ * session or API token). Thin: parse → one service call → respond.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { Actor } from '../../context.ts'
+import { toHex } from '../../core/codec/hex.ts'
+import {
+  CredentialInput,
+  eraseCredentialPersonalData,
+  getCredential,
+  issueBatchText,
+  issueCredential,
+  reissueCredential,
+  renderCredential,
+  revokeCredential,
+} from '../../credentials/index.ts'
+import type { AppEnv } from '../env.ts'
+import { requireRole } from '../middleware/auth.ts'
+import { jsonBody } from '../middleware/json-body.ts'
+import { ProblemError } from '../problem.ts'
+
+const security = [{ bearerAuth: [] as string[] }]
+const Id = z.object({ id: z.uuid().openapi({ example: '0b5f1e4c-3a1d-4f43-9a51-7c1f1b2d9e10' }) })
+const Issued = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['immunization', 'test']),
+    jws: z.string(),
+    qr: z.string().openapi({ description: 'shc:/ numeric QR text' }),
+    leafIndex: z.string(),
+    receipt: z
+      .string()
+      .openapi({ description: 'c2sp.org/tlog-proof@v1 receipt of the ledger entry' }),
+    links: z.record(z.string(), z.string()),
+  })
+  .openapi('IssuedCredential')
+
+function ledgerOf(c: Context<AppEnv>) {
+  const ledger = c.get('deps').ledger
+  if (ledger === undefined)
+    throw new ProblemError(503, 'LEDGER_UNAVAILABLE', 'this instance cannot append to the ledger')
+  return ledger
+}
+const actorOf = (c: Context<AppEnv>) => c.get('actor') as Actor
+
+function links(base: string, id: string) {
+  const at = `${base}/api/credentials/${id}`
+  return {
+    self: at,
+    svg: `${at}/qr.svg`,
+    png: `${at}/qr.png`,
+    file: `${at}/card.smart-health-card`,
+    passport: `${at}/passport`,
+  }
+}
+
+export function credentialRoutes() {
+  const app = new OpenAPIHono<AppEnv>()
+  const issuer = requireRole('issuer')
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/credentials',
+      tags: ['credentials'],
+      summary: 'Issue a vaccination or test credential (SMART Health Card anchored in the ledger)',
+      security,
+      middleware: [issuer, jsonBody()] as const,
+      request: {
+        body: { required: true, content: { 'application/json': { schema: CredentialInput } } },
+      },
+      responses: {
+        201: {
+          description: 'issued and in a signed checkpoint',
+          content: { 'application/json': { schema: Issued } },
+        },
+      },
+    }),
+    async (c) => {
+      const deps = c.get('deps')
+      const issued = await issueCredential(deps, ledgerOf(c), c.req.valid('json'), actorOf(c))
+      c.header('cache-control', 'no-store')
+      return c.json(
+        {
+          ...issued,
+          leafIndex: String(issued.leafIndex),
+          links: links(deps.config.publicUrl, issued.id),
+        },
+        201,
+      )
+    },
+  )
+
+  app.post('/api/credentials/batch', issuer, async (c) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
+    if (type !== 'application/x-ndjson' && type !== 'text/csv') {
+      throw new ProblemError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'send application/x-ndjson or text/csv',
+        {
+          field: 'content-type',
+        },
+      )
+    }
+    const source = c.req.query('source') ?? 'api'
+    const report = await issueBatchText(
+      c.get('deps'),
+      ledgerOf(c),
+      await c.req.text(),
+      type,
+      actorOf(c),
+      source,
+    )
+    return c.json(report, 200)
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/api/credentials/batch',
+    tags: ['credentials'],
+    summary: 'Bulk issue from NDJSON (one issuing request per line) or CSV; idempotent by row key',
+    security,
+    responses: {
+      200: { description: 'a report per row: issued, existing or error (with code and field)' },
+    },
+  })
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/credentials/{id}',
+      tags: ['credentials'],
+      summary: 'Status of a credential (no personal data)',
+      security,
+      middleware: [issuer] as const,
+      request: { params: Id },
+      responses: { 200: { description: 'status' } },
+    }),
+    async (c) => {
+      const row = await getCredential(c.get('deps'), c.req.valid('param').id)
+      return c.json(
+        {
+          ...row,
+          jwsHash: toHex(row.jwsHash),
+          leafIndex: String(row.leafIndex),
+          revocationLeafIndex:
+            row.revocationLeafIndex === null ? null : String(row.revocationLeafIndex),
+        },
+        200,
+      )
+    },
+  )
+
+  const renders = [
+    ['qr.svg', 'image/svg+xml', 'the QR code as SVG'],
+    ['qr.png', 'image/png', 'the QR code as PNG'],
+    ['card.smart-health-card', 'application/smart-health-card', 'the .smart-health-card file'],
+    ['passport', 'text/html; charset=utf-8', 'a printable passport page'],
+  ] as const
+  for (const [name, type, summary] of renders) {
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path: `/api/credentials/{id}/${name}`,
+        tags: ['credentials'],
+        summary,
+        security,
+        middleware: [issuer] as const,
+        request: { params: Id },
+        responses: { 200: { description: summary }, 410: { description: 'personal data erased' } },
+      }),
+      async (c) => {
+        const body = await renderCredential(c.get('deps'), c.req.valid('param').id, name)
+        c.header('cache-control', 'private, no-store')
+        if (name === 'card.smart-health-card')
+          c.header('content-disposition', 'attachment; filename="vigil.smart-health-card"')
+        return c.body(body as never, 200, { 'content-type': type })
+      },
+    )
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/credentials/{id}/revoke',
+      tags: ['credentials'],
+      summary: 'Revoke: the rid joins the CRL and a revocation entry goes into the ledger',
+      security,
+      middleware: [issuer, jsonBody()] as const,
+      request: {
+        params: Id,
+        body: {
+          required: true,
+          content: {
+            'application/json': { schema: z.object({ reason: z.string().min(1).max(500) }) },
+          },
+        },
+      },
+      responses: { 200: { description: 'revoked' } },
+    }),
+    async (c) => {
+      const r = await revokeCredential(
+        c.get('deps'),
+        ledgerOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json').reason,
+        actorOf(c),
+      )
+      return c.json({ ...r, leafIndex: String(r.leafIndex) }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/credentials/{id}/reissue',
+      tags: ['credentials'],
+      summary:
+        'Correct: issue a new credential from corrected input and revoke the old one, linked',
+      security,
+      middleware: [issuer, jsonBody()] as const,
+      request: {
+        params: Id,
+        body: { required: true, content: { 'application/json': { schema: CredentialInput } } },
+      },
+      responses: {
+        201: {
+          description: 'the corrected credential',
+          content: { 'application/json': { schema: Issued } },
+        },
+      },
+    }),
+    async (c) => {
+      const deps = c.get('deps')
+      const issued = await reissueCredential(
+        deps,
+        ledgerOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        actorOf(c),
+      )
+      return c.json(
+        {
+          ...issued,
+          leafIndex: String(issued.leafIndex),
+          links: links(deps.config.publicUrl, issued.id),
+        },
+        201,
+      )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/credentials/{id}/personal-data',
+      tags: ['credentials'],
+      summary: 'Erase the sealed personal data (the ledger commitment stays, unlinkable)',
+      security,
+      middleware: [issuer] as const,
+      request: { params: Id },
+      responses: { 204: { description: 'erased' } },
+    }),
+    async (c) => {
+      await eraseCredentialPersonalData(c.get('deps'), c.req.valid('param').id)
+      return c.body(null, 204)
+    },
+  )
+  return app
+}

@@ -1,0 +1,58 @@
+/** Helpers for credential tests: tokens, requests, and trust material read from the app itself. */
+
+import type { Role } from '../../src/context.ts'
+import type { ShcTrust } from '../../src/core/shc/index.ts'
+import { createApiToken } from '../../src/staff/index.ts'
+import type { TestApp } from './app.ts'
+
+export async function tokenFor(t: TestApp, roles: Role[]): Promise<string> {
+  const expiresAt = new Date(t.ctx.clock.now().getTime() + 86_400_000)
+  return (await createApiToken(t.ctx, { name: `test ${roles.join(',')}`, roles, expiresAt })).token
+}
+
+export function api(t: TestApp, token?: string) {
+  const headers = (extra: Record<string, string> = {}) => ({
+    ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    ...extra,
+  })
+  return {
+    post: (path: string, body: unknown, type = 'application/json') =>
+      t.app.request(path, {
+        method: 'POST',
+        headers: headers({ 'content-type': type }),
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    get: (path: string) => t.app.request(path, { headers: headers() }),
+    delete: (path: string) => t.app.request(path, { method: 'DELETE', headers: headers() }),
+  }
+}
+
+/** Trust material resolved through the app's own /.well-known endpoints (a loopback issuer). */
+export function selfTrust(t: TestApp): ShcTrust {
+  const base = t.ctx.config.publicUrl
+  return {
+    allowLoopbackHttp: true,
+    resolveIssuerKeys: async (iss) =>
+      iss === base ? (await t.app.request('/.well-known/jwks.json')).json() : undefined,
+    resolveCrl: async (_iss, kid) => (await t.app.request(`/.well-known/crl/${kid}.json`)).json(),
+  }
+}
+
+export const immunization = (overrides: Record<string, unknown> = {}) => ({
+  type: 'immunization',
+  patient: { givenNames: ['Anne', 'Marie'], familyName: 'Jansen', birthDate: '1985-03-14' },
+  immunizations: [
+    { code: '208', date: '2021-05-01', lotNumber: 'EW0182', performer: 'GGD Amsterdam' },
+    { code: '208', date: '2021-05-29', lotNumber: 'EW0191', performer: 'GGD Amsterdam' },
+  ],
+  region: 'NL-NH',
+  ...overrides,
+})
+
+export const testResult = (overrides: Record<string, unknown> = {}) => ({
+  type: 'test',
+  patient: { givenNames: ['Piet'], familyName: 'de Vries', birthDate: '1970' },
+  test: { code: '94558-4', date: '2026-11-23', result: '260415000' },
+  region: 'NL-UT',
+  ...overrides,
+})
