@@ -58,6 +58,20 @@ const COMMANDS: Record<string, Command> = {
       return 0
     },
   },
+  import: {
+    summary: 'issue credentials in bulk from an NDJSON or CSV file (idempotent by row key)',
+    usage: `vigil import FILE [--format ndjson|csv] [--source NAME] [--report OUT.ndjson]
+
+NDJSON: one issuing request per line (as POST /api/credentials), with an optional "rowKey".
+CSV columns: row_key, type, given_names, family_name, birth_date, region, code, date,
+lot_number, performer, result (one immunization or test per row).
+Rows are keyed by source and row key (or content), so a re-run issues nothing twice.
+Exit 0: every row issued (now or before); 1: some rows failed (listed on stderr); 2: usage.`,
+    async run(args) {
+      const { runImport } = await import('./commands/import.ts')
+      return runImport(args)
+    },
+  },
   'keys rotate': {
     summary:
       'retire the active issuer key (it stays published) and create a new one, in the ledger',
