@@ -25,7 +25,7 @@ describe.each(ENGINES)('credential lifecycle on %s', (engine) => {
   })
   afterAll(() => t?.close())
 
-  const issue = async (body = immunization()) =>
+  const issue = async (body: object = immunization()) =>
     (await (await issuer.post('/api/credentials', body)).json()) as Issued
 
   it('revoking puts the rid on the CRL, bumps crlVersion, and logs a revocation entry', async () => {
