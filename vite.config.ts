@@ -11,6 +11,15 @@ export default defineConfig({
     outDir: web('dist'),
     emptyOutDir: true,
     target: 'es2022',
-    rollupOptions: { input: { index: web('index.html'), log: web('log.html') } },
+    rollupOptions: {
+      input: {
+        index: web('index.html'),
+        log: web('log.html'),
+        signin: web('signin.html'),
+        enrol: web('enrol.html'),
+        console: web('console.html'),
+        admin: web('admin.html'),
+      },
+    },
   },
 })

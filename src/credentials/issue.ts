@@ -12,6 +12,7 @@ import { roundToHour } from '../core/entry/index.ts'
 import { assertFitsSingleQr, computeRid, encodeShcQr, issueShc } from '../core/shc/index.ts'
 import { credentialPersonalData, credentials, facts } from '../db/schema/index.ts'
 import type { Ledger } from '../ledger/ledger.ts'
+import { recordAudit } from '../staff/audit.ts'
 import { buildBundle, deidentifyInput } from './bundle.ts'
 import type { CredentialInput } from './input.ts'
 import { isLoopbackIssuer, issuerSigner } from './issuer.ts'
@@ -88,6 +89,17 @@ export async function issueCredential(
     await tx.insert(credentialPersonalData).values(personal)
     const rows = deidentifyInput(input, now)
     if (rows.length > 0) await tx.insert(facts).values(rows)
+    await recordAudit(
+      { ...ctx, db: tx },
+      options.replaces === undefined
+        ? { action: 'credential.issue', targetId: id, actor }
+        : {
+            action: 'credential.reissue',
+            targetId: id,
+            actor,
+            detail: { replaces: options.replaces },
+          },
+    )
   })
   return {
     id,

@@ -9,6 +9,7 @@ import type { Actor, ServiceContext } from '../context.ts'
 import { credentials } from '../db/schema/index.ts'
 import { ServiceError } from '../errors.ts'
 import type { Ledger } from '../ledger/ledger.ts'
+import { recordAudit } from '../staff/audit.ts'
 import type { CredentialInput } from './input.ts'
 import { type IssuedCredential, issueCredential } from './issue.ts'
 import { erasePersonalData } from './personal-data.ts'
@@ -44,9 +45,12 @@ export async function eraseCredentialPersonalData(ctx: ServiceContext, id: strin
     .from(credentials)
     .where(eq(credentials.id, id))
   if (row === undefined) throw new ServiceError('NOT_FOUND', `no credential ${id}`, { field: 'id' })
-  const erased = await erasePersonalData(ctx, id)
-  if (!erased)
-    throw new ServiceError('CONFLICT', `the personal data of ${id} is already erased`, {
-      field: 'id',
-    })
+  await ctx.db.transaction(async (tx) => {
+    const erased = await erasePersonalData({ ...ctx, db: tx }, id)
+    if (!erased)
+      throw new ServiceError('CONFLICT', `the personal data of ${id} is already erased`, {
+        field: 'id',
+      })
+    await recordAudit({ ...ctx, db: tx }, { action: 'credential.erase', targetId: id })
+  })
 }

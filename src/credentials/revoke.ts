@@ -10,6 +10,7 @@ import { roundToHour } from '../core/entry/index.ts'
 import { credentials, crlState } from '../db/schema/index.ts'
 import { ServiceError } from '../errors.ts'
 import type { Ledger } from '../ledger/ledger.ts'
+import { recordAudit } from '../staff/audit.ts'
 
 export interface RevokedCredential {
   id: string
@@ -24,7 +25,7 @@ export async function revokeCredential(
   ledger: Ledger,
   id: string,
   reason: string,
-  _actor: Actor,
+  actor: Actor,
 ): Promise<RevokedCredential> {
   const [row] = await ctx.db.select().from(credentials).where(eq(credentials.id, id))
   if (row === undefined) throw new ServiceError('NOT_FOUND', `no credential ${id}`, { field: 'id' })
@@ -62,6 +63,8 @@ export async function revokeCredential(
         target: crlState.kid,
         set: { ctr: sql`${crlState.ctr} + 1`, updatedAt: now },
       })
+    // The reason is free text (it may name someone), so the trail keeps only the action.
+    await recordAudit({ ...ctx, db: tx }, { action: 'credential.revoke', targetId: id, actor })
   })
   return { id, revokedAt: now, reason, leafIndex: logged.index, receipt: logged.receipt }
 }

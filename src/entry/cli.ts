@@ -108,6 +108,33 @@ disagreement is named; 2: the audit could not run.
       return runAudit(args)
     },
   },
+  'admin invite': {
+    summary: 'invite a person: prints a one-time link that enrols their passkey with roles',
+    usage: `vigil admin invite --name NAME --role ROLE [--role ROLE]... [--hours N]
+
+Prints the enrolment link alone on stdout. It works once, until it expires; only a hash of its
+secret is stored. A new installation without an administrator prints one at every start.
+
+  --name NAME  the person's name as staff will see it
+  --role ROLE  admin, issuer, tracer, epidemiologist or auditor; repeatable
+  --hours N    hours until the link expires, 1..336 (default 72)`,
+    async run(args) {
+      const { runAdminInvite } = await import('./commands/admin.ts')
+      return runAdminInvite(args)
+    },
+  },
+  'admin digest': {
+    summary: "append the audit trail's daily digests to the ledger (vigil serve does it hourly)",
+    usage: `vigil admin digest [--verify]
+
+Digests every complete UTC day not digested yet and appends each digest to the ledger.
+  --verify  also recompute every day from the audit rows and compare with the ledger
+            (exit 1 naming the first day that no longer matches)`,
+    async run(args) {
+      const { runAdminDigest } = await import('./commands/admin.ts')
+      return runAdminDigest(args)
+    },
+  },
   'tokens create': {
     summary: 'create an API token with roles (prints its secret once); makes the first admin',
     usage: `vigil tokens create --name NAME --role ROLE [--role ROLE]... [--days N]

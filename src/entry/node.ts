@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { createApp } from '../http/app.ts'
+import { bootstrapInvitation, runAuditDigests } from '../staff/index.ts'
 import { loadConfig, startRuntime, VERSION } from './runtime.ts'
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url))
@@ -29,6 +30,20 @@ export async function serveNode(env: Record<string, string | undefined> = proces
     { ...ctx, version: VERSION, ledger },
     { staticFiles: serveStatic({ root: WEB_DIST }), accessLog: config.logLevel === 'debug' },
   )
+  // A new installation: print the link that enrols the first administrator's passkey.
+  const first = await bootstrapInvitation(ctx)
+  if (first !== undefined)
+    process.stderr.write(
+      `\nNo administrator yet. Open this link to enrol the first administrator's passkey\n(single use, expires ${first.expiresAt}):\n\n  ${first.link}\n\n`,
+    )
+  // The audit trail's daily digests go into the ledger: soon after start, then every hour.
+  const digest = () =>
+    runAuditDigests(ctx, ledger).catch((err) =>
+      ctx.logger.error('audit digest failed', { error: String(err) }),
+    )
+  const digestTimer = setInterval(digest, 3_600_000)
+  digestTimer.unref()
+  setTimeout(digest, 10_000).unref()
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     ctx.logger.info(
       `Vigil ${VERSION} serving ${config.publicUrl} (listening on ${info.address}:${info.port}, database: ${database.kind})`,
@@ -39,6 +54,7 @@ export async function serveNode(env: Record<string, string | undefined> = proces
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
+    clearInterval(digestTimer)
     ctx.logger.info(`${signal}: finishing in-flight requests, then closing`)
     server.close(async () => {
       await database.close()

@@ -14,12 +14,17 @@ import type { AppDeps, AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
 import { accessLog } from './middleware/access-log.ts'
 import { authenticate } from './middleware/auth.ts'
+import { originCheck } from './middleware/origin.ts'
+import { sessionActor } from './middleware/session.ts'
 import { notFoundHandler } from './not-found.ts'
 import { ProblemError } from './problem.ts'
+import { auditRoutes } from './routes/audit.ts'
 import { credentialRoutes } from './routes/credentials.ts'
 import { healthRoutes } from './routes/health.ts'
 import { keyRoutes } from './routes/keys.ts'
 import { logRoutes } from './routes/log.ts'
+import { staffRoutes } from './routes/staff.ts'
+import { staffAdminRoutes } from './routes/staff-admin.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
 import { validationHook } from './validation.ts'
@@ -82,13 +87,17 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
   }
 
-  app.use(authenticate())
+  app.use(originCheck())
+  app.use(authenticate({ session: sessionActor }))
   app.route('/', healthRoutes())
   app.route('/', keyRoutes())
   app.route('/', logRoutes())
   app.route('/', tokenRoutes())
   app.route('/', credentialRoutes())
   app.route('/', wellKnownRoutes())
+  app.route('/', staffRoutes())
+  app.route('/', staffAdminRoutes())
+  app.route('/', auditRoutes())
 
   const documentConfig = {
     openapi: '3.1.0',

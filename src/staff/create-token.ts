@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { type Clock, ROLES, type Role, type ServiceContext } from '../context.ts'
 import { apiTokens } from '../db/schema/staff.ts'
 import { ServiceError } from '../errors.ts'
+import { recordAudit } from './audit.ts'
 import { formatToken, hashSecret, newTokenId, newTokenSecret } from './token-format.ts'
 
 /** A token outlives no review cycle: at most a year, then a new one is made. */
@@ -74,13 +75,15 @@ export async function createApiToken(
   }
   const id = newTokenId(ctx.random)
   const secret = newTokenSecret(ctx.random)
-  await ctx.db.insert(apiTokens).values({
-    id,
-    name,
-    roles,
-    secretHash: await hashSecret(secret),
-    createdAt: new Date(now),
-    expiresAt,
+  const secretHash = await hashSecret(secret)
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .insert(apiTokens)
+      .values({ id, name, roles, secretHash, createdAt: new Date(now), expiresAt })
+    await recordAudit(
+      { ...ctx, db: tx },
+      { action: 'token.create', targetId: id, detail: { roles } },
+    )
   })
   ctx.logger.info('api token created', { tokenId: id, roles })
   return { id, name, roles, token: formatToken(id, secret), expiresAt: expiresAt.toISOString() }

@@ -7,6 +7,7 @@ import { and, eq, isNull } from 'drizzle-orm'
 import type { ServiceContext } from '../context.ts'
 import { apiTokens } from '../db/schema/staff.ts'
 import { ServiceError } from '../errors.ts'
+import { recordAudit } from './audit.ts'
 
 export interface RevokedToken {
   id: string
@@ -18,11 +19,16 @@ export interface RevokedToken {
  * @example await revokeApiToken(ctx, 'k3v7q2m4x5za')
  */
 export async function revokeApiToken(ctx: ServiceContext, id: string): Promise<RevokedToken> {
-  const [revoked] = await ctx.db
-    .update(apiTokens)
-    .set({ revokedAt: ctx.clock.now() })
-    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id, revokedAt: apiTokens.revokedAt })
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: ctx.clock.now() })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id, revokedAt: apiTokens.revokedAt })
+    if (row !== undefined)
+      await recordAudit({ ...ctx, db: tx }, { action: 'token.revoke', targetId: id })
+    return row
+  })
   if (revoked?.revokedAt) {
     ctx.logger.info('api token revoked', { tokenId: id })
     return { id, revokedAt: revoked.revokedAt.toISOString() }

@@ -66,7 +66,9 @@ describe('web pages import only the pure core', () => {
       const target = resolve(file, '..', spec)
       return target.startsWith(coreDir) || target.startsWith(web)
     }
-    return spec.startsWith('@noble/') || spec === 'jose' || spec.startsWith('@simplewebauthn/browser')
+    return (
+      spec.startsWith('@noble/') || spec === 'jose' || spec.startsWith('@simplewebauthn/browser')
+    )
   }
 
   it('web/src reaches src/ only through src/core', () => {

@@ -2,5 +2,6 @@
 export * from './credentials.ts'
 export * from './keys.ts'
 export * from './ledger.ts'
+export * from './people.ts'
 export * from './staff.ts'
 export * from './trust.ts'

@@ -7,8 +7,9 @@
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { Actor, Role, ServiceContext } from '../../context.ts'
+import type { AuditScope } from '../../staff/audit.ts'
 import { verifyApiToken } from '../../staff/tokens.ts'
-import type { AppEnv } from '../env.ts'
+import type { AppDeps, AppEnv } from '../env.ts'
 import { ProblemError } from '../problem.ts'
 
 export interface AuthenticateOptions {
@@ -16,6 +17,15 @@ export interface AuthenticateOptions {
   verifyToken?: (ctx: ServiceContext, token: string) => Promise<Actor | undefined>
   /** Consulted when no bearer token is sent (issue 5: the passkey session cookie). */
   session?: (c: Context<AppEnv>) => Promise<Actor | undefined>
+}
+
+/**
+ * Who acts in this request, on a per-request copy of the context, so that services record it in
+ * the audit trail (`recordAudit`) without every route passing it along.
+ */
+function scope(c: Context<AppEnv>, add: AuditScope): void {
+  const scoped: AppDeps & AuditScope = { ...c.get('deps'), ...add }
+  c.set('deps', scoped)
 }
 
 // RFC 6750 §2.1: the scheme is case-insensitive; the b64token grammar bounds the credential.
@@ -27,7 +37,9 @@ export function authenticate(options: AuthenticateOptions = {}) {
     const header = c.req.header('authorization')
     // Another scheme (say Basic, added by a proxy in front of a staging site) is not ours to judge.
     if (header === undefined || !/^bearer(?: |$)/i.test(header)) {
-      c.set('actor', options.session === undefined ? undefined : await options.session(c))
+      const actor = options.session === undefined ? undefined : await options.session(c)
+      c.set('actor', actor)
+      scope(c, { actor, requestId: c.get('requestId') })
       return next()
     }
     // Attacker-controlled: a malformed header is an invalid token, never a query or an echo.
@@ -46,6 +58,7 @@ export function authenticate(options: AuthenticateOptions = {}) {
       )
     }
     c.set('actor', actor)
+    scope(c, { actor, requestId: c.get('requestId') })
     return next()
   })
 }
@@ -61,13 +74,16 @@ export function requireRole(...roles: Role[]) {
         headers: { 'www-authenticate': 'Bearer' },
       })
     }
-    if (!actor.roles.some((role) => roles.includes(role))) {
+    const role = actor.roles.find((held) => roles.includes(held))
+    if (role === undefined) {
       throw new ProblemError(403, 'FORBIDDEN', `this needs one of the roles: ${needed}`, {
         // RFC 6750 §3.1: insufficient_scope belongs to bearer tokens, not to sessions.
         headers:
           actor.kind === 'token' ? { 'www-authenticate': 'Bearer error="insufficient_scope"' } : {},
       })
     }
+    // The audit trail records which of the actor's roles allowed the action.
+    scope(c, { role })
     return next()
   })
 }

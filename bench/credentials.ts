@@ -1,0 +1,178 @@
+/**
+ * `npm run bench:credentials`: issue 4's figures, one JSON line per figure and a table.
+ *
+ *   1. credentials.issue   POST /api/credentials over loopback to the real `vigil serve` on
+ *                          Postgres, 32 concurrent clients (keep-alive), for a fixed time; rate and
+ *                          p50/p99 latency. QR rendering is lazy (GET …/qr.svg), so not included:
+ *                          the 201 carries the JWS, the QR text and the ledger receipt.
+ *   2. credentials.verify  offline verification on one core: decode QR text, inflate, ES256,
+ *                          rebuild the ledger leaf, verify the tlog-proof receipt (checkpoint
+ *                          signature + inclusion). No cosignatures yet (witnesses: issue 7).
+ *
+ * Environment: BENCH_DATABASE_URL, BENCH_SCALE (see bench/ledger.ts).
+ */
+import { Agent, request } from 'node:http'
+import { sha256 } from '../src/core/codec/bytes.ts'
+import { encodeEntry, roundToHour } from '../src/core/entry/index.ts'
+import { hashLeaf } from '../src/core/merkle/index.ts'
+import { verifyTlogProof } from '../src/core/note/index.ts'
+import { verifyShc } from '../src/core/shc/index.ts'
+import { createApiToken } from '../src/staff/index.ts'
+import { logPolicy } from '../test/helpers/ledger.ts'
+import { percentile } from './append.ts'
+import { serveBenchDb } from './http.ts'
+import { openBenchDb } from './setup.ts'
+
+const SCALE = Number(process.env.BENCH_SCALE ?? '1')
+const CLIENTS = 32
+const SECONDS = Math.max(3, 15 * SCALE)
+const WARMUP = Math.max(1, 3 * SCALE)
+const VERIFY_CARDS = 200
+
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS })
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`)
+const figures: Record<string, unknown>[] = []
+const emit = (f: Record<string, unknown>) => {
+  figures.push(f)
+  process.stdout.write(`${JSON.stringify(f)}\n`)
+}
+
+function body(i: number): string {
+  return JSON.stringify({
+    type: 'immunization',
+    patient: { givenNames: ['Bench', `P${i}`], familyName: `Person${i}`, birthDate: '1980-01-01' },
+    immunizations: [
+      { code: '208', date: '2021-05-01', lotNumber: 'EW0182' },
+      { code: '208', date: '2021-05-29', lotNumber: 'EW0191' },
+    ],
+    region: 'NL-NH',
+  })
+}
+
+function post(
+  url: string,
+  token: string,
+  payload: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (text += c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+      },
+    )
+    req.on('error', reject)
+    req.end(payload)
+  })
+}
+
+async function main() {
+  const b = await openBenchDb('postgres')
+  const { token } = await createApiToken(b.ctx, {
+    name: 'bench',
+    roles: ['issuer'],
+    expiresAt: new Date(Date.now() + 86_400_000),
+  })
+  const server = await serveBenchDb(b)
+  const url = `${server.url}/api/credentials`
+  const samples: number[] = []
+  const cards: { jws: string; qr: string; receipt: string }[] = []
+  let errors = 0
+  let counter = 0
+  const start = performance.now()
+  const measureFrom = start + WARMUP * 1000
+  const end = measureFrom + SECONDS * 1000
+  log(`issuing with ${CLIENTS} clients for ${WARMUP}+${SECONDS} s`)
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now()
+        const res = await post(url, token, body(counter++))
+        const t1 = performance.now()
+        if (res.status !== 201) {
+          errors++
+          continue
+        }
+        if (t0 >= measureFrom) samples.push(t1 - t0)
+        if (cards.length < VERIFY_CARDS) cards.push(JSON.parse(res.text))
+      }
+    }),
+  )
+  samples.sort((x, y) => x - y)
+  emit({
+    bench: 'credentials.issue',
+    engine: 'postgres',
+    clients: CLIENTS,
+    seconds: SECONDS,
+    perSec: Math.round(samples.length / SECONDS),
+    p50Ms: Number(percentile(samples, 50).toFixed(1)),
+    p99Ms: Number(percentile(samples, 99).toFixed(1)),
+    errors,
+    qrRendering: 'lazy',
+    target: '>= 1000/s, p99 < 100 ms',
+  })
+  await server.stop()
+
+  // Offline verification: trust material fetched once (as a venue's cache would hold it).
+  const jwks = await b.ctx.keys.list()
+  const issuerKeys = {
+    keys: jwks
+      .filter((k) => k.purpose === 'issuer')
+      .map((k) => ({ ...k.publicJwk, kid: k.id, alg: 'ES256', use: 'sig' })),
+  }
+  const trust = { allowLoopbackHttp: true, resolveIssuerKeys: async () => issuerKeys }
+  const policy = await logPolicy(b.ctx)
+  const now = Math.floor(Date.now() / 1000)
+  const verifyOne = async (card: (typeof cards)[number]) => {
+    const v = await verifyShc({ qr: card.qr }, trust, now)
+    const leaf = hashLeaf(
+      encodeEntry({
+        kind: 'credential',
+        artefactHash: await sha256(new TextEncoder().encode(v.jws)),
+        keyId: v.kid,
+        time: roundToHour(v.payload.nbf as number),
+      }),
+    )
+    await verifyTlogProof(card.receipt, leaf, policy)
+  }
+  for (const c of cards.slice(0, 20)) await verifyOne(c) // warm up
+  const rounds = Math.max(1, Math.round(10 * SCALE))
+  const t0 = performance.now()
+  for (let r = 0; r < rounds; r++) for (const c of cards) await verifyOne(c)
+  const ms = performance.now() - t0
+  emit({
+    bench: 'credentials.verify',
+    cards: cards.length * rounds,
+    perSecOneCore: Math.round((cards.length * rounds * 1000) / ms),
+    meanMs: Number((ms / (cards.length * rounds)).toFixed(3)),
+    includes: 'QR decode, inflate, ES256, leaf rebuild, checkpoint signature, inclusion proof',
+    target: '>= 5000/s',
+  })
+  await b.drop()
+  agent.destroy()
+  console.log('\n| figure | value | target |\n|---|---|---|')
+  for (const f of figures) {
+    if (f.bench === 'credentials.issue')
+      console.log(
+        `| issue over HTTP, 32 clients | ${f.perSec}/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms | ${f.target} |`,
+      )
+    else
+      console.log(
+        `| verify offline, one core | ${f.perSecOneCore}/s (${f.meanMs} ms each) | ${f.target} |`,
+      )
+  }
+}
+
+await main()

@@ -1,0 +1,148 @@
+/**
+ * @module http/routes/audit
+ * The audit trail for admins and auditors: page and filter the events (newest first, keyset
+ * cursor), and list the daily digests committed to the ledger with a check of the chain.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import {
+  listAuditDigests,
+  listAuditEvents,
+  MAX_AUDIT_PAGE,
+  verifyAuditDigests,
+} from '../../staff/index.ts'
+import type { AppEnv } from '../env.ts'
+import { requireRole } from '../middleware/auth.ts'
+import { problem, staffErrorHandler } from './staff-errors.ts'
+
+const Event = z
+  .object({
+    id: z.number(),
+    at: z.string(),
+    actor: z.object({ kind: z.string(), id: z.string(), name: z.string() }),
+    role: z.string().nullable(),
+    action: z.string(),
+    targetId: z.string().nullable(),
+    requestId: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('AuditEvent')
+const Digest = z
+  .object({
+    day: z.string(),
+    events: z.number(),
+    digest: z
+      .string()
+      .openapi({ description: 'hex SHA-256, the artefact hash of the ledger entry' }),
+    leafIndex: z.number().nullable(),
+  })
+  .openapi('AuditDigest')
+const short = z.string().min(1).max(100)
+const Query = z.object({
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .openapi({ description: 'the previous page’s next' }),
+  limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE).default(50),
+  action: short.optional().openapi({ example: 'token.create' }),
+  actor: short.optional().openapi({ description: 'actor id (person, token or system)' }),
+  target: short.optional(),
+  requestId: short.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+})
+
+const guarded = {
+  tags: ['audit'],
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as Record<string, string[]>[],
+}
+const denied = {
+  401: problem('UNAUTHENTICATED or INVALID_TOKEN'),
+  403: problem('FORBIDDEN: needs the admin or auditor role'),
+}
+
+export function auditRoutes() {
+  const app = new OpenAPIHono<AppEnv>()
+  app.onError(staffErrorHandler)
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'get',
+      middleware: [requireRole('admin', 'auditor')] as const,
+      path: '/api/audit',
+      summary: 'Audit events, newest first, filtered; page with ?before=<next>',
+      request: { query: Query },
+      responses: {
+        200: {
+          description: 'one page',
+          content: {
+            'application/json': {
+              schema: z.object({ events: z.array(Event), next: z.number().nullable() }),
+            },
+          },
+        },
+        400: problem('VALIDATION'),
+        ...denied,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const page = await listAuditEvents(c.get('deps'), {
+        before: q.before,
+        limit: q.limit,
+        action: q.action,
+        actorId: q.actor,
+        targetId: q.target,
+        requestId: q.requestId,
+        from: q.from === undefined ? undefined : new Date(q.from),
+        to: q.to === undefined ? undefined : new Date(q.to),
+      })
+      c.header('cache-control', 'no-store')
+      return c.json(page, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'get',
+      middleware: [requireRole('admin', 'auditor')] as const,
+      path: '/api/audit/digests',
+      summary:
+        'Daily digests in the ledger (last 60 days); ?verify=true also recomputes the whole chain',
+      request: {
+        query: z.object({
+          verify: z.enum(['true', 'false']).default('false').openapi({
+            description: 'recompute every day from the rows and compare with the ledger',
+          }),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'digests, oldest first',
+          content: {
+            'application/json': {
+              schema: z.object({
+                digests: z.array(Digest),
+                check: z
+                  .object({ days: z.number(), firstMismatch: z.string().nullable() })
+                  .nullable(),
+              }),
+            },
+          },
+        },
+        ...denied,
+      },
+    }),
+    async (c) => {
+      const deps = c.get('deps')
+      const digests = await listAuditDigests(deps)
+      const check = c.req.valid('query').verify === 'true' ? await verifyAuditDigests(deps) : null
+      c.header('cache-control', 'no-store')
+      return c.json({ digests, check }, 200)
+    },
+  )
+  return app
+}

@@ -1,0 +1,248 @@
+/**
+ * @module http/routes/staff-admin
+ * People and invitations (role `admin`): list people, change their roles or name, disable or
+ * enable them, sign them out everywhere; create (the link is in this one response), list and
+ * revoke invitations. API tokens are in ./tokens.ts.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { ROLES } from '../../context.ts'
+import {
+  createInvitation,
+  DEFAULT_INVITATION_HOURS,
+  getPerson,
+  listInvitations,
+  listPeople,
+  MAX_INVITATION_HOURS,
+  revokeInvitation,
+  signOutPerson,
+  updatePerson,
+} from '../../staff/index.ts'
+import type { AppEnv } from '../env.ts'
+import { requireRole } from '../middleware/auth.ts'
+import { jsonBody } from '../middleware/json-body.ts'
+import { problem, staffErrorHandler } from './staff-errors.ts'
+
+const Role = z.enum(ROLES)
+const Name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+const Id = (what: string) =>
+  z.object({
+    id: z
+      .string()
+      .regex(/^[a-z2-7]{12}$/, `must be ${what} id (12 characters a-z, 2-7)`)
+      .openapi({ param: { name: 'id', in: 'path' }, example: 'k3v7q2m4x5za' }),
+  })
+const PersonView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    roles: z.array(Role),
+    createdAt: z.string(),
+    disabledAt: z.string().nullable(),
+    passkeys: z.number(),
+    lastSignInAt: z.string().nullable(),
+  })
+  .openapi('Person')
+const InvitationView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    roles: z.array(Role),
+    status: z.enum(['pending', 'used', 'expired', 'revoked']),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    usedAt: z.string().nullable(),
+    usedBy: z.string().nullable(),
+  })
+  .openapi('Invitation')
+const CreatedInvitation = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    roles: z.array(Role),
+    link: z.string().openapi({ description: 'the enrolment link: shown once, send it privately' }),
+    expiresAt: z.string(),
+  })
+  .openapi('CreatedInvitation')
+
+const guarded = {
+  tags: ['staff admin'],
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as Record<string, string[]>[],
+}
+const denied = {
+  401: problem('UNAUTHENTICATED or INVALID_TOKEN'),
+  403: problem('FORBIDDEN: needs the admin role'),
+}
+const json = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+
+export function staffAdminRoutes() {
+  const app = new OpenAPIHono<AppEnv>()
+  app.onError(staffErrorHandler)
+  const admin = requireRole('admin')
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'get',
+      path: '/api/staff/people',
+      summary: 'People: roles, passkeys, last sign-in, disabled',
+      middleware: [admin] as const,
+      responses: { 200: json('everyone', z.object({ people: z.array(PersonView) })), ...denied },
+    }),
+    async (c) => {
+      c.header('cache-control', 'no-store')
+      return c.json({ people: await listPeople(c.get('deps')) }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'get',
+      path: '/api/staff/people/{id}',
+      summary: 'One person',
+      middleware: [admin] as const,
+      request: { params: Id('a person') },
+      responses: { 200: json('the person', PersonView), 404: problem('NOT_FOUND'), ...denied },
+    }),
+    async (c) => c.json(await getPerson(c.get('deps'), c.req.valid('param').id), 200),
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'patch',
+      path: '/api/staff/people/{id}',
+      summary: 'Change roles or name, disable or enable (disabling ends their sessions)',
+      middleware: [admin, jsonBody()] as const,
+      request: {
+        params: Id('a person'),
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                name: Name.optional(),
+                roles: z.array(Role).min(1).max(ROLES.length).optional(),
+                disabled: z.boolean().optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: json('updated', PersonView),
+        404: problem('NOT_FOUND'),
+        409: problem('LAST_ADMIN'),
+        ...denied,
+      },
+    }),
+    async (c) => {
+      const person = await updatePerson(c.get('deps'), c.req.valid('param').id, c.req.valid('json'))
+      return c.json(person, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'delete',
+      path: '/api/staff/people/{id}/sessions',
+      summary: 'Sign a person out everywhere',
+      middleware: [admin] as const,
+      request: { params: Id('a person') },
+      responses: {
+        204: { description: 'their sessions ended' },
+        404: problem('NOT_FOUND'),
+        ...denied,
+      },
+    }),
+    async (c) => {
+      await signOutPerson(c.get('deps'), c.req.valid('param').id)
+      return c.body(null, 204)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'post',
+      path: '/api/staff/invitations',
+      summary: 'Invite a person: a one-time enrolment link with roles (shown once)',
+      middleware: [admin, jsonBody()] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                name: Name,
+                roles: z.array(Role).min(1).max(ROLES.length),
+                expiresInHours: z
+                  .number()
+                  .int()
+                  .min(1)
+                  .max(MAX_INVITATION_HOURS)
+                  .default(DEFAULT_INVITATION_HOURS),
+              }),
+            },
+          },
+        },
+      },
+      responses: { 201: json('created', CreatedInvitation), 400: problem('VALIDATION'), ...denied },
+    }),
+    async (c) => {
+      const created = await createInvitation(c.get('deps'), c.req.valid('json'))
+      c.header('cache-control', 'no-store')
+      return c.json(created, 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'get',
+      path: '/api/staff/invitations',
+      summary: 'Invitations and their status (never their links)',
+      middleware: [admin] as const,
+      responses: {
+        200: json('oldest first', z.object({ invitations: z.array(InvitationView) })),
+        ...denied,
+      },
+    }),
+    async (c) => {
+      c.header('cache-control', 'no-store')
+      return c.json({ invitations: await listInvitations(c.get('deps')) }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'delete',
+      path: '/api/staff/invitations/{id}',
+      summary: 'Revoke an invitation (idempotent; CONFLICT once used)',
+      middleware: [admin] as const,
+      request: { params: Id('an invitation') },
+      responses: {
+        204: { description: 'revoked' },
+        404: problem('NOT_FOUND'),
+        409: problem('CONFLICT'),
+        ...denied,
+      },
+    }),
+    async (c) => {
+      await revokeInvitation(c.get('deps'), c.req.valid('param').id)
+      return c.body(null, 204)
+    },
+  )
+  return app
+}

@@ -1,0 +1,174 @@
+/**
+ * Staff pages end to end in Debian Chromium with the DevTools virtual authenticator (CDP
+ * `WebAuthn.addVirtualAuthenticator`, stack.md §6.2) against the real `vigil serve`: the new
+ * installation prints its first-administrator link; open it, enrol a passkey, sign out, sign in,
+ * reach the console, see the actions in the audit trail, invite someone from the admin page.
+ * The server runs on http://localhost:<port> — the RP ID must be a host name, not an address.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, CDPSession, Page } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { BIN, freePort } from '../helpers/server.ts'
+
+if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
+
+interface Server {
+  url: string
+  child: ChildProcess
+  output: () => string
+}
+
+/** `vigil serve` with PUBLIC_URL on localhost and the chosen port (startServer picks its own). */
+async function serve(dir: string): Promise<Server> {
+  const port = await freePort()
+  const url = `http://localhost:${port}`
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PUBLIC_URL: url,
+      VIGIL_DATA_DIR: dir,
+      VIGIL_LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout?.on('data', (d) => (out += d))
+  child.stderr?.on('data', (d) => (out += d))
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`)
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break
+    } catch {}
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`server did not start:\n${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return { url, child, output: () => out }
+}
+
+async function addAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('WebAuthn.enable', { enableUI: false })
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      ctap2Version: 'ctap2_1',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  })
+  return { cdp, authenticatorId }
+}
+
+describe.skipIf(BROWSER_SKIP_REASON !== undefined)('staff pages in Chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-staff-'))
+  let browser: Browser
+  let server: Server
+
+  beforeAll(async () => {
+    // A fresh build so the staff pages exist; not emptying web/dist keeps other servers whole.
+    await build({
+      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+      build: { emptyOutDir: false },
+    })
+    ;[browser, server] = await Promise.all([launchChromium(), serve(dir)])
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    if (server?.child.exitCode === null) {
+      const exited = new Promise((r) => server.child.on('exit', r))
+      server.child.kill('SIGTERM')
+      await exited
+    }
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('first link → enrol → sign out → sign in → console → audit trail → invite', async () => {
+    const link = /(http:\/\/localhost:\d+\/enrol\.html#vgi_[a-z2-7]{12}_[\w-]{43})/.exec(
+      server.output(),
+    )?.[1]
+    expect(link, server.output()).toBeDefined()
+
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => {
+      // A 401 from /api/staff/me is how a page learns there is no session; CSP violations and
+      // script errors are what must not happen.
+      if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text())
+    })
+    const { cdp, authenticatorId } = await addAuthenticator(page)
+
+    // The invitation: who, which roles; the fragment leaves the address bar.
+    await page.goto(link as string)
+    await expect
+      .poll(() => page.locator('#invitation-name').textContent())
+      .toBe('First administrator')
+    expect(await page.locator('#invitation-roles').textContent()).toBe('admin')
+    expect(page.url()).not.toContain('#vgi_')
+    await page.getByLabel('Name this passkey').fill('Test laptop')
+    await page.getByRole('button', { name: 'Create passkey' }).click()
+    await page.waitForURL('**/console.html')
+    await expect.poll(() => page.locator('#me-name').textContent()).toBe('First administrator')
+    const stored = await cdp.send('WebAuthn.getCredentials', { authenticatorId })
+    expect(stored.credentials).toHaveLength(1)
+    expect(stored.credentials[0]?.isResidentCredential).toBe(true)
+    expect(await page.locator('#passkeys tr').count()).toBe(1)
+    expect(await page.locator('#passkeys').textContent()).toContain('Test laptop')
+
+    // Sign out, then back in with the same passkey.
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click()
+    await page.waitForURL('**/signin.html')
+    await page.goto(`${server.url}/console.html`)
+    await page.waitForURL('**/signin.html')
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click()
+    await page.waitForURL('**/console.html')
+    await expect.poll(() => page.locator('#me-name').textContent()).toBe('First administrator')
+    const after = await cdp.send('WebAuthn.getCredentials', { authenticatorId })
+    expect(after.credentials[0]?.signCount).toBeGreaterThan(stored.credentials[0]?.signCount ?? 0)
+
+    // The audit trail shows what happened, newest first.
+    await expect
+      .poll(() =>
+        page
+          .locator('#audit-events tr')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action'))),
+      )
+      .toEqual(['session.sign-in', 'session.sign-out', 'staff.enrol', 'invitation.create'])
+
+    // Invite an issuer from the admin page; the link is shown once.
+    await page.getByRole('link', { name: 'People, roles, invitations and API tokens' }).click()
+    await page.waitForURL('**/admin.html')
+    await expect.poll(() => page.locator('#people').textContent()).toContain('First administrator')
+    await page.getByLabel('Name', { exact: true }).first().fill('Irene Issuer')
+    await page.getByRole('button', { name: 'Create invitation link' }).click()
+    await expect
+      .poll(() => page.locator('#invite-link').textContent())
+      .toMatch(/\/enrol\.html#vgi_/)
+    await expect.poll(() => page.locator('#invitations').textContent()).toContain('Irene Issuer')
+    await page.screenshot({ path: '/tmp/staff-admin.png', fullPage: true })
+
+    await page.goto(`${server.url}/console.html`)
+    await expect
+      .poll(() => page.locator('#audit-events tr').first().getAttribute('data-action'))
+      .toBe('invitation.create')
+    await page.screenshot({ path: '/tmp/staff-console.png', fullPage: true })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})

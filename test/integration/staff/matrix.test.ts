@@ -1,0 +1,198 @@
+/**
+ * The authorisation matrix, on each engine: every route the app serves (read from the app's own
+ * route table, so a route added without a row here fails) × anonymous, a person holding each
+ * role, an API token with each role, an expired session and a revoked token → 401, 403 or
+ * through the guard. Sessions are fresh for each request, so routes such as sign-out cannot
+ * spoil the next row.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ROLES, type Role } from '../../../src/context.ts'
+import { users } from '../../../src/db/schema/people.ts'
+import { createSession, revokeApiToken, SESSION_ABSOLUTE_MS } from '../../../src/staff/index.ts'
+import { createTestApp, type TestApp } from '../../helpers/app.ts'
+import { tokenFor } from '../../helpers/credentials.ts'
+import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+import { call } from './helpers.ts'
+
+if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
+
+type Rule = 'public' | { roles: readonly Role[]; staffOnly?: true }
+
+const ISSUER = { roles: ['issuer'] } as const
+const ADMIN = { roles: ['admin'] } as const
+const AUDIT = { roles: ['admin', 'auditor'] } as const
+const SELF = { roles: ROLES, staffOnly: true } as const
+
+/** Every route of the app: `METHOD path` (Hono's pattern) → who may pass its guard. */
+const MATRIX: Record<string, Rule> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /api/keys': 'public',
+  'GET /log/checkpoint': 'public',
+  'GET /log/key': 'public',
+  'GET /log/tile/*': 'public',
+  'GET /log/proof/inclusion': 'public',
+  'GET /log/proof/consistency': 'public',
+  'GET /log/receipt': 'public',
+  'GET /log/lookup/:prefix': 'public',
+  'GET /log/checkpoints': 'public',
+  'GET /log/entries': 'public',
+  'GET /.well-known/jwks.json': 'public',
+  'GET /.well-known/crl/:file': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'POST /api/tokens': ADMIN,
+  'GET /api/tokens': ADMIN,
+  'DELETE /api/tokens/:id': ADMIN,
+  'POST /api/credentials': ISSUER,
+  'POST /api/credentials/batch': ISSUER,
+  'GET /api/credentials/:id': ISSUER,
+  'GET /api/credentials/:id/qr.svg': ISSUER,
+  'GET /api/credentials/:id/qr.png': ISSUER,
+  'GET /api/credentials/:id/card.smart-health-card': ISSUER,
+  'GET /api/credentials/:id/passport': ISSUER,
+  'POST /api/credentials/:id/revoke': ISSUER,
+  'POST /api/credentials/:id/reissue': ISSUER,
+  'DELETE /api/credentials/:id/personal-data': ISSUER,
+  'POST /api/staff/enrol/options': 'public',
+  'POST /api/staff/enrol': 'public',
+  'POST /api/staff/sign-in/options': 'public',
+  'POST /api/staff/sign-in': 'public',
+  'POST /api/staff/sign-out': SELF,
+  'POST /api/staff/sign-out-everywhere': SELF,
+  'GET /api/staff/me': SELF,
+  'POST /api/staff/me/passkeys/options': SELF,
+  'POST /api/staff/me/passkeys': SELF,
+  'PATCH /api/staff/me/passkeys/:id': SELF,
+  'DELETE /api/staff/me/passkeys/:id': SELF,
+  'GET /api/staff/people': ADMIN,
+  'GET /api/staff/people/:id': ADMIN,
+  'PATCH /api/staff/people/:id': ADMIN,
+  'DELETE /api/staff/people/:id/sessions': ADMIN,
+  'POST /api/staff/invitations': ADMIN,
+  'GET /api/staff/invitations': ADMIN,
+  'DELETE /api/staff/invitations/:id': ADMIN,
+  'GET /api/audit': AUDIT,
+  'GET /api/audit/digests': AUDIT,
+}
+
+/** The app's resources as `METHOD path` ('ALL' entries are middleware, not routes). */
+function routesOf(app: { routes: readonly { method: string; path: string }[] }): string[] {
+  return [
+    ...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`)),
+  ]
+}
+
+/** A concrete path for a pattern: parameters and wildcards get well-formed placeholder values. */
+const concrete = (path: string) =>
+  path
+    .replace(/:id\b/, 'aaaaaaaaaaaa')
+    .replace(/:[a-z]+/gi, 'x')
+    .replace('*', '0/000')
+
+type Actor =
+  | { kind: 'anonymous' }
+  | { kind: 'session'; roles: readonly Role[]; expired?: true }
+  | { kind: 'token'; roles: readonly Role[]; revoked?: true }
+
+const label = (a: Actor) =>
+  a.kind === 'anonymous'
+    ? 'anonymous'
+    : a.kind === 'session'
+      ? a.expired
+        ? 'expired session'
+        : `session ${a.roles.join('+')}`
+      : a.revoked
+        ? 'revoked token'
+        : `token ${a.roles.join('+')}`
+
+/** 401, 403, or 'pass' (the guard let it through: any status but 401/403, never 5xx). */
+function expected(rule: Rule, actor: Actor): 401 | 403 | 'pass' {
+  if (actor.kind === 'token' && actor.revoked) return 401
+  if (rule === 'public') return 'pass'
+  if (actor.kind === 'anonymous' || (actor.kind === 'session' && actor.expired)) return 401
+  if (!actor.roles.some((r) => rule.roles.includes(r))) return 403
+  if (rule.staffOnly && actor.kind === 'token') return 403
+  return 'pass'
+}
+
+describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
+  let t: TestApp
+  const people = new Map<string, string>()
+  const tokens = new Map<string, string>()
+  let revoked = ''
+  const actors: Actor[] = [
+    { kind: 'anonymous' },
+    ...ROLES.map((r): Actor => ({ kind: 'session', roles: [r] })),
+    ...ROLES.map((r): Actor => ({ kind: 'token', roles: [r] })),
+    { kind: 'session', roles: ROLES, expired: true },
+    { kind: 'token', roles: ROLES, revoked: true },
+  ]
+
+  beforeAll(async () => {
+    t = await createTestApp(engine)
+    for (const role of [...ROLES, 'all']) {
+      const id = `person${role.slice(0, 6).padEnd(6, 'x')}`.replace(/[^a-z]/g, 'x').slice(0, 12)
+      const roles = role === 'all' ? [...ROLES] : [role]
+      await t.ctx.db
+        .insert(users)
+        .values({ id, name: `p ${role}`, roles, userHandle: t.ctx.random(32) })
+      people.set(role, id)
+    }
+    for (const role of ROLES) tokens.set(role, await tokenFor(t, [role]))
+    revoked = await tokenFor(t, [...ROLES])
+    await revokeApiToken(t.ctx, revoked.slice(4, 16))
+  })
+  afterAll(() => t?.close())
+
+  async function credentialsFor(actor: Actor): Promise<{ cookie?: string; token?: string }> {
+    if (actor.kind === 'anonymous') return {}
+    if (actor.kind === 'token')
+      return { token: actor.revoked ? revoked : tokens.get(actor.roles[0] as string) }
+    const userId = people.get(actor.expired ? 'all' : (actor.roles[0] as string)) as string
+    const past = t.ctx.clock.now().getTime() - SESSION_ABSOLUTE_MS - 1000
+    const ctx = actor.expired ? { ...t.ctx, clock: { now: () => new Date(past) } } : t.ctx
+    const { token } = await createSession(ctx, userId, null)
+    return { cookie: `vigil_session=${token}` }
+  }
+
+  it('every route of the app has a row, and every row a route', () => {
+    const routes = routesOf(t.app)
+    expect(routes.filter((r) => !(r in MATRIX))).toEqual([])
+    expect(Object.keys(MATRIX).filter((r) => !routes.includes(r))).toEqual([])
+  })
+
+  it('every route × anonymous, each role (session and token), expired session, revoked token', {
+    timeout: 120_000,
+  }, async () => {
+    const failures: string[] = []
+    let checked = 0
+    for (const route of routesOf(t.app)) {
+      const rule = MATRIX[route]
+      if (rule === undefined) continue
+      const [method, path] = route.split(' ') as [string, string]
+      const guardedActors =
+        rule === 'public'
+          ? actors.filter((a) => a.kind !== 'session' || a.expired || a.roles[0] === 'admin')
+          : actors
+      for (const actor of guardedActors) {
+        const res = await call(t, method, concrete(path), undefined, await credentialsFor(actor))
+        const want = expected(rule, actor)
+        const ok =
+          want === 'pass'
+            ? res.status !== 401 && res.status !== 403 && res.status < 500
+            : res.status === want
+        if (!ok) failures.push(`${route} as ${label(actor)}: ${res.status}, expected ${want}`)
+        await res.body?.cancel()
+        checked++
+      }
+    }
+    expect(failures).toEqual([])
+    expect(checked).toBeGreaterThan(400)
+  })
+
+  it('a route added without a row is caught', () => {
+    const grown = { routes: [...t.app.routes, { method: 'GET', path: '/api/unlisted' }] }
+    expect(routesOf(grown).filter((r) => !(r in MATRIX))).toEqual(['GET /api/unlisted'])
+  })
+})

@@ -1,0 +1,249 @@
+/**
+ * The admin page (/admin.html, role admin): people and their roles (change, disable, sign out
+ * everywhere), invitations (the link is shown once), and API tokens (the secret is shown once).
+ * Every change lands in the audit trail on the server.
+ */
+import { ApiError, api, describe, ROLES, whoAmI } from './api.ts'
+import { button, byId, el, roleBoxes, setState, when } from './dom.ts'
+
+interface Person {
+  id: string
+  name: string
+  roles: string[]
+  passkeys: number
+  lastSignInAt: string | null
+  disabledAt: string | null
+}
+interface Invitation {
+  id: string
+  name: string
+  roles: string[]
+  status: string
+  expiresAt: string
+}
+interface Token {
+  id: string
+  name: string
+  roles: string[]
+  status: string
+  expiresAt: string
+  lastUsedAt: string | null
+}
+
+const status = byId('status')
+
+async function act(node: HTMLElement, work: () => Promise<string>, reload: () => Promise<void>) {
+  setState(node, 'busy', 'Working…')
+  try {
+    setState(node, 'ok', await work())
+  } catch (err) {
+    setState(node, 'bad', describe(err))
+  }
+  await reload()
+}
+
+// ---- People -----------------------------------------------------------------------------------
+
+async function loadPeople(): Promise<void> {
+  const { people } = await api<{ people: Person[] }>('GET', '/api/staff/people')
+  const note = byId('people-status')
+  byId('people').replaceChildren(
+    ...people.map((p) => {
+      const roles = roleBoxes(`Roles of ${p.name}`, ROLES, p.roles)
+      const disabled = p.disabledAt !== null
+      return el(
+        'tr',
+        {},
+        el('td', {}, p.name),
+        el('td', {}, roles.fieldset),
+        el('td', {}, String(p.passkeys)),
+        el('td', {}, when(p.lastSignInAt)),
+        el('td', {}, disabled ? 'disabled' : 'active'),
+        el(
+          'td',
+          {},
+          el(
+            'div',
+            { class: 'row' },
+            button(
+              'Save roles',
+              () =>
+                void act(
+                  note,
+                  async () => {
+                    await api('PATCH', `/api/staff/people/${p.id}`, { roles: roles.read() })
+                    return `Roles of ${p.name} saved.`
+                  },
+                  loadPeople,
+                ),
+            ),
+            button(
+              disabled ? 'Enable' : 'Disable',
+              () =>
+                void act(
+                  note,
+                  async () => {
+                    await api('PATCH', `/api/staff/people/${p.id}`, { disabled: !disabled })
+                    return `${p.name} is ${disabled ? 'enabled' : 'disabled'}.`
+                  },
+                  loadPeople,
+                ),
+            ),
+            button(
+              'Sign out everywhere',
+              () =>
+                void act(
+                  note,
+                  async () => {
+                    await api('DELETE', `/api/staff/people/${p.id}/sessions`)
+                    return `${p.name} is signed out everywhere.`
+                  },
+                  loadPeople,
+                ),
+            ),
+          ),
+        ),
+      )
+    }),
+  )
+}
+
+// ---- Invitations --------------------------------------------------------------------------------
+
+const inviteRoles = roleBoxes('Roles', ROLES, ['issuer'])
+byId('invite-roles').append(inviteRoles.fieldset)
+
+async function loadInvitations(): Promise<void> {
+  const { invitations } = await api<{ invitations: Invitation[] }>('GET', '/api/staff/invitations')
+  const note = byId('invite-status')
+  byId('invitations').replaceChildren(
+    ...invitations.reverse().map((i) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, i.name),
+        el('td', {}, i.roles.join(', ')),
+        el('td', {}, i.status),
+        el('td', {}, when(i.expiresAt)),
+        el(
+          'td',
+          {},
+          i.status === 'pending'
+            ? button(
+                'Revoke',
+                () =>
+                  void act(
+                    note,
+                    async () => {
+                      await api('DELETE', `/api/staff/invitations/${i.id}`)
+                      return `The invitation for ${i.name} is revoked.`
+                    },
+                    loadInvitations,
+                  ),
+              )
+            : undefined,
+        ),
+      ),
+    ),
+  )
+}
+
+byId<HTMLFormElement>('invite-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  void act(
+    byId('invite-status'),
+    async () => {
+      const created = await api<{ link: string; name: string }>('POST', '/api/staff/invitations', {
+        name: byId<HTMLInputElement>('invite-name').value,
+        roles: inviteRoles.read(),
+        expiresInHours: Number(byId<HTMLInputElement>('invite-hours').value),
+      })
+      byId('invite-link').textContent = created.link
+      byId('invite-link-box').hidden = false
+      return `Invitation for ${created.name} created.`
+    },
+    loadInvitations,
+  )
+})
+
+// ---- API tokens ---------------------------------------------------------------------------------
+
+const tokenRoles = roleBoxes('Roles', ROLES, ['issuer'])
+byId('token-roles').append(tokenRoles.fieldset)
+
+async function loadTokens(): Promise<void> {
+  const { tokens } = await api<{ tokens: Token[] }>('GET', '/api/tokens')
+  const note = byId('token-status')
+  byId('tokens').replaceChildren(
+    ...tokens.reverse().map((k) =>
+      el(
+        'tr',
+        {},
+        el('td', {}, k.name),
+        el('td', {}, k.roles.join(', ')),
+        el('td', {}, k.status),
+        el('td', {}, when(k.expiresAt)),
+        el('td', {}, when(k.lastUsedAt)),
+        el(
+          'td',
+          {},
+          k.status === 'active'
+            ? button(
+                'Revoke',
+                () =>
+                  void act(
+                    note,
+                    async () => {
+                      await api('DELETE', `/api/tokens/${k.id}`)
+                      return `The token ${k.name} is revoked.`
+                    },
+                    loadTokens,
+                  ),
+              )
+            : undefined,
+        ),
+      ),
+    ),
+  )
+}
+
+byId<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  void act(
+    byId('token-status'),
+    async () => {
+      const created = await api<{ token: string; name: string }>('POST', '/api/tokens', {
+        name: byId<HTMLInputElement>('token-name').value,
+        roles: tokenRoles.read(),
+        expiresInDays: Number(byId<HTMLInputElement>('token-days').value),
+      })
+      byId('token-secret').textContent = created.token
+      byId('token-box').hidden = false
+      return `Token ${created.name} created.`
+    },
+    loadTokens,
+  )
+})
+
+async function start(): Promise<void> {
+  const me = await whoAmI()
+  if (me === undefined) {
+    location.assign('/signin.html')
+    return
+  }
+  if (!me.roles.includes('admin')) {
+    setState(status, 'bad', 'This page is for administrators (role admin).')
+    return
+  }
+  await Promise.all([loadPeople(), loadInvitations(), loadTokens()])
+  byId('admin').hidden = false
+  setState(status, 'ok', `Signed in as ${me.name} (admin).`)
+}
+
+start().catch((err) =>
+  setState(
+    status,
+    'bad',
+    `The page could not load: ${err instanceof ApiError ? describe(err) : String(err)}.`,
+  ),
+)

@@ -1,0 +1,91 @@
+/**
+ * The staff API as the pages call it: same-origin JSON requests (the session cookie rides along;
+ * the browser adds the Origin header the server checks), and problem+json turned into an error
+ * with the stable `code` a person can quote.
+ */
+
+export class ApiError extends Error {
+  readonly code: string
+  readonly status: number
+
+  constructor(code: string, message: string, status: number) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+    this.status = status
+  }
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+  } catch {
+    throw new ApiError('NETWORK', 'the service did not answer', 0)
+  }
+  if (res.status === 204) return undefined as T
+  const text = await res.text()
+  let data: unknown
+  try {
+    data = text === '' ? undefined : JSON.parse(text)
+  } catch {
+    data = undefined
+  }
+  if (!res.ok) {
+    const problem = (data ?? {}) as { code?: string; detail?: string }
+    throw new ApiError(
+      problem.code ?? `HTTP_${res.status}`,
+      problem.detail ?? res.statusText,
+      res.status,
+    )
+  }
+  return data as T
+}
+
+/** Any thrown value as words with its code: WebAuthn's DOMExceptions have a name, ours a code. */
+export function describe(err: unknown): string {
+  if (err instanceof ApiError) return `${err.message} (code ${err.code})`
+  if (err instanceof Error && err.name === 'NotAllowedError')
+    return 'The passkey prompt was cancelled or timed out (code NotAllowedError)'
+  if (err instanceof Error)
+    return `${err.message} (code ${'code' in err ? String(err.code) : err.name})`
+  return String(err)
+}
+
+export interface Me {
+  id: string
+  name: string
+  roles: string[]
+  session: { createdAt: string; expiresAt: string; idleExpiresAt: string }
+  passkeys: Passkey[]
+}
+
+export interface Passkey {
+  id: string
+  name: string
+  deviceType: string
+  backedUp: boolean
+  createdAt: string
+  lastUsedAt: string | null
+}
+
+/** The signed-in person, or undefined when there is no (live) session. */
+export async function whoAmI(): Promise<Me | undefined> {
+  try {
+    return await api<Me>('GET', '/api/staff/me')
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return undefined
+    throw err
+  }
+}
+
+/** The roles, as the server names them (src/context.ts ROLES; pages do not import services). */
+export const ROLES = ['admin', 'issuer', 'tracer', 'epidemiologist', 'auditor'] as const
