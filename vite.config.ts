@@ -15,6 +15,8 @@ export default defineConfig({
       input: {
         index: web('index.html'),
         log: web('log.html'),
+        verify: web('verify.html'),
+        passport: web('passport.html'),
         signin: web('signin.html'),
         enrol: web('enrol.html'),
         console: web('console.html'),

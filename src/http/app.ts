@@ -26,6 +26,7 @@ import { logRoutes } from './routes/log.ts'
 import { staffRoutes } from './routes/staff.ts'
 import { staffAdminRoutes } from './routes/staff-admin.ts'
 import { tokenRoutes } from './routes/tokens.ts'
+import { pageRoutes, trustRoutes } from './routes/trust.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
 import { validationHook } from './validation.ts'
 
@@ -86,6 +87,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   for (const path of ['/openapi.json', '/api/keys', '/log/*', '/.well-known/*']) {
     app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
   }
+  app.use(
+    '/trust/*',
+    cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }),
+  )
 
   app.use(originCheck())
   app.use(authenticate({ session: sessionActor }))
@@ -98,6 +103,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', staffRoutes())
   app.route('/', staffAdminRoutes())
   app.route('/', auditRoutes())
+  app.route('/', trustRoutes())
+  app.route(
+    '/',
+    pageRoutes((request) => app.fetch(request)),
+  )
 
   const documentConfig = {
     openapi: '3.1.0',

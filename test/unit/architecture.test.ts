@@ -67,7 +67,10 @@ describe('web pages import only the pure core', () => {
       return target.startsWith(coreDir) || target.startsWith(web)
     }
     return (
-      spec.startsWith('@noble/') || spec === 'jose' || spec.startsWith('@simplewebauthn/browser')
+      spec.startsWith('@noble/') ||
+      spec === 'jose' ||
+      spec === 'jsqr' ||
+      spec.startsWith('@simplewebauthn/browser')
     )
   }
 

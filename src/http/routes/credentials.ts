@@ -16,7 +16,8 @@ import {
   renderCredential,
   revokeCredential,
 } from '../../credentials/index.ts'
-import type { AppEnv } from '../env.ts'
+import { passportLink } from '../../trust/index.ts'
+import type { AppDeps, AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
 import { ProblemError } from '../problem.ts'
@@ -45,14 +46,16 @@ function ledgerOf(c: Context<AppEnv>) {
 }
 const actorOf = (c: Context<AppEnv>) => c.get('actor') as Actor
 
-function links(base: string, id: string) {
-  const at = `${base}/api/credentials/${id}`
+/** Staff links (role issuer) and the citizen's own page: a capability link to hand over. */
+async function links(deps: AppDeps, id: string) {
+  const at = `${deps.config.publicUrl}/api/credentials/${id}`
   return {
     self: at,
     svg: `${at}/qr.svg`,
     png: `${at}/qr.png`,
     file: `${at}/card.smart-health-card`,
-    passport: `${at}/passport`,
+    print: `${at}/passport`,
+    passport: (await passportLink(deps, id)).url,
   }
 }
 
@@ -86,7 +89,7 @@ export function credentialRoutes() {
         {
           ...issued,
           leafIndex: String(issued.leafIndex),
-          links: links(deps.config.publicUrl, issued.id),
+          links: await links(deps, issued.id),
         },
         201,
       )
@@ -245,7 +248,7 @@ export function credentialRoutes() {
         {
           ...issued,
           leafIndex: String(issued.leafIndex),
-          links: links(deps.config.publicUrl, issued.id),
+          links: await links(deps, issued.id),
         },
         201,
       )

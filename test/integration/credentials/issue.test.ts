@@ -105,6 +105,11 @@ describe.each(ENGINES)('issuing credentials on %s', (engine) => {
     expect(file.verifiableCredential).toEqual([body.jws])
     const page = await (await issuer.get(`/api/credentials/${body.id}/passport`)).text()
     expect(page).toContain('Anne Marie Jansen')
+    // The citizen's link is a capability: its key sits after '#', so browsers never send it.
+    expect(body.links.passport).toMatch(
+      new RegExp(`^http://localhost:8787/passport/${body.id}#k=[A-Za-z0-9_-]{22}$`),
+    )
+    expect(body.links.print).toBe(`http://localhost:8787/api/credentials/${body.id}/passport`)
   })
 
   it('publishes a JWK Set with the SHC fields and no private part', async () => {

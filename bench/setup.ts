@@ -1,0 +1,92 @@
+/**
+ * Bench wiring: a fresh database per run (dropped afterwards, like test/helpers/db.ts), the
+ * service context and Ledger built the way src/entry/runtime.ts builds them for `vigil serve`.
+ */
+import postgres from 'postgres'
+import { parseConfig } from '../src/config/config.ts'
+import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../src/context.ts'
+import { createDb, type Database } from '../src/db/client.ts'
+import { migrate } from '../src/db/migrate.ts'
+import { KeyStore } from '../src/keys/store.ts'
+import { Ledger } from '../src/ledger/ledger.ts'
+import type { SequencerOptions } from '../src/ledger/sequencer.ts'
+
+export type Engine = 'postgres' | 'pglite'
+
+/** The app's public URL (the log origin is derived from it). */
+export const PUBLIC_URL = 'http://localhost:8787'
+
+export const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+export interface BenchDb {
+  engine: Engine
+  ctx: ServiceContext
+  /** The master key sealing this database's keys (a server on it needs the same one). */
+  masterKey: Uint8Array
+  database: Database
+  ledger: Ledger
+  /** For postgres: an admin connection to the bench database (for size queries). */
+  url?: string
+  drop(): Promise<void>
+}
+
+export async function openBenchDb(
+  engine: Engine,
+  options: SequencerOptions = {},
+): Promise<BenchDb> {
+  let database: Database
+  let dropDb = async () => {}
+  let url: string | undefined
+  if (engine === 'pglite') {
+    database = await createDb({ kind: 'pglite' })
+  } else {
+    const name = `vigil_bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+    const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} })
+    await admin.unsafe(`create database ${name}`)
+    const u = new URL(DATABASE_URL)
+    u.pathname = `/${name}`
+    url = u.toString()
+    // The same pool as `vigil serve` (createDb's default size).
+    database = await createDb({ kind: 'postgres', url })
+    dropDb = async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end({ timeout: 5 })
+    }
+  }
+  await migrate(database)
+  const config = parseConfig({ PUBLIC_URL, VIGIL_LOG_LEVEL: 'silent' })
+  const masterKey = crypto.getRandomValues(new Uint8Array(32))
+  const keys = new KeyStore({
+    db: database.db,
+    masterKey,
+    random: systemRandom,
+    logName: config.logOrigin,
+  })
+  await keys.ensureKeys()
+  const ctx: ServiceContext = {
+    db: database.db,
+    dbKind: database.kind,
+    clock: systemClock,
+    random: systemRandom,
+    keys,
+    config,
+    logger: jsonLogger('silent'),
+  }
+  const ledger = await Ledger.open(ctx, options)
+  let dropped = false
+  return {
+    engine,
+    ctx,
+    masterKey,
+    database,
+    ledger,
+    url,
+    async drop() {
+      if (dropped) return
+      dropped = true
+      await database.close()
+      await dropDb()
+    },
+  }
+}

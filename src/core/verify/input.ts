@@ -1,0 +1,46 @@
+/**
+ * @module core/verify/input
+ * What a venue scanned, pasted or opened, read into one compact JWS: `shc:/…` QR text (one code,
+ * or the lines of a legacy chunked set), a bare compact JWS, or a `.smart-health-card` file
+ * (`{"verifiableCredential": [jws, …]}`; the first card is verified, a warning says there were
+ * more). Throws ShcError or VerifyError codes; the verifier turns them into the format check.
+ */
+import { parseHealthCardFile } from '../shc/file.ts'
+import { readShcQr } from '../shc/qr-read.ts'
+import { VerifyError } from './errors.ts'
+
+export interface ScannedCard {
+  readonly jws: string
+  readonly source: 'qr' | 'jws' | 'file'
+  /** Warning codes (core SHC_* warnings, VERIFY_FILE_MORE_CARDS). */
+  readonly warnings: readonly string[]
+}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+const QR_PREFIX = /^shc:\//i
+
+export function readScannedText(text: string): ScannedCard {
+  const trimmed = typeof text === 'string' ? text.trim() : ''
+  if (trimmed === '') throw new VerifyError('VERIFY_INPUT_EMPTY', 'nothing to verify')
+  if (QR_PREFIX.test(trimmed)) {
+    // Scanners in QR alphanumeric mode may upper-case the prefix; the digits are unaffected.
+    const lines = trimmed
+      .split(/\s+/)
+      .filter((l) => l !== '')
+      .map((l) => l.replace(QR_PREFIX, 'shc:/'))
+    const { jws, warnings } = readShcQr(lines.length === 1 ? (lines[0] as string) : lines)
+    return { jws, source: 'qr', warnings: warnings.map((w) => w.code) }
+  }
+  if (trimmed.startsWith('{')) {
+    const file = parseHealthCardFile(trimmed)
+    const [jws] = file.jws
+    const warnings: string[] = file.warnings.map((w) => w.code)
+    if (file.jws.length > 1) warnings.push('VERIFY_FILE_MORE_CARDS')
+    return { jws: jws as string, source: 'file', warnings }
+  }
+  if (COMPACT_JWS.test(trimmed)) return { jws: trimmed, source: 'jws', warnings: [] }
+  throw new VerifyError(
+    'VERIFY_INPUT_UNRECOGNISED',
+    'not a SMART Health Card: expected shc:/ QR text, a compact JWS or a .smart-health-card file',
+  )
+}

@@ -1,0 +1,104 @@
+/**
+ * @module core/verify/ledger
+ * Proving that a card is in a Vigil ledger without telling the log which card: the verifier
+ * rebuilds the card's leaf (kind `credential`, SHA-256 of the JWS, header kid, nbf rounded down
+ * to the hour), asks for every leaf hash under a 4-hex-digit prefix of its leaf hash
+ * (k-anonymity: one bucket in 65,536), finds the index locally, then builds the RFC 9162
+ * inclusion proof from tlog tiles authenticated against a verified checkpoint root. The I/O is a
+ * LedgerSource passed in (fetches and caches in the browser, a database or stub in tests).
+ */
+import { sha256, utf8 } from '../codec/bytes.ts'
+import { toHex } from '../codec/hex.ts'
+import { encodeEntry, roundToHour } from '../entry/entry.ts'
+import { hashLeaf } from '../merkle/hash.ts'
+import { proveInclusion } from '../merkle/prove.ts'
+import type { TileReader } from '../merkle/tile-reader.ts'
+import { tileHashReader } from '../merkle/tile-reader.ts'
+import { verifyInclusion } from '../merkle/verify-inclusion.ts'
+
+/** Hex digits of the leaf hash sent to the log: a bucket, never the hash. */
+export const LOOKUP_PREFIX_HEX = 4
+/** The log refuses longer prefixes; longer ones are used only when a bucket is too full. */
+export const MAX_LOOKUP_PREFIX_HEX = 6
+
+export interface LookupAnswer {
+  /** Every (leaf hash in hex, decimal index) under the prefix, as the log answered. */
+  readonly matches: readonly { readonly leafHash: string; readonly index: string }[]
+  /** POSIX seconds: when the log gave this answer (a cached bucket may predate the card). */
+  readonly asOf?: number
+}
+
+export interface LedgerSource {
+  /** The k-anonymous bucket for `prefix`, or 'too-many' when the log wants a longer prefix. */
+  lookup(prefix: string): Promise<LookupAnswer | 'too-many'>
+  /** Hash tiles, as core/merkle's TileReader (checked against the root before use). */
+  readTiles: TileReader
+  /** The latest signed checkpoint note, for a card newer than the checkpoint at hand. */
+  latestCheckpoint?(): Promise<string>
+}
+
+/** The ledger leaf of a credential: anyone holding the card can rebuild it. */
+export async function credentialLeaf(jws: string, kid: string, nbf: number): Promise<Uint8Array> {
+  return encodeEntry({
+    kind: 'credential',
+    artefactHash: await sha256(utf8(jws)),
+    keyId: kid,
+    time: roundToHour(Math.floor(nbf)),
+  })
+}
+
+export async function credentialLeafHash(jws: string, kid: string, nbf: number) {
+  return hashLeaf(await credentialLeaf(jws, kid, nbf))
+}
+
+export interface Located {
+  /** The leaf's index, or undefined when the bucket does not hold it. */
+  readonly index: bigint | undefined
+  /** The prefix actually sent, and how many leaves shared it (the anonymity set). */
+  readonly prefix: string
+  readonly bucketSize: number
+  readonly asOf: number | undefined
+}
+
+const DECIMAL = /^(0|[1-9][0-9]{0,19})$/
+
+/** Finds a leaf's index by a short prefix of its hash (widening only when the log insists). */
+export async function locateLeaf(source: LedgerSource, leafHash: Uint8Array): Promise<Located> {
+  const hex = toHex(leafHash)
+  for (let digits = LOOKUP_PREFIX_HEX; digits <= MAX_LOOKUP_PREFIX_HEX; digits++) {
+    const prefix = hex.slice(0, digits)
+    const answer = await source.lookup(prefix)
+    if (answer === 'too-many') continue
+    if (!Array.isArray(answer.matches)) throw new TypeError('lookup answer has no matches')
+    const hit = answer.matches.find(
+      (m) => typeof m.leafHash === 'string' && m.leafHash.toLowerCase() === hex,
+    )
+    if (hit !== undefined && !DECIMAL.test(hit.index)) {
+      throw new TypeError('lookup answered an index that is not a decimal number')
+    }
+    return {
+      index: hit === undefined ? undefined : BigInt(hit.index),
+      prefix,
+      bucketSize: answer.matches.length,
+      asOf: answer.asOf,
+    }
+  }
+  throw new TypeError('the log refused every lookup prefix length')
+}
+
+/**
+ * Builds leaf `index`'s inclusion proof from tiles checked against `root` and verifies it.
+ * Throws MerkleError codes when the tiles or the proof do not hold.
+ */
+export async function proveLeafInclusion(
+  source: LedgerSource,
+  leafHash: Uint8Array,
+  index: bigint,
+  size: bigint,
+  root: Uint8Array,
+): Promise<Uint8Array[]> {
+  const reader = tileHashReader(size, source.readTiles, root)
+  const proof = await proveInclusion(index, size, reader)
+  verifyInclusion(leafHash, index, size, proof, root)
+  return proof
+}

@@ -1,0 +1,240 @@
+/**
+ * @module core/verify/trust-material
+ * Trust material: what a verifier needs from one Vigil deployment, as one signed, cacheable
+ * document. The JSON (format `vigil-trust/v1`) holds the trusted issuers (iss → JWK Set and CRLs,
+ * this deployment's own issuer and those an admin configured), the log's verifier key and witness
+ * policy (c2sp.org/tlog-policy text) and the latest signed checkpoint. It travels as a compact
+ * JWS (RFC 7515) signed EdDSA (Ed25519) with the log's key: a verifier pins the log's vkey once
+ * and can then take the material from any cache, CDN or offline copy.
+ *
+ * Key separation: the log key also signs checkpoint notes, whose signed bytes always end in a
+ * newline; a JWS signing input (`base64url.base64url`) never holds one, so neither can be
+ * replayed as the other.
+ */
+import { CompactSign, compactVerify, importJWK } from 'jose'
+import { toBase64Url } from '../codec/base64.ts'
+import { fromUtf8, utf8 } from '../codec/bytes.ts'
+import { toHex } from '../codec/hex.ts'
+import { formatKeyId, parseVerifierKey, SIG_ED25519 } from '../note/keys.ts'
+import { parseNote } from '../note/note.ts'
+import type { Policy } from '../note/policy.ts'
+import { parsePolicy } from '../note/policy-text.ts'
+import { checkIssuerUrl } from '../shc/issuer-url.ts'
+import { isJsonObject } from '../shc/json.ts'
+import { VerifyError } from './errors.ts'
+
+export const TRUST_MATERIAL_FORMAT = 'vigil-trust/v1'
+/** The JWS `typ` header of signed trust material. */
+export const TRUST_MATERIAL_TYP = 'vigil-trust+json'
+/** Served as `application/jose` (RFC 7515 §9.2.1: compact serialization). */
+export const TRUST_MATERIAL_MEDIA_TYPE = 'application/jose'
+
+/** CRLs can be long (11-character rids): bound the document, not the count of revocations. */
+export const MAX_TRUST_MATERIAL_LENGTH = 32 * 1024 * 1024
+const MAX_ISSUERS = 1000
+const MAX_NAME = 200
+
+export interface TrustedIssuer {
+  /** The SHC `iss` (https URL without trailing '/'; loopback http only on a loopback deployment). */
+  readonly iss: string
+  readonly name: string
+  /**
+   * True when this deployment anchors the issuer's cards in its log (its own issuer): the
+   * verifier then requires ledger inclusion. False for other SHC issuers an admin trusts.
+   */
+  readonly anchored: boolean
+  /** The issuer's JWK Set (unrelated keys allowed; the card's kid selects one). */
+  readonly jwks: { readonly keys: readonly unknown[] }
+  /** CRLs by kid, `{kid, method: "rid", ctr, rids}` (checked when used). */
+  readonly crls: Readonly<Record<string, unknown>>
+}
+
+export interface TrustMaterial {
+  readonly format: typeof TRUST_MATERIAL_FORMAT
+  /** The deployment's public URL: its log API lives under `<deployment>/log/`. */
+  readonly deployment: string
+  /** When the service assembled this material (POSIX seconds): the age of everything in it. */
+  readonly issuedAt: number
+  /** The log: its origin line and signed-note verifier key. */
+  readonly log: { readonly origin: string; readonly vkey: string }
+  /** c2sp.org/tlog-policy text: the log key, the witnesses and the quorum. */
+  readonly policy: string
+  /** The latest signed checkpoint note when the material was assembled. */
+  readonly checkpoint: string
+  readonly issuers: readonly TrustedIssuer[]
+}
+
+export interface OpenedTrustMaterial extends TrustMaterial {
+  /** The parsed witness policy. */
+  readonly policyValue: Policy
+  /** The signed document as received (for caches). */
+  readonly jws: string
+}
+
+function format(message: string, field?: string): VerifyError {
+  return new VerifyError('VERIFY_TRUST_FORMAT', message, { field })
+}
+
+const LOOPBACK_BASE = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$/
+
+/**
+ * A deployment base URL, spelled like an SHC `iss` (its own issuer's): https without a trailing
+ * slash, query or fragment (a path is allowed), or http on a loopback host for development.
+ */
+export function checkDeploymentUrl(url: unknown): string {
+  try {
+    return checkIssuerUrl(url, { allowLoopbackHttp: true })
+  } catch {
+    throw format('deployment must be an https URL without a trailing slash', 'deployment')
+  }
+}
+
+function checkIssuer(value: unknown, i: number, loopback: boolean): TrustedIssuer {
+  const field = `issuers[${i}]`
+  if (!isJsonObject(value)) throw format('issuer is not an object', field)
+  let iss: string
+  try {
+    iss = checkIssuerUrl(value.iss, { allowLoopbackHttp: loopback })
+  } catch {
+    throw format('issuer iss is not an SHC issuer URL', `${field}.iss`)
+  }
+  const { name, anchored, jwks, crls } = value
+  if (typeof name !== 'string' || name === '' || name.length > MAX_NAME) {
+    throw format('issuer name must be 1-200 characters', `${field}.name`)
+  }
+  if (typeof anchored !== 'boolean') throw format('anchored must be a boolean', `${field}.anchored`)
+  if (!isJsonObject(jwks) || !Array.isArray(jwks.keys)) {
+    throw format('jwks must be a JWK Set', `${field}.jwks`)
+  }
+  if (!isJsonObject(crls)) throw format('crls must be an object by kid', `${field}.crls`)
+  return { iss, name, anchored, jwks: { keys: jwks.keys }, crls }
+}
+
+/** Structural check of the material's JSON (attacker-controlled until its signature verified). */
+export function checkTrustMaterial(value: unknown): TrustMaterial {
+  if (!isJsonObject(value)) throw format('trust material is not a JSON object')
+  if (value.format !== TRUST_MATERIAL_FORMAT) {
+    throw format(`format must be ${TRUST_MATERIAL_FORMAT}`, 'format')
+  }
+  const deployment = checkDeploymentUrl(value.deployment)
+  const { issuedAt, log, policy, checkpoint, issuers } = value
+  if (typeof issuedAt !== 'number' || !Number.isSafeInteger(issuedAt) || issuedAt < 0) {
+    throw format('issuedAt must be POSIX seconds', 'issuedAt')
+  }
+  if (!isJsonObject(log) || typeof log.origin !== 'string' || typeof log.vkey !== 'string') {
+    throw format('log must hold origin and vkey', 'log')
+  }
+  if (typeof policy !== 'string') throw format('policy must be tlog-policy text', 'policy')
+  if (typeof checkpoint !== 'string') throw format('checkpoint must be a signed note', 'checkpoint')
+  try {
+    parseNote(checkpoint)
+  } catch {
+    throw format('checkpoint is not a signed note', 'checkpoint')
+  }
+  if (!Array.isArray(issuers) || issuers.length > MAX_ISSUERS) {
+    throw format(`issuers must be a list of at most ${MAX_ISSUERS}`, 'issuers')
+  }
+  const loopback = LOOPBACK_BASE.test(deployment)
+  const checked = issuers.map((v, i) => checkIssuer(v, i, loopback))
+  if (new Set(checked.map((x) => x.iss)).size !== checked.length) {
+    throw format('an issuer is listed twice', 'issuers')
+  }
+  return {
+    format: TRUST_MATERIAL_FORMAT,
+    deployment,
+    issuedAt,
+    log: { origin: log.origin, vkey: log.vkey },
+    policy,
+    checkpoint,
+    issuers: checked,
+  }
+}
+
+/** `name+hex8`: the signed-note key reference of a vkey, used as the JWS `kid`. */
+function keyRef(vkey: string): string {
+  const key = parseVerifierKey(vkey)
+  return `${key.name}+${formatKeyId(key.keyId)}`
+}
+
+/** Signs material with the log's Ed25519 key (`privateKey`, whose public half is `vkey`). */
+export async function signTrustMaterial(
+  material: TrustMaterial,
+  privateKey: CryptoKey,
+): Promise<string> {
+  const checked = checkTrustMaterial(material)
+  return new CompactSign(utf8(JSON.stringify(checked)))
+    .setProtectedHeader({ alg: 'EdDSA', typ: TRUST_MATERIAL_TYP, kid: keyRef(checked.log.vkey) })
+    .sign(privateKey)
+}
+
+async function importVkey(vkey: string): Promise<CryptoKey> {
+  let key: ReturnType<typeof parseVerifierKey>
+  try {
+    key = parseVerifierKey(vkey)
+  } catch (cause) {
+    throw new VerifyError('VERIFY_TRUST_SIGNATURE', 'the pinned log key is not a vkey', { cause })
+  }
+  if (key.type !== SIG_ED25519) {
+    throw new VerifyError('VERIFY_TRUST_SIGNATURE', 'the pinned log key is not Ed25519')
+  }
+  const jwk = { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(key.publicKey) }
+  return (await importJWK(jwk, 'EdDSA')) as CryptoKey
+}
+
+/**
+ * Verifies signed material with the pinned log `vkey` and checks it: the signature, `typ` and
+ * `kid`, the JSON, that the material names this very key as its log's, that the origin is the
+ * key's name, and that the witness policy lists the key. Throws VerifyError.
+ */
+export async function openTrustMaterial(jws: string, vkey: string): Promise<OpenedTrustMaterial> {
+  if (typeof jws !== 'string' || jws.length > MAX_TRUST_MATERIAL_LENGTH) {
+    throw new VerifyError('VERIFY_TRUST_SIGNATURE', 'trust material is not a compact JWS')
+  }
+  const key = await importVkey(vkey)
+  let verified: Awaited<ReturnType<typeof compactVerify>>
+  try {
+    verified = await compactVerify(jws.trim(), key, { algorithms: ['EdDSA'] })
+  } catch (cause) {
+    throw new VerifyError(
+      'VERIFY_TRUST_SIGNATURE',
+      'trust material signature does not verify with the log key',
+      { cause },
+    )
+  }
+  const header = verified.protectedHeader
+  if (header.typ !== TRUST_MATERIAL_TYP || header.kid !== keyRef(vkey)) {
+    throw format('unexpected typ or kid in the trust material header', 'header')
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(fromUtf8(verified.payload))
+  } catch {
+    throw format('trust material payload is not UTF-8 JSON')
+  }
+  const material = checkTrustMaterial(json)
+  if (material.log.vkey !== vkey) {
+    throw new VerifyError(
+      'VERIFY_TRUST_KEY_MISMATCH',
+      'the material names another log key than the one that signed it',
+      { field: 'log.vkey' },
+    )
+  }
+  const pinned = parseVerifierKey(vkey)
+  if (material.log.origin !== pinned.name) {
+    throw format('the log origin must be the name of its key', 'log.origin')
+  }
+  let policyValue: Policy
+  try {
+    policyValue = parsePolicy(material.policy)
+  } catch (cause) {
+    throw new VerifyError('VERIFY_TRUST_FORMAT', 'the witness policy is malformed', {
+      field: 'policy',
+      cause,
+    })
+  }
+  const listed = policyValue.logs.some(
+    (log) => toHex(parseVerifierKey(log.vkey).publicKey) === toHex(pinned.publicKey),
+  )
+  if (!listed) throw format('the witness policy does not list the log key', 'policy')
+  return { ...material, policyValue, jws: jws.trim() }
+}

@@ -1,0 +1,590 @@
+/**
+ * @module core/verify/verify
+ * Scanned text + trust material + now → Verdict. The checks run in the order of shc.md §14, then
+ * Vigil's ledger: format (QR/JWS/file, header, bounded inflate, claims) → issuer known (the
+ * card's own `iss` in the trust material, key by `kid`) → ES256 signature → not expired → not
+ * revoked (the key's CRL) → checkpoint signed by the log → witness policy met → in the ledger
+ * (k-anonymous lookup, inclusion proof from tiles). Each check says pass, fail, unknown (data
+ * missing, stale or unreachable) or skipped, with a code and the time of its data.
+ *
+ * The verdict: `invalid` when the card itself fails (format, issuer, signature, expiry,
+ * revocation, or a signed card missing from the ledger); else `cannot-confirm` when anything is
+ * unknown or the log's checkpoint or witnesses fail (the log's fault, not proof against the
+ * card); else `valid`. Nothing here fetches: trust material and the ledger source are passed in,
+ * and time is a parameter, so the same module runs in the browser, in Node and in tests.
+ */
+import { readVigilExtensions } from '../checkpoint/checkpoint.ts'
+import { CoreError } from '../errors.ts'
+import { type CredentialSummary, summarise } from '../fhir/summarise.ts'
+import { parseCheckpoint } from '../note/checkpoint.ts'
+import { parseNote } from '../note/note.ts'
+import { compilePolicy } from '../note/policy.ts'
+import { verifyCheckpointWithPolicy } from '../note/verify-checkpoint.ts'
+import type { ShcPayload } from '../shc/claims.ts'
+import { checkShcClaims } from '../shc/claims.ts'
+import { checkIssuerUrl } from '../shc/issuer-url.ts'
+import { parseShcJws, type ShcHeader } from '../shc/jws.ts'
+import { type ShcPublicJwk, selectIssuerKey } from '../shc/keyset.ts'
+import { CLOCK_SKEW_SECONDS } from '../shc/limits.ts'
+import { decodeShcPayload } from '../shc/payload.ts'
+import { checkRevocation, parseCrl, type ShcCrl } from '../shc/revocation.ts'
+import { verifyShcSignature } from '../shc/verify-signature.ts'
+import { readScannedText, type ScannedCard } from './input.ts'
+import {
+  credentialLeafHash,
+  type LedgerSource,
+  type Located,
+  locateLeaf,
+  proveLeafInclusion,
+} from './ledger.ts'
+import type { OpenedTrustMaterial, TrustedIssuer } from './trust-material.ts'
+import {
+  type CardFacts,
+  CHECK_IDS,
+  type Check,
+  type CheckId,
+  type CheckResult,
+  type Verdict,
+  type VerdictStatus,
+} from './types.ts'
+
+export interface VerifyOptions {
+  /** Verified trust material of every deployment the verifier trusts (see openTrustMaterial). */
+  readonly trust: readonly OpenedTrustMaterial[]
+  /** POSIX seconds. */
+  readonly now: number
+  /** Trust material older than this many seconds makes issuer and revocation `unknown`. */
+  readonly maxAge?: number
+  /** The ledger of a deployment (undefined: inclusion cannot be confirmed). */
+  readonly ledger?: (material: OpenedTrustMaterial) => LedgerSource | undefined
+  /** Reuse verified checkpoints across calls (createVerifyCache). */
+  readonly cache?: VerifyCache
+}
+
+interface CheckpointOutcome {
+  readonly ok: boolean
+  readonly size: bigint
+  readonly root: Uint8Array
+  readonly checkpoint: Check
+  readonly witnesses: Check
+}
+
+export interface VerifyCache {
+  readonly checkpoints: Map<string, Promise<CheckpointOutcome>>
+  /** Checked issuer keys by key set (the material's object) and kid. */
+  readonly keys: WeakMap<object, Map<string, Promise<ShcPublicJwk>>>
+}
+
+export function createVerifyCache(): VerifyCache {
+  return { checkpoints: new Map(), keys: new WeakMap() }
+}
+
+/** selectIssuerKey, remembered per key set and kid (failures are not kept). */
+function selectKeyCached(
+  jwks: TrustedIssuer['jwks'],
+  kid: string,
+  cache: VerifyCache | undefined,
+): Promise<ShcPublicJwk> {
+  if (cache === undefined) return selectIssuerKey(jwks, kid)
+  let byKid = cache.keys.get(jwks)
+  if (byKid === undefined) {
+    byKid = new Map()
+    cache.keys.set(jwks, byKid)
+  }
+  let key = byKid.get(kid)
+  if (key === undefined) {
+    key = selectIssuerKey(jwks, kid)
+    byKid.set(kid, key)
+    key.catch(() => byKid?.delete(kid))
+  }
+  return key
+}
+
+/** Cosignature and policy failures: the log signed, the witnesses did not (enough). */
+const WITNESS_CODES = new Set([
+  'COSIGNATURE_BAD',
+  'COSIGNATURE_FUTURE',
+  'COSIGNATURE_MALFORMED',
+  'POLICY_NOT_MET',
+])
+/** A failure of one of these is a failure of the card: the verdict is `invalid`. */
+const CARD_CHECKS = new Set<CheckId>([
+  'format',
+  'issuer',
+  'signature',
+  'expiry',
+  'revocation',
+  'ledger',
+])
+const MAX_CACHED_CHECKPOINTS = 64
+
+function codeOf(err: unknown, fallback = 'VERIFY_UNEXPECTED'): string {
+  return err instanceof CoreError ? err.code : fallback
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+function check(
+  id: CheckId,
+  result: CheckResult,
+  code: string,
+  message: string,
+  extra: { asOf?: number | undefined; detail?: Record<string, string> } = {},
+): Check {
+  return {
+    id,
+    result,
+    code,
+    message,
+    ...(extra.asOf === undefined ? {} : { asOf: extra.asOf }),
+    ...(extra.detail === undefined ? {} : { detail: extra.detail }),
+  }
+}
+
+/** Decides the verdict from the checks (see the module comment). */
+export function decideVerdict(checks: readonly Check[]): {
+  status: VerdictStatus
+  reason: Check | undefined
+} {
+  const failed = checks.find((c) => c.result === 'fail' && CARD_CHECKS.has(c.id))
+  if (failed !== undefined) return { status: 'invalid', reason: failed }
+  const doubt =
+    checks.find((c) => c.result === 'fail') ?? checks.find((c) => c.result === 'unknown')
+  if (doubt !== undefined) return { status: 'cannot-confirm', reason: doubt }
+  return { status: 'valid', reason: undefined }
+}
+
+function checkpointTime(note: string): number | undefined {
+  try {
+    return readVigilExtensions(parseCheckpoint(parseNote(note).text)).time
+  } catch {
+    return undefined
+  }
+}
+
+async function runCheckpoint(
+  note: string,
+  material: OpenedTrustMaterial,
+  now: number,
+): Promise<CheckpointOutcome> {
+  const time = checkpointTime(note)
+  let verified: Awaited<ReturnType<typeof verifyCheckpointWithPolicy>>
+  try {
+    verified = await verifyCheckpointWithPolicy(note, material.policyValue, {
+      origin: material.log.origin,
+      notAfter: BigInt(Math.floor(now) + CLOCK_SKEW_SECONDS),
+    })
+  } catch (err) {
+    const code = codeOf(err)
+    const empty = { size: 0n, root: new Uint8Array(32) }
+    if (WITNESS_CODES.has(code)) {
+      return {
+        ok: false,
+        ...empty,
+        checkpoint: check('checkpoint', 'pass', 'VERIFY_CHECKPOINT_SIGNED', 'the log signed it', {
+          asOf: time,
+        }),
+        witnesses: check('witnesses', 'fail', code, messageOf(err), { asOf: time }),
+      }
+    }
+    return {
+      ok: false,
+      ...empty,
+      checkpoint: check('checkpoint', 'fail', code, messageOf(err), { asOf: time }),
+      witnesses: check('witnesses', 'skipped', 'VERIFY_NOT_CHECKED', 'the checkpoint failed'),
+    }
+  }
+  const { size, root, origin } = verified.checkpoint
+  const detail = { size: size.toString(), origin }
+  const cosigned = verified.cosignatures.map((c) => Number(c.timestamp))
+  const required = !compilePolicy(material.policyValue).isSatisfied(new Set())
+  return {
+    ok: true,
+    size,
+    root,
+    checkpoint: check(
+      'checkpoint',
+      'pass',
+      'VERIFY_CHECKPOINT_SIGNED',
+      `the log ${origin} signed the checkpoint of size ${size}`,
+      { asOf: time, detail },
+    ),
+    witnesses: required
+      ? check(
+          'witnesses',
+          'pass',
+          'VERIFY_WITNESS_QUORUM_MET',
+          `${cosigned.length} witness cosignature(s) meet the policy`,
+          {
+            asOf: cosigned.length === 0 ? time : Math.min(...cosigned),
+            detail: { count: String(cosigned.length) },
+          },
+        )
+      : check(
+          'witnesses',
+          'pass',
+          'VERIFY_WITNESSES_NOT_REQUIRED',
+          "the log's policy requires no witness (quorum none)",
+        ),
+  }
+}
+
+function verifyCheckpointCached(
+  note: string,
+  material: OpenedTrustMaterial,
+  now: number,
+  cache: VerifyCache | undefined,
+): Promise<CheckpointOutcome> {
+  if (cache === undefined) return runCheckpoint(note, material, now)
+  const key = `${material.policy}\n\n${note}`
+  let outcome = cache.checkpoints.get(key)
+  if (outcome === undefined) {
+    if (cache.checkpoints.size >= MAX_CACHED_CHECKPOINTS) cache.checkpoints.clear()
+    outcome = runCheckpoint(note, material, now)
+    cache.checkpoints.set(key, outcome)
+    // Only successes are kept: a failure is looked at again next time.
+    outcome.then(
+      (o) => {
+        if (!o.ok) cache.checkpoints.delete(key)
+      },
+      () => cache.checkpoints.delete(key),
+    )
+  }
+  return outcome
+}
+
+/** Collects the checks; the ones never set are `skipped`. */
+class CheckList {
+  readonly #checks = new Map<CheckId, Check>()
+
+  set(c: Check): void {
+    this.#checks.set(c.id, c)
+  }
+
+  add(...args: Parameters<typeof check>): void {
+    this.set(check(...args))
+  }
+
+  list(skipCode: string, skipMessage: string): Check[] {
+    return CHECK_IDS.map(
+      (id) => this.#checks.get(id) ?? check(id, 'skipped', skipCode, skipMessage),
+    )
+  }
+}
+
+interface ReadCard {
+  readonly scanned: ScannedCard
+  readonly header: ShcHeader
+  readonly payload: ShcPayload
+  readonly iss: string
+  readonly warnings: string[]
+}
+
+/** Format: the text, the JWS structure, the bounded payload and the claims' structure. */
+async function readCard(text: string): Promise<ReadCard> {
+  const scanned = readScannedText(text)
+  const { header, deflated } = parseShcJws(scanned.jws)
+  const decoded = await decodeShcPayload(deflated)
+  const iss = checkIssuerUrl(decoded.claims.iss, { allowLoopbackHttp: true })
+  // Structure is checked as of nbf, so that a card's age is the expiry check's business alone.
+  const nbf = decoded.claims.nbf
+  const at = typeof nbf === 'number' && Number.isFinite(nbf) && nbf >= 0 ? nbf : 0
+  const claims = checkShcClaims(decoded.claims, at)
+  const warnings = [
+    ...scanned.warnings,
+    ...decoded.warnings.map((w) => w.code),
+    ...claims.warnings.map((w) => w.code),
+  ]
+  return { scanned, header, payload: claims.payload, iss, warnings }
+}
+
+interface Chosen {
+  readonly material: OpenedTrustMaterial
+  readonly issuer: TrustedIssuer
+  readonly jwk: ShcPublicJwk
+}
+
+/** The card's own `iss` in the trust material (anchored entries first), its key by `kid`. */
+async function chooseIssuer(
+  trust: readonly OpenedTrustMaterial[],
+  iss: string,
+  kid: string,
+  cache: VerifyCache | undefined,
+): Promise<{ chosen: Chosen } | { error: unknown; candidates: number }> {
+  const candidates = trust
+    .flatMap((material) =>
+      material.issuers.filter((i) => i.iss === iss).map((issuer) => ({ material, issuer })),
+    )
+    .sort((a, b) => Number(b.issuer.anchored) - Number(a.issuer.anchored))
+  let error: unknown
+  for (const c of candidates) {
+    try {
+      return { chosen: { ...c, jwk: await selectKeyCached(c.issuer.jwks, kid, cache) } }
+    } catch (err) {
+      error ??= err
+    }
+  }
+  return { error, candidates: candidates.length }
+}
+
+function revocationCheck(chosen: Chosen, payload: ShcPayload, stale: boolean): Check {
+  const { material, issuer, jwk } = chosen
+  const asOf = material.issuedAt
+  const outcome = ((): Check => {
+    if (jwk.crlVersion === undefined) {
+      return check('revocation', 'pass', 'VERIFY_NO_CRL', 'the issuer keeps no CRL for this key', {
+        asOf,
+      })
+    }
+    const raw = issuer.crls[jwk.kid]
+    if (raw === undefined) {
+      return check('revocation', 'unknown', 'SHC_CRL_UNAVAILABLE', 'no CRL for this key', { asOf })
+    }
+    let crl: ShcCrl
+    try {
+      crl = parseCrl(raw, { kid: jwk.kid, crlVersion: jwk.crlVersion })
+    } catch (err) {
+      return check('revocation', 'unknown', codeOf(err), messageOf(err), { asOf })
+    }
+    const rid = payload.vc.rid
+    if (rid === undefined) {
+      return check('revocation', 'pass', 'VERIFY_NO_RID', 'the card carries no revocation id', {
+        asOf,
+      })
+    }
+    const status = checkRevocation({ rid, nbf: payload.nbf }, crl)
+    if (status.revoked) {
+      return check('revocation', 'fail', 'SHC_REVOKED', 'the issuer has revoked this card', {
+        asOf,
+        detail: { entry: status.entry ?? rid, ctr: String(crl.ctr) },
+      })
+    }
+    return check('revocation', 'pass', 'VERIFY_NOT_REVOKED', 'not in the revocation list', {
+      asOf,
+      detail: { ctr: String(crl.ctr) },
+    })
+  })()
+  // A stale list cannot vouch that a card is not revoked; it still proves one that is.
+  if (stale && outcome.result !== 'fail') {
+    return check('revocation', 'unknown', 'VERIFY_DATA_STALE', 'the revocation list is too old', {
+      asOf,
+    })
+  }
+  return outcome
+}
+
+async function ledgerChecks(
+  list: CheckList,
+  card: ReadCard,
+  chosen: Chosen,
+  options: VerifyOptions,
+): Promise<void> {
+  const { material } = chosen
+  const { now, cache } = options
+  let cp = await verifyCheckpointCached(material.checkpoint, material, now, cache)
+  list.set(cp.checkpoint)
+  list.set(cp.witnesses)
+  const unknown = (code: string, message: string, asOf?: number) =>
+    list.add('ledger', 'unknown', code, message, { asOf })
+  if (!cp.ok)
+    return unknown('VERIFY_CHECKPOINT_UNVERIFIED', 'no verified checkpoint to prove against')
+  const source = options.ledger?.(material)
+  if (source === undefined) return unknown('VERIFY_LEDGER_UNAVAILABLE', 'no access to the ledger')
+  const { payload, header, scanned } = card
+  const leafHash = await credentialLeafHash(scanned.jws, header.kid, payload.nbf)
+  let located: Located
+  try {
+    located = await locateLeaf(source, leafHash)
+  } catch (err) {
+    return unknown('VERIFY_LEDGER_UNAVAILABLE', `cannot reach the ledger: ${messageOf(err)}`)
+  }
+  const lookup = { prefix: located.prefix, bucket: String(located.bucketSize) }
+  if (located.index === undefined) {
+    if (located.asOf !== undefined && located.asOf < payload.nbf) {
+      return unknown(
+        'VERIFY_LEDGER_NOT_YET',
+        'the cached ledger answer predates the card',
+        located.asOf,
+      )
+    }
+    list.add('ledger', 'fail', 'VERIFY_LEDGER_NOT_FOUND', 'the card is not in the ledger', {
+      asOf: located.asOf ?? now,
+      detail: lookup,
+    })
+    return
+  }
+  const index = located.index
+  if (index >= cp.size) {
+    // Issued after the checkpoint at hand: a newer one must cover it.
+    let note: string | undefined
+    try {
+      note = await source.latestCheckpoint?.()
+    } catch {}
+    if (note === undefined) {
+      return unknown('VERIFY_LEDGER_NOT_IN_CHECKPOINT', 'no checkpoint covers the entry yet')
+    }
+    cp = await verifyCheckpointCached(note, material, now, cache)
+    list.set(cp.checkpoint)
+    list.set(cp.witnesses)
+    if (!cp.ok) {
+      return unknown('VERIFY_CHECKPOINT_UNVERIFIED', 'no verified checkpoint to prove against')
+    }
+    if (index >= cp.size) {
+      return unknown('VERIFY_LEDGER_NOT_IN_CHECKPOINT', 'no checkpoint covers the entry yet')
+    }
+  }
+  try {
+    await proveLeafInclusion(source, leafHash, index, cp.size, cp.root)
+  } catch (err) {
+    if (err instanceof CoreError) return unknown(err.code, err.message)
+    return unknown('VERIFY_LEDGER_UNAVAILABLE', `cannot read the ledger tiles: ${messageOf(err)}`)
+  }
+  list.add('ledger', 'pass', 'VERIFY_LEDGER_INCLUDED', `in the ledger at index ${index}`, {
+    asOf: cp.checkpoint.asOf,
+    detail: { index: index.toString(), size: cp.size.toString(), ...lookup },
+  })
+}
+
+/** Verifies one scanned, pasted or opened card. Never throws for a bad card. */
+export async function verifyCredential(text: string, options: VerifyOptions): Promise<Verdict> {
+  const { trust, now } = options
+  const list = new CheckList()
+  const newest = trust.reduce<number | undefined>(
+    (t, m) => (t === undefined || m.issuedAt > t ? m.issuedAt : t),
+    undefined,
+  )
+  const finish = (
+    extra: {
+      summary?: CredentialSummary
+      card?: CardFacts
+      warnings?: string[]
+      asOf?: number
+    },
+    skipCode = 'VERIFY_NOT_CHECKED',
+    skipMessage = 'not checked',
+  ): Verdict => {
+    const checks = list.list(skipCode, skipMessage)
+    const dataAsOf = extra.asOf ?? newest
+    return {
+      ...decideVerdict(checks),
+      checks,
+      ...(extra.summary === undefined ? {} : { summary: extra.summary }),
+      ...(extra.card === undefined ? {} : { card: extra.card }),
+      ...(dataAsOf === undefined ? {} : { dataAsOf, dataAge: Math.max(0, now - dataAsOf) }),
+      warnings: extra.warnings ?? [],
+      now,
+    }
+  }
+
+  let card: ReadCard
+  try {
+    card = await readCard(text)
+  } catch (err) {
+    list.add('format', 'fail', codeOf(err, 'VERIFY_INPUT_UNRECOGNISED'), messageOf(err))
+    return finish({}, 'VERIFY_NOT_CHECKED', 'not checked: the card could not be read')
+  }
+  const { scanned, header, payload, iss, warnings } = card
+  list.add('format', 'pass', 'VERIFY_FORMAT_OK', `a SMART Health Card (${scanned.source})`)
+
+  if (trust.length === 0) {
+    list.add('issuer', 'unknown', 'VERIFY_NO_TRUST', 'no trust material is loaded')
+    return finish({ warnings })
+  }
+  const found = await chooseIssuer(trust, iss, header.kid, options.cache)
+  if (!('chosen' in found)) {
+    const skip = 'not checked: the issuer or its key is not trusted'
+    if (found.candidates === 0) {
+      list.add('issuer', 'fail', 'VERIFY_ISSUER_UNKNOWN', `${iss} is not a trusted issuer`, {
+        asOf: newest,
+        detail: { iss },
+      })
+    } else {
+      list.add('issuer', 'fail', codeOf(found.error), messageOf(found.error), {
+        asOf: newest,
+        detail: { iss },
+      })
+    }
+    return finish({ warnings }, 'VERIFY_NOT_CHECKED', skip)
+  }
+  const { chosen } = found
+  const { material, issuer, jwk } = chosen
+  const age = Math.max(0, now - material.issuedAt)
+  const stale = options.maxAge !== undefined && age > options.maxAge
+  const issuerDetail = { name: issuer.name, iss, deployment: material.deployment }
+  if (stale) {
+    list.add('issuer', 'unknown', 'VERIFY_DATA_STALE', 'the trusted issuer list is too old', {
+      asOf: material.issuedAt,
+      detail: issuerDetail,
+    })
+  } else {
+    list.add('issuer', 'pass', 'VERIFY_ISSUER_TRUSTED', `${issuer.name} (${iss})`, {
+      asOf: material.issuedAt,
+      detail: issuerDetail,
+    })
+  }
+
+  try {
+    await verifyShcSignature(scanned.jws, jwk)
+  } catch (err) {
+    list.add('signature', 'fail', codeOf(err), messageOf(err))
+    return finish(
+      { warnings, asOf: material.issuedAt },
+      'VERIFY_NOT_CHECKED',
+      'not checked: the signature does not verify',
+    )
+  }
+  list.add('signature', 'pass', 'VERIFY_SIGNATURE_VALID', 'ES256 signature valid', {
+    detail: { kid: header.kid },
+  })
+
+  let summary: CredentialSummary | undefined
+  try {
+    summary = summarise(payload.vc.credentialSubject.fhirBundle)
+  } catch (err) {
+    list.add('format', 'unknown', 'VERIFY_CONTENT_UNREADABLE', messageOf(err))
+  }
+  const facts: CardFacts = {
+    iss,
+    kid: header.kid,
+    nbf: payload.nbf,
+    ...(payload.exp === undefined ? {} : { exp: payload.exp }),
+    issuerName: issuer.name,
+    deployment: material.deployment,
+    source: scanned.source,
+  }
+
+  if (payload.nbf > now + CLOCK_SKEW_SECONDS) {
+    list.add('expiry', 'fail', 'SHC_NBF_FUTURE', 'the card is not valid yet', { asOf: now })
+  } else if (payload.exp !== undefined && now > payload.exp) {
+    list.add('expiry', 'fail', 'SHC_EXPIRED', 'the card has expired', {
+      asOf: now,
+      detail: { exp: String(payload.exp) },
+    })
+  } else if (payload.exp === undefined) {
+    list.add('expiry', 'pass', 'VERIFY_NO_EXPIRY', 'the card does not expire', { asOf: now })
+  } else {
+    list.add('expiry', 'pass', 'VERIFY_NOT_EXPIRED', 'not expired', {
+      asOf: now,
+      detail: { exp: String(payload.exp) },
+    })
+  }
+
+  list.set(revocationCheck(chosen, payload, stale))
+
+  if (!issuer.anchored) {
+    const message = `${issuer.name} does not anchor its cards in a Vigil ledger`
+    list.add('ledger', 'skipped', 'VERIFY_LEDGER_NOT_ANCHORED', message)
+    list.add('checkpoint', 'skipped', 'VERIFY_LEDGER_NOT_ANCHORED', message)
+    list.add('witnesses', 'skipped', 'VERIFY_LEDGER_NOT_ANCHORED', message)
+  } else {
+    await ledgerChecks(list, card, chosen, options)
+  }
+  return finish({
+    ...(summary === undefined ? {} : { summary }),
+    card: facts,
+    warnings,
+    asOf: material.issuedAt,
+  })
+}

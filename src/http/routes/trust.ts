@@ -1,0 +1,239 @@
+/**
+ * @module http/routes/trust
+ * What verifiers trust, and the pages that use it. Thin: parse → one service call → respond.
+ *   GET    /trust/material                      signed trust material (public, CORS *, cacheable)
+ *   GET    /api/trust/issuers                   the SHC issuers an admin trusts (admin)
+ *   PUT    /api/trust/issuers                   add or replace one (admin)
+ *   DELETE /api/trust/issuers?iss=              remove one (admin)
+ *   GET    /api/credentials/{id}/passport-link  the citizen's capability link (issuer)
+ *   GET    /api/passport/{id}                   the passport page's data (the link's key, no role)
+ *   GET    /verify, /passport/{id}              the built pages (web/dist), on Node and Workers
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { Actor } from '../../context.ts'
+import { TRUST_MATERIAL_MEDIA_TYPE } from '../../core/verify/index.ts'
+import {
+  listTrustedIssuers,
+  PASSPORT_KEY_HEADER,
+  passportLink,
+  putTrustedIssuer,
+  readPassport,
+  removeTrustedIssuer,
+  signedTrustMaterial,
+} from '../../trust/index.ts'
+import type { AppEnv } from '../env.ts'
+import { requireRole } from '../middleware/auth.ts'
+import { jsonBody } from '../middleware/json-body.ts'
+
+const security = [{ bearerAuth: [] as string[] }]
+const Id = z.object({ id: z.uuid().openapi({ example: '0b5f1e4c-3a1d-4f43-9a51-7c1f1b2d9e10' }) })
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: z.object({ code: z.string() }) } },
+})
+
+const TrustedIssuerBody = z
+  .object({
+    iss: z
+      .string()
+      .min(1)
+      .max(2048)
+      .openapi({ example: 'https://spec.smarthealth.cards/examples/issuer' }),
+    name: z.string().min(1).max(200).openapi({ example: 'SMART Health Cards example issuer' }),
+    jwks: z
+      .object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(1000) })
+      .openapi({ description: "The issuer's JWK Set (<iss>/.well-known/jwks.json)" }),
+    crls: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: 'CRLs by kid, {kid, method: "rid", ctr, rids}' }),
+  })
+  .openapi('TrustedIssuerInput')
+const TrustedIssuerView = z
+  .object({
+    iss: z.string(),
+    name: z.string(),
+    keys: z.array(z.object({ kid: z.string(), crlVersion: z.number().nullable() })),
+    crls: z.record(z.string(), z.number()),
+    addedBy: z.string(),
+    addedAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('TrustedIssuer')
+
+const actorOf = (c: Context<AppEnv>) => c.get('actor') as Actor
+
+export function trustRoutes() {
+  const app = new OpenAPIHono<AppEnv>()
+  const admin = requireRole('admin')
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/trust/material',
+      tags: ['verify'],
+      summary:
+        "Trust material for verifiers: issuers' key sets and CRLs, the log's vkey, witness policy and latest checkpoint, as a JWS (EdDSA) signed with the log key",
+      responses: {
+        200: {
+          description: 'compact JWS; payload JSON format vigil-trust/v1',
+          content: { [TRUST_MATERIAL_MEDIA_TYPE]: { schema: z.string() } },
+        },
+      },
+    }),
+    async (c) => {
+      const jws = await signedTrustMaterial(c.get('deps'))
+      c.header('cache-control', 'public, max-age=60')
+      return c.body(jws, 200, { 'content-type': TRUST_MATERIAL_MEDIA_TYPE })
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/trust/issuers',
+      tags: ['verify'],
+      summary: 'SMART Health Card issuers other than this deployment that its verifiers trust',
+      security,
+      middleware: [admin] as const,
+      responses: {
+        200: {
+          description: 'the list',
+          content: {
+            'application/json': { schema: z.object({ issuers: z.array(TrustedIssuerView) }) },
+          },
+        },
+      },
+    }),
+    async (c) => c.json({ issuers: await listTrustedIssuers(c.get('deps')) }, 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/trust/issuers',
+      tags: ['verify'],
+      summary: 'Trust an SHC issuer (or replace its keys and CRLs): it joins the trust material',
+      security,
+      middleware: [admin, jsonBody()] as const,
+      request: {
+        body: { required: true, content: { 'application/json': { schema: TrustedIssuerBody } } },
+      },
+      responses: {
+        200: {
+          description: 'replaced',
+          content: { 'application/json': { schema: TrustedIssuerView } },
+        },
+        201: {
+          description: 'added',
+          content: { 'application/json': { schema: TrustedIssuerView } },
+        },
+        400: problem('VALIDATION: iss, name, jwks or a CRL at fault (field)'),
+      },
+    }),
+    async (c) => {
+      const result = await putTrustedIssuer(c.get('deps'), c.req.valid('json'), actorOf(c))
+      return c.json(result.issuer, result.created ? 201 : 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/trust/issuers',
+      tags: ['verify'],
+      summary: 'Stop trusting an issuer (verifiers drop it at their next refresh)',
+      security,
+      middleware: [admin] as const,
+      request: { query: z.object({ iss: z.string().min(1).max(2048) }) },
+      responses: { 204: { description: 'removed' }, 404: problem('NOT_FOUND') },
+    }),
+    async (c) => {
+      await removeTrustedIssuer(c.get('deps'), c.req.valid('query').iss)
+      return c.body(null, 204)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/credentials/{id}/passport-link',
+      tags: ['credentials'],
+      summary:
+        "The citizen's passport link: /passport/{id}#k=<key>, a capability (HMAC of the id) to hand over",
+      security,
+      middleware: [requireRole('issuer')] as const,
+      request: { params: Id },
+      responses: {
+        200: {
+          description: 'the link',
+          content: {
+            'application/json': { schema: z.object({ id: z.string(), url: z.string() }) },
+          },
+        },
+      },
+    }),
+    async (c) => {
+      c.header('cache-control', 'private, no-store')
+      return c.json(await passportLink(c.get('deps'), c.req.valid('param').id), 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/passport/{id}',
+      tags: ['credentials'],
+      summary: `The passport page's data (QR, file, summary, ledger receipt); needs the link's key in ${PASSPORT_KEY_HEADER}`,
+      request: {
+        params: Id,
+        headers: z.object({ [PASSPORT_KEY_HEADER]: z.string().max(64).optional() }),
+      },
+      responses: {
+        200: { description: "the holder's card (personal data: private, no-store)" },
+        404: problem('NOT_FOUND: no such credential, or the key does not open it'),
+        410: problem('GONE: the personal data was erased'),
+      },
+    }),
+    async (c) => {
+      const key = c.req.header(PASSPORT_KEY_HEADER)
+      const view = await readPassport(c.get('deps'), c.req.valid('param').id, key)
+      c.header('cache-control', 'private, no-store')
+      return c.json(view, 200)
+    },
+  )
+
+  return app
+}
+
+/** Sends a request through the whole app again (Node: the static-file middleware answers). */
+export type Dispatch = (request: Request) => Response | Promise<Response>
+
+interface AssetsBinding {
+  fetch(request: Request): Promise<Response>
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * `/verify` → web/dist/verify.html and `/passport/{id}` → web/dist/passport.html. On Workers the
+ * assets binding serves `/verify` itself (html_handling) and is asked for `/passport`; on Node
+ * the request is sent through the app again for the `.html` file, which the static-file
+ * middleware serves with the app's security headers.
+ */
+export function pageRoutes(dispatch: Dispatch) {
+  const app = new OpenAPIHono<AppEnv>()
+  const page = (name: 'verify' | 'passport') => async (c: Context<AppEnv>) => {
+    const assets = (c.env as { ASSETS?: AssetsBinding } | undefined)?.ASSETS
+    if (assets !== undefined) return assets.fetch(new Request(new URL(`/${name}`, c.req.url)))
+    const url = new URL(`/${name}.html`, c.req.url)
+    return dispatch(new Request(url, { method: c.req.method, headers: c.req.raw.headers }))
+  }
+  app.get('/verify', page('verify'))
+  app.get('/passport/:id', async (c, next) => {
+    if (!UUID.test(c.req.param('id'))) return next()
+    return page('passport')(c)
+  })
+  return app
+}

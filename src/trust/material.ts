@@ -1,0 +1,97 @@
+/**
+ * @module trust/material
+ * This deployment's trust material for verifiers (core/verify/trust-material): its own issuer
+ * (JWK Set and one CRL per key; anchored in this log), the SHC issuers an admin trusts
+ * (`trusted_issuers`), the log's vkey and witness policy, and the latest signed checkpoint — one
+ * JSON document, signed as a compact JWS (EdDSA) with the log's key. Assembled per request from
+ * the database, so every instance serves the same thing; caches and CDNs may keep it briefly.
+ */
+import { asc } from 'drizzle-orm'
+import type { ServiceContext } from '../context.ts'
+import { formatPolicy, type Policy } from '../core/note/index.ts'
+import {
+  checkDeploymentUrl,
+  signTrustMaterial,
+  TRUST_MATERIAL_FORMAT,
+  type TrustedIssuer,
+  type TrustMaterial,
+} from '../core/verify/index.ts'
+import { issuerCrl, issuerJwks } from '../credentials/index.ts'
+import { trustedIssuers } from '../db/schema/trust.ts'
+import { ServiceError } from '../errors.ts'
+import { logVerifierKey } from '../keys/views.ts'
+import { latestCheckpoint } from '../ledger/index.ts'
+
+type Ctx = Pick<ServiceContext, 'db' | 'keys' | 'config' | 'clock'>
+
+/** The witness policy verifiers apply to this log (issue 7 adds witnesses and a quorum). */
+export function logPolicy(vkey: string): Policy {
+  return { logs: [{ vkey }], witnesses: [], quorum: 'none' }
+}
+
+export async function logVkey(ctx: Pick<ServiceContext, 'keys' | 'config'>): Promise<string> {
+  const key = await ctx.keys.active('log')
+  return logVerifierKey(key, ctx.config.logOrigin)
+}
+
+/** The display name of this deployment's own issuer: the host of its public URL. */
+export function selfIssuerName(publicUrl: string): string {
+  return new URL(publicUrl).host
+}
+
+async function selfIssuer(ctx: Ctx): Promise<TrustedIssuer> {
+  const jwks = await issuerJwks(ctx)
+  const crls: Record<string, unknown> = {}
+  for (const key of jwks.keys) crls[key.kid] = await issuerCrl(ctx, key.kid)
+  return {
+    iss: ctx.config.publicUrl,
+    name: selfIssuerName(ctx.config.publicUrl),
+    anchored: true,
+    jwks,
+    crls,
+  }
+}
+
+export async function assembleTrustMaterial(ctx: Ctx): Promise<TrustMaterial> {
+  const deployment = ctx.config.publicUrl
+  try {
+    checkDeploymentUrl(deployment)
+  } catch {
+    throw new ServiceError(
+      'UNAVAILABLE',
+      'PUBLIC_URL must be an https origin (or http on localhost) for verifiers to trust it',
+      { field: 'PUBLIC_URL' },
+    )
+  }
+  const vkey = await logVkey(ctx)
+  const [own, others, checkpoint] = await Promise.all([
+    selfIssuer(ctx),
+    ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
+    latestCheckpoint(ctx.db),
+  ])
+  const configured: TrustedIssuer[] = others
+    .filter((row) => row.iss !== own.iss)
+    .map((row) => ({
+      iss: row.iss,
+      name: row.name,
+      anchored: false,
+      jwks: { keys: row.jwks.keys },
+      crls: row.crls,
+    }))
+  return {
+    format: TRUST_MATERIAL_FORMAT,
+    deployment,
+    issuedAt: Math.floor(ctx.clock.now().getTime() / 1000),
+    log: { origin: ctx.config.logOrigin, vkey },
+    policy: formatPolicy(logPolicy(vkey)),
+    checkpoint: checkpoint.note,
+    issuers: [own, ...configured],
+  }
+}
+
+/** The material as a compact JWS signed with the log's Ed25519 key. */
+export async function signedTrustMaterial(ctx: Ctx): Promise<string> {
+  const material = await assembleTrustMaterial(ctx)
+  const key = await ctx.keys.active('log')
+  return signTrustMaterial(material, key.privateKey)
+}

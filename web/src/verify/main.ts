@@ -1,0 +1,343 @@
+/**
+ * The venue verifier page (/verify): camera, paste, image or `.smart-health-card` file → the
+ * Verdict of src/core/verify, computed here with trust material that this page keeps (offline
+ * too). The card never leaves the device; the ledger is asked for a 4-hex-digit bucket only.
+ */
+import { parseVerifierKey } from '../../../src/core/note/index.ts'
+import {
+  checkDeploymentUrl,
+  createVerifyCache,
+  verifyCredential,
+} from '../../../src/core/verify/index.ts'
+import {
+  formatAge,
+  formatTime,
+  initI18n,
+  type MessageKey,
+  mountLanguageSwitch,
+  onLangChange,
+  t,
+} from '../i18n/index.ts'
+import { type Scanner, startScanner } from './camera.ts'
+import {
+  type LoadedDeployment,
+  type LoadFailure,
+  ledgerFor,
+  loadTrust,
+  REFRESH_SECONDS,
+  saveDeployments,
+  savedDeployments,
+  wasOffline,
+} from './data.ts'
+import { decodeImageFile } from './decoder.ts'
+import { signal, unlockAudio } from './feedback.ts'
+import { byId, el, renderVerdict, renderWorking, type ShownVerdict } from './view.ts'
+
+initI18n()
+mountLanguageSwitch(byId('lang-switch'))
+
+// ---- Settings (this device only) --------------------------------------------------------------
+
+const SETTINGS_KEY = 'vigil.verify.settings'
+interface Settings {
+  maxAge: number
+  continuous: boolean
+  feedback: boolean
+}
+function readSettings(): Settings {
+  const defaults: Settings = { maxAge: 86_400, continuous: false, feedback: true }
+  try {
+    return { ...defaults, ...(JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}') as object) }
+  } catch {
+    return defaults
+  }
+}
+const settings = readSettings()
+function saveSettings(): void {
+  try {
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings))
+  } catch {}
+}
+
+const ui = {
+  trustStatus: byId('trust-status'),
+  verdict: byId('verdict'),
+  result: byId('result'),
+  next: byId<HTMLButtonElement>('next'),
+  cameraStart: byId<HTMLButtonElement>('camera-start'),
+  cameraStop: byId<HTMLButtonElement>('camera-stop'),
+  video: byId<HTMLVideoElement>('camera-video'),
+  cameraStatus: byId('camera-status'),
+  continuous: byId<HTMLInputElement>('continuous'),
+  feedback: byId<HTMLInputElement>('feedback'),
+  pasteForm: byId<HTMLFormElement>('paste-form'),
+  pasteInput: byId<HTMLTextAreaElement>('paste-input'),
+  fileInput: byId<HTMLInputElement>('file-input'),
+  fileStatus: byId('file-status'),
+  maxAge: byId<HTMLSelectElement>('max-age'),
+  deployments: byId<HTMLUListElement>('deployments'),
+  deploymentForm: byId<HTMLFormElement>('deployment-form'),
+  deploymentUrl: byId<HTMLInputElement>('deployment-url'),
+  deploymentVkey: byId<HTMLInputElement>('deployment-vkey'),
+  deploymentStatus: byId('deployment-status'),
+}
+
+ui.maxAge.value = String(settings.maxAge)
+ui.continuous.checked = settings.continuous
+ui.feedback.checked = settings.feedback
+ui.maxAge.addEventListener('change', () => {
+  settings.maxAge = Number(ui.maxAge.value)
+  saveSettings()
+  showTrustStatus()
+})
+ui.continuous.addEventListener('change', () => {
+  settings.continuous = ui.continuous.checked
+  saveSettings()
+})
+ui.feedback.addEventListener('change', () => {
+  settings.feedback = ui.feedback.checked
+  saveSettings()
+})
+
+// ---- Trust material ---------------------------------------------------------------------------
+
+interface TrustState {
+  loaded: LoadedDeployment[]
+  failed: LoadFailure[]
+  /** Date.now() when loaded. */
+  at: number
+}
+
+let trust: Promise<TrustState> = refreshTrust()
+let trustShown: TrustState | undefined
+
+function refreshTrust(): Promise<TrustState> {
+  const job = loadTrust().then((r) => ({ ...r, at: Date.now() }))
+  job.then((state) => {
+    trustShown = state
+    showTrustStatus()
+  })
+  return job
+}
+
+async function currentTrust(): Promise<TrustState> {
+  const state = await trust
+  const home = state.loaded.find((d) => d.base === '')
+  const tooOld = Date.now() - state.at > REFRESH_SECONDS * 1000
+  if ((home === undefined || home.offline || tooOld) && navigator.onLine) {
+    trust = refreshTrust()
+    return trust
+  }
+  return state
+}
+
+function showTrustStatus(): void {
+  const state = trustShown
+  if (state === undefined) return
+  const now = Math.floor(Date.now() / 1000)
+  const lines: string[] = []
+  const asOf = Math.min(...state.loaded.map((d) => d.material.issuedAt))
+  if (state.loaded.some((d) => d.offline)) lines.push(t('data.offline'))
+  if (state.loaded.length > 0) {
+    lines.push(t('data.asOf', { time: formatTime(asOf), age: formatAge(now - asOf) }))
+    if (now - asOf > settings.maxAge) {
+      lines.push(t('data.stale', { limit: t(`age.${settings.maxAge}` as MessageKey) }))
+    }
+  }
+  for (const f of state.failed) {
+    lines.push(
+      f.base === ''
+        ? t('data.failed', { error: f.error })
+        : t('data.deploymentFailed', { url: f.base, error: f.error }),
+    )
+  }
+  ui.trustStatus.textContent = lines.join(' ')
+  ui.trustStatus.dataset.state =
+    state.failed.length > 0 || now - asOf > settings.maxAge
+      ? 'bad'
+      : state.loaded.some((d) => d.offline)
+        ? 'info'
+        : 'ok'
+  renderDeployments(state)
+}
+
+setInterval(showTrustStatus, 30_000)
+
+// ---- Verifying --------------------------------------------------------------------------------
+
+const cache = createVerifyCache()
+let busy = false
+let shown: ShownVerdict | undefined
+
+async function check(text: string): Promise<void> {
+  if (busy) return
+  busy = true
+  const started = performance.now()
+  try {
+    const state = await currentTrust()
+    renderWorking()
+    const verdict = await verifyCredential(text, {
+      trust: state.loaded.map((d) => d.material),
+      now: Math.floor(Date.now() / 1000),
+      maxAge: settings.maxAge,
+      ledger: ledgerFor(state.loaded),
+      cache,
+    })
+    const ms = performance.now() - started
+    shown = {
+      verdict,
+      ms,
+      offline: state.loaded.some((d) => d.offline) || wasOffline(),
+      maxAge: settings.maxAge,
+    }
+    renderVerdict(shown)
+    if (settings.feedback) signal(verdict.status)
+    if (scanner !== undefined && !settings.continuous) stopCamera()
+    if (scanner === undefined) ui.verdict.focus()
+    else ui.result.scrollIntoView({ block: 'start' })
+  } finally {
+    busy = false
+  }
+}
+
+onLangChange(() => {
+  if (shown !== undefined) renderVerdict(shown)
+  showTrustStatus()
+  if (scanner !== undefined) ui.cameraStatus.textContent = t('scan.running')
+})
+
+ui.next.addEventListener('click', () => {
+  ui.result.hidden = true
+  ui.pasteInput.value = ''
+  shown = undefined
+  ;(scanner === undefined ? ui.cameraStart : ui.cameraStop).focus()
+})
+
+ui.pasteForm.addEventListener('submit', (event) => {
+  event.preventDefault()
+  void check(ui.pasteInput.value)
+})
+
+ui.fileInput.addEventListener('change', async () => {
+  const file = ui.fileInput.files?.[0]
+  if (file === undefined) return
+  ui.fileStatus.textContent = t('file.reading')
+  try {
+    const isCardFile =
+      file.name.endsWith('.smart-health-card') ||
+      file.type === 'application/smart-health-card' ||
+      file.type === 'application/json' ||
+      file.type.startsWith('text/')
+    const text = isCardFile ? await file.text() : await decodeImageFile(file)
+    if (text === null) {
+      ui.fileStatus.textContent = t('file.noQr')
+      return
+    }
+    ui.fileStatus.textContent = ''
+    await check(text)
+  } catch (err) {
+    ui.fileStatus.textContent = `${t('file.noQr')} (${err instanceof Error ? err.message : String(err)})`
+  } finally {
+    ui.fileInput.value = ''
+  }
+})
+
+// ---- Camera -----------------------------------------------------------------------------------
+
+let scanner: Scanner | undefined
+
+function stopCamera(): void {
+  scanner?.stop()
+  scanner = undefined
+  ui.video.hidden = true
+  ui.cameraStop.hidden = true
+  ui.cameraStart.hidden = false
+  ui.cameraStatus.textContent = t('scan.stopped')
+}
+
+ui.cameraStart.addEventListener('click', async () => {
+  unlockAudio()
+  ui.cameraStatus.textContent = t('scan.starting')
+  try {
+    ui.video.hidden = false
+    scanner = await startScanner(ui.video, (text) => void check(text))
+    ui.cameraStart.hidden = true
+    ui.cameraStop.hidden = false
+    ui.cameraStop.focus()
+    ui.cameraStatus.textContent = t('scan.running')
+  } catch (err) {
+    ui.video.hidden = true
+    const name = err instanceof Error ? err.name || err.message : String(err)
+    ui.cameraStatus.textContent = t('scan.denied', { error: name })
+  }
+})
+ui.cameraStop.addEventListener('click', () => {
+  stopCamera()
+  ui.cameraStart.focus()
+})
+
+// ---- Deployments ------------------------------------------------------------------------------
+
+function renderDeployments(state: TrustState): void {
+  const loadedAt = new Map(state.loaded.map((d) => [d.base, d.material]))
+  const home = loadedAt.get('')
+  const items = [
+    el(
+      'li',
+      {},
+      el('strong', {}, t('deployments.home')),
+      home === undefined ? '' : ` — ${home.deployment} (${home.log.origin})`,
+    ),
+    ...savedDeployments().map((d) => {
+      const remove = el(
+        'button',
+        { type: 'button', 'aria-label': t('deployments.removeLabel', { url: d.url }) },
+        t('deployments.remove'),
+      )
+      remove.addEventListener('click', () => {
+        saveDeployments(savedDeployments().filter((x) => x.url !== d.url))
+        trust = refreshTrust()
+      })
+      return el('li', {}, el('code', {}, d.url), ' ', remove)
+    }),
+  ]
+  ui.deployments.replaceChildren(...items)
+}
+
+ui.deploymentForm.addEventListener('submit', (event) => {
+  event.preventDefault()
+  const url = ui.deploymentUrl.value.trim().replace(/\/+$/, '')
+  const vkey = ui.deploymentVkey.value.trim()
+  try {
+    checkDeploymentUrl(url)
+    parseVerifierKey(vkey)
+  } catch {
+    ui.deploymentStatus.textContent = t('deployments.invalid')
+    return
+  }
+  saveDeployments([...savedDeployments().filter((d) => d.url !== url), { url, vkey }])
+  ui.deploymentUrl.value = ''
+  ui.deploymentVkey.value = ''
+  ui.deploymentStatus.textContent = ''
+  trust = refreshTrust()
+})
+
+// ---- Offline ----------------------------------------------------------------------------------
+
+/**
+ * The service worker (web/public/sw.js) keeps this page and its scripts for offline use; once
+ * it is ready, the page tells it which files it loaded (hashed names it cannot guess).
+ */
+async function registerServiceWorker(): Promise<void> {
+  if (!('serviceWorker' in navigator)) return
+  try {
+    await navigator.serviceWorker.register('/sw.js', { scope: '/verify' })
+    const registration = await navigator.serviceWorker.ready
+    const urls = performance
+      .getEntriesByType('resource')
+      .map((e) => e.name)
+      .filter((u) => u.startsWith(`${location.origin}/assets/`) || u.endsWith('/favicon.svg'))
+    registration.active?.postMessage({ type: 'cache-shell', urls: [location.pathname, ...urls] })
+  } catch {}
+}
+void registerServiceWorker()
