@@ -103,20 +103,24 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('log page in Chromium', () =>
       rmSync(dir, { recursive: true, force: true })
     })
 
-    it('verifies the size-0 checkpoint, shows no entries and finds nothing', async () => {
+    // A fresh log holds one entry: the announcement of the issuer key made at first start.
+    it("verifies the fresh log's checkpoint (the issuer-key entry) and its chain, finds nothing else", async () => {
       const { page, urls, errors } = await openLogPage(browser, server)
       expect(await page.locator('h1').textContent()).toBe('Transparency log')
       expect(await page.locator('#checkpoint-status').textContent()).toContain('Signature verified')
       expect(await page.locator('#checkpoint-status').getAttribute('data-state')).toBe('ok')
-      expect(await page.locator('#cp-size').textContent()).toBe('0')
-      // The empty tree's root is SHA-256 of nothing.
+      expect(await page.locator('#cp-size').textContent()).toBe('1')
+      // A one-leaf tree's root is that leaf's hash.
+      const first = (await (await fetch(`${server.url}/log/entries?start=0&limit=1`)).json()) as {
+        entries: { leafHash: string; kind: string }[]
+      }
+      expect(first.entries[0]?.kind).toBe('issuer-key')
       expect(await page.locator('#cp-root').textContent()).toBe(
-        toBase64(await sha256(new Uint8Array(0))),
+        toBase64(Buffer.from(first.entries[0]?.leafHash ?? '', 'hex')),
       )
-      expect(await page.locator('#cp-chain').textContent()).toContain('first checkpoint')
       await expect
-        .poll(() => page.locator('#recent-status').textContent())
-        .toContain('The log is empty')
+        .poll(() => page.locator('#cp-chain').textContent())
+        .toContain('checkpoint of size 0')
       expect(await page.locator('#recent-table caption').count()).toBe(1)
 
       const status = await lookUp(page, MADE_UP)
@@ -138,7 +142,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('log page in Chromium', () =>
       const page = await browser.newPage()
       await page.route('**/log/checkpoint', async (route) => {
         const response = await route.fetch()
-        const body = (await response.text()).replace(/\n0\n/, '\n1\n') // claim a bigger tree
+        const body = (await response.text()).replace(/\n1\n/, '\n2\n') // claim a bigger tree
         await route.fulfill({ response, body })
       })
       await page.goto(`${server.url}/log.html`)

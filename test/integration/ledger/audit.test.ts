@@ -259,7 +259,8 @@ describe('vigil audit (CLI, PGlite data directory)', () => {
 
     const clean = run()
     expect(clean.stderr).toBe('')
-    expect(clean.stdout.trim()).toBe('audited 300 entries, 4 checkpoints: consistent')
+    // 300 appended + the issuer-key announcement made at first start (index 0).
+    expect(clean.stdout.trim()).toBe('audited 301 entries, 5 checkpoints: consistent')
     expect(clean.status).toBe(0)
 
     const db = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') })
