@@ -20,6 +20,7 @@ import { notFoundHandler } from './not-found.ts'
 import { ProblemError } from './problem.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { credentialRoutes } from './routes/credentials.ts'
+import { exposureRoutes } from './routes/exposure.ts'
 import { healthRoutes } from './routes/health.ts'
 import { keyRoutes } from './routes/keys.ts'
 import { logRoutes } from './routes/log.ts'
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', staffRoutes())
   app.route('/', staffAdminRoutes())
   app.route('/', auditRoutes())
+  app.route('/', exposureRoutes())
   app.route('/', trustRoutes())
   app.route(
     '/',

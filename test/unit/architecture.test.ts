@@ -43,7 +43,12 @@ const coreDir = join(ROOT, 'src/core')
 const coreOnly = (spec: string, file: string) => {
   if (spec.startsWith('.')) return resolve(file, '..', spec).startsWith(coreDir)
   // Runtime-agnostic libraries that run unchanged in browsers and workerd.
-  return spec.startsWith('@noble/') || spec === 'jose'
+  return (
+    spec.startsWith('@noble/') ||
+    spec === 'jose' ||
+    spec.startsWith('@bufbuild/protobuf') ||
+    spec === 'fflate'
+  )
 }
 
 describe('src/core is pure', () => {

@@ -21,6 +21,7 @@ type Rule = 'public' | { roles: readonly Role[]; staffOnly?: true }
 const ISSUER = { roles: ['issuer'] } as const
 const ADMIN = { roles: ['admin'] } as const
 const AUDIT = { roles: ['admin', 'auditor'] } as const
+const TRACER = { roles: ['tracer'] } as const
 const SELF = { roles: ROLES, staffOnly: true } as const
 
 /** Every route of the app: `METHOD path` (Hono's pattern) → who may pass its guard. */
@@ -82,6 +83,13 @@ const MATRIX: Record<string, Rule> = {
   'DELETE /api/staff/invitations/:id': ADMIN,
   'GET /api/audit': AUDIT,
   'GET /api/audit/digests': AUDIT,
+  'POST /api/exposure/codes': TRACER,
+  'POST /api/exposure/codes/batch': TRACER,
+  'GET /api/exposure/codes/:id': TRACER,
+  'POST /api/exposure/codes/:id/revoke': TRACER,
+  'POST /api/exposure/verify': 'public',
+  'POST /api/exposure/certificate': 'public',
+  'POST /api/exposure/publish': 'public',
 }
 
 /** The app's resources as `METHOD path` ('ALL' entries are middleware, not routes). */

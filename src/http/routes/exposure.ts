@@ -1,0 +1,316 @@
+/**
+ * Exposure reports (issue 8): tracers issue and manage verification codes (role tracer); devices
+ * redeem a code for a token, the token for a certificate, and publish keys; everyone downloads
+ * the signed exports. Device routes read no address, no user agent and log nothing personal;
+ * `X-Chaff` publishes are answered alike and stored nowhere.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import {
+  chaffResponse,
+  codeStatus,
+  ExposureError,
+  issueCertificate,
+  issueCode,
+  issueCodes,
+  publish,
+  revokeCode,
+  TEST_TYPES,
+  verifyCode,
+} from '../../exposure/index.ts'
+import type { AppEnv } from '../env.ts'
+import { requireRole } from '../middleware/auth.ts'
+import { jsonBody } from '../middleware/json-body.ts'
+import { clientKey } from '../middleware/session.ts'
+import { ProblemError } from '../problem.ts'
+
+const security = [{ bearerAuth: [] as string[] }]
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+const CodeInput = z
+  .object({ testType: z.enum(TEST_TYPES), symptomDate: Day.optional(), testDate: Day.optional() })
+  .openapi('ExposureCodeInput')
+const Issued = z
+  .object({
+    id: z.string(),
+    code: z.string(),
+    longCode: z.string(),
+    expiresAt: z.string(),
+    longExpiresAt: z.string(),
+  })
+  .openapi('ExposureCode')
+const Status = z
+  .object({
+    id: z.string(),
+    status: z.enum(['unused', 'used', 'expired', 'revoked']),
+    testType: z.string(),
+    expiresAt: z.string(),
+    longExpiresAt: z.string(),
+  })
+  .openapi('ExposureCodeStatus')
+const Id = z.object({ id: z.uuid() })
+
+const PublishBody = z
+  .object({
+    temporaryExposureKeys: z
+      .array(
+        z.object({
+          key: z.string().max(64),
+          rollingStartNumber: z.number().int(),
+          rollingPeriod: z.number().int(),
+          transmissionRisk: z.number().int().optional(),
+        }),
+      )
+      .max(1000),
+    healthAuthorityID: z.string().max(100),
+    verificationPayload: z.string().max(4096),
+    hmacKey: z.string().max(256),
+    symptomOnsetInterval: z.number().int().optional(),
+    traveler: z.boolean().optional(),
+    revisionToken: z.string().max(8192).optional(),
+    padding: z.string().max(65536).optional(),
+  })
+  .openapi('ExposurePublish')
+
+/** ExposureError → problem+json with its own code. */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err) {
+    if (err instanceof ExposureError) {
+      throw new ProblemError(err.status, err.code, err.message, {
+        ...(err.field === undefined ? {} : { field: err.field }),
+        headers: err.retryAfter === undefined ? {} : { 'retry-after': String(err.retryAfter) },
+      })
+    }
+    throw err
+  }
+}
+
+const noStore = (c: Context<AppEnv>) => c.header('cache-control', 'no-store')
+
+export function exposureRoutes() {
+  const app = new OpenAPIHono<AppEnv>()
+  const tracer = requireRole('tracer')
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/exposure/codes',
+      tags: ['exposure'],
+      summary:
+        'Issue a verification code for a positive test (short 8 digits/15 min, long 16 chars/24 h)',
+      security,
+      middleware: [tracer, jsonBody()] as const,
+      request: { body: { required: true, content: { 'application/json': { schema: CodeInput } } } },
+      responses: {
+        201: { description: 'issued', content: { 'application/json': { schema: Issued } } },
+      },
+    }),
+    async (c) => {
+      const issued = await guarded(() => issueCode(c.get('deps'), c.req.valid('json')))
+      noStore(c)
+      return c.json(issued, 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/exposure/codes/batch',
+      tags: ['exposure'],
+      summary: 'Issue codes for a case list (up to 100 per call)',
+      security,
+      middleware: [tracer, jsonBody()] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': { schema: z.object({ cases: z.array(CodeInput).max(1000) }) },
+          },
+        },
+      },
+      responses: {
+        201: {
+          description: 'issued',
+          content: { 'application/json': { schema: z.object({ codes: z.array(Issued) }) } },
+        },
+      },
+    }),
+    async (c) => {
+      const codes = await guarded(() => issueCodes(c.get('deps'), c.req.valid('json').cases))
+      noStore(c)
+      return c.json({ codes }, 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/exposure/codes/{id}',
+      tags: ['exposure'],
+      summary: 'Status of a code: unused, used, expired or revoked (never the keys)',
+      security,
+      middleware: [tracer] as const,
+      request: { params: Id },
+      responses: {
+        200: { description: 'status', content: { 'application/json': { schema: Status } } },
+      },
+    }),
+    async (c) => {
+      const status = await guarded(() => codeStatus(c.get('deps'), c.req.valid('param').id))
+      noStore(c)
+      return c.json(status, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/exposure/codes/{id}/revoke',
+      tags: ['exposure'],
+      summary: 'Revoke an unused code',
+      security,
+      middleware: [tracer] as const,
+      request: { params: Id },
+      responses: {
+        200: { description: 'revoked', content: { 'application/json': { schema: Status } } },
+      },
+    }),
+    async (c) => {
+      const status = await guarded(() => revokeCode(c.get('deps'), c.req.valid('param').id))
+      return c.json(status, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/exposure/verify',
+      tags: ['exposure'],
+      summary: 'Device: redeem a code (once) for a token',
+      middleware: [jsonBody()] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                code: z.string().min(1).max(64),
+                accept: z.array(z.string()).max(10).optional(),
+                padding: z.string().max(65536).optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: 'a one-time token',
+          content: {
+            'application/json': {
+              schema: z.object({
+                token: z.string(),
+                testtype: z.string(),
+                symptomDate: z.string().optional(),
+                padding: z.string(),
+              }),
+            },
+          },
+        },
+      },
+    }),
+    async (c) => {
+      const deps = c.get('deps')
+      const out = await guarded(() => verifyCode(deps, c.req.valid('json').code, clientKey(c)))
+      noStore(c)
+      return c.json({ ...out, padding: paddingOf(deps.random) }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/exposure/certificate',
+      tags: ['exposure'],
+      summary: "Device: exchange the token and the keys' HMAC for a verification certificate",
+      middleware: [jsonBody()] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                token: z.string().min(1).max(256),
+                ekeyhmac: z.string().max(128),
+                padding: z.string().max(65536).optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: 'an ES256 certificate, 15 minutes',
+          content: {
+            'application/json': {
+              schema: z.object({ certificate: z.string(), padding: z.string() }),
+            },
+          },
+        },
+      },
+    }),
+    async (c) => {
+      const deps = c.get('deps')
+      const body = c.req.valid('json')
+      const out = await guarded(() => issueCertificate(deps, body.token, body.ekeyhmac))
+      noStore(c)
+      return c.json({ ...out, padding: paddingOf(deps.random) }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/exposure/publish',
+      tags: ['exposure'],
+      summary: 'Device: publish temporary exposure keys (GAEN publish request; X-Chaff for chaff)',
+      middleware: [jsonBody()] as const,
+      request: {
+        body: { required: true, content: { 'application/json': { schema: PublishBody } } },
+      },
+      responses: {
+        200: {
+          description: 'published (or chaff, answered alike)',
+          content: {
+            'application/json': {
+              schema: z.object({
+                revisionToken: z.string(),
+                insertedExposures: z.number(),
+                code: z.string().optional(),
+                warnings: z.array(z.string()).optional(),
+                padding: z.string(),
+              }),
+            },
+          },
+        },
+      },
+    }),
+    async (c) => {
+      const deps = c.get('deps')
+      const body = c.req.valid('json')
+      noStore(c)
+      if (c.req.header('x-chaff') !== undefined) {
+        return c.json(await chaffResponse(deps, body.temporaryExposureKeys.length), 200)
+      }
+      return c.json(await guarded(() => publish(deps, body)), 200)
+    },
+  )
+
+  return app
+}
+
+function paddingOf(random: (n: number) => Uint8Array): string {
+  const r = random(2)
+  const n = 256 + ((((r[0] as number) << 8) | (r[1] as number)) % 768)
+  return btoa(String.fromCharCode(...random(n)))
+}
