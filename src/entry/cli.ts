@@ -108,6 +108,21 @@ disagreement is named; 2: the audit could not run.
       return runAudit(args)
     },
   },
+  'exposure export': {
+    summary: 'write signed exposure-key exports for closed windows (vigil serve does it hourly)',
+    usage: `vigil exposure export [--json]
+
+Exports every closed window (6 h, published 2 h after it closes) that has new keys: sorted,
+padded with fake keys to at least 1,000, split into files, signed with the export key. Each
+zip is stored, listed in /exposure/index.txt and its SHA-256 appended to the ledger.
+Exit 0 (also when nothing is new); 2: the export could not run.
+
+  --json  print the files written as JSON`,
+    async run(args) {
+      const { runExposureExport } = await import('./commands/exposure.ts')
+      return runExposureExport(args)
+    },
+  },
   'admin invite': {
     summary: 'invite a person: prints a one-time link that enrols their passkey with roles',
     usage: `vigil admin invite --name NAME --role ROLE [--role ROLE]... [--hours N]

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
+import { exportBatch } from '../exposure/export.ts'
 import { createApp } from '../http/app.ts'
 import { bootstrapInvitation, runAuditDigests } from '../staff/index.ts'
 import { loadConfig, startRuntime, VERSION } from './runtime.ts'
@@ -44,6 +45,14 @@ export async function serveNode(env: Record<string, string | undefined> = proces
   const digestTimer = setInterval(digest, 3_600_000)
   digestTimer.unref()
   setTimeout(digest, 10_000).unref()
+  // Exposure exports: every closed window with new keys, hourly (nothing new: nothing written).
+  const exportKeys = () =>
+    exportBatch(ctx, ledger).catch((err) =>
+      ctx.logger.error('exposure export failed', { error: String(err) }),
+    )
+  const exportTimer = setInterval(exportKeys, 3_600_000)
+  exportTimer.unref()
+  setTimeout(exportKeys, 20_000).unref()
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     ctx.logger.info(
       `Vigil ${VERSION} serving ${config.publicUrl} (listening on ${info.address}:${info.port}, database: ${database.kind})`,
@@ -55,6 +64,7 @@ export async function serveNode(env: Record<string, string | undefined> = proces
     if (stopping) return
     stopping = true
     clearInterval(digestTimer)
+    clearInterval(exportTimer)
     ctx.logger.info(`${signal}: finishing in-flight requests, then closing`)
     server.close(async () => {
       await database.close()

@@ -21,6 +21,7 @@ import { ProblemError } from './problem.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { credentialRoutes } from './routes/credentials.ts'
 import { exposureRoutes } from './routes/exposure.ts'
+import { exposureExportRoutes } from './routes/exposure-export.ts'
 import { healthRoutes } from './routes/health.ts'
 import { keyRoutes } from './routes/keys.ts'
 import { logRoutes } from './routes/log.ts'
@@ -85,7 +86,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     }),
   )
   // Public, read-only documents that other origins (verifier apps, monitors) must be able to read.
-  for (const path of ['/openapi.json', '/api/keys', '/log/*', '/.well-known/*']) {
+  for (const path of ['/openapi.json', '/api/keys', '/log/*', '/.well-known/*', '/exposure/*']) {
     app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
   }
   app.use(
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', staffAdminRoutes())
   app.route('/', auditRoutes())
   app.route('/', exposureRoutes())
+  app.route('/', exposureExportRoutes())
   app.route('/', trustRoutes())
   app.route(
     '/',

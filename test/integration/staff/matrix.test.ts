@@ -90,6 +90,10 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/exposure/verify': 'public',
   'POST /api/exposure/certificate': 'public',
   'POST /api/exposure/publish': 'public',
+  'GET /exposure/index.txt': 'public',
+  'GET /exposure/export-key.pem': 'public',
+  'GET /exposure/export-key.jwk': 'public',
+  'GET /exposure/:file': 'public',
 }
 
 /** The app's resources as `METHOD path` ('ALL' entries are middleware, not routes). */
