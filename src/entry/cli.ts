@@ -123,6 +123,25 @@ Exit 0 (also when nothing is new); 2: the export could not run.
       return runExposureExport(args)
     },
   },
+  'exposure simulate': {
+    summary: 'simulate phones meeting, uploading, downloading exports and matching (end to end)',
+    usage: `vigil exposure simulate [--phones N] [--days D] [--seed S] [--json]
+
+Synthetic phones roll keys, meet and record each other's RPIs; some test positive, redeem a
+tracer's code and publish their keys through the real HTTP API; the export job runs; every phone
+downloads index.txt and the zips and matches locally. Runs on a fresh in-memory database with a
+simulated clock (the configured database is not touched); the same seed gives the same run.
+Exit 0: every exposed phone matched and no other did; 1: a missed or false match; 2: error.
+
+  --phones N  phones (default 30)
+  --days D    days simulated, 1–13 (default 3)
+  --seed S    seed of the simulation (default 1)
+  --json      print the report as JSON`,
+    async run(args) {
+      const { runExposureSimulate } = await import('./commands/exposure.ts')
+      return runExposureSimulate(args)
+    },
+  },
   'admin invite': {
     summary: 'invite a person: prints a one-time link that enrols their passkey with roles',
     usage: `vigil admin invite --name NAME --role ROLE [--role ROLE]... [--hours N]

@@ -3,9 +3,23 @@
  * `vigil exposure export [--json]`: writes the signed export files for every closed window not
  * exported yet (`vigil serve` does it hourly) and appends their SHA-256 to the ledger. Exit 0 with
  * one line per file (nothing new is not an error), 2 when the export could not run.
+ *
+ * `vigil exposure simulate [--phones N] [--days D] [--seed S] [--json]`: runs the simulator
+ * (exposure/simulate) against the real app over a fresh in-memory PGlite with a simulated clock;
+ * the configured database is not touched. Exit 0 when every exposed phone matched and no other
+ * did, 1 otherwise, 2 on a usage error or a failed run.
  */
 import { parseArgs } from 'node:util'
+import { parseConfig } from '../../config/config.ts'
+import { jsonLogger, type ServiceContext } from '../../context.ts'
+import { createDb } from '../../db/client.ts'
+import { migrate } from '../../db/migrate.ts'
 import { exportBatch } from '../../exposure/export.ts'
+import { simulate } from '../../exposure/simulate.ts'
+import { createApp } from '../../http/app.ts'
+import { KeyStore } from '../../keys/store.ts'
+import { Ledger } from '../../ledger/ledger.ts'
+import { createApiToken } from '../../staff/create-token.ts'
 import { loadConfig, startRuntime } from '../runtime.ts'
 
 export async function runExposureExport(args: string[]): Promise<number> {
@@ -23,6 +37,99 @@ export async function runExposureExport(args: string[]): Promise<number> {
     return 0
   } catch (err) {
     console.error(`vigil exposure export: ${err instanceof Error ? err.message : String(err)}`)
+    return 2
+  } finally {
+    await database.close()
+  }
+}
+
+const DAY_MS = 86_400_000
+
+export async function runExposureSimulate(args: string[]): Promise<number> {
+  let values: { phones?: string; days?: string; seed?: string; json?: boolean }
+  try {
+    ;({ values } = parseArgs({
+      args,
+      options: {
+        phones: { type: 'string' },
+        days: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      strict: true,
+    }))
+  } catch (err) {
+    console.error(`vigil exposure simulate: ${err instanceof Error ? err.message : String(err)}`)
+    return 2
+  }
+  const int = (v: string | undefined, d: number, min: number, max: number) => {
+    const n = v === undefined ? d : Number(v)
+    return Number.isInteger(n) && n >= min && n <= max ? n : undefined
+  }
+  const phones = int(values.phones, 30, 2, 100_000)
+  const days = int(values.days, 3, 1, 13)
+  const seed = int(values.seed, 1, 0, 2 ** 32 - 1)
+  if (phones === undefined || days === undefined || seed === undefined) {
+    console.error(
+      'vigil exposure simulate: --phones 2…100000, --days 1…13, --seed a 32-bit integer',
+    )
+    return 2
+  }
+  const startMs = Date.UTC(2026, 10, 20)
+  const database = await createDb({ kind: 'pglite' })
+  try {
+    await migrate(database)
+    const config = parseConfig({ PUBLIC_URL: 'http://localhost:8787', VIGIL_LOG_LEVEL: 'silent' })
+    const random = (n: number) => crypto.getRandomValues(new Uint8Array(n))
+    const keys = new KeyStore({
+      db: database.db,
+      masterKey: random(32),
+      random,
+      logName: config.logOrigin,
+    })
+    await keys.ensureKeys()
+    let now = startMs + days * DAY_MS
+    const ctx: ServiceContext = {
+      db: database.db,
+      dbKind: database.kind,
+      clock: { now: () => new Date(now) },
+      random,
+      keys,
+      config,
+      logger: jsonLogger('silent'),
+    }
+    const ledger = await Ledger.open(ctx)
+    const app = createApp({ ...ctx, version: 'simulate', ledger }, { accessLog: false })
+    const { token } = await createApiToken(ctx, {
+      name: 'simulator tracer',
+      roles: ['tracer'],
+      expiresAt: new Date(now + DAY_MS),
+    })
+    const report = await simulate(
+      {
+        request: async (path, init, address = '192.0.2.1') =>
+          app.request(path, init, { incoming: { socket: { remoteAddress: address } } }),
+        setNow: (ms) => {
+          now = ms
+        },
+        exportNow: (ms) => exportBatch(ctx, ledger, { now: new Date(ms) }),
+        tracerToken: token,
+      },
+      { phones, days, seed, startMs },
+    )
+    if (values.json) console.log(JSON.stringify(report, null, 2))
+    else
+      console.log(
+        [
+          `phones ${report.phones}, days ${report.days}, seed ${report.seed}: ${report.meetings} meetings, ${report.observations} RPIs observed`,
+          `${report.positives} positive phones uploaded ${report.uploadedKeys} keys; ${report.exportFiles} export file(s), ${report.downloadedKeys} keys downloaded (with padding)`,
+          `exposed ${report.exposed}: true matches ${report.truePositives}, missed ${report.missed}; false matches ${report.falsePositives}`,
+          `${report.seconds.toFixed(2)} s`,
+        ].join('\n'),
+      )
+    return report.missed === 0 && report.falsePositives === 0 ? 0 : 1
+  } catch (err) {
+    console.error(`vigil exposure simulate: ${err instanceof Error ? err.message : String(err)}`)
     return 2
   } finally {
     await database.close()

@@ -1,0 +1,48 @@
+/**
+ * The simulator end to end on each engine: 30 phones over 3 days meet, the positives redeem
+ * tracer codes and publish through the real HTTP API, the export job runs, every phone downloads
+ * and matches locally: every truly exposed phone matches, no unexposed phone does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { exportBatch } from '../../../src/exposure/index.ts'
+import { simulate } from '../../../src/exposure/simulate.ts'
+import { createTestApp, type TestApp } from '../../helpers/app.ts'
+import { tokenFor } from '../../helpers/credentials.ts'
+import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+
+if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
+
+describe.each(ENGINES)('exposure simulator on %s', (engine) => {
+  let t: TestApp
+  let tracer = ''
+  beforeAll(async () => {
+    t = await createTestApp(engine)
+    tracer = await tokenFor(t, ['tracer'])
+  })
+  afterAll(() => t.close())
+
+  it('30 phones, 3 days: every exposed phone matches, no unexposed phone does', async () => {
+    const report = await simulate(
+      {
+        request: (path, init, address = '192.0.2.1') =>
+          Promise.resolve(
+            t.app.request(path, init, { incoming: { socket: { remoteAddress: address } } }),
+          ),
+        setNow: (ms) => {
+          t.ctx.clock.now = () => new Date(ms)
+        },
+        exportNow: (ms) => exportBatch(t.ctx, t.ledger, { now: new Date(ms) }),
+        tracerToken: tracer,
+      },
+      { phones: 30, days: 3, seed: 7 },
+    )
+    expect(report.positives).toBeGreaterThan(0)
+    expect(report.uploadedKeys).toBe(report.positives * 3)
+    expect(report.downloadedKeys).toBeGreaterThanOrEqual(1000)
+    expect(report.exposed).toBeGreaterThan(0)
+    expect(report.exposed).toBeLessThan(30)
+    expect(report.truePositives).toBe(report.exposed)
+    expect(report.missed).toBe(0)
+    expect(report.falsePositives).toBe(0)
+  })
+})
