@@ -21,6 +21,8 @@ export default defineConfig({
         enrol: web('enrol.html'),
         console: web('console.html'),
         admin: web('admin.html'),
+        report: web('report.html'),
+        tracer: web('tracer.html'),
       },
     },
   },

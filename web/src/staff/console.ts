@@ -11,6 +11,7 @@ import { button, byId, el, setState, when } from './dom.ts'
 const WORK: { roles: string[]; href: string; label: string }[] = [
   { roles: ['admin'], href: '/admin.html', label: 'People, roles, invitations and API tokens' },
   { roles: ['auditor', 'admin'], href: '/log.html', label: 'Transparency log' },
+  { roles: ['tracer'], href: '/tracer.html', label: 'Verification codes for positive tests' },
 ]
 
 const status = byId('status')
