@@ -184,6 +184,20 @@ export async function measureProofs(
 }
 
 /**
+ * One proof request per bottom tile (a random leaf in each), so every full tile's in-tile nodes
+ * are in the server's cache: the steady state of a long-running server whose cache covers the log.
+ */
+export async function warmAllTiles(baseUrl: string, size: number, concurrency: number) {
+  const tiles = Math.ceil(size / 256)
+  const indices = randomIndices(tiles, 256, 99).map((offset, t) =>
+    Math.min(size - 1, t * 256 + offset),
+  )
+  const paths = indices.map((i) => `/log/proof/inclusion?index=${i}`)
+  const r = await load(baseUrl, paths, concurrency, performance.now() + 300_000)
+  return { requests: r.latencies.length, seconds: r.seconds }
+}
+
+/**
  * The same load on GET /log/checkpoint (one indexed query, no hashing): the floor any
  * database-backed route of this app has on this machine, for comparison.
  */

@@ -9,7 +9,9 @@
  *                      k = 1: single credentials), on Postgres and on PGlite
  *   3. ledger.build    a 1,000,000-entry log built through Ledger.append in 10,000-entry batches
  *      http.proof.inclusion   GET /log/proof/inclusion?index=<random> from the real `vigil serve`
- *                      on that database, over loopback, 1 and 8 requests in flight
+ *                      on that database, over loopback, 1 and 8 requests in flight, with a cold
+ *                      server and again once every tile has been through its cache
+ *      http.checkpoint GET /log/checkpoint under the same load (the floor, for comparison)
  *
  * Environment:
  *   BENCH_DATABASE_URL  Postgres server (default postgres://postgres@127.0.0.1:5432/postgres);
@@ -23,7 +25,7 @@ import postgres from 'postgres'
 import { verifyTlogProof } from '../src/core/note/index.ts'
 import { logPolicy } from '../test/helpers/ledger.ts'
 import { runAppenders } from './append.ts'
-import { buildLog, measureCheckpoint, measureProofs, serveBenchDb } from './http.ts'
+import { buildLog, measureCheckpoint, measureProofs, serveBenchDb, warmAllTiles } from './http.ts'
 import { compareMerkle } from './merkle.ts'
 import { DATABASE_URL, type Engine, openBenchDb } from './setup.ts'
 
@@ -164,16 +166,25 @@ async function proofSection(): Promise<void> {
     log('serve: starting `vigil serve` on the bench database')
     const server = await serveBenchDb(b)
     try {
-      for (const concurrency of [1, 8]) {
-        log(`proofs: ${PROOF_REQUESTS} requests, ${concurrency} in flight`)
-        const r = await measureProofs(b, server.url, built.leafHashes, {
-          requests: PROOF_REQUESTS,
-          warmup: Math.round(PROOF_REQUESTS / 10),
-          concurrency,
-          maxSeconds: 60,
-        })
-        emitHttp('http.proof.inclusion', r)
+      const proofs = async (cache: 'cold' | 'warm') => {
+        for (const concurrency of [1, 8]) {
+          log(`proofs (${cache}): ${PROOF_REQUESTS} requests, ${concurrency} in flight`)
+          const r = await measureProofs(b, server.url, built.leafHashes, {
+            requests: PROOF_REQUESTS,
+            warmup: Math.round(PROOF_REQUESTS / 10),
+            concurrency,
+            maxSeconds: 60,
+          })
+          emitHttp('http.proof.inclusion', { ...r, cache })
+        }
       }
+      // Cold: a fresh server, uniformly random leaves (most requests meet a tile for the first
+      // time). Warm: after one request per bottom tile, as in a server that has run a while.
+      await proofs('cold')
+      log(`warming: one proof per bottom tile (${Math.ceil(LOG_SIZE / 256)} requests)`)
+      const warm = await warmAllTiles(server.url, LOG_SIZE, 8)
+      log(`  ${warm.requests} requests in ${round(warm.seconds, 1)} s`)
+      await proofs('warm')
       for (const concurrency of [1, 8]) {
         log(`checkpoint (reference): ${PROOF_REQUESTS} requests, ${concurrency} in flight`)
         const r = await measureCheckpoint(server.url, {
@@ -194,12 +205,17 @@ async function proofSection(): Promise<void> {
 
 function emitHttp(
   bench: string,
-  r: Awaited<ReturnType<typeof measureCheckpoint>> & { size: number; verified?: number },
+  r: Awaited<ReturnType<typeof measureCheckpoint>> & {
+    size: number
+    verified?: number
+    cache?: string
+  },
 ): void {
   emit({
     bench,
     engine: 'postgres',
     size: r.size,
+    ...(r.cache === undefined ? {} : { cache: r.cache }),
     concurrency: r.concurrency,
     requests: r.requests,
     requestsPerSec: Math.round(r.requestsPerSec),
@@ -236,7 +252,7 @@ function table(): string {
       const met =
         Number(f.p50Ms) < TARGET_P50_MS && Number(f.p99Ms) < TARGET_P99_MS ? ' met' : ' MISSED'
       rows.push([
-        `proof over HTTP at ${f.size}`,
+        `proof over HTTP at ${f.size} (${f.cache})`,
         `${f.concurrency} in flight`,
         `p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${f.requestsPerSec} req/s`,
         `p50 < ${TARGET_P50_MS} ms, p99 < ${TARGET_P99_MS} ms${met}`,

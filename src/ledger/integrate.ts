@@ -5,18 +5,23 @@
  * signed checkpoint, and advance the state, all in one transaction. A crash at any point rolls
  * the whole step back: the entries stay pending and nothing is duplicated.
  */
-import { asc, eq, inArray, sql } from 'drizzle-orm'
-import { CompactRange, EMPTY_ROOT, hashLeaf } from '../core/merkle/index.ts'
+import { eq, sql } from 'drizzle-orm'
+import { equalBytes } from '../core/codec/bytes.ts'
+import {
+  CompactRange,
+  EMPTY_ROOT,
+  HASH_SIZE,
+  hashLeaf,
+  type StoredHash,
+} from '../core/merkle/index.ts'
 import type { Signer } from '../core/note/index.ts'
-import type { Db } from '../db/client.ts'
+import { type Db, rowsOf } from '../db/client.ts'
 import { logCheckpoints, logEntries, logPending, logState } from '../db/schema/index.ts'
 import { signCheckpoint } from './checkpoint.ts'
-import { growBundles, growTiles } from './storage.ts'
+import { growBundleStream, growTiles, rememberNodes } from './storage.ts'
 
 /** "vlog": one sequencer per database at a time, whichever process it runs in. */
 export const LOG_LOCK = 0x766c_6f67
-/** Postgres allows 65,535 bind parameters per statement; entries take 4 each. */
-const INSERT_CHUNK = 8000
 
 export interface IntegrateDeps {
   db: Db
@@ -28,6 +33,8 @@ export interface IntegrateDeps {
 export interface IntegrateResult {
   /** pending id → leaf index, for the entries this step integrated. */
   placed: Map<bigint, bigint>
+  /** pending id → leaf hash, for the same entries. */
+  leafHashes: Map<bigint, Uint8Array>
   size: bigint
   count: number
 }
@@ -55,57 +62,114 @@ export async function initLog(deps: IntegrateDeps): Promise<void> {
   })
 }
 
+/** bytea from either driver (postgres.js: a Buffer) as a plain Uint8Array over the same bytes. */
+function plainBytes(value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError('expected bytea')
+  return new Uint8Array(value.buffer, value.byteOffset, value.length)
+}
+
+/**
+ * One step, in six statements inside the transaction: lock; state (with the previous checkpoint's
+ * hash); move the oldest pending entries into log_entries (one statement: the database assigns
+ * indices in pending order and computes each leaf hash, SHA-256(0x00 ‖ entry)); grow tiles; grow
+ * bundles; insert the checkpoint and advance the state.
+ */
 export async function integrate(deps: IntegrateDeps, maxBatch: number): Promise<IntegrateResult> {
-  return deps.db.transaction(async (tx) => {
+  let stored: readonly StoredHash[] = []
+  const result = await deps.db.transaction(async (tx) => {
     await lock(tx)
-    const [state] = await tx.select().from(logState).where(eq(logState.id, 1))
+    const [state] = await tx
+      .select({
+        size: logState.size,
+        compactRange: logState.compactRange,
+        checkpointSize: logState.checkpointSize,
+        previous: logCheckpoints.noteHash,
+      })
+      .from(logState)
+      .leftJoin(logCheckpoints, eq(logCheckpoints.size, logState.checkpointSize))
+      .where(eq(logState.id, 1))
     if (state === undefined) throw new Error('the log is not initialised (initLog)')
-    const oldest = tx
-      .select({ id: logPending.id })
-      .from(logPending)
-      .orderBy(asc(logPending.id))
-      .limit(maxBatch)
-    const pending = await tx.delete(logPending).where(inArray(logPending.id, oldest)).returning()
-    if (pending.length === 0) return { placed: new Map(), size: state.size, count: 0 }
-    pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 
     const from = state.size
-    const leafHashes = pending.map((p) => hashLeaf(p.entry))
-    const appended = CompactRange.decode(state.compactRange).append(leafHashes)
-    const size = from + BigInt(pending.length)
-    const placed = new Map<bigint, bigint>()
-    const rows = pending.map((p, i) => {
-      const idx = from + BigInt(i)
-      placed.set(p.id, idx)
-      return { idx, pendingId: p.id, leafHash: leafHashes[i] as Uint8Array, entry: p.entry }
-    })
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await tx.insert(logEntries).values(rows.slice(i, i + INSERT_CHUNK))
-    }
-    await growTiles(tx, appended.stored)
-    await growBundles(
-      tx,
-      from,
-      pending.map((p) => p.entry),
+    // One row back, not one per entry: pending ids, leaf hashes (32 bytes each) and the entries
+    // as an entry-bundle stream (u16 length ‖ bytes), all in index order.
+    const [moved] = rowsOf<{ count: unknown; ids: unknown; leaves: unknown; stream: unknown }>(
+      await tx.execute(sql`
+        with moved as (
+          -- The oldest maxBatch visible entries: every id up to the maxBatch-th smallest (one
+          -- index range scan rather than a lookup per id).
+          delete from ${logPending}
+          where ${logPending.id} <= (
+            select max(id) from (
+              select ${logPending.id} as id from ${logPending}
+              order by ${logPending.id} limit ${maxBatch}
+            ) oldest
+          )
+          returning ${logPending.id} as id, ${logPending.entry} as entry
+        ), placed as (
+          insert into ${logEntries} (idx, pending_id, leaf_hash, entry)
+          select ${String(from)}::int8 + row_number() over (order by id) - 1, id,
+            sha256(decode('00', 'hex') || entry), entry
+          from moved
+          returning idx, pending_id, leaf_hash, entry
+        )
+        select count(*)::int4 as count,
+          string_agg(pending_id::text, ',' order by idx) as ids,
+          string_agg(leaf_hash, ''::bytea order by idx) as leaves,
+          string_agg(substring(int4send(length(entry)) from 3 for 2) || entry, ''::bytea
+            order by idx) as stream
+        from placed`),
     )
+    const count = Number(moved?.count ?? 0)
+    if (count === 0) return { placed: new Map(), leafHashes: new Map(), size: from, count: 0 }
 
-    const [previous] = await tx
-      .select({ noteHash: logCheckpoints.noteHash })
-      .from(logCheckpoints)
-      .where(eq(logCheckpoints.size, state.checkpointSize))
+    const ids = String(moved?.ids).split(',')
+    const leaves = plainBytes(moved?.leaves)
+    if (ids.length !== count || leaves.length !== count * HASH_SIZE) {
+      throw new Error('integration step returned inconsistent rows')
+    }
+    const stream = plainBytes(moved?.stream)
+    // The database computed the leaf hashes: check its hashing against ours on the first entry.
+    const firstEntry = stream.subarray(2, 2 + (((stream[0] ?? 0) << 8) | (stream[1] ?? 0)))
+    if (!equalBytes(hashLeaf(firstEntry), leaves.subarray(0, HASH_SIZE))) {
+      throw new Error('the database computed a leaf hash that differs from hashLeaf')
+    }
+    const leafHashes = new Array<Uint8Array>(count)
+    const placed = new Map<bigint, bigint>()
+    const leafHashMap = new Map<bigint, Uint8Array>()
+    for (let i = 0; i < count; i++) {
+      const pendingId = BigInt(ids[i] as string)
+      const leafHash = leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)
+      leafHashes[i] = leafHash
+      placed.set(pendingId, from + BigInt(i))
+      leafHashMap.set(pendingId, leafHash.slice())
+    }
+    const appended = CompactRange.decode(state.compactRange).append(leafHashes)
+    stored = appended.stored
+    const size = from + BigInt(count)
+    await growTiles(tx, appended.stored)
+    await growBundleStream(tx, from, stream, count)
+
     const c = {
       origin: deps.origin,
       size,
       root: appended.root,
       time: seconds(deps.now()),
-      prev: previous?.noteHash,
+      prev: state.previous ?? undefined,
     }
     const { note, noteHash } = await signCheckpoint(deps.signer, c)
-    await tx.insert(logCheckpoints).values({ size, note, noteHash })
-    await tx
-      .update(logState)
-      .set({ size, compactRange: appended.range.encode(), checkpointSize: size })
-      .where(eq(logState.id, 1))
-    return { placed, size, count: pending.length }
+    await tx.execute(sql`
+      with checkpoint as (
+        insert into ${logCheckpoints} (size, note, note_hash)
+        values (${String(size)}::int8, ${note}, ${noteHash})
+      )
+      update ${logState}
+      set size = ${String(size)}::int8, compact_range = ${appended.range.encode()},
+        checkpoint_size = ${String(size)}::int8
+      where id = 1`)
+    return { placed, leafHashes: leafHashMap, size, count }
   })
+  // Committed: these node hashes are now the log's for good (receipts read them first).
+  rememberNodes(deps.db, stored)
+  return result
 }

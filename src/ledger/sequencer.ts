@@ -4,16 +4,19 @@
  * covered by a signed checkpoint, with each entry's index and a c2sp.org/tlog-proof receipt.
  *
  * Within a process, concurrent appends share integration steps (batching is what makes the log
- * fast). Across processes the advisory lock is the truth: an entry integrated by another process
- * is found through `log_entries.pending_id`. Nothing here depends on memory for correctness.
+ * fast): appends made in the same turn of the event loop share one pending insert, and every
+ * append a step completes gets its receipt from one batched proof computation. Across processes
+ * the advisory lock is the truth: an entry integrated by another process is found through
+ * `log_entries.pending_id`. Nothing here depends on memory for correctness.
  */
-import { inArray } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { type EntryKind, encodeEntry, type LogEntry } from '../core/entry/index.ts'
 import { hashLeaf } from '../core/merkle/index.ts'
 import type { Db } from '../db/client.ts'
-import { logEntries, logPending } from '../db/schema/index.ts'
+import { logEntries } from '../db/schema/index.ts'
 import { type IntegrateDeps, integrate } from './integrate.ts'
 import { receiptsFor } from './proofs.ts'
+import { insertPending } from './storage.ts'
 
 export interface Appended {
   index: bigint
@@ -25,10 +28,20 @@ export interface Appended {
   receipt: string
 }
 
-interface Waiter {
-  resolve(index: bigint): void
+/** One `append` call: its entries, their pending ids, and the indices found so far. */
+interface Group {
+  readonly entries: readonly LogEntry[]
+  readonly encoded: readonly Uint8Array[]
+  readonly indices: bigint[]
+  /** Leaf hashes as the integration step computed them (absent: found by lookup). */
+  readonly leafHashes: (Uint8Array | undefined)[]
+  remaining: number
+  resolve(appended: Appended[]): void
   reject(error: unknown): void
 }
+
+/** Most entries in one coalesced log_pending insert (a larger single append goes alone). */
+const INSERT_LIMIT = 10_000
 
 export interface SequencerOptions {
   /** Most entries per integration step (one transaction, one checkpoint). */
@@ -38,7 +51,10 @@ export interface SequencerOptions {
 export class Sequencer {
   readonly #deps: IntegrateDeps
   readonly #maxBatch: number
-  readonly #waiters = new Map<bigint, Waiter>()
+  /** pending id → the append waiting for it, and the entry's position there. */
+  readonly #waiters = new Map<bigint, { group: Group; at: number }>()
+  /** Appends waiting for their pending insert. */
+  #inserts: Group[] = []
   #running = false
   #again = false
 
@@ -54,31 +70,63 @@ export class Sequencer {
   async append(entries: readonly LogEntry[]): Promise<Appended[]> {
     if (entries.length === 0) return []
     const encoded = entries.map(encodeEntry)
-    const rows = await this.#deps.db
-      .insert(logPending)
-      .values(encoded.map((entry) => ({ entry })))
-      .returning({ id: logPending.id })
-    const indices = await Promise.all(rows.map((r) => this.#wait(r.id)))
-    const receipts = await receiptsFor(this.#deps.db, indices)
-    return entries.map((e, i) => ({
-      index: indices[i] as bigint,
-      kind: e.kind,
-      leafHash: hashLeaf(encoded[i] as Uint8Array),
-      checkpoint: receipts.checkpoint,
-      receipt: receipts.receipts[i] as string,
-    }))
+    return new Promise<Appended[]>((resolve, reject) => {
+      this.#inserts.push({
+        entries,
+        encoded,
+        indices: new Array<bigint>(entries.length),
+        leafHashes: new Array<Uint8Array | undefined>(entries.length),
+        remaining: entries.length,
+        resolve,
+        reject,
+      })
+      if (this.#inserts.length === 1) setTimeout(() => void this.#flushInserts(), 0)
+    })
+  }
+
+  /**
+   * Durable first: entries are committed to log_pending before their append waits for a step.
+   * Appends made in the same turn of the event loop share an insert (one statement, one commit),
+   * up to INSERT_LIMIT entries a statement.
+   */
+  async #flushInserts(): Promise<void> {
+    const chunks: Group[][] = []
+    let size = Number.POSITIVE_INFINITY
+    for (const group of this.#inserts) {
+      if (size + group.entries.length > INSERT_LIMIT) {
+        chunks.push([])
+        size = 0
+      }
+      chunks.at(-1)?.push(group)
+      size += group.entries.length
+    }
+    this.#inserts = []
+    await Promise.all(chunks.map((chunk) => this.#insert(chunk)))
+  }
+
+  async #insert(groups: Group[]): Promise<void> {
+    let ids: bigint[]
+    try {
+      ids = await insertPending(
+        this.#deps.db,
+        groups.flatMap((g) => g.encoded),
+      )
+    } catch (error) {
+      for (const g of groups) g.reject(error)
+      return
+    }
+    let next = 0
+    for (const group of groups) {
+      for (let at = 0; at < group.entries.length; at++) {
+        this.#waiters.set(ids[next++] as bigint, { group, at })
+      }
+    }
+    this.#kick()
   }
 
   /** Integrates whatever is pending now (a timer or a CLI may call it). */
   async flush(): Promise<void> {
     await integrate(this.#deps, this.#maxBatch)
-  }
-
-  #wait(id: bigint): Promise<bigint> {
-    return new Promise<bigint>((resolve, reject) => {
-      this.#waiters.set(id, { resolve, reject })
-      this.#kick()
-    })
   }
 
   #kick(): void {
@@ -98,26 +146,57 @@ export class Sequencer {
       this.#again = false
       try {
         const result = await integrate(this.#deps, this.#maxBatch)
-        this.#settle(result.placed)
+        this.#settle(result.placed, result.leafHashes)
         if (result.count === this.#maxBatch) this.#again = true
         // Ours may have been integrated by another process while we waited for the lock.
         else if (this.#waiters.size > 0) this.#settle(await this.#lookup([...this.#waiters.keys()]))
       } catch (error) {
         // The entries stay pending in the database and will be integrated by a later step;
         // the callers learn that their append did not complete.
-        for (const w of this.#waiters.values()) w.reject(error)
+        const groups = new Set([...this.#waiters.values()].map((w) => w.group))
         this.#waiters.clear()
+        for (const g of groups) g.reject(error)
         return
       }
     } while (this.#again)
   }
 
-  #settle(placed: Map<bigint, bigint>): void {
+  #settle(placed: Map<bigint, bigint>, leafHashes?: Map<bigint, Uint8Array>): void {
+    const done: Group[] = []
     for (const [id, index] of placed) {
       const w = this.#waiters.get(id)
       if (w === undefined) continue
       this.#waiters.delete(id)
-      w.resolve(index)
+      w.group.indices[w.at] = index
+      w.group.leafHashes[w.at] = leafHashes?.get(id)
+      if (--w.group.remaining === 0) done.push(w.group)
+    }
+    // Receipts for every append this step completed, in one call against the latest checkpoint,
+    // while the loop goes on with the next step.
+    if (done.length > 0) void this.#deliver(done)
+  }
+
+  async #deliver(groups: Group[]): Promise<void> {
+    try {
+      const receipts = await receiptsFor(
+        this.#deps.db,
+        groups.flatMap((g) => g.indices),
+      )
+      let at = 0
+      for (const g of groups) {
+        g.resolve(
+          g.entries.map((e, i) => ({
+            index: g.indices[i] as bigint,
+            kind: e.kind,
+            leafHash: g.leafHashes[i] ?? hashLeaf(g.encoded[i] as Uint8Array),
+            checkpoint: receipts.checkpoint,
+            receipt: receipts.receipts[at + i] as string,
+          })),
+        )
+        at += g.entries.length
+      }
+    } catch (error) {
+      for (const g of groups) g.reject(error)
     }
   }
 
@@ -125,7 +204,7 @@ export class Sequencer {
     const rows = await this.#deps.db
       .select({ idx: logEntries.idx, pendingId: logEntries.pendingId })
       .from(logEntries)
-      .where(inArray(logEntries.pendingId, ids))
+      .where(sql`${logEntries.pendingId} = any(${`{${ids.join(',')}}`}::int8[])`)
     return new Map(rows.map((r) => [r.pendingId, r.idx]))
   }
 }
