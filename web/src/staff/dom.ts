@@ -1,35 +1,7 @@
-/** Small DOM helpers: elements built with textContent only (server data is never parsed as HTML). */
+/** Console DOM helpers on top of the shared ones (../dom.ts). */
+import { el, type Props } from '../dom.ts'
 
-type Child = Node | string | undefined
-type Props = { [key: string]: string | undefined }
-
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Props = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag)
-  for (const [name, value] of Object.entries(props)) {
-    if (value !== undefined) node.setAttribute(name, value)
-  }
-  for (const child of children) if (child !== undefined) node.append(child)
-  return node
-}
-
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const node = document.getElementById(id)
-  if (node === null) throw new Error(`the page has no #${id}`)
-  return node as T
-}
-
-export type State = 'busy' | 'ok' | 'bad' | 'info'
-const SIGN: Record<State, string> = { busy: '', ok: '✓ ', bad: '✗ ', info: '' }
-
-/** The state is said in words (and a sign); colour only repeats it. */
-export function setState(node: HTMLElement, state: State, text: string): void {
-  node.dataset.state = state
-  node.textContent = text === '' ? '' : `${SIGN[state]}${text}`
-}
+export { byId, el, type State, setState } from '../dom.ts'
 
 /** `2026-11-24 12:00 UTC`, or a dash. */
 export function when(iso: string | null): string {
