@@ -8,7 +8,7 @@ import { calculateJwkThumbprint } from 'jose'
 import { toHex } from '../core/codec/hex.ts'
 import type { Db } from '../db/client.ts'
 import { keys } from '../db/schema/index.ts'
-import { seal, unseal } from './seal.ts'
+import { importSealKey, seal, unseal } from './seal.ts'
 
 export type KeyPurpose = 'log' | 'issuer'
 
@@ -23,6 +23,8 @@ export interface PublicKeyInfo {
 
 export interface SigningKey extends PublicKeyInfo {
   privateKey: CryptoKey
+  /** The public half, imported once with the private key (verify only). */
+  publicKey: CryptoKey
 }
 
 const ALGORITHMS = {
@@ -41,6 +43,12 @@ export interface KeyStoreDeps {
 export class KeyStore {
   readonly #deps: KeyStoreDeps
   readonly #cache = new Map<string, Promise<SigningKey>>()
+  /** Derived secrets by label: a function of the master key alone, so they never change. */
+  readonly #secrets = new Map<string, Promise<Uint8Array>>()
+  /** The master key imported for AES-GCM, once. */
+  #master: Promise<CryptoKey> | undefined
+  /** The active-key query in flight per purpose, which concurrent callers share. */
+  readonly #activeQuery = new Map<KeyPurpose, Promise<string | undefined>>()
 
   constructor(deps: KeyStoreDeps) {
     this.#deps = deps
@@ -78,10 +86,21 @@ export class KeyStore {
     return rows.map(toInfo)
   }
 
+  /**
+   * The active key, read from the database on every call (another instance may have rotated it);
+   * calls made while a read is in flight share that read's answer.
+   */
   async active(purpose: KeyPurpose): Promise<SigningKey> {
-    const row = await this.#activeRow(purpose)
-    if (row === undefined) throw new Error(`no active ${purpose} key: run start-up first`)
-    return this.load(row.id)
+    let query = this.#activeQuery.get(purpose)
+    if (query === undefined) {
+      query = this.#activeRow(purpose).then((row) => row?.id)
+      const done = () => this.#activeQuery.delete(purpose)
+      query.then(done, done)
+      this.#activeQuery.set(purpose, query)
+    }
+    const id = await query
+    if (id === undefined) throw new Error(`no active ${purpose} key: run start-up first`)
+    return this.load(id)
   }
 
   /** Loads and unseals a key by id. */
@@ -107,20 +126,45 @@ export class KeyStore {
       false,
       ['sign'],
     )
-    return { ...toInfo(row), privateKey }
+    const publicKey = await crypto.subtle.importKey(
+      'jwk',
+      row.publicJwk,
+      ALGORITHMS[purpose],
+      true,
+      ['verify'],
+    )
+    return { ...toInfo(row), privateKey, publicKey }
   }
 
   /** Seals data under the master key (AES-256-GCM, `associated` bound as AAD). */
-  sealData(data: Uint8Array, associated: string): Promise<Uint8Array> {
-    return seal(this.#deps.masterKey, data, associated, this.#deps.random)
+  async sealData(data: Uint8Array, associated: string): Promise<Uint8Array> {
+    return seal(await this.#masterKey(), data, associated, this.#deps.random)
   }
 
-  unsealData(sealed: Uint8Array, associated: string): Promise<Uint8Array> {
-    return unseal(this.#deps.masterKey, sealed, associated)
+  async unsealData(sealed: Uint8Array, associated: string): Promise<Uint8Array> {
+    return unseal(await this.#masterKey(), sealed, associated)
   }
 
-  /** A stable secret for one purpose, derived from the master key: HMAC-SHA-256(master, label). */
+  #masterKey(): Promise<CryptoKey> {
+    this.#master ??= importSealKey(this.#deps.masterKey)
+    return this.#master
+  }
+
+  /**
+   * A stable secret for one purpose, derived from the master key: HMAC-SHA-256(master, label).
+   * Computed once per label (a copy is returned, so callers cannot alter the cached bytes).
+   */
   async deriveSecret(label: string): Promise<Uint8Array> {
+    let secret = this.#secrets.get(label)
+    if (secret === undefined) {
+      secret = this.#derive(label)
+      secret.catch(() => this.#secrets.delete(label))
+      this.#secrets.set(label, secret)
+    }
+    return (await secret).slice()
+  }
+
+  async #derive(label: string): Promise<Uint8Array> {
     const key = await crypto.subtle.importKey(
       'raw',
       this.#deps.masterKey as Uint8Array<ArrayBuffer>,
