@@ -7,6 +7,7 @@ import { and, asc, eq } from 'drizzle-orm'
 import { calculateJwkThumbprint } from 'jose'
 import { toHex } from '../core/codec/hex.ts'
 import type { Db } from '../db/client.ts'
+import { ReadBatcher } from '../db/read-batch.ts'
 import { keys } from '../db/schema/index.ts'
 import { importSealKey, seal, unseal } from './seal.ts'
 
@@ -47,8 +48,15 @@ export class KeyStore {
   readonly #secrets = new Map<string, Promise<Uint8Array>>()
   /** The master key imported for AES-GCM, once. */
   #master: Promise<CryptoKey> | undefined
-  /** The active-key query in flight per purpose, which concurrent callers share. */
-  readonly #activeQuery = new Map<KeyPurpose, Promise<string | undefined>>()
+  /** Active key ids; calls in the same turn share one query (see db/read-batch.ts). */
+  readonly #activeIds = new ReadBatcher<KeyPurpose, string>(async (purposes) => {
+    const found = new Map<KeyPurpose, string>()
+    for (const purpose of purposes) {
+      const row = await this.#activeRow(purpose)
+      if (row !== undefined) found.set(purpose, row.id)
+    }
+    return found
+  })
 
   constructor(deps: KeyStoreDeps) {
     this.#deps = deps
@@ -86,19 +94,9 @@ export class KeyStore {
     return rows.map(toInfo)
   }
 
-  /**
-   * The active key, read from the database on every call (another instance may have rotated it);
-   * calls made while a read is in flight share that read's answer.
-   */
+  /** The active key, read from the database on every call (another instance may rotate it). */
   async active(purpose: KeyPurpose): Promise<SigningKey> {
-    let query = this.#activeQuery.get(purpose)
-    if (query === undefined) {
-      query = this.#activeRow(purpose).then((row) => row?.id)
-      const done = () => this.#activeQuery.delete(purpose)
-      query.then(done, done)
-      this.#activeQuery.set(purpose, query)
-    }
-    const id = await query
+    const id = await this.#activeIds.get(purpose)
     if (id === undefined) throw new Error(`no active ${purpose} key: run start-up first`)
     return this.load(id)
   }
