@@ -63,17 +63,23 @@ export interface ProofRun {
   verified: number
 }
 
-/** Starts `vigil serve` on the bench database (Postgres only: PGlite is one process's file). */
+/**
+ * Starts `vigil serve` on the bench database (Postgres only: PGlite is one process's file).
+ * BENCH_SERVER_NODE names another node binary or wrapper (e.g. one that adds `--cpu-prof`).
+ */
 export async function serveBenchDb(b: BenchDb) {
   if (b.url === undefined) throw new Error('the HTTP bench needs a Postgres database')
-  return startServer({
-    DATABASE_URL: b.url,
-    PUBLIC_URL,
-    VIGIL_MASTER_KEY: toBase64(b.masterKey),
-    VIGIL_LOG_LEVEL: 'warn',
-    VIGIL_DATA_DIR: `/tmp/vigil-bench-${process.pid}`,
-    HOST: '127.0.0.1',
-  })
+  return startServer(
+    {
+      DATABASE_URL: b.url,
+      PUBLIC_URL,
+      VIGIL_MASTER_KEY: toBase64(b.masterKey),
+      VIGIL_LOG_LEVEL: 'warn',
+      VIGIL_DATA_DIR: `/tmp/vigil-bench-${process.pid}`,
+      HOST: '127.0.0.1',
+    },
+    process.env.BENCH_SERVER_NODE ?? process.execPath,
+  )
 }
 
 /** Deterministic pseudo-random indices below `size` (xorshift32, then scaled). */

@@ -1,23 +1,25 @@
 /**
  * @module credentials/issue
  * Issuing one credential: FHIR bundle → SMART Health Card (ES256, zip DEF, rid) → its SHA-256
- * appended to the ledger → then, in one transaction, the public row, the sealed personal data and
- * the de-identified facts. The 201 comes only after the ledger has the commitment in a signed
- * checkpoint. A batch row key makes re-runs idempotent.
+ * appended to the ledger → then, in one transaction (shared with concurrent issuances, see
+ * write.ts), the public row, the sealed personal data, the de-identified facts and the audit row.
+ * The 201 comes only after the ledger has the commitment in a signed checkpoint. A batch row key
+ * makes re-runs idempotent.
  */
 import { eq } from 'drizzle-orm'
 import type { Actor, ServiceContext } from '../context.ts'
 import { sha256 } from '../core/codec/bytes.ts'
 import { roundToHour } from '../core/entry/index.ts'
 import { assertFitsSingleQr, computeRid, encodeShcQr, issueShc } from '../core/shc/index.ts'
-import { credentialPersonalData, credentials, facts } from '../db/schema/index.ts'
+import { credentials } from '../db/schema/index.ts'
 import type { Ledger } from '../ledger/ledger.ts'
-import { recordAudit } from '../staff/audit.ts'
+import { auditRow } from '../staff/audit.ts'
 import { buildBundle, deidentifyInput } from './bundle.ts'
 import type { CredentialInput } from './input.ts'
 import { isLoopbackIssuer, issuerSigner } from './issuer.ts'
 import { readPersonalData, sealPersonalData } from './personal-data.ts'
 import { uuidFrom } from './uuid.ts'
+import { writeIssuance } from './write.ts'
 
 export interface IssuedCredential {
   id: string
@@ -68,13 +70,16 @@ export async function issueCredential(
   })
   assertFitsSingleQr(jws)
   const jwsHash = await sha256(new TextEncoder().encode(jws))
-  const [logged] = await ledger.append([
-    { kind: 'credential', artefactHash: jwsHash, keyId: signer.kid, time: roundToHour(nbf) },
+  // Sealing needs only the card, so it runs while the ledger integrates.
+  const [[logged], personal] = await Promise.all([
+    ledger.append([
+      { kind: 'credential', artefactHash: jwsHash, keyId: signer.kid, time: roundToHour(nbf) },
+    ]),
+    sealPersonalData(ctx, id, { input, jws }),
   ])
   if (logged === undefined) throw new Error('ledger returned no entry')
-  const personal = await sealPersonalData(ctx, id, { input, jws })
-  await ctx.db.transaction(async (tx) => {
-    await tx.insert(credentials).values({
+  await writeIssuance(ctx.db, {
+    credential: {
       id,
       kind: input.type,
       issuerKid: signer.kid,
@@ -85,12 +90,11 @@ export async function issueCredential(
       importKey: options.importKey,
       replaces: options.replaces,
       issuedBy: `${actor.kind}:${actor.id}`,
-    })
-    await tx.insert(credentialPersonalData).values(personal)
-    const rows = deidentifyInput(input, now)
-    if (rows.length > 0) await tx.insert(facts).values(rows)
-    await recordAudit(
-      { ...ctx, db: tx },
+    },
+    personal,
+    facts: deidentifyInput(input, now),
+    audit: auditRow(
+      ctx,
       options.replaces === undefined
         ? { action: 'credential.issue', targetId: id, actor }
         : {
@@ -99,7 +103,7 @@ export async function issueCredential(
             actor,
             detail: { replaces: options.replaces },
           },
-    )
+    ),
   })
   return {
     id,

@@ -26,17 +26,10 @@ export async function issuerSigner(
   ctx: Pick<ServiceContext, 'keys' | 'config'>,
 ): Promise<IssuerSigner> {
   const key = await ctx.keys.active('issuer')
-  const publicKey = await crypto.subtle.importKey(
-    'jwk',
-    key.publicJwk,
-    { name: 'ECDSA', namedCurve: 'P-256' },
-    true,
-    ['verify'],
-  )
   return {
     iss: ctx.config.publicUrl,
     kid: key.id,
-    keyPair: { privateKey: key.privateKey, publicKey },
+    keyPair: { privateKey: key.privateKey, publicKey: key.publicKey },
     ridSecret: toBase64Url(await ctx.keys.deriveSecret('shc-rid')),
   }
 }

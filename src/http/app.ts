@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
+import { isLoopbackIssuer } from '../credentials/issuer.ts'
 import { renderDocsPage } from './docs-page.ts'
 import type { AppDeps, AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
@@ -39,6 +40,38 @@ export interface AppOptions {
   accessLog?: boolean
 }
 
+/** The verifier page and its HTML file (`/verify` is served from `/verify.html`). */
+const VERIFIER_PAGES = new Set(['/verify', '/verify.html'])
+
+/**
+ * One strict policy for every response, except that the verifier page may fetch the trust
+ * material and ledger of other Vigil deployments (issue 6: a verifier trusts several), so its
+ * connect-src adds `https:`; a development deployment on loopback also reaches others on
+ * loopback, which is what the page's settings accept. Scripts stay 'self' everywhere, so only
+ * the page's own code makes those requests, and only to the deployments the user added.
+ */
+function pageSecurityHeaders(publicUrl: string): MiddlewareHandler {
+  const csp = {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    workerSrc: ["'self'", 'blob:'],
+    connectSrc: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+  }
+  const permissionsPolicy = { camera: ['self'], microphone: [], geolocation: [] }
+  const loopback = isLoopbackIssuer(publicUrl) ? ['http://localhost:*', 'http://127.0.0.1:*'] : []
+  const strict = secureHeaders({ contentSecurityPolicy: csp, permissionsPolicy })
+  const verifier = secureHeaders({
+    contentSecurityPolicy: { ...csp, connectSrc: ["'self'", 'https:', ...loopback] },
+    permissionsPolicy,
+  })
+  return (c, next) => (VERIFIER_PAGES.has(c.req.path) ? verifier : strict)(c, next)
+}
+
 const OPENAPI_INFO = {
   title: 'Vigil',
   description:
@@ -54,22 +87,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     await next()
   })
   if (options.accessLog !== false) app.use(accessLog())
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        workerSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-      },
-      permissionsPolicy: { camera: ['self'], microphone: [], geolocation: [] },
-    }),
-  )
+  app.use(pageSecurityHeaders(deps.config.publicUrl))
   app.use(
     bodyLimit({
       maxSize: deps.config.bodyLimit,

@@ -9,7 +9,11 @@ export class SealError extends Error {
   readonly code = 'KEY_UNSEAL_FAILED'
 }
 
-async function importMaster(masterKey: Uint8Array): Promise<CryptoKey> {
+/** A key as bytes, or already imported for AES-GCM (the key store imports the master key once). */
+export type SealKey = Uint8Array | CryptoKey
+
+export async function importSealKey(masterKey: SealKey): Promise<CryptoKey> {
+  if (!(masterKey instanceof Uint8Array)) return masterKey
   if (masterKey.length !== 32) throw new SealError('master key must be 32 bytes')
   return crypto.subtle.importKey('raw', masterKey as Uint8Array<ArrayBuffer>, 'AES-GCM', false, [
     'encrypt',
@@ -18,12 +22,12 @@ async function importMaster(masterKey: Uint8Array): Promise<CryptoKey> {
 }
 
 export async function seal(
-  masterKey: Uint8Array,
+  masterKey: SealKey,
   plaintext: Uint8Array,
   associated: string,
   random: (n: number) => Uint8Array,
 ): Promise<Uint8Array> {
-  const key = await importMaster(masterKey)
+  const key = await importSealKey(masterKey)
   const nonce = random(12)
   const additionalData = new TextEncoder().encode(associated)
   const ct = new Uint8Array(
@@ -41,12 +45,12 @@ export async function seal(
 }
 
 export async function unseal(
-  masterKey: Uint8Array,
+  masterKey: SealKey,
   sealed: Uint8Array,
   associated: string,
 ): Promise<Uint8Array> {
   if (sealed.length < 13 + 16 || sealed[0] !== VERSION) throw new SealError('unknown sealed format')
-  const key = await importMaster(masterKey)
+  const key = await importSealKey(masterKey)
   try {
     return new Uint8Array(
       await crypto.subtle.decrypt(

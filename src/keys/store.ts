@@ -7,8 +7,9 @@ import { and, asc, eq } from 'drizzle-orm'
 import { calculateJwkThumbprint } from 'jose'
 import { toHex } from '../core/codec/hex.ts'
 import type { Db } from '../db/client.ts'
+import { ReadBatcher } from '../db/read-batch.ts'
 import { keys } from '../db/schema/index.ts'
-import { seal, unseal } from './seal.ts'
+import { importSealKey, seal, unseal } from './seal.ts'
 
 export type KeyPurpose = 'log' | 'issuer'
 
@@ -23,6 +24,8 @@ export interface PublicKeyInfo {
 
 export interface SigningKey extends PublicKeyInfo {
   privateKey: CryptoKey
+  /** The public half, imported once with the private key (verify only). */
+  publicKey: CryptoKey
 }
 
 const ALGORITHMS = {
@@ -41,6 +44,19 @@ export interface KeyStoreDeps {
 export class KeyStore {
   readonly #deps: KeyStoreDeps
   readonly #cache = new Map<string, Promise<SigningKey>>()
+  /** Derived secrets by label: a function of the master key alone, so they never change. */
+  readonly #secrets = new Map<string, Promise<Uint8Array>>()
+  /** The master key imported for AES-GCM, once. */
+  #master: Promise<CryptoKey> | undefined
+  /** Active key ids; calls in the same turn share one query (see db/read-batch.ts). */
+  readonly #activeIds = new ReadBatcher<KeyPurpose, string>(async (purposes) => {
+    const found = new Map<KeyPurpose, string>()
+    for (const purpose of purposes) {
+      const row = await this.#activeRow(purpose)
+      if (row !== undefined) found.set(purpose, row.id)
+    }
+    return found
+  })
 
   constructor(deps: KeyStoreDeps) {
     this.#deps = deps
@@ -78,10 +94,11 @@ export class KeyStore {
     return rows.map(toInfo)
   }
 
+  /** The active key, read from the database on every call (another instance may rotate it). */
   async active(purpose: KeyPurpose): Promise<SigningKey> {
-    const row = await this.#activeRow(purpose)
-    if (row === undefined) throw new Error(`no active ${purpose} key: run start-up first`)
-    return this.load(row.id)
+    const id = await this.#activeIds.get(purpose)
+    if (id === undefined) throw new Error(`no active ${purpose} key: run start-up first`)
+    return this.load(id)
   }
 
   /** Loads and unseals a key by id. */
@@ -107,20 +124,45 @@ export class KeyStore {
       false,
       ['sign'],
     )
-    return { ...toInfo(row), privateKey }
+    const publicKey = await crypto.subtle.importKey(
+      'jwk',
+      row.publicJwk,
+      ALGORITHMS[purpose],
+      true,
+      ['verify'],
+    )
+    return { ...toInfo(row), privateKey, publicKey }
   }
 
   /** Seals data under the master key (AES-256-GCM, `associated` bound as AAD). */
-  sealData(data: Uint8Array, associated: string): Promise<Uint8Array> {
-    return seal(this.#deps.masterKey, data, associated, this.#deps.random)
+  async sealData(data: Uint8Array, associated: string): Promise<Uint8Array> {
+    return seal(await this.#masterKey(), data, associated, this.#deps.random)
   }
 
-  unsealData(sealed: Uint8Array, associated: string): Promise<Uint8Array> {
-    return unseal(this.#deps.masterKey, sealed, associated)
+  async unsealData(sealed: Uint8Array, associated: string): Promise<Uint8Array> {
+    return unseal(await this.#masterKey(), sealed, associated)
   }
 
-  /** A stable secret for one purpose, derived from the master key: HMAC-SHA-256(master, label). */
+  #masterKey(): Promise<CryptoKey> {
+    this.#master ??= importSealKey(this.#deps.masterKey)
+    return this.#master
+  }
+
+  /**
+   * A stable secret for one purpose, derived from the master key: HMAC-SHA-256(master, label).
+   * Computed once per label (a copy is returned, so callers cannot alter the cached bytes).
+   */
   async deriveSecret(label: string): Promise<Uint8Array> {
+    let secret = this.#secrets.get(label)
+    if (secret === undefined) {
+      secret = this.#derive(label)
+      secret.catch(() => this.#secrets.delete(label))
+      this.#secrets.set(label, secret)
+    }
+    return (await secret).slice()
+  }
+
+  async #derive(label: string): Promise<Uint8Array> {
     const key = await crypto.subtle.importKey(
       'raw',
       this.#deps.masterKey as Uint8Array<ArrayBuffer>,

@@ -56,8 +56,16 @@ export function scopeActor(ctx: AuditScope): AuditActor {
  * @example await recordAudit(ctx, { action: 'token.revoke', targetId: id })
  */
 export async function recordAudit(ctx: AuditCtx, event: AuditEvent): Promise<void> {
+  await ctx.db.insert(auditEvents).values(auditRow(ctx, event))
+}
+
+/** The row `recordAudit` writes, for services that insert many in one statement. */
+export function auditRow(
+  ctx: Pick<ServiceContext, 'clock'> & AuditScope,
+  event: AuditEvent,
+): typeof auditEvents.$inferInsert {
   const actor = event.actor ?? scopeActor(ctx)
-  await ctx.db.insert(auditEvents).values({
+  return {
     at: ctx.clock.now(),
     actorKind: actor.kind,
     actorId: actor.id,
@@ -67,5 +75,5 @@ export async function recordAudit(ctx: AuditCtx, event: AuditEvent): Promise<voi
     targetId: event.targetId ?? null,
     requestId: ctx.requestId ?? null,
     detail: event.detail ?? null,
-  })
+  }
 }

@@ -3,9 +3,11 @@
  * `verifyApiToken`: bearer token → the Actor it stands for, or undefined. Every failure (malformed,
  * unknown, wrong secret, revoked, expired) is the same undefined, so a caller cannot tell which.
  */
-import { and, eq, isNull, lte, or } from 'drizzle-orm'
+import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm'
 import { type Actor, ROLES, type Role, type ServiceContext } from '../context.ts'
 import { equalBytes } from '../core/codec/bytes.ts'
+import type { Db } from '../db/client.ts'
+import { perDb, ReadBatcher } from '../db/read-batch.ts'
 import { apiTokens } from '../db/schema/staff.ts'
 import { hashSecret, parseToken } from './token-format.ts'
 
@@ -13,6 +15,25 @@ import { hashSecret, parseToken } from './token-format.ts'
 const TOUCH_INTERVAL_MS = 60_000
 
 const isRole = (role: string): role is Role => (ROLES as readonly string[]).includes(role)
+
+const TOKEN_COLUMNS = {
+  id: apiTokens.id,
+  name: apiTokens.name,
+  roles: apiTokens.roles,
+  secretHash: apiTokens.secretHash,
+  expiresAt: apiTokens.expiresAt,
+  revokedAt: apiTokens.revokedAt,
+  lastUsedAt: apiTokens.lastUsedAt,
+}
+
+/** Token rows by id; concurrent requests share one query (see db/read-batch.ts). */
+const tokenReader = perDb(
+  (db: Db) =>
+    new ReadBatcher(async (ids: string[]) => {
+      const rows = await db.select(TOKEN_COLUMNS).from(apiTokens).where(inArray(apiTokens.id, ids))
+      return new Map(rows.map((r) => [r.id, r]))
+    }),
+)
 
 /**
  * @example
@@ -25,19 +46,7 @@ export async function verifyApiToken(
 ): Promise<Actor | undefined> {
   const parsed = parseToken(token)
   if (parsed === undefined) return undefined
-  const [row] = await ctx.db
-    .select({
-      id: apiTokens.id,
-      name: apiTokens.name,
-      roles: apiTokens.roles,
-      secretHash: apiTokens.secretHash,
-      expiresAt: apiTokens.expiresAt,
-      revokedAt: apiTokens.revokedAt,
-      lastUsedAt: apiTokens.lastUsedAt,
-    })
-    .from(apiTokens)
-    .where(eq(apiTokens.id, parsed.id))
-    .limit(1)
+  const row = await tokenReader(ctx.db).get(parsed.id)
   // The id is public (shown in lists and logs), so answering faster for an unknown id leaks nothing.
   if (row === undefined) return undefined
   // Constant time over the hash, as hono's bearerAuth does, so timing reveals no prefix.

@@ -21,5 +21,6 @@ export {
   type PassportView,
   passportKey,
   passportLink,
+  passportUrl,
   readPassport,
 } from './passport.ts'

@@ -39,7 +39,15 @@ export async function passportLink(
   id: string,
 ): Promise<{ id: string; url: string }> {
   await getCredential(ctx, id)
-  return { id, url: `${ctx.config.publicUrl}/passport/${id}#k=${await passportKey(ctx, id)}` }
+  return { id, url: await passportUrl(ctx, id) }
+}
+
+/** The link for a credential the caller knows exists (one it has just issued). */
+export async function passportUrl(
+  ctx: Pick<ServiceContext, 'keys' | 'config'>,
+  id: string,
+): Promise<string> {
+  return `${ctx.config.publicUrl}/passport/${id}#k=${await passportKey(ctx, id)}`
 }
 
 export interface PassportView {

@@ -567,8 +567,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(
     })
 
     it('verifies the cards of a second Vigil deployment once it is added in the settings', async () => {
-      // A second deployment on its own port. The page reaches it cross-origin: the service's CSP
-      // (connect-src 'self') must allow that origin in production; this context bypasses CSP.
+      // A second deployment on its own port. The page reaches it cross-origin under the page's own
+      // CSP (connect-src 'self' https:, plus loopback for a loopback deployment): not bypassed.
       const dir2 = mkdtempSync(join(tmpdir(), 'vigil-verify-second-'))
       const env2: Record<string, string> = {
         VIGIL_DATA_DIR: dir2,
@@ -595,8 +595,14 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(
         const vkey2 = (await (await fetch(`${other.url}/log/key`)).text()).trim()
         const vkey1 = (await (await fetch(`${server.url}/log/key`)).text()).trim()
 
-        const context = await browser.newContext({ bypassCSP: true })
-        const { page } = await openVerify(context, server)
+        const context = await browser.newContext()
+        const { page, errors } = await openVerify(context, server)
+        const csp = (await page.request.get(`${server.url}/verify`)).headers()[
+          'content-security-policy'
+        ]
+        expect(csp).toMatch(
+          /connect-src 'self' https: http:\/\/localhost:\* http:\/\/127\.0\.0\.1:\*/,
+        )
         expect((await paste(page, card2.qr)).checks.issuer?.code).toBe('VERIFY_ISSUER_UNKNOWN')
 
         const add = async (vkey: string) => {
@@ -621,6 +627,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(
         expect((await paste(page, card.qr)).status).toBe('valid')
         await page.getByRole('button', { name: `Remove ${other.url}` }).click()
         expect((await paste(page, card2.qr)).status).toBe('invalid')
+        expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([])
         await context.close()
       } finally {
         await other.stop()

@@ -155,6 +155,23 @@ describe.each(ENGINES)('HTTP foundation on %s', (engine) => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
   })
 
+  it('lets only the verifier page connect to other deployments (connect-src https:)', async () => {
+    const directive = async (path: string) => {
+      const csp = (await t.app.request(path)).headers.get('content-security-policy') ?? ''
+      expect(csp).toContain("script-src 'self'")
+      return csp
+        .split(';')
+        .find((d) => d.trim().startsWith('connect-src'))
+        ?.trim()
+    }
+    for (const path of ['/verify', '/verify.html']) {
+      const connect = await directive(path)
+      expect(connect?.split(/\s+/).slice(0, 3)).toEqual(['connect-src', "'self'", 'https:'])
+    }
+    for (const path of ['/healthz', '/passport.html', '/log.html', '/verify/x', '/api/keys'])
+      expect(await directive(path), path).toBe("connect-src 'self'")
+  })
+
   it('GET /api/keys publishes the log vkey and the issuer JWK, never private material', async () => {
     const res = await t.app.request('/api/keys')
     expect(res.status).toBe(200)

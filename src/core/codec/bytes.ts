@@ -1,5 +1,7 @@
 /** @module core/codec/bytes — small Uint8Array helpers shared by the core. */
 
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
@@ -31,7 +33,11 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0
 }
 
-/** WebCrypto SHA-256. */
+/** Below this, hashing in JavaScript beats WebCrypto's round trip to its thread pool. */
+const SYNC_SHA256_MAX = 16_384
+
+/** SHA-256: @noble/hashes for small inputs (cards, tokens), WebCrypto for large ones. */
 export async function sha256(data: Uint8Array): Promise<Uint8Array> {
+  if (data.length <= SYNC_SHA256_MAX) return nobleSha256(data)
   return new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>))
 }

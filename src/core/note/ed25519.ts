@@ -3,9 +3,13 @@
  * Ed25519 through WebCrypto (`crypto.subtle`, available in Node 20, workerd and browsers).
  * WebCrypto imports a private key only as PKCS8 or JWK, so a 32-byte seed (RFC 8032 private key)
  * is wrapped in the fixed RFC 8410 PKCS8 prefix.
+ *
+ * Verification is cached: a venue checks many cards whose receipts share one checkpoint, and the
+ * answer for a (key, message, signature) triple never changes. Only successes are kept, with the
+ * exact message bytes, so a cache hit is a byte comparison and a miss is a full verification.
  */
-import { fromBase64Url } from '../codec/base64.ts'
-import { concatBytes } from '../codec/bytes.ts'
+import { fromBase64Url, toBase64 } from '../codec/base64.ts'
+import { concatBytes, equalBytes } from '../codec/bytes.ts'
 
 const ED25519 = { name: 'Ed25519' } as const
 
@@ -40,8 +44,24 @@ export async function signEd25519(key: CryptoKey, message: Uint8Array): Promise<
   return new Uint8Array(await crypto.subtle.sign(ED25519, key, toBufferSource(message)))
 }
 
-export async function importEd25519Public(publicKey: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', toBufferSource(publicKey), ED25519, false, ['verify'])
+/** Bound on each cache below (a verifier sees a handful of logs and checkpoints at a time). */
+const CACHE_LIMIT = 1024
+
+/** Imported public keys by their base64 bytes. */
+const publicKeys = new Map<string, Promise<CryptoKey>>()
+/** Per key: base64 signature → the exact message it verified over. */
+const verified = new WeakMap<CryptoKey, Map<string, Uint8Array>>()
+
+export function importEd25519Public(publicKey: Uint8Array): Promise<CryptoKey> {
+  const id = toBase64(publicKey)
+  let key = publicKeys.get(id)
+  if (key === undefined) {
+    key = crypto.subtle.importKey('raw', toBufferSource(publicKey), ED25519, false, ['verify'])
+    key.catch(() => publicKeys.delete(id))
+    if (publicKeys.size >= CACHE_LIMIT) publicKeys.clear()
+    publicKeys.set(id, key)
+  }
+  return key
 }
 
 /** Verifies a 64-byte signature; any other length is false before reaching WebCrypto. */
@@ -51,5 +71,21 @@ export async function verifyEd25519(
   signature: Uint8Array,
 ): Promise<boolean> {
   if (signature.length !== 64) return false
-  return crypto.subtle.verify(ED25519, key, toBufferSource(signature), toBufferSource(message))
+  const sig = toBase64(signature)
+  const seen = verified.get(key)
+  const known = seen?.get(sig)
+  if (known !== undefined && equalBytes(known, message)) return true
+  const ok = await crypto.subtle.verify(
+    ED25519,
+    key,
+    toBufferSource(signature),
+    toBufferSource(message),
+  )
+  if (ok) {
+    const cache = seen ?? new Map<string, Uint8Array>()
+    if (cache.size >= CACHE_LIMIT) cache.clear()
+    cache.set(sig, message.slice())
+    verified.set(key, cache)
+  }
+  return ok
 }

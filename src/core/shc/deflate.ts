@@ -1,44 +1,21 @@
 /**
  * @module core/shc/deflate
  * Raw DEFLATE (RFC 1951, no zlib or gzip header) as SHC `zip:"DEF"` requires (§Health Card
- * payload), through the web-platform CompressionStream/DecompressionStream ('deflate-raw'),
- * which Node 20, workerd and browsers share. Inflating untrusted input is bounded (shc.md §6).
+ * payload), through fflate's synchronous codec: a card is about 1 KB, and setting up a
+ * CompressionStream/DecompressionStream per card cost more than the (de)compression itself.
+ * Inflating untrusted input is bounded (shc.md §6).
  */
+import { deflateSync, Inflate, inflateSync } from 'fflate'
 import { concatBytes } from '../codec/bytes.ts'
 import { ShcError } from './errors.ts'
 
-async function readAll(
-  readable: ReadableStream<Uint8Array>,
-  maxBytes: number,
-): Promise<Uint8Array> {
-  const reader = readable.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return concatBytes(...chunks)
-    total += value.length
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined)
-      throw new ShcError('SHC_INFLATE_LIMIT', `payload inflates beyond ${maxBytes} bytes`, {
-        field: 'payload',
-      })
-    }
-    chunks.push(value)
-  }
-}
-
-/** Pipes bytes through a transform; writing runs beside reading, so no backpressure deadlock. */
-function transform(stream: CompressionStream | DecompressionStream, bytes: Uint8Array) {
-  const writer = stream.writable.getWriter()
-  // Failures surface on the readable side; these promises only need a handler.
-  writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => undefined)
-  writer.close().catch(() => undefined)
-  return stream.readable as ReadableStream<Uint8Array>
-}
+/** DEFLATE expands at most 1032:1 (RFC 1951 §3.2.5: 258 bytes from one 2-bit-minimum code). */
+const MAX_RATIO = 1032
+/** Input pushed at a time when a payload could exceed the cap: at most ~1 MiB of output each. */
+const CHUNK = 1024
 
 export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
-  return readAll(transform(new CompressionStream('deflate-raw'), bytes), Number.POSITIVE_INFINITY)
+  return deflateSync(bytes, { level: 9 })
 }
 
 /**
@@ -47,8 +24,25 @@ export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
  * SHC_INFLATE_LIMIT and stops the decompressor.
  */
 export async function inflateRaw(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  const limit = () =>
+    new ShcError('SHC_INFLATE_LIMIT', `payload inflates beyond ${maxBytes} bytes`, {
+      field: 'payload',
+    })
   try {
-    return await readAll(transform(new DecompressionStream('deflate-raw'), bytes), maxBytes)
+    // Input this short cannot inflate past the cap: one call (every QR-sized card).
+    if (bytes.length * MAX_RATIO <= maxBytes) return inflateSync(bytes)
+    const chunks: Uint8Array[] = []
+    let total = 0
+    const stream = new Inflate((chunk) => {
+      total += chunk.length
+      if (total > maxBytes) throw limit()
+      chunks.push(chunk)
+    })
+    for (let at = 0; at < bytes.length; at += CHUNK) {
+      const end = Math.min(at + CHUNK, bytes.length)
+      stream.push(bytes.subarray(at, end), end === bytes.length)
+    }
+    return concatBytes(...chunks)
   } catch (cause) {
     if (cause instanceof ShcError) throw cause
     throw new ShcError('SHC_INFLATE', 'payload is not raw DEFLATE', { field: 'payload', cause })

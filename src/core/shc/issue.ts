@@ -88,13 +88,28 @@ export function buildShcPayload(input: BuildShcPayloadInput): ShcPayload {
   return checkShcClaims(payload, input.nbf).payload
 }
 
+/** The public JWK and kid of a key, per CryptoKey (keys are immutable). */
+const publicInfo = new WeakMap<CryptoKey, Promise<{ jwk: JWK; kid: string }>>()
+/** Private key → the public key it was shown to match (one verified signature). */
+const matched = new WeakMap<CryptoKey, CryptoKey>()
+
+function publicInfoOf(key: CryptoKey): Promise<{ jwk: JWK; kid: string }> {
+  let info = publicInfo.get(key)
+  if (info === undefined) {
+    info = exportPublicJwk(key).then(async (jwk) => ({ jwk, kid: await computeKid(jwk) }))
+    info.catch(() => publicInfo.delete(key))
+    publicInfo.set(key, info)
+  }
+  return info
+}
+
 /**
- * Signs a claims object as-is (minified JSON, raw DEFLATE, ES256). The fresh signature is
- * verified with the public key, so a mismatched key pair cannot produce cards.
+ * Signs a claims object as-is (minified JSON, raw DEFLATE, ES256). The first signature of a key
+ * pair is verified with the public key, so a mismatched key pair cannot produce cards; CryptoKeys
+ * are immutable, so a pair once matched stays matched.
  */
 export async function signShcPayload(payload: JsonObject, keyPair: ShcKeyPair): Promise<string> {
-  const publicJwk = await exportPublicJwk(keyPair.publicKey)
-  const kid = await computeKid(publicJwk)
+  const { jwk: publicJwk, kid } = await publicInfoOf(keyPair.publicKey)
   const deflated = await deflateRaw(utf8(JSON.stringify(payload)))
   let jws: string
   try {
@@ -104,12 +119,14 @@ export async function signShcPayload(payload: JsonObject, keyPair: ShcKeyPair): 
   } catch (cause) {
     throw new ShcError('SHC_SIGNING_KEY', 'the private key cannot sign ES256', { cause })
   }
+  if (matched.get(keyPair.privateKey) === keyPair.publicKey) return jws
   const { x = '', y = '' } = publicJwk
   try {
     await verifyShcSignature(jws, { kty: 'EC', crv: 'P-256', x, y, kid, use: 'sig', alg: 'ES256' })
   } catch (cause) {
     throw new ShcError('SHC_SIGNING_KEY', 'private and public keys do not match', { cause })
   }
+  matched.set(keyPair.privateKey, keyPair.publicKey)
   return jws
 }
 

@@ -61,6 +61,23 @@ export function readKeySetKeys(input: unknown): unknown[] {
 }
 
 /** Checks one JWK against the SHC rules; `field` names it in errors (e.g. `keys[2]`). */
+/** Bound on the thumbprint cache (a verifier trusts a few hundred issuer keys at most). */
+const THUMBPRINT_CACHE_LIMIT = 1024
+/** RFC 7638 thumbprints by `x.y`: a pure function, and a digest per card adds up at a venue. */
+const thumbprints = new Map<string, Promise<string>>()
+
+function thumbprintOf(x: string, y: string): Promise<string> {
+  const id = `${x}.${y}`
+  let thumbprint = thumbprints.get(id)
+  if (thumbprint === undefined) {
+    thumbprint = calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x, y }, 'sha256')
+    thumbprint.catch(() => thumbprints.delete(id))
+    if (thumbprints.size >= THUMBPRINT_CACHE_LIMIT) thumbprints.clear()
+    thumbprints.set(id, thumbprint)
+  }
+  return thumbprint
+}
+
 export async function checkShcJwk(jwk: unknown, field: string): Promise<ShcPublicJwk> {
   if (!isJsonObject(jwk)) throw invalid('key is not an object', field)
   if (jwk.kty !== 'EC') throw invalid('kty must be EC', `${field}.kty`)
@@ -78,7 +95,7 @@ export async function checkShcJwk(jwk: unknown, field: string): Promise<ShcPubli
     throw invalid('x5c must be base64 DER certificates', `${field}.x5c`)
   }
   const { x, y } = jwk
-  const thumbprint = await calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x, y }, 'sha256')
+  const thumbprint = await thumbprintOf(x, y)
   if (jwk.kid !== thumbprint) throw invalid('kid is not the RFC 7638 thumbprint', `${field}.kid`)
   return {
     kty: 'EC',

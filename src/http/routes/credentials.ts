@@ -16,7 +16,7 @@ import {
   renderCredential,
   revokeCredential,
 } from '../../credentials/index.ts'
-import { passportLink } from '../../trust/index.ts'
+import { passportUrl } from '../../trust/index.ts'
 import type { AppDeps, AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
@@ -46,7 +46,10 @@ function ledgerOf(c: Context<AppEnv>) {
 }
 const actorOf = (c: Context<AppEnv>) => c.get('actor') as Actor
 
-/** Staff links (role issuer) and the citizen's own page: a capability link to hand over. */
+/**
+ * Staff links (role issuer) and the citizen's own page: a capability link to hand over. Only for
+ * a credential just issued (no lookup).
+ */
 async function links(deps: AppDeps, id: string) {
   const at = `${deps.config.publicUrl}/api/credentials/${id}`
   return {
@@ -55,7 +58,7 @@ async function links(deps: AppDeps, id: string) {
     png: `${at}/qr.png`,
     file: `${at}/card.smart-health-card`,
     print: `${at}/passport`,
-    passport: (await passportLink(deps, id)).url,
+    passport: await passportUrl(deps, id),
   }
 }
 
