@@ -108,6 +108,29 @@ disagreement is named; 2: the audit could not run.
       return runAudit(args)
     },
   },
+  witness: {
+    summary: 'run a witness: cosign checkpoints of other logs only when consistent (tlog-witness)',
+    usage: `vigil witness --log "<origin> <vkey>"... [--logs FILE] [--data DIR]
+              [--port N] [--host H] [--name NAME]
+
+Cosigns checkpoints of the logs it follows (c2sp.org/tlog-witness) only when they are consistent
+with everything it cosigned before; keeps evidence of any inconsistency.
+
+  --log SPEC   a log to follow: "<origin> <vkey>" or just the vkey (its name is the origin);
+               repeatable (several logs, or several keys of one log)
+  --logs FILE  the same, one per line ('#' comments)
+  --data DIR   state directory: witness.key and the PGlite database (default ./.vigil-witness);
+               DATABASE_URL puts the state in Postgres instead
+  --port N     HTTP port (default 8788); --host H address (default 127.0.0.1)
+  --name NAME  the cosigner key's name when it is created (default <hostname>/witness)
+
+Serves POST /witness/add-checkpoint, GET /witness/<sha256(origin) hex>/checkpoint,
+GET /witness/evidence and GET /witness. Exit 2 on a usage or configuration mistake.`,
+    async run(args) {
+      const { runWitness } = await import('./commands/witness.ts')
+      return runWitness(args)
+    },
+  },
   'exposure export': {
     summary: 'write signed exposure-key exports for closed windows (vigil serve does it hourly)',
     usage: `vigil exposure export [--json]

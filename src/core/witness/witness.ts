@@ -25,8 +25,6 @@ import type { AddCheckpointRequest } from './request.ts'
 export interface WitnessState {
   readonly size: bigint
   readonly root: Uint8Array
-  /** The signed note last cosigned (undefined before the first). */
-  readonly note?: string | undefined
 }
 
 export type WitnessDecision =
