@@ -44,7 +44,8 @@ export interface Runtime {
 
 export async function startRuntime(
   config: Config,
-  options: { migrate: boolean },
+  /** `witnesses`: collect cosignatures (serve only; one-shot commands leave it to the server). */
+  options: { migrate: boolean; witnesses?: boolean },
 ): Promise<Runtime> {
   const logger = jsonLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`))
   const masterKey = resolveMasterKey(config, logger)
@@ -68,7 +69,7 @@ export async function startRuntime(
     logger,
   }
   // Opens the log: loads its key and signs the empty-tree checkpoint on first start.
-  const ledger = await Ledger.open(ctx)
+  const ledger = await Ledger.open(ctx, { witnesses: options.witnesses === true })
   // Each new issuer key is announced in the ledger, so a key that appears without an entry is suspect.
   await announceIssuerKeys(ctx, ledger, created)
   return { ctx, database, ledger }
