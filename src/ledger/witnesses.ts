@@ -47,6 +47,8 @@ export interface Round {
   size: bigint
   met: boolean
   results: SubmitResult[]
+  /** From reading the checkpoint to the last witness's answer stored. */
+  ms: number
 }
 
 interface Waiter {
@@ -249,11 +251,12 @@ export class WitnessCollector {
 
   async #round(): Promise<void> {
     const { db, witnesses, quorum, logger } = this.#deps
+    const started = performance.now()
     const checkpoint = await latestCheckpoint(db)
     const results = await Promise.all(witnesses.map((w) => this.#submit(w, checkpoint)))
     const count = await cosignatureCount(db, checkpoint.size)
     const met = count >= quorum
-    const round: Round = { size: checkpoint.size, met, results }
+    const round: Round = { size: checkpoint.size, met, results, ms: performance.now() - started }
     this.#lastRound = round
     if (!met) {
       logger.warn('witness policy not met', {
