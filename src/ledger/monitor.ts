@@ -166,9 +166,11 @@ export async function monitorStep(
       }
       if (TOTAL_KINDS.has(entry.kind)) {
         const day = new Date(entry.time * 1000).toISOString().slice(0, 10)
-        const byKey = (totals[entry.kind] ??= {})
-        const byDay = (byKey[entry.keyId] ??= {})
+        const byKey = totals[entry.kind] ?? {}
+        const byDay = byKey[entry.keyId] ?? {}
         byDay[day] = (byDay[day] ?? 0) + 1
+        byKey[entry.keyId] = byDay
+        totals[entry.kind] = byKey
       } else if (entry.kind === 'issuer-key') {
         issuerKeys.push(entry.keyId)
         if (options.expectKeys !== undefined && !options.expectKeys.has(entry.keyId))
