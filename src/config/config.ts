@@ -4,6 +4,7 @@
  * "Configuration"). Nothing else reads `process.env` or Worker bindings.
  */
 import { z } from 'zod'
+import { parseVerifierKey, SIG_COSIGNATURE_V1 } from '../core/note/index.ts'
 
 const port = z.coerce.number().int().min(1).max(65535)
 
@@ -31,7 +32,19 @@ const envSchema = z.object({
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
   VIGIL_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  VIGIL_WITNESSES: z.string().optional(),
+  VIGIL_WITNESS_QUORUM: z.coerce.number().int().min(1).max(64).optional(),
+  VIGIL_WITNESS_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  VIGIL_WITNESS_WAIT: z.enum(['true', 'false']).default('false'),
 })
+
+/** A witness of this log: its policy name, cosigner vkey and add-checkpoint URL prefix. */
+export interface WitnessConfig {
+  name: string
+  vkey: string
+  /** `POST <url>/add-checkpoint` (for `vigil witness`: `http://host:port/witness`). */
+  url: string
+}
 
 export interface Config {
   port: number
@@ -47,6 +60,14 @@ export interface Config {
   masterKey: Uint8Array | undefined
   bodyLimit: number
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  /** Witnesses asked to cosign each checkpoint (empty: quorum none, as before witnesses). */
+  witnesses: WitnessConfig[]
+  /** k of the k-of-n policy verifiers receive (default: a majority of the witnesses). */
+  witnessQuorum: number
+  /** How long one witness may take for one checkpoint, retries included. */
+  witnessTimeoutMs: number
+  /** Appends resolve only once a checkpoint covering them meets the policy. */
+  witnessWait: boolean
 }
 
 /** A bad value: the message is one line that names the variable. */
@@ -74,6 +95,10 @@ export function parseConfig(env: Record<string, unknown>): Config {
     throw new ConfigError(variable, describe(variable, issue?.message, input[variable]))
   }
   const e = parsed.data
+  const witnesses = parseWitnesses(e.VIGIL_WITNESSES ?? '')
+  const quorum = e.VIGIL_WITNESS_QUORUM ?? Math.floor(witnesses.length / 2) + 1
+  if (witnesses.length > 0 && quorum > witnesses.length)
+    throw new ConfigError('VIGIL_WITNESS_QUORUM', `must be at most ${witnesses.length}`)
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
   return {
     port: e.PORT,
@@ -85,7 +110,42 @@ export function parseConfig(env: Record<string, unknown>): Config {
     masterKey: e.VIGIL_MASTER_KEY === undefined ? undefined : decodeKey(e.VIGIL_MASTER_KEY),
     bodyLimit: e.VIGIL_BODY_LIMIT,
     logLevel: e.VIGIL_LOG_LEVEL,
+    witnesses,
+    witnessQuorum: witnesses.length === 0 ? 0 : quorum,
+    witnessTimeoutMs: e.VIGIL_WITNESS_TIMEOUT_MS,
+    witnessWait: e.VIGIL_WITNESS_WAIT === 'true',
   }
+}
+
+const WITNESS_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
+/** `name vkey url` per line or per ';' (c2sp.org/tlog-policy `witness` lines, URL required). */
+export function parseWitnesses(text: string): WitnessConfig[] {
+  const out: WitnessConfig[] = []
+  for (const raw of text.split(/[;\n]/)) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) continue
+    const fail = (reason: string) =>
+      new ConfigError(
+        'VIGIL_WITNESSES',
+        `is invalid: ${reason} (got ${JSON.stringify(line.slice(0, 60))})`,
+      )
+    const parts = line.split(/\s+/)
+    if (parts.length !== 3) throw fail('each witness is "name vkey url"')
+    const [name = '', vkey = '', url = ''] = parts
+    if (!WITNESS_NAME.test(name) || name === 'none') throw fail('bad witness name')
+    try {
+      if (parseVerifierKey(vkey).type !== SIG_COSIGNATURE_V1)
+        throw fail('not a cosigner (0x04) vkey')
+    } catch (err) {
+      if (err instanceof ConfigError) throw err
+      throw fail('not a vkey')
+    }
+    if (!/^https?:\/\/[^\s]+$/.test(url)) throw fail('the URL must be http(s)')
+    if (out.some((w) => w.name === name || w.vkey === vkey)) throw fail('a witness is listed twice')
+    out.push({ name, vkey, url: url.replace(/\/+$/, '') })
+  }
+  return out
 }
 
 // Secrets are never echoed back, not even in a start-up error.

@@ -108,6 +108,53 @@ disagreement is named; 2: the audit could not run.
       return runAudit(args)
     },
   },
+  witness: {
+    summary: 'run a witness: cosign checkpoints of other logs only when consistent (tlog-witness)',
+    usage: `vigil witness --log "<origin> <vkey>"... [--logs FILE] [--data DIR]
+              [--port N] [--host H] [--name NAME]
+
+Cosigns checkpoints of the logs it follows (c2sp.org/tlog-witness) only when they are consistent
+with everything it cosigned before; keeps evidence of any inconsistency.
+
+  --log SPEC   a log to follow: "<origin> <vkey>" or just the vkey (its name is the origin);
+               repeatable (several logs, or several keys of one log)
+  --logs FILE  the same, one per line ('#' comments)
+  --data DIR   state directory: witness.key and the PGlite database (default ./.vigil-witness);
+               DATABASE_URL puts the state in Postgres instead
+  --port N     HTTP port (default 8788); --host H address (default 127.0.0.1)
+  --name NAME  the cosigner key's name when it is created (default <hostname>/witness)
+
+Serves POST /witness/add-checkpoint, GET /witness/<sha256(origin) hex>/checkpoint,
+GET /witness/evidence and GET /witness. Exit 2 on a usage or configuration mistake.`,
+    async run(args) {
+      const { runWitness } = await import('./commands/witness.ts')
+      return runWitness(args)
+    },
+  },
+  monitor: {
+    summary: 'follow a remote log: check consistency, recompute public totals, alert on new keys',
+    usage: `vigil monitor URL [--state FILE] [--vkey VKEY] [--expect-key KID]... [--once]
+              [--interval S] [--json]
+
+Follows the log of the Vigil at URL through its checkpoint, tiles and entry bundles. Each new
+checkpoint must be signed by the log key and consistent with the last one seen (the log's
+proof, and the root recomputed from the new entries). Recomputes credentials issued and revoked
+per issuer key and UTC day. Alerts (stderr) on inconsistency and on issuer-key entries not in
+the expected set.
+
+  --state FILE      where the last checkpoint, compact range and totals are kept
+                    (default ./vigil-monitor.json)
+  --vkey VKEY       the log's verifier key (default: the one in the state file, else the one
+                    the server publishes, trusted on first use)
+  --expect-key KID  an issuer key id that may be announced; repeatable (none given: no alert)
+  --once            one step, then exit 0 (no alert), 1 (alerts) or 2 (could not run)
+  --interval S      seconds between steps (default 60)
+  --json            one JSON line per step`,
+    async run(args) {
+      const { runMonitor } = await import('./commands/monitor.ts')
+      return runMonitor(args)
+    },
+  },
   'exposure export': {
     summary: 'write signed exposure-key exports for closed windows (vigil serve does it hourly)',
     usage: `vigil exposure export [--json]

@@ -26,7 +26,7 @@ export async function ensureWebBuilt(log: (msg: string) => void): Promise<void> 
 export async function serveNode(env: Record<string, string | undefined> = process.env) {
   const config = loadConfig(env)
   await ensureWebBuilt((msg) => process.stderr.write(`${msg}\n`))
-  const { ctx, database, ledger } = await startRuntime(config, { migrate: true })
+  const { ctx, database, ledger } = await startRuntime(config, { migrate: true, witnesses: true })
   const app = createApp(
     { ...ctx, version: VERSION, ledger },
     { staticFiles: serveStatic({ root: WEB_DIST }), accessLog: config.logLevel === 'debug' },
@@ -53,6 +53,13 @@ export async function serveNode(env: Record<string, string | undefined> = proces
   const exportTimer = setInterval(exportKeys, 3_600_000)
   exportTimer.unref()
   setTimeout(exportKeys, 20_000).unref()
+  // Witnesses: cosign the latest checkpoint now (it may predate a restart), then after each one.
+  if (ledger.witnesses !== undefined) {
+    ledger.witnesses.notify()
+    ctx.logger.info(
+      `witness policy: ${config.witnessQuorum} of ${config.witnesses.map((w) => w.name).join(', ')}`,
+    )
+  }
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     ctx.logger.info(
       `Vigil ${VERSION} serving ${config.publicUrl} (listening on ${info.address}:${info.port}, database: ${database.kind})`,
@@ -67,6 +74,7 @@ export async function serveNode(env: Record<string, string | undefined> = proces
     clearInterval(exportTimer)
     ctx.logger.info(`${signal}: finishing in-flight requests, then closing`)
     server.close(async () => {
+      await ledger.close()
       await database.close()
       ctx.logger.info('stopped')
       process.exit(0)

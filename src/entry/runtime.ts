@@ -2,7 +2,7 @@
  * Node-side wiring shared by `vigil serve` and the other commands: config → database (migrated)
  * → key store → service context. The only place, with worker.ts, that builds real dependencies.
  */
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Config, ConfigError, parseConfig } from '../config/config.ts'
 import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../context.ts'
@@ -31,9 +31,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export function openDatabase(config: Config): Promise<Database> {
-  return config.databaseUrl === undefined
-    ? createDb({ kind: 'pglite', dataDir: join(config.dataDir, 'db') })
-    : createDb({ kind: 'postgres', url: config.databaseUrl })
+  if (config.databaseUrl !== undefined)
+    return createDb({ kind: 'postgres', url: config.databaseUrl })
+  // PGlite creates its own directory, not the parents (absent when VIGIL_MASTER_KEY is set).
+  mkdirSync(config.dataDir, { recursive: true })
+  return createDb({ kind: 'pglite', dataDir: join(config.dataDir, 'db') })
 }
 
 export interface Runtime {
@@ -44,7 +46,8 @@ export interface Runtime {
 
 export async function startRuntime(
   config: Config,
-  options: { migrate: boolean },
+  /** `witnesses`: collect cosignatures (serve only; one-shot commands leave it to the server). */
+  options: { migrate: boolean; witnesses?: boolean },
 ): Promise<Runtime> {
   const logger = jsonLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`))
   const masterKey = resolveMasterKey(config, logger)
@@ -68,7 +71,7 @@ export async function startRuntime(
     logger,
   }
   // Opens the log: loads its key and signs the empty-tree checkpoint on first start.
-  const ledger = await Ledger.open(ctx)
+  const ledger = await Ledger.open(ctx, { witnesses: options.witnesses === true })
   // Each new issuer key is announced in the ledger, so a key that appears without an entry is suspect.
   await announceIssuerKeys(ctx, ledger, created)
   return { ctx, database, ledger }

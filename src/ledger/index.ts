@@ -8,3 +8,11 @@ export * from './proofs.ts'
 export * from './read.ts'
 export { type Appended, Sequencer } from './sequencer.ts'
 export { readBundle, readTile } from './storage.ts'
+export {
+  publishedCheckpoint,
+  servedCheckpoint,
+  WitnessCollector,
+  type WitnessStatus,
+  withCosignatures,
+  witnessStatus,
+} from './witnesses.ts'

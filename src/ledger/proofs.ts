@@ -336,9 +336,16 @@ function floorPow2(x: number): number {
   return p
 }
 
-/** tlog-proof receipts for freshly integrated indices, against the latest checkpoint. */
-export async function receiptsFor(db: Db, indices: readonly bigint[]) {
-  const latest = await latestCheckpoint(db)
+/**
+ * tlog-proof receipts for freshly integrated indices, against the latest checkpoint or `at` (a
+ * cosigned checkpoint that covers them, when appends wait for witnesses).
+ */
+export async function receiptsFor(
+  db: Db,
+  indices: readonly bigint[],
+  at?: { size: bigint; note: string },
+) {
+  const latest = at ?? (await latestCheckpoint(db))
   const { paths, hashes, text } = await proveMany(db, indices, latest.size)
   const receipts = paths.map((path, i) =>
     receiptText(

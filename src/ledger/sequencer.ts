@@ -46,11 +46,19 @@ const INSERT_LIMIT = 10_000
 export interface SequencerOptions {
   /** Most entries per integration step (one transaction, one checkpoint). */
   maxBatch?: number
+  /** Told after each step that signed a new checkpoint (the witness collector). */
+  onCheckpoint?: (size: bigint) => void
+  /**
+   * When set, receipts wait for it: a checkpoint covering `size` entries to prove against (the
+   * cosigned one that meets the witness policy); a throw rejects the appends.
+   */
+  checkpointFor?: (size: bigint) => Promise<{ size: bigint; note: string }>
 }
 
 export class Sequencer {
   readonly #deps: IntegrateDeps
   readonly #maxBatch: number
+  readonly #options: SequencerOptions
   /** pending id → the append waiting for it, and the entry's position there. */
   readonly #waiters = new Map<bigint, { group: Group; at: number }>()
   /** Appends waiting for their pending insert. */
@@ -61,6 +69,7 @@ export class Sequencer {
   constructor(deps: IntegrateDeps, options: SequencerOptions = {}) {
     this.#deps = deps
     this.#maxBatch = options.maxBatch ?? 10_000
+    this.#options = options
   }
 
   get db(): Db {
@@ -146,6 +155,7 @@ export class Sequencer {
       this.#again = false
       try {
         const result = await integrate(this.#deps, this.#maxBatch)
+        if (result.count > 0) this.#options.onCheckpoint?.(result.size)
         this.#settle(result.placed, result.leafHashes)
         if (result.count === this.#maxBatch) this.#again = true
         // Ours may have been integrated by another process while we waited for the lock.
@@ -178,10 +188,11 @@ export class Sequencer {
 
   async #deliver(groups: Group[]): Promise<void> {
     try {
-      const receipts = await receiptsFor(
-        this.#deps.db,
-        groups.flatMap((g) => g.indices),
-      )
+      const indices = groups.flatMap((g) => g.indices)
+      const wait = this.#options.checkpointFor
+      const needed = indices.reduce((max, i) => (i + 1n > max ? i + 1n : max), 0n)
+      const cosigned = wait === undefined ? undefined : await wait(needed)
+      const receipts = await receiptsFor(this.#deps.db, indices, cosigned)
       let at = 0
       for (const g of groups) {
         g.resolve(

@@ -7,6 +7,7 @@
  * the database, so every instance serves the same thing; caches and CDNs may keep it briefly.
  */
 import { asc } from 'drizzle-orm'
+import type { WitnessConfig } from '../config/config.ts'
 import type { ServiceContext } from '../context.ts'
 import { formatPolicy, type Policy } from '../core/note/index.ts'
 import {
@@ -20,13 +21,25 @@ import { issuerCrl, issuerJwks } from '../credentials/index.ts'
 import { trustedIssuers } from '../db/schema/trust.ts'
 import { ServiceError } from '../errors.ts'
 import { logVerifierKey } from '../keys/views.ts'
-import { latestCheckpoint } from '../ledger/index.ts'
+import { publishedCheckpoint } from '../ledger/index.ts'
 
 type Ctx = Pick<ServiceContext, 'db' | 'keys' | 'config' | 'clock'>
 
-/** The witness policy verifiers apply to this log (issue 7 adds witnesses and a quorum). */
-export function logPolicy(vkey: string): Policy {
-  return { logs: [{ vkey }], witnesses: [], quorum: 'none' }
+/**
+ * The witness policy verifiers apply to this log: its key, the configured witnesses (with their
+ * add-checkpoint URLs) and k of them as the quorum; `quorum none` without witnesses.
+ */
+export function logPolicy(
+  vkey: string,
+  witnesses: readonly WitnessConfig[] = [],
+  quorum = 0,
+): Policy {
+  if (witnesses.length === 0) return { logs: [{ vkey }], witnesses: [], quorum: 'none' }
+  return {
+    logs: [{ vkey }],
+    witnesses: witnesses.map((w) => ({ name: w.name, vkey: w.vkey, url: w.url })),
+    quorum,
+  }
 }
 
 export async function logVkey(ctx: Pick<ServiceContext, 'keys' | 'config'>): Promise<string> {
@@ -67,7 +80,7 @@ export async function assembleTrustMaterial(ctx: Ctx): Promise<TrustMaterial> {
   const [own, others, checkpoint] = await Promise.all([
     selfIssuer(ctx),
     ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
-    latestCheckpoint(ctx.db),
+    publishedCheckpoint(ctx.db, ctx.config.witnessQuorum),
   ])
   const configured: TrustedIssuer[] = others
     .filter((row) => row.iss !== own.iss)
@@ -83,7 +96,7 @@ export async function assembleTrustMaterial(ctx: Ctx): Promise<TrustMaterial> {
     deployment,
     issuedAt: Math.floor(ctx.clock.now().getTime() / 1000),
     log: { origin: ctx.config.logOrigin, vkey },
-    policy: formatPolicy(logPolicy(vkey)),
+    policy: formatPolicy(logPolicy(vkey, ctx.config.witnesses, ctx.config.witnessQuorum)),
     checkpoint: checkpoint.note,
     issuers: [own, ...configured],
   }

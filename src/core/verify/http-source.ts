@@ -2,9 +2,10 @@
  * @module core/verify/http-source
  * The ledger of a Vigil deployment over its public log API (src/http/routes/log.ts): the
  * k-anonymous lookup `/log/lookup/{prefix}`, hash tiles `/log/tile/…` (c2sp.org/tlog-tiles) and
- * `/log/checkpoint`. The fetch function is passed in (the page gives one that caches, tests give
+ * `/log/checkpoint`, `/log/proof/consistency`. The fetch function is passed in (the page gives one that caches, tests give
  * the app's own), so this stays free of I/O of its own.
  */
+import { fromBase64 } from '../codec/base64.ts'
 import { tilePath } from '../merkle/tile-path.ts'
 import type { LedgerSource, LookupAnswer } from './ledger.ts'
 
@@ -70,6 +71,12 @@ export function httpLedgerSource(base: string, fetcher: Fetcher): LedgerSource {
       ),
     async latestCheckpoint() {
       return (await checked(fetcher, `${base}/log/checkpoint`)).text()
+    },
+    async consistencyProof(first, second) {
+      const url = `${base}/log/proof/consistency?first=${first}&second=${second}`
+      const body = (await (await checked(fetcher, url)).json()) as { proof?: unknown }
+      if (!Array.isArray(body.proof)) throw new TypeError('the consistency answer has no proof')
+      return body.proof.map((h) => fromBase64(String(h)))
     },
   }
 }

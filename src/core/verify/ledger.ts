@@ -35,6 +35,8 @@ export interface LedgerSource {
   readTiles: TileReader
   /** The latest signed checkpoint note, for a card newer than the checkpoint at hand. */
   latestCheckpoint?(): Promise<string>
+  /** An RFC 9162 consistency proof between two tree sizes (to compare with a cached head). */
+  consistencyProof?(first: bigint, second: bigint): Promise<Uint8Array[]>
 }
 
 /** The ledger leaf of a credential: anyone holding the card can rebuild it. */

@@ -8,14 +8,17 @@
  * missing, stale or unreachable) or skipped, with a code and the time of its data.
  *
  * The verdict: `invalid` when the card itself fails (format, issuer, signature, expiry,
- * revocation, or a signed card missing from the ledger); else `cannot-confirm` when anything is
- * unknown or the log's checkpoint or witnesses fail (the log's fault, not proof against the
- * card); else `valid`. Nothing here fetches: trust material and the ledger source are passed in,
+ * revocation, or a signed card missing from the ledger), or when the log is caught lying (a bad
+ * cosignature from a policy witness, or a fork against a checkpoint verified before, kept in the
+ * VerifyCache); else `cannot-confirm` when anything is unknown or the log's checkpoint or
+ * witnesses fail (e.g. no quorum: the log's fault, not proof against the card); else `valid`. Nothing here fetches: trust material and the ledger source are passed in,
  * and time is a parameter, so the same module runs in the browser, in Node and in tests.
  */
 import { readVigilExtensions } from '../checkpoint/checkpoint.ts'
+import { equalBytes } from '../codec/bytes.ts'
 import { CoreError } from '../errors.ts'
 import { type CredentialSummary, summarise } from '../fhir/summarise.ts'
+import { verifyConsistency } from '../merkle/verify-consistency.ts'
 import { parseCheckpoint } from '../note/checkpoint.ts'
 import { parseNote } from '../note/note.ts'
 import { compilePolicy } from '../note/policy.ts'
@@ -67,16 +70,29 @@ interface CheckpointOutcome {
   readonly root: Uint8Array
   readonly checkpoint: Check
   readonly witnesses: Check
+  /** The tree head the log signed (even when the witnesses fail): what a fork is judged on. */
+  readonly signed?: { readonly size: bigint; readonly root: Uint8Array }
+}
+
+/** The largest fully verified tree head seen for one log (origin and key). */
+export interface VerifiedHead {
+  readonly size: bigint
+  readonly root: Uint8Array
 }
 
 export interface VerifyCache {
   readonly checkpoints: Map<string, Promise<CheckpointOutcome>>
   /** Checked issuer keys by key set (the material's object) and kid. */
   readonly keys: WeakMap<object, Map<string, Promise<ShcPublicJwk>>>
+  /**
+   * Per log (`origin\nvkey`): the largest checkpoint verified before. A later one must be
+   * consistent with it (same size: same root; else a consistency proof from the log).
+   */
+  readonly heads: Map<string, VerifiedHead>
 }
 
 export function createVerifyCache(): VerifyCache {
-  return { checkpoints: new Map(), keys: new WeakMap() }
+  return { checkpoints: new Map(), keys: new WeakMap(), heads: new Map() }
 }
 
 /** selectIssuerKey, remembered per key set and kid (failures are not kept). */
@@ -107,6 +123,12 @@ const WITNESS_CODES = new Set([
   'COSIGNATURE_MALFORMED',
   'POLICY_NOT_MET',
 ])
+/**
+ * Proof that the log or a witness lies, not just missing data: a cosignature from a policy
+ * witness that does not verify, or two signed tree heads that cannot both hold (a fork). The
+ * verdict is `invalid`, as for a bad card.
+ */
+const LOG_FRAUD_CODES = new Set(['COSIGNATURE_BAD', 'VERIFY_LOG_FORK'])
 /** A failure of one of these is a failure of the card: the verdict is `invalid`. */
 const CARD_CHECKS = new Set<CheckId>([
   'format',
@@ -148,7 +170,9 @@ export function decideVerdict(checks: readonly Check[]): {
   status: VerdictStatus
   reason: Check | undefined
 } {
-  const failed = checks.find((c) => c.result === 'fail' && CARD_CHECKS.has(c.id))
+  const failed = checks.find(
+    (c) => c.result === 'fail' && (CARD_CHECKS.has(c.id) || LOG_FRAUD_CODES.has(c.code)),
+  )
   if (failed !== undefined) return { status: 'invalid', reason: failed }
   const doubt =
     checks.find((c) => c.result === 'fail') ?? checks.find((c) => c.result === 'unknown')
@@ -180,9 +204,12 @@ async function runCheckpoint(
     const code = codeOf(err)
     const empty = { size: 0n, root: new Uint8Array(32) }
     if (WITNESS_CODES.has(code)) {
+      // The log's signature verified before any cosignature was looked at.
+      const { size, root } = parseCheckpoint(parseNote(note).text)
       return {
         ok: false,
         ...empty,
+        signed: { size, root },
         checkpoint: check('checkpoint', 'pass', 'VERIFY_CHECKPOINT_SIGNED', 'the log signed it', {
           asOf: time,
         }),
@@ -204,6 +231,7 @@ async function runCheckpoint(
     ok: true,
     size,
     root,
+    signed: { size, root },
     checkpoint: check(
       'checkpoint',
       'pass',
@@ -253,6 +281,53 @@ function verifyCheckpointCached(
     )
   }
   return outcome
+}
+
+/**
+ * Compares a log-signed tree head with the largest one verified before for the same log: equal
+ * sizes need equal roots; otherwise the log's consistency proof must verify (when the source can
+ * give one; unreachable is not proof of anything). A fork is a failed `checkpoint` check with
+ * VERIFY_LOG_FORK. A fully verified head becomes the new reference.
+ */
+async function checkFork(
+  cp: CheckpointOutcome,
+  material: OpenedTrustMaterial,
+  cache: VerifyCache | undefined,
+  source: LedgerSource | undefined,
+): Promise<Check | undefined> {
+  const signed = cp.signed
+  if (cache === undefined || signed === undefined) return undefined
+  const key = `${material.log.origin}\n${material.log.vkey}`
+  const head = cache.heads.get(key)
+  const fork = (message: string) =>
+    check('checkpoint', 'fail', 'VERIFY_LOG_FORK', message, {
+      detail: { size: String(signed.size), seen: String(head?.size) },
+    })
+  if (head !== undefined) {
+    if (head.size === signed.size) {
+      if (!equalBytes(head.root, signed.root))
+        return fork(`the log signed two different trees of size ${signed.size}`)
+    } else if (source?.consistencyProof !== undefined) {
+      const [a, b] = head.size < signed.size ? [head, signed] : [signed, head]
+      let proof: Uint8Array[] | undefined
+      try {
+        proof = a.size === 0n ? undefined : await source.consistencyProof(a.size, b.size)
+      } catch {
+        proof = undefined // unreachable or refused: no evidence either way
+      }
+      if (proof !== undefined) {
+        try {
+          verifyConsistency(a.size, b.size, a.root, b.root, proof)
+        } catch (err) {
+          return fork(
+            `the tree of size ${b.size} does not extend the one of size ${a.size} (${messageOf(err)})`,
+          )
+        }
+      }
+    }
+  }
+  if (cp.ok && (head === undefined || signed.size > head.size)) cache.heads.set(key, signed)
+  return undefined
 }
 
 /** Collects the checks; the ones never set are `skipped`. */
@@ -388,9 +463,14 @@ async function ledgerChecks(
   list.set(cp.witnesses)
   const unknown = (code: string, message: string, asOf?: number) =>
     list.add('ledger', 'unknown', code, message, { asOf })
+  const source = options.ledger?.(material)
+  const fork = await checkFork(cp, material, cache, source)
+  if (fork !== undefined) {
+    list.set(fork)
+    return unknown('VERIFY_CHECKPOINT_UNVERIFIED', 'the log forked: nothing it proves counts')
+  }
   if (!cp.ok)
     return unknown('VERIFY_CHECKPOINT_UNVERIFIED', 'no verified checkpoint to prove against')
-  const source = options.ledger?.(material)
   if (source === undefined) return unknown('VERIFY_LEDGER_UNAVAILABLE', 'no access to the ledger')
   const { payload, header, scanned } = card
   const leafHash = await credentialLeafHash(scanned.jws, header.kid, payload.nbf)
@@ -428,6 +508,11 @@ async function ledgerChecks(
     cp = await verifyCheckpointCached(note, material, now, cache)
     list.set(cp.checkpoint)
     list.set(cp.witnesses)
+    const later = await checkFork(cp, material, cache, source)
+    if (later !== undefined) {
+      list.set(later)
+      return unknown('VERIFY_CHECKPOINT_UNVERIFIED', 'the log forked: nothing it proves counts')
+    }
     if (!cp.ok) {
       return unknown('VERIFY_CHECKPOINT_UNVERIFIED', 'no verified checkpoint to prove against')
     }

@@ -98,7 +98,7 @@ export async function runExposureSimulate(args: string[]): Promise<number> {
       config,
       logger: jsonLogger('silent'),
     }
-    const ledger = await Ledger.open(ctx)
+    const ledger = await Ledger.open(ctx, { witnesses: false })
     const app = createApp({ ...ctx, version: 'simulate', ledger }, { accessLog: false })
     const { token } = await createApiToken(ctx, {
       name: 'simulator tracer',

@@ -17,6 +17,8 @@ import {
   lookupPrefix,
   readBundle,
   readTile,
+  servedCheckpoint,
+  witnessStatus,
 } from '../../ledger/index.ts'
 import type { AppEnv } from '../env.ts'
 import { ProblemError } from '../problem.ts'
@@ -48,13 +50,50 @@ export function logRoutes() {
       method: 'get',
       path: '/log/checkpoint',
       tags: ['log'],
-      summary: 'The latest signed checkpoint (c2sp.org/tlog-checkpoint); the only mutable resource',
+      summary:
+        'The latest signed checkpoint (c2sp.org/tlog-checkpoint) with the witness cosignatures collected so far; the only mutable resource',
       responses: { 200: text('a signed note') },
     }),
     async (c) => {
-      const latest = await latestCheckpoint(c.get('deps').db)
+      const { db, config } = c.get('deps')
+      const latest = await servedCheckpoint(db, config.witnesses.length > 0)
       c.header('cache-control', 'public, max-age=2')
       return c.text(latest.note, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/witnesses',
+      tags: ['log'],
+      summary:
+        'Witness status: the k-of-n policy, which witnesses cosigned the latest checkpoint, whether it meets the policy',
+      responses: {
+        200: json(
+          z.object({
+            size: z.string(),
+            quorum: z.number(),
+            met: z.boolean(),
+            metSize: z.string().optional(),
+            witnesses: z.array(
+              z.object({
+                name: z.string(),
+                url: z.string(),
+                vkey: z.string(),
+                signedLatest: z.boolean(),
+                lastSize: z.string().optional(),
+              }),
+            ),
+          }),
+          'witness status',
+        ),
+      },
+    }),
+    async (c) => {
+      const { db, config } = c.get('deps')
+      c.header('cache-control', 'no-store')
+      return c.json(await witnessStatus(db, config.witnesses, config.witnessQuorum), 200)
     },
   )
 

@@ -38,6 +38,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /log/lookup/:prefix': 'public',
   'GET /log/checkpoints': 'public',
   'GET /log/entries': 'public',
+  'GET /log/witnesses': 'public',
   'GET /.well-known/jwks.json': 'public',
   'GET /.well-known/crl/:file': 'public',
   'GET /openapi.json': 'public',

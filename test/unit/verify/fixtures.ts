@@ -10,6 +10,7 @@ import { toHex } from '../../../src/core/codec/hex.ts'
 import { buildImmunizationBundle } from '../../../src/core/fhir/index.ts'
 import {
   hashLeaf,
+  proveConsistency,
   rootFromLeafHashes,
   TILE_HEIGHT,
   type Tile,
@@ -178,6 +179,14 @@ export class MemoryLog {
           return options.tiles?.(t) ?? this.tile(t)
         }),
       ...(options.latest === undefined ? {} : { latestCheckpoint: options.latest }),
+      consistencyProof: (first, second) =>
+        proveConsistency(first, second, async (nodes) =>
+          nodes.map((n) => {
+            const span = 2 ** n.level
+            const lo = Number(n.index) * span
+            return rootFromLeafHashes(this.leaves.slice(lo, lo + span))
+          }),
+        ),
     }
   }
 }

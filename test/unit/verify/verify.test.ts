@@ -11,6 +11,7 @@ import {
   addCosignatures,
   createCosigner,
   generateSignerKey,
+  type Policy,
   SIG_COSIGNATURE_V1,
 } from '../../../src/core/note/index.ts'
 import {
@@ -27,6 +28,7 @@ import {
   credentialLeafHash,
   decideVerdict,
   type Verdict,
+  type VerifyCache,
   type VerifyOptions,
   verifyCredential,
 } from '../../../src/core/verify/index.ts'
@@ -145,6 +147,10 @@ describe('a card issued and anchored', () => {
     expect(decideVerdict([c('revocation', 'unknown'), c('ledger', 'fail')]).status).toBe('invalid')
     expect(decideVerdict([c('checkpoint', 'fail')]).status).toBe('cannot-confirm')
     expect(decideVerdict([c('witnesses', 'fail')]).status).toBe('cannot-confirm')
+    const fraud = (id: CheckId, code: string): Check => ({ id, result: 'fail', code, message: '' })
+    expect(decideVerdict([fraud('witnesses', 'POLICY_NOT_MET')]).status).toBe('cannot-confirm')
+    expect(decideVerdict([fraud('witnesses', 'COSIGNATURE_BAD')]).status).toBe('invalid')
+    expect(decideVerdict([fraud('checkpoint', 'VERIFY_LOG_FORK')]).status).toBe('invalid')
     expect(decideVerdict([c('issuer', 'unknown')]).status).toBe('cannot-confirm')
   })
 })
@@ -494,12 +500,88 @@ describe('checkpoint and witnesses', () => {
     const forgedSig = `${sig.slice(0, 20)}${sig[20] === 'A' ? 'B' : 'A'}${sig.slice(21)}`
     const forged = `${[...lines, last.replace(sig, forgedSig)].join('\n')}\n`
     const bad = (await material(log, [issuerEntry(issuer)], { policy, checkpoint: forged })).opened
-    expectCheck(
-      await verifyCredential(card, { ...base, trust: [bad] }),
-      'witnesses',
-      'fail',
-      'COSIGNATURE_BAD',
-    )
+    const v3 = await verifyCredential(card, { ...base, trust: [bad] })
+    expectCheck(v3, 'witnesses', 'fail', 'COSIGNATURE_BAD')
+    // A policy witness's signature that does not verify is fraud, not missing data.
+    expect(v3.status).toBe('invalid')
+    expect(v3.reason?.code).toBe('COSIGNATURE_BAD')
+  })
+})
+
+describe('forks against a checkpoint verified before (VerifyCache)', () => {
+  let honest: MemoryLog
+  let witness: Awaited<ReturnType<typeof generateSignerKey>>
+  let policy: Policy
+
+  /** A log with the same key whose history differs at leaf `at` (the card's leaf is kept). */
+  async function forkOf(at: number, extra = 0): Promise<MemoryLog> {
+    const fork = await MemoryLog.create(honest.origin)
+    fork.key = honest.key
+    fork.privateKey = honest.privateKey
+    fork.leaves.push(...honest.leaves)
+    fork.leaves[at] = honest.leaves[at + 1] as Uint8Array
+    fork.fill(extra)
+    return fork
+  }
+  const cosigned = async (note: string) =>
+    addCosignatures(note, [await createCosigner(witness)], BigInt(NOW - 30))
+
+  beforeAll(async () => {
+    honest = await MemoryLog.create('fork.test/log')
+    honest.fill(20)
+    await honest.appendCard(card, issuer.kid, NOW - 2 * HOUR)
+    honest.fill(5)
+    witness = await generateSignerKey('witness.test', SIG_COSIGNATURE_V1)
+    policy = {
+      logs: [{ vkey: honest.vkey }],
+      witnesses: [{ name: 'w1', vkey: witness.vkey }],
+      quorum: 1,
+    }
+  })
+
+  const verifyWith = async (log: MemoryLog, note: string, cache: VerifyCache) => {
+    const { opened } = await material(log, [issuerEntry(issuer)], { policy, checkpoint: note })
+    return verifyCredential(card, { ...base, trust: [opened], ledger: () => log.source(), cache })
+  }
+
+  it('same size, another root, signed by the log but not cosigned → invalid VERIFY_LOG_FORK', async () => {
+    const cache = createVerifyCache()
+    expect(
+      (await verifyWith(honest, await cosigned(await honest.checkpoint()), cache)).status,
+    ).toBe('valid')
+    const fork = await forkOf(3)
+    const v = await verifyWith(fork, await fork.checkpoint(), cache)
+    expect(v.status).toBe('invalid')
+    expect(v.reason?.code).toBe('VERIFY_LOG_FORK')
+    expectCheck(v, 'checkpoint', 'fail', 'VERIFY_LOG_FORK')
+    // Without the earlier checkpoint there is nothing to compare: only the quorum is missing.
+    const fresh = await verifyWith(fork, await fork.checkpoint(), createVerifyCache())
+    expect(fresh.status).toBe('cannot-confirm')
+    expectCheck(fresh, 'witnesses', 'fail', 'POLICY_NOT_MET')
+  })
+
+  it('a larger tree that rewrote an old leaf fails the consistency proof → VERIFY_LOG_FORK', async () => {
+    const cache = createVerifyCache()
+    const size = honest.leaves.length
+    await verifyWith(honest, await cosigned(await honest.checkpoint(size)), cache)
+    const fork = await forkOf(2, 4)
+    // Even cosigned by a careless witness, it cannot extend what this verifier saw.
+    const v = await verifyWith(fork, await cosigned(await fork.checkpoint()), cache)
+    expect(v.status).toBe('invalid')
+    expectCheck(v, 'checkpoint', 'fail', 'VERIFY_LOG_FORK')
+  })
+
+  it('honest growth is consistent, and becomes the new reference', async () => {
+    const cache = createVerifyCache()
+    const first = honest.leaves.length
+    await verifyWith(honest, await cosigned(await honest.checkpoint(first)), cache)
+    honest.fill(7)
+    const v = await verifyWith(honest, await cosigned(await honest.checkpoint()), cache)
+    expect(v.status).toBe('valid')
+    expect([...cache.heads.values()][0]?.size).toBe(BigInt(honest.leaves.length))
+    // An older checkpoint of the same history is still consistent with the newer head.
+    const old = await verifyWith(honest, await cosigned(await honest.checkpoint(first)), cache)
+    expect(old.status).toBe('valid')
   })
 })
 

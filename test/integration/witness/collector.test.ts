@@ -1,0 +1,197 @@
+/**
+ * The log side of witnessing, on each engine: a real log (createTestApp) and three witnesses
+ * served on loopback ports. Cosignatures are collected after each checkpoint and served with it;
+ * the 2-of-3 policy is met with all three, and with one that never answers (bounded by the
+ * timeout); 409 recovery from a log instance that lost its rows; wait mode makes appends resolve
+ * against a cosigned checkpoint, or fail when the policy cannot be met.
+ */
+
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { encodeEntry } from '../../../src/core/entry/index.ts'
+import { hashLeaf } from '../../../src/core/merkle/index.ts'
+import {
+  formatPolicy,
+  formatVerifierKey,
+  generateSignerKey,
+  parseNote,
+  parsePolicy,
+  SIG_COSIGNATURE_V1,
+  type SignerKey,
+  verifyCheckpointWithPolicy,
+  verifyTlogProof,
+} from '../../../src/core/note/index.ts'
+import { logCosignatures } from '../../../src/db/schema/index.ts'
+import { Ledger } from '../../../src/ledger/index.ts'
+import { logPolicy } from '../../../src/trust/index.ts'
+import type { FollowedLog } from '../../../src/witness/index.ts'
+import { createTestApp, type TestApp } from '../../helpers/app.ts'
+import {
+  createTestDatabase,
+  ENGINES,
+  POSTGRES_SKIP_REASON,
+  type TestDatabase,
+} from '../../helpers/db.ts'
+import { entry, logVkey } from '../../helpers/ledger.ts'
+import { type Served, serveHanging, serveOnLoopback, startWitness } from '../../helpers/witness.ts'
+
+if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
+
+describe.each(ENGINES)('witness collection (%s)', (engine) => {
+  interface W {
+    name: string
+    key: SignerKey
+    vkey: string
+    database: TestDatabase
+    served: Served
+    handler: (req: Request) => Response | Promise<Response>
+  }
+  const witnesses: W[] = []
+  const followed: FollowedLog[] = []
+  let hanging: Served
+  const apps: TestApp[] = []
+  let n = 0
+
+  beforeAll(async () => {
+    for (const name of ['w1', 'w2', 'w3']) {
+      const key = await generateSignerKey(`${name}.example`, SIG_COSIGNATURE_V1)
+      const database = await createTestDatabase('pglite')
+      const w: W = {
+        name,
+        key,
+        vkey: formatVerifierKey(key),
+        database,
+        handler: () => new Response('not yet', { status: 503 }),
+        served: undefined as unknown as Served,
+      }
+      w.served = await serveOnLoopback((req) => w.handler(req))
+      witnesses.push(w)
+    }
+    hanging = await serveHanging()
+  }, 60_000)
+  afterAll(async () => {
+    for (const t of apps) await t.close()
+    for (const w of witnesses) {
+      await w.served.close()
+      await w.database.drop()
+    }
+    await hanging?.close()
+  })
+
+  const spec = (i: number, url?: string) =>
+    `w${i + 1} ${witnesses[i]?.vkey} ${url ?? `${witnesses[i]?.served.url}/witness`}`
+
+  /** A log with its own origin (keys are random per app); every witness follows it too. */
+  async function logWith(specs: string[], extra: Record<string, string> = {}) {
+    const t = await createTestApp(engine, {
+      VIGIL_LOG_ORIGIN: `log${++n}.example/log`,
+      VIGIL_WITNESSES: specs.join(';'),
+      VIGIL_WITNESS_QUORUM: '2',
+      VIGIL_WITNESS_TIMEOUT_MS: '800',
+      ...extra,
+    })
+    apps.push(t)
+    followed.push({ origin: t.ctx.config.logOrigin, vkeys: [await logVkey(t.ctx)] })
+    for (const w of witnesses) {
+      const started = await startWitness(w.database, followed, { key: w.key })
+      w.handler = started.app.fetch
+    }
+    return t
+  }
+
+  const policyOf = async (t: TestApp) =>
+    parsePolicy(
+      formatPolicy(
+        logPolicy(await logVkey(t.ctx), t.ctx.config.witnesses, t.ctx.config.witnessQuorum),
+      ),
+    )
+
+  it('all three cosign; /log/checkpoint carries the lines and meets 2 of 3', async () => {
+    const t = await logWith([spec(0), spec(1), spec(2)])
+    await t.ledger.append([entry(1), entry(2)])
+    const round = await t.ledger.witnesses?.collect()
+    expect(round?.met).toBe(true)
+    expect(round?.results.map((r) => r.ok)).toEqual([true, true, true])
+    const note = await (await t.app.request('/log/checkpoint')).text()
+    expect(parseNote(note).signatures).toHaveLength(4)
+    const verified = await verifyCheckpointWithPolicy(note, await policyOf(t))
+    expect(verified.cosignatures.map((c) => c.witness).sort()).toEqual(['w1', 'w2', 'w3'])
+    const status = (await (await t.app.request('/log/witnesses')).json()) as {
+      met: boolean
+      quorum: number
+      witnesses: { signedLatest: boolean }[]
+    }
+    expect(status.met).toBe(true)
+    expect(status.quorum).toBe(2)
+    expect(status.witnesses.every((w) => w.signedLatest)).toBe(true)
+    // The trust material publishes the same policy.
+    const material = await t.app.request('/trust/material')
+    expect(material.status).toBe(200)
+  })
+
+  it('a witness that never answers costs at most its timeout; 2 of 3 still met', async () => {
+    const t = await logWith([spec(0), spec(1), spec(2, `${hanging.url}/witness`)])
+    const started = Date.now()
+    await t.ledger.append([entry(3)])
+    const appended = Date.now() - started
+    const round = await t.ledger.witnesses?.collect()
+    const elapsed = Date.now() - started
+    expect(appended).toBeLessThan(800) // the append does not wait for witnesses
+    expect(round?.met).toBe(true)
+    const dead = round?.results.find((r) => r.witness === 'w3')
+    expect(dead).toMatchObject({ ok: false, reason: 'timeout' })
+    expect(dead?.ms ?? 0).toBeGreaterThanOrEqual(790)
+    expect(elapsed).toBeLessThan(800 + 1500)
+    await verifyCheckpointWithPolicy(
+      await (await t.app.request('/log/checkpoint')).text(),
+      await policyOf(t),
+    )
+  })
+
+  it('two down: not met, and /log/witnesses says so', async () => {
+    const t = await logWith([
+      spec(0),
+      spec(1, 'http://127.0.0.1:1/witness'),
+      spec(2, `${hanging.url}/witness`),
+    ])
+    await t.ledger.append([entry(4)])
+    const round = await t.ledger.witnesses?.collect()
+    expect(round?.met).toBe(false)
+    const status = (await (await t.app.request('/log/witnesses')).json()) as { met: boolean }
+    expect(status.met).toBe(false)
+    const note = await (await t.app.request('/log/checkpoint')).text()
+    await expect(verifyCheckpointWithPolicy(note, await policyOf(t))).rejects.toMatchObject({
+      code: 'POLICY_NOT_MET',
+    })
+  })
+
+  it('409: an instance that lost its rows learns the size and sends a proof from it', async () => {
+    const t = await logWith([spec(0), spec(1), spec(2)])
+    await t.ledger.append([entry(5)])
+    expect((await t.ledger.witnesses?.collect())?.met).toBe(true)
+    await t.ledger.append([entry(6), entry(7)])
+    await t.ctx.db.delete(logCosignatures).where(eq(logCosignatures.witness, 'w1'))
+    // A fresh instance: no hints, and the database no longer says what w1 cosigned.
+    const other = await Ledger.open(t.ctx)
+    const round = await other.witnesses?.collect()
+    expect(round?.results.find((r) => r.witness === 'w1')).toMatchObject({ ok: true })
+    const note = await (await t.app.request('/log/checkpoint')).text()
+    expect((await verifyCheckpointWithPolicy(note, await policyOf(t))).cosignatures).toHaveLength(3)
+  })
+
+  it('wait mode: receipts prove against a cosigned checkpoint; without quorum the append fails', async () => {
+    const t = await logWith([spec(0), spec(1), spec(2)], { VIGIL_WITNESS_WAIT: 'true' })
+    const [appended] = await t.ledger.append([entry(8)])
+    const leaf = hashLeaf(encodeEntry(entry(8)))
+    const proof = await verifyTlogProof(appended?.receipt ?? '', leaf, await policyOf(t))
+    expect(proof.cosignatures.length).toBeGreaterThanOrEqual(2)
+
+    const down = await logWith(
+      [spec(0), spec(1, 'http://127.0.0.1:1/witness'), spec(2, `${hanging.url}/witness`)],
+      { VIGIL_WITNESS_WAIT: 'true' },
+    )
+    const started = Date.now()
+    await expect(down.ledger.append([entry(9)])).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+    expect(Date.now() - started).toBeLessThan(800 * 2 + 1500)
+  })
+})
