@@ -54,6 +54,8 @@ export async function serveNode(env: Record<string, string | undefined> = proces
   exportTimer.unref()
   setTimeout(exportKeys, 20_000).unref()
   // Witnesses: cosign the latest checkpoint now (it may predate a restart), then after each one.
+  // While the policy is unmet, ask again every 30 s, not only at the next checkpoint.
+  const stopWitnessRetry = ledger.witnesses?.retryEvery(30_000)
   if (ledger.witnesses !== undefined) {
     ledger.witnesses.notify()
     ctx.logger.info(
@@ -72,6 +74,7 @@ export async function serveNode(env: Record<string, string | undefined> = proces
     stopping = true
     clearInterval(digestTimer)
     clearInterval(exportTimer)
+    stopWitnessRetry?.()
     ctx.logger.info(`${signal}: finishing in-flight requests, then closing`)
     server.close(async () => {
       await ledger.close()

@@ -189,6 +189,19 @@ export class WitnessCollector {
     })
   }
 
+  /**
+   * Asks again every `ms` while the last round missed the policy: a witness that was down is
+   * retried without waiting for the next checkpoint (a quiet log may not make one for hours).
+   * Returns the function that stops it.
+   */
+  retryEvery(ms: number): () => void {
+    const timer = setInterval(() => {
+      if (this.#lastRound?.met === false && this.#running === undefined) this.notify()
+    }, ms)
+    ;(timer as { unref?: () => void }).unref?.()
+    return () => clearInterval(timer)
+  }
+
   /** Runs a round now (or joins the one in flight) and returns when it is over. */
   async collect(): Promise<Round | undefined> {
     this.notify()

@@ -165,6 +165,31 @@ describe.each(ENGINES)('witness collection (%s)', (engine) => {
     })
   })
 
+  it('retry: witnesses that were down are asked again without a new checkpoint', async () => {
+    const t = await logWith([spec(0), spec(1), spec(2)])
+    const up = witnesses.map((w) => w.handler)
+    for (const w of witnesses.slice(1)) w.handler = () => new Response('down', { status: 503 })
+    await t.ledger.append([entry(8)])
+    const collector = t.ledger.witnesses
+    expect((await collector?.collect())?.met).toBe(false)
+    const before = await (await t.app.request('/log/checkpoint')).text()
+    witnesses.forEach((w, i) => {
+      w.handler = up[i] as W['handler']
+    })
+    const stop = collector?.retryEvery(50)
+    try {
+      for (let i = 0; i < 100 && collector?.lastRound?.met !== true; i++)
+        await new Promise((r) => setTimeout(r, 50))
+    } finally {
+      stop?.()
+    }
+    expect(collector?.lastRound?.met).toBe(true)
+    const after = await (await t.app.request('/log/checkpoint')).text()
+    // Same checkpoint (no new entry), now with the cosignatures that were missing.
+    expect(parseNote(after).text).toBe(parseNote(before).text)
+    await verifyCheckpointWithPolicy(after, await policyOf(t))
+  })
+
   it('409: an instance that lost its rows learns the size and sends a proof from it', async () => {
     const t = await logWith([spec(0), spec(1), spec(2)])
     await t.ledger.append([entry(5)])
