@@ -4,14 +4,13 @@
  * (gaen.md §1). HKDF-SHA256 with no salt (32 zero bytes), AES-128 blocks.
  *
  * The two primitives come from a `GaenCrypto` provider so that a runtime with faster native crypto
- * can inject it (src/exposure/node-crypto.ts on Node); the default is pure (@noble + aes.ts) and
+ * can inject it (src/exposure/node-crypto.ts on Node); the default is pure (hkdf.ts + aes.ts) and
  * runs in browsers. Both produce the same bytes; the EN vectors are tested against both.
  */
-import { hmac } from '@noble/hashes/hmac.js'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { utf8 } from '../codec/bytes.ts'
 import { CoreError } from '../errors.ts'
 import { encryptWords, expandKey } from './aes.ts'
+import { hkdfSha256NoSalt } from './hkdf.ts'
 
 export type GaenErrorCode =
   | 'GAEN_KEY'
@@ -44,20 +43,9 @@ export interface GaenCrypto {
   aes128EcbEncrypt(key: Uint8Array, blocks: Uint8Array): Uint8Array
 }
 
-// HMAC-SHA256 keyed with the zero salt, prepared once: HKDF-Extract then costs two compressions
-// for the TEK plus the clone, instead of re-deriving the salt's pads for every key.
-const ZERO_SALT_HMAC = hmac.create(sha256, new Uint8Array(32))
-
-/** Pure implementation: @noble/hashes HMAC and the table AES of aes.ts. Runs anywhere. */
+/** Pure implementation: the one-block HKDF of hkdf.ts and the table AES of aes.ts. Runs anywhere. */
 export const pureGaenCrypto: GaenCrypto = {
-  hkdf(ikm, info, length) {
-    if (length > 32) throw new RangeError('one HKDF-Expand block (32 bytes) at most')
-    const prk = ZERO_SALT_HMAC.clone().update(ikm).digest()
-    const t = new Uint8Array(info.length + 1)
-    t.set(info)
-    t[info.length] = 1
-    return hmac(sha256, prk, t).subarray(0, length)
-  },
+  hkdf: hkdfSha256NoSalt,
   aes128EcbEncrypt(key, blocks) {
     if (blocks.length % 16 !== 0) throw new RangeError('AES-ECB input is whole 16-byte blocks')
     const w = expandKey(key)

@@ -15,6 +15,7 @@ import {
   checkTekmac,
   decryptAem,
   type GaenCrypto,
+  hkdfSha256NoSalt,
   indexObservations,
   intervalNumber,
   matchKeys,
@@ -86,6 +87,20 @@ describe.each(providers)('EN crypto vectors, %s provider', (_, c) => {
 })
 
 describe('EN crypto helpers', () => {
+  it('the one-block HKDF equals node hkdfSync for every ikm and info length up to and past one block', () => {
+    // 55 and 54 are the longest ikm and info that fit one block; longer go to @noble.
+    for (const n of [0, 1, 15, 16, 32, 54, 55, 56, 64, 100])
+      for (const m of [0, 7, 53, 54, 55, 64]) {
+        const ikm = crypto.getRandomValues(new Uint8Array(n))
+        const info = crypto.getRandomValues(new Uint8Array(m))
+        for (const length of [1, 16, 32]) {
+          const want = new Uint8Array(hkdfSync('sha256', ikm, new Uint8Array(0), info, length))
+          expect(toHex(hkdfSha256NoSalt(ikm, info, length))).toBe(toHex(want))
+        }
+      }
+    expect(() => hkdfSha256NoSalt(new Uint8Array(16), new Uint8Array(1), 33)).toThrow(RangeError)
+  })
+
   it('the table AES agrees with WebCrypto (AES-CBC, zero IV) and node:crypto ECB on random blocks', async () => {
     for (let i = 0; i < 50; i++) {
       const key = crypto.getRandomValues(new Uint8Array(16))
