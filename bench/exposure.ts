@@ -14,7 +14,7 @@
  *                        (exposure/node-crypto) and with the pure default. Target < 3 s.
  *
  * Environment: BENCH_DATABASE_URL, BENCH_SCALE (scales the key counts and publish requests),
- * BENCH_PARTS (comma-separated subset of export,publish,match; default all).
+ * BENCH_ONLY (comma-separated subset of export,publish,match; default all).
  */
 import { Agent, request as httpRequest } from 'node:http'
 import { toBase64 } from '../src/core/codec/base64.ts'
@@ -48,7 +48,7 @@ const PUBLISHES = Math.max(200, Math.round(2000 * SCALE))
 const EXPORT_KEYS = Math.max(1000, Math.round(100_000 * SCALE))
 const MATCH_KEYS = Math.max(1000, Math.round(100_000 * SCALE))
 const OBSERVED = 10_000
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'export,publish,match').split(','))
+const PARTS = new Set((process.env.BENCH_ONLY ?? 'export,publish,match').split(','))
 const HOUR = 3_600_000
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`)
