@@ -170,6 +170,22 @@ Exit 0 (also when nothing is new); 2: the export could not run.
       return runExposureExport(args)
     },
   },
+  'exposure cleanup': {
+    summary:
+      'delete exposure codes, tokens, keys and export files past retention (hourly in serve)',
+    usage: `vigil exposure cleanup [--json]
+
+Deletes verification codes 12 h after their long code expired, one-time tokens 6 h after they
+expired, published keys 14 days after their export window was published, and export files 14
+days after their window ended (their SHA-256 stays in the ledger). vigil serve does the same
+hourly, after the export job. Exit 0 with the counts; 2: the cleanup could not run.
+
+  --json  print the counts as JSON`,
+    async run(args) {
+      const { runExposureCleanup } = await import('./commands/exposure.ts')
+      return runExposureCleanup(args)
+    },
+  },
   'exposure simulate': {
     summary: 'simulate phones meeting, uploading, downloading exports and matching (end to end)',
     usage: `vigil exposure simulate [--phones N] [--days D] [--seed S] [--json]

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { exportBatch } from '../exposure/export.ts'
+import { runExposureRetention } from '../exposure/retention.ts'
 import { createApp } from '../http/app.ts'
 import { bootstrapInvitation, runAuditDigests } from '../staff/index.ts'
 import { loadConfig, startRuntime, VERSION } from './runtime.ts'
@@ -45,11 +46,16 @@ export async function serveNode(env: Record<string, string | undefined> = proces
   const digestTimer = setInterval(digest, 3_600_000)
   digestTimer.unref()
   setTimeout(digest, 10_000).unref()
-  // Exposure exports: every closed window with new keys, hourly (nothing new: nothing written).
-  const exportKeys = () =>
-    exportBatch(ctx, ledger).catch((err) =>
+  // Exposure exports: every closed window with new keys, hourly (nothing new: nothing written);
+  // then the retention pass deletes codes, tokens, keys and files nothing can need any more.
+  const exportKeys = async () => {
+    await exportBatch(ctx, ledger).catch((err) =>
       ctx.logger.error('exposure export failed', { error: String(err) }),
     )
+    await runExposureRetention(ctx).catch((err) =>
+      ctx.logger.error('exposure retention failed', { error: String(err) }),
+    )
+  }
   const exportTimer = setInterval(exportKeys, 3_600_000)
   exportTimer.unref()
   setTimeout(exportKeys, 20_000).unref()

@@ -9,8 +9,8 @@
  * racing exporter), then the SHA-256 of each zip is appended to the ledger as `export-batch`, and
  * only then is the file listed and served: a published file can never be silently altered or
  * withdrawn. A file stored by a run that stopped before its ledger entry is logged by the next.
- * Windows without new keys produce nothing; a window is exported once. Keys that became available
- * more than 14 days ago are deleted (they could never be exported again).
+ * Windows without new keys produce nothing; a window is exported once, and never one older than
+ * 14 days. Deleting old keys and files is exposure/retention's job.
  */
 import { and, asc, eq, gte, isNotNull, lt, max } from 'drizzle-orm'
 import type { ServiceContext } from '../context.ts'
@@ -113,8 +113,6 @@ export async function exportBatch(
   const [done] = await ctx.db.select({ end: max(exposureExports.batchEnd) }).from(exposureExports)
   const retention = Math.floor((now - EXPOSURE.maxAgeDays * DAY_MS) / W) * W
   const from = Math.max(done?.end ? new Date(done.end).getTime() : retention, retention)
-  // Retention: keys that became available before the 14-day horizon can never be exported again.
-  await ctx.db.delete(exposureKeys).where(lt(exposureKeys.availableHour, new Date(retention)))
   if (from >= lastEnd) return []
 
   const rows = await ctx.db

@@ -186,6 +186,8 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
     )
   const known = new Map(existing.map((e) => [toBase64(e.keyData), e]))
   let inserted = 0
+  // New keys go in one multi-row insert after the loop: one round trip instead of one per key.
+  const fresh: (typeof exposureKeys.$inferInsert)[] = []
   for (const { bytes, k } of valid) {
     const b64 = toBase64(bytes)
     const prior = known.get(b64)
@@ -224,19 +226,22 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
       (k.transmissionRisk ?? 0) === 0
         ? (TR_BACKFILL[claims.reportType] ?? 0)
         : (k.transmissionRisk as number)
+    fresh.push({
+      keyData: bytes,
+      transmissionRisk: tr,
+      rollingStart: k.rollingStartNumber,
+      rollingPeriod: k.rollingPeriod,
+      reportType,
+      daysSinceOnset: days,
+      healthAuthority: req.healthAuthorityID,
+      traveler: req.traveler === true,
+      availableHour: new Date(available),
+    })
+  }
+  if (fresh.length > 0) {
     const rows = await ctx.db
       .insert(exposureKeys)
-      .values({
-        keyData: bytes,
-        transmissionRisk: tr,
-        rollingStart: k.rollingStartNumber,
-        rollingPeriod: k.rollingPeriod,
-        reportType,
-        daysSinceOnset: days,
-        healthAuthority: req.healthAuthorityID,
-        traveler: req.traveler === true,
-        availableHour: new Date(available),
-      })
+      .values(fresh)
       .onConflictDoNothing()
       .returning({ id: exposureKeys.id })
     inserted += rows.length

@@ -12,6 +12,7 @@ import {
   type DiagnosisKey,
   dayStart,
   decodeExport,
+  type GaenCrypto,
   indexObservations,
   intervalNumber,
   matchKeys,
@@ -45,6 +46,8 @@ export interface SimOptions {
   positiveRate?: number
   /** Meetings each phone starts per day, on average. Default 0.5. */
   meetingsPerDay?: number
+  /** EN crypto provider; default pure. The CLI passes node:crypto (exposure/node-crypto). */
+  crypto?: GaenCrypto
 }
 
 export interface SimReport {
@@ -114,7 +117,8 @@ export async function simulate(target: SimTarget, options: SimOptions = {}): Pro
   // Meetings: a random pair, a random start, 1–3 intervals; both phones scan each other's RPIs,
   // with the scan's interval off by up to ±2 (clock drift, well inside the ±12 tolerance).
   let meetings = 0
-  const rpiKeys = phones.map((p) => p.teks.map(rpik))
+  const c = options.crypto
+  const rpiKeys = phones.map((p) => p.teks.map((tek) => rpik(tek, c)))
   for (let d = 0; d < days; d++) {
     for (const a of phones) {
       if (rng.next() >= (options.meetingsPerDay ?? 0.5)) continue
@@ -128,7 +132,7 @@ export async function simulate(target: SimTarget, options: SimOptions = {}): Pro
           [b, a],
         ] as const) {
           const key = rpiKeys[seen.id]?.[d] as Uint8Array
-          by.observations.push({ rpi: rpi(key, e), enin: e + rng.int(5) - 2 })
+          by.observations.push({ rpi: rpi(key, e, c), enin: e + rng.int(5) - 2 })
           by.met.add(seen.id)
         }
     }
@@ -172,7 +176,7 @@ export async function simulate(target: SimTarget, options: SimOptions = {}): Pro
       owner.push(p.id)
     }
   const matchesBy = new Map<number, number>()
-  const matches = matchKeys(keys, indexObservations(all))
+  const matches = matchKeys(keys, indexObservations(all), { crypto: c })
   for (const m of matches) {
     const id = owner[m.observationIndex] as number
     matchesBy.set(id, (matchesBy.get(id) ?? 0) + 1)

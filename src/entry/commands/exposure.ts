@@ -4,6 +4,9 @@
  * exported yet (`vigil serve` does it hourly) and appends their SHA-256 to the ledger. Exit 0 with
  * one line per file (nothing new is not an error), 2 when the export could not run.
  *
+ * `vigil exposure cleanup [--json]`: deletes exposure data past retention (exposure/retention);
+ * `vigil serve` runs it hourly after the export. Exit 0 with the counts, 2 when it could not run.
+ *
  * `vigil exposure simulate [--phones N] [--days D] [--seed S] [--json]`: runs the simulator
  * (exposure/simulate) against the real app over a fresh in-memory PGlite with a simulated clock;
  * the configured database is not touched. Exit 0 when every exposed phone matched and no other
@@ -15,6 +18,8 @@ import { jsonLogger, type ServiceContext } from '../../context.ts'
 import { createDb } from '../../db/client.ts'
 import { migrate } from '../../db/migrate.ts'
 import { exportBatch } from '../../exposure/export.ts'
+import { nodeGaenCrypto } from '../../exposure/node-crypto.ts'
+import { runExposureRetention } from '../../exposure/retention.ts'
 import { simulate } from '../../exposure/simulate.ts'
 import { createApp } from '../../http/app.ts'
 import { KeyStore } from '../../keys/store.ts'
@@ -37,6 +42,32 @@ export async function runExposureExport(args: string[]): Promise<number> {
     return 0
   } catch (err) {
     console.error(`vigil exposure export: ${err instanceof Error ? err.message : String(err)}`)
+    return 2
+  } finally {
+    await database.close()
+  }
+}
+
+export async function runExposureCleanup(args: string[]): Promise<number> {
+  let json = false
+  try {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true })
+    json = values.json === true
+  } catch (err) {
+    console.error(`vigil exposure cleanup: ${err instanceof Error ? err.message : String(err)}`)
+    return 2
+  }
+  const { ctx, database } = await startRuntime(loadConfig(), { migrate: true })
+  try {
+    const deleted = await runExposureRetention(ctx)
+    if (json) console.log(JSON.stringify(deleted))
+    else
+      console.log(
+        `deleted: ${deleted.codes} codes, ${deleted.tokens} tokens, ${deleted.keys} keys, ${deleted.exports} export files`,
+      )
+    return 0
+  } catch (err) {
+    console.error(`vigil exposure cleanup: ${err instanceof Error ? err.message : String(err)}`)
     return 2
   } finally {
     await database.close()
@@ -115,7 +146,7 @@ export async function runExposureSimulate(args: string[]): Promise<number> {
         exportNow: (ms) => exportBatch(ctx, ledger, { now: new Date(ms) }),
         tracerToken: token,
       },
-      { phones, days, seed, startMs },
+      { phones, days, seed, startMs, crypto: nodeGaenCrypto },
     )
     if (values.json) console.log(JSON.stringify(report, null, 2))
     else

@@ -111,6 +111,21 @@ describe.each(ENGINES)('exposure device flow on %s', (engine) => {
     )
   })
 
+  it('the same key twice in one publish is stored once (keys go in as one insert)', async () => {
+    const hmacKey = t.ctx.random(32)
+    const [one] = keysFor(1)
+    if (one === undefined) throw new Error('no key')
+    const keys = [one, { ...one, rollingPeriod: 100 }, ...keysFor(2, today - 5 * 144)]
+    const cert = await certify(keys, hmacKey)
+    const r = await post('/api/exposure/publish', publishBody(keys, cert, hmacKey))
+    expect(r.status).toBe(200)
+    expect((await json(r)).insertedExposures).toBe(3)
+    const rows = (await q(
+      sql`select count(*)::int as n from exposure_keys where encode(key_data, 'base64') = ${one.key}`,
+    )) as { n: number }[]
+    expect(rows[0]?.n).toBe(1)
+  })
+
   it('abuse: each case fails with its own code', async () => {
     const { code, longCode, id } = await issue()
     await post('/api/exposure/verify', { code }, { 'x-forwarded-for': 'a1' })

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportBatch } from '../../../src/exposure/index.ts'
+import { nodeGaenCrypto } from '../../../src/exposure/node-crypto.ts'
 import { simulate } from '../../../src/exposure/simulate.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
@@ -34,7 +35,7 @@ describe.each(ENGINES)('exposure simulator on %s', (engine) => {
         exportNow: (ms) => exportBatch(t.ctx, t.ledger, { now: new Date(ms) }),
         tracerToken: tracer,
       },
-      { phones: 30, days: 3, seed: 7 },
+      { phones: 30, days: 3, seed: 7, crypto: nodeGaenCrypto },
     )
     expect(report.positives).toBeGreaterThan(0)
     expect(report.uploadedKeys).toBe(report.positives * 3)

@@ -1,7 +1,7 @@
 /**
  * The tracer's page (role tracer, staff session): issue a verification code for a test result,
  * follow the status of the codes issued from this browser (their ids are kept in localStorage,
- * never the codes), and revoke an unused one.
+ * never the codes, and forgotten once the server has deleted the code), and revoke an unused one.
  */
 import { api, describe, whoAmI } from '../staff/api.ts'
 import { button, byId, el, setState, when } from '../staff/dom.ts'
@@ -51,8 +51,13 @@ const WORDS: Record<Status['status'], string> = {
   revoked: 'Revoked',
 }
 
+/** The server deletes a code 12 h after its long code expires, 36 h after issuing (retention). */
+const RETAINED_MS = 36 * 3_600_000
+
 async function loadCodes(): Promise<void> {
-  const list = remembered()
+  const all = remembered()
+  const list = all.filter((r) => Date.parse(r.issuedAt) > Date.now() - RETAINED_MS)
+  if (list.length !== all.length) remember(list)
   if (list.length === 0) {
     byId('codes').replaceChildren(el('tr', {}, el('td', { colspan: '5' }, 'No codes yet.')))
     setState(codesStatus, 'info', '')
