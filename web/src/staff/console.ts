@@ -12,6 +12,7 @@ const WORK: { roles: string[]; href: string; label: string }[] = [
   { roles: ['admin'], href: '/admin.html', label: 'People, roles, invitations and API tokens' },
   { roles: ['auditor', 'admin'], href: '/log.html', label: 'Transparency log' },
   { roles: ['tracer'], href: '/tracer.html', label: 'Verification codes for positive tests' },
+  { roles: ['epidemiologist'], href: '/dashboard', label: 'Surveillance dashboard' },
 ]
 
 const status = byId('status')
