@@ -113,6 +113,87 @@ export async function measureOffline(setup: OfflineSetup, rounds: number) {
   }
 }
 
+/**
+ * Each step of one card's verification alone, `reps` times over the cards: where the time goes.
+ * Steps are timed in isolation (warm caches, no interleaving), so they add up to a little less
+ * than the full loop.
+ */
+export async function measureSteps(setup: OfflineSetup, reps: number) {
+  const shc = await import('../src/core/shc/index.ts')
+  const { readShcQr } = await import('../src/core/shc/qr-read.ts')
+  const { verifyShcSignature } = await import('../src/core/shc/verify-signature.ts')
+  const { verifyInclusion } = await import('../src/core/merkle/index.ts')
+  const { verifyCheckpointWithPolicy } = await import('../src/core/note/index.ts')
+  const now = Math.floor(Date.now() / 1000)
+  const cards = await Promise.all(
+    setup.cards.map(async (c) => {
+      const jws = readShcQr(c.qr).jws
+      const parsed = shc.parseShcJws(jws)
+      const decoded = await shc.decodeShcPayload(parsed.deflated)
+      const v = await verifyShc({ qr: c.qr }, setup.trust, now)
+      const proof = parseTlogProof(c.receipt)
+      const leaf = hashLeaf(
+        encodeEntry({
+          kind: 'credential',
+          artefactHash: await sha256(new TextEncoder().encode(jws)),
+          keyId: v.kid,
+          time: roundToHour(v.payload.nbf as number),
+        }),
+      )
+      const { checkpoint } = await verifyCheckpointWithPolicy(proof.checkpoint, setup.policy)
+      return { ...c, jws, parsed, decoded, jwk: v.jwk, kid: v.kid, proof, leaf, checkpoint }
+    }),
+  )
+  type C = (typeof cards)[number]
+  const steps: [string, (c: C) => unknown][] = [
+    ['QR digits → JWS', (c) => readShcQr(c.qr)],
+    ['JWS parse (header JSON, base64url)', (c) => shc.parseShcJws(c.jws)],
+    ['inflate + payload JSON', (c) => shc.decodeShcPayload(c.parsed.deflated)],
+    [
+      'issuer key by kid',
+      (c) => setup.trust.resolveIssuerKeys('').then((k) => shc.selectIssuerKey(k, c.kid)),
+    ],
+    ['ES256 (WebCrypto)', (c) => verifyShcSignature(c.jws, c.jwk, c.parsed)],
+    [
+      'claims, FHIR checks, minimisation lint',
+      (c) => {
+        const { payload } = shc.checkShcClaims(c.decoded.claims, now)
+        shc.lintBundleMinimisation(payload.vc.credentialSubject.fhirBundle)
+      },
+    ],
+    [
+      'leaf (SHA-256 of JWS, entry, leaf hash)',
+      async (c) =>
+        hashLeaf(
+          encodeEntry({
+            kind: 'credential',
+            artefactHash: await sha256(new TextEncoder().encode(c.jws)),
+            keyId: c.kid,
+            time: roundToHour(0),
+          }),
+        ),
+    ],
+    ['receipt parse (tlog-proof lines)', (c) => parseTlogProof(c.receipt)],
+    [
+      'checkpoint + 3 cosignatures (cached verdict)',
+      (c) => verifyCheckpointWithPolicy(c.proof.checkpoint, setup.policy),
+    ],
+    [
+      'inclusion proof (RFC 9162)',
+      (c) =>
+        verifyInclusion(c.leaf, c.proof.index, c.checkpoint.size, c.proof.proof, c.checkpoint.root),
+    ],
+  ]
+  const out: Record<string, number> = {}
+  for (const [name, fn] of steps) {
+    for (const c of cards) await fn(c)
+    const t0 = performance.now()
+    for (let r = 0; r < reps; r++) for (const c of cards) await fn(c)
+    out[name] = Number((((performance.now() - t0) * 1000) / (reps * cards.length)).toFixed(1))
+  }
+  return { bench: 'credentials.verify.steps', unit: 'µs per card', ...out }
+}
+
 async function main() {
   const { openBenchDb } = await import('./setup.ts')
   const { issueCredential, CredentialInput } = await import('../src/credentials/index.ts')
@@ -139,6 +220,7 @@ async function main() {
   const setup = await prepareOffline(b.ctx, issued)
   const rounds = Number(process.env.BENCH_ROUNDS ?? '25')
   process.stdout.write(`${JSON.stringify(await measureOffline(setup, rounds))}\n`)
+  process.stdout.write(`${JSON.stringify(await measureSteps(setup, rounds))}\n`)
   await b.drop()
 }
 
