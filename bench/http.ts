@@ -67,7 +67,8 @@ export interface ProofRun {
  * Starts `vigil serve` on the bench database (Postgres only: PGlite is one process's file).
  * BENCH_SERVER_NODE names another node binary or wrapper (e.g. one that adds `--cpu-prof`).
  */
-export async function serveBenchDb(b: BenchDb) {
+/** `workers` > 1 runs `vigil serve --workers N` (node:cluster). */
+export async function serveBenchDb(b: BenchDb, workers = 1) {
   if (b.url === undefined) throw new Error('the HTTP bench needs a Postgres database')
   return startServer(
     {
@@ -79,6 +80,7 @@ export async function serveBenchDb(b: BenchDb) {
       HOST: '127.0.0.1',
     },
     process.env.BENCH_SERVER_NODE ?? process.execPath,
+    workers > 1 ? ['serve', '--workers', String(workers)] : ['serve'],
   )
 }
 

@@ -16,10 +16,21 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   serve: {
     summary: 'run the HTTP service (migrates the database and creates keys on first start)',
-    usage: 'vigil serve\n\nConfiguration comes from the environment; see README.md.',
-    async run() {
+    usage: `vigil serve [--workers N]
+
+  --workers N   N processes (node:cluster) accept on the one port; needs DATABASE_URL
+                (Postgres). Default 1. About one per core: the service is CPU-bound.
+
+Configuration comes from the environment; see README.md.`,
+    async run(args) {
+      const { values } = parseArgs({ args, options: { workers: { type: 'string' } }, strict: true })
+      const workers = values.workers === undefined ? 1 : Number(values.workers)
+      if (!Number.isSafeInteger(workers) || workers < 1 || workers > 256) {
+        console.error('vigil serve: --workers takes a whole number from 1 to 256')
+        return 2
+      }
       const { serveNode } = await import('./node.ts')
-      await serveNode()
+      await serveNode(process.env, { workers })
       return undefined // keep running
     },
   },

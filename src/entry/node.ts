@@ -1,7 +1,16 @@
 /**
  * `vigil serve`: the app on Node with @hono/node-server. SIGTERM/SIGINT stop accepting, let
  * in-flight requests finish, close the database, then exit.
+ *
+ * `--workers N` (N > 1, Postgres only): a node:cluster primary migrates, creates keys and the
+ * genesis checkpoint once, then forks N processes that accept on the one port (DESIGN.md "Beyond
+ * one machine": instances are stateless; the pending table and the advisory lock are the truth).
+ * Every worker appends and collects cosignatures for the checkpoints it signs, as any instance
+ * does; the hourly audit digests and exposure exports run in worker 0 only, so two processes
+ * never race to write the same digest or export. A worker that dies is forked again; SIGTERM or
+ * SIGINT to the primary stops every worker gracefully, then the primary exits.
  */
+import cluster, { type Worker } from 'node:cluster'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
@@ -24,28 +33,60 @@ export async function ensureWebBuilt(log: (msg: string) => void): Promise<void> 
   })
 }
 
-export async function serveNode(env: Record<string, string | undefined> = process.env) {
-  const config = loadConfig(env)
-  await ensureWebBuilt((msg) => process.stderr.write(`${msg}\n`))
-  const { ctx, database, ledger } = await startRuntime(config, { migrate: true, witnesses: true })
-  const app = createApp(
-    { ...ctx, version: VERSION, ledger },
-    { staticFiles: serveStatic({ root: WEB_DIST }), accessLog: config.logLevel === 'debug' },
-  )
+export interface ServeOptions {
+  /** Processes accepting on the port (node:cluster); 1 serves from this process. */
+  workers?: number
+}
+
+/** A worker's index (0 … N-1), passed by the primary; undefined outside a cluster. */
+const WORKER_INDEX = 'VIGIL_WORKER_INDEX'
+/** Wait before forking again a worker that died, so a crash loop does not spin. */
+const REFORK_DELAY_MS = 1000
+
+export async function serveNode(
+  env: Record<string, string | undefined> = process.env,
+  options: ServeOptions = {},
+) {
+  const workers = options.workers ?? 1
+  if (workers > 1 && cluster.isPrimary) return servePrimary(env, workers)
+  const index = cluster.isWorker ? Number(env[WORKER_INDEX] ?? '0') : undefined
+  return serveProcess(env, index)
+}
+
+async function printBootstrapLink(ctx: Parameters<typeof bootstrapInvitation>[0]) {
   // A new installation: print the link that enrols the first administrator's passkey.
   const first = await bootstrapInvitation(ctx)
   if (first !== undefined)
     process.stderr.write(
       `\nNo administrator yet. Open this link to enrol the first administrator's passkey\n(single use, expires ${first.expiresAt}):\n\n  ${first.link}\n\n`,
     )
+}
+
+/** One serving process: the whole service, or worker `index` of a cluster. */
+async function serveProcess(env: Record<string, string | undefined>, index: number | undefined) {
+  const config = loadConfig(env)
+  const lead = index === undefined || index === 0
+  if (index === undefined) await ensureWebBuilt((msg) => process.stderr.write(`${msg}\n`))
+  // In a cluster the primary has migrated and created the keys already.
+  const { ctx, database, ledger } = await startRuntime(config, {
+    migrate: index === undefined,
+    witnesses: true,
+  })
+  const app = createApp(
+    { ...ctx, version: VERSION, ledger },
+    { staticFiles: serveStatic({ root: WEB_DIST }), accessLog: config.logLevel === 'debug' },
+  )
+  if (index === undefined) await printBootstrapLink(ctx)
   // The audit trail's daily digests go into the ledger: soon after start, then every hour.
   const digest = () =>
     runAuditDigests(ctx, ledger).catch((err) =>
       ctx.logger.error('audit digest failed', { error: String(err) }),
     )
-  const digestTimer = setInterval(digest, 3_600_000)
-  digestTimer.unref()
-  setTimeout(digest, 10_000).unref()
+  const timers: ReturnType<typeof setInterval>[] = []
+  if (lead) {
+    timers.push(setInterval(digest, 3_600_000))
+    setTimeout(digest, 10_000).unref()
+  }
   // Exposure exports: every closed window with new keys, hourly (nothing new: nothing written);
   // then the retention pass deletes codes, tokens, keys and files nothing can need any more.
   const exportKeys = async () => {
@@ -56,21 +97,24 @@ export async function serveNode(env: Record<string, string | undefined> = proces
       ctx.logger.error('exposure retention failed', { error: String(err) }),
     )
   }
-  const exportTimer = setInterval(exportKeys, 3_600_000)
-  exportTimer.unref()
-  setTimeout(exportKeys, 20_000).unref()
+  if (lead) {
+    timers.push(setInterval(exportKeys, 3_600_000))
+    setTimeout(exportKeys, 20_000).unref()
+  }
+  for (const t of timers) t.unref()
   // Witnesses: cosign the latest checkpoint now (it may predate a restart), then after each one.
   // While the policy is unmet, ask again every 30 s, not only at the next checkpoint.
-  const stopWitnessRetry = ledger.witnesses?.retryEvery(30_000)
-  if (ledger.witnesses !== undefined) {
+  const stopWitnessRetry = lead ? ledger.witnesses?.retryEvery(30_000) : undefined
+  if (ledger.witnesses !== undefined && lead) {
     ledger.witnesses.notify()
     ctx.logger.info(
       `witness policy: ${config.witnessQuorum} of ${config.witnesses.map((w) => w.name).join(', ')}`,
     )
   }
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const worker = index === undefined ? '' : `, worker ${index} pid ${process.pid}`
     ctx.logger.info(
-      `Vigil ${VERSION} serving ${config.publicUrl} (listening on ${info.address}:${info.port}, database: ${database.kind})`,
+      `Vigil ${VERSION} serving ${config.publicUrl} (listening on ${info.address}:${info.port}, database: ${database.kind}${worker})`,
     )
   })
 
@@ -78,8 +122,7 @@ export async function serveNode(env: Record<string, string | undefined> = proces
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
-    clearInterval(digestTimer)
-    clearInterval(exportTimer)
+    for (const t of timers) clearInterval(t)
     stopWitnessRetry?.()
     ctx.logger.info(`${signal}: finishing in-flight requests, then closing`)
     server.close(async () => {
@@ -94,4 +137,58 @@ export async function serveNode(env: Record<string, string | undefined> = proces
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
   return server
+}
+
+/**
+ * The cluster primary: one-time set-up on the database, then N workers. It serves nothing itself
+ * and holds no database connection while they run.
+ */
+async function servePrimary(env: Record<string, string | undefined>, count: number) {
+  const config = loadConfig(env)
+  const log = (msg: string) => process.stderr.write(`${msg}\n`)
+  if (config.databaseUrl === undefined) {
+    log("vigil serve --workers: needs DATABASE_URL (Postgres); PGlite is one process's database")
+    process.exit(2)
+  }
+  await ensureWebBuilt(log)
+  const { ctx, database, ledger } = await startRuntime(config, { migrate: true })
+  await printBootstrapLink(ctx)
+  await ledger.close()
+  await database.close()
+
+  const workers = new Map<number, Worker>()
+  let stopping = false
+  let failed = false
+  const fork = (index: number) => {
+    const worker = cluster.fork({ [WORKER_INDEX]: String(index) })
+    workers.set(index, worker)
+    worker.on('exit', (code, signal) => {
+      workers.delete(index)
+      if (stopping) {
+        if (code !== 0) failed = true
+        if (workers.size === 0) {
+          ctx.logger.info('all workers stopped')
+          process.exit(failed ? 1 : 0)
+        }
+        return
+      }
+      ctx.logger.error(`worker ${index} exited (${signal ?? code}); starting it again`)
+      setTimeout(() => {
+        if (!stopping) fork(index)
+      }, REFORK_DELAY_MS)
+    })
+  }
+  for (let i = 0; i < count; i++) fork(i)
+  ctx.logger.info(`cluster primary pid ${process.pid}: ${count} workers on port ${config.port}`)
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    ctx.logger.info(`${signal}: stopping ${workers.size} workers`)
+    if (workers.size === 0) process.exit(0)
+    for (const worker of workers.values()) worker.process.kill('SIGTERM')
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+  return undefined
 }

@@ -29,9 +29,11 @@ export interface RunningServer {
 export async function startServer(
   env: Record<string, string>,
   nodeBinary = process.execPath,
+  /** The command and its options (e.g. `['serve', '--workers', '2']`). */
+  args: readonly string[] = ['serve'],
 ): Promise<RunningServer> {
   const port = await freePort()
-  const child = spawn(nodeBinary, [BIN, 'serve'], {
+  const child = spawn(nodeBinary, [BIN, ...args], {
     env: { ...process.env, PORT: String(port), VIGIL_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -5,12 +5,15 @@
  */
 import { CoreError } from '../errors.ts'
 
-const STD = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
-const URL = /^[A-Za-z0-9_-]*$/
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-/** Character code → 6-bit value (the regex above has already checked the alphabet). */
-const VALUES = new Uint8Array(128)
-for (let i = 0; i < 64; i++) VALUES[ALPHABET.charCodeAt(i)] = i
+const INVALID = 255
+/** Character code → 6-bit value, INVALID outside the alphabet; one table per variant. */
+const STD_VALUES = new Uint8Array(128).fill(INVALID)
+const URL_VALUES = new Uint8Array(128).fill(INVALID)
+for (let i = 0; i < 64; i++) {
+  STD_VALUES[ALPHABET.charCodeAt(i)] = i
+  URL_VALUES['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i)] = i
+}
 
 // Table codecs: every card, receipt and note goes through here, and btoa/atob with a
 // re-encoding check cost several times more.
@@ -33,26 +36,67 @@ export function toBase64(bytes: Uint8Array): string {
   return out
 }
 
+/** The 6-bit value of `text[i]` in `table`, or INVALID (any code point above 127 too). */
+function value(text: string, i: number, table: Uint8Array): number {
+  const c = text.charCodeAt(i)
+  return c < 128 ? (table[c] as number) : INVALID
+}
+
+/**
+ * Decodes `length` characters of unpadded data (the pad characters are not passed), checking the
+ * alphabet and that the bits after the last byte are zero (canonical, RFC 4648 §3.5). Returns
+ * undefined on any violation, so each caller throws its own error. A regex test plus a loop cost
+ * twice this on every receipt and card.
+ */
+function decode(text: string, length: number, table: Uint8Array): Uint8Array | undefined {
+  const rest = length % 4
+  if (rest === 1) return undefined
+  const full = length - rest
+  const out = new Uint8Array((full / 4) * 3 + (rest === 0 ? 0 : rest - 1))
+  let o = 0
+  for (let i = 0; i < full; i += 4) {
+    const a = value(text, i, table)
+    const b = value(text, i + 1, table)
+    const c = value(text, i + 2, table)
+    const d = value(text, i + 3, table)
+    if ((a | b | c | d) === INVALID || a > 63 || b > 63 || c > 63 || d > 63) return undefined
+    const n = (a << 18) | (b << 12) | (c << 6) | d
+    out[o++] = n >>> 16
+    out[o++] = (n >>> 8) & 255
+    out[o++] = n & 255
+  }
+  if (rest === 0) return out
+  const a = value(text, full, table)
+  const b = value(text, full + 1, table)
+  const c = rest === 3 ? value(text, full + 2, table) : 0
+  if (a > 63 || b > 63 || c > 63) return undefined
+  if (rest === 2) {
+    if ((b & 15) !== 0) return undefined
+    out[o] = (a << 2) | (b >>> 4)
+  } else {
+    if ((c & 3) !== 0) return undefined
+    out[o++] = (a << 2) | (b >>> 4)
+    out[o] = ((b & 15) << 4) | (c >>> 2)
+  }
+  return out
+}
+
 /** Attacker-controlled input: alphabet, padding and canonical trailing bits are checked. */
 export function fromBase64(text: string): Uint8Array {
-  if (!STD.test(text)) throw new CoreError('CODEC_BASE64', 'invalid base64 string')
+  if (text.length % 4 !== 0) throw new CoreError('CODEC_BASE64', 'invalid base64 string')
   const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
-  const out = new Uint8Array((text.length / 4) * 3 - pad)
-  let o = 0
-  for (let i = 0; i < text.length; i += 4) {
-    const n =
-      ((VALUES[text.charCodeAt(i)] as number) << 18) |
-      ((VALUES[text.charCodeAt(i + 1)] as number) << 12) |
-      ((VALUES[text.charCodeAt(i + 2)] as number) << 6) |
-      (VALUES[text.charCodeAt(i + 3)] as number)
-    out[o++] = n >>> 16
-    if (o < out.length) out[o++] = (n >>> 8) & 255
-    if (o < out.length) out[o++] = n & 255
-  }
-  // Canonical: the bits after the last byte, which padding leaves over, must be zero.
-  const last = VALUES[text.charCodeAt(text.length - 1 - pad)] as number
-  if ((pad === 1 && (last & 3) !== 0) || (pad === 2 && (last & 15) !== 0)) {
-    throw new CoreError('CODEC_BASE64', 'non-canonical base64 string')
+  const out = decode(text, text.length - pad, STD_VALUES)
+  if (out === undefined) {
+    // Tell the two failures apart as before: a valid alphabet with stray trailing bits.
+    const stray = decode(
+      text,
+      text.length - pad,
+      STD_VALUES.map((v) => (v === INVALID ? v : 0)),
+    )
+    throw new CoreError(
+      'CODEC_BASE64',
+      stray !== undefined && pad > 0 ? 'non-canonical base64 string' : 'invalid base64 string',
+    )
   }
   return out
 }
@@ -61,15 +105,9 @@ export function toBase64Url(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
+/** Unpadded base64url (JOSE); canonical trailing bits are checked as for base64. */
 export function fromBase64Url(text: string): Uint8Array {
-  if (!URL.test(text) || text.length % 4 === 1) {
-    throw new CoreError('CODEC_BASE64URL', 'invalid base64url string')
-  }
-  const std = text.replace(/-/g, '+').replace(/_/g, '/')
-  const padded = std + '='.repeat((4 - (std.length % 4)) % 4)
-  try {
-    return fromBase64(padded)
-  } catch (cause) {
-    throw new CoreError('CODEC_BASE64URL', 'invalid base64url string', { cause })
-  }
+  const out = decode(text, text.length, URL_VALUES)
+  if (out === undefined) throw new CoreError('CODEC_BASE64URL', 'invalid base64url string')
+  return out
 }

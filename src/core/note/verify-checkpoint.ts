@@ -36,10 +36,69 @@ export interface VerifiedCheckpoint {
   readonly cosignatures: readonly WitnessCosignature[]
 }
 
+/** Bounds on the cache below (a verifier holds one policy or a few, and recent checkpoints). */
+const POLICY_LIMIT = 16
+const CACHE_LIMIT = 1024
+/**
+ * Successful verifications by (policy, exact note text). A venue checks many receipts that carry
+ * the same signed checkpoint, and the answer is a pure function of the note text (signatures
+ * included) and the policy: any other byte, such as another signature line, is a miss and a
+ * full verification. Failures are never kept.
+ */
+const verifiedNotes = new Map<string, Map<string, VerifiedCheckpoint>>()
+
+/** The per-call options, checked on a cached result in the order the full check meets them. */
+function checkOptions(verified: VerifiedCheckpoint, options: VerifyCheckpointOptions): void {
+  if (options.origin !== undefined && verified.checkpoint.origin !== options.origin) {
+    throw new NoteError('CHECKPOINT_ORIGIN', 'unexpected checkpoint origin', { field: 'origin' })
+  }
+  const { notAfter } = options
+  const future = verified.cosignatures.find((c) => notAfter !== undefined && c.timestamp > notAfter)
+  if (future !== undefined) {
+    throw new NoteError('COSIGNATURE_FUTURE', 'cosignature from the future', {
+      field: future.witness,
+    })
+  }
+}
+
 export async function verifyCheckpointWithPolicy(
   noteText: string,
   policy: Policy,
   options: VerifyCheckpointOptions = {},
+): Promise<VerifiedCheckpoint> {
+  const policyKey = JSON.stringify(policy)
+  const byNote = verifiedNotes.get(policyKey)
+  const cached = byNote?.get(noteText)
+  if (cached !== undefined) {
+    checkOptions(cached, options)
+    return copy(cached)
+  }
+  const verified = await verifyUncached(noteText, policy, options)
+  const notes = byNote ?? new Map<string, VerifiedCheckpoint>()
+  if (notes.size >= CACHE_LIMIT) notes.clear()
+  notes.set(noteText, copy(verified))
+  if (byNote === undefined) {
+    if (verifiedNotes.size >= POLICY_LIMIT) verifiedNotes.clear()
+    verifiedNotes.set(policyKey, notes)
+  }
+  return verified
+}
+
+/** Callers get their own root bytes and arrays, so nothing they do reaches the cache. */
+function copy(v: VerifiedCheckpoint): VerifiedCheckpoint {
+  const checkpoint = { ...v.checkpoint, root: v.checkpoint.root.slice() }
+  return {
+    ...v,
+    checkpoint,
+    log: { ...v.log },
+    cosignatures: v.cosignatures.map((c) => ({ ...c })),
+  }
+}
+
+async function verifyUncached(
+  noteText: string,
+  policy: Policy,
+  options: VerifyCheckpointOptions,
 ): Promise<VerifiedCheckpoint> {
   const compiled = compilePolicy(policy)
   const note = parseNote(noteText)

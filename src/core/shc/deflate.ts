@@ -13,6 +13,12 @@ import { ShcError } from './errors.ts'
 const MAX_RATIO = 1032
 /** Input pushed at a time when a payload could exceed the cap: at most ~1 MiB of output each. */
 const CHUNK = 1024
+/**
+ * Output buffer reused by every short inflate (the call is synchronous, so never shared): fflate
+ * otherwise starts at 3× the input and doubles with a copy, which was most of a card's inflate.
+ */
+const SCRATCH_BYTES = 65_536
+let scratch: Uint8Array | undefined
 
 export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
   return deflateSync(bytes, { level: 9 })
@@ -30,7 +36,13 @@ export async function inflateRaw(bytes: Uint8Array, maxBytes: number): Promise<U
     })
   try {
     // Input this short cannot inflate past the cap: one call (every QR-sized card).
-    if (bytes.length * MAX_RATIO <= maxBytes) return inflateSync(bytes)
+    if (bytes.length * MAX_RATIO <= maxBytes) {
+      scratch ??= new Uint8Array(SCRATCH_BYTES)
+      // Given a buffer, fflate does not grow it and drops what does not fit; output shorter than
+      // the buffer is therefore complete. A full buffer may be truncated: inflate again, growing.
+      const out = inflateSync(bytes, { out: scratch })
+      return out.length < scratch.length ? out.slice() : inflateSync(bytes)
+    }
     const chunks: Uint8Array[] = []
     let total = 0
     const stream = new Inflate((chunk) => {

@@ -1,22 +1,31 @@
 /**
  * @module core/shc/verify-signature
- * ES256 over the ASCII bytes `header.payload` (§Health Card signing) with jose, against the
- * issuer JWK chosen by `kid`. The 64-byte r‖s form was checked when the JWS was parsed.
+ * ES256 over the ASCII bytes `header.payload` (§Health Card signing, RFC 7515 §5.2) against the
+ * issuer JWK chosen by `kid`: the key is imported once with jose, the signature checked with
+ * WebCrypto directly on the parsed 64-byte r‖s. jose's compactVerify would split, decode and
+ * parse the JWS a second time; parseShcJws has already checked its form and header (ES256 only,
+ * no `crit`), which is everything compactVerify checks before the signature.
  */
-import { compactVerify, errors, importJWK } from 'jose'
+import { importJWK } from 'jose'
+import { utf8 } from '../codec/bytes.ts'
 import { ShcError } from './errors.ts'
+import { type ParsedShcJws, parseShcJws } from './jws.ts'
 import type { ShcPublicJwk } from './keyset.ts'
 
 /** Bound on the imported-key cache (a verifier trusts a few hundred issuer keys at most). */
 const CACHE_LIMIT = 1024
 /** Imported issuer keys by their RFC 7638 members (kty and crv are fixed: EC, P-256). */
-const imported = new Map<string, Promise<Awaited<ReturnType<typeof importJWK>>>>()
+const imported = new Map<string, Promise<CryptoKey>>()
+const ES256 = { name: 'ECDSA', hash: 'SHA-256' } as const
 
-function importIssuerKey(jwk: ShcPublicJwk) {
+function importIssuerKey(jwk: ShcPublicJwk): Promise<CryptoKey> {
   const id = `${jwk.kty}.${jwk.crv}.${jwk.x}.${jwk.y}`
   let key = imported.get(id)
   if (key === undefined) {
-    key = importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, 'ES256')
+    key = importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, 'ES256').then((k) => {
+      if (k instanceof Uint8Array) throw new TypeError('expected an EC key')
+      return k
+    })
     key.catch(() => imported.delete(id))
     if (imported.size >= CACHE_LIMIT) imported.clear()
     imported.set(id, key)
@@ -24,8 +33,16 @@ function importIssuerKey(jwk: ShcPublicJwk) {
   return key
 }
 
-export async function verifyShcSignature(jws: string, jwk: ShcPublicJwk): Promise<void> {
-  let key: Awaited<ReturnType<typeof importJWK>>
+/**
+ * Verifies the card's signature. `parsed` is parseShcJws(jws) when the caller has it; without
+ * it the JWS is parsed here (a malformed one throws parseShcJws's error).
+ */
+export async function verifyShcSignature(
+  jws: string,
+  jwk: ShcPublicJwk,
+  parsed: ParsedShcJws = parseShcJws(jws),
+): Promise<void> {
+  let key: CryptoKey
   try {
     key = await importIssuerKey(jwk)
   } catch (cause) {
@@ -35,15 +52,12 @@ export async function verifyShcSignature(jws: string, jwk: ShcPublicJwk): Promis
       cause,
     })
   }
-  try {
-    await compactVerify(jws, key, { algorithms: ['ES256'] })
-  } catch (cause) {
-    if (cause instanceof errors.JWSSignatureVerificationFailed) {
-      throw new ShcError('SHC_SIGNATURE_INVALID', 'signature does not verify', {
-        field: 'signature',
-        cause,
-      })
-    }
-    throw new ShcError('SHC_JWS_FORMAT', 'JWS rejected by the verifier', { cause })
+  // The signing input is everything before the last '.' (the JWS is base64url and dots only).
+  const signingInput = utf8(jws.slice(0, jws.lastIndexOf('.'))) as Uint8Array<ArrayBuffer>
+  const signature = parsed.signature as Uint8Array<ArrayBuffer>
+  if (!(await crypto.subtle.verify(ES256, key, signature, signingInput))) {
+    throw new ShcError('SHC_SIGNATURE_INVALID', 'signature does not verify', {
+      field: 'signature',
+    })
   }
 }

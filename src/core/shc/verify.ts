@@ -82,14 +82,15 @@ export async function verifyShc(
 ): Promise<VerifiedShc> {
   checkNow(now)
   const { jws, warnings } = readInput(input)
-  const { header, deflated } = parseShcJws(jws)
+  const parsed = parseShcJws(jws)
+  const { header, deflated } = parsed
   const decoded = await decodeShcPayload(deflated)
   warnings.push(...decoded.warnings)
   const iss = checkIssuerUrl(decoded.claims.iss, {
     allowLoopbackHttp: trust.allowLoopbackHttp === true,
   })
   const jwk = await resolveIssuerKey(trust, iss, header.kid)
-  await verifyShcSignature(jws, jwk)
+  await verifyShcSignature(jws, jwk, parsed)
   const claims = checkShcClaims(decoded.claims, now)
   const { payload } = claims
   const bundle = payload.vc.credentialSubject.fhirBundle

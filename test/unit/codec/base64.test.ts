@@ -28,4 +28,13 @@ describe('base64 codecs', () => {
       expect(() => fromBase64(bad), bad).toThrow(/invalid base64/)
     }
   })
+
+  it('base64url: no padding, no standard-only characters, nothing outside ASCII', () => {
+    for (const bad of ['AA==', 'A', 'AA+/', 'AA/A', 'ÀAAA', 'AA\u0100A', 'AAA ', 'AAAA=']) {
+      expect(() => fromBase64Url(bad), bad).toThrow(/invalid base64url/)
+    }
+    expect(() => fromBase64Url('AAB')).toThrow(/base64url/) // non-canonical trailing bits
+    expect(fromBase64Url('AAE')).toEqual(new Uint8Array([0, 1]))
+    expect(fromBase64Url('-_8')).toEqual(new Uint8Array([0xfb, 0xff]))
+  })
 })
