@@ -31,6 +31,9 @@ const envSchema = z.object({
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
   VIGIL_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  VIGIL_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(10),
+  VIGIL_DP_DAILY_EPSILON: z.coerce.number().gt(0).max(1000).default(10),
+  VIGIL_PUBLIC_EPSILON: z.coerce.number().gt(0).max(10).default(0.5),
 })
 
 export interface Config {
@@ -47,6 +50,15 @@ export interface Config {
   masterKey: Uint8Array | undefined
   bodyLimit: number
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  /** Dashboards (docs/SURVEILLANCE.md): small-cell threshold and differential privacy budgets. */
+  surveillance: {
+    /** Counts from 1 to threshold − 1 are suppressed. */
+    threshold: number
+    /** ε each person (staff member or API token) may spend per UTC day. */
+    dailyEpsilon: number
+    /** ε of each figure released once on the public statistics. */
+    publicEpsilon: number
+  }
 }
 
 /** A bad value: the message is one line that names the variable. */
@@ -85,6 +97,11 @@ export function parseConfig(env: Record<string, unknown>): Config {
     masterKey: e.VIGIL_MASTER_KEY === undefined ? undefined : decodeKey(e.VIGIL_MASTER_KEY),
     bodyLimit: e.VIGIL_BODY_LIMIT,
     logLevel: e.VIGIL_LOG_LEVEL,
+    surveillance: {
+      threshold: e.VIGIL_SUPPRESSION_THRESHOLD,
+      dailyEpsilon: e.VIGIL_DP_DAILY_EPSILON,
+      publicEpsilon: e.VIGIL_PUBLIC_EPSILON,
+    },
   }
 }
 
