@@ -65,4 +65,6 @@ ALTER TABLE "facts" ALTER COLUMN "region" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "facts" ALTER COLUMN "age_band" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "facts" ADD COLUMN "test_type" text;--> statement-breakpoint
 ALTER TABLE "facts" ADD COLUMN "report_type" text;--> statement-breakpoint
-ALTER TABLE "facts" ADD COLUMN "series_complete" boolean DEFAULT false NOT NULL;
+ALTER TABLE "facts" ADD COLUMN "series_complete" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "exposure_codes" ADD COLUMN "region" text;--> statement-breakpoint
+ALTER TABLE "exposure_tokens" ADD COLUMN "region" text;

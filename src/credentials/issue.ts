@@ -2,7 +2,7 @@
  * @module credentials/issue
  * Issuing one credential: FHIR bundle → SMART Health Card (ES256, zip DEF, rid) → its SHA-256
  * appended to the ledger → then, in one transaction, the public row, the sealed personal data and
- * the de-identified facts. The 201 comes only after the ledger has the commitment in a signed
+ * the de-identified facts with their rollups (surveillance/facts.ts). The 201 comes only after the ledger has the commitment in a signed
  * checkpoint. A batch row key makes re-runs idempotent.
  */
 import { eq } from 'drizzle-orm'
@@ -10,9 +10,10 @@ import type { Actor, ServiceContext } from '../context.ts'
 import { sha256 } from '../core/codec/bytes.ts'
 import { roundToHour } from '../core/entry/index.ts'
 import { assertFitsSingleQr, computeRid, encodeShcQr, issueShc } from '../core/shc/index.ts'
-import { credentialPersonalData, credentials, facts } from '../db/schema/index.ts'
+import { credentialPersonalData, credentials } from '../db/schema/index.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import { recordAudit } from '../staff/audit.ts'
+import { recordFacts } from '../surveillance/facts.ts'
 import { buildBundle, deidentifyInput } from './bundle.ts'
 import type { CredentialInput } from './input.ts'
 import { isLoopbackIssuer, issuerSigner } from './issuer.ts'
@@ -87,8 +88,8 @@ export async function issueCredential(
       issuedBy: `${actor.kind}:${actor.id}`,
     })
     await tx.insert(credentialPersonalData).values(personal)
-    const rows = deidentifyInput(input, now)
-    if (rows.length > 0) await tx.insert(facts).values(rows)
+    // A correction re-issues what was already counted: its facts would count twice.
+    if (options.replaces === undefined) await recordFacts(tx, deidentifyInput(input, now))
     await recordAudit(
       { ...ctx, db: tx },
       options.replaces === undefined

@@ -56,9 +56,7 @@ export const surveillanceRollups = pgTable(
     value: text('value').notNull(),
     n: bigint('n', { mode: 'number' }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.grain, t.measure, t.dim, t.period, t.region, t.value] }),
-  ],
+  (t) => [primaryKey({ columns: [t.grain, t.measure, t.dim, t.period, t.region, t.value] })],
 )
 
 /** ε spent per person (`staff:<id>` or `token:<id>`) per UTC day. */
