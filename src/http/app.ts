@@ -25,6 +25,7 @@ import { exposureExportRoutes } from './routes/exposure-export.ts'
 import { healthRoutes } from './routes/health.ts'
 import { keyRoutes } from './routes/keys.ts'
 import { logRoutes } from './routes/log.ts'
+import { surveillancePageRoutes } from './routes/pages.ts'
 import { staffRoutes } from './routes/staff.ts'
 import { staffAdminRoutes } from './routes/staff-admin.ts'
 import { tokenRoutes } from './routes/tokens.ts'
@@ -111,6 +112,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route(
     '/',
     pageRoutes((request) => app.fetch(request)),
+  )
+  app.route(
+    '/',
+    surveillancePageRoutes((request) => app.fetch(request)),
   )
 
   const documentConfig = {

@@ -63,6 +63,8 @@ const MATRIX: Record<string, Rule> = {
   'DELETE /api/trust/issuers': ADMIN,
   'GET /verify': 'public',
   'GET /passport/:id': 'public',
+  'GET /dashboard': 'public',
+  'GET /stats': 'public',
   'POST /api/staff/enrol/options': 'public',
   'POST /api/staff/enrol': 'public',
   'POST /api/staff/sign-in/options': 'public',
