@@ -24,6 +24,8 @@ export interface Grid {
   rowHead: { key: string; label: string }
   rows: { key: string; label: string }[]
   columns: Column[]
+  /** Write each row's label after its key in the CSV (places; a period's key says it all). */
+  csvNames?: boolean
 }
 
 /** A count as published: null means the service suppressed it. */
@@ -58,11 +60,11 @@ function csvField(value: string): string {
 const csvCell = (c: Cell): string => (typeof c === 'number' ? String(c) : c === 'na' ? '' : c)
 
 /**
- * RFC 4180 text (CRLF line ends): the row key, the row's name when it differs from the key
- * (places), then every column; suppressed cells say `suppressed`, cells without meaning are empty.
+ * RFC 4180 text (CRLF line ends): the row key, the row's name (places), then every column;
+ * suppressed cells say `suppressed`, cells without meaning are empty.
  */
 export function toCsv(grid: Grid): string {
-  const named = grid.rows.some((r) => r.label !== r.key)
+  const named = grid.csvNames === true
   const header = [grid.rowHead.key, ...(named ? ['name'] : []), ...grid.columns.map((c) => c.key)]
   const lines = [header.map(csvField).join(',')]
   grid.rows.forEach((row, i) => {

@@ -118,6 +118,7 @@ export function coverageGrid(r: SeriesResult, caption: string): Grid {
     return {
       caption,
       rowHead: { key: 'region', label: t('col.place') },
+      csvNames: true,
       rows,
       columns: [
         column('coverage', t('col.coverage'), wholes, 'rate', true),
@@ -131,6 +132,7 @@ export function coverageGrid(r: SeriesResult, caption: string): Grid {
   return {
     caption,
     rowHead: { key: 'region', label: t('col.place') },
+    csvNames: true,
     rows,
     columns: [
       ...values.map((v) =>
