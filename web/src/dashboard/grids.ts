@@ -4,7 +4,7 @@
  * derived here, so the page cannot publish a figure the service did not.
  */
 import { type Column, countCell, type Grid, rateCell } from '../charts/grid.ts'
-import { breakdownLabel, periodLabel, placeLabel, valueLabel } from '../charts/labels.ts'
+import { periodLabel, placeLabel, valueLabel } from '../charts/labels.ts'
 import type { SeriesLine, SeriesResult } from '../charts/types.ts'
 import { t } from '../i18n/index.ts'
 
@@ -67,7 +67,7 @@ export function positivityGrid(r: SeriesResult, caption: string): Grid {
         ]
       : [
           ...byValue(r).map(({ line, value }) => rates(line, value, valueLabel(b, value), true)),
-          rates(all, 'all', t('col.allOf', { what: breakdownLabel(b) }), true),
+          rates(all, 'all', t('col.all'), true),
         ]
   return {
     caption,
@@ -144,7 +144,7 @@ export function coverageGrid(r: SeriesResult, caption: string): Grid {
           true,
         ),
       ),
-      column('all', t('col.allOf', { what: breakdownLabel(b) }), wholes, 'rate', true),
+      column('all', t('col.all'), wholes, 'rate', true),
     ],
   }
 }

@@ -214,7 +214,7 @@ export const en = {
   'col.positivity': 'Positivity',
   'col.positives': 'Positive tests',
   'col.tests': 'Tests',
-  'col.allOf': 'All ({what})',
+  'col.all': 'All',
   'col.place': 'Place',
   'col.coverage': 'Coverage',
   'col.complete': 'People with a complete series',

@@ -229,7 +229,7 @@ export const es: Record<MessageKey, string> = {
   'col.positivity': 'Positividad',
   'col.positives': 'Pruebas positivas',
   'col.tests': 'Pruebas',
-  'col.allOf': 'Todos ({what})',
+  'col.all': 'Todos',
   'col.place': 'Lugar',
   'col.coverage': 'Cobertura',
   'col.complete': 'Personas con la pauta completa',
