@@ -10,7 +10,7 @@
  *   artefacts that can leak through a textbook Laplace sampler (Mironov 2012);
  * - laplace: Laplace(Δ/ε), rounded to the nearest integer (rounding is post-processing).
  *
- * Randomness is the context's `random` (seeded in tests), read 53 bits at a time.
+ * Randomness is the context's `random` (seeded in tests), 52 bits a draw.
  */
 import type { Random } from '../context.ts'
 
@@ -23,8 +23,9 @@ export function uniform(random: Random): () => number {
     const b = random(7)
     let x = 0
     for (let i = 0; i < 7; i++) x = x * 256 + (b[i] as number)
-    // 56 random bits → 53: a multiple of 2^-53, shifted by half a step so it is never 0 or 1.
-    return (Math.floor(x / 8) + 0.5) / 2 ** 53
+    // 56 random bits → 52, shifted by half a step so it is never 0 or 1 (with 53 bits the top
+    // value, 2^53 − 0.5, would round to 2^53 and give exactly 1).
+    return (Math.floor(x / 16) + 0.5) / 2 ** 52
   }
 }
 

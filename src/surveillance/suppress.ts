@@ -13,8 +13,8 @@
  *
  *   1. primary: every published cell with 0 < n < threshold is hidden (zeros are published;
  *      margins that are not published at all count as hidden);
- *   2. complementary: while some positive hidden cell is a bridge, hide the smallest published
- *      positive cell that joins the bridge's two sides (creating a cycle through it);
+ *   2. complementary: while some positive hidden cell is a bridge, hide the published positive
+ *      cells of the cheapest path that joins its two ends another way (closing a cycle);
  *   3. if no such cell exists, hide every positive cell of the table (then each lies on a
  *      four-cycle with its margins, so none can be recovered).
  */
@@ -92,17 +92,10 @@ export function suppressTable(input: TableInput): SuppressedTable {
   for (;;) {
     const bridge = findBridge(R, C, (i, j) => isHidden(i, j) && v(i, j) > 0)
     if (bridge === undefined) break
-    const side = sideOf(R, C, bridge, (i, j) => isHidden(i, j) && v(i, j) > 0)
-    let best: [number, number] | undefined
-    for (let i = 0; i <= R; i++)
-      for (let j = 0; j <= C; j++) {
-        if (isHidden(i, j) || v(i, j) <= 0) continue
-        const a = side[i]
-        const b = side[R + 1 + j]
-        if (a === 0 || b === 0 || a === b) continue
-        if (best === undefined || v(i, j) < v(best[0], best[1])) best = [i, j]
-      }
-    if (best === undefined) {
+    const path = cheapestPath(R, C, bridge, (i, j) =>
+      v(i, j) <= 0 ? undefined : isHidden(i, j) ? 0 : v(i, j),
+    )
+    if (path === undefined) {
       for (let i = 0; i <= R; i++)
         for (let j = 0; j <= C; j++)
           if (!isHidden(i, j) && v(i, j) > 0) {
@@ -111,8 +104,11 @@ export function suppressTable(input: TableInput): SuppressedTable {
           }
       break
     }
-    hide(best[0], best[1])
-    complementary++
+    for (const [i, j] of path)
+      if (!isHidden(i, j)) {
+        hide(i, j)
+        complementary++
+      }
   }
   return { values, hidden, primary, complementary }
 }
@@ -165,31 +161,53 @@ function findBridge(R: number, C: number, edge: EdgeTest): [number, number] | un
   return found
 }
 
-/** Labels the two sides of a bridge: 1 for the row's side, 2 for the column's, 0 elsewhere. */
-function sideOf(R: number, C: number, bridge: [number, number], edge: EdgeTest): number[] {
+/**
+ * The cheapest path of positive cells from the bridge's row to its column, not through the
+ * bridge (Dijkstra over the line graph; hidden cells cost nothing, published ones their value,
+ * so the fewest and smallest cells are given up). With the bridge, it closes a cycle.
+ */
+function cheapestPath(
+  R: number,
+  C: number,
+  bridge: [number, number],
+  cost: (i: number, j: number) => number | undefined,
+): [number, number][] | undefined {
   const n = R + 1 + C + 1
-  const side = new Array<number>(n).fill(0)
   const [br, bc] = bridge
-  const walk = (start: number, label: number) => {
-    const stack = [start]
-    side[start] = label
-    while (stack.length > 0) {
-      const u = stack.pop() as number
-      const next: number[] = []
-      if (u <= R) {
-        for (let j = 0; j <= C; j++) if (edge(u, j) && !(u === br && j === bc)) next.push(R + 1 + j)
-      } else {
-        const j = u - R - 1
-        for (let i = 0; i <= R; i++) if (edge(i, j) && !(i === br && j === bc)) next.push(i)
+  const target = R + 1 + bc
+  const dist = new Array<number>(n).fill(Number.POSITIVE_INFINITY)
+  const prev = new Array<number>(n).fill(-1)
+  const done = new Array<boolean>(n).fill(false)
+  dist[br] = 0
+  for (;;) {
+    let u = -1
+    for (let k = 0; k < n; k++) {
+      const d = dist[k] as number
+      if (!done[k] && d < Number.POSITIVE_INFINITY && (u === -1 || d < (dist[u] as number))) u = k
+    }
+    if (u === -1) return undefined
+    done[u] = true
+    if (u === target) break
+    const isRow = u <= R
+    const others = isRow ? C + 1 : R + 1
+    for (let k = 0; k < others; k++) {
+      const [i, j] = isRow ? [u, k] : [k, u - R - 1]
+      if (i === br && j === bc) continue
+      const c = cost(i, j)
+      if (c === undefined) continue
+      const w = isRow ? R + 1 + k : k
+      // A tiny step cost prefers fewer cells among equally cheap paths.
+      const d = (dist[u] as number) + c + 1e-6
+      if (d < (dist[w] as number)) {
+        dist[w] = d
+        prev[w] = u
       }
-      for (const w of next)
-        if (side[w] === 0) {
-          side[w] = label
-          stack.push(w)
-        }
     }
   }
-  walk(br, 1)
-  walk(R + 1 + bc, 2)
-  return side
+  const path: [number, number][] = []
+  for (let w = target; w !== br; w = prev[w] as number) {
+    const u = prev[w] as number
+    path.push(u <= R ? [u, w - R - 1] : [w, u - R - 1])
+  }
+  return path
 }
