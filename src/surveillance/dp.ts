@@ -22,10 +22,10 @@ export function uniform(random: Random): () => number {
   return () => {
     const b = random(7)
     let x = 0
-    for (let i = 0; i < 7; i++) x = x * 256 + (b[i] as number)
-    // 56 random bits → 52, shifted by half a step so it is never 0 or 1 (with 53 bits the top
-    // value, 2^53 − 0.5, would round to 2^53 and give exactly 1).
-    return (Math.floor(x / 16) + 0.5) / 2 ** 52
+    for (let i = 0; i < 6; i++) x = x * 256 + (b[i] as number)
+    // 52 bits (exact in a double), shifted by half a step so that the draw is never 0 or 1.
+    x = x * 16 + ((b[6] as number) >> 4)
+    return (x + 0.5) / 2 ** 52
   }
 }
 
