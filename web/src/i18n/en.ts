@@ -274,6 +274,38 @@ export const en = {
   'dash.by': 'By {what}.',
   'dash.publicStats': 'Public statistics',
   'dash.api': 'API reference',
+
+  'stats.title': 'Public statistics — Vigil',
+  'stats.h1': 'Public statistics',
+  'stats.lede':
+    'Weekly figures for everyone, without signing in. They are protected before they are published: every number has random noise added (differential privacy), and numbers too small to be safe are not shown at all. Small differences between weeks or places may be noise.',
+  'stats.loading': 'Loading…',
+  'stats.loaded': 'Figures loaded.',
+  'stats.failed': 'The figures could not be loaded: {error}.',
+  'stats.protection': 'How the numbers are protected',
+  'stats.protect.noise':
+    'Random noise is added to every number (differential privacy), so that no one can tell whether any one person is counted.',
+  'stats.protect.suppress':
+    'Numbers under {threshold} are not shown (“suppressed”), nor are others that would let them be worked out from the totals.',
+  'stats.protect.once':
+    'Each week is published once and never redrawn, so asking again cannot average the noise away.',
+  'stats.m.positives': 'Positive tests per week',
+  'stats.m.tests': 'Tests per week',
+  'stats.m.doses': 'Vaccine doses given per week',
+  'stats.m.complete': 'People completing their primary series per week',
+  'stats.m.uploads': 'Exposure key uploads per week',
+  'stats.col.doses': 'Doses',
+  'stats.caption': '{what}, whole country and by region, {from} to {to}. Noised and suppressed.',
+  'stats.ledger': 'Credentials issued and revoked',
+  'stats.ledgerLede':
+    'These totals are not noised: they are counted from the public transparency log, where every credential and every revocation is an entry. Anyone can recount them from the log.',
+  'stats.ledgerCaption':
+    'Entries in the transparency log per day, {from} to {to}: {issued} credentials issued, {revoked} revoked.',
+  'stats.logLink': 'Open the transparency log',
+  'stats.logFooter': 'Transparency log',
+  'stats.day': 'Day',
+  'stats.issued': 'Issued',
+  'stats.revoked': 'Revoked',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -289,4 +289,36 @@ export const es: Record<MessageKey, string> = {
   'dash.by': 'Por {what}.',
   'dash.publicStats': 'Estadísticas públicas',
   'dash.api': 'Referencia de la API',
+
+  'stats.title': 'Estadísticas públicas — Vigil',
+  'stats.h1': 'Estadísticas públicas',
+  'stats.lede':
+    'Cifras semanales para todo el mundo, sin iniciar sesión. Se protegen antes de publicarse: a cada cifra se le añade ruido aleatorio (privacidad diferencial), y las cifras demasiado pequeñas para ser seguras no se muestran. Las pequeñas diferencias entre semanas o lugares pueden ser ruido.',
+  'stats.loading': 'Cargando…',
+  'stats.loaded': 'Cifras cargadas.',
+  'stats.failed': 'No se han podido cargar las cifras: {error}.',
+  'stats.protection': 'Cómo se protegen las cifras',
+  'stats.protect.noise':
+    'A cada cifra se le añade ruido aleatorio (privacidad diferencial), para que nadie pueda saber si una persona concreta está contada.',
+  'stats.protect.suppress':
+    'Las cifras menores que {threshold} no se muestran («suprimidas»), ni otras que permitirían deducirlas de los totales.',
+  'stats.protect.once':
+    'Cada semana se publica una sola vez y no se vuelve a calcular, así que preguntar de nuevo no permite promediar el ruido.',
+  'stats.m.positives': 'Pruebas positivas por semana',
+  'stats.m.tests': 'Pruebas por semana',
+  'stats.m.doses': 'Dosis de vacuna administradas por semana',
+  'stats.m.complete': 'Personas que completan la pauta primaria por semana',
+  'stats.m.uploads': 'Envíos de claves de exposición por semana',
+  'stats.col.doses': 'Dosis',
+  'stats.caption': '{what}, todo el país y por región, del {from} al {to}. Con ruido y supresión.',
+  'stats.ledger': 'Certificados emitidos y revocados',
+  'stats.ledgerLede':
+    'Estos totales no llevan ruido: se cuentan en el registro público de transparencia, donde cada certificado y cada revocación es una entrada. Cualquiera puede volver a contarlos en el registro.',
+  'stats.ledgerCaption':
+    'Entradas del registro de transparencia por día, del {from} al {to}: {issued} certificados emitidos, {revoked} revocados.',
+  'stats.logLink': 'Abrir el registro de transparencia',
+  'stats.logFooter': 'Registro de transparencia',
+  'stats.day': 'Día',
+  'stats.issued': 'Emitidos',
+  'stats.revoked': 'Revocados',
 }
