@@ -28,6 +28,7 @@ import { logRoutes } from './routes/log.ts'
 import { surveillancePageRoutes } from './routes/pages.ts'
 import { staffRoutes } from './routes/staff.ts'
 import { staffAdminRoutes } from './routes/staff-admin.ts'
+import { surveillanceRoutes } from './routes/surveillance.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { pageRoutes, trustRoutes } from './routes/trust.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
@@ -87,7 +88,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     }),
   )
   // Public, read-only documents that other origins (verifier apps, monitors) must be able to read.
-  for (const path of ['/openapi.json', '/api/keys', '/log/*', '/.well-known/*', '/exposure/*']) {
+  for (const path of [
+    '/openapi.json',
+    '/api/keys',
+    '/log/*',
+    '/.well-known/*',
+    '/exposure/*',
+    '/api/public/*',
+  ]) {
     app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
   }
   app.use(
@@ -108,6 +116,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', auditRoutes())
   app.route('/', exposureRoutes())
   app.route('/', exposureExportRoutes())
+  app.route('/', surveillanceRoutes())
   app.route('/', trustRoutes())
   app.route(
     '/',

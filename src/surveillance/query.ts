@@ -21,17 +21,17 @@ import {
   type Measure,
   SENSITIVITY,
 } from './measures.ts'
-import { type Grain, periodStart, periodsBetween } from './periods.ts'
+import { dayMs, type Grain, periodStart, periodsBetween, toDay } from './periods.ts'
 import { type Hierarchy, LEVELS, type Level, readHierarchy } from './regions.ts'
 import { suppressTable } from './suppress.ts'
 
 export interface SeriesQuery {
   measure: Measure
   interval: Grain
-  /** YYYY-MM-DD; the period containing it is the first. */
-  from: string
-  /** YYYY-MM-DD; the period containing it is the last. */
-  to: string
+  /** YYYY-MM-DD; the period containing it is the first. Default: 52 weeks before `to`. */
+  from?: string | undefined
+  /** YYYY-MM-DD; the period containing it is the last. Default: today (UTC). */
+  to?: string | undefined
   level: Level
   /** Only places within this one. */
   region?: string | undefined
@@ -99,7 +99,7 @@ function partsOf(measure: Measure): CountMeasure[] {
   return [measure]
 }
 
-function validate(q: SeriesQuery, places: Hierarchy) {
+function validate(q: SeriesQuery & { from: string; to: string }, places: Hierarchy) {
   if (q.from > q.to)
     throw new SurveillanceError('RANGE_INVALID', 'from must not be after to', { field: 'from' })
   if (q.breakdown !== undefined && !BREAKDOWNS_OF[q.measure].includes(q.breakdown))
@@ -141,8 +141,10 @@ const valueOrder = (breakdown: Breakdown | undefined) => (a: string, b: string) 
 export async function querySeries(
   ctx: ServiceContext,
   actor: Actor,
-  q: SeriesQuery,
+  query: SeriesQuery,
 ): Promise<SeriesResult> {
+  const to = query.to ?? toDay(ctx.clock.now().getTime())
+  const q = { ...query, to, from: query.from ?? toDay(dayMs(to) - 364 * 86_400_000) }
   const places = await readHierarchy(ctx.db)
   validate(q, places)
   const periods = periodsBetween(q.interval, q.from, q.to)
