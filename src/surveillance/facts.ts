@@ -75,6 +75,35 @@ export async function addToRollups(db: Writer, cells: readonly RollupCell[]): Pr
   }
 }
 
+/**
+ * Bulk ingest (demo, benchmark, imports): facts gathered into chunks of about `chunk` rows, each
+ * written with its rollups in one transaction. Facts in date order touch few rollup cells per
+ * chunk, which is what makes this fast. Returns the number of facts written.
+ */
+export async function ingestFacts(
+  db: Db,
+  batches: Iterable<readonly FactRow[]>,
+  options: { chunk?: number; onProgress?: (written: number) => void } = {},
+): Promise<number> {
+  const chunk = options.chunk ?? 20_000
+  let pending: FactRow[] = []
+  let written = 0
+  const flush = async () => {
+    if (pending.length === 0) return
+    const rows = pending
+    pending = []
+    await db.transaction((tx) => recordFacts(tx, rows))
+    written += rows.length
+    options.onProgress?.(written)
+  }
+  for (const batch of batches) {
+    for (const f of batch) pending.push(f)
+    if (pending.length >= chunk) await flush()
+  }
+  await flush()
+  return written
+}
+
 /** An exposure fact: day, region when the code named one, kind, test or report type. Nothing else. */
 export function exposureFact(
   kind: 'code-issued' | 'code-redeemed' | 'upload',
