@@ -10,11 +10,11 @@ import { facts, surveillanceRollups } from '../db/schema/index.ts'
 import { dimensionsOf, type FactRow, measuresOf } from './measures.ts'
 import { GRAINS, periodStart } from './periods.ts'
 
-type Writer = Pick<Db, 'insert'>
+type Writer = Pick<Db, 'execute'>
 
-/** Rows per INSERT: 11 parameters a fact and 7 a rollup cell stay under Postgres's 65,535. */
-const FACT_CHUNK = 5000
-const CELL_CHUNK = 8000
+/** Rows per statement. */
+const FACT_CHUNK = 20_000
+const CELL_CHUNK = 20_000
 
 export interface RollupCell {
   grain: string
@@ -26,10 +26,21 @@ export interface RollupCell {
   n: number
 }
 
-/** The rollup deltas of a set of facts, one entry per cell, in key order. */
+/**
+ * The rollup deltas of a set of facts, one entry per cell, in key order. Identical facts are
+ * counted first (a day's facts have a few thousand distinct shapes), then each shape is spread
+ * over its grains, measures and dimensions once.
+ */
 export function rollupDeltas(rows: readonly FactRow[]): RollupCell[] {
-  const cells = new Map<string, RollupCell>()
+  const shapes = new Map<string, { fact: FactRow; n: number }>()
   for (const f of rows) {
+    const key = `${f.day}\u0001${f.region}\u0001${f.kind}\u0001${f.product}\u0001${f.dose}\u0001${f.ageBand}\u0001${f.result}\u0001${f.testType}\u0001${f.reportType}\u0001${f.seriesComplete}`
+    const shape = shapes.get(key)
+    if (shape === undefined) shapes.set(key, { fact: f, n: 1 })
+    else shape.n++
+  }
+  const cells = new Map<string, RollupCell>()
+  for (const { fact: f, n } of shapes.values()) {
     const region = f.region ?? ''
     const dims = dimensionsOf(f)
     for (const grain of GRAINS) {
@@ -38,9 +49,8 @@ export function rollupDeltas(rows: readonly FactRow[]): RollupCell[] {
         for (const [dim, value] of dims) {
           const key = `${grain}\u0000${measure}\u0000${dim}\u0000${period}\u0000${region}\u0000${value}`
           const cell = cells.get(key)
-          if (cell === undefined)
-            cells.set(key, { grain, measure, dim, period, region, value, n: 1 })
-          else cell.n++
+          if (cell === undefined) cells.set(key, { grain, measure, dim, period, region, value, n })
+          else cell.n += n
         }
       }
     }
@@ -48,30 +58,50 @@ export function rollupDeltas(rows: readonly FactRow[]): RollupCell[] {
   return [...cells.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c)
 }
 
-/** Inserts facts and adds them to the rollups; call inside the writer's transaction. */
+/**
+ * Inserts facts and adds them to the rollups; call inside the writer's transaction. Rows travel
+ * as one JSON parameter per chunk (`json_to_recordset`): one bind value instead of tens of
+ * thousands, several times faster than a multi-row VALUES list on both engines.
+ */
 export async function recordFacts(db: Writer, rows: readonly FactRow[]): Promise<void> {
   if (rows.length === 0) return
-  for (let i = 0; i < rows.length; i += FACT_CHUNK)
-    await db.insert(facts).values(rows.slice(i, i + FACT_CHUNK).map((f) => ({ ...f })))
+  for (let i = 0; i < rows.length; i += FACT_CHUNK) {
+    const json = JSON.stringify(
+      rows.slice(i, i + FACT_CHUNK).map((f) => ({
+        day: f.day,
+        region: f.region,
+        kind: f.kind,
+        product: f.product,
+        dose: f.dose,
+        age_band: f.ageBand,
+        result: f.result,
+        test_type: f.testType,
+        report_type: f.reportType,
+        series_complete: f.seriesComplete,
+      })),
+    )
+    await db.execute(sql`
+      insert into ${facts} (day, region, kind, product, dose, age_band, result, test_type,
+        report_type, series_complete)
+      select day, region, kind, product, dose, age_band, result, test_type, report_type,
+        series_complete
+      from json_to_recordset(${json}::json) as t(day date, region text, kind text, product text,
+        dose smallint, age_band text, result text, test_type text, report_type text,
+        series_complete boolean)`)
+  }
   await addToRollups(db, rollupDeltas(rows))
 }
 
 export async function addToRollups(db: Writer, cells: readonly RollupCell[]): Promise<void> {
   for (let i = 0; i < cells.length; i += CELL_CHUNK) {
-    await db
-      .insert(surveillanceRollups)
-      .values(cells.slice(i, i + CELL_CHUNK) as RollupCell[])
-      .onConflictDoUpdate({
-        target: [
-          surveillanceRollups.grain,
-          surveillanceRollups.measure,
-          surveillanceRollups.dim,
-          surveillanceRollups.period,
-          surveillanceRollups.region,
-          surveillanceRollups.value,
-        ],
-        set: { n: sql`${surveillanceRollups.n} + excluded.n` },
-      })
+    const json = JSON.stringify(cells.slice(i, i + CELL_CHUNK))
+    await db.execute(sql`
+      insert into ${surveillanceRollups} (grain, measure, dim, period, region, value, n)
+      select grain, measure, dim, period, region, value, n
+      from json_to_recordset(${json}::json) as t(grain text, measure text, dim text, period date,
+        region text, value text, n bigint)
+      on conflict (grain, measure, dim, period, region, value)
+      do update set n = ${surveillanceRollups}.n + excluded.n`)
   }
 }
 
