@@ -16,5 +16,10 @@ export {
 } from './measures.ts'
 export { GRAINS, type Grain } from './periods.ts'
 export { type PublicStats, publicStats } from './public.ts'
-export { querySeries, type SeriesQuery, type SeriesResult } from './query.ts'
-export { Hierarchy, LEVELS, type Level, loadRegions, readHierarchy } from './regions.ts'
+export {
+  querySeries,
+  type SeriesQuery,
+  type SeriesResult,
+  surveillanceCatalogue,
+} from './query.ts'
+export { Hierarchy, LEVELS, type Level, readHierarchy } from './regions.ts'

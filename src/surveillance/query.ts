@@ -18,6 +18,7 @@ import {
   type Breakdown,
   type CountMeasure,
   domainOf,
+  MEASURES,
   type Measure,
   SENSITIVITY,
 } from './measures.ts'
@@ -401,4 +402,14 @@ async function completeBefore(ctx: ServiceContext, dim: string, first: string) {
     select('day', month, first),
   ])
   return [...months, ...days]
+}
+
+/** What the dashboard needs before its first query: places, measures and their breakdowns. */
+export async function surveillanceCatalogue(ctx: ServiceContext, actor: Actor) {
+  const [h, budget] = await Promise.all([readHierarchy(ctx.db), readBudget(ctx, actor)])
+  return {
+    places: [...h.places.values()].map((p) => ({ ...p, population: h.population(p.code) ?? null })),
+    measures: MEASURES.map((measure) => ({ measure, breakdowns: [...BREAKDOWNS_OF[measure]] })),
+    budget,
+  }
 }

@@ -8,16 +8,14 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Actor } from '../../context.ts'
 import {
   BREAKDOWNS,
-  BREAKDOWNS_OF,
   GRAINS,
   LEVELS,
   MEASURES,
   MECHANISMS,
   publicStats,
   querySeries,
-  readBudget,
-  readHierarchy,
   SurveillanceError,
+  surveillanceCatalogue,
 } from '../../surveillance/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
@@ -196,24 +194,9 @@ export function surveillanceRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('deps')
-      const h = await readHierarchy(deps.db)
-      const budget = await readBudget(deps, c.get('actor') as Actor)
+      const catalogue = await surveillanceCatalogue(c.get('deps'), c.get('actor') as Actor)
       c.header('cache-control', 'no-store')
-      return c.json(
-        {
-          places: [...h.places.values()].map((p) => ({
-            ...p,
-            population: h.population(p.code) ?? null,
-          })),
-          measures: MEASURES.map((measure) => ({
-            measure,
-            breakdowns: [...BREAKDOWNS_OF[measure]],
-          })),
-          budget,
-        },
-        200,
-      )
+      return c.json(catalogue, 200)
     },
   )
 
