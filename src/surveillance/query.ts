@@ -335,7 +335,7 @@ export async function querySeries(
   }
   const rows: SeriesLine[] = []
   for (let i = 0; i < R; i++)
-    for (let j = 0; j < C; j++) rows.push(line(i, q.breakdown === undefined ? 'all' : j))
+    for (let j = 0; j < C; j++) rows.push(line(i, j))
   const totals: SeriesResult['totals'] = {
     byValue: q.breakdown === undefined ? [] : colKeys.map((_, j) => line('all', j)),
     all: line('all', 'all'),

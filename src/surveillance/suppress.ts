@@ -90,7 +90,14 @@ export function suppressTable(input: TableInput): SuppressedTable {
 
   // Vertices: rows 0..R, then columns R+1..R+1+C. Edges: positive hidden cells.
   for (;;) {
-    const bridge = findBridge(R, C, (i, j) => isHidden(i, j) && v(i, j) > 0)
+    // Only cells withheld from publication need protecting; a margin that is never published
+    // may well be determined (it is an unknown of the equations, not a secret).
+    const bridge = findBridge(
+      R,
+      C,
+      (i, j) => isHidden(i, j) && v(i, j) > 0,
+      (i, j) => published(i, j),
+    )
     if (bridge === undefined) break
     const path = cheapestPath(R, C, bridge, (i, j) =>
       v(i, j) <= 0 ? undefined : isHidden(i, j) ? 0 : v(i, j),
@@ -115,8 +122,16 @@ export function suppressTable(input: TableInput): SuppressedTable {
 
 type EdgeTest = (i: number, j: number) => boolean
 
-/** A bridge (row, col) among the edges, by Tarjan's low-link over the bipartite line graph. */
-function findBridge(R: number, C: number, edge: EdgeTest): [number, number] | undefined {
+/**
+ * A bridge (row, col) among the edges that `wanted` accepts, by Tarjan's low-link over the
+ * bipartite line graph.
+ */
+function findBridge(
+  R: number,
+  C: number,
+  edge: EdgeTest,
+  wanted: EdgeTest,
+): [number, number] | undefined {
   const n = R + 1 + C + 1
   const adj: number[][] = Array.from({ length: n }, () => [])
   for (let i = 0; i <= R; i++)
@@ -149,11 +164,9 @@ function findBridge(R: number, C: number, edge: EdgeTest): [number, number] | un
         stack.pop()
         if (parent !== -1) {
           low[parent] = Math.min(low[parent] as number, low[u] as number)
-          if ((low[u] as number) > (disc[parent] as number)) {
-            const row = Math.min(u, parent)
-            const col = Math.max(u, parent) - R - 1
-            found = [row, col]
-          }
+          const row = Math.min(u, parent)
+          const col = Math.max(u, parent) - R - 1
+          if ((low[u] as number) > (disc[parent] as number) && wanted(row, col)) found = [row, col]
         }
       }
     }

@@ -297,6 +297,24 @@ describe.each(ENGINES)('surveillance on %s', (engine) => {
     expect(Number(direct?.n)).toBe(published.counts[p])
   })
 
+  it('without a breakdown: one row per place, adding up to the published total', async () => {
+    const res = await api(t, epi).get(`/api/surveillance/series?measure=tests&${YEAR}&level=region`)
+    const s = (await res.json()) as Series
+    expect(s.rows.map((r) => r.region)).toEqual(['XV-C', 'XV-N', 'XV-S'])
+    expect(s.rows.every((r) => r.value === undefined)).toBe(true)
+    let checked = 0
+    for (let p = 0; p < s.periods.length; p++) {
+      const cells = s.rows.map((r) => r.counts[p] ?? null)
+      const total = s.totals.all.counts[p] ?? null
+      expect([...cells, total].filter((x) => x === null).length).not.toBe(1)
+      if (total !== null && !cells.includes(null)) {
+        expect(cells.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)).toBe(total)
+        checked++
+      }
+    }
+    expect(checked).toBeGreaterThan(20)
+  })
+
   it('bad queries get their own codes, never a 500', async () => {
     const get = async (query: string) => {
       const r = await api(t, epi).get(`/api/surveillance/series?${query}`)

@@ -26,9 +26,12 @@ function consistentValues(c: Case, threshold: number, given?: SuppressedTable) {
   const G = val(R, C)
   const bound = G + 2
   const watched = new Map<string, Set<number>>()
+  // Cells that would be published but are hidden: a margin never published is not a secret.
+  const publishable = (i: number, j: number) =>
+    i < R && j < C ? true : i < R ? c.rowTotals : j < C ? c.colTotals : c.rowTotals || c.colTotals
   for (let i = 0; i <= R; i++)
     for (let j = 0; j <= C; j++)
-      if (!shown(i, j) && val(i, j) > 0) watched.set(`${i},${j}`, new Set())
+      if (publishable(i, j) && !shown(i, j) && val(i, j) > 0) watched.set(`${i},${j}`, new Set())
   const done = () => [...watched.values()].every((s) => s.size >= 2)
   const x = c.cells.map((row) => [...row])
   const record = () => {
