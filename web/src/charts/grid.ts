@@ -7,12 +7,15 @@
 /** A number, a cell the service suppressed, or one that has no meaning (no population). */
 export type Cell = number | 'suppressed' | 'na'
 
+export type ColumnKind = 'count' | 'rate' | 'number'
+
 export interface Column {
   /** Machine name: the CSV header. */
   key: string
   /** Words: the table header and the chart legend. */
   label: string
-  kind: 'count' | 'rate'
+  /** count: protected by the service (suppressed if small); number: public as is (population, ledger). */
+  kind: ColumnKind
   cells: Cell[]
   /** Drawn in the chart (all columns are in the table and the CSV). */
   plot: boolean

@@ -5,17 +5,18 @@
  */
 import { el } from '../dom.ts'
 import { lang, t } from '../i18n/index.ts'
-import type { Cell, Grid } from './grid.ts'
+import type { Cell, ColumnKind, Grid } from './grid.ts'
 
 export function formatCount(n: number): string {
   return new Intl.NumberFormat(lang()).format(n)
 }
 
 export function formatRate(r: number): string {
-  return new Intl.NumberFormat(lang(), { style: 'percent', maximumFractionDigits: 1 }).format(r)
+  // Three significant digits: 80%, 12.3%, and 0.12% for a small share (not a row of 0.1%).
+  return new Intl.NumberFormat(lang(), { style: 'percent', maximumSignificantDigits: 3 }).format(r)
 }
 
-export function cellText(cell: Cell, kind: 'count' | 'rate'): string {
+export function cellText(cell: Cell, kind: ColumnKind): string {
   if (cell === 'suppressed') return t('cell.suppressed')
   if (cell === 'na') return t('cell.na')
   return kind === 'rate' ? formatRate(cell) : formatCount(cell)

@@ -104,7 +104,7 @@ export function coverageGrid(r: SeriesResult, caption: string): Grid {
   ): Column => ({
     key,
     label,
-    kind: kind === 'rate' ? 'rate' : 'count',
+    kind: kind === 'den' ? 'number' : kind,
     cells: lines.map((l) => {
       const x = at(l)
       if (kind === 'count') return countCell(x.counts[0])

@@ -284,7 +284,7 @@ export const en = {
   'stats.failed': 'The figures could not be loaded: {error}.',
   'stats.protection': 'How the numbers are protected',
   'stats.protect.noise':
-    'Random noise is added to every number (differential privacy), so that no one can tell whether any one person is counted.',
+    'Random noise is added to every number (differential privacy: geometric noise, ε {epsilon} per figure), so that no one can tell whether any one person is counted.',
   'stats.protect.suppress':
     'Numbers under {threshold} are not shown (“suppressed”), nor are others that would let them be worked out from the totals.',
   'stats.protect.once':
@@ -294,18 +294,26 @@ export const en = {
   'stats.m.doses': 'Vaccine doses given per week',
   'stats.m.complete': 'People completing their primary series per week',
   'stats.m.uploads': 'Exposure key uploads per week',
-  'stats.col.doses': 'Doses',
-  'stats.caption': '{what}, whole country and by region, {from} to {to}. Noised and suppressed.',
+  'stats.caption':
+    '{what}: the whole country and each region, weeks {from} to {to}. Noised and suppressed.',
   'stats.ledger': 'Credentials issued and revoked',
   'stats.ledgerLede':
     'These totals are not noised: they are counted from the public transparency log, where every credential and every revocation is an entry. Anyone can recount them from the log.',
   'stats.ledgerCaption':
-    'Entries in the transparency log per day, {from} to {to}: {issued} credentials issued, {revoked} revoked.',
+    'Credentials issued and revoked per day, {from} to {to}, counted from the transparency log.',
   'stats.logLink': 'Open the transparency log',
   'stats.logFooter': 'Transparency log',
   'stats.day': 'Day',
   'stats.issued': 'Issued',
   'stats.revoked': 'Revoked',
+  'stats.protect.hidden':
+    'Over these weeks, {suppressed} figures are suppressed because they were small, and {complementary} more to protect them.',
+  'stats.generated': 'Figures as of {time}.',
+  'stats.week': 'Week',
+  'stats.total': 'Whole country',
+  'stats.m.positivity': 'Share of tests that were positive, per week',
+  'stats.ledgerTotal':
+    'In all: {issued} credentials issued and {revoked} revoked, counted from the first {entries} entries of the log.',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -299,7 +299,7 @@ export const es: Record<MessageKey, string> = {
   'stats.failed': 'No se han podido cargar las cifras: {error}.',
   'stats.protection': 'Cómo se protegen las cifras',
   'stats.protect.noise':
-    'A cada cifra se le añade ruido aleatorio (privacidad diferencial), para que nadie pueda saber si una persona concreta está contada.',
+    'A cada cifra se le añade ruido aleatorio (privacidad diferencial: ruido geométrico, ε {epsilon} por cifra), para que nadie pueda saber si una persona concreta está contada.',
   'stats.protect.suppress':
     'Las cifras menores que {threshold} no se muestran («suprimidas»), ni otras que permitirían deducirlas de los totales.',
   'stats.protect.once':
@@ -309,16 +309,24 @@ export const es: Record<MessageKey, string> = {
   'stats.m.doses': 'Dosis de vacuna administradas por semana',
   'stats.m.complete': 'Personas que completan la pauta primaria por semana',
   'stats.m.uploads': 'Envíos de claves de exposición por semana',
-  'stats.col.doses': 'Dosis',
-  'stats.caption': '{what}, todo el país y por región, del {from} al {to}. Con ruido y supresión.',
+  'stats.caption':
+    '{what}: todo el país y cada región, semanas del {from} al {to}. Con ruido y supresión.',
   'stats.ledger': 'Certificados emitidos y revocados',
   'stats.ledgerLede':
     'Estos totales no llevan ruido: se cuentan en el registro público de transparencia, donde cada certificado y cada revocación es una entrada. Cualquiera puede volver a contarlos en el registro.',
   'stats.ledgerCaption':
-    'Entradas del registro de transparencia por día, del {from} al {to}: {issued} certificados emitidos, {revoked} revocados.',
+    'Certificados emitidos y revocados por día, del {from} al {to}, contados en el registro de transparencia.',
   'stats.logLink': 'Abrir el registro de transparencia',
   'stats.logFooter': 'Registro de transparencia',
   'stats.day': 'Día',
   'stats.issued': 'Emitidos',
   'stats.revoked': 'Revocados',
+  'stats.protect.hidden':
+    'En estas semanas, {suppressed} cifras se han suprimido por ser pequeñas, y {complementary} más para protegerlas.',
+  'stats.generated': 'Cifras a fecha de {time}.',
+  'stats.week': 'Semana',
+  'stats.total': 'Todo el país',
+  'stats.m.positivity': 'Proporción de pruebas positivas, por semana',
+  'stats.ledgerTotal':
+    'En total: {issued} certificados emitidos y {revoked} revocados, contados en las primeras {entries} entradas del registro.',
 }

@@ -7,7 +7,14 @@
 import { renderPanel } from '../charts/panel.ts'
 import { formatCount } from '../charts/table.ts'
 import { byId, el, type State, setState } from '../dom.ts'
-import { initI18n, type MessageKey, mountLanguageSwitch, onLangChange, t } from '../i18n/index.ts'
+import {
+  formatTime,
+  initI18n,
+  type MessageKey,
+  mountLanguageSwitch,
+  onLangChange,
+  t,
+} from '../i18n/index.ts'
 import { api, describe } from '../staff/api.ts'
 import { toView } from './api.ts'
 import { ledgerGrid, type PublicSeries, type PublicView, seriesGrid } from './view.ts'
@@ -23,64 +30,80 @@ function say(state: State, key: MessageKey, params: Record<string, string | numb
   setState(status, state, t(key, params))
 }
 
-const MEASURE_WORDS: Partial<Record<string, [MessageKey, MessageKey]>> = {
-  positives: ['stats.m.positives', 'col.positives'],
-  tests: ['stats.m.tests', 'col.tests'],
-  doses: ['stats.m.doses', 'stats.col.doses'],
-  complete: ['stats.m.complete', 'col.complete'],
-  uploads: ['stats.m.uploads', 'col.uploads'],
+/** A heading per measure (the service may add measures: they show by their code). */
+const WORDS: Partial<Record<string, MessageKey>> = {
+  positives: 'stats.m.positives',
+  positivity: 'stats.m.positivity',
+  tests: 'stats.m.tests',
+  doses: 'stats.m.doses',
+  complete: 'stats.m.complete',
+  uploads: 'stats.m.uploads',
 }
+const ORDER = ['positives', 'positivity', 'tests', 'doses', 'complete', 'uploads']
+const rank = (s: PublicSeries) => (ORDER.includes(s.measure) ? ORDER.indexOf(s.measure) : 99)
 
-function words(s: PublicSeries): { heading: string; column: string } {
-  const known = MEASURE_WORDS[s.measure]
-  return known === undefined
-    ? { heading: s.measure, column: s.measure }
-    : { heading: t(known[0]), column: t(known[1]) }
+function protection(v: PublicView): HTMLElement[] {
+  const p = v.privacy
+  return [
+    el('li', {}, t('stats.protect.noise', { epsilon: p.epsilonPerFigure })),
+    el('li', {}, t('stats.protect.suppress', { threshold: p.threshold })),
+    el(
+      'li',
+      {},
+      t('stats.protect.hidden', {
+        suppressed: formatCount(p.suppressedCells),
+        complementary: formatCount(p.complementaryCells),
+      }),
+    ),
+    el('li', {}, t('stats.protect.once')),
+    el('li', {}, t('stats.generated', { time: formatTime(Date.parse(v.generatedAt) / 1000) })),
+  ]
 }
 
 function render(): void {
   if (view === undefined) return
   const v = view
-  byId('protection').replaceChildren(
-    el('li', {}, t('stats.protect.noise')),
-    el('li', {}, t('stats.protect.suppress', { threshold: v.series[0]?.privacy.threshold ?? 10 })),
-    el('li', {}, t('stats.protect.once')),
-  )
+  byId('protection').replaceChildren(...protection(v))
+  const from = v.weeks[0] ?? ''
+  const to = v.weeks[v.weeks.length - 1] ?? ''
   byId('series').replaceChildren(
-    ...v.series.map((s, i) => {
-      const { heading, column } = words(s)
-      const id = `series-${i}`
-      const body = el('div', { id })
-      const section = el(
-        'section',
-        { class: 'panel', 'aria-labelledby': `${id}-heading` },
-        el('h2', { id: `${id}-heading` }, heading),
-        body,
-      )
-      const from = s.periods[0] ?? ''
-      const to = s.periods[s.periods.length - 1] ?? ''
-      renderPanel(body, {
-        grid: seriesGrid(s, t('stats.caption', { what: heading, from, to }), column),
-        spec: { type: 'bar' },
-        privacy: s.privacy,
-        filename: `vigil-public-${s.measure}-${from}-${to}`,
-      })
-      return section
-    }),
+    ...[...v.series]
+      .sort((a, b) => rank(a) - rank(b))
+      .map((s) => {
+        const headingKey = WORDS[s.measure]
+        const heading = headingKey === undefined ? s.measure : t(headingKey)
+        const body = el('div', { id: `series-${s.measure}` })
+        const section = el(
+          'section',
+          { class: 'panel', 'aria-labelledby': `series-${s.measure}-heading` },
+          el('h2', { id: `series-${s.measure}-heading` }, heading),
+          body,
+        )
+        renderPanel(body, {
+          grid: seriesGrid(
+            s,
+            v.weeks,
+            t('stats.caption', { what: heading, from, to }),
+            t('stats.total'),
+          ),
+          spec: { type: s.kind === 'rate' ? 'line' : 'bar' },
+          filename: `vigil-public-${s.measure}-${from}-${to}`,
+        })
+        return section
+      }),
   )
   const l = v.ledger
+  byId('ledger-total').textContent = t('stats.ledgerTotal', {
+    issued: formatCount(v.ledgerTotal.issued),
+    revoked: formatCount(v.ledgerTotal.revoked),
+    entries: formatCount(v.entriesCounted),
+  })
+  const first = l.days[0] ?? ''
+  const last = l.days[l.days.length - 1] ?? ''
   renderPanel(byId('ledger'), {
-    grid: ledgerGrid(
-      l,
-      t('stats.ledgerCaption', {
-        issued: formatCount(l.issued.reduce((a, b) => a + b, 0)),
-        revoked: formatCount(l.revoked.reduce((a, b) => a + b, 0)),
-        from: l.days[0] ?? '',
-        to: l.days[l.days.length - 1] ?? '',
-      }),
-    ),
+    grid: ledgerGrid(l, t('stats.ledgerCaption', { from: first, to: last })),
     spec: { type: 'bar' },
-    filename: `vigil-ledger-${l.days[0] ?? ''}-${l.days[l.days.length - 1] ?? ''}`,
+    filename: `vigil-ledger-${first}-${last}`,
   })
 }
 

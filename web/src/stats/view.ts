@@ -1,21 +1,19 @@
 /**
  * The public statistics as the page draws them: each released measure (weekly, noised and
- * suppressed by the service) and the ledger's own per-day totals. `toView` is the one place that
- * knows the JSON of /api/public/stats.
+ * suppressed by the service), positivity derived by the service from two released figures, and
+ * the ledger's own per-day totals.
  */
-import { type Column, countCell, type Grid } from '../charts/grid.ts'
+import type { Cell, Column, Grid } from '../charts/grid.ts'
 import { periodLabel, placeLabel } from '../charts/labels.ts'
-import type { Grain, PrivacyMetadata } from '../charts/types.ts'
 import { t } from '../i18n/index.ts'
+import type { PublicStatsJson } from './api.ts'
 
 export interface PublicSeries {
   measure: string
-  grain: Grain
-  periods: string[]
-  /** The whole country; null where suppressed. */
-  total: (number | null)[]
-  places: { code: string; name?: string; counts: (number | null)[] }[]
-  privacy: PrivacyMetadata
+  kind: 'count' | 'rate'
+  /** The whole country. */
+  total: Cell[]
+  places: { code: string; name: string; cells: Cell[] }[]
 }
 
 export interface LedgerTotals {
@@ -25,28 +23,38 @@ export interface LedgerTotals {
 }
 
 export interface PublicView {
+  generatedAt: string
+  weeks: string[]
   series: PublicSeries[]
   ledger: LedgerTotals
+  ledgerTotal: { issued: number; revoked: number }
+  entriesCounted: number
+  privacy: PublicStatsJson['privacy']
 }
 
-/** One measure: the national line drawn, every place tabled beside it. */
-export function seriesGrid(s: PublicSeries, caption: string, totalLabel: string): Grid {
+/** One measure by week: the country drawn, every place tabled beside it. */
+export function seriesGrid(
+  s: PublicSeries,
+  weeks: string[],
+  caption: string,
+  totalLabel: string,
+): Grid {
   const columns: Column[] = [
-    { key: 'total', label: totalLabel, kind: 'count', cells: s.total.map(countCell), plot: true },
+    { key: 'national', label: totalLabel, kind: s.kind, cells: s.total, plot: true },
     ...s.places.map(
       (p): Column => ({
         key: p.code,
         label: placeLabel(p.code, p.name),
-        kind: 'count',
-        cells: p.counts.map(countCell),
+        kind: s.kind,
+        cells: p.cells,
         plot: false,
       }),
     ),
   ]
   return {
     caption,
-    rowHead: { key: 'period', label: t('col.period') },
-    rows: s.periods.map((p) => ({ key: p, label: periodLabel(s.grain, p) })),
+    rowHead: { key: 'week', label: t('stats.week') },
+    rows: weeks.map((w) => ({ key: w, label: periodLabel('week', w) })),
     columns,
   }
 }
@@ -58,8 +66,8 @@ export function ledgerGrid(l: LedgerTotals, caption: string): Grid {
     rowHead: { key: 'day', label: t('stats.day') },
     rows: l.days.map((d) => ({ key: d, label: periodLabel('day', d) })),
     columns: [
-      { key: 'issued', label: t('stats.issued'), kind: 'count', cells: l.issued, plot: true },
-      { key: 'revoked', label: t('stats.revoked'), kind: 'count', cells: l.revoked, plot: true },
+      { key: 'issued', label: t('stats.issued'), kind: 'number', cells: l.issued, plot: true },
+      { key: 'revoked', label: t('stats.revoked'), kind: 'number', cells: l.revoked, plot: true },
     ],
   }
 }
