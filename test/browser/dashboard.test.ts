@@ -238,6 +238,24 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('surveillance pages in Chromi
     )
     await page.screenshot({ path: `${SHOTS}dashboard-age.png`, fullPage: true })
 
+    // With noise: each chart spends its ε, and the page says what is left.
+    const before = await page.locator('#privacy-budget').textContent()
+    const [remaining, daily] = (/ε ([\d.]+) of ([\d.]+)/.exec(before ?? '') ?? [])
+      .slice(1)
+      .map(Number)
+    expect(daily).toBeGreaterThanOrEqual(2)
+    await page.getByLabel('Noise (differential privacy)').selectOption('geometric')
+    await page.getByLabel('ε per chart').fill('0.25')
+    await page.getByRole('button', { name: 'Show' }).click()
+    await loaded(page)
+    for (const panel of PANELS)
+      expect(await page.locator(`#${panel} .privacy`).textContent()).toMatch(
+        /Noise: Geometric, ε 0\.25/,
+      )
+    await expect
+      .poll(() => page.locator('#privacy-budget').textContent())
+      .toContain(`ε ${(remaining as number) - 1} of ${daily}`)
+
     // 360 px, in Spanish: nothing wider than the screen; the tables speak Spanish too.
     await page.setViewportSize({ width: 360, height: 800 })
     await page.getByRole('button', { name: 'Español' }).click()
