@@ -334,8 +334,7 @@ export async function querySeries(
     return out
   }
   const rows: SeriesLine[] = []
-  for (let i = 0; i < R; i++)
-    for (let j = 0; j < C; j++) rows.push(line(i, j))
+  for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) rows.push(line(i, j))
   const totals: SeriesResult['totals'] = {
     byValue: q.breakdown === undefined ? [] : colKeys.map((_, j) => line('all', j)),
     all: line('all', 'all'),
