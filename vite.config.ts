@@ -23,6 +23,8 @@ export default defineConfig({
         admin: web('admin.html'),
         report: web('report.html'),
         tracer: web('tracer.html'),
+        dashboard: web('dashboard.html'),
+        stats: web('stats.html'),
       },
     },
   },

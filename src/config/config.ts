@@ -36,6 +36,9 @@ const envSchema = z.object({
   VIGIL_WITNESS_QUORUM: z.coerce.number().int().min(1).max(64).optional(),
   VIGIL_WITNESS_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   VIGIL_WITNESS_WAIT: z.enum(['true', 'false']).default('false'),
+  VIGIL_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(10),
+  VIGIL_DP_DAILY_EPSILON: z.coerce.number().gt(0).max(1000).default(10),
+  VIGIL_PUBLIC_EPSILON: z.coerce.number().gt(0).max(10).default(0.5),
 })
 
 /** A witness of this log: its policy name, cosigner vkey and add-checkpoint URL prefix. */
@@ -68,6 +71,15 @@ export interface Config {
   witnessTimeoutMs: number
   /** Appends resolve only once a checkpoint covering them meets the policy. */
   witnessWait: boolean
+  /** Dashboards (docs/SURVEILLANCE.md): small-cell threshold and differential privacy budgets. */
+  surveillance: {
+    /** Counts from 1 to threshold − 1 are suppressed. */
+    threshold: number
+    /** ε each person (staff member or API token) may spend per UTC day. */
+    dailyEpsilon: number
+    /** ε of each figure released once on the public statistics. */
+    publicEpsilon: number
+  }
 }
 
 /** A bad value: the message is one line that names the variable. */
@@ -114,6 +126,11 @@ export function parseConfig(env: Record<string, unknown>): Config {
     witnessQuorum: witnesses.length === 0 ? 0 : quorum,
     witnessTimeoutMs: e.VIGIL_WITNESS_TIMEOUT_MS,
     witnessWait: e.VIGIL_WITNESS_WAIT === 'true',
+    surveillance: {
+      threshold: e.VIGIL_SUPPRESSION_THRESHOLD,
+      dailyEpsilon: e.VIGIL_DP_DAILY_EPSILON,
+      publicEpsilon: e.VIGIL_PUBLIC_EPSILON,
+    },
   }
 }
 

@@ -2,7 +2,8 @@
  * @module credentials/issue
  * Issuing one credential: FHIR bundle → SMART Health Card (ES256, zip DEF, rid) → its SHA-256
  * appended to the ledger → then, in one transaction (shared with concurrent issuances, see
- * write.ts), the public row, the sealed personal data, the de-identified facts and the audit row.
+ * write.ts), the public row, the sealed personal data, the de-identified facts with
+ * their rollup cells (surveillance/facts.ts) and the audit row.
  * The 201 comes only after the ledger has the commitment in a signed checkpoint. A batch row key
  * makes re-runs idempotent.
  */
@@ -92,7 +93,8 @@ export async function issueCredential(
       issuedBy: `${actor.kind}:${actor.id}`,
     },
     personal,
-    facts: deidentifyInput(input, now),
+    // A correction re-issues what was already counted: its facts would count twice.
+    facts: options.replaces === undefined ? deidentifyInput(input, now) : [],
     audit: auditRow(
       ctx,
       options.replaces === undefined

@@ -1,6 +1,7 @@
 /**
  * @module credentials/write
- * The rows of an issuance (public row, sealed personal data, de-identified facts, audit row) in
+ * The rows of an issuance (public row, sealed personal data, de-identified facts and their
+ * rollup cells, audit row) in
  * one statement (data-modifying CTEs: one implicit transaction, one round trip). Issuances that
  * reach this point together share it: four multi-row inserts instead of six round trips each. While a transaction runs, the next
  * issuances queue and go in the next one, so batches grow with load and cost nothing when idle.
@@ -9,13 +10,16 @@
  */
 import { type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { credentialPersonalData, credentials, facts } from '../db/schema/index.ts'
+import { credentialPersonalData, credentials } from '../db/schema/index.ts'
 import { auditEvents } from '../db/schema/people.ts'
+import { insertFactsSql, rollupDeltas, upsertRollupsSql } from '../surveillance/facts.ts'
+import type { FactRow } from '../surveillance/measures.ts'
 
 export interface IssuanceRows {
   credential: typeof credentials.$inferInsert
   personal: typeof credentialPersonalData.$inferInsert
-  facts: (typeof facts.$inferInsert)[]
+  /** De-identified facts; their rollup cells are added in the same statement. */
+  facts: FactRow[]
   audit: typeof auditEvents.$inferInsert
 }
 
@@ -72,7 +76,7 @@ class Writer {
 }
 
 /**
- * The four inserts as one statement: a statement is atomic, so all rows commit or none do, and
+ * The inserts (and the rollup upsert) as one statement: a statement is atomic, so all rows commit or none do, and
  * BEGIN, three more round trips and COMMIT go (each was a wait on a loaded machine). No table
  * reads another's new rows, so the CTEs' shared snapshot does not matter.
  */
@@ -87,7 +91,9 @@ async function insertAll(db: Db, all: IssuanceRows[]): Promise<void> {
       .insert(credentialPersonalData)
       .values(all.map((r) => r.personal))
       .getSQL(),
-    ...(factRows.length > 0 ? [db.insert(facts).values(factRows).getSQL()] : []),
+    ...(factRows.length > 0
+      ? [insertFactsSql(factRows), upsertRollupsSql(rollupDeltas(factRows))]
+      : []),
   ]
   const ctes = sql.join(
     inserts.map((q, i) => sql`${sql.raw(`w${i}`)} as (${q})`),

@@ -216,6 +216,39 @@ Exit 0: every exposed phone matched and no other did; 1: a missed or false match
       return runExposureSimulate(args)
     },
   },
+  'regions load': {
+    summary: 'load the place hierarchy and population by age band from a CSV (replaces it)',
+    usage: `vigil regions load FILE
+
+CSV header: code,name,level,parent,0-4,5-11,12-17,18-29,30-39,40-49,50-59,60-69,70-79,80+
+level is country, region or district (in that order of parents); codes are ISO 3166-2 style
+(XV, XV-N, XV-N01); populations are given for districts only. data/regions-xv.csv is a sample.
+Exit 0: loaded; 1: the file is invalid (nothing changed); 2: usage.`,
+    async run(args) {
+      const { runRegionsLoad } = await import('./commands/demo.ts')
+      return runRegionsLoad(args)
+    },
+  },
+  demo: {
+    summary: 'seed a synthetic year: places, credentials, exposure codes and bulk facts',
+    usage: `vigil demo [--facts N] [--seed S] [--credentials N] [--codes N] [--regions FILE]
+
+Loads the places (default data/regions-xv.csv, a fictional country), issues --credentials
+credentials through the real issuing path (signed, in the ledger, about 5% revoked) and --codes
+exposure codes (most redeemed), then writes --facts synthetic facts of the last 365 days
+(vaccination campaigns by age, boosters, three epidemic waves, tests, exposure activity) with
+their rollups, showing a progress bar and the ingest rate. Same seed, same data.
+
+  --facts N        bulk facts (default 200000; the benchmark uses 10000000)
+  --seed S         seed (default 1)
+  --credentials N  credentials issued for real (default 120)
+  --codes N        exposure codes issued (default 30)
+  --regions FILE   places CSV (see vigil regions load)`,
+    async run(args) {
+      const { runDemo } = await import('./commands/demo.ts')
+      return runDemo(args)
+    },
+  },
   'admin invite': {
     summary: 'invite a person: prints a one-time link that enrols their passkey with roles',
     usage: `vigil admin invite --name NAME --role ROLE [--role ROLE]... [--hours N]

@@ -12,6 +12,8 @@ import { utf8 } from '../core/codec/bytes.ts'
 import { dayStart, intervalNumber } from '../core/gaen/index.ts'
 import { exposureCodes } from '../db/schema/exposure.ts'
 import { recordAudit } from '../staff/audit.ts'
+import { exposureFact, recordFacts } from '../surveillance/facts.ts'
+import { toDay } from '../surveillance/periods.ts'
 import { ExposureError } from './errors.ts'
 import { EXPOSURE, type TestType } from './settings.ts'
 
@@ -22,6 +24,8 @@ export interface IssueCodeInput {
   /** YYYY-MM-DD */
   symptomDate?: string | undefined
   testDate?: string | undefined
+  /** ISO 3166-2 region of the case, for the de-identified surveillance facts (optional). */
+  region?: string | undefined
 }
 
 export interface IssuedCode {
@@ -87,21 +91,33 @@ export async function issueCode(ctx: Ctx, input: IssueCodeInput): Promise<Issued
     const id = uuid(ctx.random)
     const expiresAt = new Date(now + EXPOSURE.shortCodeMs)
     const longExpiresAt = new Date(now + EXPOSURE.longCodeMs)
-    const inserted = await ctx.db
-      .insert(exposureCodes)
-      .values({
-        id,
-        shortHash: await codeHash(ctx, code),
-        longHash: await codeHash(ctx, longCode),
-        testType: input.testType,
-        symptomOnsetInterval: onset,
-        expiresAt,
-        longExpiresAt,
-        issuedBy: (ctx as { actor?: { id: string } }).actor?.id ?? 'cli',
-        createdAt: new Date(now),
-      })
-      .onConflictDoNothing()
-      .returning({ id: exposureCodes.id })
+    const inserted = await ctx.db.transaction(async (tx) => {
+      const rows = await tx
+        .insert(exposureCodes)
+        .values({
+          id,
+          shortHash: await codeHash(ctx, code),
+          longHash: await codeHash(ctx, longCode),
+          testType: input.testType,
+          symptomOnsetInterval: onset,
+          region: input.region ?? null,
+          expiresAt,
+          longExpiresAt,
+          issuedBy: (ctx as { actor?: { id: string } }).actor?.id ?? 'cli',
+          createdAt: new Date(now),
+        })
+        .onConflictDoNothing()
+        .returning({ id: exposureCodes.id })
+      // The fact names the day, region and test type only: nothing that leads back to this code.
+      if (rows.length > 0)
+        await recordFacts(tx, [
+          exposureFact('code-issued', toDay(now), {
+            region: input.region,
+            testType: input.testType,
+          }),
+        ])
+      return rows
+    })
     if (inserted.length === 0) continue // a collision with a live code: draw again
     await recordAudit(ctx, {
       action: 'exposure-code.issue',

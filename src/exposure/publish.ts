@@ -12,6 +12,8 @@ import { fromBase64, toBase64 } from '../core/codec/base64.ts'
 import { fromUtf8, utf8 } from '../core/codec/bytes.ts'
 import { checkTekmac, intervalNumber, intervalStart } from '../core/gaen/index.ts'
 import { exposureKeys } from '../db/schema/exposure.ts'
+import { exposureFact, recordFacts } from '../surveillance/facts.ts'
+import { toDay } from '../surveillance/periods.ts'
 import { ExposureError, type ExposureErrorCode } from './errors.ts'
 import { EXPOSURE, floorHour, HOUR_MS, REPORT_TYPE, TR_BACKFILL } from './settings.ts'
 import { checkCertificate } from './verify.ts'
@@ -188,6 +190,7 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
   let inserted = 0
   // New keys go in one multi-row insert after the loop: one round trip instead of one per key.
   const fresh: (typeof exposureKeys.$inferInsert)[] = []
+  let uploaded = 0
   for (const { bytes, k } of valid) {
     const b64 = toBase64(bytes)
     const prior = known.get(b64)
@@ -245,7 +248,19 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
       .onConflictDoNothing()
       .returning({ id: exposureKeys.id })
     inserted += rows.length
+    uploaded += rows.length
   }
+  // One de-identified fact per upload that stored new keys: day, region, test and report type.
+  if (uploaded > 0)
+    await ctx.db.transaction((tx) =>
+      recordFacts(tx, [
+        exposureFact('upload', toDay(hour), {
+          region: claims.region,
+          testType: claims.reportType,
+          reportType: claims.reportType,
+        }),
+      ]),
+    )
   const response: PublishResponse = {
     revisionToken: await sealRevision(ctx, [
       ...new Set([...allowed, ...valid.map((v) => toBase64(v.bytes))]),

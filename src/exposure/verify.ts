@@ -14,6 +14,8 @@ import { fromBase64, toBase64, toBase64Url } from '../core/codec/base64.ts'
 import { utf8 } from '../core/codec/bytes.ts'
 import { exposureCodes, exposureTokens } from '../db/schema/exposure.ts'
 import { hitRateLimit } from '../staff/rate-limit.ts'
+import { exposureFact, recordFacts } from '../surveillance/facts.ts'
+import { toDay } from '../surveillance/periods.ts'
 import { findCode } from './codes.ts'
 import { ExposureError } from './errors.ts'
 import { EXPOSURE, floorHour } from './settings.ts'
@@ -70,11 +72,21 @@ export async function verifyCode(ctx: Ctx, code: string, client: string): Promis
   if (claimed.length === 0)
     throw new ExposureError('CODE_USED', 'the code was already used', { field: 'code' })
   const token = toBase64Url(ctx.random(32))
-  await ctx.db.insert(exposureTokens).values({
-    tokenHash: await tokenHash(ctx, token),
-    testType: row.testType,
-    symptomOnsetInterval: row.symptomOnsetInterval,
-    expiresAt: new Date(now.getTime() + EXPOSURE.tokenMs),
+  const hash = await tokenHash(ctx, token)
+  await ctx.db.transaction(async (tx) => {
+    await tx.insert(exposureTokens).values({
+      tokenHash: hash,
+      testType: row.testType,
+      symptomOnsetInterval: row.symptomOnsetInterval,
+      region: row.region,
+      expiresAt: new Date(now.getTime() + EXPOSURE.tokenMs),
+    })
+    await recordFacts(tx, [
+      exposureFact('code-redeemed', toDay(now.getTime()), {
+        region: row.region,
+        testType: row.testType,
+      }),
+    ])
   })
   const symptomDate =
     row.symptomOnsetInterval === null
@@ -123,6 +135,8 @@ export async function issueCertificate(
   const iat = Math.floor(now.getTime() / 1000) - 5
   const claims: Record<string, unknown> = { reportType: row.testType, tekmac: toBase64(mac) }
   if (row.symptomOnsetInterval !== null) claims.symptomOnsetInterval = row.symptomOnsetInterval
+  // Not a GAEN claim: the region goes on to the upload's de-identified fact, nowhere else.
+  if (row.region !== null) claims.region = row.region
   const certificate = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', kid: key.id, typ: 'JWT' })
     .setIssuer(EXPOSURE.certificateIssuer)
@@ -138,7 +152,10 @@ export interface CertificateClaims {
   reportType: string
   tekmac: string
   symptomOnsetInterval?: number | undefined
+  region?: string | undefined
 }
+
+const REGION = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
 
 /** Checks a certificate: ES256, our kid, issuer, audience, time; returns its claims. */
 export async function checkCertificate(ctx: Ctx, jwt: string): Promise<CertificateClaims> {
@@ -158,6 +175,10 @@ export async function checkCertificate(ctx: Ctx, jwt: string): Promise<Certifica
       tekmac: payload.tekmac,
       symptomOnsetInterval:
         typeof payload.symptomOnsetInterval === 'number' ? payload.symptomOnsetInterval : undefined,
+      region:
+        typeof payload.region === 'string' && REGION.test(payload.region)
+          ? payload.region
+          : undefined,
     }
   } catch {
     throw new ExposureError('CERTIFICATE_INVALID', 'the verification certificate is not valid', {

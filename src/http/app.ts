@@ -26,8 +26,10 @@ import { exposureExportRoutes } from './routes/exposure-export.ts'
 import { healthRoutes } from './routes/health.ts'
 import { keyRoutes } from './routes/keys.ts'
 import { logRoutes } from './routes/log.ts'
+import { surveillancePageRoutes } from './routes/pages.ts'
 import { staffRoutes } from './routes/staff.ts'
 import { staffAdminRoutes } from './routes/staff-admin.ts'
+import { surveillanceRoutes } from './routes/surveillance.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { pageRoutes, trustRoutes } from './routes/trust.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
@@ -104,7 +106,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     }),
   )
   // Public, read-only documents that other origins (verifier apps, monitors) must be able to read.
-  for (const path of ['/openapi.json', '/api/keys', '/log/*', '/.well-known/*', '/exposure/*']) {
+  for (const path of [
+    '/openapi.json',
+    '/api/keys',
+    '/log/*',
+    '/.well-known/*',
+    '/exposure/*',
+    '/api/public/*',
+  ]) {
     app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
   }
   app.use(
@@ -125,10 +134,15 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', auditRoutes())
   app.route('/', exposureRoutes())
   app.route('/', exposureExportRoutes())
+  app.route('/', surveillanceRoutes())
   app.route('/', trustRoutes())
   app.route(
     '/',
     pageRoutes((request) => app.fetch(request)),
+  )
+  app.route(
+    '/',
+    surveillancePageRoutes((request) => app.fetch(request)),
   )
 
   const documentConfig = {

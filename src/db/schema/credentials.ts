@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm'
 import {
   bigint,
+  boolean,
   date,
   index,
   integer,
@@ -62,23 +63,33 @@ export const crlState = pgTable('crl_state', {
 })
 
 /**
- * De-identified facts for surveillance (DESIGN.md "Data and privacy"): no identifier, no exact
- * date of birth, no link back to a credential.
+ * De-identified facts for surveillance (DESIGN.md "Data and privacy", docs/SURVEILLANCE.md): no
+ * identifier, no exact date of birth, no time of day, no link back to a credential, a code or an
+ * upload. Written by issuing (doses, tests) and by the exposure service (codes, uploads), always
+ * with their rollups in the same transaction (surveillance/facts.ts).
  */
 export const facts = pgTable(
   'facts',
   {
     id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
     day: date('day').notNull(),
-    region: text('region').notNull(),
-    /** 'dose', 'test', … */
+    /** ISO 3166-2 code; null for an exposure fact whose code named no region. */
+    region: text('region'),
+    /** 'dose' | 'test' | 'code-issued' | 'code-redeemed' | 'upload' */
     kind: text('kind').notNull(),
-    /** CVX code for a dose, LOINC code for a test. */
+    /** CVX code for a dose, LOINC code for a test, '' for exposure facts. */
     product: text('product').notNull(),
     dose: smallint('dose'),
-    ageBand: text('age_band').notNull(),
+    /** Null for exposure facts (no age is known). */
+    ageBand: text('age_band'),
     /** SNOMED result code for a test. */
     result: text('result'),
+    /** 'antigen' | 'naat' for a test; the verification code's test type for exposure facts. */
+    testType: text('test_type'),
+    /** The report type of an exposure upload ('confirmed' | 'likely' | 'user-report'). */
+    reportType: text('report_type'),
+    /** This dose completes the product's primary series (curated list, core/fhir/cvx.ts). */
+    seriesComplete: boolean('series_complete').notNull().default(false),
   },
   (t) => [index('facts_day_kind').on(t.day, t.kind)],
 )

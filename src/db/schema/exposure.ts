@@ -30,6 +30,8 @@ export const exposureCodes = pgTable('exposure_codes', {
   testType: text('test_type').notNull(),
   /** ENIntervalNumber of the symptom-onset day (UTC midnight), when known. */
   symptomOnsetInterval: integer('symptom_onset_interval'),
+  /** ISO 3166-2 region the tracer named, carried to the certificate for surveillance facts. */
+  region: text('region'),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   longExpiresAt: timestamp('long_expires_at', { withTimezone: true }).notNull(),
   /** When the device redeemed it, rounded down to the hour. */
@@ -44,6 +46,7 @@ export const exposureTokens = pgTable('exposure_tokens', {
   tokenHash: bytea('token_hash').primaryKey(),
   testType: text('test_type').notNull(),
   symptomOnsetInterval: integer('symptom_onset_interval'),
+  region: text('region'),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   used: boolean('used').notNull().default(false),
 })

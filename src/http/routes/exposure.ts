@@ -27,7 +27,16 @@ import { ProblemError } from '../problem.ts'
 const security = [{ bearerAuth: [] as string[] }]
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 const CodeInput = z
-  .object({ testType: z.enum(TEST_TYPES), symptomDate: Day.optional(), testDate: Day.optional() })
+  .object({
+    testType: z.enum(TEST_TYPES),
+    symptomDate: Day.optional(),
+    testDate: Day.optional(),
+    region: z
+      .string()
+      .regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'must be an ISO 3166-2 code such as NL-NH')
+      .optional()
+      .openapi({ description: 'Region of the case, for de-identified statistics only' }),
+  })
   .openapi('ExposureCodeInput')
 const Issued = z
   .object({

@@ -23,6 +23,7 @@ const ADMIN = { roles: ['admin'] } as const
 const AUDIT = { roles: ['admin', 'auditor'] } as const
 const TRACER = { roles: ['tracer'] } as const
 const SELF = { roles: ROLES, staffOnly: true } as const
+const EPIDEMIOLOGIST = { roles: ['epidemiologist'] } as const
 
 /** Every route of the app: `METHOD path` (Hono's pattern) → who may pass its guard. */
 const MATRIX: Record<string, Rule> = {
@@ -64,6 +65,8 @@ const MATRIX: Record<string, Rule> = {
   'DELETE /api/trust/issuers': ADMIN,
   'GET /verify': 'public',
   'GET /passport/:id': 'public',
+  'GET /dashboard': 'public',
+  'GET /stats': 'public',
   'POST /api/staff/enrol/options': 'public',
   'POST /api/staff/enrol': 'public',
   'POST /api/staff/sign-in/options': 'public',
@@ -95,6 +98,9 @@ const MATRIX: Record<string, Rule> = {
   'GET /exposure/export-key.pem': 'public',
   'GET /exposure/export-key.jwk': 'public',
   'GET /exposure/:file': 'public',
+  'GET /api/surveillance/series': EPIDEMIOLOGIST,
+  'GET /api/surveillance/regions': EPIDEMIOLOGIST,
+  'GET /api/public/stats': 'public',
 }
 
 /** The app's resources as `METHOD path` ('ALL' entries are middleware, not routes). */

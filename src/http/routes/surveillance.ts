@@ -1,0 +1,226 @@
+/**
+ * Dashboards (issue 9, docs/SURVEILLANCE.md): the epidemiologist's series and places (role
+ * epidemiologist), and the public statistics (no sign-in; always noisy and suppressed). Every
+ * series response carries its privacy metadata; an exhausted privacy budget is a 429 with its
+ * own code, DP_BUDGET_EXHAUSTED, and a Retry-After until the next UTC day.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Actor } from '../../context.ts'
+import {
+  BREAKDOWNS,
+  GRAINS,
+  LEVELS,
+  MEASURES,
+  MECHANISMS,
+  publicStats,
+  querySeries,
+  SurveillanceError,
+  surveillanceCatalogue,
+} from '../../surveillance/index.ts'
+import type { AppEnv } from '../env.ts'
+import { requireRole } from '../middleware/auth.ts'
+import { ProblemError } from '../problem.ts'
+
+const security = [{ bearerAuth: [] as string[] }]
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+const Cells = z.array(z.number().nullable())
+
+const SeriesQuery = z.object({
+  measure: z.enum(MEASURES).openapi({ example: 'doses' }),
+  interval: z.enum(GRAINS).default('week'),
+  from: Day.optional().openapi({ description: 'Default: 52 weeks before `to`' }),
+  to: Day.optional().openapi({ description: 'Default: today (UTC)' }),
+  level: z.enum(LEVELS).default('region'),
+  region: z
+    .string()
+    .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be a loaded place code such as XV-N')
+    .optional()
+    .openapi({ description: 'Only places within this one' }),
+  breakdown: z.enum(BREAKDOWNS).optional(),
+  dp: z
+    .enum(['none', ...MECHANISMS])
+    .default('none')
+    .openapi({ description: 'Differential privacy: spends `epsilon` from the daily budget' }),
+  epsilon: z.coerce.number().gt(0).max(5).optional().openapi({ example: 1 }),
+})
+
+const Line = z
+  .object({
+    region: z.string().optional(),
+    name: z.string().optional(),
+    value: z.string().optional(),
+    counts: Cells.openapi({ description: 'One per period; null where suppressed' }),
+    denominators: Cells.optional(),
+    rates: Cells.optional(),
+  })
+  .openapi('SurveillanceLine')
+
+const Budget = z
+  .object({ daily: z.number(), spent: z.number(), remaining: z.number(), day: z.string() })
+  .openapi('PrivacyBudget')
+
+const Privacy = z
+  .object({
+    threshold: z.number(),
+    suppressedCells: z.number(),
+    complementaryCells: z.number(),
+    dp: z
+      .object({
+        mechanism: z.enum(MECHANISMS),
+        epsilon: z.number(),
+        sensitivity: z.number(),
+        variance: z.number(),
+      })
+      .nullable(),
+    budget: Budget,
+    notes: z.array(z.string()),
+  })
+  .openapi('PrivacyMetadata')
+
+const Series = z
+  .object({
+    measure: z.enum(MEASURES),
+    interval: z.enum(GRAINS),
+    from: z.string(),
+    to: z.string(),
+    level: z.enum(LEVELS),
+    region: z.string().nullable(),
+    breakdown: z.enum(BREAKDOWNS).nullable(),
+    periods: z.array(z.string()),
+    rows: z.array(Line),
+    totals: z.object({
+      byRegion: z.array(Line).optional(),
+      byValue: z.array(Line),
+      all: Line,
+    }),
+    privacy: Privacy,
+  })
+  .openapi('SurveillanceSeries')
+
+const Places = z
+  .object({
+    places: z.array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        level: z.enum(LEVELS),
+        parent: z.string().nullable(),
+        population: z.number().nullable(),
+      }),
+    ),
+    measures: z.array(z.object({ measure: z.enum(MEASURES), breakdowns: z.array(z.string()) })),
+    budget: Budget,
+  })
+  .openapi('SurveillancePlaces')
+
+const PublicSeries = z.object({ national: Cells, regions: z.record(z.string(), Cells) })
+const PublicStats = z
+  .object({
+    generatedAt: z.string(),
+    weeks: z.array(z.string()),
+    places: z.array(z.object({ code: z.string(), name: z.string() })),
+    measures: z.record(z.string(), PublicSeries),
+    positivity: PublicSeries,
+    ledger: z.object({
+      days: z.array(z.object({ day: z.string(), issued: z.number(), revoked: z.number() })),
+      total: z.object({ issued: z.number(), revoked: z.number() }),
+      entriesCounted: z.number(),
+    }),
+    privacy: z.object({
+      threshold: z.number(),
+      mechanism: z.literal('geometric'),
+      epsilonPerFigure: z.number(),
+      sensitivity: z.record(z.string(), z.number()),
+      suppressedCells: z.number(),
+      complementaryCells: z.number(),
+      notes: z.array(z.string()),
+    }),
+  })
+  .openapi('PublicStats')
+
+/** SurveillanceError → problem+json with its own code. */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err) {
+    if (err instanceof SurveillanceError)
+      throw new ProblemError(err.status, err.code, err.message, {
+        ...(err.field === undefined ? {} : { field: err.field }),
+        headers: err.retryAfter === undefined ? {} : { 'retry-after': String(err.retryAfter) },
+      })
+    throw err
+  }
+}
+
+export function surveillanceRoutes() {
+  const app = new OpenAPIHono<AppEnv>()
+  const epidemiologist = requireRole('epidemiologist')
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/surveillance/series',
+      tags: ['surveillance'],
+      summary: 'A measure by day, week or month, by place, with one optional breakdown',
+      security,
+      middleware: [epidemiologist] as const,
+      request: { query: SeriesQuery },
+      responses: {
+        200: {
+          description: 'the series, suppressed (and noisy with dp), with its privacy metadata',
+          content: { 'application/json': { schema: Series } },
+        },
+      },
+    }),
+    async (c) => {
+      const result = await guarded(() =>
+        querySeries(c.get('deps'), c.get('actor') as Actor, c.req.valid('query')),
+      )
+      c.header('cache-control', 'no-store')
+      return c.json(result, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/surveillance/regions',
+      tags: ['surveillance'],
+      summary: 'The place hierarchy with populations, the measures and breakdowns, the budget',
+      security,
+      middleware: [epidemiologist] as const,
+      responses: {
+        200: { description: 'places', content: { 'application/json': { schema: Places } } },
+      },
+    }),
+    async (c) => {
+      const catalogue = await surveillanceCatalogue(c.get('deps'), c.get('actor') as Actor)
+      c.header('cache-control', 'no-store')
+      return c.json(catalogue, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/public/stats',
+      tags: ['surveillance'],
+      summary:
+        'Public weekly statistics: always noisy and suppressed, with the ledger’s own per-day totals',
+      responses: {
+        200: {
+          description: 'statistics',
+          content: { 'application/json': { schema: PublicStats } },
+        },
+      },
+    }),
+    async (c) => {
+      const stats = await publicStats(c.get('deps'))
+      // Released figures never change; a short cache lets a CDN carry the load.
+      c.header('cache-control', 'public, max-age=300')
+      return c.json(stats, 200)
+    },
+  )
+
+  return app
+}

@@ -1,0 +1,323 @@
+/**
+ * The surveillance pages end to end in Debian Chromium against the real `vigil serve`, seeded by
+ * `vigil demo`: an epidemiologist enrols a passkey (CDP virtual authenticator) from an invitation
+ * made with the CLI, opens /dashboard and gets four drawn charts, each with a table holding no
+ * count under the threshold, a CSV with the table's numbers and the privacy metadata; the page
+ * is accessible (axe: nothing serious), fits 360 px and speaks Spanish. Without a session it says
+ * so and links to sign-in; /stats renders for anyone. Screenshots go to test-results/dashboard/.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { BIN, type RunningServer, startServer } from '../helpers/server.ts'
+
+const SHOTS = fileURLToPath(new URL('../../test-results/dashboard/', import.meta.url))
+const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url))
+const PANELS = ['curve', 'positivity', 'coverage', 'uploads'] as const
+
+if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
+
+/** Serious or critical axe violations; axe is evaluated through DevTools, so the CSP stays on. */
+async function axeSerious(page: Page): Promise<string[]> {
+  await page.evaluate(readFileSync(AXE, 'utf8'))
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> }
+      }
+    ).axe
+    const result = await axe.run()
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`)
+  })
+}
+
+/** Pixels the chart drew on its canvas (0 for a blank one). */
+function inkOf(page: Page, panel: string): Promise<number> {
+  return page.evaluate((id) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`#${id} canvas`)
+    const g = canvas?.getContext('2d')
+    if (!canvas || !g || canvas.width === 0) return 0
+    const data = g.getImageData(0, 0, canvas.width, canvas.height).data
+    let n = 0
+    for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 0) n++
+    return n
+  }, panel)
+}
+
+interface TableCell {
+  kind: string
+  cell: string
+  value: string | null
+  text: string
+}
+
+function cellsOf(page: Page, panel: string): Promise<TableCell[][]> {
+  return page.locator(`#${panel} table tbody tr`).evaluateAll((rows) =>
+    rows.map((r) =>
+      [...r.querySelectorAll('td')].map((td) => ({
+        kind: td.dataset.kind ?? '',
+        cell: td.dataset.cell ?? '',
+        value: td.dataset.value ?? null,
+        text: td.textContent ?? '',
+      })),
+    ),
+  )
+}
+
+async function watchErrors(page: Page): Promise<string[]> {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  page.on('console', (m) => {
+    // A 401 from /api/staff/me is how a page learns there is no session.
+    if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text())
+  })
+  return errors
+}
+
+describe.skipIf(BROWSER_SKIP_REASON !== undefined)('surveillance pages in Chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-dashboard-'))
+  const env = { VIGIL_DATA_DIR: dir, DATABASE_URL: '', VIGIL_LOG_LEVEL: 'warn' }
+  let browser: Browser
+  let server: RunningServer
+  let invitation: string
+  let origin: string
+  let demo: { credentials: number; revoked: number }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    const cli = (...args: string[]) =>
+      execFileSync(process.execPath, [BIN, ...args], {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      })
+    const seeded = cli('demo', '--facts', '20000', '--seed', '9')
+    demo = JSON.parse(/^\{"demo":"done".*$/m.exec(seeded)?.[0] ?? '{}')
+    expect(demo.credentials).toBeGreaterThan(0)
+    invitation = /#(vgi_\S+)/.exec(
+      cli('admin', 'invite', '--name', 'Eva Epidemiologist', '--role', 'epidemiologist'),
+    )?.[1] as string
+    expect(invitation).toBeDefined()
+    await build({
+      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+      build: { emptyOutDir: false },
+    })
+    ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
+    // The RP ID must be a host name: the server's default PUBLIC_URL is http://localhost:PORT.
+    origin = server.url.replace('127.0.0.1', 'localhost')
+  }, 300_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function signedIn(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    const errors = await watchErrors(page)
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('WebAuthn.enable', { enableUI: false })
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        ctap2Version: 'ctap2_1',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    })
+    await page.goto(`${origin}/enrol.html#${invitation}`)
+    await expect
+      .poll(() => page.locator('#invitation-name').textContent())
+      .toBe('Eva Epidemiologist')
+    await page.getByLabel('Name this passkey').fill('Epi laptop')
+    await page.getByRole('button', { name: 'Create passkey' }).click()
+    await page.waitForURL('**/console.html')
+    return { context, page, errors }
+  }
+
+  async function loaded(page: Page): Promise<void> {
+    for (const panel of PANELS)
+      await expect
+        .poll(() => page.locator(`#${panel}-status`).getAttribute('data-state'), {
+          timeout: 30_000,
+        })
+        .toMatch(/^(ok|info)$/)
+  }
+
+  it('without a session, the dashboard says so and links to sign-in', async () => {
+    const page = await browser.newPage()
+    const errors = await watchErrors(page)
+    await page.goto(`${origin}/dashboard`)
+    await expect.poll(() => page.locator('#signin').isVisible()).toBe(true)
+    expect(await page.locator('#dashboard').isVisible()).toBe(false)
+    expect(
+      await page.getByRole('link', { name: 'Sign in with a passkey' }).getAttribute('href'),
+    ).toBe('/signin.html')
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('an epidemiologist sees four charts, tables with nothing under the threshold, CSV and privacy', async () => {
+    const { context, page, errors } = await signedIn()
+    // By month: a small demo's weeks are mostly under the threshold.
+    await page.goto(`${origin}/dashboard?interval=month`)
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Signed in as Eva/)
+    await loaded(page)
+
+    const threshold = Number(await page.locator('#privacy-threshold').textContent())
+    expect(threshold).toBeGreaterThanOrEqual(2)
+    for (const panel of PANELS) {
+      expect(await inkOf(page, panel), `${panel} chart drawn`).toBeGreaterThan(2000)
+      const rows = await cellsOf(page, panel)
+      expect(rows.length, `${panel} rows`).toBeGreaterThan(0)
+      const cells = rows.flat()
+      // Never blank: a number, or the word for a suppressed or meaningless cell.
+      expect(cells.filter((c) => c.text.trim() === '')).toEqual([])
+      for (const c of cells.filter((c) => c.cell === 'suppressed'))
+        expect(c.text).toBe('suppressed')
+      const counts = cells
+        .filter((c) => c.kind === 'count' && c.value !== null)
+        .map((c) => Number(c.value))
+      expect(
+        counts.filter((n) => n > 0 && n < threshold),
+        `${panel}: counts under ${threshold}`,
+      ).toEqual([])
+      expect(
+        counts.some((n) => n >= threshold),
+        `${panel} has numbers`,
+      ).toBe(true)
+      // The privacy metadata is said beside each chart.
+      expect(await page.locator(`#${panel} .privacy`).textContent()).toMatch(
+        new RegExp(`Cells under ${threshold} are hidden`),
+      )
+    }
+    expect(await page.locator('#privacy-summary').textContent()).toMatch(/Budget left today/)
+
+    // The CSV is the epidemic curve's table, number for number.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#curve').getByRole('button', { name: 'Download CSV' }).click(),
+    ])
+    expect(download.suggestedFilename()).toMatch(
+      /^vigil-positives-month-\d{4}-\d{2}-\d{2}-.*\.csv$/,
+    )
+    const csv = readFileSync((await download.path()) as string, 'utf8')
+    const lines = csv.trimEnd().split('\r\n')
+    expect(lines[0]).toBe('period,positives')
+    const table = await cellsOf(page, 'curve')
+    expect(lines).toHaveLength(table.length + 1)
+    lines.slice(1).forEach((line, i) => {
+      const [, value] = line.split(',')
+      const cell = table[i]?.[0] as TableCell
+      expect(value).toBe(cell.value ?? cell.cell)
+    })
+
+    expect(await axeSerious(page)).toEqual([])
+    await page.screenshot({ path: `${SHOTS}dashboard.png`, fullPage: true })
+
+    // A breakdown: stacked by age band; measures without one say so instead of failing.
+    await page.getByLabel('Breakdown').selectOption('age_band')
+    await page.getByRole('button', { name: 'Show' }).click()
+    await loaded(page)
+    expect(page.url()).toContain('breakdown=age_band')
+    expect(await page.locator('#curve thead th').allTextContents()).toContain('18-29')
+    expect(await page.locator('#uploads-status').textContent()).toMatch(
+      /Not broken down by Age band/,
+    )
+    await page.screenshot({ path: `${SHOTS}dashboard-age.png`, fullPage: true })
+
+    // With noise: each chart spends its ε, and the page says what is left.
+    const before = await page.locator('#privacy-budget').textContent()
+    const [remaining, daily] = (/ε ([\d.]+) of ([\d.]+)/.exec(before ?? '') ?? [])
+      .slice(1)
+      .map(Number)
+    expect(daily).toBeGreaterThanOrEqual(2)
+    await page.getByLabel('Noise (differential privacy)').selectOption('geometric')
+    await page.getByLabel('ε per chart').fill('0.25')
+    await page.getByRole('button', { name: 'Show' }).click()
+    await loaded(page)
+    for (const panel of PANELS)
+      expect(await page.locator(`#${panel} .privacy`).textContent()).toMatch(
+        /Noise: Geometric, ε 0\.25/,
+      )
+    await expect
+      .poll(() => page.locator('#privacy-budget').textContent())
+      .toContain(`ε ${(remaining as number) - 1} of ${daily}`)
+
+    // 360 px, in Spanish: nothing wider than the screen; the tables speak Spanish too.
+    await page.setViewportSize({ width: 360, height: 800 })
+    await page.getByRole('button', { name: 'Español' }).click()
+    expect(await page.locator('h1').textContent()).toBe('Panel de vigilancia')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    expect(await page.locator('#curve caption').textContent()).toMatch(/Pruebas positivas/)
+    expect(await inkOf(page, 'curve')).toBeGreaterThan(1000)
+    await page.screenshot({ path: `${SHOTS}dashboard-360-es.png`, fullPage: true })
+    expect(errors).toEqual([])
+    await context.close()
+  }, 120_000)
+
+  it('/stats renders for anyone: noised figures, the ledger totals and a link to the log', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    const errors = await watchErrors(page)
+    await page.goto(`${origin}/stats`)
+    // The first request releases the weeks not yet released (noise drawn once, then stored).
+    await expect
+      .poll(() => page.locator('#status').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('ok')
+    expect(await page.locator('.lede').textContent()).toMatch(/random noise added/)
+    const threshold = Number(
+      /under (\d+)/.exec((await page.locator('#protection').textContent()) ?? '')?.[1],
+    )
+    expect(threshold).toBeGreaterThanOrEqual(2)
+
+    for (const measure of ['positives', 'positivity', 'tests', 'doses', 'uploads']) {
+      const panel = `series-${measure}`
+      expect(await inkOf(page, panel), `${measure} chart drawn`).toBeGreaterThan(2000)
+      const cells = (await cellsOf(page, panel)).flat()
+      expect(cells.filter((c) => c.text.trim() === '')).toEqual([])
+      const counts = cells
+        .filter((c) => c.kind === 'count' && c.value !== null)
+        .map((c) => Number(c.value))
+      expect(
+        counts.filter((n) => n > 0 && n < threshold),
+        `${measure} under ${threshold}`,
+      ).toEqual([])
+    }
+    expect(
+      await cellsOf(page, 'series-positives').then((r) => r.flat().some((c) => c.cell === 'value')),
+    ).toBe(true)
+
+    // The ledger's totals are exact: the demo's credentials and revocations, day by day.
+    const ledger = await cellsOf(page, 'ledger')
+    const sum = (col: number) => ledger.reduce((n, row) => n + Number(row[col]?.value ?? 0), 0)
+    expect(sum(0)).toBe(demo.credentials)
+    expect(sum(1)).toBe(demo.revoked)
+    expect(await page.locator('#ledger-total').textContent()).toContain(
+      `${demo.credentials} credentials issued`,
+    )
+    expect(
+      await page.getByRole('link', { name: 'Open the transparency log' }).getAttribute('href'),
+    ).toBe('/log.html')
+
+    expect(await axeSerious(page)).toEqual([])
+    await page.screenshot({ path: `${SHOTS}stats.png`, fullPage: true })
+    await page.setViewportSize({ width: 360, height: 800 })
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    await page.screenshot({ path: `${SHOTS}stats-360.png`, fullPage: true })
+    expect(errors).toEqual([])
+    await context.close()
+  }, 60_000)
+})
