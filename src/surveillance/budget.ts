@@ -7,18 +7,11 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import type { Actor, ServiceContext } from '../context.ts'
+import type { Budget } from '../core/stats/index.ts'
 import { rowsOf } from '../db/client.ts'
 import { dpBudget } from '../db/schema/index.ts'
 import { SurveillanceError } from './errors.ts'
 import { toDay } from './periods.ts'
-
-export interface Budget {
-  daily: number
-  spent: number
-  remaining: number
-  /** The UTC day the budget is for. */
-  day: string
-}
 
 const TOLERANCE = 1e-9
 export const actorKey = (actor: Actor) => `${actor.kind}:${actor.id}`

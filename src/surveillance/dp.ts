@@ -14,8 +14,7 @@
  */
 import type { Random } from '../context.ts'
 
-export const MECHANISMS = ['geometric', 'laplace'] as const
-export type Mechanism = (typeof MECHANISMS)[number]
+import type { Mechanism } from '../core/stats/index.ts'
 
 /** Draws per request to `random`: one call per 256 draws instead of one per draw. */
 const BATCH = 256

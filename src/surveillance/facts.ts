@@ -5,10 +5,11 @@
  * Cells are upserted in key order, so two writers never wait on each other in a cycle.
  */
 import { type SQL, sql } from 'drizzle-orm'
+import { GRAINS } from '../core/stats/index.ts'
 import type { Db } from '../db/client.ts'
 import { facts, surveillanceRollups } from '../db/schema/index.ts'
 import { dimensionsOf, type FactRow, measuresOf } from './measures.ts'
-import { GRAINS, periodStart } from './periods.ts'
+import { periodStart } from './periods.ts'
 
 type Writer = Pick<Db, 'execute'>
 

@@ -1,25 +1,27 @@
 /** Dashboards: facts, rollups, regions, queries with suppression and differential privacy. */
-export { actorKey, type Budget, readBudget, spendBudget } from './budget.ts'
-export { MECHANISMS, type Mechanism } from './dp.ts'
-export { SurveillanceError, type SurveillanceErrorCode } from './errors.ts'
-export { exposureFact, recordFacts, rollupDeltas } from './facts.ts'
-export { refreshLedgerTotals } from './ledger-totals.ts'
+// The API's vocabulary and JSON live in core/stats, shared with the pages that read them.
 export {
   BREAKDOWNS,
   BREAKDOWNS_OF,
   type Breakdown,
+  type Budget,
   COUNTS,
-  type FactRow,
+  GRAINS,
+  type Grain,
+  LEVELS,
+  type Level,
   MEASURES,
+  MECHANISMS,
   type Measure,
-  SENSITIVITY,
-} from './measures.ts'
-export { GRAINS, type Grain } from './periods.ts'
-export { type PublicStats, publicStats } from './public.ts'
-export {
-  querySeries,
-  type SeriesQuery,
+  type Mechanism,
+  type PublicStats,
   type SeriesResult,
-  surveillanceCatalogue,
-} from './query.ts'
-export { Hierarchy, LEVELS, type Level, readHierarchy } from './regions.ts'
+} from '../core/stats/index.ts'
+export { actorKey, readBudget, spendBudget } from './budget.ts'
+export { SurveillanceError, type SurveillanceErrorCode } from './errors.ts'
+export { exposureFact, recordFacts, rollupDeltas } from './facts.ts'
+export { refreshLedgerTotals } from './ledger-totals.ts'
+export { type FactRow, SENSITIVITY } from './measures.ts'
+export { publicStats } from './public.ts'
+export { querySeries, type SeriesQuery, surveillanceCatalogue } from './query.ts'
+export { Hierarchy, readHierarchy } from './regions.ts'

@@ -6,6 +6,7 @@
  * reads only the entries integrated since, under that row's lock.
  */
 import { and, asc, eq, gte, sql } from 'drizzle-orm'
+import type { LedgerDay, PublicStats } from '../core/stats/index.ts'
 import type { Db } from '../db/client.ts'
 import { ledgerDailyTotals, ledgerTotalsState } from '../db/schema/index.ts'
 import { listEntries } from '../ledger/read.ts'
@@ -57,13 +58,7 @@ export async function refreshLedgerTotals(db: Db): Promise<bigint> {
   })
 }
 
-export interface LedgerDay {
-  day: string
-  issued: number
-  revoked: number
-}
-
-export async function ledgerTotals(db: Db, since: string) {
+export async function ledgerTotals(db: Db, since: string): Promise<PublicStats['ledger']> {
   const countedThrough = await refreshLedgerTotals(db)
   const rows = await db
     .select()
@@ -85,7 +80,6 @@ export async function ledgerTotals(db: Db, since: string) {
   return {
     days: [...days.values()],
     total: { issued: total('credential'), revoked: total('revocation') },
-    /** Entries with a lower index are counted. */
     entriesCounted: Number(countedThrough),
   }
 }

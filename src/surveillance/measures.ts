@@ -12,35 +12,10 @@ import {
   VACCINE_CODES,
   vaccineByCode,
 } from '../core/fhir/index.ts'
+import type { Breakdown, CountMeasure, Measure } from '../core/stats/index.ts'
 
 export const FACT_KINDS = ['dose', 'test', 'code-issued', 'code-redeemed', 'upload'] as const
 export type FactKind = (typeof FACT_KINDS)[number]
-
-/** Counted measures, as stored in the rollups. */
-export const COUNTS = [
-  'doses',
-  'complete',
-  'tests',
-  'positives',
-  'uploads',
-  'codes_issued',
-  'codes_redeemed',
-] as const
-export type CountMeasure = (typeof COUNTS)[number]
-
-/** Measures a query may ask for: the counts, and two ratios. */
-export const MEASURES = [...COUNTS, 'coverage', 'positivity'] as const
-export type Measure = (typeof MEASURES)[number]
-
-export const BREAKDOWNS = [
-  'age_band',
-  'product',
-  'dose',
-  'test_type',
-  'result',
-  'report_type',
-] as const
-export type Breakdown = (typeof BREAKDOWNS)[number]
 
 /** A de-identified fact as written to the `facts` table. */
 export interface FactRow {
@@ -90,19 +65,6 @@ export function dimensionsOf(f: FactRow): [dim: '' | Breakdown, value: string][]
   if (outcome !== null) out.push(['result', outcome])
   if (f.reportType !== null) out.push(['report_type', f.reportType])
   return out
-}
-
-/** Which breakdowns make sense for a measure (others are refused, not answered with nothing). */
-export const BREAKDOWNS_OF: Record<Measure, readonly Breakdown[]> = {
-  doses: ['age_band', 'product', 'dose'],
-  complete: ['age_band', 'product', 'dose'],
-  coverage: ['age_band'],
-  tests: ['age_band', 'product', 'test_type', 'result'],
-  positives: ['age_band', 'product', 'test_type'],
-  positivity: ['age_band', 'product', 'test_type'],
-  uploads: ['test_type', 'report_type'],
-  codes_issued: ['test_type'],
-  codes_redeemed: ['test_type'],
 }
 
 /**

@@ -3,8 +3,7 @@
  * Days, ISO weeks (from Monday) and months as the first day of each period, in UTC; all dates
  * are YYYY-MM-DD strings, so they compare as text.
  */
-export const GRAINS = ['day', 'week', 'month'] as const
-export type Grain = (typeof GRAINS)[number]
+import type { Grain } from '../core/stats/index.ts'
 
 const DAY_MS = 86_400_000
 

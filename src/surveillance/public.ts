@@ -11,10 +11,11 @@
  */
 import { and, eq, gte, inArray, lt } from 'drizzle-orm'
 import type { ServiceContext } from '../context.ts'
+import type { CountMeasure, PublicStats } from '../core/stats/index.ts'
 import { publicReleaseCells, publicReleases, surveillanceRollups } from '../db/schema/index.ts'
 import { noisyCount, uniform } from './dp.ts'
 import { ledgerTotals } from './ledger-totals.ts'
-import { type CountMeasure, SENSITIVITY } from './measures.ts'
+import { SENSITIVITY } from './measures.ts'
 import { dayMs, periodStart, toDay } from './periods.ts'
 import { type Hierarchy, readHierarchy } from './regions.ts'
 import { suppressTable } from './suppress.ts'
@@ -26,24 +27,6 @@ const NATIONAL = ''
 const UNKNOWN = 'unknown'
 
 type Series = (number | null)[]
-
-export interface PublicStats {
-  generatedAt: string
-  weeks: string[]
-  places: { code: string; name: string }[]
-  measures: Record<string, { national: Series; regions: Record<string, Series> }>
-  positivity: { national: (number | null)[]; regions: Record<string, (number | null)[]> }
-  ledger: Awaited<ReturnType<typeof ledgerTotals>>
-  privacy: {
-    threshold: number
-    mechanism: 'geometric'
-    epsilonPerFigure: number
-    sensitivity: Record<string, number>
-    suppressedCells: number
-    complementaryCells: number
-    notes: string[]
-  }
-}
 
 /** The places shown: regions (level 1) when loaded, else countries; plus facts not placed. */
 function publicPlaces(h: Hierarchy) {

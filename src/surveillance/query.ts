@@ -9,21 +9,29 @@
 import { and, eq, gte, lt, lte } from 'drizzle-orm'
 import type { Actor, ServiceContext } from '../context.ts'
 import { AGE_BANDS } from '../core/fhir/index.ts'
-import { surveillanceRollups } from '../db/schema/index.ts'
-import { type Budget, readBudget, spendBudget } from './budget.ts'
-import { type Mechanism, noiseVariance, noisyCount, uniform } from './dp.ts'
-import { SurveillanceError } from './errors.ts'
 import {
   BREAKDOWNS_OF,
   type Breakdown,
+  type Budget,
+  type Catalogue,
   type CountMeasure,
-  domainOf,
+  type Grain,
+  LEVELS,
+  type Level,
   MEASURES,
   type Measure,
-  SENSITIVITY,
-} from './measures.ts'
-import { dayMs, type Grain, periodStart, periodsBetween, toDay } from './periods.ts'
-import { type Hierarchy, LEVELS, type Level, readHierarchy } from './regions.ts'
+  type Mechanism,
+  type PrivacyMetadata,
+  type SeriesLine,
+  type SeriesResult,
+} from '../core/stats/index.ts'
+import { surveillanceRollups } from '../db/schema/index.ts'
+import { readBudget, spendBudget } from './budget.ts'
+import { noiseVariance, noisyCount, uniform } from './dp.ts'
+import { SurveillanceError } from './errors.ts'
+import { domainOf, SENSITIVITY } from './measures.ts'
+import { dayMs, periodStart, periodsBetween, toDay } from './periods.ts'
+import { type Hierarchy, readHierarchy } from './regions.ts'
 import { suppressTable } from './suppress.ts'
 
 export interface SeriesQuery {
@@ -40,54 +48,6 @@ export interface SeriesQuery {
   dp: 'none' | Mechanism
   /** ε of this query (with dp); 1 when not given. */
   epsilon?: number | undefined
-}
-
-type Cells = (number | null)[]
-
-export interface SeriesLine {
-  /** A place code at the query's level, or 'unknown' (facts whose place is not in it). */
-  region?: string
-  name?: string
-  /** The breakdown value (age band, CVX or LOINC code, dose number, …). */
-  value?: string
-  /** One per period; null where suppressed. */
-  counts: Cells
-  /** positivity: tests; coverage: population (the same for every period). */
-  denominators?: Cells
-  /** counts / denominators where both are published. */
-  rates?: (number | null)[]
-}
-
-export interface PrivacyMetadata {
-  threshold: number
-  /** Cells hidden because they were under the threshold. */
-  suppressedCells: number
-  /** Cells hidden so that the others cannot be recovered from the published totals. */
-  complementaryCells: number
-  dp: null | {
-    mechanism: Mechanism
-    epsilon: number
-    /** Facts one person can add to the table (L1 sensitivity). */
-    sensitivity: number
-    /** Variance of each cell's noise. */
-    variance: number
-  }
-  budget: Budget
-  notes: string[]
-}
-
-export interface SeriesResult {
-  measure: Measure
-  interval: Grain
-  from: string
-  to: string
-  level: Level
-  region: string | null
-  breakdown: Breakdown | null
-  periods: string[]
-  rows: SeriesLine[]
-  totals: { byRegion?: SeriesLine[]; byValue: SeriesLine[]; all: SeriesLine }
-  privacy: PrivacyMetadata
 }
 
 export const MAX_PERIODS = 1100
@@ -404,7 +364,7 @@ async function completeBefore(ctx: ServiceContext, dim: string, first: string) {
 }
 
 /** What the dashboard needs before its first query: places, measures and their breakdowns. */
-export async function surveillanceCatalogue(ctx: ServiceContext, actor: Actor) {
+export async function surveillanceCatalogue(ctx: ServiceContext, actor: Actor): Promise<Catalogue> {
   const [h, budget] = await Promise.all([readHierarchy(ctx.db), readBudget(ctx, actor)])
   return {
     places: [...h.places.values()].map((p) => ({ ...p, population: h.population(p.code) ?? null })),

@@ -11,9 +11,9 @@
 import { parse } from 'csv-parse/sync'
 import type { ServiceContext } from '../context.ts'
 import { AGE_BANDS } from '../core/fhir/index.ts'
+import { LEVELS, type Level, type Place } from '../core/stats/index.ts'
 import { regionPopulation, regions } from '../db/schema/index.ts'
 import { SurveillanceError } from './errors.ts'
-import { LEVELS, type Level, type Place } from './regions.ts'
 
 export interface RegionsFile {
   places: Place[]

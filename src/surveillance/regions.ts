@@ -5,18 +5,9 @@
  * populations summed upwards from the districts.
  */
 import { asc } from 'drizzle-orm'
+import { LEVELS, type Level, type Place } from '../core/stats/index.ts'
 import type { Db } from '../db/client.ts'
 import { regionPopulation, regions } from '../db/schema/index.ts'
-
-export const LEVELS = ['country', 'region', 'district'] as const
-export type Level = (typeof LEVELS)[number]
-
-export interface Place {
-  code: string
-  name: string
-  level: Level
-  parent: string | null
-}
 
 /** The loaded hierarchy, with ancestors and summed populations. */
 export class Hierarchy {

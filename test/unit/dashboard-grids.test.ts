@@ -5,9 +5,9 @@
  * spreadsheet. Browser rendering is covered by test/browser/dashboard.test.ts.
  */
 import { describe, expect, it } from 'vitest'
+import type { SeriesResult } from '../../src/core/stats/index.ts'
 import { countCell, type Grid, rateCell, toCsv } from '../../web/src/charts/grid.ts'
 import { isoWeek, periodLabel, valueLabel } from '../../web/src/charts/labels.ts'
-import type { SeriesResult } from '../../web/src/charts/types.ts'
 import { fromSearch, seriesPath, toSearch } from '../../web/src/dashboard/filters.ts'
 import { countsGrid, coverageGrid, positivityGrid } from '../../web/src/dashboard/grids.ts'
 

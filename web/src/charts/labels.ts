@@ -1,7 +1,7 @@
 /** Words for what the series name by code: periods, breakdown values, places. */
 import { testByCode, vaccineByCode } from '../../../src/core/fhir/codes.ts'
+import type { Breakdown, Grain } from '../../../src/core/stats/index.ts'
 import { hasMessage, lang, t } from '../i18n/index.ts'
-import type { Breakdown, Grain } from './types.ts'
 
 const DAY_MS = 86_400_000
 

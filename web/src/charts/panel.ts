@@ -2,12 +2,13 @@
  * One chart panel: the chart, the table with the same numbers, what was done to protect them,
  * and a CSV download built here from the response (nothing more is asked of the server).
  */
+
+import type { PrivacyMetadata } from '../../../src/core/stats/index.ts'
 import { el } from '../dom.ts'
 import { lang, t } from '../i18n/index.ts'
 import { type ChartSpec, drawChart } from './chart.ts'
 import { downloadText, type Grid, toCsv } from './grid.ts'
 import { formatCount, renderTable } from './table.ts'
-import type { PrivacyMetadata } from './types.ts'
 
 export interface PanelData {
   grid: Grid
@@ -41,14 +42,11 @@ export function privacyText(p: PrivacyMetadata): string[] {
       complementary: formatCount(p.complementaryCells),
     }),
     noiseText(p),
+    t('privacy.budget', {
+      remaining: number(p.budget.remaining, 3),
+      daily: number(p.budget.daily, 3),
+    }),
   ]
-  if (p.budget !== undefined)
-    out.push(
-      t('privacy.budget', {
-        remaining: number(p.budget.remaining, 3),
-        daily: number(p.budget.daily, 3),
-      }),
-    )
   return out
 }
 

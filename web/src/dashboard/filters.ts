@@ -6,13 +6,18 @@
  */
 
 import {
+  BREAKDOWNS,
   BREAKDOWNS_OF,
   type Breakdown,
+  GRAINS,
   type Grain,
+  LEVELS,
   type Level,
+  MECHANISMS,
   type Measure,
+  type Mechanism,
   type Place,
-} from '../charts/types.ts'
+} from '../../../src/core/stats/index.ts'
 import { byId } from '../dom.ts'
 
 export interface Filters {
@@ -22,20 +27,10 @@ export interface Filters {
   level: Level
   region: string
   breakdown: Breakdown | ''
-  dp: 'none' | 'geometric' | 'laplace'
+  dp: 'none' | Mechanism
   epsilon: number
 }
 
-const GRAINS: readonly Grain[] = ['day', 'week', 'month']
-export const LEVELS: readonly Level[] = ['country', 'region', 'district']
-const BREAKDOWNS: readonly Breakdown[] = [
-  'age_band',
-  'product',
-  'dose',
-  'test_type',
-  'result',
-  'report_type',
-]
 const DAY_MS = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 const DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -72,7 +67,7 @@ export function fromSearch(search: string, base = defaults()): Filters {
     level: pick(q.get('level'), LEVELS, base.level),
     region: q.get('region') ?? base.region,
     breakdown: pick(q.get('breakdown'), ['', ...BREAKDOWNS] as const, base.breakdown),
-    dp: pick(q.get('dp'), ['none', 'geometric', 'laplace'] as const, base.dp),
+    dp: pick(q.get('dp'), ['none', ...MECHANISMS] as const, base.dp),
     epsilon: epsilon > 0 && epsilon <= 5 ? epsilon : base.epsilon,
   }
 }

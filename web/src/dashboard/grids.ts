@@ -3,9 +3,10 @@
  * words. Counts come straight from the response (null → suppressed); nothing is summed or
  * derived here, so the page cannot publish a figure the service did not.
  */
+
+import type { SeriesLine, SeriesResult } from '../../../src/core/stats/index.ts'
 import { type Column, countCell, type Grid, rateCell } from '../charts/grid.ts'
 import { periodLabel, placeLabel, valueLabel } from '../charts/labels.ts'
-import type { SeriesLine, SeriesResult } from '../charts/types.ts'
 import { t } from '../i18n/index.ts'
 
 const periodRows = (r: SeriesResult) =>

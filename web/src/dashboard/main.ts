@@ -5,9 +5,15 @@
  * kept, so switching language redraws without asking again (with noise, asking spends budget).
  */
 
+import {
+  LEVELS,
+  type Level,
+  type Measure,
+  type Place,
+  type SeriesResult,
+} from '../../../src/core/stats/index.ts'
 import { breakdownLabel } from '../charts/labels.ts'
 import { noiseText, type PanelData, renderPanel } from '../charts/panel.ts'
-import type { Level, Measure, Place, SeriesResult } from '../charts/types.ts'
 import { byId, el, type State, setState } from '../dom.ts'
 import { initI18n, type MessageKey, mountLanguageSwitch, onLangChange, t } from '../i18n/index.ts'
 import { api, describe, whoAmI } from '../staff/api.ts'
@@ -16,7 +22,6 @@ import {
   type Filters,
   finer,
   fromSearch,
-  LEVELS,
   levelOf,
   readForm,
   seriesPath,
@@ -146,7 +151,7 @@ function renderSummary(): void {
     return
   }
   const last = done[done.length - 1] as SeriesResult
-  const budgets = done.flatMap((r) => (r.privacy.budget === undefined ? [] : [r.privacy.budget]))
+  const budgets = done.map((r) => r.privacy.budget)
   const lowest = budgets.reduce<(typeof budgets)[number] | undefined>(
     (a, b) => (a === undefined || b.remaining < a.remaining ? b : a),
     undefined,

@@ -1,34 +1,13 @@
 /**
- * The JSON of /api/public/stats (src/surveillance/public.ts), mirrored by hand (pages import
- * nothing from the services), and turned into what the page draws. Anything unexpected is an
- * error with a code, not a blank page.
+ * The JSON of /api/public/stats (core/stats PublicStats, as src/surveillance/public.ts returns
+ * it) turned into what the page draws. Anything unexpected is an error with a code, not a blank
+ * page.
  */
+import type { PublicStats } from '../../../src/core/stats/index.ts'
 import { type Cell, countCell } from '../charts/grid.ts'
 import type { LedgerTotals, PublicSeries, PublicView } from './view.ts'
 
 type Series = (number | null)[]
-
-export interface PublicStatsJson {
-  generatedAt: string
-  weeks: string[]
-  places: { code: string; name: string }[]
-  measures: Record<string, { national: Series; regions: Record<string, Series> }>
-  positivity: { national: Series; regions: Record<string, Series> }
-  ledger: {
-    days: { day: string; issued: number; revoked: number }[]
-    total: { issued: number; revoked: number }
-    entriesCounted: number
-  }
-  privacy: {
-    threshold: number
-    mechanism: 'geometric'
-    epsilonPerFigure: number
-    sensitivity: Record<string, number>
-    suppressedCells: number
-    complementaryCells: number
-    notes: string[]
-  }
-}
 
 export class StatsShapeError extends Error {
   readonly code = 'STATS_UNREADABLE'
@@ -37,7 +16,7 @@ export class StatsShapeError extends Error {
 const DAY_MS = 86_400_000
 
 /** Days without entries are absent from the response: the log had none, so they are 0. */
-function everyDay(days: PublicStatsJson['ledger']['days']): LedgerTotals {
+function everyDay(days: PublicStats['ledger']['days']): LedgerTotals {
   const byDay = new Map(days.map((d) => [d.day, d]))
   const out: LedgerTotals = { days: [], issued: [], revoked: [] }
   const first = days[0]?.day
@@ -67,7 +46,7 @@ function shareCells(rates: Series, positives: Series, tests: Series): Cell[] {
 }
 
 export function toView(json: unknown): PublicView {
-  const body = json as Partial<PublicStatsJson> | null
+  const body = json as Partial<PublicStats> | null
   if (
     body === null ||
     typeof body !== 'object' ||
@@ -80,7 +59,7 @@ export function toView(json: unknown): PublicView {
   )
     throw new StatsShapeError('the statistics are not in the expected form')
   const places = body.places
-  const measures = body.measures as PublicStatsJson['measures']
+  const measures = body.measures as PublicStats['measures']
   const series: PublicSeries[] = Object.entries(measures).map(([measure, m]) => ({
     measure,
     kind: 'count',

@@ -3,10 +3,10 @@
  * suppressed by the service), positivity derived by the service from two released figures, and
  * the ledger's own per-day totals.
  */
+import type { PublicStats } from '../../../src/core/stats/index.ts'
 import type { Cell, Column, Grid } from '../charts/grid.ts'
 import { periodLabel, placeLabel } from '../charts/labels.ts'
 import { t } from '../i18n/index.ts'
-import type { PublicStatsJson } from './api.ts'
 
 export interface PublicSeries {
   measure: string
@@ -29,7 +29,7 @@ export interface PublicView {
   ledger: LedgerTotals
   ledgerTotal: { issued: number; revoked: number }
   entriesCounted: number
-  privacy: PublicStatsJson['privacy']
+  privacy: PublicStats['privacy']
 }
 
 /** One measure by week: the country drawn, every place tabled beside it. */

@@ -1,0 +1,8 @@
+/**
+ * @module core/stats
+ * The surveillance API's vocabulary and JSON, shared by the service (src/surveillance) and the
+ * pages that read it (dashboard, public statistics). Pure: constants and types only.
+ */
+export type * from './public-stats.ts'
+export type * from './series.ts'
+export * from './vocabulary.ts'
