@@ -18,7 +18,7 @@ import { loadavg } from 'node:os'
 import { createApiToken } from '../src/staff/index.ts'
 import { percentile } from './append.ts'
 import { serveBenchDb } from './http.ts'
-import { measureOffline, measureSteps, prepareOffline } from './offline.ts'
+import { measureOffline, measureSteps, prepareOffline, withNodeEs256 } from './offline.ts'
 import { openBenchDb } from './setup.ts'
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1')
@@ -131,6 +131,7 @@ async function main() {
   const setup = await prepareOffline(b.ctx, cards)
   const rounds = Math.max(1, Math.round(10 * SCALE))
   emit(await measureOffline(setup, rounds))
+  emit(await measureOffline(withNodeEs256(setup), rounds, 'node:crypto'))
   emit(await measureSteps(setup, rounds))
   await b.drop()
   agent.destroy()
@@ -142,7 +143,7 @@ async function main() {
       )
     else if (f.bench === 'credentials.verify')
       console.log(
-        `| verify offline, one core | ${f.perSecOneCore}/s (${f.meanUs} µs each, ${f.cpuUsPerCard} µs CPU) | ${f.target} |`,
+        `| verify offline, one core, ES256 via ${f.es256} | ${f.perSecOneCore}/s (${f.meanUs} µs each, ${f.cpuUsPerCard} µs CPU) | ${f.target} |`,
       )
   }
 }

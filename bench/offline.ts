@@ -24,6 +24,7 @@ import {
   verifyTlogProof,
 } from '../src/core/note/index.ts'
 import { type ShcTrust, verifyShc } from '../src/core/shc/index.ts'
+import { nodeEs256 } from '../src/credentials/node-es256.ts'
 import { logPolicy } from '../test/helpers/ledger.ts'
 
 export interface Card {
@@ -72,6 +73,11 @@ export async function prepareOffline(ctx: ServiceContext, issued: Card[]): Promi
   return { trust, policy, cards }
 }
 
+/** The same setup verifying ES256 through node:crypto (src/credentials/node-es256.ts). */
+export function withNodeEs256(setup: OfflineSetup): OfflineSetup {
+  return { ...setup, trust: { ...setup.trust, es256: nodeEs256 } }
+}
+
 export async function verifyCardOffline(setup: OfflineSetup, card: Card, now: number) {
   const v = await verifyShc({ qr: card.qr }, setup.trust, now)
   const leaf = hashLeaf(
@@ -88,7 +94,7 @@ export async function verifyCardOffline(setup: OfflineSetup, card: Card, now: nu
 }
 
 /** Serial verification on one core: warm-up, then `rounds` passes over the cards. */
-export async function measureOffline(setup: OfflineSetup, rounds: number) {
+export async function measureOffline(setup: OfflineSetup, rounds: number, es256 = 'WebCrypto') {
   const now = Math.floor(Date.now() / 1000)
   const { cards } = setup
   for (const c of cards.slice(0, 20)) await verifyCardOffline(setup, c, now)
@@ -100,6 +106,7 @@ export async function measureOffline(setup: OfflineSetup, rounds: number) {
   const n = cards.length * rounds
   return {
     bench: 'credentials.verify',
+    es256,
     cards: n,
     checkpoints: new Set(cards.map((c) => parseTlogProof(c.receipt).checkpoint)).size,
     perSecOneCore: Math.round((n * 1000) / ms),
@@ -154,6 +161,7 @@ export async function measureSteps(setup: OfflineSetup, reps: number) {
       (c) => setup.trust.resolveIssuerKeys('').then((k) => shc.selectIssuerKey(k, c.kid)),
     ],
     ['ES256 (WebCrypto)', (c) => verifyShcSignature(c.jws, c.jwk, c.parsed)],
+    ['ES256 (node:crypto)', (c) => verifyShcSignature(c.jws, c.jwk, c.parsed, nodeEs256)],
     [
       'claims, FHIR checks, minimisation lint',
       (c) => {
@@ -220,6 +228,9 @@ async function main() {
   const setup = await prepareOffline(b.ctx, issued)
   const rounds = Number(process.env.BENCH_ROUNDS ?? '25')
   process.stdout.write(`${JSON.stringify(await measureOffline(setup, rounds))}\n`)
+  process.stdout.write(
+    `${JSON.stringify(await measureOffline(withNodeEs256(setup), rounds, 'node:crypto'))}\n`,
+  )
   process.stdout.write(`${JSON.stringify(await measureSteps(setup, rounds))}\n`)
   await b.drop()
 }

@@ -8,6 +8,7 @@
 import { ShcError } from './errors.ts'
 import { type ShcPublicJwk, selectIssuerKey } from './keyset.ts'
 import { parseCrl, type ShcCrl } from './revocation.ts'
+import type { Es256Verify } from './verify-signature.ts'
 
 export interface ShcTrust {
   /**
@@ -22,6 +23,8 @@ export interface ShcTrust {
   readonly resolveCrl?: (iss: string, kid: string) => Promise<unknown>
   /** Accept `http://localhost` issuers (a development deployment verifying its own cards). */
   readonly allowLoopbackHttp?: boolean
+  /** The ES256 implementation (default WebCrypto; see verify-signature.ts). */
+  readonly es256?: Es256Verify
 }
 
 async function call<T>(fn: () => Promise<T>, code: 'SHC_KEYS_UNAVAILABLE' | 'SHC_CRL_UNAVAILABLE') {

@@ -90,7 +90,7 @@ export async function verifyShc(
     allowLoopbackHttp: trust.allowLoopbackHttp === true,
   })
   const jwk = await resolveIssuerKey(trust, iss, header.kid)
-  await verifyShcSignature(jws, jwk, parsed)
+  await verifyShcSignature(jws, jwk, parsed, trust.es256)
   const claims = checkShcClaims(decoded.claims, now)
   const { payload } = claims
   const bundle = payload.vc.credentialSubject.fhirBundle

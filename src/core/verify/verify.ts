@@ -31,7 +31,7 @@ import { type ShcPublicJwk, selectIssuerKey } from '../shc/keyset.ts'
 import { CLOCK_SKEW_SECONDS } from '../shc/limits.ts'
 import { decodeShcPayload } from '../shc/payload.ts'
 import { checkRevocation, parseCrl, type ShcCrl } from '../shc/revocation.ts'
-import { verifyShcSignature } from '../shc/verify-signature.ts'
+import { type Es256Verify, verifyShcSignature } from '../shc/verify-signature.ts'
 import { readScannedText, type ScannedCard } from './input.ts'
 import {
   credentialLeafHash,
@@ -62,6 +62,8 @@ export interface VerifyOptions {
   readonly ledger?: (material: OpenedTrustMaterial) => LedgerSource | undefined
   /** Reuse verified checkpoints across calls (createVerifyCache). */
   readonly cache?: VerifyCache
+  /** The ES256 implementation (default WebCrypto; see core/shc/verify-signature.ts). */
+  readonly es256?: Es256Verify
 }
 
 interface CheckpointOutcome {
@@ -611,7 +613,7 @@ export async function verifyCredential(text: string, options: VerifyOptions): Pr
   }
 
   try {
-    await verifyShcSignature(scanned.jws, jwk)
+    await verifyShcSignature(scanned.jws, jwk, undefined, options.es256)
   } catch (err) {
     list.add('signature', 'fail', codeOf(err), messageOf(err))
     return finish(

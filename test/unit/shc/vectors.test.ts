@@ -6,8 +6,9 @@
  * `issuers/` mirror (or a `derived/` root), never the network. `jwspayload` entries are signed
  * minified with a fresh key that the trust binds to their `iss`.
  */
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import {
+  type Es256Verify,
   ShcError,
   type ShcTrust,
   type ShcWarning,
@@ -17,6 +18,7 @@ import {
   verifyShc,
   verifyShcFile,
 } from '../../../src/core/shc/index.ts'
+import { nodeEs256 } from '../../../src/credentials/node-es256.ts'
 import { readVectorJson, readVectorText } from '../../helpers/vectors.ts'
 import { createFreshIssuer, mirrorTrust, NOW, SPEC_AT } from './fixtures.ts'
 import { VERDICTS } from './verdicts.ts'
@@ -62,11 +64,15 @@ function evaluationTime(e: Entry): number {
   return Number(match[1])
 }
 
+/** The ES256 implementation under test: every vector runs with WebCrypto and with node:crypto. */
+let es256: Es256Verify | undefined
+
 function trustFor(e: Entry): ShcTrust {
   const jwks = e.issuer_jwks ?? ''
-  return jwks.startsWith('derived/')
+  const trust = jwks.startsWith('derived/')
     ? mirrorTrust(`shc/${jwks.split('/').slice(0, 2).join('/')}/`)
     : mirrorTrust()
+  return { ...trust, es256 }
 }
 
 const warningCodes = (ws: readonly ShcWarning[]) => [...new Set(ws.map((w) => w.code))].sort()
@@ -114,7 +120,7 @@ async function observeCard(e: Entry, at: number): Promise<Observed> {
   if (e.kind === 'jwspayload') {
     const issuer = await createFreshIssuer(e.iss)
     const jws = await signShcPayload(JSON.parse(text), issuer.keyPair)
-    return accepted([await verifyShc({ jws }, issuer.trust, at)])
+    return accepted([await verifyShc({ jws }, { ...issuer.trust, es256 }, at)])
   }
   if (e.kind.startsWith('fhir-$health-cards-issue')) {
     const { parameter } = JSON.parse(text) as {
@@ -174,7 +180,13 @@ describe('expected.json coverage', () => {
   })
 })
 
-describe('SHC vectors (expected.json)', () => {
+describe.each([
+  ['WebCrypto', undefined],
+  ['node:crypto', nodeEs256],
+] as const)('SHC vectors (expected.json), ES256 via %s', (_name, impl) => {
+  beforeAll(() => {
+    es256 = impl
+  })
   const applicable = rows.filter((r) => r.verdict !== undefined && r.verdict.outcome !== 'n/a')
 
   it.each(applicable)('$title', async ({ entry, verdict }) => {
