@@ -5,8 +5,6 @@
  * actor. Exit 0: done; 1: the audit chain does not match; 2: a usage mistake.
  */
 import { parseArgs } from 'node:util'
-import { ROLES, type Role } from '../../context.ts'
-import { ServiceError } from '../../errors.ts'
 import {
   CLI_ACTOR,
   createInvitation,
@@ -15,7 +13,13 @@ import {
   runAuditDigests,
   verifyAuditDigests,
 } from '../../staff/index.ts'
-import { loadConfig, type Runtime, startRuntime } from '../runtime.ts'
+import type { Runtime } from '../runtime.ts'
+import { checkNameAndRoles, withRuntime as runWith, usage as usageFor } from './run.ts'
+
+const usage = (verb: string, message: string) => usageFor('admin', verb, message)
+
+const withRuntime = (verb: string, body: (runtime: Runtime) => Promise<number>) =>
+  runWith('admin', verb, body)
 
 export async function runAdminInvite(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -27,24 +31,14 @@ export async function runAdminInvite(args: string[]): Promise<number> {
     },
     strict: true,
   })
-  const roles = values.role ?? []
-  // Checked before the database opens, so a typo creates no data directory.
-  const bad = roles.find((r) => !(ROLES as readonly string[]).includes(r))
-  if (values.name === undefined || roles.length === 0 || bad !== undefined)
-    return usage(
-      'invite',
-      bad ? `unknown role "${bad}" (${ROLES.join(', ')})` : 'needs --name and --role',
-    )
+  const who = checkNameAndRoles(values.name, values.role)
+  if ('error' in who) return usage('invite', who.error)
   const hours = /^[0-9]{1,4}$/.test(values.hours) ? Number(values.hours) : 0
   if (hours < 1 || hours > MAX_INVITATION_HOURS)
     return usage('invite', `--hours must be 1..${MAX_INVITATION_HOURS}`)
-  const name = values.name
+  const { name, roles } = who
   return withRuntime('invite', async ({ ctx }) => {
-    const created = await createInvitation(
-      ctx,
-      { name, roles: roles as Role[], expiresInHours: hours },
-      CLI_ACTOR,
-    )
+    const created = await createInvitation(ctx, { name, roles, expiresInHours: hours }, CLI_ACTOR)
     // The link alone on stdout (LINK=$(vigil admin invite …)); everything else on stderr.
     console.error(
       `invitation ${created.id} for "${created.name}" (${created.roles.join(', ')}), single use, expires ${created.expiresAt}`,
@@ -73,22 +67,4 @@ export async function runAdminDigest(args: string[]): Promise<number> {
     console.error(`audit trail does not match the ledger from ${check.firstMismatch} on`)
     return 1
   })
-}
-
-function usage(verb: string, message: string): number {
-  console.error(`vigil admin ${verb}: ${message} (vigil admin ${verb} --help)`)
-  return 2
-}
-
-async function withRuntime(verb: string, body: (runtime: Runtime) => Promise<number>) {
-  const runtime = await startRuntime(loadConfig(), { migrate: true })
-  try {
-    return await body(runtime)
-  } catch (err) {
-    if (!(err instanceof ServiceError)) throw err
-    console.error(`vigil admin ${verb}: ${err.field ? `${err.field} ` : ''}${err.message}`)
-    return 2
-  } finally {
-    await runtime.database.close()
-  }
 }

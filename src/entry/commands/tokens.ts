@@ -4,8 +4,6 @@
  * how the first admin token is made. Exit 0: done; 1: no such token; 2: a usage mistake.
  */
 import { parseArgs } from 'node:util'
-import { ROLES, type Role } from '../../context.ts'
-import { ServiceError } from '../../errors.ts'
 import {
   createApiToken,
   DEFAULT_TOKEN_DAYS,
@@ -15,7 +13,13 @@ import {
   MAX_TOKEN_DAYS,
   revokeApiToken,
 } from '../../staff/tokens.ts'
-import { loadConfig, type Runtime, startRuntime } from '../runtime.ts'
+import type { Runtime } from '../runtime.ts'
+import { checkNameAndRoles, withRuntime as runWith, usage as usageFor } from './run.ts'
+
+const usage = (verb: string, message: string) => usageFor('tokens', verb, message)
+
+const withRuntime = (verb: string, body: (runtime: Runtime) => Promise<number>) =>
+  runWith('tokens', verb, body, (err) => (err.code === 'NOT_FOUND' ? 1 : 2))
 
 export async function runTokensCreate(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -27,22 +31,16 @@ export async function runTokensCreate(args: string[]): Promise<number> {
     },
     strict: true,
   })
-  const roles = values.role ?? []
-  // Checked before the database opens, so a typo creates no data directory.
-  const bad = roles.find((r) => !(ROLES as readonly string[]).includes(r))
-  if (values.name === undefined || roles.length === 0 || bad !== undefined)
-    return usage(
-      'create',
-      bad ? `unknown role "${bad}" (${ROLES.join(', ')})` : 'needs --name and --role',
-    )
+  const who = checkNameAndRoles(values.name, values.role)
+  if ('error' in who) return usage('create', who.error)
   const days = /^[0-9]{1,3}$/.test(values.days) ? Number(values.days) : 0
   if (days < 1 || days > MAX_TOKEN_DAYS)
     return usage('create', `--days must be 1..${MAX_TOKEN_DAYS}`)
-  const name = values.name
+  const { name, roles } = who
   return withRuntime('create', async ({ ctx }) => {
     const created = await createApiToken(ctx, {
       name,
-      roles: roles as Role[],
+      roles,
       expiresAt: expiryAfterDays(ctx.clock, days),
     })
     // The token alone on stdout (TOKEN=$(vigil tokens create …)); everything else on stderr.
@@ -80,23 +78,4 @@ export async function runTokensRevoke(args: string[]): Promise<number> {
     console.log(`revoked ${revoked.id} at ${revoked.revokedAt}`)
     return 0
   })
-}
-
-function usage(verb: string, message: string): number {
-  console.error(`vigil tokens ${verb}: ${message} (vigil tokens ${verb} --help)`)
-  return 2
-}
-
-/** Opens the configured database (migrated), runs `body`, and maps service errors to exits. */
-async function withRuntime(verb: string, body: (runtime: Runtime) => Promise<number>) {
-  const runtime = await startRuntime(loadConfig(), { migrate: true })
-  try {
-    return await body(runtime)
-  } catch (err) {
-    if (!(err instanceof ServiceError)) throw err
-    console.error(`vigil tokens ${verb}: ${err.field ? `${err.field} ` : ''}${err.message}`)
-    return err.code === 'NOT_FOUND' ? 1 : 2
-  } finally {
-    await runtime.database.close()
-  }
 }
