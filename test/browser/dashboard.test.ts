@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { BROWSER_SKIP_REASON, enrolPasskey, launchChromium } from '../helpers/browser.ts'
 import { BIN, type RunningServer, startServer } from '../helpers/server.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/dashboard/', import.meta.url))
@@ -124,26 +124,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('surveillance pages in Chromi
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
     const errors = await watchErrors(page)
-    const cdp = await context.newCDPSession(page)
-    await cdp.send('WebAuthn.enable', { enableUI: false })
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        ctap2Version: 'ctap2_1',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    })
-    await page.goto(`${origin}/enrol.html#${invitation}`)
-    await expect
-      .poll(() => page.locator('#invitation-name').textContent())
-      .toBe('Eva Epidemiologist')
-    await page.getByLabel('Name this passkey').fill('Epi laptop')
-    await page.getByRole('button', { name: 'Create passkey' }).click()
-    await page.waitForURL('**/console.html')
+    await enrolPasskey(page, origin, invitation, 'Eva Epidemiologist', 'Epi laptop')
     return { context, page, errors }
   }
 

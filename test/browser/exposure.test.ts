@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { BROWSER_SKIP_REASON, enrolPasskey, launchChromium } from '../helpers/browser.ts'
 import { BIN, type RunningServer, startServer } from '../helpers/server.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
@@ -132,23 +132,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('exposure pages in Chromium',
     page.on('console', (m) => {
       if (m.type() === 'error' && !/status of (401|400)/.test(m.text())) errors.push(m.text())
     })
-    const cdp = await context.newCDPSession(page)
-    await cdp.send('WebAuthn.enable', { enableUI: false })
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        ctap2Version: 'ctap2_1',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    })
-    await page.goto(`${origin}/enrol.html#${invitation}`)
-    await expect.poll(() => page.locator('#invitation-name').textContent()).toBe('Tess Tracer')
-    await page.getByLabel('Name this passkey').fill('Tracer laptop')
-    await page.getByRole('button', { name: 'Create passkey' }).click()
+    await enrolPasskey(page, origin, invitation, 'Tess Tracer', 'Tracer laptop')
     await page.waitForURL('**/console.html')
     await page.getByRole('link', { name: 'Verification codes for positive tests' }).click()
     await page.waitForURL('**/tracer.html')

@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, CDPSession, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { addVirtualAuthenticator, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
 import { BIN, freePort } from '../helpers/server.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
@@ -57,23 +57,6 @@ async function serve(dir: string): Promise<Server> {
   return { url, child, output: () => out }
 }
 
-async function addAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
-  const cdp = await page.context().newCDPSession(page)
-  await cdp.send('WebAuthn.enable', { enableUI: false })
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      ctap2Version: 'ctap2_1',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  })
-  return { cdp, authenticatorId }
-}
-
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('staff pages in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-staff-'))
   let browser: Browser
@@ -112,7 +95,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('staff pages in Chromium', ()
       // script errors are what must not happen.
       if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text())
     })
-    const { cdp, authenticatorId } = await addAuthenticator(page)
+    const { cdp, authenticatorId } = await addVirtualAuthenticator(page)
 
     // The invitation: who, which roles; the fragment leaves the address bar.
     await page.goto(link as string)

@@ -3,7 +3,8 @@
  * with one line when it is missing; with CI=true a missing browser is a failure.
  */
 import { existsSync } from 'node:fs'
-import { type Browser, chromium } from 'playwright-core'
+import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const BROWSER_SKIP_REASON = existsSync(CHROMIUM)
@@ -30,4 +31,46 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   })
+}
+
+/**
+ * A CTAP2 platform authenticator with user verification for `page` (Chromium's DevTools
+ * WebAuthn domain, stack.md §6.2): passkey ceremonies complete without a prompt.
+ */
+export async function addVirtualAuthenticator(
+  page: Page,
+): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('WebAuthn.enable', { enableUI: false })
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      ctap2Version: 'ctap2_1',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  })
+  return { cdp, authenticatorId }
+}
+
+/**
+ * Enrols a passkey from an invitation link on the enrol page (the invitation must name
+ * `person`), which signs in and lands on the console.
+ */
+export async function enrolPasskey(
+  page: Page,
+  origin: string,
+  invitation: string,
+  person: string,
+  passkeyName: string,
+): Promise<void> {
+  await addVirtualAuthenticator(page)
+  await page.goto(`${origin}/enrol.html#${invitation}`)
+  await expect.poll(() => page.locator('#invitation-name').textContent()).toBe(person)
+  await page.getByLabel('Name this passkey').fill(passkeyName)
+  await page.getByRole('button', { name: 'Create passkey' }).click()
+  await page.waitForURL('**/console.html')
 }
