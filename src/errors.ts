@@ -28,3 +28,17 @@ export class ServiceError extends Error {
     this.field = options?.field
   }
 }
+
+/**
+ * The VALIDATION error for input a service re-parses with zod (the CLI and batch rows reach
+ * services without the HTTP layer's schema): the first issue's message and dotted field path.
+ */
+export function validationError(
+  issues: readonly { message: string; path: readonly PropertyKey[] }[],
+  fallback: string,
+): ServiceError {
+  const issue = issues[0]
+  return new ServiceError('VALIDATION', issue?.message ?? fallback, {
+    field: issue?.path.map(String).join('.') || undefined,
+  })
+}

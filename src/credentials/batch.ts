@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync'
 import type { Actor, ServiceContext } from '../context.ts'
 import { sha256 } from '../core/codec/bytes.ts'
 import { CoreError } from '../core/errors.ts'
-import { ServiceError } from '../errors.ts'
+import { ServiceError, validationError } from '../errors.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import { CredentialInput } from './input.ts'
 import { issueCredential } from './issue.ts'
@@ -157,8 +157,8 @@ async function issueRow(
   if (typeof row.value === 'symbol') return fail('MALFORMED_JSON', 'the line is not valid JSON')
   const input = CredentialInput.safeParse(stripRowKey(row.value))
   if (!input.success) {
-    const issue = input.error.issues[0]
-    return fail('VALIDATION', issue?.message ?? 'invalid row', issue?.path.map(String).join('.'))
+    const error = validationError(input.error.issues, 'invalid row')
+    return fail(error.code, error.message, error.field)
   }
   try {
     const issued = await issueCredential(ctx, ledger, input.data, actor, { importKey })

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { type Clock, ROLES, type Role, type ServiceContext } from '../context.ts'
 import { apiTokens } from '../db/schema/staff.ts'
-import { ServiceError } from '../errors.ts'
+import { ServiceError, validationError } from '../errors.ts'
 import { recordAudit } from './audit.ts'
 import { formatToken, hashSecret, newTokenId, newTokenSecret } from './token-format.ts'
 
@@ -59,12 +59,7 @@ export async function createApiToken(
 ): Promise<CreatedToken> {
   // The domain re-parses its input: the CLI reaches here without the HTTP layer's schema.
   const parsed = inputSchema.safeParse(input)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new ServiceError('VALIDATION', issue?.message ?? 'invalid token request', {
-      field: issue?.path.map(String).join('.') || undefined,
-    })
-  }
+  if (!parsed.success) throw validationError(parsed.error.issues, 'invalid token request')
   const { name, expiresAt } = parsed.data
   const roles = [...new Set(parsed.data.roles)]
   const now = ctx.clock.now().getTime()

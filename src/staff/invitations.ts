@@ -11,7 +11,7 @@ import { ROLES, type Role, type ServiceContext } from '../context.ts'
 import { fromBase64Url, toBase64Url } from '../core/codec/base64.ts'
 import { equalBytes, sha256 } from '../core/codec/bytes.ts'
 import { invitations, passkeys, users } from '../db/schema/people.ts'
-import { ServiceError } from '../errors.ts'
+import { ServiceError, validationError } from '../errors.ts'
 import { type AuditActor, type AuditScope, recordAudit, scopeActor } from './audit.ts'
 import { StaffError } from './errors.ts'
 import { newTokenId } from './token-format.ts'
@@ -85,12 +85,7 @@ export async function createInvitation(
   actor: AuditActor = scopeActor(ctx),
 ): Promise<CreatedInvitation> {
   const parsed = inputSchema.safeParse(input)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new ServiceError('VALIDATION', issue?.message ?? 'invalid invitation', {
-      field: issue?.path.map(String).join('.') || undefined,
-    })
-  }
+  if (!parsed.success) throw validationError(parsed.error.issues, 'invalid invitation')
   const { name, expiresInHours } = parsed.data
   const roles = [...new Set(parsed.data.roles)]
   const id = newTokenId(ctx.random)
