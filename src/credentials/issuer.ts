@@ -7,12 +7,13 @@ import type { ServiceContext } from '../context.ts'
 import { fromBase64Url, toBase64Url } from '../core/codec/base64.ts'
 import type { LogEntry } from '../core/entry/index.ts'
 import { roundToHour } from '../core/entry/index.ts'
+import type { ShcKeyPair } from '../core/shc/index.ts'
 import type { PublicKeyInfo } from '../keys/store.ts'
 
 export interface IssuerSigner {
   iss: string
   kid: string
-  keyPair: { privateKey: CryptoKey; publicKey: CryptoKey }
+  keyPair: ShcKeyPair
   /** Secret for SHC revocation ids (HMAC over the subject; shc.md §12). */
   ridSecret: string
 }
@@ -29,7 +30,7 @@ export async function issuerSigner(
   return {
     iss: ctx.config.publicUrl,
     kid: key.id,
-    keyPair: { privateKey: key.privateKey, publicKey: key.publicKey },
+    keyPair: { privateKey: key.privateKey, publicKey: key.publicKey, sign: key.sign },
     ridSecret: toBase64Url(await ctx.keys.deriveSecret('shc-rid')),
   }
 }

@@ -7,7 +7,6 @@
 import { eq } from 'drizzle-orm'
 import type { ServiceContext } from '../context.ts'
 import { credentialPersonalData } from '../db/schema/index.ts'
-import { seal, unseal } from '../keys/seal.ts'
 
 export interface PersonalRecord {
   /** The issuing request as received (for re-issue and correction). */
@@ -16,16 +15,11 @@ export interface PersonalRecord {
   jws: string
 }
 
-type Ctx = Pick<ServiceContext, 'db' | 'keys' | 'random'>
+type Ctx = Pick<ServiceContext, 'db' | 'keys'>
 
 export async function sealPersonalData(ctx: Ctx, credentialId: string, record: PersonalRecord) {
-  const dataKey = ctx.random(32)
   const bytes = new TextEncoder().encode(JSON.stringify(record))
-  return {
-    credentialId,
-    sealed: await seal(dataKey, bytes, credentialId, ctx.random),
-    wrappedKey: await ctx.keys.sealData(dataKey, `data-key:${credentialId}`),
-  }
+  return { credentialId, ...(await ctx.keys.sealRecord(bytes, credentialId)) }
 }
 
 /** The record, or undefined once erased. */
@@ -38,8 +32,7 @@ export async function readPersonalData(
     .from(credentialPersonalData)
     .where(eq(credentialPersonalData.credentialId, credentialId))
   if (row === undefined) return undefined
-  const dataKey = await ctx.keys.unsealData(row.wrappedKey, `data-key:${credentialId}`)
-  const bytes = await unseal(dataKey, row.sealed, credentialId)
+  const bytes = await ctx.keys.unsealRecord(row, credentialId)
   return JSON.parse(new TextDecoder().decode(bytes)) as PersonalRecord
 }
 

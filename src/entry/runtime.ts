@@ -9,6 +9,7 @@ import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../c
 import { issuerKeyEntry } from '../credentials/issuer.ts'
 import { createDb, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
+import { nodeKeyCrypto } from '../keys/node-crypto.ts'
 import { KeyStore } from '../keys/store.ts'
 import { Ledger } from '../ledger/ledger.ts'
 import { resolveMasterKey } from './master-key.ts'
@@ -58,6 +59,7 @@ export async function startRuntime(
     masterKey,
     random: systemRandom,
     logName: config.logOrigin,
+    crypto: nodeKeyCrypto,
   })
   const created = await keys.ensureKeys()
   for (const id of created) logger.warn(`generated a new signing key ${id}`)

@@ -3,40 +3,29 @@
  * Keys at rest: AES-256-GCM under the master key, a fresh 96-bit nonce per seal (NIST SP 800-38D
  * §8.2.2), the row id as associated data. Layout: version byte 1 ‖ nonce(12) ‖ ciphertext+tag.
  */
+import { type KeyCrypto, webKeyCrypto } from './crypto.ts'
+
 const VERSION = 1
+const KEY_BYTES = 32
 
 export class SealError extends Error {
   readonly code = 'KEY_UNSEAL_FAILED'
 }
 
-/** A key as bytes, or already imported for AES-GCM (the key store imports the master key once). */
-export type SealKey = Uint8Array | CryptoKey
-
-export async function importSealKey(masterKey: SealKey): Promise<CryptoKey> {
-  if (!(masterKey instanceof Uint8Array)) return masterKey
-  if (masterKey.length !== 32) throw new SealError('master key must be 32 bytes')
-  return crypto.subtle.importKey('raw', masterKey as Uint8Array<ArrayBuffer>, 'AES-GCM', false, [
-    'encrypt',
-    'decrypt',
-  ])
+function checkKey(key: Uint8Array): void {
+  if (key.length !== KEY_BYTES) throw new SealError('master key must be 32 bytes')
 }
 
 export async function seal(
-  masterKey: SealKey,
+  key: Uint8Array,
   plaintext: Uint8Array,
   associated: string,
   random: (n: number) => Uint8Array,
+  aead: KeyCrypto = webKeyCrypto,
 ): Promise<Uint8Array> {
-  const key = await importSealKey(masterKey)
+  checkKey(key)
   const nonce = random(12)
-  const additionalData = new TextEncoder().encode(associated)
-  const ct = new Uint8Array(
-    await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv: nonce as Uint8Array<ArrayBuffer>, additionalData },
-      key,
-      plaintext as Uint8Array<ArrayBuffer>,
-    ),
-  )
+  const ct = await aead.aesGcmEncrypt(key, nonce, plaintext, new TextEncoder().encode(associated))
   const out = new Uint8Array(1 + 12 + ct.length)
   out[0] = VERSION
   out.set(nonce, 1)
@@ -45,23 +34,19 @@ export async function seal(
 }
 
 export async function unseal(
-  masterKey: SealKey,
+  key: Uint8Array,
   sealed: Uint8Array,
   associated: string,
+  aead: KeyCrypto = webKeyCrypto,
 ): Promise<Uint8Array> {
   if (sealed.length < 13 + 16 || sealed[0] !== VERSION) throw new SealError('unknown sealed format')
-  const key = await importSealKey(masterKey)
+  checkKey(key)
   try {
-    return new Uint8Array(
-      await crypto.subtle.decrypt(
-        {
-          name: 'AES-GCM',
-          iv: sealed.subarray(1, 13) as Uint8Array<ArrayBuffer>,
-          additionalData: new TextEncoder().encode(associated),
-        },
-        key,
-        sealed.subarray(13) as Uint8Array<ArrayBuffer>,
-      ),
+    return await aead.aesGcmDecrypt(
+      key,
+      sealed.subarray(1, 13),
+      sealed.subarray(13),
+      new TextEncoder().encode(associated),
     )
   } catch {
     // Wrong master key, or a tampered or moved blob: GCM cannot tell which.

@@ -9,7 +9,8 @@ import { toHex } from '../core/codec/hex.ts'
 import type { Db } from '../db/client.ts'
 import { ReadBatcher } from '../db/read-batch.ts'
 import { keys } from '../db/schema/index.ts'
-import { importSealKey, seal, unseal } from './seal.ts'
+import { type KeyCrypto, type SignFn, webKeyCrypto } from './crypto.ts'
+import { seal, unseal } from './seal.ts'
 
 export type KeyPurpose = 'log' | 'issuer'
 
@@ -26,6 +27,14 @@ export interface SigningKey extends PublicKeyInfo {
   privateKey: CryptoKey
   /** The public half, imported once with the private key (verify only). */
   publicKey: CryptoKey
+  /** Signs with `privateKey` through the store's crypto (ES256 gives r‖s). */
+  sign: SignFn
+}
+
+/** A record sealed under its own data key, and that key sealed under the master key. */
+export interface SealedRecord {
+  sealed: Uint8Array
+  wrappedKey: Uint8Array
 }
 
 const ALGORITHMS = {
@@ -39,6 +48,8 @@ export interface KeyStoreDeps {
   random: (n: number) => Uint8Array
   /** The log's name (its checkpoint origin), which the signed-note key id commits to. */
   logName: string
+  /** Seals and signatures; WebCrypto unless the platform has faster (keys/node-crypto.ts). */
+  crypto?: KeyCrypto
 }
 
 export class KeyStore {
@@ -46,8 +57,6 @@ export class KeyStore {
   readonly #cache = new Map<string, Promise<SigningKey>>()
   /** Derived secrets by label: a function of the master key alone, so they never change. */
   readonly #secrets = new Map<string, Promise<Uint8Array>>()
-  /** The master key imported for AES-GCM, once. */
-  #master: Promise<CryptoKey> | undefined
   /** Active key ids; calls in the same turn share one query (see db/read-batch.ts). */
   readonly #activeIds = new ReadBatcher<KeyPurpose, string>(async (purposes) => {
     const found = new Map<KeyPurpose, string>()
@@ -58,8 +67,11 @@ export class KeyStore {
     return found
   })
 
+  readonly #crypto: KeyCrypto
+
   constructor(deps: KeyStoreDeps) {
     this.#deps = deps
+    this.#crypto = deps.crypto ?? webKeyCrypto
   }
 
   /** Creates the keys that do not exist yet; returns the ids created. */
@@ -80,7 +92,7 @@ export class KeyStore {
     const publicJwk = await crypto.subtle.exportKey('jwk', pair.publicKey)
     const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey))
     const id = await this.#keyId(purpose, publicJwk)
-    const sealed = await seal(this.#deps.masterKey, pkcs8, id, this.#deps.random)
+    const sealed = await seal(this.#deps.masterKey, pkcs8, id, this.#deps.random, this.#crypto)
     const algorithm = purpose === 'log' ? 'Ed25519' : 'ES256'
     const publicOnly = pickPublic(publicJwk)
     await this.#deps.db
@@ -115,7 +127,7 @@ export class KeyStore {
   async #load(id: string): Promise<SigningKey> {
     const [row] = await this.#deps.db.select().from(keys).where(eq(keys.id, id))
     if (row === undefined) throw new Error(`unknown key ${id}`)
-    const pkcs8 = await unseal(this.#deps.masterKey, row.sealedPrivateKey, row.id)
+    const pkcs8 = await unseal(this.#deps.masterKey, row.sealedPrivateKey, row.id, this.#crypto)
     const purpose = row.purpose as KeyPurpose
     const privateKey = await crypto.subtle.importKey(
       'pkcs8',
@@ -131,21 +143,34 @@ export class KeyStore {
       true,
       ['verify'],
     )
-    return { ...toInfo(row), privateKey, publicKey }
+    return { ...toInfo(row), privateKey, publicKey, sign: this.#crypto.signer(privateKey) }
   }
 
   /** Seals data under the master key (AES-256-GCM, `associated` bound as AAD). */
-  async sealData(data: Uint8Array, associated: string): Promise<Uint8Array> {
-    return seal(await this.#masterKey(), data, associated, this.#deps.random)
+  sealData(data: Uint8Array, associated: string): Promise<Uint8Array> {
+    return seal(this.#deps.masterKey, data, associated, this.#deps.random, this.#crypto)
   }
 
-  async unsealData(sealed: Uint8Array, associated: string): Promise<Uint8Array> {
-    return unseal(await this.#masterKey(), sealed, associated)
+  unsealData(sealed: Uint8Array, associated: string): Promise<Uint8Array> {
+    return unseal(this.#deps.masterKey, sealed, associated, this.#crypto)
   }
 
-  #masterKey(): Promise<CryptoKey> {
-    this.#master ??= importSealKey(this.#deps.masterKey)
-    return this.#master
+  /**
+   * Envelope encryption (DESIGN.md "Data and privacy"): `data` under a fresh data key bound to
+   * `associated`, the data key under the master key bound to `data-key:<associated>`. Deleting
+   * the record's row erases it; nothing else holds the data key.
+   */
+  async sealRecord(data: Uint8Array, associated: string): Promise<SealedRecord> {
+    const dataKey = this.#deps.random(32)
+    return {
+      sealed: await seal(dataKey, data, associated, this.#deps.random, this.#crypto),
+      wrappedKey: await this.sealData(dataKey, `data-key:${associated}`),
+    }
+  }
+
+  async unsealRecord(record: SealedRecord, associated: string): Promise<Uint8Array> {
+    const dataKey = await this.unsealData(record.wrappedKey, `data-key:${associated}`)
+    return unseal(dataKey, record.sealed, associated, this.#crypto)
   }
 
   /**

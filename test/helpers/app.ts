@@ -2,6 +2,7 @@
 import { parseConfig } from '../../src/config/config.ts'
 import { jsonLogger, type ServiceContext } from '../../src/context.ts'
 import { type AppOptions, createApp } from '../../src/http/app.ts'
+import { nodeKeyCrypto } from '../../src/keys/node-crypto.ts'
 import { KeyStore } from '../../src/keys/store.ts'
 import { Ledger } from '../../src/ledger/ledger.ts'
 import { createTestDatabase, type Engine, type TestDatabase } from './db.ts'
@@ -48,6 +49,8 @@ export async function createTestApp(
     masterKey: TEST_MASTER_KEY,
     random,
     logName: config.logOrigin,
+    // What the Node server runs (entry/runtime.ts); the workerd test covers WebCrypto.
+    crypto: nodeKeyCrypto,
   })
   await keys.ensureKeys()
   const ctx: ServiceContext = {

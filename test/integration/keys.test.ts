@@ -2,10 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { utf8 } from '../../src/core/codec/bytes.ts'
 import { createDb } from '../../src/db/client.ts'
 import { migrate } from '../../src/db/migrate.ts'
 import { keys as keysTable } from '../../src/db/schema/index.ts'
+import { webKeyCrypto } from '../../src/keys/crypto.ts'
 import { KeyStore, SealError } from '../../src/keys/index.ts'
+import { nodeKeyCrypto } from '../../src/keys/node-crypto.ts'
 import { seal, unseal } from '../../src/keys/seal.ts'
 import { seededRandom, TEST_MASTER_KEY } from '../helpers/app.ts'
 import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
@@ -15,23 +18,59 @@ if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
 const random = seededRandom(3)
 const data = new TextEncoder().encode('sign me')
 
-describe('sealing keys at rest (AES-256-GCM)', () => {
-  it('round-trips and binds the row id', async () => {
-    const sealed = await seal(TEST_MASTER_KEY, data, 'key-1', random)
-    expect(await unseal(TEST_MASTER_KEY, sealed, 'key-1')).toEqual(data)
-    await expect(unseal(TEST_MASTER_KEY, sealed, 'key-2')).rejects.toMatchObject({
+const PROVIDERS = [
+  ['WebCrypto', webKeyCrypto],
+  ['node:crypto', nodeKeyCrypto],
+] as const
+
+describe.each(PROVIDERS)('sealing keys at rest (AES-256-GCM) through %s', (_, aead) => {
+  const other = aead === webKeyCrypto ? nodeKeyCrypto : webKeyCrypto
+
+  it('round-trips, binds the row id, and opens with the other provider', async () => {
+    const sealed = await seal(TEST_MASTER_KEY, data, 'key-1', random, aead)
+    expect(await unseal(TEST_MASTER_KEY, sealed, 'key-1', aead)).toEqual(data)
+    expect(await unseal(TEST_MASTER_KEY, sealed, 'key-1', other)).toEqual(data)
+    await expect(unseal(TEST_MASTER_KEY, sealed, 'key-2', aead)).rejects.toMatchObject({
       code: 'KEY_UNSEAL_FAILED',
     })
   })
 
-  it('rejects a wrong master key and a flipped byte', async () => {
-    const sealed = await seal(TEST_MASTER_KEY, data, 'k', random)
-    await expect(unseal(new Uint8Array(32).fill(8), sealed, 'k')).rejects.toBeInstanceOf(SealError)
+  it('rejects a wrong master key, a flipped byte, a cut tag and a short key', async () => {
+    const sealed = await seal(TEST_MASTER_KEY, data, 'k', random, aead)
+    await expect(unseal(new Uint8Array(32).fill(8), sealed, 'k', aead)).rejects.toBeInstanceOf(
+      SealError,
+    )
     const flipped = sealed.slice()
     flipped[20] = (flipped[20] as number) ^ 1
-    await expect(unseal(TEST_MASTER_KEY, flipped, 'k')).rejects.toMatchObject({
+    await expect(unseal(TEST_MASTER_KEY, flipped, 'k', aead)).rejects.toMatchObject({
       code: 'KEY_UNSEAL_FAILED',
     })
+    await expect(
+      unseal(TEST_MASTER_KEY, sealed.subarray(0, sealed.length - 1), 'k', aead),
+    ).rejects.toMatchObject({ code: 'KEY_UNSEAL_FAILED' })
+    await expect(seal(TEST_MASTER_KEY.subarray(0, 16), data, 'k', random, aead)).rejects.toThrow(
+      SealError,
+    )
+  })
+
+  it('signs ES256 as r‖s and Ed25519, verifiable with WebCrypto', async () => {
+    const ec = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair
+    const es = (await aead.signer(ec.privateKey)(data)) as Uint8Array<ArrayBuffer>
+    expect(es).toHaveLength(64)
+    const ecdsa = { name: 'ECDSA', hash: 'SHA-256' }
+    expect(await crypto.subtle.verify(ecdsa, ec.publicKey, es, data)).toBe(true)
+    expect(
+      await crypto.subtle.verify(ecdsa, ec.publicKey, es, utf8('other') as Uint8Array<ArrayBuffer>),
+    ).toBe(false)
+    const ed = (await crypto.subtle.generateKey('Ed25519', false, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair
+    const sig = (await aead.signer(ed.privateKey)(data)) as Uint8Array<ArrayBuffer>
+    expect(await crypto.subtle.verify('Ed25519', ed.publicKey, sig, data)).toBe(true)
   })
 })
 

@@ -3,6 +3,7 @@
  * generator's output, round trips through JWS, QR text and `.smart-health-card` files with a
  * fresh ES256 key, and the spec example verifying with the spec issuer key.
  */
+import { KeyObject, sign } from 'node:crypto'
 import { exportJWK } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url } from '../../../src/core/codec/base64.ts'
@@ -22,6 +23,8 @@ import {
   verifyShc,
   verifyShcFile,
 } from '../../../src/core/shc/index.ts'
+import { webKeyCrypto } from '../../../src/keys/crypto.ts'
+import { nodeKeyCrypto } from '../../../src/keys/node-crypto.ts'
 import { readVectorJson, readVectorText } from '../../helpers/vectors.ts'
 import {
   createFreshIssuer,
@@ -35,6 +38,12 @@ import {
 const covidSource = readVectorJson('shc/issuer-input/covid-vaccines-bundle.json')
 const example00Bundle = readVectorJson('shc/spec-examples/example-00-a-fhirBundle.json')
 const NBF = 1_717_000_000
+
+/** node:crypto's default ECDSA output: DER, which JWS forbids (RFC 7518 §3.4). */
+const derKey = (issuer: Awaited<ReturnType<typeof createFreshIssuer>>) => ({
+  key: KeyObject.from(issuer.keyPair.privateKey),
+  dsaEncoding: 'der' as const,
+})
 
 describe('bundle minimisation (shc.md §4)', () => {
   it('covid-vaccines-bundle minimises to exactly spec example-00-a (id and meta removed)', () => {
@@ -143,6 +152,32 @@ describe('issuing and verifying round trips', () => {
     const keyPair = { privateKey: a.keyPair.privateKey, publicKey: b.keyPair.publicKey }
     await expectShcCode(
       issueShc({ bundle: covidSource, iss: SPEC_ISS, nbf: NBF, keyPair }),
+      'SHC_SIGNING_KEY',
+    )
+  })
+
+  it('an injected ES256 signer (node:crypto, WebCrypto) gives cards that verify', async () => {
+    const issuer = await createFreshIssuer()
+    for (const keyCrypto of [nodeKeyCrypto, webKeyCrypto]) {
+      const keyPair = { ...issuer.keyPair, sign: keyCrypto.signer(issuer.keyPair.privateKey) }
+      const jws = await issueShc({ bundle: covidSource, iss: SPEC_ISS, nbf: NBF, keyPair })
+      const card = await verifyShc({ jws }, issuer.trust, NBF)
+      expect(card.kid).toBe(issuer.kid)
+      expect(card.bundle).toEqual(example00Bundle)
+      expect(fromBase64Url(jws.split('.')[2] ?? '')).toHaveLength(64)
+    }
+  })
+
+  it('refuses an injected signer for another key, and one that answers DER', async () => {
+    const [a, b] = await Promise.all([createFreshIssuer(), createFreshIssuer()])
+    const other = { ...a.keyPair, sign: nodeKeyCrypto.signer(b.keyPair.privateKey) }
+    await expectShcCode(
+      issueShc({ bundle: covidSource, iss: SPEC_ISS, nbf: NBF, keyPair: other }),
+      'SHC_SIGNING_KEY',
+    )
+    const der = { ...b.keyPair, sign: (data: Uint8Array) => sign('sha256', data, derKey(b)) }
+    await expectShcCode(
+      issueShc({ bundle: covidSource, iss: SPEC_ISS, nbf: NBF, keyPair: der }),
       'SHC_SIGNING_KEY',
     )
   })
