@@ -15,10 +15,7 @@ export function logSigner(key: SigningKey, name: string): Signer {
     // The key ID commits to the name: computed for the current origin (c2sp.org/signed-note).
     keyId: computeKeyId(name, SIG_ED25519, logPublicKey(key)),
     type: SIG_ED25519,
-    sign: async (message) =>
-      new Uint8Array(
-        await crypto.subtle.sign('Ed25519', key.privateKey, message as Uint8Array<ArrayBuffer>),
-      ),
+    sign: async (message) => key.sign(message),
   }
 }
 

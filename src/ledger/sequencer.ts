@@ -59,8 +59,13 @@ export class Sequencer {
   readonly #deps: IntegrateDeps
   readonly #maxBatch: number
   readonly #options: SequencerOptions
-  /** pending id → the append waiting for it, and the entry's position there. */
-  readonly #waiters = new Map<bigint, { group: Group; at: number }>()
+  /**
+   * pending id → the append waiting for it, the entry's position there, and how many steps had
+   * started when its pending row was committed.
+   */
+  readonly #waiters = new Map<bigint, { group: Group; at: number; steps: number }>()
+  /** Integration steps started by this sequencer. */
+  #steps = 0
   /** Appends waiting for their pending insert. */
   #inserts: Group[] = []
   #running = false
@@ -127,7 +132,7 @@ export class Sequencer {
     let next = 0
     for (const group of groups) {
       for (let at = 0; at < group.entries.length; at++) {
-        this.#waiters.set(ids[next++] as bigint, { group, at })
+        this.#waiters.set(ids[next++] as bigint, { group, at, steps: this.#steps })
       }
     }
     this.#kick()
@@ -154,12 +159,20 @@ export class Sequencer {
     do {
       this.#again = false
       try {
+        const step = ++this.#steps
         const result = await integrate(this.#deps, this.#maxBatch)
         if (result.count > 0) this.#options.onCheckpoint?.(result.size)
-        this.#settle(result.placed, result.leafHashes)
+        const checkpoint =
+          result.note === undefined ? undefined : { size: result.size, note: result.note }
+        this.#settle(result.placed, result.leafHashes, checkpoint)
         if (result.count === this.#maxBatch) this.#again = true
-        // Ours may have been integrated by another process while we waited for the lock.
-        else if (this.#waiters.size > 0) this.#settle(await this.#lookup([...this.#waiters.keys()]))
+        else {
+          // An entry committed before this step began was visible to its move: if the step did
+          // not place it, another process integrated it while we waited for the lock. Entries
+          // committed since wait for the next step (no lookup for them: one query less a step).
+          const missed = [...this.#waiters].filter(([, w]) => w.steps < step).map(([id]) => id)
+          if (missed.length > 0) this.#settle(await this.#lookup(missed))
+        }
       } catch (error) {
         // The entries stay pending in the database and will be integrated by a later step;
         // the callers learn that their append did not complete.
@@ -171,7 +184,12 @@ export class Sequencer {
     } while (this.#again)
   }
 
-  #settle(placed: Map<bigint, bigint>, leafHashes?: Map<bigint, Uint8Array>): void {
+  #settle(
+    placed: Map<bigint, bigint>,
+    leafHashes?: Map<bigint, Uint8Array>,
+    /** The step's own signed checkpoint, which covers every entry it placed. */
+    checkpoint?: { size: bigint; note: string },
+  ): void {
     const done: Group[] = []
     for (const [id, index] of placed) {
       const w = this.#waiters.get(id)
@@ -183,16 +201,16 @@ export class Sequencer {
     }
     // Receipts for every append this step completed, in one call against the latest checkpoint,
     // while the loop goes on with the next step.
-    if (done.length > 0) void this.#deliver(done)
+    if (done.length > 0) void this.#deliver(done, checkpoint)
   }
 
-  async #deliver(groups: Group[]): Promise<void> {
+  async #deliver(groups: Group[], checkpoint?: { size: bigint; note: string }): Promise<void> {
     try {
       const indices = groups.flatMap((g) => g.indices)
       const wait = this.#options.checkpointFor
       const needed = indices.reduce((max, i) => (i + 1n > max ? i + 1n : max), 0n)
       const cosigned = wait === undefined ? undefined : await wait(needed)
-      const receipts = await receiptsFor(this.#deps.db, indices, cosigned)
+      const receipts = await receiptsFor(this.#deps.db, indices, cosigned ?? checkpoint)
       let at = 0
       for (const g of groups) {
         g.resolve(
