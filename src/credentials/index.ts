@@ -3,7 +3,7 @@ export { issueBatch, issueBatchText, parseCsv, parseNdjson, type RowReport } fro
 export { issuerCrl, issuerJwks } from './crl.ts'
 export { CredentialInput } from './input.ts'
 export { type IssuedCredential, issueCredential } from './issue.ts'
-export { issuerKeyEntry, issuerSigner } from './issuer.ts'
+export { announceIssuerKeys, issuerKeyEntry, issuerSigner, rotateIssuerKey } from './issuer.ts'
 export { getCredential, type Rendering, renderCredential } from './read.ts'
 export { eraseCredentialPersonalData, reissueCredential } from './reissue.ts'
 export { revokeCredential } from './revoke.ts'

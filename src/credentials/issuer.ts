@@ -9,6 +9,7 @@ import type { LogEntry } from '../core/entry/index.ts'
 import { roundToHour } from '../core/entry/index.ts'
 import type { ShcKeyPair } from '../core/shc/index.ts'
 import type { PublicKeyInfo } from '../keys/store.ts'
+import type { Ledger } from '../ledger/ledger.ts'
 
 export interface IssuerSigner {
   iss: string
@@ -43,4 +44,30 @@ export function issuerKeyEntry(key: Pick<PublicKeyInfo, 'id'>, now: Date): LogEn
     keyId: key.id,
     time: roundToHour(Math.floor(now.getTime() / 1000)),
   }
+}
+
+/** Appends an issuer-key entry for each of `ids` that is an issuer key in the store. */
+export async function announceIssuerKeys(
+  ctx: Pick<ServiceContext, 'keys' | 'clock'>,
+  ledger: Pick<Ledger, 'append'>,
+  ids: readonly string[],
+): Promise<void> {
+  const issuerKeys = (await ctx.keys.list()).filter(
+    (k) => k.purpose === 'issuer' && ids.includes(k.id),
+  )
+  if (issuerKeys.length > 0)
+    await ledger.append(issuerKeys.map((k) => issuerKeyEntry(k, ctx.clock.now())))
+}
+
+/**
+ * `vigil keys rotate`: retires the active issuer key (it stays in the JWK Set, so cards it signed
+ * keep verifying) and announces the new one in the ledger before it signs anything here.
+ */
+export async function rotateIssuerKey(
+  ctx: Pick<ServiceContext, 'keys' | 'clock'>,
+  ledger: Pick<Ledger, 'append'>,
+): Promise<{ retired: string | undefined; created: string }> {
+  const rotated = await ctx.keys.rotate('issuer')
+  await announceIssuerKeys(ctx, ledger, [rotated.created])
+  return rotated
 }

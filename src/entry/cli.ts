@@ -3,9 +3,10 @@
  * later issues add theirs (audit, witness, monitor, import, …) the same way.
  */
 import { parseArgs } from 'node:util'
+import { rotateIssuerKey } from '../credentials/issuer.ts'
 import { migrate } from '../db/migrate.ts'
 import { publicKeyViews } from '../keys/views.ts'
-import { announceIssuerKeys, loadConfig, openDatabase, startRuntime, VERSION } from './runtime.ts'
+import { loadConfig, openDatabase, startRuntime, VERSION } from './runtime.ts'
 
 interface Command {
   summary: string
@@ -92,8 +93,7 @@ Exit 0: every row issued (now or before); 1: some rows failed (listed on stderr)
       const config = loadConfig()
       const { ctx, database, ledger } = await startRuntime(config, { migrate: true })
       try {
-        const { retired, created } = await ctx.keys.rotate('issuer')
-        await announceIssuerKeys(ctx, ledger, [created])
+        const { retired, created } = await rotateIssuerKey(ctx, ledger)
         console.log(`issuer key rotated: ${retired ?? '(none)'} -> ${created}`)
       } finally {
         await database.close()

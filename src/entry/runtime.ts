@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Config, ConfigError, parseConfig } from '../config/config.ts'
 import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../context.ts'
-import { issuerKeyEntry } from '../credentials/issuer.ts'
+import { announceIssuerKeys } from '../credentials/issuer.ts'
 import { createDb, type Database } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
 import { nodeKeyCrypto } from '../keys/node-crypto.ts'
@@ -77,16 +77,4 @@ export async function startRuntime(
   // Each new issuer key is announced in the ledger, so a key that appears without an entry is suspect.
   await announceIssuerKeys(ctx, ledger, created)
   return { ctx, database, ledger }
-}
-
-export async function announceIssuerKeys(
-  ctx: ServiceContext,
-  ledger: Ledger,
-  ids: readonly string[],
-) {
-  const issuerKeys = (await ctx.keys.list()).filter(
-    (k) => k.purpose === 'issuer' && ids.includes(k.id),
-  )
-  if (issuerKeys.length > 0)
-    await ledger.append(issuerKeys.map((k) => issuerKeyEntry(k, ctx.clock.now())))
 }

@@ -37,6 +37,9 @@ export interface SealedRecord {
   wrappedKey: Uint8Array
 }
 
+/** How long an active key id read from the database is used without reading it again. */
+const ACTIVE_TTL_MS = 1000
+
 const ALGORITHMS = {
   log: { name: 'Ed25519' } as const,
   issuer: { name: 'ECDSA', namedCurve: 'P-256' } as const,
@@ -57,6 +60,8 @@ export class KeyStore {
   readonly #cache = new Map<string, Promise<SigningKey>>()
   /** Derived secrets by label: a function of the master key alone, so they never change. */
   readonly #secrets = new Map<string, Promise<Uint8Array>>()
+  /** Active key ids as last read, and when (performance.now()). */
+  readonly #active = new Map<KeyPurpose, { id: string; at: number }>()
   /** Active key ids; calls in the same turn share one query (see db/read-batch.ts). */
   readonly #activeIds = new ReadBatcher<KeyPurpose, string>(async (purposes) => {
     const found = new Map<KeyPurpose, string>()
@@ -106,10 +111,20 @@ export class KeyStore {
     return rows.map(toInfo)
   }
 
-  /** The active key, read from the database on every call (another instance may rotate it). */
+  /**
+   * The active key. Its id is read again once it is a second old: another instance (or
+   * `vigil keys rotate`) may rotate it, and a retired key stays published, so a card signed
+   * with it in that second still verifies. Rotating here takes effect at once. Re-reading on
+   * every call cost each issuance a round trip.
+   */
   async active(purpose: KeyPurpose): Promise<SigningKey> {
+    const known = this.#active.get(purpose)
+    if (known !== undefined && performance.now() - known.at < ACTIVE_TTL_MS)
+      return this.load(known.id)
+    const at = performance.now()
     const id = await this.#activeIds.get(purpose)
     if (id === undefined) throw new Error(`no active ${purpose} key: run start-up first`)
+    this.#active.set(purpose, { id, at })
     return this.load(id)
   }
 
@@ -210,7 +225,9 @@ export class KeyStore {
         .where(eq(keys.id, current.id))
       this.#cache.delete(current.id)
     }
-    return { retired: current?.id, created: await this.generate(purpose) }
+    const created = await this.generate(purpose)
+    this.#active.delete(purpose)
+    return { retired: current?.id, created }
   }
 
   async #activeRow(purpose: KeyPurpose) {
