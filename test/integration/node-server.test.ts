@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -18,6 +19,30 @@ async function keyIds(url: string): Promise<string[]> {
   return body.keys.map((k) => k.id).sort()
 }
 
+/** A POST with Content-Length, or streamed in chunks (Transfer-Encoding: chunked). */
+function rawPost(url: string, body: string, chunked: boolean) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(chunked ? {} : { 'content-length': Buffer.byteLength(body) }),
+      },
+    })
+    req.on('response', (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (d: string) => (text += d))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+    })
+    // The server may answer and close before it has read everything.
+    req.on('error', reject)
+    if (chunked)
+      for (let at = 0; at < body.length; at += 65_536) req.write(body.slice(at, at + 65_536))
+    req.end(chunked ? undefined : body)
+  })
+}
+
 describe('vigil serve (Node, PGlite)', () => {
   it('serves /, /healthz, /openapi.json and /docs; restarts with the same keys', async () => {
     const server = await startServer({ VIGIL_DATA_DIR: dir })
@@ -30,6 +55,13 @@ describe('vigil serve (Node, PGlite)', () => {
       expect(await (await fetch(`${server.url}/docs`)).text()).toContain('API reference')
       ids = await keyIds(server.url)
       expect(ids).toHaveLength(2)
+      // The body limit (1 MiB by default) over a real socket, by Content-Length and chunked.
+      const big = 'x'.repeat(1024 * 1024 + 1)
+      for (const chunked of [false, true]) {
+        const res = await rawPost(`${server.url}/api/credentials`, big, chunked)
+        expect(res.status).toBe(413)
+        expect(JSON.parse(res.body).code).toBe('PAYLOAD_TOO_LARGE')
+      }
       expect(server.output()).toContain('DEVELOPMENT master key')
       expect(statSync(join(dir, 'master.key')).mode & 0o777).toBe(0o600)
     } finally {
