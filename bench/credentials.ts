@@ -8,7 +8,9 @@
  *   2. credentials.verify  offline verification on one core: decode QR text, inflate, ES256,
  *                          rebuild the ledger leaf, verify the tlog-proof receipt (checkpoint
  *                          signature, 3 witness cosignatures under a 2-of-3 policy, inclusion);
- *                          see bench/offline.ts. Then the same steps timed one by one.
+ *                          see bench/offline.ts; with ES256 through WebCrypto, through
+ *                          node:crypto, and in Debian Chromium (bench/offline-chromium.ts,
+ *                          the page's WebCrypto). Then the same steps timed one by one.
  *
  * Environment: BENCH_DATABASE_URL, BENCH_SCALE (see bench/ledger.ts); BENCH_WORKERS (default 1)
  * runs the server as `vigil serve --workers N`; BENCH_CLIENTS (default 32).
@@ -19,6 +21,7 @@ import { createApiToken } from '../src/staff/index.ts'
 import { percentile } from './append.ts'
 import { serveBenchDb } from './http.ts'
 import { measureOffline, measureSteps, prepareOffline, withNodeEs256 } from './offline.ts'
+import { measureOfflineChromium } from './offline-chromium.ts'
 import { openBenchDb } from './setup.ts'
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1')
@@ -132,6 +135,7 @@ async function main() {
   const rounds = Math.max(1, Math.round(10 * SCALE))
   emit(await measureOffline(setup, rounds))
   emit(await measureOffline(withNodeEs256(setup), rounds, 'node:crypto'))
+  emit(await measureOfflineChromium(setup, rounds))
   emit(await measureSteps(setup, rounds))
   await b.drop()
   agent.destroy()
@@ -140,6 +144,10 @@ async function main() {
     if (f.bench === 'credentials.issue')
       console.log(
         `| issue over HTTP, ${CLIENTS} clients, ${WORKERS} worker(s) | ${f.perSec}/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms | ${f.target} |`,
+      )
+    else if (f.bench === 'credentials.verify' && f.skipped !== undefined)
+      console.log(
+        `| verify offline, ES256 via ${f.es256} | skipped: ${f.skipped} | ${f.target ?? ''} |`,
       )
     else if (f.bench === 'credentials.verify')
       console.log(

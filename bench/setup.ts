@@ -7,6 +7,7 @@ import { parseConfig } from '../src/config/config.ts'
 import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../src/context.ts'
 import { createDb, type Database } from '../src/db/client.ts'
 import { migrate } from '../src/db/migrate.ts'
+import { nodeKeyCrypto } from '../src/keys/node-crypto.ts'
 import { KeyStore } from '../src/keys/store.ts'
 import { Ledger } from '../src/ledger/ledger.ts'
 import type { SequencerOptions } from '../src/ledger/sequencer.ts'
@@ -34,6 +35,8 @@ export interface BenchDb {
 export async function openBenchDb(
   engine: Engine,
   options: SequencerOptions = {},
+  /** The deployment's public URL (the issuer `iss`; the log origin derives from it). */
+  publicUrl = PUBLIC_URL,
 ): Promise<BenchDb> {
   let database: Database
   let dropDb = async () => {}
@@ -55,13 +58,15 @@ export async function openBenchDb(
     }
   }
   await migrate(database)
-  const config = parseConfig({ PUBLIC_URL, VIGIL_LOG_LEVEL: 'silent' })
+  const config = parseConfig({ PUBLIC_URL: publicUrl, VIGIL_LOG_LEVEL: 'silent' })
   const masterKey = crypto.getRandomValues(new Uint8Array(32))
   const keys = new KeyStore({
     db: database.db,
     masterKey,
     random: systemRandom,
     logName: config.logOrigin,
+    // As `vigil serve` runs (src/entry/runtime.ts).
+    crypto: nodeKeyCrypto,
   })
   await keys.ensureKeys()
   const ctx: ServiceContext = {

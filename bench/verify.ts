@@ -25,8 +25,6 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { chromium } from 'playwright-core'
 import decodeShc from 'shc-protocol'
 import { build } from 'vite'
-import { parseConfig } from '../src/config/config.ts'
-import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../src/context.ts'
 import {
   decodeShcPayload,
   parseShcJws,
@@ -41,12 +39,9 @@ import {
   openTrustMaterial,
   verifyCredential,
 } from '../src/core/verify/index.ts'
-import { createDb } from '../src/db/client.ts'
-import { migrate } from '../src/db/migrate.ts'
 import { createApp } from '../src/http/app.ts'
-import { KeyStore } from '../src/keys/store.ts'
-import { Ledger } from '../src/ledger/ledger.ts'
 import { createApiToken } from '../src/staff/index.ts'
+import { openBenchDb } from './setup.ts'
 
 const CARDS = Number(process.env.BENCH_CARDS ?? '100')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '3')
@@ -138,26 +133,7 @@ async function main(): Promise<void> {
   // ---- One Vigil on loopback ------------------------------------------------------------------
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const config = parseConfig({ PUBLIC_URL: url, VIGIL_LOG_LEVEL: 'silent' })
-  const database = await createDb({ kind: 'pglite' })
-  await migrate(database)
-  const keys = new KeyStore({
-    db: database.db,
-    masterKey: crypto.getRandomValues(new Uint8Array(32)),
-    random: systemRandom,
-    logName: config.logOrigin,
-  })
-  await keys.ensureKeys()
-  const ctx: ServiceContext = {
-    db: database.db,
-    dbKind: database.kind,
-    clock: systemClock,
-    random: systemRandom,
-    keys,
-    config,
-    logger: jsonLogger('silent'),
-  }
-  const ledger = await Ledger.open(ctx)
+  const { ctx, ledger, drop } = await openBenchDb('pglite', {}, url)
   const app = createApp(
     { ...ctx, version: 'bench', ledger },
     { staticFiles: serveStatic({ root: WEB_DIST }), accessLog: false },
@@ -340,7 +316,7 @@ async function main(): Promise<void> {
     await browser.close()
   }
   server.close()
-  await database.close()
+  await drop()
   emit({ bench: 'done', loadAvg1m: round(loadavg()[0] ?? 0) })
 }
 

@@ -4,10 +4,11 @@
  * the database keeps only its SHA-256, so a leaked table grants nothing.
  */
 import { z } from 'zod'
-import { type Clock, ROLES, type Role, type ServiceContext } from '../context.ts'
+import type { Clock, Role, ServiceContext } from '../context.ts'
 import { apiTokens } from '../db/schema/staff.ts'
 import { ServiceError, validationError } from '../errors.ts'
 import { recordAudit } from './audit.ts'
+import { displayName, roleList } from './fields.ts'
 import { formatToken, hashSecret, newTokenId, newTokenSecret } from './token-format.ts'
 
 /** A token outlives no review cycle: at most a year, then a new one is made. */
@@ -31,15 +32,8 @@ export interface CreatedToken {
 }
 
 const inputSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(100, 'must be at most 100 characters')
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
-  roles: z
-    .array(z.enum(ROLES, { error: () => `must be one of ${ROLES.join(', ')}` }))
-    .min(1, 'at least one role is needed'),
+  name: displayName(100),
+  roles: roleList,
   expiresAt: z.date(),
 })
 

@@ -7,13 +7,14 @@
  */
 import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { ROLES, type Role, type ServiceContext } from '../context.ts'
+import type { Role, ServiceContext } from '../context.ts'
 import { fromBase64Url, toBase64Url } from '../core/codec/base64.ts'
 import { equalBytes, sha256 } from '../core/codec/bytes.ts'
 import { invitations, passkeys, users } from '../db/schema/people.ts'
 import { ServiceError, validationError } from '../errors.ts'
 import { type AuditActor, type AuditScope, recordAudit, scopeActor } from './audit.ts'
 import { StaffError } from './errors.ts'
+import { displayName, roleList } from './fields.ts'
 import { newTokenId } from './token-format.ts'
 
 export const DEFAULT_INVITATION_HOURS = 72
@@ -47,15 +48,8 @@ export interface InvitationView {
 }
 
 const inputSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(100, 'must be at most 100 characters')
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
-  roles: z
-    .array(z.enum(ROLES, { error: () => `must be one of ${ROLES.join(', ')}` }))
-    .min(1, 'at least one role is needed'),
+  name: displayName(100),
+  roles: roleList,
   expiresInHours: z.number().int().min(1).max(MAX_INVITATION_HOURS),
 })
 

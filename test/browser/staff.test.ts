@@ -144,12 +144,33 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('staff pages in Chromium', ()
       .poll(() => page.locator('#invite-link').textContent())
       .toMatch(/\/enrol\.html#vgi_/)
     await expect.poll(() => page.locator('#invitations').textContent()).toContain('Irene Issuer')
+
+    // An API token: its secret shown once, listed, then revoked from its row.
+    await page.locator('#token-name').fill('Records system')
+    await page.getByRole('button', { name: 'Create API token' }).click()
+    await expect.poll(() => page.locator('#token-secret').textContent()).toMatch(/^vgl_/)
+    const tokenRow = page.locator('#tokens tr', { hasText: 'Records system' })
+    await expect.poll(() => tokenRow.locator('td').nth(2).textContent()).toBe('active')
+    await tokenRow.getByRole('button', { name: 'Revoke' }).click()
+    await expect
+      .poll(() => page.locator('#token-status').textContent())
+      .toContain('The token Records system is revoked.')
+    await expect.poll(() => tokenRow.locator('td').nth(2).textContent()).toBe('revoked')
+    expect(await tokenRow.getByRole('button', { name: 'Revoke' }).count()).toBe(0)
     await page.screenshot({ path: '/tmp/staff-admin.png', fullPage: true })
+
+    // The invitation, revoked the same way (the link above stops working).
+    const inviteRow = page.locator('#invitations tr', { hasText: 'Irene Issuer' })
+    await inviteRow.getByRole('button', { name: 'Revoke' }).click()
+    await expect
+      .poll(() => page.locator('#invite-status').textContent())
+      .toContain('The invitation for Irene Issuer is revoked.')
+    await expect.poll(() => inviteRow.locator('td').nth(2).textContent()).toBe('revoked')
 
     await page.goto(`${server.url}/console.html`)
     await expect
       .poll(() => page.locator('#audit-events tr').first().getAttribute('data-action'))
-      .toBe('invitation.create')
+      .toBe('invitation.revoke')
     await page.screenshot({ path: '/tmp/staff-console.png', fullPage: true })
     expect(errors).toEqual([])
     await page.close()

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import jsQR from 'jsqr'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { PNG } from 'pngjs'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -34,7 +34,7 @@ import type { IssuerSigner } from '../../src/credentials/issuer.ts'
 import { startRuntime } from '../../src/entry/runtime.ts'
 import { createApiToken } from '../../src/staff/index.ts'
 import { TEST_MASTER_KEY } from '../helpers/app.ts'
-import { BROWSER_SKIP_REASON, CHROMIUM, launchChromium } from '../helpers/browser.ts'
+import { BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
 import { immunization } from '../helpers/credentials.ts'
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/db.ts'
 import { type RunningServer, startServer } from '../helpers/server.ts'
@@ -490,23 +490,11 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(
     it('reads a QR from the camera (fake capture device playing a Y4M video)', async () => {
       const video = join(dir, 'qr.y4m')
       writeFileSync(video, y4mOf(qrPng))
-      const camera = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--use-fake-ui-for-media-stream',
-          '--use-fake-device-for-media-stream',
-          `--use-file-for-fake-video-capture=${video}`,
-        ],
-      })
+      const camera = await launchChromium([
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ])
       try {
         const context = await camera.newContext({ permissions: ['camera'] })
         const { page, errors } = await openVerify(context, server)

@@ -15,7 +15,8 @@ if (process.env.CI === 'true' && BROWSER_SKIP_REASON) {
   throw new Error(`CI=true requires the browser tests: ${BROWSER_SKIP_REASON}`)
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Headless Debian Chromium; `extraArgs` add switches (a fake camera, say) to the usual ones. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -29,6 +30,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   })
 }

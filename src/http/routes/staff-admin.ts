@@ -6,6 +6,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { ROLES } from '../../context.ts'
+import { displayName } from '../../staff/fields.ts'
 import {
   createInvitation,
   DEFAULT_INVITATION_HOURS,
@@ -23,12 +24,7 @@ import { jsonBody } from '../middleware/json-body.ts'
 import { problem, staffErrorHandler } from './staff-errors.ts'
 
 const Role = z.enum(ROLES)
-const Name = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+const Name = displayName(100)
 const Id = (what: string) =>
   z.object({
     id: z

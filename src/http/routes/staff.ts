@@ -8,6 +8,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
 import type { Context } from 'hono'
 import { type Actor, ROLES } from '../../context.ts'
+import { displayName } from '../../staff/fields.ts'
 import {
   beginAddPasskey,
   beginEnrolment,
@@ -79,12 +80,7 @@ export const AuthenticationResponse = z
   })
   .openapi('AuthenticationResponse')
 
-export const PasskeyName = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(60, 'must be at most 60 characters')
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+export const PasskeyName = displayName(60)
 const Invitation = z.string().min(1).max(100).openapi({ example: 'vgi_k3v7q2m4x5za_…' })
 const Role = z.enum(ROLES)
 const Passkey = z

@@ -12,6 +12,7 @@ import type { CredentialSummary } from '../../../src/core/fhir/summarise.ts'
 import { verifyTlogProof } from '../../../src/core/note/index.ts'
 import { createHealthCardFile, SHC_FILE_MEDIA_TYPE } from '../../../src/core/shc/index.ts'
 import { credentialLeafHash, openTrustMaterial } from '../../../src/core/verify/index.ts'
+import { byId } from '../dom.ts'
 import {
   formatDate,
   formatFhirDate,
@@ -21,7 +22,7 @@ import {
   onLangChange,
   t,
 } from '../i18n/index.ts'
-import { byId, entryItem } from '../verify/view.ts'
+import { entryItem } from '../verify/view.ts'
 
 interface PassportView {
   id: string

@@ -42,6 +42,48 @@ async function act(node: HTMLElement, work: () => Promise<string>, reload: () =>
   await reload()
 }
 
+/**
+ * One table row per item: its cells as text, then a Revoke button (DELETE `path`) while the
+ * item is still live. Invitations and tokens are listed this way.
+ */
+function revocableRows<T>(
+  items: readonly T[],
+  how: {
+    cells: (item: T) => string[]
+    live: (item: T) => boolean
+    path: (item: T) => string
+    done: (item: T) => string
+    note: HTMLElement
+    reload: () => Promise<void>
+  },
+): HTMLTableRowElement[] {
+  return items.map((item) =>
+    el(
+      'tr',
+      {},
+      ...how.cells(item).map((text) => el('td', {}, text)),
+      el(
+        'td',
+        {},
+        how.live(item)
+          ? button(
+              'Revoke',
+              () =>
+                void act(
+                  how.note,
+                  async () => {
+                    await api('DELETE', how.path(item))
+                    return how.done(item)
+                  },
+                  how.reload,
+                ),
+            )
+          : undefined,
+      ),
+    ),
+  )
+}
+
 // ---- People -----------------------------------------------------------------------------------
 
 async function loadPeople(): Promise<void> {
@@ -115,36 +157,15 @@ byId('invite-roles').append(inviteRoles.fieldset)
 
 async function loadInvitations(): Promise<void> {
   const { invitations } = await api<{ invitations: Invitation[] }>('GET', '/api/staff/invitations')
-  const note = byId('invite-status')
   byId('invitations').replaceChildren(
-    ...invitations.reverse().map((i) =>
-      el(
-        'tr',
-        {},
-        el('td', {}, i.name),
-        el('td', {}, i.roles.join(', ')),
-        el('td', {}, i.status),
-        el('td', {}, when(i.expiresAt)),
-        el(
-          'td',
-          {},
-          i.status === 'pending'
-            ? button(
-                'Revoke',
-                () =>
-                  void act(
-                    note,
-                    async () => {
-                      await api('DELETE', `/api/staff/invitations/${i.id}`)
-                      return `The invitation for ${i.name} is revoked.`
-                    },
-                    loadInvitations,
-                  ),
-              )
-            : undefined,
-        ),
-      ),
-    ),
+    ...revocableRows(invitations.reverse(), {
+      cells: (i) => [i.name, i.roles.join(', '), i.status, when(i.expiresAt)],
+      live: (i) => i.status === 'pending',
+      path: (i) => `/api/staff/invitations/${i.id}`,
+      done: (i) => `The invitation for ${i.name} is revoked.`,
+      note: byId('invite-status'),
+      reload: loadInvitations,
+    }),
   )
 }
 
@@ -173,37 +194,15 @@ byId('token-roles').append(tokenRoles.fieldset)
 
 async function loadTokens(): Promise<void> {
   const { tokens } = await api<{ tokens: Token[] }>('GET', '/api/tokens')
-  const note = byId('token-status')
   byId('tokens').replaceChildren(
-    ...tokens.reverse().map((k) =>
-      el(
-        'tr',
-        {},
-        el('td', {}, k.name),
-        el('td', {}, k.roles.join(', ')),
-        el('td', {}, k.status),
-        el('td', {}, when(k.expiresAt)),
-        el('td', {}, when(k.lastUsedAt)),
-        el(
-          'td',
-          {},
-          k.status === 'active'
-            ? button(
-                'Revoke',
-                () =>
-                  void act(
-                    note,
-                    async () => {
-                      await api('DELETE', `/api/tokens/${k.id}`)
-                      return `The token ${k.name} is revoked.`
-                    },
-                    loadTokens,
-                  ),
-              )
-            : undefined,
-        ),
-      ),
-    ),
+    ...revocableRows(tokens.reverse(), {
+      cells: (k) => [k.name, k.roles.join(', '), k.status, when(k.expiresAt), when(k.lastUsedAt)],
+      live: (k) => k.status === 'active',
+      path: (k) => `/api/tokens/${k.id}`,
+      done: (k) => `The token ${k.name} is revoked.`,
+      note: byId('token-status'),
+      reload: loadTokens,
+    }),
   )
 }
 

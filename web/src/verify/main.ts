@@ -9,6 +9,7 @@ import {
   createVerifyCache,
   verifyCredential,
 } from '../../../src/core/verify/index.ts'
+import { byId, el } from '../dom.ts'
 import {
   formatAge,
   formatTime,
@@ -31,7 +32,7 @@ import {
 } from './data.ts'
 import { decodeImageFile } from './decoder.ts'
 import { signal, unlockAudio } from './feedback.ts'
-import { byId, el, renderVerdict, renderWorking, type ShownVerdict } from './view.ts'
+import { renderVerdict, renderWorking, type ShownVerdict } from './view.ts'
 
 initI18n()
 mountLanguageSwitch(byId('lang-switch'))

@@ -5,6 +5,7 @@
  */
 import type { CredentialSummary } from '../../../src/core/fhir/summarise.ts'
 import type { Check, Verdict } from '../../../src/core/verify/index.ts'
+import { byId, el } from '../dom.ts'
 import {
   formatAge,
   formatDate,
@@ -14,27 +15,6 @@ import {
   type MessageKey,
   t,
 } from '../i18n/index.ts'
-
-type Child = Node | string | undefined
-
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Record<string, string | undefined> = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag)
-  for (const [name, value] of Object.entries(props)) {
-    if (value !== undefined) node.setAttribute(name, value)
-  }
-  for (const child of children) if (child !== undefined) node.append(child)
-  return node
-}
-
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const node = document.getElementById(id)
-  if (node === null) throw new Error(`the page has no #${id}`)
-  return node as T
-}
 
 const ICON = { valid: '✓', invalid: '✗', 'cannot-confirm': '?' } as const
 const RESULT_ICON = { pass: '✓', fail: '✗', unknown: '?', skipped: '–' } as const

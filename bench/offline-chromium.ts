@@ -1,0 +1,96 @@
+/**
+ * Offline verification in Debian Chromium, one page, one thread: bench/offline-page.ts bundled
+ * with Vite and served to the page by request interception at http://localhost/ (a secure
+ * context, so WebCrypto is there), fed the same cards and trust material as the Node loop.
+ * Skipped with a reason when /usr/bin/chromium is missing.
+ */
+import { existsSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { build, type Rollup } from 'vite'
+import type { OfflineSetup } from './offline.ts'
+import type { OfflineMaterial } from './offline-page.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+
+async function bundle(): Promise<string> {
+  const out = (await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      write: false,
+      minify: true,
+      lib: {
+        entry: fileURLToPath(new URL('./offline-page.ts', import.meta.url)),
+        formats: ['es'],
+        fileName: 'offline-page',
+      },
+    },
+  })) as Rollup.RollupOutput[]
+  const chunk = out[0]?.output.find((o) => o.type === 'chunk')
+  if (chunk === undefined || chunk.type !== 'chunk') throw new Error('no bundle')
+  return chunk.code
+}
+
+export async function measureOfflineChromium(setup: OfflineSetup, rounds: number) {
+  if (!existsSync(CHROMIUM)) {
+    return {
+      bench: 'credentials.verify',
+      es256: 'WebCrypto in Chromium',
+      skipped: `${CHROMIUM} is missing`,
+    }
+  }
+  const code = await bundle()
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
+  })
+  try {
+    const page = await browser.newPage()
+    await page.route('http://localhost/offline', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><title>offline</title><script type="module">${code}</script>`,
+      }),
+    )
+    await page.goto('http://localhost/offline')
+    await page.waitForFunction(() => 'vigilOffline' in globalThis)
+    const material: OfflineMaterial = {
+      issuerKeys: setup.issuerKeys,
+      policy: setup.policy,
+      cards: setup.cards,
+    }
+    const version = browser.version()
+    const { cards, ms } = await page.evaluate(
+      ([m, r]) =>
+        (
+          globalThis as unknown as {
+            vigilOffline: (m: OfflineMaterial, r: number) => Promise<{ cards: number; ms: number }>
+          }
+        ).vigilOffline(m, r),
+      [material, rounds] as const,
+    )
+    return {
+      bench: 'credentials.verify',
+      es256: 'WebCrypto in Chromium',
+      chromium: version,
+      cards,
+      perSecOneCore: Math.round((cards * 1000) / ms),
+      meanUs: Math.round((ms * 1000) / cards),
+      loadAvg1m: Number(loadavg()[0]?.toFixed(2)),
+      includes:
+        'QR decode, inflate, ES256, leaf rebuild, checkpoint signature, 3 cosignatures (2-of-3), inclusion proof',
+      target: '>= 5000/s',
+    }
+  } finally {
+    await browser.close()
+  }
+}
