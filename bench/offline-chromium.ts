@@ -4,7 +4,7 @@
  * context, so WebCrypto is there), fed the same cards and trust material as the Node loop.
  * Skipped with a reason when /usr/bin/chromium is missing.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
@@ -20,7 +20,8 @@ async function bundle(): Promise<string> {
     logLevel: 'warn',
     build: {
       write: false,
-      minify: true,
+      // Readable names in a profile.
+      minify: process.env.BENCH_CHROMIUM_PROFILE === undefined,
       lib: {
         entry: fileURLToPath(new URL('./offline-page.ts', import.meta.url)),
         formats: ['es'],
@@ -57,8 +58,8 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
     const page = await browser.newPage()
     await page.route('http://localhost/offline', (route) =>
       route.fulfill({
-        contentType: 'text/html',
-        body: `<!doctype html><title>offline</title><script type="module">${code}</script>`,
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><meta charset="utf-8"><title>offline</title><script type="module">${code}</script>`,
       }),
     )
     await page.goto('http://localhost/offline')
@@ -69,6 +70,11 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
       cards: setup.cards,
     }
     const version = browser.version()
+    // BENCH_CHROMIUM_PROFILE=FILE writes a V8 CPU profile of the loop (open it in DevTools).
+    const profileTo = process.env.BENCH_CHROMIUM_PROFILE
+    const cdp = profileTo === undefined ? undefined : await page.context().newCDPSession(page)
+    await cdp?.send('Profiler.enable')
+    await cdp?.send('Profiler.start')
     const { cards, ms } = await page.evaluate(
       ([m, r]) =>
         (
@@ -78,6 +84,10 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
         ).vigilOffline(m, r),
       [material, rounds] as const,
     )
+    if (cdp !== undefined && profileTo !== undefined) {
+      const { profile } = await cdp.send('Profiler.stop')
+      writeFileSync(profileTo, JSON.stringify(profile))
+    }
     return {
       bench: 'credentials.verify',
       es256: 'WebCrypto in Chromium',

@@ -2,11 +2,9 @@
  * The offline verification loop of bench/offline.ts, with nothing Node-specific: it runs in Node
  * and, bundled by bench/offline-chromium.ts, in Chromium (what a venue's verifier page runs).
  */
-import { sha256 } from '../src/core/codec/bytes.ts'
-import { encodeEntry, roundToHour } from '../src/core/entry/index.ts'
-import { hashLeaf } from '../src/core/merkle/index.ts'
 import { type Policy, verifyTlogProof } from '../src/core/note/index.ts'
 import { type ShcTrust, verifyShc } from '../src/core/shc/index.ts'
+import { credentialLeafHash } from '../src/core/verify/index.ts'
 
 export interface Card {
   qr: string
@@ -16,14 +14,7 @@ export interface Card {
 /** One card: the SHC checks, the ledger leaf rebuilt from the JWS, and its receipt under `policy`. */
 export async function verifyCardOffline(trust: ShcTrust, policy: Policy, card: Card, now: number) {
   const v = await verifyShc({ qr: card.qr }, trust, now)
-  const leaf = hashLeaf(
-    encodeEntry({
-      kind: 'credential',
-      artefactHash: await sha256(new TextEncoder().encode(v.jws)),
-      keyId: v.kid,
-      time: roundToHour(v.payload.nbf as number),
-    }),
-  )
+  const leaf = await credentialLeafHash(v.jwsBytes, v.kid, v.payload.nbf as number)
   const receipt = await verifyTlogProof(card.receipt, leaf, policy)
   if (receipt.cosignatures.length < 2) throw new Error('quorum not checked')
   return receipt

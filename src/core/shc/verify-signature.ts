@@ -63,9 +63,12 @@ export async function verifyShcSignature(
   jwk: ShcPublicJwk,
   parsed: ParsedShcJws = parseShcJws(jws),
   es256: Es256Verify = webCryptoEs256,
+  /** utf8(jws) when the caller has it (it hashes the same bytes for the ledger leaf). */
+  jwsBytes: Uint8Array = utf8(jws),
 ): Promise<void> {
-  // The signing input is everything before the last '.' (the JWS is base64url and dots only).
-  const signingInput = utf8(jws.slice(0, jws.lastIndexOf('.')))
+  // The signing input is everything before the last '.' (the JWS is base64url and dots only,
+  // so characters and bytes line up).
+  const signingInput = jwsBytes.subarray(0, jws.lastIndexOf('.'))
   let valid: boolean
   try {
     const result = es256(jwk, signingInput, parsed.signature)

@@ -5,6 +5,7 @@
  * claims at `now` → revocation when the key has `crlVersion`. Every byte is attacker-controlled;
  * any failure throws one ShcError code. Content rules (which vaccines count) are another layer.
  */
+import { utf8 } from '../codec/bytes.ts'
 import { lintBundleMinimisation } from './bundle-lint.ts'
 import { checkNow, checkShcClaims, type ShcPayload } from './claims.ts'
 import { ShcError, type ShcWarning } from './errors.ts'
@@ -27,6 +28,8 @@ export interface VerifyShcInput {
 
 export interface VerifiedShc {
   readonly jws: string
+  /** The JWS as bytes (ASCII), as signed and as hashed into the ledger leaf. */
+  readonly jwsBytes: Uint8Array
   readonly header: ShcHeader
   readonly payload: ShcPayload
   readonly iss: string
@@ -90,7 +93,8 @@ export async function verifyShc(
     allowLoopbackHttp: trust.allowLoopbackHttp === true,
   })
   const jwk = await resolveIssuerKey(trust, iss, header.kid)
-  await verifyShcSignature(jws, jwk, parsed, trust.es256)
+  const jwsBytes = utf8(jws)
+  await verifyShcSignature(jws, jwk, parsed, trust.es256, jwsBytes)
   const claims = checkShcClaims(decoded.claims, now)
   const { payload } = claims
   const bundle = payload.vc.credentialSubject.fhirBundle
@@ -98,6 +102,7 @@ export async function verifyShc(
   const revoked = await checkRevocationStatus(trust, payload, jwk, warnings)
   return {
     jws,
+    jwsBytes,
     header,
     payload,
     iss,

@@ -39,17 +39,24 @@ export interface LedgerSource {
   consistencyProof?(first: bigint, second: bigint): Promise<Uint8Array[]>
 }
 
-/** The ledger leaf of a credential: anyone holding the card can rebuild it. */
-export async function credentialLeaf(jws: string, kid: string, nbf: number): Promise<Uint8Array> {
+/**
+ * The ledger leaf of a credential: anyone holding the card can rebuild it. `jws` as text or,
+ * when the caller has encoded it already, as its bytes.
+ */
+export async function credentialLeaf(
+  jws: string | Uint8Array,
+  kid: string,
+  nbf: number,
+): Promise<Uint8Array> {
   return encodeEntry({
     kind: 'credential',
-    artefactHash: await sha256(utf8(jws)),
+    artefactHash: await sha256(typeof jws === 'string' ? utf8(jws) : jws),
     keyId: kid,
     time: roundToHour(Math.floor(nbf)),
   })
 }
 
-export async function credentialLeafHash(jws: string, kid: string, nbf: number) {
+export async function credentialLeafHash(jws: string | Uint8Array, kid: string, nbf: number) {
   return hashLeaf(await credentialLeaf(jws, kid, nbf))
 }
 

@@ -15,7 +15,7 @@
  * and time is a parameter, so the same module runs in the browser, in Node and in tests.
  */
 import { readVigilExtensions } from '../checkpoint/checkpoint.ts'
-import { equalBytes } from '../codec/bytes.ts'
+import { equalBytes, utf8 } from '../codec/bytes.ts'
 import { CoreError } from '../errors.ts'
 import { type CredentialSummary, summarise } from '../fhir/summarise.ts'
 import { verifyConsistency } from '../merkle/verify-consistency.ts'
@@ -26,7 +26,7 @@ import { verifyCheckpointWithPolicy } from '../note/verify-checkpoint.ts'
 import type { ShcPayload } from '../shc/claims.ts'
 import { checkShcClaims } from '../shc/claims.ts'
 import { checkIssuerUrl } from '../shc/issuer-url.ts'
-import { parseShcJws, type ShcHeader } from '../shc/jws.ts'
+import { type ParsedShcJws, parseShcJws, type ShcHeader } from '../shc/jws.ts'
 import { type ShcPublicJwk, selectIssuerKey } from '../shc/keyset.ts'
 import { CLOCK_SKEW_SECONDS } from '../shc/limits.ts'
 import { decodeShcPayload } from '../shc/payload.ts'
@@ -353,6 +353,9 @@ class CheckList {
 
 interface ReadCard {
   readonly scanned: ScannedCard
+  /** The JWS parsed once (signature, payload) and as bytes (signing input, ledger leaf). */
+  readonly parsed: ParsedShcJws
+  readonly jwsBytes: Uint8Array
   readonly header: ShcHeader
   readonly payload: ShcPayload
   readonly iss: string
@@ -362,7 +365,8 @@ interface ReadCard {
 /** Format: the text, the JWS structure, the bounded payload and the claims' structure. */
 async function readCard(text: string): Promise<ReadCard> {
   const scanned = readScannedText(text)
-  const { header, deflated } = parseShcJws(scanned.jws)
+  const parsed = parseShcJws(scanned.jws)
+  const { header, deflated } = parsed
   const decoded = await decodeShcPayload(deflated)
   const iss = checkIssuerUrl(decoded.claims.iss, { allowLoopbackHttp: true })
   // Structure is checked as of nbf, so that a card's age is the expiry check's business alone.
@@ -374,7 +378,15 @@ async function readCard(text: string): Promise<ReadCard> {
     ...decoded.warnings.map((w) => w.code),
     ...claims.warnings.map((w) => w.code),
   ]
-  return { scanned, header, payload: claims.payload, iss, warnings }
+  return {
+    scanned,
+    parsed,
+    jwsBytes: utf8(scanned.jws),
+    header,
+    payload: claims.payload,
+    iss,
+    warnings,
+  }
 }
 
 interface Chosen {
@@ -474,8 +486,8 @@ async function ledgerChecks(
   if (!cp.ok)
     return unknown('VERIFY_CHECKPOINT_UNVERIFIED', 'no verified checkpoint to prove against')
   if (source === undefined) return unknown('VERIFY_LEDGER_UNAVAILABLE', 'no access to the ledger')
-  const { payload, header, scanned } = card
-  const leafHash = await credentialLeafHash(scanned.jws, header.kid, payload.nbf)
+  const { payload, header } = card
+  const leafHash = await credentialLeafHash(card.jwsBytes, header.kid, payload.nbf)
   let located: Located
   try {
     located = await locateLeaf(source, leafHash)
@@ -613,7 +625,7 @@ export async function verifyCredential(text: string, options: VerifyOptions): Pr
   }
 
   try {
-    await verifyShcSignature(scanned.jws, jwk, undefined, options.es256)
+    await verifyShcSignature(scanned.jws, jwk, card.parsed, options.es256, card.jwsBytes)
   } catch (err) {
     list.add('signature', 'fail', codeOf(err), messageOf(err))
     return finish(
