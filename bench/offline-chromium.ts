@@ -4,15 +4,13 @@
  * context, so WebCrypto is there), fed the same cards and trust material as the Node loop.
  * Skipped with a reason when /usr/bin/chromium is missing.
  */
-import { existsSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { build, type Rollup } from 'vite'
+import { CHROMIUM, hasChromium, launchChromium } from '../test/helpers/chromium.ts'
 import type { OfflineSetup } from './offline.ts'
 import type { OfflineMaterial } from './offline-page.ts'
-
-const CHROMIUM = '/usr/bin/chromium'
 
 async function bundle(): Promise<string> {
   const out = (await build({
@@ -35,7 +33,7 @@ async function bundle(): Promise<string> {
 }
 
 export async function measureOfflineChromium(setup: OfflineSetup, rounds: number) {
-  if (!existsSync(CHROMIUM)) {
+  if (!hasChromium()) {
     return {
       bench: 'credentials.verify',
       es256: 'WebCrypto in Chromium',
@@ -43,17 +41,7 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
     }
   }
   const code = await bundle()
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  })
+  const browser = await launchChromium()
   try {
     const page = await browser.newPage()
     await page.route('http://localhost/offline', (route) =>

@@ -22,7 +22,6 @@ import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
-import { chromium } from 'playwright-core'
 import decodeShc from 'shc-protocol'
 import { build } from 'vite'
 import {
@@ -41,12 +40,12 @@ import {
 } from '../src/core/verify/index.ts'
 import { createApp } from '../src/http/app.ts'
 import { createApiToken } from '../src/staff/index.ts'
+import { launchChromium } from '../test/helpers/chromium.ts'
 import { openBenchDb } from './setup.ts'
 
 const CARDS = Number(process.env.BENCH_CARDS ?? '100')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '3')
 const TARGET_CHROMIUM_P50_MS = 30
-const CHROMIUM = '/usr/bin/chromium'
 const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url))
 
 type Figure = Record<string, unknown> & { bench: string }
@@ -261,17 +260,7 @@ async function main(): Promise<void> {
 
   // ---- Chromium: the page, decoded text → verdict --------------------------------------------
   log('Chromium: the /verify page')
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  })
+  const browser = await launchChromium()
   try {
     const page = await browser.newPage()
     await page.goto(`${url}/verify`)

@@ -2,37 +2,18 @@
  * Real Debian Chromium through playwright-core (never a downloaded browser). Locally, tests skip
  * with one line when it is missing; with CI=true a missing browser is a failure.
  */
-import { existsSync } from 'node:fs'
-import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core'
+import type { CDPSession, Page } from 'playwright-core'
 import { expect } from 'vitest'
+import { CHROMIUM, hasChromium } from './chromium.ts'
 
-export const CHROMIUM = '/usr/bin/chromium'
-export const BROWSER_SKIP_REASON = existsSync(CHROMIUM)
+export { CHROMIUM, launchChromium } from './chromium.ts'
+
+export const BROWSER_SKIP_REASON = hasChromium()
   ? undefined
-  : 'browser: /usr/bin/chromium is missing (apt-get install -y chromium)'
+  : `browser: ${CHROMIUM} is missing (apt-get install -y chromium)`
 
 if (process.env.CI === 'true' && BROWSER_SKIP_REASON) {
   throw new Error(`CI=true requires the browser tests: ${BROWSER_SKIP_REASON}`)
-}
-
-/** Headless Debian Chromium; `extraArgs` add switches (a fake camera, say) to the usual ones. */
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Without the background-networking flags Chromium dials Google hosts this machine cannot reach.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      ...extraArgs,
-    ],
-  })
 }
 
 /**
