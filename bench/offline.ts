@@ -10,9 +10,6 @@
  */
 import { loadavg } from 'node:os'
 import type { ServiceContext } from '../src/context.ts'
-import { sha256 } from '../src/core/codec/bytes.ts'
-import { encodeEntry, roundToHour } from '../src/core/entry/index.ts'
-import { hashLeaf } from '../src/core/merkle/index.ts'
 import {
   addCosignatures,
   createCosigner,
@@ -23,6 +20,7 @@ import {
   SIG_COSIGNATURE_V1,
 } from '../src/core/note/index.ts'
 import { type ShcTrust, verifyShc } from '../src/core/shc/index.ts'
+import { credentialLeafHash } from '../src/core/verify/index.ts'
 import { nodeEs256 } from '../src/credentials/node-es256.ts'
 import { logPolicy } from '../test/helpers/ledger.ts'
 import { type Card, offlineLoop } from './offline-verify.ts'
@@ -120,14 +118,7 @@ export async function measureSteps(setup: OfflineSetup, reps: number) {
       const decoded = await shc.decodeShcPayload(parsed.deflated)
       const v = await verifyShc({ qr: c.qr }, setup.trust, now)
       const proof = parseTlogProof(c.receipt)
-      const leaf = hashLeaf(
-        encodeEntry({
-          kind: 'credential',
-          artefactHash: await sha256(new TextEncoder().encode(jws)),
-          keyId: v.kid,
-          time: roundToHour(v.payload.nbf as number),
-        }),
-      )
+      const leaf = await credentialLeafHash(jws, v.kid, v.payload.nbf as number)
       const { checkpoint } = await verifyCheckpointWithPolicy(proof.checkpoint, setup.policy)
       return { ...c, jws, parsed, decoded, jwk: v.jwk, kid: v.kid, proof, leaf, checkpoint }
     }),
@@ -150,18 +141,7 @@ export async function measureSteps(setup: OfflineSetup, reps: number) {
         shc.lintBundleMinimisation(payload.vc.credentialSubject.fhirBundle)
       },
     ],
-    [
-      'leaf (SHA-256 of JWS, entry, leaf hash)',
-      async (c) =>
-        hashLeaf(
-          encodeEntry({
-            kind: 'credential',
-            artefactHash: await sha256(new TextEncoder().encode(c.jws)),
-            keyId: c.kid,
-            time: roundToHour(0),
-          }),
-        ),
-    ],
+    ['leaf (SHA-256 of JWS, entry, leaf hash)', (c) => credentialLeafHash(c.jws, c.kid, 0)],
     ['receipt parse (tlog-proof lines)', (c) => parseTlogProof(c.receipt)],
     [
       'checkpoint + 3 cosignatures (cached verdict)',

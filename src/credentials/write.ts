@@ -9,6 +9,7 @@
  * key another instance just used) fails only its own request. Nothing is kept between batches.
  */
 import { sql } from 'drizzle-orm'
+import { toBase64 } from '../core/codec/base64.ts'
 import type { Db } from '../db/client.ts'
 import { credentialPersonalData, credentials } from '../db/schema/index.ts'
 import { auditEvents } from '../db/schema/people.ts'
@@ -76,10 +77,7 @@ class Writer {
 }
 
 /** bytea through JSON: base64 text, decoded by the database (`decode(…, 'base64')`). */
-const b64 = (bytes: Uint8Array | null | undefined) =>
-  bytes == null
-    ? null
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64')
+const b64 = (bytes: Uint8Array | null | undefined) => (bytes == null ? null : toBase64(bytes))
 
 /** The rows as JSON values (bigint as text, bytea as base64). */
 function credentialJson(all: readonly IssuanceRows[]): string {

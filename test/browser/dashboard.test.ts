@@ -14,30 +14,18 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BROWSER_SKIP_REASON, enrolPasskey, launchChromium } from '../helpers/browser.ts'
+import {
+  axeSerious,
+  BROWSER_SKIP_REASON,
+  enrolPasskey,
+  launchChromium,
+} from '../helpers/browser.ts'
 import { BIN, type RunningServer, startServer } from '../helpers/server.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/dashboard/', import.meta.url))
-const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url))
 const PANELS = ['curve', 'positivity', 'coverage', 'uploads'] as const
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
-
-/** Serious or critical axe violations; axe is evaluated through DevTools, so the CSP stays on. */
-async function axeSerious(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync(AXE, 'utf8'))
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> }
-      }
-    ).axe
-    const result = await axe.run()
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`)
-  })
-}
 
 /** Pixels the chart drew on its canvas (0 for a blank one). */
 function inkOf(page: Page, panel: string): Promise<number> {

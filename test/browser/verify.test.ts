@@ -34,14 +34,13 @@ import type { IssuerSigner } from '../../src/credentials/issuer.ts'
 import { startRuntime } from '../../src/entry/runtime.ts'
 import { createApiToken } from '../../src/staff/index.ts'
 import { TEST_MASTER_KEY } from '../helpers/app.ts'
-import { BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
 import { immunization } from '../helpers/credentials.ts'
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/db.ts'
 import { type RunningServer, startServer } from '../helpers/server.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/verify/', import.meta.url))
 const PUBLIC_URL = 'http://localhost:8787'
-const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url))
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
@@ -146,21 +145,6 @@ function y4mOf(png: Buffer, width = 640, height = 480, frames = 5): Buffer {
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`)
   const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma])
   return Buffer.concat([header, ...Array.from({ length: frames }, () => frame)])
-}
-
-async function axeSerious(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE })
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> }
-      }
-    ).axe
-    const result = await axe.run()
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`)
-  })
 }
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)(

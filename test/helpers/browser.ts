@@ -2,6 +2,9 @@
  * Real Debian Chromium through playwright-core (never a downloaded browser). Locally, tests skip
  * with one line when it is missing; with CI=true a missing browser is a failure.
  */
+
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { CDPSession, Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { CHROMIUM, hasChromium } from './chromium.ts'
@@ -56,4 +59,25 @@ export async function enrolPasskey(
   await page.getByLabel('Name this passkey').fill(passkeyName)
   await page.getByRole('button', { name: 'Create passkey' }).click()
   await page.waitForURL('**/console.html')
+}
+
+const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url))
+
+/**
+ * Serious or critical axe-core violations on the page, as `id (impact, nodes)`. axe is evaluated
+ * through DevTools, so the page's CSP stays on.
+ */
+export async function axeSerious(page: Page): Promise<string[]> {
+  await page.evaluate(readFileSync(AXE, 'utf8'))
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> }
+      }
+    ).axe
+    const result = await axe.run()
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`)
+  })
 }

@@ -31,3 +31,15 @@ export function setState(node: HTMLElement, state: State, text: string): void {
   node.dataset.state = state
   node.textContent = text === '' ? '' : `${SIGN[state]}${text}`
 }
+
+/** Saves a blob as a file through a temporary link (no server round trip). */
+export function downloadBlob(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}

@@ -4,6 +4,8 @@
  * disagree. A cell the service hid is 'suppressed', never a blank or a zero.
  */
 
+import { downloadBlob } from '../dom.ts'
+
 /** A number, a cell the service suppressed, or one that has no meaning (no population). */
 export type Cell = number | 'suppressed' | 'na'
 
@@ -78,14 +80,7 @@ export function toCsv(grid: Grid): string {
   return `${lines.join('\r\n')}\r\n`
 }
 
-/** Saves text as a file through a temporary link (no server round trip). */
+/** Saves text as a file (CSV unless `type` says otherwise). */
 export function downloadText(name: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  downloadBlob(name, new Blob([text], { type }))
 }

@@ -12,7 +12,7 @@ import type { CredentialSummary } from '../../../src/core/fhir/summarise.ts'
 import { verifyTlogProof } from '../../../src/core/note/index.ts'
 import { createHealthCardFile, SHC_FILE_MEDIA_TYPE } from '../../../src/core/shc/index.ts'
 import { credentialLeafHash, openTrustMaterial } from '../../../src/core/verify/index.ts'
-import { byId } from '../dom.ts'
+import { byId, downloadBlob } from '../dom.ts'
 import {
   formatDate,
   formatFhirDate,
@@ -52,17 +52,6 @@ const status = byId('status')
 let view: PassportView | undefined
 let receipt: ReceiptState = { kind: 'checking' }
 let failure: (() => string) | undefined
-
-function download(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
 
 function render(): void {
   if (failure !== undefined) {
@@ -203,18 +192,18 @@ async function load(): Promise<void> {
   byId('receipt').hidden = false
   render()
   byId('download-file').addEventListener('click', () =>
-    download(
+    downloadBlob(
       'health-card.smart-health-card',
       new Blob([createHealthCardFile([v.jws])], { type: SHC_FILE_MEDIA_TYPE }),
     ),
   )
   byId('download-png').addEventListener('click', async () =>
-    download('health-card-qr.png', await pngOf(v.svg)),
+    downloadBlob('health-card-qr.png', await pngOf(v.svg)),
   )
   byId('print').addEventListener('click', () => window.print())
   byId('download-receipt').addEventListener('click', () => {
     if (v.receipt !== null)
-      download('health-card-receipt.txt', new Blob([v.receipt], { type: 'text/plain' }))
+      downloadBlob('health-card-receipt.txt', new Blob([v.receipt], { type: 'text/plain' }))
   })
   receipt = await checkReceipt(v)
   render()
