@@ -49,11 +49,31 @@ export interface WitnessConfig {
   url: string
 }
 
+/** A value the environment sets explicitly, and the variable it came from. */
+export interface Claim {
+  value: string
+  variable: string
+}
+
 export interface Config {
   port: number
+  /** PORT was set (otherwise a deployment on loopback listens on its recorded URL's port). */
+  portSet: boolean
   host: string
-  /** Where people reach the service; the origin for links, WebAuthn and CORS. */
+  /**
+   * Where people reach the service; the origin for links, WebAuthn and CORS. From the
+   * environment until the deployment's recorded identity replaces it (entry/identity.ts).
+   */
   publicUrl: string
+  /** `iss` of the cards issued now (the recorded identity; the public URL before that). */
+  issuerUrl: string
+  /** `iss` of earlier cards of this deployment, after a deliberate change of URL. */
+  formerIssuerUrls: string[]
+  /**
+   * What the environment explicitly says the identity is: PUBLIC_URL (or the URL PORT implies),
+   * VIGIL_LOG_ORIGIN. Checked against the recorded identity; anything else defaults to it.
+   */
+  claims: { publicUrl?: Claim; logOrigin?: Claim }
   /** Absent: the embedded PGlite database in `<dataDir>/db`. */
   databaseUrl: string | undefined
   dataDir: string
@@ -112,10 +132,20 @@ export function parseConfig(env: Record<string, unknown>): Config {
   if (witnesses.length > 0 && quorum > witnesses.length)
     throw new ConfigError('VIGIL_WITNESS_QUORUM', `must be at most ${witnesses.length}`)
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
+  const portSet = input.PORT !== undefined
+  const claims: Config['claims'] = {}
+  if (e.PUBLIC_URL !== undefined) claims.publicUrl = { value: publicUrl, variable: 'PUBLIC_URL' }
+  else if (portSet) claims.publicUrl = { value: publicUrl, variable: 'PORT' }
+  if (e.VIGIL_LOG_ORIGIN !== undefined)
+    claims.logOrigin = { value: e.VIGIL_LOG_ORIGIN, variable: 'VIGIL_LOG_ORIGIN' }
   return {
     port: e.PORT,
+    portSet,
     host: e.HOST,
     publicUrl,
+    issuerUrl: publicUrl,
+    formerIssuerUrls: [],
+    claims,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.VIGIL_DATA_DIR,
     logOrigin: e.VIGIL_LOG_ORIGIN ?? `${new URL(publicUrl).host}/log`,

@@ -3,7 +3,13 @@ export { issueBatch, issueBatchText, parseCsv, parseNdjson, type RowReport } fro
 export { issuerCrl, issuerJwks } from './crl.ts'
 export { CredentialInput } from './input.ts'
 export { type IssuedCredential, issueCredential } from './issue.ts'
-export { announceIssuerKeys, issuerKeyEntry, issuerSigner, rotateIssuerKey } from './issuer.ts'
+export {
+  announceIssuerKey,
+  announceMissingIssuerKeys,
+  issuerKeyEntry,
+  issuerSigner,
+  rotateIssuerKey,
+} from './issuer.ts'
 export { getCredential, type Rendering, renderCredential } from './read.ts'
 export { eraseCredentialPersonalData, reissueCredential } from './reissue.ts'
 export { revokeCredential } from './revoke.ts'

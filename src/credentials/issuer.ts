@@ -3,13 +3,17 @@
  * The issuer as SMART Health Cards sees it: `iss` (this deployment's public URL, keys at
  * `<iss>/.well-known/jwks.json`), the active ES256 key and the secret behind revocation ids.
  */
+import { sql } from 'drizzle-orm'
 import type { ServiceContext } from '../context.ts'
 import { fromBase64Url, toBase64Url } from '../core/codec/base64.ts'
 import type { LogEntry } from '../core/entry/index.ts'
-import { roundToHour } from '../core/entry/index.ts'
+import { encodeEntry, roundToHour } from '../core/entry/index.ts'
 import type { ShcKeyPair } from '../core/shc/index.ts'
-import type { PublicKeyInfo } from '../keys/store.ts'
+import { rowsOf, toBigInt } from '../db/client.ts'
+import { logEntries, logPending } from '../db/schema/index.ts'
+import type { Announce, PublicKeyInfo } from '../keys/store.ts'
 import type { Ledger } from '../ledger/ledger.ts'
+import { insertPending } from '../ledger/storage.ts'
 
 export interface IssuerSigner {
   iss: string
@@ -29,7 +33,7 @@ export async function issuerSigner(
 ): Promise<IssuerSigner> {
   const key = await ctx.keys.active('issuer')
   return {
-    iss: ctx.config.publicUrl,
+    iss: ctx.config.issuerUrl,
     kid: key.id,
     keyPair: { privateKey: key.privateKey, publicKey: key.publicKey, sign: key.sign },
     ridSecret: toBase64Url(await ctx.keys.deriveSecret('shc-rid')),
@@ -46,28 +50,63 @@ export function issuerKeyEntry(key: Pick<PublicKeyInfo, 'id'>, now: Date): LogEn
   }
 }
 
-/** Appends an issuer-key entry for each of `ids` that is an issuer key in the store. */
-export async function announceIssuerKeys(
-  ctx: Pick<ServiceContext, 'keys' | 'clock'>,
-  ledger: Pick<Ledger, 'append'>,
-  ids: readonly string[],
-): Promise<void> {
-  const issuerKeys = (await ctx.keys.list()).filter(
-    (k) => k.purpose === 'issuer' && ids.includes(k.id),
-  )
-  if (issuerKeys.length > 0)
-    await ledger.append(issuerKeys.map((k) => issuerKeyEntry(k, ctx.clock.now())))
+/**
+ * Writes a new issuer key's announcement into log_pending inside the transaction that creates
+ * the key (KeyStore's Announce hook): a crash leaves no key, or a key with its announcement.
+ */
+export function announceIssuerKey(clock: ServiceContext['clock']): Announce {
+  return async (tx, key) => {
+    const [id] = await insertPending(tx, [encodeEntry(issuerKeyEntry(key, clock.now()))])
+    if (id === undefined) throw new Error('issuer key announcement: no pending id')
+    return id
+  }
+}
+
+/**
+ * At start: every issuer key is announced in the log. Keys from before announcements were
+ * recorded with the key are looked up in the log by their artefact (the thumbprint); a key
+ * found nowhere (a process died between creating and announcing it, before that was one
+ * transaction) is announced now. Returns the ids announced now; pending announcements are
+ * integrated before this returns.
+ */
+export async function announceMissingIssuerKeys(
+  ctx: Pick<ServiceContext, 'db' | 'keys' | 'clock'>,
+  ledger: Pick<Ledger, 'sequencer'>,
+): Promise<string[]> {
+  const announcedNow: string[] = []
+  for (const key of await ctx.keys.unannouncedIssuerKeys()) {
+    const artefact = fromBase64Url(key.id)
+    const [found] = rowsOf<{ id: unknown }>(
+      await ctx.db.execute(sql`
+        select pending_id as id from ${logEntries} where position(${artefact}::bytea in entry) > 0
+        union all
+        select id from ${logPending} where position(${artefact}::bytea in entry) > 0
+        limit 1`),
+    )
+    if (found !== undefined) {
+      await ctx.keys.markAnnounced(key.id, toBigInt(found.id))
+      continue
+    }
+    await ctx.db.transaction(async (tx) => {
+      const [id] = await insertPending(tx, [encodeEntry(issuerKeyEntry(key, ctx.clock.now()))])
+      if (id === undefined) throw new Error('issuer key announcement: no pending id')
+      await ctx.keys.markAnnounced(key.id, id, tx)
+    })
+    announcedNow.push(key.id)
+  }
+  await ledger.sequencer.flush()
+  return announcedNow
 }
 
 /**
  * `vigil keys rotate`: retires the active issuer key (it stays in the JWK Set, so cards it signed
- * keep verifying) and announces the new one in the ledger before it signs anything here.
+ * keep verifying) and makes a new one active together with its announcement, then integrates it.
  */
 export async function rotateIssuerKey(
   ctx: Pick<ServiceContext, 'keys' | 'clock'>,
-  ledger: Pick<Ledger, 'append'>,
+  ledger: Pick<Ledger, 'sequencer'>,
 ): Promise<{ retired: string | undefined; created: string }> {
-  const rotated = await ctx.keys.rotate('issuer')
-  await announceIssuerKeys(ctx, ledger, [rotated.created])
+  const rotated = await ctx.keys.rotate('issuer', announceIssuerKey(ctx.clock))
+  await ledger.sequencer.flush()
   return rotated
 }

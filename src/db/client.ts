@@ -21,6 +21,8 @@ export interface Database {
   kind: DbTarget['kind']
   /** The Postgres URL (for tools that need their own connection, such as the migrator). */
   url?: string
+  /** Migrations were applied when it opened (the embedded database's host does that). */
+  migrated?: boolean
   close(): Promise<void>
 }
 

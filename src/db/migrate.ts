@@ -16,6 +16,7 @@ export async function migrate(
   migrationsFolder = MIGRATIONS_DIR,
 ): Promise<void> {
   const config = { migrationsFolder }
+  if (database.migrated === true) return
   if (database.kind === 'pglite') {
     // One connection with a global mutex: nothing else can race it.
     const { migrate: run } = await import('drizzle-orm/pglite/migrator')

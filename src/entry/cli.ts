@@ -4,7 +4,9 @@
  */
 import { parseArgs } from 'node:util'
 import { rotateIssuerKey } from '../credentials/issuer.ts'
+import { EmbeddedBusyError } from '../db/embedded/index.ts'
 import { migrate } from '../db/migrate.ts'
+import { IdentityMismatchError } from '../deployment/identity.ts'
 import { publicKeyViews } from '../keys/views.ts'
 import { loadConfig, openDatabase, startRuntime, VERSION } from './runtime.ts'
 
@@ -54,10 +56,9 @@ Configuration comes from the environment; see README.md.`,
     usage: 'vigil keys list [--json]',
     async run(args) {
       const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true })
-      const config = loadConfig()
-      const { ctx, database } = await startRuntime(config, { migrate: true })
+      const { ctx, database } = await startRuntime(loadConfig(), { migrate: true })
       try {
-        const views = await publicKeyViews(ctx.keys, config.logOrigin)
+        const views = await publicKeyViews(ctx.keys, ctx.config.logOrigin)
         if (values.json) console.log(JSON.stringify(views, null, 2))
         else
           for (const k of views)
@@ -90,8 +91,7 @@ Exit 0: every row issued (now or before); 1: some rows failed (listed on stderr)
     usage:
       'vigil keys rotate\n\nOld public keys stay in /.well-known/jwks.json so earlier cards keep verifying.',
     async run() {
-      const config = loadConfig()
-      const { ctx, database, ledger } = await startRuntime(config, { migrate: true })
+      const { ctx, database, ledger } = await startRuntime(loadConfig(), { migrate: true })
       try {
         const { retired, created } = await rotateIssuerKey(ctx, ledger)
         console.log(`issuer key rotated: ${retired ?? '(none)'} -> ${created}`)
@@ -99,6 +99,33 @@ Exit 0: every row issued (now or before); 1: some rows failed (listed on stderr)
         await database.close()
       }
       return 0
+    },
+  },
+  'identity show': {
+    summary: "show the deployment's recorded identity: public URL, issuer URL, log origin",
+    usage: `vigil identity show [--json]
+
+The identity is recorded on first start and read by every later process; an environment
+whose PUBLIC_URL, PORT or VIGIL_LOG_ORIGIN names another one is refused.
+
+  --json  print it as JSON`,
+    async run(args) {
+      const { runIdentityShow } = await import('./commands/identity.ts')
+      return runIdentityShow(args)
+    },
+  },
+  'identity set-url': {
+    summary: 'change the public URL on purpose; new cards carry it as their issuer (iss)',
+    usage: `vigil identity set-url URL
+
+Records URL as the public URL and the issuer URL of the cards issued from now on. The
+former issuer URL stays this issuer's, so earlier cards keep verifying here. The log origin
+never changes (another origin is another log). Passkeys are bound to the old host name: staff
+enrol again on the new one. Running servers pick the change up within seconds; restart them
+for links, page headers and passkeys. Exit 0: recorded; 2: a usage mistake.`,
+    async run(args) {
+      const { runIdentitySetUrl } = await import('./commands/identity.ts')
+      return runIdentitySetUrl(args)
     },
   },
   audit: {
@@ -354,6 +381,16 @@ export async function main(argv: string[]): Promise<number | undefined> {
     ) {
       console.error(`vigil ${name}: ${err.message}`)
       return 2
+    }
+    // One line each, not a stack: the environment disagrees with the recorded identity (2), or
+    // the embedded database is held by a process this one cannot wait for (75, EX_TEMPFAIL).
+    if (err instanceof IdentityMismatchError) {
+      console.error(`vigil ${name}: ${err.message}`)
+      return 2
+    }
+    if (err instanceof EmbeddedBusyError) {
+      console.error(`vigil ${name}: ${err.message}`)
+      return 75
     }
     throw err
   }

@@ -64,14 +64,18 @@ async function printBootstrapLink(ctx: Parameters<typeof bootstrapInvitation>[0]
 
 /** One serving process: the whole service, or worker `index` of a cluster. */
 async function serveProcess(env: Record<string, string | undefined>, index: number | undefined) {
-  const config = loadConfig(env)
+  const environment = loadConfig(env)
   const lead = index === undefined || index === 0
   if (index === undefined) await ensureWebBuilt((msg) => process.stderr.write(`${msg}\n`))
   // In a cluster the primary has migrated and created the keys already.
-  const { ctx, database, ledger } = await startRuntime(config, {
+  const { ctx, database, ledger } = await startRuntime(environment, {
     migrate: index === undefined,
     witnesses: true,
+    role: 'serve',
+    label: 'vigil serve',
   })
+  // The recorded identity (public URL, log origin, and the port of a loopback URL).
+  const { config } = ctx
   const app = createApp(
     { ...ctx, version: VERSION, ledger },
     { staticFiles: serveStatic({ root: WEB_DIST }), accessLog: config.logLevel === 'debug' },
@@ -151,7 +155,7 @@ async function servePrimary(env: Record<string, string | undefined>, count: numb
     process.exit(2)
   }
   await ensureWebBuilt(log)
-  const { ctx, database, ledger } = await startRuntime(config, { migrate: true })
+  const { ctx, database, ledger } = await startRuntime(config, { migrate: true, role: 'serve' })
   await printBootstrapLink(ctx)
   await ledger.close()
   await database.close()
@@ -179,7 +183,7 @@ async function servePrimary(env: Record<string, string | undefined>, count: numb
     })
   }
   for (let i = 0; i < count; i++) fork(i)
-  ctx.logger.info(`cluster primary pid ${process.pid}: ${count} workers on port ${config.port}`)
+  ctx.logger.info(`cluster primary pid ${process.pid}: ${count} workers on port ${ctx.config.port}`)
 
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return

@@ -3,12 +3,13 @@
  * → key store → service context. The only place, with worker.ts, that builds real dependencies.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { type Config, ConfigError, parseConfig } from '../config/config.ts'
 import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../context.ts'
-import { announceIssuerKeys } from '../credentials/issuer.ts'
+import { announceIssuerKey, announceMissingIssuerKeys } from '../credentials/issuer.ts'
 import { createDb, type Database } from '../db/client.ts'
-import { migrate } from '../db/migrate.ts'
+import { openEmbedded } from '../db/embedded/index.ts'
+import { MIGRATIONS_DIR, migrate } from '../db/migrate.ts'
+import { applyIdentity, establishIdentity } from '../deployment/identity.ts'
 import { nodeKeyCrypto } from '../keys/node-crypto.ts'
 import { KeyStore } from '../keys/store.ts'
 import { Ledger } from '../ledger/ledger.ts'
@@ -31,12 +32,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 }
 
-export function openDatabase(config: Config): Promise<Database> {
+/** How this process uses the embedded database (db/embedded): `vigil serve` hosts it. */
+export interface ProcessRole {
+  role?: 'serve' | 'command'
+  /** How other processes that wait for this one name it. Default: `vigil <command>`. */
+  label?: string
+}
+
+/** How long a process waits for another to let go of the embedded database's directory. */
+const EMBEDDED_WAIT_MS = { serve: 120_000, command: 120_000 }
+
+export function openDatabase(config: Config, who: ProcessRole = {}): Promise<Database> {
   if (config.databaseUrl !== undefined)
     return createDb({ kind: 'postgres', url: config.databaseUrl })
   // PGlite creates its own directory, not the parents (absent when VIGIL_MASTER_KEY is set).
-  mkdirSync(config.dataDir, { recursive: true })
-  return createDb({ kind: 'pglite', dataDir: join(config.dataDir, 'db') })
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+  const role = who.role ?? 'command'
+  return openEmbedded({
+    dataDir: config.dataDir,
+    role,
+    label: who.label ?? `vigil ${process.argv.slice(2, 4).join(' ')}`.trim(),
+    migrationsFolder: MIGRATIONS_DIR,
+    waitMs: EMBEDDED_WAIT_MS[role],
+    onWait: (message) => process.stderr.write(`${message}\n`),
+  })
 }
 
 export interface Runtime {
@@ -46,35 +65,56 @@ export interface Runtime {
 }
 
 export async function startRuntime(
-  config: Config,
+  environment: Config,
   /** `witnesses`: collect cosignatures (serve only; one-shot commands leave it to the server). */
-  options: { migrate: boolean; witnesses?: boolean },
+  options: { migrate: boolean; witnesses?: boolean } & ProcessRole,
 ): Promise<Runtime> {
-  const logger = jsonLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`))
-  const masterKey = resolveMasterKey(config, logger)
-  const database = await openDatabase(config)
-  if (options.migrate) await migrate(database)
-  const keys = new KeyStore({
-    db: database.db,
-    masterKey,
-    random: systemRandom,
-    logName: config.logOrigin,
-    crypto: nodeKeyCrypto,
-  })
-  const created = await keys.ensureKeys()
-  for (const id of created) logger.warn(`generated a new signing key ${id}`)
-  const ctx: ServiceContext = {
-    db: database.db,
-    dbKind: database.kind,
-    clock: systemClock,
-    random: systemRandom,
-    keys,
-    config,
-    logger,
+  const logger = jsonLogger(environment.logLevel, (line) => process.stderr.write(`${line}\n`))
+  const masterKey = resolveMasterKey(environment, logger)
+  const database = await openDatabase(environment, options)
+  try {
+    if (options.migrate) await migrate(database)
+    // The deployment's identity: recorded by the first process, read by every later one; an
+    // environment that names another URL or origin is refused here, before anything is signed.
+    const { identity, created: recorded } = await establishIdentity(
+      database.db,
+      { publicUrl: environment.publicUrl, logOrigin: environment.logOrigin },
+      environment.claims,
+    )
+    if (recorded)
+      logger.info(
+        `recorded this deployment's identity: ${identity.publicUrl}, log ${identity.logOrigin}`,
+      )
+    const config = applyIdentity(environment, identity)
+    const clock = systemClock
+    const keys = new KeyStore({
+      db: database.db,
+      masterKey,
+      random: systemRandom,
+      logName: config.logOrigin,
+      crypto: nodeKeyCrypto,
+      now: () => clock.now(),
+    })
+    // A new issuer key is created together with its announcement in the log's pending entries.
+    const created = await keys.ensureKeys(announceIssuerKey(clock))
+    for (const id of created) logger.warn(`generated a new signing key ${id}`)
+    const ctx: ServiceContext = {
+      db: database.db,
+      dbKind: database.kind,
+      clock,
+      random: systemRandom,
+      keys,
+      config,
+      logger,
+    }
+    // Opens the log: loads its key and signs the empty-tree checkpoint on first start.
+    const ledger = await Ledger.open(ctx, { witnesses: options.witnesses === true })
+    // Integrates pending announcements, and announces any issuer key the log does not have.
+    for (const id of await announceMissingIssuerKeys(ctx, ledger))
+      logger.warn(`issuer key ${id} was not in the log: announced it now`)
+    return { ctx, database, ledger }
+  } catch (err) {
+    await database.close()
+    throw err
   }
-  // Opens the log: loads its key and signs the empty-tree checkpoint on first start.
-  const ledger = await Ledger.open(ctx, { witnesses: options.witnesses === true })
-  // Each new issuer key is announced in the ledger, so a key that appears without an entry is suspect.
-  await announceIssuerKeys(ctx, ledger, created)
-  return { ctx, database, ledger }
 }

@@ -8,7 +8,15 @@
 import pkg from '../../package.json' with { type: 'json' }
 import { ConfigError, parseConfig } from '../config/config.ts'
 import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../context.ts'
+import type { Db } from '../db/client.ts'
 import { createPostgresDb } from '../db/postgres.ts'
+import {
+  applyIdentity,
+  checkClaims,
+  type DeploymentIdentity,
+  IdentityMismatchError,
+  readIdentity,
+} from '../deployment/identity.ts'
 import { createApp } from '../http/app.ts'
 import { problemResponse } from '../http/problem.ts'
 import { KeyStore } from '../keys/store.ts'
@@ -20,6 +28,17 @@ export interface WorkerEnv {
 
 interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void
+}
+
+/** The identity changes only by a deliberate `vigil identity set-url`: re-read every 30 s. */
+const IDENTITY_TTL_MS = 30_000
+let cached: { identity: DeploymentIdentity; at: number } | undefined
+
+async function recordedIdentity(db: Db): Promise<DeploymentIdentity | undefined> {
+  if (cached !== undefined && Date.now() - cached.at < IDENTITY_TTL_MS) return cached.identity
+  const identity = await readIdentity(db)
+  cached = identity === undefined ? undefined : { identity, at: Date.now() }
+  return identity
 }
 
 export default {
@@ -42,7 +61,30 @@ export default {
         {},
       )
     }
+    const masterKey = config.masterKey
     const database = createPostgresDb(config.databaseUrl, 1)
+    // The deployment's identity is recorded by the first Node process (vigil migrate or serve);
+    // a Worker reads it, and refuses to serve under another name.
+    let identity: DeploymentIdentity | undefined
+    try {
+      identity = await recordedIdentity(database.db)
+      if (identity !== undefined) checkClaims(identity, config.claims)
+    } catch (err) {
+      executionCtx.waitUntil(database.close())
+      if (err instanceof IdentityMismatchError)
+        return problemResponse(503, 'NOT_CONFIGURED', err.message, {})
+      throw err
+    }
+    if (identity === undefined) {
+      executionCtx.waitUntil(database.close())
+      return problemResponse(
+        503,
+        'NOT_CONFIGURED',
+        'no deployment identity recorded yet: run `vigil keys list` from Node against this database first',
+        {},
+      )
+    }
+    config = applyIdentity(config, identity)
     const ctx: ServiceContext = {
       db: database.db,
       dbKind: 'postgres',
@@ -50,7 +92,7 @@ export default {
       random: systemRandom,
       keys: new KeyStore({
         db: database.db,
-        masterKey: config.masterKey,
+        masterKey,
         random: systemRandom,
         logName: config.logOrigin,
       }),

@@ -3,7 +3,7 @@
  * A small key store: the log's Ed25519 key and the issuer's ES256 key, generated on first start,
  * sealed at rest under the master key, loaded by id (and cached for the store's lifetime).
  */
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { calculateJwkThumbprint } from 'jose'
 import { toHex } from '../core/codec/hex.ts'
 import type { Db } from '../db/client.ts'
@@ -45,6 +45,19 @@ const ALGORITHMS = {
   issuer: { name: 'ECDSA', namedCurve: 'P-256' } as const,
 }
 
+/**
+ * Writes, inside the transaction that creates an issuer key, the log entry that announces it,
+ * and returns the entry's log_pending id: the key and its announcement commit together or not
+ * at all, so no key ever signs without being in the log.
+ */
+export type Announce = (
+  tx: Pick<Db, 'select' | 'insert' | 'execute'>,
+  key: PublicKeyInfo,
+) => Promise<bigint>
+
+/** Serialises key creation across processes (one log key per log, one active issuer key). */
+const KEYS_LOCK = 0x7669_6b79 // "viky"
+
 export interface KeyStoreDeps {
   db: Db
   masterKey: Uint8Array
@@ -53,6 +66,8 @@ export interface KeyStoreDeps {
   logName: string
   /** Seals and signatures; WebCrypto unless the platform has faster (keys/node-crypto.ts). */
   crypto?: KeyCrypto
+  /** When a key is retired (default: the system clock). */
+  now?: () => Date
 }
 
 export class KeyStore {
@@ -79,17 +94,56 @@ export class KeyStore {
     this.#crypto = deps.crypto ?? webKeyCrypto
   }
 
-  /** Creates the keys that do not exist yet; returns the ids created. */
-  async ensureKeys(): Promise<string[]> {
+  /**
+   * Creates the keys that do not exist yet; returns the ids created. Processes that start
+   * together create one key per purpose between them: the first to take the lock creates it,
+   * the others find it (and the keys_one_active index would refuse a second).
+   */
+  async ensureKeys(announce?: Announce): Promise<string[]> {
     const created: string[] = []
     for (const purpose of ['log', 'issuer'] as const) {
-      if ((await this.#activeRow(purpose)) === undefined) created.push(await this.generate(purpose))
+      if ((await this.#activeRow(purpose)) !== undefined) continue
+      const made = await this.#create(purpose, { rotate: false, announce })
+      if (made !== undefined) created.push(made.created)
     }
     return created
   }
 
-  /** Generates, seals and stores a new active key for `purpose`. */
-  async generate(purpose: KeyPurpose): Promise<string> {
+  /**
+   * Generates a key (outside the transaction: key generation and sealing take a while), then
+   * under the lock stores it as the active one — retiring the current one when rotating, or
+   * giving up when another process created one first — with its announcement.
+   */
+  async #create(
+    purpose: KeyPurpose,
+    options: { rotate: boolean; announce: Announce | undefined },
+  ): Promise<{ created: string; retired: string | undefined } | undefined> {
+    const values = await this.#newKey(purpose)
+    const now = this.#deps.now ?? (() => new Date())
+    return this.#deps.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${KEYS_LOCK})`)
+      const [current] = await tx
+        .select({ id: keys.id })
+        .from(keys)
+        .where(and(eq(keys.purpose, purpose), eq(keys.status, 'active')))
+      if (current !== undefined && !options.rotate) return undefined
+      if (current !== undefined)
+        await tx
+          .update(keys)
+          .set({ status: 'retired', retiredAt: now() })
+          .where(eq(keys.id, current.id))
+      const [row] = await tx.insert(keys).values(values).returning()
+      if (row === undefined) throw new Error('key insert returned no row')
+      if (purpose === 'issuer' && options.announce !== undefined) {
+        const pendingId = await options.announce(tx, toInfo(row))
+        await tx.update(keys).set({ announcedPendingId: pendingId }).where(eq(keys.id, row.id))
+      }
+      return { created: row.id, retired: current?.id }
+    })
+  }
+
+  /** A new key pair, sealed: the row to insert. */
+  async #newKey(purpose: KeyPurpose): Promise<typeof keys.$inferInsert> {
     const pair = (await crypto.subtle.generateKey(ALGORITHMS[purpose], true, [
       'sign',
       'verify',
@@ -99,11 +153,26 @@ export class KeyStore {
     const id = await this.#keyId(purpose, publicJwk)
     const sealed = await seal(this.#deps.masterKey, pkcs8, id, this.#deps.random, this.#crypto)
     const algorithm = purpose === 'log' ? 'Ed25519' : 'ES256'
-    const publicOnly = pickPublic(publicJwk)
-    await this.#deps.db
-      .insert(keys)
-      .values({ id, purpose, algorithm, publicJwk: publicOnly, sealedPrivateKey: sealed })
-    return id
+    return { id, purpose, algorithm, publicJwk: pickPublic(publicJwk), sealedPrivateKey: sealed }
+  }
+
+  /** Issuer keys with no recorded announcement (created before announcements were recorded). */
+  async unannouncedIssuerKeys(): Promise<PublicKeyInfo[]> {
+    const rows = await this.#deps.db
+      .select()
+      .from(keys)
+      .where(and(eq(keys.purpose, 'issuer'), isNull(keys.announcedPendingId)))
+      .orderBy(asc(keys.createdAt))
+    return rows.map(toInfo)
+  }
+
+  /** Records where an issuer key's announcement is (found in the log, or written now). */
+  async markAnnounced(
+    id: string,
+    pendingId: bigint,
+    tx: Pick<Db, 'update'> = this.#deps.db,
+  ): Promise<void> {
+    await tx.update(keys).set({ announcedPendingId: pendingId }).where(eq(keys.id, id))
   }
 
   async list(): Promise<PublicKeyInfo[]> {
@@ -215,19 +284,19 @@ export class KeyStore {
     )
   }
 
-  /** Marks the active key of `purpose` retired (it stays published) and generates a new one. */
-  async rotate(purpose: KeyPurpose): Promise<{ retired: string | undefined; created: string }> {
-    const current = await this.#activeRow(purpose)
-    if (current !== undefined) {
-      await this.#deps.db
-        .update(keys)
-        .set({ status: 'retired', retiredAt: new Date() })
-        .where(eq(keys.id, current.id))
-      this.#cache.delete(current.id)
-    }
-    const created = await this.generate(purpose)
+  /**
+   * Retires the active key of `purpose` (it stays published) and makes a new one active, with
+   * its announcement, in one transaction.
+   */
+  async rotate(
+    purpose: KeyPurpose,
+    announce?: Announce,
+  ): Promise<{ retired: string | undefined; created: string }> {
+    const made = await this.#create(purpose, { rotate: true, announce })
+    if (made === undefined) throw new Error('key rotation created no key')
+    if (made.retired !== undefined) this.#cache.delete(made.retired)
     this.#active.delete(purpose)
-    return { retired: current?.id, created }
+    return made
   }
 
   async #activeRow(purpose: KeyPurpose) {

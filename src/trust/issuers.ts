@@ -141,7 +141,7 @@ export async function putTrustedIssuer(
       cause,
     })
   }
-  if (iss === ctx.config.publicUrl) {
+  if (iss === ctx.config.issuerUrl || ctx.config.formerIssuerUrls.includes(iss)) {
     throw invalid("this deployment's own issuer is always trusted", 'iss')
   }
   const name = input.name.trim()

@@ -52,17 +52,21 @@ export function selfIssuerName(publicUrl: string): string {
   return new URL(publicUrl).host
 }
 
-async function selfIssuer(ctx: Ctx): Promise<TrustedIssuer> {
+/**
+ * This deployment as an issuer: its issuer URL now, and the issuer URLs of earlier cards (after
+ * `vigil identity set-url`) with the same keys and revocation lists, so those cards verify too.
+ */
+async function selfIssuers(ctx: Ctx): Promise<TrustedIssuer[]> {
   const jwks = await issuerJwks(ctx)
   const crls: Record<string, unknown> = {}
   for (const key of jwks.keys) crls[key.kid] = await issuerCrl(ctx, key.kid)
-  return {
-    iss: ctx.config.publicUrl,
-    name: selfIssuerName(ctx.config.publicUrl),
+  return [ctx.config.issuerUrl, ...ctx.config.formerIssuerUrls].map((iss) => ({
+    iss,
+    name: selfIssuerName(iss),
     anchored: true,
     jwks,
     crls,
-  }
+  }))
 }
 
 export async function assembleTrustMaterial(ctx: Ctx): Promise<TrustMaterial> {
@@ -78,12 +82,12 @@ export async function assembleTrustMaterial(ctx: Ctx): Promise<TrustMaterial> {
   }
   const vkey = await logVkey(ctx)
   const [own, others, checkpoint] = await Promise.all([
-    selfIssuer(ctx),
+    selfIssuers(ctx),
     ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
     publishedCheckpoint(ctx.db, ctx.config.witnessQuorum),
   ])
   const configured: TrustedIssuer[] = others
-    .filter((row) => row.iss !== own.iss)
+    .filter((row) => !own.some((o) => o.iss === row.iss))
     .map((row) => ({
       iss: row.iss,
       name: row.name,
@@ -98,7 +102,7 @@ export async function assembleTrustMaterial(ctx: Ctx): Promise<TrustMaterial> {
     log: { origin: ctx.config.logOrigin, vkey },
     policy: formatPolicy(logPolicy(vkey, ctx.config.witnesses, ctx.config.witnessQuorum)),
     checkpoint: checkpoint.note,
-    issuers: [own, ...configured],
+    issuers: [...own, ...configured],
   }
 }
 

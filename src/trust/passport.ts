@@ -109,7 +109,8 @@ export async function readPassport(
     status: row.status,
     revokedAt: row.revokedAt?.toISOString() ?? null,
     replacedBy: row.replacedBy,
-    issuer: { iss: ctx.config.publicUrl, name: selfIssuerName(ctx.config.publicUrl) },
+    // The iss the card carries: earlier cards keep theirs after a change of URL.
+    issuer: { iss: String(claims.iss), name: selfIssuerName(String(claims.iss)) },
     issuedAt: Number(claims.nbf),
     expiresAt: typeof claims.exp === 'number' ? claims.exp : null,
     jws,

@@ -3,7 +3,7 @@
  * Signing keys of this deployment.
  */
 import { sql } from 'drizzle-orm'
-import { index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { bytea } from '../columns.ts'
 
 /**
@@ -23,6 +23,15 @@ export const keys = pgTable(
     status: text('status').notNull().default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
     retiredAt: timestamp('retired_at', { withTimezone: true }),
+    /**
+     * The log_pending id of the entry that announces an issuer key, written in the transaction
+     * that creates the key: a key with none was never announced (or predates this column).
+     */
+    announcedPendingId: bigint('announced_pending_id', { mode: 'bigint' }),
   },
-  (t) => [index('keys_purpose_status').on(t.purpose, t.status)],
+  (t) => [
+    index('keys_purpose_status').on(t.purpose, t.status),
+    // One active key per purpose, whatever processes race to create one.
+    uniqueIndex('keys_one_active').on(t.purpose).where(sql`${t.status} = 'active'`),
+  ],
 )

@@ -1,0 +1,1 @@
+export { EmbeddedBusyError, type OpenEmbeddedOptions, openEmbedded } from './open.ts'
