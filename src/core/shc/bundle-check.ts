@@ -28,16 +28,28 @@ function reject(message: string, field: string): ShcError {
   return new ShcError('SHC_BUNDLE', message, { field })
 }
 
-function checkNoEmptyValues(value: unknown, path: string, depth: number): void {
-  if (depth > MAX_JSON_DEPTH) throw reject('bundle nested too deeply', path)
-  if (value === '') throw reject('empty string (invalid FHIR)', path)
+/** `trail` holds the keys from the bundle down: the path is only spelled out on failure. */
+function checkNoEmptyValues(value: unknown, trail: (string | number)[], root: string): void {
+  const at = () =>
+    trail.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : `${p}.${k}`), root)
+  if (trail.length > MAX_JSON_DEPTH) throw reject('bundle nested too deeply', at())
+  if (value === '') throw reject('empty string (invalid FHIR)', at())
   if (Array.isArray(value)) {
-    if (value.length === 0) throw reject('empty array (invalid FHIR)', path)
-    for (const [i, item] of value.entries()) checkNoEmptyValues(item, `${path}[${i}]`, depth + 1)
+    if (value.length === 0) throw reject('empty array (invalid FHIR)', at())
+    for (let i = 0; i < value.length; i++) {
+      trail.push(i)
+      checkNoEmptyValues(value[i], trail, root)
+      trail.pop()
+    }
   } else if (isJsonObject(value)) {
-    const entries = Object.entries(value)
-    if (entries.length === 0) throw reject('empty object (invalid FHIR)', path)
-    for (const [key, item] of entries) checkNoEmptyValues(item, `${path}.${key}`, depth + 1)
+    let empty = true
+    for (const key in value) {
+      empty = false
+      trail.push(key)
+      checkNoEmptyValues(value[key], trail, root)
+      trail.pop()
+    }
+    if (empty) throw reject('empty object (invalid FHIR)', at())
   }
 }
 
@@ -58,6 +70,6 @@ export function checkFhirBundle(bundle: unknown, path = 'fhirBundle'): JsonObjec
       throw reject('entry without a resource', `${path}.entry[${i}]`)
     }
   })
-  checkNoEmptyValues(bundle, path, 0)
+  checkNoEmptyValues(bundle, [], path)
   return bundle
 }

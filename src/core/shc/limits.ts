@@ -32,6 +32,14 @@ export const MAX_QR_CHUNKS = 32
 export const MAX_JWS_LENGTH = 65_536
 /** Inflated payload cap (zip-bomb defence, shc.md §6). */
 export const MAX_PAYLOAD_BYTES = 1_048_576
+/**
+ * The payload may inflate to at most this many times its deflated size, plus
+ * MAX_INFLATE_SLACK bytes. Real cards inflate about 3× (2.6–3.1 over the spec examples, the
+ * vaccination IG and the dev-tools test data); without this bound a 1 KB QR inflates to 1 MiB of
+ * JSON, parsed and walked before the signature can be checked.
+ */
+export const MAX_INFLATE_RATIO = 20
+export const MAX_INFLATE_SLACK = 4096
 /** Longest `.smart-health-card` file, issuer key set or CRL text that is parsed. */
 export const MAX_FILE_LENGTH = 4_194_304
 export const MAX_KEYSET_LENGTH = 1_048_576

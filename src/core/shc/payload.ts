@@ -8,7 +8,7 @@ import { fromUtf8 } from '../codec/bytes.ts'
 import { inflateRaw } from './deflate.ts'
 import { ShcError, type ShcWarning } from './errors.ts'
 import { isJsonObject, isMinifiedJson, type JsonObject } from './json.ts'
-import { MAX_PAYLOAD_BYTES } from './limits.ts'
+import { MAX_INFLATE_RATIO, MAX_INFLATE_SLACK, MAX_PAYLOAD_BYTES } from './limits.ts'
 
 export interface DecodedPayload {
   readonly claims: JsonObject
@@ -20,7 +20,8 @@ function reject(message: string, cause?: unknown): ShcError {
 }
 
 export async function decodeShcPayload(deflated: Uint8Array): Promise<DecodedPayload> {
-  const bytes = await inflateRaw(deflated, MAX_PAYLOAD_BYTES)
+  const cap = deflated.length * MAX_INFLATE_RATIO + MAX_INFLATE_SLACK
+  const bytes = await inflateRaw(deflated, Math.min(MAX_PAYLOAD_BYTES, cap))
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     throw reject('payload starts with a UTF-8 byte order mark')
   }

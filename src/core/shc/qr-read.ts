@@ -6,6 +6,7 @@
  */
 import { ShcError, type ShcWarning } from './errors.ts'
 import {
+  MAX_JWS_LENGTH,
   MAX_QR_CHUNK_JWS_LENGTH,
   MAX_QR_CHUNKS,
   MAX_QR_DIGITS,
@@ -16,6 +17,11 @@ import { decodeQrDigits } from './qr-numeric.ts'
 const QR_TEXT = /^shc:\/(?:([0-9]{1,3})\/([0-9]{1,3})\/)?([0-9]*)$/
 /** Room for `shc:/999/999/` besides the digits. */
 const MAX_QR_TEXT = MAX_QR_DIGITS + 16
+/**
+ * The longest text of a whole chunk set: two digits per character of the longest JWS, plus each
+ * chunk's prefix and a line break. Checked before any text is split or decoded.
+ */
+export const MAX_QR_SET_TEXT = 2 * MAX_JWS_LENGTH + MAX_QR_CHUNKS * 18
 
 interface QrPart {
   readonly index: number
@@ -89,6 +95,9 @@ export function readShcQr(qr: string | readonly string[]): ReadQrResult {
   if (texts.length === 0) throw new ShcError('SHC_INPUT', 'no QR text given', { field: 'qr' })
   if (texts.length > MAX_QR_CHUNKS) {
     throw new ShcError('SHC_TOO_LARGE', 'too many QR chunks', { field: 'qr' })
+  }
+  if (texts.reduce((n, t) => n + t.length, 0) > MAX_QR_SET_TEXT) {
+    throw new ShcError('SHC_TOO_LARGE', 'QR texts longer than the longest JWS', { field: 'qr' })
   }
   const warnings: ShcWarning[] = []
   const parts = texts.map((t, i) => parseQrText(t, `qr[${i}]`, warnings))

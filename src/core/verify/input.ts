@@ -5,8 +5,10 @@
  * (`{"verifiableCredential": [jws, …]}`; the first card is verified, a warning says there were
  * more). Throws ShcError or VerifyError codes; the verifier turns them into the format check.
  */
+
+import { ShcError } from '../shc/errors.ts'
 import { parseHealthCardFile } from '../shc/file.ts'
-import { readShcQr } from '../shc/qr-read.ts'
+import { MAX_QR_SET_TEXT, readShcQr } from '../shc/qr-read.ts'
 import { VerifyError } from './errors.ts'
 
 export interface ScannedCard {
@@ -23,6 +25,10 @@ export function readScannedText(text: string): ScannedCard {
   const trimmed = typeof text === 'string' ? text.trim() : ''
   if (trimmed === '') throw new VerifyError('VERIFY_INPUT_EMPTY', 'nothing to verify')
   if (QR_PREFIX.test(trimmed)) {
+    // Bounded before splitting: 50,000 one-pair lines cost 1,000 times a card to split.
+    if (trimmed.length > MAX_QR_SET_TEXT) {
+      throw new ShcError('SHC_TOO_LARGE', 'QR text longer than the longest JWS', { field: 'qr' })
+    }
     // Scanners in QR alphanumeric mode may upper-case the prefix; the digits are unaffected.
     const lines = trimmed
       .split(/\s+/)

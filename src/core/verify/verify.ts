@@ -487,7 +487,14 @@ async function ledgerChecks(
     return unknown('VERIFY_CHECKPOINT_UNVERIFIED', 'no verified checkpoint to prove against')
   if (source === undefined) return unknown('VERIFY_LEDGER_UNAVAILABLE', 'no access to the ledger')
   const { payload, header } = card
-  const leafHash = await credentialLeafHash(card.jwsBytes, header.kid, payload.nbf)
+  let leafHash: Uint8Array
+  try {
+    leafHash = await credentialLeafHash(card.jwsBytes, header.kid, payload.nbf)
+  } catch (err) {
+    // An nbf no leaf can hold (e.g. beyond 2^53 once rounded to the hour): never logged.
+    list.add('ledger', 'fail', codeOf(err), messageOf(err))
+    return
+  }
   let located: Located
   try {
     located = await locateLeaf(source, leafHash)

@@ -611,3 +611,26 @@ describe('several deployments', () => {
     expectCheck(crossed, 'ledger', 'fail', 'VERIFY_LEDGER_NOT_FOUND')
   })
 })
+
+describe('a signed card whose nbf no ledger leaf can hold', () => {
+  it('is invalid with the ledger check failing ENTRY_TIME, not a throw (found by the fuzz)', async () => {
+    const payload = {
+      iss: issuer.iss,
+      nbf: 1e17,
+      vc: {
+        type: ['https://smarthealth.cards#health-card'],
+        credentialSubject: {
+          fhirVersion: '4.0.1',
+          fhirBundle: {
+            resourceType: 'Bundle',
+            type: 'collection',
+            entry: [{ resource: { resourceType: 'Patient', birthDate: '1985' } }],
+          },
+        },
+      },
+    }
+    const v = await verifyCredential(await signShcPayload(payload, issuer.keyPair), base)
+    expect(v.status).toBe('invalid')
+    expectCheck(v, 'ledger', 'fail', 'ENTRY_TIME')
+  })
+})
