@@ -3,7 +3,7 @@
  * Raw DEFLATE (RFC 1951, no zlib or gzip header) as SHC `zip:"DEF"` requires (§Health Card
  * payload), synchronous: a card is about 1 KB, and setting up a CompressionStream or
  * DecompressionStream per card cost more than the (de)compression itself. Deflating (issuers)
- * is fflate's; inflating untrusted input is pako's, bounded (shc.md §6).
+ * is fflate's; inflating untrusted input is pako's, bounded (limits.ts).
  */
 import { deflateSync } from 'fflate'
 import { Inflate } from 'pako'
