@@ -167,3 +167,24 @@ export function applyIdentity(config: Config, identity: DeploymentIdentity): Con
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * A serving process follows a deliberate change of URL (`vigil identity set-url`) without a
+ * restart, so the cards it signs carry the recorded issuer URL within seconds. It updates the
+ * shared configuration in place: the identity is data that changes, the rest of it does not.
+ * Returns true when something changed.
+ */
+export async function followIdentity(db: Db, config: Config): Promise<boolean> {
+  const identity = await readIdentity(db)
+  if (
+    identity === undefined ||
+    (identity.publicUrl === config.publicUrl &&
+      identity.issuerUrl === config.issuerUrl &&
+      identity.formerIssuerUrls.join(' ') === config.formerIssuerUrls.join(' '))
+  )
+    return false
+  config.publicUrl = identity.publicUrl
+  config.issuerUrl = identity.issuerUrl
+  config.formerIssuerUrls = identity.formerIssuerUrls
+  return true
+}

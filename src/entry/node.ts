@@ -17,6 +17,7 @@ import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { exportBatch } from '../exposure/export.ts'
 import { runExposureRetention } from '../exposure/retention.ts'
+import { followIdentity } from '../deployment/identity.ts'
 import { createApp } from '../http/app.ts'
 import { bootstrapInvitation, runAuditDigests } from '../staff/index.ts'
 import { loadConfig, startRuntime, VERSION } from './runtime.ts'
@@ -105,6 +106,19 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
     timers.push(setInterval(exportKeys, 3_600_000))
     setTimeout(exportKeys, 20_000).unref()
   }
+  // A deliberate change of URL by `vigil identity set-url` reaches this process within seconds.
+  timers.push(
+    setInterval(() => {
+      followIdentity(ctx.db, config)
+        .then((changed) => {
+          if (changed)
+            ctx.logger.warn(
+              `the deployment's public URL is now ${config.publicUrl}; new cards carry iss ${config.issuerUrl} (restart for page headers and passkeys)`,
+            )
+        })
+        .catch((err) => ctx.logger.error('identity check failed', { error: String(err) }))
+    }, 2000),
+  )
   for (const t of timers) t.unref()
   // Witnesses: cosign the latest checkpoint now (it may predate a restart), then after each one.
   // While the policy is unmet, ask again every 30 s, not only at the next checkpoint.

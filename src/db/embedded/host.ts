@@ -5,12 +5,13 @@
  * that only the owner can reach (mode 0600 in a 0700 directory). It uses the socket itself too,
  * so its own queries take turns with everyone else's (session-queue.ts).
  */
-import { chmodSync, existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { createServer, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketHandler } from '@electric-sql/pglite-socket'
 import { drizzle } from 'drizzle-orm/pglite'
+import { HOST_FILE } from './paths.ts'
 import { SessionQueue } from './session-queue.ts'
 
 /** What `db.host.json` says about the process serving the directory. */
@@ -26,8 +27,6 @@ export interface EmbeddedHost {
   /** Stops accepting, waits up to `graceMs` for connected clients, then closes PGlite. */
   close(graceMs: number): Promise<void>
 }
-
-export const HOST_FILE = 'db.host.json'
 
 export async function hostEmbedded(
   dataDir: string,
@@ -80,14 +79,4 @@ export async function hostEmbedded(
       rmSync(infoPath, { force: true })
     },
   }
-}
-
-/** The socket's path: inside the data directory, unless that path is too long for sun_path. */
-export function socketPathFor(dataDir: string, digest: string, tmp: string): string {
-  const inside = join(dataDir, 'db.sock')
-  // sun_path holds 108 bytes on Linux, 104 on macOS (unix(7)).
-  if (Buffer.byteLength(inside) < 100) return inside
-  const dir = join(tmp, `vigil-${process.getuid?.() ?? 'user'}-${digest.slice(0, 16)}`)
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
-  return join(dir, 'db.sock')
 }

@@ -20,7 +20,8 @@ import postgres from 'postgres'
 import type { Database, Db } from '../client.ts'
 import * as schema from '../schema/index.ts'
 import { alive, tryLockDir } from './dir-lock.ts'
-import { HOST_FILE, type HostInfo, hostEmbedded, socketPathFor } from './host.ts'
+import type { HostInfo } from './host.ts'
+import { HOST_FILE, socketPathFor } from './paths.ts'
 
 export interface OpenEmbeddedOptions {
   dataDir: string
@@ -62,6 +63,8 @@ export async function openEmbedded(options: OpenEmbeddedOptions): Promise<Databa
           role: options.role,
           startedAt: new Date().toISOString(),
         }
+        // Loaded only by the host: a client never needs PGlite itself.
+        const { hostEmbedded } = await import('./host.ts')
         const host = await hostEmbedded(dataDir, socketPath, info, options.migrationsFolder)
         return client(socketPath, options.max ?? 4, async () => {
           await host.close(CLOSE_GRACE_MS[options.role])
