@@ -32,7 +32,8 @@ export async function startServer(
   /** The command and its options (e.g. `['serve', '--workers', '2']`). */
   args: readonly string[] = ['serve'],
 ): Promise<RunningServer> {
-  const port = await freePort()
+  // A restart passes the port it had: the deployment's recorded URL names it.
+  const port = env.PORT === undefined ? await freePort() : Number(env.PORT)
   const child = spawn(nodeBinary, [BIN, ...args], {
     env: { ...process.env, PORT: String(port), VIGIL_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

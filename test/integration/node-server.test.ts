@@ -69,7 +69,7 @@ describe('vigil serve (Node, PGlite)', () => {
     }
     expect(server.output()).toContain('stopped')
 
-    const again = await startServer({ VIGIL_DATA_DIR: dir })
+    const again = await startServer({ VIGIL_DATA_DIR: dir, PORT: new URL(server.url).port })
     try {
       expect(await keyIds(again.url)).toEqual(ids)
       expect(again.output()).not.toContain('generated a new signing key')
