@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
+import { isDatabaseUnavailable } from '../db/faults.ts'
 import { exportBatch } from '../exposure/export.ts'
 import { runExposureRetention } from '../exposure/retention.ts'
 import { followIdentity } from '../deployment/identity.ts'
@@ -41,6 +42,27 @@ export interface ServeOptions {
 
 /** A worker's index (0 … N-1), passed by the primary; undefined outside a cluster. */
 const WORKER_INDEX = 'VIGIL_WORKER_INDEX'
+/** An hourly job that met an unreachable database tries again after this, not an hour later. */
+const JOB_RETRY_MS = 60_000
+
+/**
+ * `job` (which logs its own failures and returns them) run again JOB_RETRY_MS later when one of
+ * them was an unreachable database; one retry pending at a time.
+ */
+function retrying(job: () => Promise<unknown[]>): () => Promise<void> {
+  let pending = false
+  const run = async () => {
+    const failures = await job()
+    if (pending || !failures.some(isDatabaseUnavailable)) return
+    pending = true
+    setTimeout(() => {
+      pending = false
+      void run()
+    }, JOB_RETRY_MS).unref()
+  }
+  return run
+}
+
 /** Wait before forking again a worker that died, so a crash loop does not spin. */
 const REFORK_DELAY_MS = 1000
 
@@ -83,10 +105,13 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
   )
   if (index === undefined) await printBootstrapLink(ctx)
   // The audit trail's daily digests go into the ledger: soon after start, then every hour.
-  const digest = () =>
-    runAuditDigests(ctx, ledger).catch((err) =>
-      ctx.logger.error('audit digest failed', { error: String(err) }),
-    )
+  const failed = (what: string) => (err: unknown) => {
+    ctx.logger.error(`${what} failed`, { error: String(err) })
+    return err
+  }
+  const digest = retrying(async () => [
+    await runAuditDigests(ctx, ledger).then(() => undefined, failed('audit digest')),
+  ])
   const timers: ReturnType<typeof setInterval>[] = []
   if (lead) {
     timers.push(setInterval(digest, 3_600_000))
@@ -94,14 +119,10 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
   }
   // Exposure exports: every closed window with new keys, hourly (nothing new: nothing written);
   // then the retention pass deletes codes, tokens, keys and files nothing can need any more.
-  const exportKeys = async () => {
-    await exportBatch(ctx, ledger).catch((err) =>
-      ctx.logger.error('exposure export failed', { error: String(err) }),
-    )
-    await runExposureRetention(ctx).catch((err) =>
-      ctx.logger.error('exposure retention failed', { error: String(err) }),
-    )
-  }
+  const exportKeys = retrying(async () => [
+    await exportBatch(ctx, ledger).then(() => undefined, failed('exposure export')),
+    await runExposureRetention(ctx).then(() => undefined, failed('exposure retention')),
+  ])
   if (lead) {
     timers.push(setInterval(exportKeys, 3_600_000))
     setTimeout(exportKeys, 20_000).unref()

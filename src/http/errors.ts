@@ -7,6 +7,10 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { CoreError } from '../core/errors.ts'
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../db/faults.ts'
+
+export { DATABASE_RETRY_AFTER_S }
+
 import { ServiceError, type ServiceErrorCode } from '../errors.ts'
 import type { AppEnv } from './env.ts'
 import { ProblemError, problemResponse } from './problem.ts'
@@ -47,6 +51,11 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     const status = err.status as ContentfulStatusCode
     return problemResponse(status, `HTTP_${status}`, err.message || 'request failed', base)
   }
+  if (isDatabaseUnavailable(err)) {
+    // Not the client's fault nor a bug: the database is restarting, failing over or full.
+    c.get('deps')?.logger.warn('database unavailable', { requestId, message: err.message })
+    return databaseUnavailable(base)
+  }
   c.get('deps')?.logger.error('unhandled error', {
     requestId,
     error: err.name,
@@ -59,4 +68,15 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     'an unexpected error occurred; quote the request id',
     base,
   )
+}
+
+/** 503 with Retry-After (RFC 9110 §15.6.4, §10.2.3): the database cannot be reached now. */
+export function databaseUnavailable(base: {
+  requestId?: string | undefined
+  instance?: string
+}): Response {
+  return problemResponse(503, 'DATABASE_UNAVAILABLE', 'the database is not reachable; try again', {
+    ...base,
+    headers: { 'retry-after': String(DATABASE_RETRY_AFTER_S) },
+  })
 }

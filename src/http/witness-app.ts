@@ -9,7 +9,9 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { formatSize, MAX_REQUEST_LENGTH, SIZE_MEDIA_TYPE } from '../core/witness/index.ts'
+import { isDatabaseUnavailable } from '../db/faults.ts'
 import type { Witness } from '../witness/index.ts'
+import { databaseUnavailable } from './errors.ts'
 import { problemResponse } from './problem.ts'
 
 export function createWitnessApp(witness: Witness, version: string) {
@@ -55,6 +57,7 @@ export function createWitnessApp(witness: Witness, version: string) {
 
   app.notFound(() => problemResponse(404, 'NOT_FOUND', 'no such resource', {}))
   app.onError((err) => {
+    if (isDatabaseUnavailable(err)) return databaseUnavailable({})
     console.error(err)
     return problemResponse(500, 'INTERNAL', 'internal error', {})
   })

@@ -77,6 +77,7 @@ export class Ledger {
 
   /** Waits for a witness round in flight (before closing the database). */
   async close(): Promise<void> {
+    this.sequencer.close()
     await this.witnesses?.idle()
   }
 

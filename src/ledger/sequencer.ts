@@ -13,6 +13,7 @@ import { sql } from 'drizzle-orm'
 import { type EntryKind, encodeEntry, type LogEntry } from '../core/entry/index.ts'
 import { hashLeaf } from '../core/merkle/index.ts'
 import type { Db } from '../db/client.ts'
+import { isDatabaseUnavailable } from '../db/faults.ts'
 import { logEntries } from '../db/schema/index.ts'
 import { type IntegrateDeps, integrate } from './integrate.ts'
 import { receiptsFor } from './proofs.ts'
@@ -39,6 +40,10 @@ interface Group {
   resolve(appended: Appended[]): void
   reject(error: unknown): void
 }
+
+/** After a step failed on an unreachable database: first and longest wait before the next one. */
+const RETRY_FIRST_MS = 1000
+const RETRY_MAX_MS = 30_000
 
 /** Most entries in one coalesced log_pending insert (a larger single append goes alone). */
 const INSERT_LIMIT = 10_000
@@ -70,6 +75,9 @@ export class Sequencer {
   #inserts: Group[] = []
   #running = false
   #again = false
+  /** The wait before the next retry of a step that failed on an unreachable database. */
+  #retryMs = RETRY_FIRST_MS
+  #retry: ReturnType<typeof setTimeout> | undefined
 
   constructor(deps: IntegrateDeps, options: SequencerOptions = {}) {
     this.#deps = deps
@@ -161,6 +169,7 @@ export class Sequencer {
       try {
         const step = ++this.#steps
         const result = await integrate(this.#deps, this.#maxBatch)
+        this.#retryMs = RETRY_FIRST_MS
         if (result.count > 0) this.#options.onCheckpoint?.(result.size)
         const checkpoint =
           result.note === undefined ? undefined : { size: result.size, note: result.note }
@@ -179,9 +188,30 @@ export class Sequencer {
         const groups = new Set([...this.#waiters.values()].map((w) => w.group))
         this.#waiters.clear()
         for (const g of groups) g.reject(error)
+        if (isDatabaseUnavailable(error)) this.#retryLater()
         return
       }
     } while (this.#again)
+  }
+
+  /**
+   * The database went away during a step: entries committed to log_pending are still there and
+   * nothing else may append to integrate them, so try again later, waiting longer each time.
+   */
+  #retryLater(): void {
+    if (this.#retry !== undefined) return
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined
+      this.#kick()
+    }, this.#retryMs)
+    this.#retry.unref?.()
+    this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS)
+  }
+
+  /** Stops a pending retry (the process is closing). */
+  close(): void {
+    clearTimeout(this.#retry)
+    this.#retry = undefined
   }
 
   #settle(

@@ -152,6 +152,8 @@ export class WitnessCollector {
   /** Witness name → the size it last said it cosigned (a hint; a 409 corrects it). */
   readonly #hint = new Map<string, bigint>()
   #running: Promise<void> | undefined
+  /** The last round threw (rather than ending unmet): retry it as an unmet one. */
+  #failed = false
   #again = false
   #waiters: Waiter[] = []
   #lastMet: { size: bigint; note: string } | undefined
@@ -179,7 +181,10 @@ export class WitnessCollector {
         this.#again = false
         try {
           await this.#round()
+          this.#failed = false
         } catch (err) {
+          // A round that failed (the database was unreachable, say) is retried like an unmet one.
+          this.#failed = true
           this.#deps.logger.error('witness round failed', { error: String(err) })
           this.#settle(undefined)
         }
@@ -196,7 +201,8 @@ export class WitnessCollector {
    */
   retryEvery(ms: number): () => void {
     const timer = setInterval(() => {
-      if (this.#lastRound?.met === false && this.#running === undefined) this.notify()
+      const unmet = this.#failed || this.#lastRound?.met === false
+      if (unmet && this.#running === undefined) this.notify()
     }, ms)
     ;(timer as { unref?: () => void }).unref?.()
     return () => clearInterval(timer)

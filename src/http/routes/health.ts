@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { sql } from 'drizzle-orm'
 import type { AppEnv } from '../env.ts'
+import { DATABASE_RETRY_AFTER_S } from '../errors.ts'
 import { ProblemError } from '../problem.ts'
 
 const Health = z.object({ status: z.literal('ok'), version: z.string() }).openapi('Health')
@@ -41,6 +42,7 @@ export function healthRoutes() {
       } catch (cause) {
         deps.logger.warn('readiness check failed', { error: String(cause) })
         throw new ProblemError(503, 'DATABASE_UNAVAILABLE', 'the database is not reachable', {
+          headers: { 'retry-after': String(DATABASE_RETRY_AFTER_S) },
           cause,
         })
       }
