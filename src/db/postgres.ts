@@ -13,8 +13,12 @@ import * as schema from './schema/index.ts'
  */
 const reconnectDelay = (retries: number) => Math.min(0.02 * 2 ** retries, 0.5)
 
-export function createPostgresDb(url: string, max = 10): Database {
-  const client = postgres(url, {
+/**
+ * `target`: a postgres:// URL, or the Unix socket of the embedded database's host
+ * (db/embedded), which speaks the same protocol.
+ */
+export function createPostgresDb(target: string | { socket: string }, max = 10): Database {
+  const options = {
     max,
     // onnotice: silence "already exists" notices from idempotent DDL.
     onnotice: () => {},
@@ -25,7 +29,12 @@ export function createPostgresDb(url: string, max = 10): Database {
     // un-awaited, so a connection cut during it was an unhandled rejection (a process exit).
     // drizzle parses and writes array columns itself, and raw SQL passes arrays as literals.
     fetch_types: false,
-  })
+  }
+  const client =
+    typeof target === 'string'
+      ? postgres(target, options)
+      : postgres({ ...options, path: target.socket, user: 'postgres', database: 'postgres' })
   const db = drizzle(guardTransactions(client), { schema }) as unknown as Db
+  const url = typeof target === 'string' ? target : undefined
   return { db, kind: 'postgres', url, close: () => client.end({ timeout: 5 }) }
 }

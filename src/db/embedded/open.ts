@@ -15,10 +15,8 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { drizzle } from 'drizzle-orm/postgres-js'
-import postgres from 'postgres'
-import type { Database, Db } from '../client.ts'
-import * as schema from '../schema/index.ts'
+import type { Database } from '../client.ts'
+import { createPostgresDb } from '../postgres.ts'
 import { alive, tryLockDir } from './dir-lock.ts'
 import type { HostInfo } from './host.ts'
 import { HOST_FILE, socketPathFor } from './paths.ts'
@@ -93,21 +91,15 @@ export async function openEmbedded(options: OpenEmbeddedOptions): Promise<Databa
   }
 }
 
+/** A postgres.js client of the host's socket, with the same guards as for Postgres. */
 function client(socketPath: string, max: number, after: () => Promise<void>): Database {
-  const sql = postgres({
-    path: socketPath,
-    user: 'postgres',
-    database: 'postgres',
-    max,
-    onnotice: () => {},
-  })
-  const db = drizzle(sql, { schema }) as unknown as Db
+  const connection = createPostgresDb({ socket: socketPath }, max)
   return {
-    db,
+    db: connection.db,
     kind: 'pglite',
     migrated: true,
     async close() {
-      await sql.end({ timeout: 5 })
+      await connection.close()
       await after()
     },
   }
