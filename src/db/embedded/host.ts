@@ -75,6 +75,7 @@ export async function hostEmbedded(
           for (const socket of sockets) socket.destroy()
         }, 25)
       })
+      queue.close()
       await pglite.close()
       rmSync(infoPath, { force: true })
     },

@@ -45,6 +45,7 @@ export class SessionQueue {
   /** The client whose turn it is (undefined: the backend is idle and nobody holds it). */
   #owner: number | undefined
   #running = false
+  #closed = false
 
   constructor(db: PGlite) {
     this.#db = db
@@ -53,6 +54,7 @@ export class SessionQueue {
   /** Called by PGLiteSocketHandler for each protocol message, in order per client. */
   enqueue(handler: number, message: Uint8Array, onData: (data: Uint8Array) => void) {
     return new Promise<number>((resolve, reject) => {
+      if (this.#closed) return reject(new Error('the embedded database is closing'))
       this.#queue.push({ handler, message, onData, resolve, reject })
       void this.#pump()
     })
@@ -73,10 +75,16 @@ export class SessionQueue {
 
   /** A client went away during its turn: roll back what it left open and hand the turn on. */
   async clearTransactionIfNeeded(handler: number): Promise<void> {
-    if (this.#owner !== handler) return
+    if (this.#owner !== handler || this.#closed) return
     this.#owner = undefined
     if (this.#db.isInTransaction()) await this.#db.exec('ROLLBACK')
     void this.#pump()
+  }
+
+  /** Before PGlite closes: refuse what comes after, and let go of what is queued. */
+  close(): void {
+    this.#closed = true
+    for (const q of this.#queue.splice(0)) q.reject(new Error('the embedded database is closing'))
   }
 
   async #pump(): Promise<void> {
@@ -87,7 +95,7 @@ export class SessionQueue {
         const owner = this.#owner
         const at = owner === undefined ? 0 : this.#queue.findIndex((q) => q.handler === owner)
         const next = at < 0 ? undefined : this.#queue[at]
-        if (next === undefined) break
+        if (next === undefined || this.#closed) break
         this.#queue.splice(at, 1)
         this.#owner = next.handler
         let bytes = 0
@@ -108,6 +116,8 @@ export class SessionQueue {
           next.reject(err instanceof Error ? err : new Error(String(err)))
           continue
         }
+        // Idle again: the next client's turn. (A client that leaves with its turn — Terminate
+        // inside a transaction — keeps it until its socket closes and it is rolled back.)
         if (endsIdle(tail)) this.#owner = undefined
         next.resolve(bytes)
       }
