@@ -26,7 +26,7 @@ const logger: Logger = {
 }
 
 /** Sends raw bytes, reads until the server closes (or 5 s), returns what came back. */
-export function rawExchange(port: number, bytes: string | Uint8Array, endAfter = true) {
+function rawExchange(port: number, bytes: string | Uint8Array, endAfter = true) {
   return new Promise<string>((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     let out = ''
