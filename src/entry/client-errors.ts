@@ -75,14 +75,25 @@ export function serveWithProblems(
     hostname: options.hostname,
     errorHandler: requestErrorResponse,
   })
+  const handle = listener as (req: IncomingMessage, res: ServerResponse) => void
   const server = serve(
     {
       ...options,
+      // Node's own Host check answers with an empty 400; this one says why (RFC 9112 §3.2).
       createServer: ((opts: object) =>
-        createServer(
-          opts,
-          listener as (req: IncomingMessage, res: ServerResponse) => void,
-        )) as unknown as typeof createServer,
+        createServer({ ...opts, requireHostHeader: false }, (req, res) => {
+          if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+            const body = problemText('BAD_HTTP_REQUEST', 'an HTTP/1.1 request needs a Host header')
+            res.writeHead(400, {
+              'content-type': 'application/problem+json',
+              'cache-control': 'no-store',
+              connection: 'close',
+            })
+            res.end(body)
+            return
+          }
+          handle(req, res)
+        })) as unknown as typeof createServer,
     },
     onListening,
   )

@@ -95,6 +95,7 @@ describe('Node server: client errors', () => {
       'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab',
     ],
     ['a backslash in the path', 'GET /a\\b HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['an HTTP/1.1 request without Host', 'GET /healthz HTTP/1.1\r\n\r\n'],
   ])('%s: 400 problem+json BAD_HTTP_REQUEST, Connection: close', async (_name, raw) => {
     const res = parse(await rawExchange(port, raw))
     expect(res.status).toBe(400)
