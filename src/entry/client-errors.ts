@@ -86,6 +86,7 @@ export function serveWithProblems(
             const body = problemText('BAD_HTTP_REQUEST', 'an HTTP/1.1 request needs a Host header')
             res.writeHead(400, {
               'content-type': 'application/problem+json',
+              'content-length': Buffer.byteLength(body),
               'cache-control': 'no-store',
               connection: 'close',
             })
