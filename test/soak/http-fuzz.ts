@@ -610,7 +610,7 @@ export async function fuzzApp(setup: FuzzSetup, seed: number, count: number, tal
 // ---------------------------------------------------------------------------------------------
 // Raw HTTP over a socket
 
-/** Listens in 23000–23999 (this campaign's ports), trying the next one when a port is taken. */
+/** Listens in 23000–23899 (this campaign's ports), trying another when a port is taken. */
 export async function serveRaw(setup: FuzzSetup, seed: number) {
   const logged: { level: string; msg: string }[] = []
   const capture = (level: string) => (msg: string) => logged.push({ level, msg })
@@ -625,7 +625,7 @@ export async function serveRaw(setup: FuzzSetup, seed: number) {
     { accessLog: false },
   )
   for (let attempt = 0; attempt < 20; attempt++) {
-    const port = 23000 + ((seed + attempt * 37) % 1000)
+    const port = 23000 + ((seed + attempt * 37) % 900)
     const server = await new Promise<ReturnType<typeof serveWithProblems> | undefined>(
       (resolve) => {
         const s = serveWithProblems({ fetch: app.fetch, port, hostname: '127.0.0.1' }, logger, () =>

@@ -9,7 +9,6 @@ import { serveWithProblems } from '../../../src/entry/client-errors.ts'
 import { createApp } from '../../../src/http/app.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
-import { freePort } from '../../helpers/server.ts'
 
 interface Line {
   level: string
@@ -70,12 +69,16 @@ describe('Node server: client errors', () => {
       { ...t.ctx, logger, version: 'test', ledger: t.ledger },
       { accessLog: false },
     )
-    port = await freePort()
-    await new Promise<void>((resolve) => {
-      server = serveWithProblems({ fetch: app.fetch, port, hostname: '127.0.0.1' }, logger, () =>
-        resolve(),
-      )
-    })
+    // This campaign's ports are 23000–23999; the fuzz driver uses 23000–23899.
+    for (port = 23900; port < 24000; port++) {
+      const listening = await new Promise<boolean>((resolve) => {
+        server = serveWithProblems({ fetch: app.fetch, port, hostname: '127.0.0.1' }, logger, () =>
+          resolve(true),
+        )
+        server.once('error', () => resolve(false))
+      })
+      if (listening) break
+    }
   })
   afterAll(async () => {
     await new Promise((r) => server.close(r))
