@@ -32,7 +32,8 @@ export async function readPersonalData(
     .from(credentialPersonalData)
     .where(eq(credentialPersonalData.credentialId, credentialId))
   if (row === undefined) return undefined
-  const bytes = await ctx.keys.unsealRecord(row, credentialId)
+  // The stored id, not the caller's spelling: it is the AAD the record was sealed with.
+  const bytes = await ctx.keys.unsealRecord(row, row.credentialId)
   return JSON.parse(new TextDecoder().decode(bytes)) as PersonalRecord
 }
 

@@ -13,7 +13,6 @@
 import cluster, { type Worker } from 'node:cluster'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { isDatabaseUnavailable } from '../db/faults.ts'
 import { exportBatch } from '../exposure/export.ts'
@@ -21,6 +20,7 @@ import { runExposureRetention } from '../exposure/retention.ts'
 import { followIdentity } from '../deployment/identity.ts'
 import { createApp } from '../http/app.ts'
 import { bootstrapInvitation, runAuditDigests } from '../staff/index.ts'
+import { serveWithProblems } from './client-errors.ts'
 import { loadConfig, startRuntime, VERSION } from './runtime.ts'
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url))
@@ -150,7 +150,8 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
       `witness policy: ${config.witnessQuorum} of ${config.witnesses.map((w) => w.name).join(', ')}`,
     )
   }
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const listen = { fetch: app.fetch, port: config.port, hostname: config.host }
+  const server = serveWithProblems(listen, ctx.logger, (info) => {
     const worker = index === undefined ? '' : `, worker ${index} pid ${process.pid}`
     ctx.logger.info(
       `Vigil ${VERSION} serving ${config.publicUrl} (listening on ${info.address}:${info.port}, database: ${database.kind}${worker})`,

@@ -48,3 +48,5 @@ export type TestType = (typeof TEST_TYPES)[number]
 
 export const HOUR_MS = 3_600_000
 export const floorHour = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS
+/** Up to the hour: an expiry rounded so it is never earlier than promised. */
+export const ceilHour = (ms: number) => Math.ceil(ms / HOUR_MS) * HOUR_MS

@@ -18,7 +18,7 @@ import { exposureFact, recordFacts } from '../surveillance/facts.ts'
 import { toDay } from '../surveillance/periods.ts'
 import { findCode } from './codes.ts'
 import { ExposureError } from './errors.ts'
-import { EXPOSURE, floorHour } from './settings.ts'
+import { ceilHour, EXPOSURE, floorHour } from './settings.ts'
 import { exposureKey } from './signing-keys.ts'
 
 type Ctx = ServiceContext
@@ -79,7 +79,9 @@ export async function verifyCode(ctx: Ctx, code: string, client: string): Promis
       testType: row.testType,
       symptomOnsetInterval: row.symptomOnsetInterval,
       region: row.region,
-      expiresAt: new Date(now.getTime() + EXPOSURE.tokenMs),
+      // Hours only, like the code's used hour: an exact expiry would give away the exact
+      // redemption time the rounding of `usedHour` hides.
+      expiresAt: new Date(ceilHour(now.getTime() + EXPOSURE.tokenMs)),
     })
     await recordFacts(tx, [
       exposureFact('code-redeemed', toDay(now.getTime()), {

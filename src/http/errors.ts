@@ -26,6 +26,15 @@ const SERVICE_STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
   GONE: 410,
 }
 
+/**
+ * The body could not be read because the client disconnected: Node raises `ECONNRESET`
+ * ("aborted") from the request stream, and the request's signal is aborted.
+ */
+function clientWentAway(err: Error, c: Context<AppEnv>): boolean {
+  if ((err as { code?: unknown }).code === 'ECONNRESET') return true
+  return c.req.raw.signal?.aborted === true
+}
+
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   const requestId = c.get('requestId')
   const instance = new URL(c.req.url).pathname
@@ -46,6 +55,11 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof CoreError) {
     // The pure core rejects untrusted input with a code; reaching here means a request carried it.
     return problemResponse(400, err.code, err.message, { ...base, field: err.field })
+  }
+  if (clientWentAway(err, c)) {
+    // Routine (a closed tab, a dropped connection): one line, no stack. Nobody reads the answer.
+    c.get('deps')?.logger.debug('client closed the request', { requestId, instance })
+    return problemResponse(400, 'REQUEST_ABORTED', 'the client closed the request', base)
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode

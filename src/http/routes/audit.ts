@@ -12,6 +12,7 @@ import {
 } from '../../staff/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
+import { filterText } from '../params.ts'
 import { problem, staffErrorHandler } from './staff-errors.ts'
 
 const Event = z
@@ -36,7 +37,7 @@ const Digest = z
     leafIndex: z.number().nullable(),
   })
   .openapi('AuditDigest')
-const short = z.string().min(1).max(100)
+const short = filterText(100)
 const Query = z.object({
   before: z.coerce
     .number()

@@ -20,10 +20,11 @@ import { passportUrl } from '../../trust/index.ts'
 import type { AppDeps, AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
+import { canonicalUuid } from '../params.ts'
 import { ProblemError } from '../problem.ts'
 
 const security = [{ bearerAuth: [] as string[] }]
-const Id = z.object({ id: z.uuid().openapi({ example: '0b5f1e4c-3a1d-4f43-9a51-7c1f1b2d9e10' }) })
+const Id = z.object({ id: canonicalUuid() })
 const Issued = z
   .object({
     id: z.string(),

@@ -22,6 +22,7 @@ import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
 import { clientKey } from '../middleware/session.ts'
+import { canonicalUuid } from '../params.ts'
 import { ProblemError } from '../problem.ts'
 
 const security = [{ bearerAuth: [] as string[] }]
@@ -56,7 +57,7 @@ const Status = z
     longExpiresAt: z.string(),
   })
   .openapi('ExposureCodeStatus')
-const Id = z.object({ id: z.uuid() })
+const Id = z.object({ id: canonicalUuid() })
 
 const PublishBody = z
   .object({

@@ -21,16 +21,10 @@ import {
   witnessStatus,
 } from '../../ledger/index.ts'
 import type { AppEnv } from '../env.ts'
+import { logIndex, MAX_INT8 } from '../params.ts'
 import { ProblemError } from '../problem.ts'
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
-const u64 = (name: string) =>
-  z
-    .string()
-    .regex(/^(0|[1-9][0-9]{0,19})$/, `${name} must be a decimal integer without leading zeros`)
-    .transform((s) => BigInt(s))
-    .refine((n) => n < 1n << 64n, `${name} must be below 2^64`)
-    .openapi({ type: 'string', example: '42' })
 
 const Proof = z.array(z.string()).openapi({ description: 'standard base64 SHA-256 hashes' })
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -41,6 +35,17 @@ const text = (description: string) => ({
   description,
   content: { 'text/plain': { schema: z.string() } },
 })
+
+/**
+ * tlog-tiles allows tile indices up to 2^64−1; the database holds 2^63−1, and a log of at most
+ * that many entries has no tile beyond it, so a larger index is a client's mistake.
+ */
+function storableTileIndex(index: bigint, path: string): void {
+  if (index > MAX_INT8)
+    throw new ProblemError(400, 'VALIDATION', `${path.slice(0, 80)}: tile index above 2^63-1`, {
+      field: 'path',
+    })
+}
 
 export function logRoutes() {
   const app = new OpenAPIHono<AppEnv>()
@@ -122,6 +127,7 @@ export function logRoutes() {
     const path = c.req.path.slice('/log/'.length)
     if (path.startsWith('tile/entries/')) {
       const { index, width } = parseEntriesPath(path)
+      storableTileIndex(index, path)
       const bundle = await readBundle(db, index, width)
       if (bundle === undefined)
         throw new ProblemError(404, 'TILE_NOT_FOUND', `${path} does not exist (yet)`)
@@ -131,6 +137,7 @@ export function logRoutes() {
       })
     }
     const tile = parseTilePath(path)
+    storableTileIndex(tile.index, path)
     const hashes = await readTile(db, tile.level, tile.index, tile.width)
     if (hashes === undefined)
       throw new ProblemError(404, 'TILE_NOT_FOUND', `${path} does not exist (yet)`)
@@ -157,7 +164,7 @@ export function logRoutes() {
       path: '/log/proof/inclusion',
       tags: ['log'],
       summary: 'RFC 9162 inclusion proof for a leaf index in a tree size (default: the latest)',
-      request: { query: z.object({ index: u64('index'), size: u64('size').optional() }) },
+      request: { query: z.object({ index: logIndex('index'), size: logIndex('size').optional() }) },
       responses: {
         200: json(z.object({ index: z.string(), size: z.string(), proof: Proof }), 'the proof'),
       },
@@ -179,7 +186,9 @@ export function logRoutes() {
       path: '/log/proof/consistency',
       tags: ['log'],
       summary: 'RFC 9162 consistency proof between two tree sizes (second default: the latest)',
-      request: { query: z.object({ first: u64('first'), second: u64('second').optional() }) },
+      request: {
+        query: z.object({ first: logIndex('first'), second: logIndex('second').optional() }),
+      },
       responses: {
         200: json(z.object({ first: z.string(), second: z.string(), proof: Proof }), 'the proof'),
       },
@@ -201,7 +210,7 @@ export function logRoutes() {
       path: '/log/receipt',
       tags: ['log'],
       summary: 'A c2sp.org/tlog-proof@v1 receipt for a leaf index against the latest checkpoint',
-      request: { query: z.object({ index: u64('index') }) },
+      request: { query: z.object({ index: logIndex('index') }) },
       responses: { 200: text('tlog-proof') },
     }),
     async (c) => {
@@ -250,7 +259,7 @@ export function logRoutes() {
       summary: 'The checkpoint chain, newest first, paged by `before` (a tree size)',
       request: {
         query: z.object({
-          before: u64('before').optional(),
+          before: logIndex('before').optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
       },
@@ -301,7 +310,7 @@ export function logRoutes() {
         'Decoded entries (kind, artefact hash, key id, hour) by index range: no personal data',
       request: {
         query: z.object({
-          start: u64('start'),
+          start: logIndex('start'),
           limit: z.coerce.number().int().min(1).max(256).default(50),
         }),
       },
@@ -325,7 +334,10 @@ export function logRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const entries = await listEntries(c.get('deps').db, q)
+      // The last index asked for must be storable too: start + limit − 1 ≤ 2^63−1.
+      const room = MAX_INT8 - q.start + 1n
+      const limit = room < BigInt(q.limit) ? Number(room) : q.limit
+      const entries = await listEntries(c.get('deps').db, { start: q.start, limit })
       return c.json({ entries: entries.map((e) => ({ ...e, index: String(e.index) })) }, 200)
     },
   )

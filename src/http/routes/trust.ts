@@ -25,9 +25,10 @@ import {
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
+import { canonicalUuid, filterText } from '../params.ts'
 
 const security = [{ bearerAuth: [] as string[] }]
-const Id = z.object({ id: z.uuid().openapi({ example: '0b5f1e4c-3a1d-4f43-9a51-7c1f1b2d9e10' }) })
+const Id = z.object({ id: canonicalUuid() })
 const problem = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: z.object({ code: z.string() }) } },
@@ -146,7 +147,7 @@ export function trustRoutes() {
       summary: 'Stop trusting an issuer (verifiers drop it at their next refresh)',
       security,
       middleware: [admin] as const,
-      request: { query: z.object({ iss: z.string().min(1).max(2048) }) },
+      request: { query: z.object({ iss: filterText(2048) }) },
       responses: { 204: { description: 'removed' }, 404: problem('NOT_FOUND') },
     }),
     async (c) => {
