@@ -4,7 +4,7 @@
  * migrated database starts from the run's template (test/helpers/db-templates.ts): a copy of a
  * PGlite data directory, or a Postgres clone; elsewhere it is created and migrated here.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { createDb, type Database } from '../../src/db/client.ts'
@@ -93,4 +93,16 @@ export async function createTestDatabase(
       await drop()
     },
   }
+}
+
+/**
+ * Seeds `dataDir` (a `VIGIL_DATA_DIR`) with a copy of the run's migrated PGlite template, so the
+ * first `vigil` command there opens a database instead of running initdb. Without a template
+ * (outside vitest) the command creates it as usual. Returns `dataDir`.
+ */
+export function seedDataDir(dataDir: string): string {
+  const template = process.env[PGLITE_TEMPLATE_VAR]
+  if (template && !existsSync(join(dataDir, 'db')))
+    cpSync(template, join(dataDir, 'db'), { recursive: true })
+  return dataDir
 }

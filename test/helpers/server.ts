@@ -5,6 +5,12 @@ import { fileURLToPath } from 'node:url'
 
 export const BIN = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url))
 
+/**
+ * The limit for a test that runs `vigil` processes. Each start costs about 1.5 s of CPU (tsx and
+ * the module graph) and a PGlite boot; with both cores busy, three to five times that.
+ */
+export const PROCESS_TEST_TIMEOUT = 120_000
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer()

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
-import { BIN, startServer } from '../helpers/server.ts'
+import { BIN, PROCESS_TEST_TIMEOUT, startServer } from '../helpers/server.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-serve-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -43,7 +43,7 @@ function rawPost(url: string, body: string, chunked: boolean) {
   })
 }
 
-describe('vigil serve (Node, PGlite)', () => {
+describe('vigil serve (Node, PGlite)', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('serves /, /healthz, /openapi.json and /docs; restarts with the same keys', async () => {
     const server = await startServer({ VIGIL_DATA_DIR: dir })
     let ids: string[]
@@ -79,7 +79,7 @@ describe('vigil serve (Node, PGlite)', () => {
   })
 })
 
-describe('vigil serve (Node, Postgres)', () => {
+describe('vigil serve (Node, Postgres)', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it.skipIf(POSTGRES_SKIP_REASON !== undefined)(
     'runs on DATABASE_URL with the same migrations',
     async () => {
@@ -104,7 +104,7 @@ describe('vigil serve (Node, Postgres)', () => {
   )
 })
 
-describe('vigil CLI', () => {
+describe('vigil CLI', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
     spawnSync(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...env },

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
-import { BIN, startServer } from '../helpers/server.ts'
+import { BIN, PROCESS_TEST_TIMEOUT, startServer } from '../helpers/server.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-workers-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -118,7 +118,7 @@ describe('vigil serve --workers (Postgres)', () => {
   )
 })
 
-describe('vigil serve --workers: refusals', () => {
+describe('vigil serve --workers: refusals', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
     spawnSync(process.execPath, [BIN, ...args], {
       env: { ...process.env, VIGIL_DATA_DIR: dir, ...env },

@@ -23,7 +23,7 @@ import {
   verifyApiToken,
 } from '../../src/staff/tokens.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
-import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
+import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../helpers/db.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
 
@@ -247,7 +247,7 @@ describe.each(ENGINES)('API tokens on %s', (engine) => {
 const run = promisify(execFile)
 
 describe.each(ENGINES)('vigil tokens on %s', (engine) => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-tokens-'))
+  const dir = seedDataDir(mkdtempSync(join(tmpdir(), 'vigil-tokens-')))
   let env: NodeJS.ProcessEnv
   let drop = async () => {}
   beforeAll(async () => {

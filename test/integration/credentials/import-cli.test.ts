@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { immunization, testResult } from '../../helpers/credentials.ts'
-import { BIN } from '../../helpers/server.ts'
+import { seedDataDir } from '../../helpers/db.ts'
+import { BIN, PROCESS_TEST_TIMEOUT } from '../../helpers/server.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-import-'))
+seedDataDir(join(dir, 'data'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const run = (args: string[]) =>
@@ -16,7 +18,7 @@ const run = (args: string[]) =>
     encoding: 'utf8',
   })
 
-describe('vigil import', () => {
+describe('vigil import', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('issues the good rows, reports the bad one, and a re-run issues nothing twice', () => {
     const file = join(dir, 'batch.ndjson')
     writeFileSync(

@@ -18,7 +18,7 @@ import { KeyStore } from '../../../src/keys/index.ts'
 import { listEntries } from '../../../src/ledger/read.ts'
 import { createTestApp, seededRandom, TEST_MASTER_KEY, type TestApp } from '../../helpers/app.ts'
 import { api, immunization, selfTrust, tokenFor } from '../../helpers/credentials.ts'
-import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+import { ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../../helpers/db.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
 
@@ -114,7 +114,7 @@ describe.each(ENGINES)('issuer key rotation on %s', (engine) => {
 const run = promisify(execFile)
 
 describe('vigil keys rotate', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-rotate-'))
+  const dir = seedDataDir(mkdtempSync(join(tmpdir(), 'vigil-rotate-')))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const env = { ...process.env, VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'error', DATABASE_URL: '' }
   const vigil = (...args: string[]) => run('node', ['bin/vigil.js', ...args], { env })

@@ -21,7 +21,7 @@ import {
 } from '../../../src/staff/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { immunization, tokenFor } from '../../helpers/credentials.ts'
-import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../../helpers/db.ts'
 import { BIN } from '../../helpers/server.ts'
 import { call, enrol, expectProblem, newAuthenticator, personWith, signIn } from './helpers.ts'
 
@@ -273,7 +273,7 @@ describe.each(ENGINES)('administration and audit on %s', (engine) => {
 const run = promisify(execFile)
 
 describe.each(ENGINES)('vigil admin on %s', (engine) => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-admin-'))
+  const dir = seedDataDir(mkdtempSync(join(tmpdir(), 'vigil-admin-')))
   let env: NodeJS.ProcessEnv
   let drop = async () => {}
   beforeAll(async () => {
