@@ -48,7 +48,8 @@ export async function startServer(
   child.stderr?.on('data', (d) => (out += d))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 60_000
+  // A first start runs initdb, migrations and key generation: slow when both cores are busy.
+  const deadline = Date.now() + 90_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`)
     try {
