@@ -3,10 +3,16 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // PGlite boots in ~2.5 s per instance and the machine has 2 cores: keep files few and large.
+    // Limits for a 2-core machine under load. A test database now opens in well under a second
+    // (test/helpers/db-templates.ts); tests that start processes set their own, longer limits
+    // (PROCESS_TEST_TIMEOUT), and hooks may start a server, a browser and workerd at once.
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time even on two cores: most files wait on Postgres, Chromium or a child
+    // process for much of their time (vitest's default here would be one).
+    maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/helpers/no-stragglers.ts'],
   },
 })

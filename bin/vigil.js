@@ -3,4 +3,5 @@
 import { register } from 'tsx/esm/api'
 
 register()
-await import('../src/entry/cli.ts')
+const { run } = await import('../src/entry/cli.ts')
+await run()

@@ -1,8 +1,24 @@
-/** Builds web/dist once before any test that serves pages (npm start would, but not in parallel). */
-import { existsSync } from 'node:fs'
+/**
+ * Once per run, before any test file: builds web/dist if missing (pages are served by several
+ * files in parallel), builds the migrated database templates every test database starts from,
+ * and marks the run so that teardown can find any process a test left behind.
+ */
+import { existsSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { POSTGRES_URL } from './helpers/db.ts'
+import {
+  buildPgliteTemplate,
+  buildPostgresTemplate,
+  dropRunDatabases,
+  PG_TEMPLATE_VAR,
+  PGLITE_TEMPLATE_VAR,
+  RUN_VAR,
+  SCRATCH_VAR,
+  scratchDir,
+} from './helpers/db-templates.ts'
+import { killStragglers } from './helpers/stragglers.ts'
 
-export default async function setup(): Promise<void> {
+async function buildPages(): Promise<void> {
   const dist = fileURLToPath(new URL('../web/dist/index.html', import.meta.url))
   if (existsSync(dist)) return
   const { build } = await import('vite')
@@ -10,4 +26,34 @@ export default async function setup(): Promise<void> {
     configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
     logLevel: 'warn',
   })
+}
+
+export default async function setup(): Promise<() => Promise<void>> {
+  // Lowercase base36: it goes into Postgres database names.
+  const run = `${process.pid.toString(36)}${Date.now().toString(36).slice(-5)}`
+  const scratch = scratchDir(run)
+  // Set before the pool forks: workers inherit the environment, and so does every process a test
+  // starts, which is how teardown recognises them.
+  process.env[RUN_VAR] = run
+  process.env[SCRATCH_VAR] = scratch
+  const [pglite, pg] = await Promise.all([
+    buildPgliteTemplate(scratch),
+    POSTGRES_URL ? buildPostgresTemplate(POSTGRES_URL, run) : undefined,
+    buildPages(),
+  ])
+  process.env[PGLITE_TEMPLATE_VAR] = pglite
+  if (pg !== undefined) process.env[PG_TEMPLATE_VAR] = pg
+
+  return async () => {
+    const left = await killStragglers(run, [process.pid])
+    if (POSTGRES_URL) await dropRunDatabases(POSTGRES_URL, run)
+    rmSync(scratch, { recursive: true, force: true })
+    if (left.length > 0) {
+      // vitest reports an error thrown here but still exits 0 (4.1): fail the run ourselves.
+      process.exitCode = 1
+      throw new Error(
+        `test processes still running after the suite (killed now):\n${left.join('\n')}`,
+      )
+    }
+  }
 }

@@ -2,6 +2,7 @@
  * `vigil`: one program, many commands. Each command is an entry in COMMANDS with its own help;
  * later issues add theirs (audit, witness, monitor, import, …) the same way.
  */
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { rotateIssuerKey } from '../credentials/issuer.ts'
 import { EmbeddedBusyError } from '../db/embedded/index.ts'
@@ -396,5 +397,12 @@ export async function main(argv: string[]): Promise<number | undefined> {
   }
 }
 
-const code = await main(process.argv.slice(2))
-if (code !== undefined) process.exit(code)
+/** The program: `main` on the arguments, then exit with its code (none: `serve` keeps running). */
+export async function run(): Promise<void> {
+  const code = await main(process.argv.slice(2))
+  if (code !== undefined) process.exit(code)
+}
+
+// Run directly (`node --import tsx src/entry/cli.ts`); bin/vigil.js calls run(), tests call main().
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  await run()

@@ -1,10 +1,22 @@
 /**
- * Test databases: in-memory PGlite always; real Postgres when TEST_DATABASE_URL is set (a fresh
- * database per call, dropped afterwards). With CI=true the Postgres run is required.
+ * Test databases: PGlite always; real Postgres when TEST_DATABASE_URL is set (a fresh database
+ * per call, dropped afterwards). With CI=true the Postgres run is required. Under vitest a
+ * migrated database starts from the run's template (test/helpers/db-templates.ts): a copy of a
+ * PGlite data directory, or a Postgres clone; elsewhere it is created and migrated here.
  */
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import postgres from 'postgres'
 import { createDb, type Database } from '../../src/db/client.ts'
 import { migrate } from '../../src/db/migrate.ts'
+import {
+  databaseUrl,
+  PG_TEMPLATE_VAR,
+  PGLITE_TEMPLATE_VAR,
+  pgPrefix,
+  RUN_VAR,
+  SCRATCH_VAR,
+} from './db-templates.ts'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -33,24 +45,38 @@ export async function createTestDatabase(
   engine: Engine,
   options: { migrate?: boolean } = {},
 ): Promise<TestDatabase> {
+  const migrated = options.migrate !== false
   let database: Database
   let drop = async () => {}
   if (engine === 'pglite') {
-    database = await createDb({ kind: 'pglite' })
+    const template = process.env[PGLITE_TEMPLATE_VAR]
+    const scratch = process.env[SCRATCH_VAR]
+    if (migrated && template && scratch) {
+      const dir = mkdtempSync(join(scratch, 'db-'))
+      cpSync(template, join(dir, 'db'), { recursive: true })
+      database = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') })
+      drop = async () => rmSync(dir, { recursive: true, force: true })
+    } else {
+      database = await createDb({ kind: 'pglite' })
+      if (migrated) await migrate(database)
+    }
   } else {
     if (!POSTGRES_URL) throw new Error(POSTGRES_SKIP_REASON)
-    const name = `vigil_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+    const template = process.env[PG_TEMPLATE_VAR]
+    const run = process.env[RUN_VAR] ?? 'adhoc'
+    const name = `${pgPrefix(run)}${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
     const admin = postgres(POSTGRES_URL, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`create database ${name}`)
-    const url = new URL(POSTGRES_URL)
-    url.pathname = `/${name}`
-    database = await createDb({ kind: 'postgres', url: url.toString() })
+    const clone = migrated && template !== undefined
+    await admin.unsafe(
+      clone ? `create database ${name} template ${template}` : `create database ${name}`,
+    )
+    database = await createDb({ kind: 'postgres', url: databaseUrl(POSTGRES_URL, name) })
+    if (migrated && !clone) await migrate(database)
     drop = async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`)
       await admin.end({ timeout: 5 })
     }
   }
-  if (options.migrate !== false) await migrate(database)
   let closed = false
   return {
     ...database,
@@ -67,4 +93,16 @@ export async function createTestDatabase(
       await drop()
     },
   }
+}
+
+/**
+ * Seeds `dataDir` (a `VIGIL_DATA_DIR`) with a copy of the run's migrated PGlite template, so the
+ * first `vigil` command there opens a database instead of running initdb. Without a template
+ * (outside vitest) the command creates it as usual. Returns `dataDir`.
+ */
+export function seedDataDir(dataDir: string): string {
+  const template = process.env[PGLITE_TEMPLATE_VAR]
+  if (template && !existsSync(join(dataDir, 'db')))
+    cpSync(template, join(dataDir, 'db'), { recursive: true })
+  return dataDir
 }

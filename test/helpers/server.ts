@@ -5,6 +5,12 @@ import { fileURLToPath } from 'node:url'
 
 export const BIN = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url))
 
+/**
+ * The limit for a test that runs `vigil` processes. Each start costs about 1.5 s of CPU (tsx and
+ * the module graph) and a PGlite boot; with both cores busy, three to five times that.
+ */
+export const PROCESS_TEST_TIMEOUT = 120_000
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer()
@@ -43,7 +49,8 @@ export async function startServer(
   child.stderr?.on('data', (d) => (out += d))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 60_000
+  // A first start runs initdb, migrations and key generation: slow when both cores are busy.
+  const deadline = Date.now() + 90_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`)
     try {

@@ -2,14 +2,14 @@
  * The newcomer's path, for real: `vigil serve` with no configuration but a data directory, on
  * PGlite; pages and API answer; SIGTERM stops it cleanly; a restart keeps data and keys.
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { runVigil } from '../helpers/cli.ts'
 import { createTestDatabase, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
-import { BIN, startServer } from '../helpers/server.ts'
+import { PROCESS_TEST_TIMEOUT, startServer } from '../helpers/server.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-serve-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -43,7 +43,8 @@ function rawPost(url: string, body: string, chunked: boolean) {
   })
 }
 
-describe('vigil serve (Node, PGlite)', () => {
+// Two real starts, the first one from an empty data directory.
+describe('vigil serve (Node, PGlite)', { timeout: 2 * PROCESS_TEST_TIMEOUT }, () => {
   it('serves /, /healthz, /openapi.json and /docs; restarts with the same keys', async () => {
     const server = await startServer({ VIGIL_DATA_DIR: dir })
     let ids: string[]
@@ -79,7 +80,7 @@ describe('vigil serve (Node, PGlite)', () => {
   })
 })
 
-describe('vigil serve (Node, Postgres)', () => {
+describe('vigil serve (Node, Postgres)', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it.skipIf(POSTGRES_SKIP_REASON !== undefined)(
     'runs on DATABASE_URL with the same migrations',
     async () => {
@@ -104,45 +105,45 @@ describe('vigil serve (Node, Postgres)', () => {
   )
 })
 
-describe('vigil CLI', () => {
-  const run = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    })
+describe('vigil CLI', { timeout: PROCESS_TEST_TIMEOUT }, () => {
+  // In process (test/helpers/cli.ts): these are about the commands, not about processes.
+  const run = (args: string[], env: Record<string, string> = {}) => runVigil(args, env)
 
-  it('lists its commands with --help', () => {
-    const r = run(['--help'])
+  it('lists its commands with --help', async () => {
+    const r = await run(['--help'])
     expect(r.status).toBe(0)
     for (const c of ['serve', 'migrate', 'keys list']) expect(r.stdout).toContain(c)
   })
 
-  it('has --help on each command', () => {
-    const r = run(['keys', 'list', '--help'])
+  it('has --help on each command', async () => {
+    const r = await run(['keys', 'list', '--help'])
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('Usage: vigil keys list')
   })
 
-  it('rejects an unknown command with exit 2', () => {
-    const r = run(['frobnicate'])
+  it('rejects an unknown command with exit 2', async () => {
+    const r = await run(['frobnicate'])
     expect(r.status).toBe(2)
     expect(r.stderr).toContain('unknown command "frobnicate"')
   })
 
-  it('stops on a bad variable with one line naming it', () => {
-    const r = run(['migrate'], { PORT: 'eighty' })
+  it('stops on a bad variable with one line naming it', async () => {
+    const r = await run(['migrate'], { PORT: 'eighty' })
     expect(r.status).toBe(2)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.stderr).toMatch(/^configuration error: PORT /)
   })
 
-  it('migrates a data directory and lists keys', () => {
+  it('migrates a data directory and lists keys', async () => {
     const own = mkdtempSync(join(tmpdir(), 'vigil-cli-'))
     try {
-      expect(run(['migrate'], { VIGIL_DATA_DIR: own }).stdout).toContain(
+      expect((await run(['migrate'], { VIGIL_DATA_DIR: own })).stdout).toContain(
         'migrations applied (pglite)',
       )
-      const r = run(['keys', 'list', '--json'], { VIGIL_DATA_DIR: own, VIGIL_LOG_LEVEL: 'error' })
+      const r = await run(['keys', 'list', '--json'], {
+        VIGIL_DATA_DIR: own,
+        VIGIL_LOG_LEVEL: 'error',
+      })
       expect(r.status).toBe(0)
       const keys = JSON.parse(r.stdout) as { purpose: string }[]
       expect(keys.map((k) => k.purpose).sort()).toEqual(['issuer', 'log'])

@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { runVigil } from '../helpers/cli.ts'
 import { createTestDatabase, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
-import { BIN, startServer } from '../helpers/server.ts'
+import { BIN, PROCESS_TEST_TIMEOUT, startServer } from '../helpers/server.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-workers-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -118,13 +119,7 @@ describe('vigil serve --workers (Postgres)', () => {
   )
 })
 
-describe('vigil serve --workers: refusals', () => {
-  const run = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [BIN, ...args], {
-      env: { ...process.env, VIGIL_DATA_DIR: dir, ...env },
-      encoding: 'utf8',
-    })
-
+describe('vigil serve --workers: refusals', { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it('PGlite (no DATABASE_URL) with more than one worker exits 2 naming DATABASE_URL', () => {
     const { DATABASE_URL: _, ...rest } = process.env
     const r = spawnSync(process.execPath, [BIN, 'serve', '--workers', '2'], {
@@ -135,9 +130,10 @@ describe('vigil serve --workers: refusals', () => {
     expect(r.stderr).toContain('needs DATABASE_URL')
   })
 
-  it('a count that is not 1..256 is a usage error', () => {
+  // In process (test/helpers/cli.ts): refused before anything starts.
+  it('a count that is not 1..256 is a usage error', async () => {
     for (const bad of ['0', '-1', '1.5', 'two', '257']) {
-      const r = run(['serve', `--workers=${bad}`])
+      const r = await runVigil(['serve', `--workers=${bad}`], { VIGIL_DATA_DIR: dir })
       expect(r.status, bad).toBe(2)
       expect(r.stderr).toContain('--workers takes a whole number')
     }

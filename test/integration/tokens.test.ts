@@ -2,11 +2,9 @@
  * API tokens (issue 4) on each engine: the service (create, verify, revoke, expiry, no stored
  * secret), the auth middleware's 401/403 contract (RFC 6750), /api/tokens, and `vigil tokens`.
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { createRoute } from '@hono/zod-openapi'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -23,7 +21,8 @@ import {
   verifyApiToken,
 } from '../../src/staff/tokens.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
-import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
+import { runVigil } from '../helpers/cli.ts'
+import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../helpers/db.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
 
@@ -244,11 +243,9 @@ describe.each(ENGINES)('API tokens on %s', (engine) => {
   })
 })
 
-const run = promisify(execFile)
-
 describe.each(ENGINES)('vigil tokens on %s', (engine) => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-tokens-'))
-  let env: NodeJS.ProcessEnv
+  const dir = seedDataDir(mkdtempSync(join(tmpdir(), 'vigil-tokens-')))
+  let env: Record<string, string>
   let drop = async () => {}
   beforeAll(async () => {
     let url = ''
@@ -258,21 +255,17 @@ describe.each(ENGINES)('vigil tokens on %s', (engine) => {
       url = database.url ?? ''
       drop = () => database.drop()
     }
-    env = { ...process.env, VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'error', DATABASE_URL: url }
+    env = { VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'error', DATABASE_URL: url }
   })
   afterAll(async () => {
     await drop()
     rmSync(dir, { recursive: true, force: true })
   })
 
+  // In process (test/helpers/cli.ts): this is about the command, not about a process.
   const vigil = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run('node', ['bin/vigil.js', 'tokens', ...args], { env })
-      return { code: 0, stdout, stderr }
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string }
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-    }
+    const { status, stdout, stderr } = await runVigil(['tokens', ...args], env)
+    return { code: status, stdout, stderr }
   }
 
   it('creates (token alone on stdout), lists, revokes; a bad role exits 2', {

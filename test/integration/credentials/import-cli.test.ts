@@ -1,23 +1,23 @@
-/** `vigil import FILE` for real: a temp PGlite data directory, a file with a broken row, a re-run. */
-import { spawnSync } from 'node:child_process'
+/** `vigil import FILE`, in process: a PGlite data directory, a file with a broken row, a re-run. */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { runVigil } from '../../helpers/cli.ts'
 import { immunization, testResult } from '../../helpers/credentials.ts'
-import { BIN } from '../../helpers/server.ts'
+import { seedDataDir } from '../../helpers/db.ts'
+import { PROCESS_TEST_TIMEOUT } from '../../helpers/server.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-import-'))
+seedDataDir(join(dir, 'data'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+// In process (test/helpers/cli.ts): this is about the command, not about a process.
 const run = (args: string[]) =>
-  spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, VIGIL_DATA_DIR: join(dir, 'data'), VIGIL_LOG_LEVEL: 'error' },
-    encoding: 'utf8',
-  })
+  runVigil(args, { VIGIL_DATA_DIR: join(dir, 'data'), VIGIL_LOG_LEVEL: 'error' })
 
-describe('vigil import', () => {
-  it('issues the good rows, reports the bad one, and a re-run issues nothing twice', () => {
+describe('vigil import', { timeout: PROCESS_TEST_TIMEOUT }, () => {
+  it('issues the good rows, reports the bad one, and a re-run issues nothing twice', async () => {
     const file = join(dir, 'batch.ndjson')
     writeFileSync(
       file,
@@ -28,17 +28,17 @@ describe('vigil import', () => {
       ].join('\n'),
     )
     const report = join(dir, 'report.ndjson')
-    const first = run(['import', file, '--report', report])
+    const first = await run(['import', file, '--report', report])
     expect(first.status).toBe(1)
     expect(first.stdout).toContain('3 rows: 2 issued, 0 already issued, 1 errors')
     expect(first.stderr).toMatch(/row 3 \(c\): VALIDATION at region/)
     expect(readFileSync(report, 'utf8').trim().split('\n')).toHaveLength(3)
-    const again = run(['import', file])
+    const again = await run(['import', file])
     expect(again.stdout).toContain('3 rows: 0 issued, 2 already issued, 1 errors')
   })
 
-  it('a missing file is a usage error', () => {
-    const r = run(['import', join(dir, 'nope.csv')])
+  it('a missing file is a usage error', async () => {
+    const r = await run(['import', join(dir, 'nope.csv')])
     expect(r.status).toBe(2)
     expect(r.stderr).toContain('cannot read')
   })

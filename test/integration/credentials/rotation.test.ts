@@ -3,11 +3,9 @@
  * verifying, its CRL keeps working, each new key is announced in the ledger, another instance
  * picks up a rotation within a second, and `vigil keys rotate` does all of it from the CLI.
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64Url } from '../../../src/core/codec/base64.ts'
 import { toHex } from '../../../src/core/codec/hex.ts'
@@ -17,8 +15,9 @@ import { createDb } from '../../../src/db/client.ts'
 import { KeyStore } from '../../../src/keys/index.ts'
 import { listEntries } from '../../../src/ledger/read.ts'
 import { createTestApp, seededRandom, TEST_MASTER_KEY, type TestApp } from '../../helpers/app.ts'
+import { runVigil } from '../../helpers/cli.ts'
 import { api, immunization, selfTrust, tokenFor } from '../../helpers/credentials.ts'
-import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+import { ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../../helpers/db.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
 
@@ -111,13 +110,12 @@ describe.each(ENGINES)('issuer key rotation on %s', (engine) => {
   })
 })
 
-const run = promisify(execFile)
-
 describe('vigil keys rotate', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-rotate-'))
+  const dir = seedDataDir(mkdtempSync(join(tmpdir(), 'vigil-rotate-')))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
-  const env = { ...process.env, VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'error', DATABASE_URL: '' }
-  const vigil = (...args: string[]) => run('node', ['bin/vigil.js', ...args], { env })
+  const env = { VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'error', DATABASE_URL: '' }
+  // In process (test/helpers/cli.ts): this is about the command, not about a process.
+  const vigil = (...args: string[]) => runVigil(args, env)
 
   it('retires the issuer key, keeps it listed, and logs the new one', {
     timeout: 120_000,
@@ -138,8 +136,8 @@ describe('vigil keys rotate', () => {
         [newKid, 'active'],
       ].sort(),
     )
-    // Start-up announced the first key, the rotation the second (the CLI has exited, so the
-    // embedded database can be opened here).
+    // Start-up announced the first key, the rotation the second (the command has closed the
+    // embedded database, so it can be opened here).
     const database = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') })
     try {
       const entries = await listEntries(database.db, { start: 0n, limit: 100 })

@@ -33,7 +33,7 @@ import {
 } from '../../../src/exposure/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
-import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+import { ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../../helpers/db.ts'
 import { logPolicy } from '../../helpers/ledger.ts'
 import { BIN } from '../../helpers/server.ts'
 
@@ -237,7 +237,7 @@ describe.each(ENGINES)('exposure retention on %s', (engine) => {
 })
 
 describe('vigil exposure cleanup', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-retention-'))
+  const dir = seedDataDir(mkdtempSync(join(tmpdir(), 'vigil-retention-')))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const env = { VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'silent', DATABASE_URL: '' }
 

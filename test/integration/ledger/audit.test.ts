@@ -26,7 +26,7 @@ import { databaseSource } from '../../../src/ledger/audit-db.ts'
 import { remoteSource } from '../../../src/ledger/audit-remote.ts'
 import { logSigner, parseVigilCheckpoint, signCheckpoint } from '../../../src/ledger/checkpoint.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
-import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+import { ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../../helpers/db.ts'
 import { entry, logVkey } from '../../helpers/ledger.ts'
 import { BIN } from '../../helpers/server.ts'
 
@@ -240,7 +240,7 @@ describe.each(ENGINES)('audit on %s', (engine) => {
 })
 
 describe('vigil audit (CLI, PGlite data directory)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-audit-'))
+  const dir = seedDataDir(mkdtempSync(join(tmpdir(), 'vigil-audit-')))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const env = { VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'silent', DATABASE_URL: '' }
   const run = (...args: string[]) =>

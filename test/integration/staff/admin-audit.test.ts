@@ -4,11 +4,9 @@
  * append-only trail with actor, role and request id, paging and filters, the daily digest in the
  * ledger (and a backdated row caught by it), and `vigil admin`.
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listEntries } from '../../../src/ledger/index.ts'
@@ -20,9 +18,9 @@ import {
   verifyAuditDigests,
 } from '../../../src/staff/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
+import { runVigil } from '../../helpers/cli.ts'
 import { immunization, tokenFor } from '../../helpers/credentials.ts'
-import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
-import { BIN } from '../../helpers/server.ts'
+import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../../helpers/db.ts'
 import { call, enrol, expectProblem, newAuthenticator, personWith, signIn } from './helpers.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
@@ -270,11 +268,9 @@ describe.each(ENGINES)('administration and audit on %s', (engine) => {
   })
 })
 
-const run = promisify(execFile)
-
 describe.each(ENGINES)('vigil admin on %s', (engine) => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-admin-'))
-  let env: NodeJS.ProcessEnv
+  const dir = seedDataDir(mkdtempSync(join(tmpdir(), 'vigil-admin-')))
+  let env: Record<string, string>
   let drop = async () => {}
   beforeAll(async () => {
     let url = ''
@@ -284,21 +280,17 @@ describe.each(ENGINES)('vigil admin on %s', (engine) => {
       url = database.url ?? ''
       drop = () => database.drop()
     }
-    env = { ...process.env, VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'error', DATABASE_URL: url }
+    env = { VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'error', DATABASE_URL: url }
   })
   afterAll(async () => {
     await drop()
     rmSync(dir, { recursive: true, force: true })
   })
 
+  // In process (test/helpers/cli.ts): this is about the command, not about a process.
   const vigil = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, 'admin', ...args], { env })
-      return { code: 0, stdout, stderr }
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string }
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-    }
+    const { status, stdout, stderr } = await runVigil(['admin', ...args], env)
+    return { code: status, stdout, stderr }
   }
 
   it('invite prints the link alone on stdout; digest runs; bad input exits 2', {

@@ -9,9 +9,11 @@ import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createDb, rowsOf } from '../../../src/db/client.ts'
+import { seedDataDir } from '../../helpers/db.ts'
 import { BIN } from '../../helpers/server.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-demo-'))
+seedDataDir(join(dir, 'data'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const run = (args: string[]) =>
