@@ -130,7 +130,7 @@ export function remoteSource(
     // A row past the signed size shows in /log/entries (or the lookup: `seen`); the log may have
     // grown since the head was read, so only one past the newest checkpoint now is extra.
     async beyond(size, seen) {
-      const next = (await served(size, 1))[0]?.index
+      const next = (await served(size, 256))[0]?.index
       const first = next === undefined || (seen !== undefined && seen < next) ? seen : next
       if (first === undefined) return undefined
       const [latest] = (await json<ChainPage>('checkpoints?limit=1')).checkpoints

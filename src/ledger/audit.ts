@@ -118,10 +118,11 @@ export async function audit(source: AuditSource, options: AuditOptions): Promise
   }
   if (findings.full) return report()
   await chain.finish(head, range)
-  if (routes !== undefined) for (const f of await routes.proofs()) findings.add(f)
+  if (routes !== undefined)
+    for (const f of await routes.proofs()) findings.add(f, f.index ?? f.size ?? -1n)
   const extra = await source.beyond?.(total, routes?.beyond)
   if (extra !== undefined)
-    findings.add(leafFinding('AUDIT_EXTRA_ENTRY', extra, `stored past the signed size ${total}`))
+    findings.add(leafFinding('AUDIT_EXTRA_ENTRY', extra, `past the signed size ${total}`), extra)
   findings.commit()
   return report()
 }

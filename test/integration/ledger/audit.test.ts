@@ -234,6 +234,40 @@ describe.each(ENGINES)('audit on %s', (engine) => {
     })
   })
 
+  /** The HTTP audit through a server that rewrites the answers of one route. */
+  const misleading = (route: string, rewrite: (body: Record<string, unknown>) => unknown) =>
+    remoteSource({
+      url: BASE,
+      fetch: async (url) => {
+        const res = await t.app.request(url.slice(BASE.length))
+        if (!url.slice(BASE.length).startsWith(route) || !res.ok) return res
+        return Response.json(rewrite((await res.json()) as Record<string, unknown>))
+      },
+    })
+
+  it('a lookup that leaves a leaf out is AUDIT_LOOKUP_MISMATCH at its index', async () => {
+    type Lookup = { matches: { index: string }[] }
+    const source = misleading('/log/lookup/', (b) => ({
+      ...b,
+      matches: (b as Lookup).matches.filter((m) => m.index !== '123'),
+    }))
+    const r = await audit(source, { vkey })
+    expect(r.findings).toEqual([
+      expect.objectContaining({ code: 'AUDIT_LOOKUP_MISMATCH', index: 123n }),
+    ])
+  })
+
+  it('an inclusion proof that does not verify is AUDIT_PROOF_MISMATCH at its index', async () => {
+    const source = misleading('/log/proof/inclusion?index=256&', (b) => ({
+      ...b,
+      proof: (b.proof as string[]).slice(1),
+    }))
+    const r = await audit(source, { vkey })
+    expect(r.findings).toEqual([
+      expect.objectContaining({ code: 'AUDIT_PROOF_MISMATCH', index: 256n }),
+    ])
+  })
+
   it('a sequencer state behind the last checkpoint is AUDIT_STATE_MISMATCH', async () => {
     const set = (checkpointSize: bigint) =>
       t.ctx.db.update(logState).set({ checkpointSize }).where(eq(logState.id, 1))
