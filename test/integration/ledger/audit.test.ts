@@ -295,7 +295,7 @@ describe('vigil audit (CLI, PGlite data directory)', () => {
   const run = Object.assign(runWith({}), { with: runWith })
 
   it('exits 0 on a clean log, 1 naming the first problem once tampered with', {
-    timeout: 90_000,
+    timeout: 180_000, // three CLI processes, each booting PGlite from its data directory
   }, async () => {
     const { database, ledger } = await startRuntime(parseConfig(env), { migrate: true })
     for (let i = 0; i < 300; i += 100)
