@@ -22,8 +22,11 @@ export class ChainChecker {
   readonly #pages: AsyncIterator<AuditCheckpoint[]>
   readonly #add: Add
   #queue: AuditCheckpoint[] = []
+  #origin: string | undefined
   #previous: { size: bigint; hash: Uint8Array; note: string; root?: Uint8Array } | undefined
   readonly #consistency = new ConsistencyCapture()
+  /** Called with each checkpoint whose root the entries give. */
+  onRoot: ((size: bigint, root: Uint8Array) => void) | undefined
 
   private constructor(verifiers: Verifier[], pages: AsyncIterable<AuditCheckpoint[]>, add: Add) {
     this.#verifiers = verifiers
@@ -82,6 +85,10 @@ export class ChainChecker {
       if (parsed.size !== c.size) fail('AUDIT_CHECKPOINT_MALFORMED', `the note says ${parsed.size}`)
       if (!this.#verifiers.some((v) => v.name === parsed.origin))
         fail('AUDIT_CHECKPOINT_MALFORMED', `origin ${parsed.origin} is not the log key's name`)
+      // One log, one origin (c2sp.org/tlog-checkpoint): a name that changes is another log.
+      this.#origin ??= parsed.origin
+      if (parsed.origin !== this.#origin)
+        fail('AUDIT_CHECKPOINT_MALFORMED', `origin ${parsed.origin}, not ${this.#origin}`)
       await openNote(c.note, this.#verifiers).catch((e) =>
         fail('AUDIT_CHECKPOINT_SIGNATURE', `not signed by the log key (${reason(e)})`),
       )
@@ -109,7 +116,8 @@ export class ChainChecker {
     fail: (code: AuditFinding['code'], m: string) => void,
   ) {
     const computed = range.root()
-    if (!equalBytes(root, computed))
+    if (equalBytes(root, computed)) this.onRoot?.(size, root)
+    else
       fail(
         'AUDIT_CHECKPOINT_ROOT',
         `root ${toBase64(root)}, the entries give ${toBase64(computed)}`,

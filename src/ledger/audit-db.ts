@@ -5,7 +5,7 @@
  * audit runs, so reads are cut at the head read first: `.p/W` prefixes of tiles and bundles, and
  * checkpoints up to the head's size.
  */
-import { and, asc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm'
 import { HASH_SIZE, type Tile } from '../core/merkle/index.ts'
 import { type Db, toBigInt } from '../db/client.ts'
 import {
@@ -69,6 +69,26 @@ export function databaseSource(db: Db): AuditSource {
         return row === undefined ? undefined : bundlePrefix(row.data, b.width)
       })
     },
+    async locate(leafHash) {
+      const rows = await db
+        .select({ idx: logEntries.idx })
+        .from(logEntries)
+        .where(eq(logEntries.leafHash, leafHash))
+        .orderBy(asc(logEntries.idx))
+        .limit(16)
+      return rows.map((r) => r.idx)
+    },
+    // One statement, one snapshot: entries and their checkpoint commit together (the sequencer's
+    // step), so a row past the latest checkpoint is never a step in flight.
+    async beyond() {
+      const [row] = await db
+        .select({ first: sql<unknown>`min(${logEntries.idx})` })
+        .from(logEntries)
+        .where(
+          sql`${logEntries.idx} >= (select max(${logCheckpoints.size}) from ${logCheckpoints})`,
+        )
+      return row?.first === null || row?.first === undefined ? undefined : toBigInt(row.first)
+    },
     async *checkpoints(size) {
       for (let after = -1n; ; ) {
         const rows: AuditCheckpoint[] = await db
@@ -118,14 +138,30 @@ function bundlePrefix(data: Uint8Array, width: number): Uint8Array {
   return end <= data.length ? data.subarray(0, end) : data
 }
 
-/** Every log key in the key store (active and retired) as a vkey named for the log's origin. */
-export async function storedLogVkeys(db: Db, origin: string): Promise<string[]> {
+/**
+ * The log's identity as the deployment's data holds it, never as this process's environment
+ * would configure it: every log key in the key store (active and retired), named for the origin
+ * the stored checkpoints carry (their first line, c2sp.org/tlog-checkpoint). The first and the
+ * latest checkpoint are asked; should they differ (one was tampered with), both names are
+ * trusted and the walk names the checkpoint whose signature or origin does not hold.
+ */
+export async function storedLogVkeys(db: Db): Promise<string[]> {
   const rows = await db
     .select()
     .from(keys)
     .where(eq(keys.purpose, 'log'))
     .orderBy(asc(keys.createdAt))
-  return rows.map((r) =>
-    logVerifierKey({ id: r.id, publicJwk: r.publicJwk } as PublicKeyInfo, origin),
+  const ends = await Promise.all(
+    [asc, desc].map((order) =>
+      db
+        .select({ note: logCheckpoints.note })
+        .from(logCheckpoints)
+        .orderBy(order(logCheckpoints.size))
+        .limit(1),
+    ),
+  )
+  const origins = new Set(ends.flat().map((r) => r.note.slice(0, r.note.indexOf('\n'))))
+  return [...origins].flatMap((origin) =>
+    rows.map((r) => logVerifierKey({ id: r.id, publicJwk: r.publicJwk } as PublicKeyInfo, origin)),
   )
 }

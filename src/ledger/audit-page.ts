@@ -2,15 +2,26 @@
  * @module ledger/audit-page
  * One page of an audit's reads: the entries [start, end), the stored tiles the page completes
  * (plus, on the last page, the right-edge partial tiles) and the page's entry bundles, fetched
- * together so a remote source can run them in parallel.
+ * together so a remote source can run them in parallel; and, per leaf, its copies in each.
  */
-import { newTiles, TILE_HEIGHT, TILE_WIDTH, type Tile } from '../core/merkle/index.ts'
+import {
+  entriesPath,
+  HASH_SIZE,
+  newTiles,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  type Tile,
+  tilePath,
+} from '../core/merkle/index.ts'
+import type { LeafCopies } from './audit-leaf.ts'
 import type { AuditLeaf, AuditSource } from './audit-types.ts'
 
 export interface AuditPage {
   rows: AuditLeaf[]
   tile(t: Tile): Uint8Array | undefined
   bundle(index: bigint): Uint8Array | undefined
+  /** Leaf `index`'s copies: its row (given), its bundle entry and its level-0 tile hash. */
+  copies(index: bigint, row: AuditLeaf | undefined): LeafCopies
 }
 
 const tileKey = (t: Tile) => `${t.level}/${t.index}`
@@ -42,9 +53,50 @@ export async function readPage(
   const [rows, tileData, bundleData] = await Promise.all([
     source.entries(start, end),
     source.tiles(tiles),
-    source.bundles?.(bundles),
+    source.bundles(bundles),
   ])
   const byTile = new Map(tiles.map((t, i) => [tileKey(t), tileData[i]]))
-  const byBundle = new Map(bundles.map((b, i) => [b.index, bundleData?.[i]]))
-  return { rows, tile: (t) => byTile.get(tileKey(t)), bundle: (index) => byBundle.get(index) }
+  const byBundle = new Map(bundles.map((b, i) => [b.index, bundleData[i]]))
+  const split = new Map<bigint, Uint8Array[]>()
+  return {
+    rows,
+    tile: (t) => byTile.get(tileKey(t)),
+    bundle: (index) => byBundle.get(index),
+    copies(index, row) {
+      const n = index >> 8n
+      const k = Number(index & 255n)
+      const width = n < total >> 8n ? TILE_WIDTH : Number(total & 255n)
+      let entries = split.get(n)
+      if (entries === undefined) {
+        entries = splitBundle(byBundle.get(n))
+        split.set(n, entries)
+      }
+      const tile = byTile.get(`0/${n}`)
+      const tiled =
+        tile !== undefined && tile.length >= (k + 1) * HASH_SIZE
+          ? tile.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE)
+          : undefined
+      return {
+        index,
+        row,
+        bundled: entries[k],
+        tiled,
+        tilePath: tilePath({ level: 0, index: n, width }),
+        bundlePath: entriesPath(n, width),
+      }
+    },
+  }
+}
+
+/** The entries a stored bundle holds, as far as it is well formed (a cut one keeps its head). */
+function splitBundle(data: Uint8Array | undefined): Uint8Array[] {
+  const out: Uint8Array[] = []
+  if (data === undefined) return out
+  for (let at = 0; at + 2 <= data.length && out.length < TILE_WIDTH; ) {
+    const end = at + 2 + (((data[at] as number) << 8) | (data[at + 1] as number))
+    if (end > data.length) break
+    out.push(data.subarray(at + 2, end))
+    at = end
+  }
+  return out
 }

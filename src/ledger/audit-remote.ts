@@ -1,21 +1,18 @@
 /**
  * @module ledger/audit-remote
- * The audit source over a Vigil log's public HTTP API, as any monitor sees it: the checkpoint, the
- * tlog-tiles hash tiles and entry bundles, and the checkpoint chain. Entries come from the
- * bundles and their stored leaf hashes from the level-0 tiles (each fetched once: the walk asks
- * for a page's entries and its tiles together). `fetch` is injected (tests pass the app's own
- * request handler).
+ * The audit source over a Vigil log's public HTTP API, as any monitor or verifier sees it: the
+ * checkpoint and its chain, the tlog-tiles hash tiles and entry bundles, and the routes served
+ * from the entry rows — `/log/entries` (each leaf's entry and leaf hash) and the k-anonymous
+ * `/log/lookup` — plus the proofs and receipts, so whatever a client could be misled by is held
+ * to the tiles. `fetch` is injected (tests pass the app's own request handler).
  */
 import { fromBase64 } from '../core/codec/base64.ts'
-import {
-  decodeEntryBundle,
-  entriesPath,
-  HASH_SIZE,
-  type Tile,
-  tilePath,
-} from '../core/merkle/index.ts'
+import { fromHex, toHex } from '../core/codec/hex.ts'
+import { encodeEntry, type LogEntry } from '../core/entry/index.ts'
+import { entriesPath, tilePath } from '../core/merkle/index.ts'
 import { parseCheckpoint, parseNote } from '../core/note/index.ts'
-import type { AuditCheckpoint, AuditLeaf, AuditSource } from './audit-types.ts'
+import { RouteStatusError } from './audit-routes.ts'
+import type { AuditCheckpoint, AuditLeaf, AuditRoutes, AuditSource } from './audit-types.ts'
 
 export type Fetch = (url: string) => Response | Promise<Response>
 
@@ -41,11 +38,11 @@ export function remoteSource(
   const doFetch = options.fetch ?? ((url: string) => fetch(url))
   const limit = options.concurrency ?? 8
 
-  /** The body, or undefined on 404 ("not in the log"); anything else is the source failing. */
+  /** The body, or undefined on 404 ("not in the log"); any other failure is a status error. */
   async function get(path: string): Promise<Response | undefined> {
     const res = await doFetch(`${base}${path}`)
     if (res.status === 404) return undefined
-    if (!res.ok) throw new Error(`GET ${base}${path}: HTTP ${res.status}`)
+    if (!res.ok) throw new RouteStatusError(`${base}${path}`, res.status)
     return res
   }
   const bytes = async (path: string) => {
@@ -54,55 +51,91 @@ export function remoteSource(
   }
   const text = async (path: string) => {
     const res = await get(path)
-    if (res === undefined) throw new Error(`GET ${base}${path}: HTTP 404`)
+    if (res === undefined) throw new RouteStatusError(`${base}${path}`, 404)
     return res.text()
   }
-  /** Level-0 tiles by index, shared by `entries` and `tiles`; pages behind the walk are dropped. */
-  const level0 = new Map<bigint, Promise<Uint8Array | undefined>>()
-  const leafTile = (t: Tile) => {
-    const tile = level0.get(t.index) ?? bytes(tilePath(t))
-    level0.set(t.index, tile)
-    return tile
+  const json = async <T>(path: string) => JSON.parse(await text(path)) as T
+  /** A tile or bundle the server fails to serve (not 503: an outage) is as good as absent. */
+  const stored = (path: string) =>
+    bytes(path).catch((e) => {
+      if (e instanceof RouteStatusError && e.status >= 500 && e.status !== 503) return undefined
+      throw e
+    })
+  const chainPage = (before: bigint) =>
+    json<ChainPage>(`checkpoints?limit=${CHECKPOINT_PAGE}&before=${before}`)
+
+  /** `/log/entries` for [start, start+count): halves a range the server fails on, to the index. */
+  async function served(start: bigint, count: number): Promise<AuditLeaf[]> {
+    try {
+      const page = await json<EntriesPage>(`entries?start=${start}&limit=${count}`)
+      return page.entries.map(fromServed)
+    } catch (e) {
+      if (!(e instanceof RouteStatusError) || e.status < 500 || e.status === 503) throw e
+      if (count === 1) return [{ index: start, entry: new Uint8Array(0), problem: e.message }]
+      const half = Math.floor(count / 2)
+      const tail = await served(start + BigInt(half), count - half)
+      return [...(await served(start, half)), ...tail]
+    }
   }
-  const chainPage = async (before: bigint): Promise<ChainPage> =>
-    JSON.parse(await text(`checkpoints?limit=${CHECKPOINT_PAGE}&before=${before}`)) as ChainPage
+
+  const routes: AuditRoutes = {
+    async *lookupAll() {
+      for (const digit of HEX) yield* lookupBuckets(digit)
+    },
+    inclusion: async (index, size) =>
+      proofOf(await json<{ proof: string[] }>(`proof/inclusion?index=${index}&size=${size}`)),
+    consistency: async (first, second) =>
+      proofOf(await json<{ proof: string[] }>(`proof/consistency?first=${first}&second=${second}`)),
+    receipt: (index) => text(`receipt?index=${index}`),
+  }
+  /** One bucket, or its sixteen longer ones when the log wants a longer prefix. */
+  async function* lookupBuckets(prefix: string): AsyncGenerator<LookupPage> {
+    const res = await doFetch(`${base}lookup/${prefix}`)
+    if (res.status === 400 && prefix.length < 6) {
+      const problem = (await res.json().catch(() => ({}))) as { field?: unknown }
+      if (problem.field === 'prefix') {
+        for (const digit of HEX) yield* lookupBuckets(prefix + digit)
+        return
+      }
+    }
+    if (!res.ok) throw new RouteStatusError(`${base}lookup/${prefix}`, res.status)
+    const body = (await res.json()) as { matches: { leafHash: string; index: string }[] }
+    yield {
+      prefix,
+      pairs: body.matches.map((m) => ({ index: BigInt(m.index), leafHash: fromHex(m.leafHash) })),
+    }
+  }
 
   return {
     key: async () => (await text('key')).trim(),
+    routes,
     async head() {
       const note = await text('checkpoint')
       return { size: parseCheckpoint(parseNote(note).text).size, note }
     },
     async entries(start, end) {
-      for (const k of level0.keys()) if (k < start >> 8n) level0.delete(k)
-      const bundles: Tile[] = []
-      for (let b = start >> 8n; b << 8n < end; b++) {
-        const stop = end - (b << 8n) < 256n ? end - (b << 8n) : 256n
-        bundles.push({ level: 0, index: b, width: Number(stop) })
-      }
-      const data = await mapLimit(bundles, limit, async (b) => {
-        const [bundle, tile] = [bytes(entriesPath(b.index, b.width)), leafTile(b)]
-        return [await bundle, await tile] as const
-      })
-      return bundles.flatMap((b, i): AuditLeaf[] => {
-        const [raw, tile] = data[i] ?? []
-        let entries: Uint8Array[] = []
-        try {
-          if (raw !== undefined) entries = decodeEntryBundle(raw, b.width)
-        } catch {
-          // An undecodable bundle holds no entries the audit can trust: they count as missing.
-        }
-        return entries.map((entry, k) => ({
-          index: (b.index << 8n) + BigInt(k),
-          entry,
-          ...(tile?.length === b.width * HASH_SIZE
-            ? { leafHash: tile.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE) }
-            : {}),
-        }))
-      })
+      const chunks: { start: bigint; count: number }[] = []
+      for (let at = start; at < end; at += 256n)
+        chunks.push({ start: at, count: Number(end - at < 256n ? end - at : 256n) })
+      return (await mapLimit(chunks, limit, (c) => served(c.start, c.count))).flat()
     },
-    tiles: (tiles) =>
-      mapLimit(tiles, limit, (t) => (t.level === 0 ? leafTile(t) : bytes(tilePath(t)))),
+    tiles: (tiles) => mapLimit(tiles, limit, (t) => stored(tilePath(t))),
+    bundles: (bundles) => mapLimit(bundles, limit, (b) => stored(entriesPath(b.index, b.width))),
+    async locate(leafHash) {
+      const hex = toHex(leafHash)
+      const res = await get(`lookup/${hex.slice(0, 6)}`)
+      const body = (await res?.json()) as { matches?: { leafHash: string; index: string }[] }
+      return (body?.matches ?? []).filter((m) => m.leafHash === hex).map((m) => BigInt(m.index))
+    },
+    // A row past the signed size shows in /log/entries (or the lookup: `seen`); the log may have
+    // grown since the head was read, so only one past the newest checkpoint now is extra.
+    async beyond(size, seen) {
+      const next = (await served(size, 256))[0]?.index
+      const first = next === undefined || (seen !== undefined && seen < next) ? seen : next
+      if (first === undefined) return undefined
+      const [latest] = (await json<ChainPage>('checkpoints?limit=1')).checkpoints
+      return latest === undefined || first >= BigInt(latest.size) ? first : undefined
+    },
     // The chain is served newest first; walk it once for the page cursors, then replay them
     // oldest first, so memory holds one page whatever the chain's length.
     async *checkpoints(size) {
@@ -124,6 +157,43 @@ export function remoteSource(
         )
       }
     },
+  }
+}
+
+const HEX = '0123456789abcdef'
+
+interface LookupPage {
+  prefix: string
+  pairs: { index: bigint; leafHash: Uint8Array }[]
+}
+
+interface EntriesPage {
+  entries: {
+    index: string
+    leafHash: string
+    kind: LogEntry['kind']
+    artefactHash: string
+    keyId: string
+    time: string
+  }[]
+}
+
+const proofOf = (body: { proof: string[] }) => body.proof.map((h) => fromBase64(h))
+
+/** A served entry, encoded again (the leaf format is canonical, so this is its stored bytes). */
+function fromServed(e: EntriesPage['entries'][number]): AuditLeaf {
+  const index = BigInt(e.index)
+  try {
+    const entry = encodeEntry({
+      kind: e.kind,
+      artefactHash: fromHex(e.artefactHash),
+      keyId: e.keyId,
+      time: Date.parse(e.time) / 1000,
+    })
+    return { index, entry, leafHash: fromHex(e.leafHash) }
+  } catch (err) {
+    const problem = `/log/entries serves no valid entry (${err instanceof Error ? err.message : err})`
+    return { index, entry: new Uint8Array(0), problem }
   }
 }
 

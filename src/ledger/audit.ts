@@ -6,19 +6,13 @@
  * log through its tiles), appends to a compact range (about two hashes per leaf in all), and
  * reports findings in log order, so the first one names the first place the log disagrees.
  */
-import { equalBytes } from '../core/codec/bytes.ts'
-import { decodeEntry } from '../core/entry/index.ts'
-import { CompactRange, hashLeaf, TILE_HEIGHT, TILE_WIDTH } from '../core/merkle/index.ts'
+import { CompactRange, TILE_HEIGHT, TILE_WIDTH } from '../core/merkle/index.ts'
 import { ChainChecker } from './audit-chain.ts'
+import { judgeLeaf, type LeafVerdict, leafFinding } from './audit-leaf.ts'
 import { readPage } from './audit-page.ts'
+import { RouteChecker } from './audit-routes.ts'
 import { type BuiltTile, compareBundle, compareTile, TileBuilder } from './audit-tiles.ts'
-import type {
-  AuditFinding,
-  AuditLeaf,
-  AuditOptions,
-  AuditReport,
-  AuditSource,
-} from './audit-types.ts'
+import type { AuditFinding, AuditOptions, AuditReport, AuditSource } from './audit-types.ts'
 
 export * from './audit-types.ts'
 
@@ -31,6 +25,8 @@ const min = (a: bigint, b: bigint) => (a < b ? a : b)
 class Findings {
   readonly list: AuditFinding[] = []
   #pending: { f: AuditFinding; pos: bigint }[] = []
+  /** Tiles and bundles already named: one finding each, at the first leaf it misplaces. */
+  readonly #paths = new Set<string>()
   readonly max: number
   constructor(max: number) {
     this.max = max
@@ -40,7 +36,11 @@ class Findings {
   }
   commit() {
     this.#pending.sort((a, b) => (a.pos < b.pos ? -1 : a.pos > b.pos ? 1 : 0))
-    for (const p of this.#pending) if (this.list.length < this.max) this.list.push(p.f)
+    for (const { f } of this.#pending) {
+      if (f.path !== undefined && this.#paths.has(f.path)) continue
+      if (f.path !== undefined) this.#paths.add(f.path)
+      if (this.list.length < this.max) this.list.push(f)
+    }
     this.#pending = []
   }
   get full() {
@@ -55,6 +55,9 @@ export async function audit(source: AuditSource, options: AuditOptions): Promise
   const chain = await ChainChecker.open(options.vkey, source.checkpoints(total), (f) =>
     findings.add(f),
   )
+  const routes = source.routes && (await RouteChecker.open(source.routes, total))
+  for (const f of routes?.findings.splice(0) ?? []) findings.add(f)
+  if (routes !== undefined) chain.onRoot = (size, root) => routes.root(size, root)
   const builder = new TileBuilder()
   let range = CompactRange.empty()
   let bundle: Uint8Array[] = []
@@ -80,18 +83,25 @@ export async function audit(source: AuditSource, options: AuditOptions): Promise
       const next = await chain.nextSize()
       const stop = next !== undefined && next < end ? next : end
       const leaves: Uint8Array[] = []
-      for (; i < stop; i++, at++) {
-        const row = page.rows[at]
-        if (row?.index !== i) {
+      for (; i < stop; i++) {
+        const row = page.rows[at]?.index === i ? page.rows[at++] : undefined
+        const verdict = judgeLeaf(page.copies(i, row))
+        if (verdict.finding !== undefined) {
+          findings.add(await moved(source, verdict, i), i)
+        } else if (routes !== undefined && verdict.hash !== undefined) {
+          findings.add(routes.leaf(i, verdict.hash), i)
+        }
+        if (verdict.entry === undefined || verdict.hash === undefined) {
           // Without the entry the tree cannot be recomputed past it: nothing later can be checked.
-          findings.add(leafFinding('AUDIT_MISSING_ENTRY', i, 'no entry is stored'), i)
           findings.commit()
           return report()
         }
-        leaves.push(checkLeaf(row, (f) => findings.add(f, i)))
-        bundle.push(row.entry)
+        if (routes !== undefined && (i % BigInt(TILE_WIDTH) === 0n || i === total - 1n))
+          routes.sample(i, verdict.hash)
+        leaves.push(verdict.hash)
+        bundle.push(verdict.entry)
         if (bundle.length === TILE_WIDTH || i === total - 1n) {
-          if (source.bundles) findings.add(compareBundle(i >> 8n, bundle, page.bundle(i >> 8n)), i)
+          findings.add(compareBundle(i >> 8n, bundle, page.bundle(i >> 8n)), i)
           bundle = []
         }
       }
@@ -106,31 +116,26 @@ export async function audit(source: AuditSource, options: AuditOptions): Promise
     }
     options.onProgress?.(end, total)
   }
-  if (!findings.full) {
-    await chain.finish(head, range)
-    findings.commit()
-  }
+  if (findings.full) return report()
+  await chain.finish(head, range)
+  if (routes !== undefined)
+    for (const f of await routes.proofs()) findings.add(f, f.index ?? f.size ?? -1n)
+  const extra = await source.beyond?.(total, routes?.beyond)
+  if (extra !== undefined)
+    findings.add(leafFinding('AUDIT_EXTRA_ENTRY', extra, `past the signed size ${total}`), extra)
+  findings.commit()
   return report()
 }
 
-const leafFinding = (code: AuditFinding['code'], index: bigint, message: string) => ({
-  code,
-  at: `index ${index}`,
-  index,
-  message,
-})
-
-/** The entry must decode and hash to its stored leaf hash; returns the hash of the bytes. */
-function checkLeaf(row: AuditLeaf, add: (f: AuditFinding) => void): Uint8Array {
-  try {
-    decodeEntry(row.entry)
-  } catch (e) {
-    add(leafFinding('AUDIT_ENTRY_MALFORMED', row.index, e instanceof Error ? e.message : String(e)))
-  }
-  const leaf = hashLeaf(row.entry)
-  if (row.leafHash !== undefined && !equalBytes(leaf, row.leafHash))
-    add(leafFinding('AUDIT_LEAF_MISMATCH', row.index, 'the stored leaf hash is not the entry hash'))
-  return leaf
+/** A rewritten row holding the entry the tiles put elsewhere was moved (or swapped) there. */
+async function moved(source: AuditSource, v: LeafVerdict, index: bigint): Promise<AuditFinding> {
+  const f = v.finding as AuditFinding
+  if (v.expected === undefined || source.locate === undefined) return f
+  const elsewhere = (await source.locate(v.expected)).filter((j) => j !== index)
+  const other = elsewhere[0]
+  if (other === undefined) return f
+  const message = `the entry that belongs here is stored at index ${other}`
+  return { ...leafFinding('AUDIT_ENTRY_MOVED', index, message), other }
 }
 
 /** The last leaf a tile covers: where its finding sits in log order. */

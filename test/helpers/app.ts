@@ -37,7 +37,15 @@ export async function createTestApp(
   env: Record<string, string> = {},
   options: AppOptions = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase(engine)
+  return appOver(await createTestDatabase(engine), env, options)
+}
+
+/** The app over a database that is already migrated (a copy of another test's, say). */
+export async function appOver(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<TestApp> {
   const config = parseConfig({
     PUBLIC_URL: 'http://localhost:8787',
     VIGIL_LOG_LEVEL: 'silent',

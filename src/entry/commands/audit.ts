@@ -57,7 +57,8 @@ async function auditDatabase(vkeys: string[] | undefined, onProgress: OnProgress
     throw new Error(`no database in ${dir} (set VIGIL_DATA_DIR or DATABASE_URL)`)
   const database = await openDatabase(config)
   try {
-    const vkey = vkeys ?? (await storedLogVkeys(database.db, config.logOrigin))
+    // The log's name comes from its own data, not this process's PUBLIC_URL or VIGIL_LOG_ORIGIN.
+    const vkey = vkeys ?? (await storedLogVkeys(database.db))
     if (vkey.length === 0) throw new Error('the key store has no log key: pass --vkey')
     return await run(databaseSource(database.db), vkey, onProgress)
   } finally {

@@ -102,24 +102,27 @@ describe.each(ENGINES)('audit on %s', (engine) => {
   type Entry = typeof logEntries.$inferSelect
   const entryAt = (idx: bigint) => eq(logEntries.idx, idx)
 
-  it('a changed entry is AUDIT_LEAF_MISMATCH at its index', async () => {
+  it('a changed entry is AUDIT_ENTRY_MISMATCH at its index, and nothing else', async () => {
     const change = updateRow<Entry>(logEntries, entryAt(41n), (r) => ({ entry: flip(r.entry, 5) }))
     await whileTampered(change, async () => {
-      const r = await fromDb()
-      expect(first(r)).toMatchObject({ code: 'AUDIT_LEAF_MISMATCH', index: 41n, at: 'index 41' })
-      // The recomputed tree no longer gives the later roots either.
-      expect(r.findings.map((f) => f.code)).toContain('AUDIT_CHECKPOINT_ROOT')
+      // Its bundle and its tile outvote the row, so the tree (and every root) goes on unchanged.
+      for (const r of [await fromDb(), await overHttp()])
+        expect(r.findings).toEqual([
+          expect.objectContaining({ code: 'AUDIT_ENTRY_MISMATCH', index: 41n, at: 'index 41' }),
+        ])
     })
   })
 
-  it('a changed stored leaf hash is AUDIT_LEAF_MISMATCH, and nothing else', async () => {
+  it('a changed stored leaf hash is AUDIT_LEAF_MISMATCH, and nothing else, over HTTP too', async () => {
     const change = updateRow<Entry>(logEntries, entryAt(77n), (r) => ({
       leafHash: flip(r.leafHash, 0),
     }))
     await whileTampered(change, async () => {
-      const r = await fromDb()
-      expect(r.findings).toHaveLength(1)
-      expect(first(r)).toMatchObject({ code: 'AUDIT_LEAF_MISMATCH', index: 77n })
+      // Over HTTP: /log/entries and the lookup serve the row's hash, which the tile contradicts.
+      for (const r of [await fromDb(), await overHttp()])
+        expect(r.findings).toEqual([
+          expect.objectContaining({ code: 'AUDIT_LEAF_MISMATCH', index: 77n }),
+        ])
     })
   })
 
@@ -135,16 +138,15 @@ describe.each(ENGINES)('audit on %s', (engine) => {
         path: 'tile/0/001.p/244',
         index: 266n,
       })
-      // Over HTTP the level-0 tile is the leaf's only stored hash.
+      // Over HTTP the row's entry and leaf hash (from /log/entries) and the bundle outvote it.
       const http = await overHttp()
-      expect(http.findings.map((f) => `${f.code} ${f.at}`)).toEqual([
-        'AUDIT_LEAF_MISMATCH index 266',
-        'AUDIT_TILE_MISMATCH tile/0/001.p/244',
+      expect(http.findings.map((f) => `${f.code} ${f.at} ${f.index}`)).toEqual([
+        'AUDIT_TILE_MISMATCH tile/0/001.p/244 266',
       ])
     })
   })
 
-  it('a changed entry bundle is AUDIT_BUNDLE_MISMATCH (over HTTP, a leaf mismatch)', async () => {
+  it('a changed entry bundle is AUDIT_BUNDLE_MISMATCH naming the entry', async () => {
     // Entries are 55 bytes after a 2-byte length: this is byte 5 of entry 7.
     const change = updateRow<typeof logBundles.$inferSelect>(
       logBundles,
@@ -159,7 +161,13 @@ describe.each(ENGINES)('audit on %s', (engine) => {
         path: 'tile/entries/000',
         index: 7n,
       })
-      expect(first(await overHttp())).toMatchObject({ code: 'AUDIT_LEAF_MISMATCH', index: 7n })
+      expect((await overHttp()).findings).toEqual([
+        expect.objectContaining({
+          code: 'AUDIT_BUNDLE_MISMATCH',
+          path: 'tile/entries/000',
+          index: 7n,
+        }),
+      ])
     })
   })
 
@@ -226,6 +234,40 @@ describe.each(ENGINES)('audit on %s', (engine) => {
     })
   })
 
+  /** The HTTP audit through a server that rewrites the answers of one route. */
+  const misleading = (route: string, rewrite: (body: Record<string, unknown>) => unknown) =>
+    remoteSource({
+      url: BASE,
+      fetch: async (url) => {
+        const res = await t.app.request(url.slice(BASE.length))
+        if (!url.slice(BASE.length).startsWith(route) || !res.ok) return res
+        return Response.json(rewrite((await res.json()) as Record<string, unknown>))
+      },
+    })
+
+  it('a lookup that leaves a leaf out is AUDIT_LOOKUP_MISMATCH at its index', async () => {
+    type Lookup = { matches: { index: string }[] }
+    const source = misleading('/log/lookup/', (b) => ({
+      ...b,
+      matches: (b as Lookup).matches.filter((m) => m.index !== '123'),
+    }))
+    const r = await audit(source, { vkey })
+    expect(r.findings).toEqual([
+      expect.objectContaining({ code: 'AUDIT_LOOKUP_MISMATCH', index: 123n }),
+    ])
+  })
+
+  it('an inclusion proof that does not verify is AUDIT_PROOF_MISMATCH at its index', async () => {
+    const source = misleading('/log/proof/inclusion?index=256&', (b) => ({
+      ...b,
+      proof: (b.proof as string[]).slice(1),
+    }))
+    const r = await audit(source, { vkey })
+    expect(r.findings).toEqual([
+      expect.objectContaining({ code: 'AUDIT_PROOF_MISMATCH', index: 256n }),
+    ])
+  })
+
   it('a sequencer state behind the last checkpoint is AUDIT_STATE_MISMATCH', async () => {
     const set = (checkpointSize: bigint) =>
       t.ctx.db.update(logState).set({ checkpointSize }).where(eq(logState.id, 1))
@@ -243,21 +285,26 @@ describe('vigil audit (CLI, PGlite data directory)', () => {
   const dir = seedDataDir(mkdtempSync(join(tmpdir(), 'vigil-audit-')))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const env = { VIGIL_DATA_DIR: dir, VIGIL_LOG_LEVEL: 'silent', DATABASE_URL: '' }
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [BIN, 'audit', ...args], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    })
+  const runWith =
+    (extra: Record<string, string>) =>
+    (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, 'audit', ...args], {
+        env: { ...process.env, ...env, ...extra },
+        encoding: 'utf8',
+      })
+  const run = Object.assign(runWith({}), { with: runWith })
 
   it('exits 0 on a clean log, 1 naming the first problem once tampered with', {
-    timeout: 90_000,
+    timeout: 180_000, // three CLI processes, each booting PGlite from its data directory
   }, async () => {
     const { database, ledger } = await startRuntime(parseConfig(env), { migrate: true })
     for (let i = 0; i < 300; i += 100)
       await ledger.append(Array.from({ length: 100 }, (_, k) => entry(i + k)))
     await database.close()
 
-    const clean = run()
+    // The log's name is the deployment's data (it was created for http://localhost:8787): an
+    // environment naming another URL raises no false alarm.
+    const clean = run.with({ PUBLIC_URL: 'https://elsewhere.example:9443', PORT: '9443' })()
     expect(clean.stderr).toBe('')
     // 300 appended + the issuer-key announcement made at first start (index 0).
     expect(clean.stdout.trim()).toBe('audited 301 entries, 5 checkpoints: consistent')
