@@ -1,11 +1,12 @@
 /**
- * Public known-answer vectors live in ../shared/vectors (beside the repository), never copied in.
- * Tests read them from there; a missing folder fails loudly, because CI always has it.
+ * Public known-answer vectors live in test/vectors, in the repository: only the files the tests
+ * read, each folder's README naming its upstream source, commit and licence. A missing file
+ * fails loudly rather than skipping, so a vector dropped by mistake cannot pass unnoticed.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-export const VECTORS_DIR = fileURLToPath(new URL('../../../shared/vectors/', import.meta.url))
+export const VECTORS_DIR = fileURLToPath(new URL('../vectors/', import.meta.url))
 
 export function vectorPath(relative: string): string {
   const path = VECTORS_DIR + relative

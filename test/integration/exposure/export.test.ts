@@ -1,7 +1,7 @@
 /**
  * The export batch job over HTTP, on each engine: keys published through the real device flow are
  * exported once their window closes; index.txt lists the files oldest first; each zip decodes with
- * core/gaen and with protobufjs over the official export.proto, verifies with the published
+ * core/gaen and with protobufjs over the published export format, verifies with the published
  * export key, holds the real keys among ≥ 1,000 sorted keys whose fakes copy real metadata, and
  * its SHA-256 is in the ledger (found with /log/lookup, proven with a receipt). A re-run exports
  * nothing; a later window is appended last.
@@ -10,7 +10,6 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import protobuf from 'protobufjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64, toBase64 } from '../../../src/core/codec/base64.ts'
 import { sha256 } from '../../../src/core/codec/bytes.ts'
@@ -33,8 +32,8 @@ import { exportBatch } from '../../../src/exposure/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+import { gaenExportTypes } from '../../helpers/gaen-export-proto.ts'
 import { logPolicy } from '../../helpers/ledger.ts'
-import { vectorPath } from '../../helpers/vectors.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
 
@@ -142,9 +141,7 @@ describe.each(ENGINES)('exposure exports on %s', (engine) => {
     const jwk = await json(await t.app.request('/exposure/export-key.jwk'))
     expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', kid: keyId })
 
-    const root = await protobuf.load(vectorPath('gaen/export.proto'))
-    const Export = root.lookupType('TemporaryExposureKeyExport')
-    const SigList = root.lookupType('TEKSignatureList')
+    const { Export, SigList } = gaenExportTypes()
     const policy = await logPolicy(t.ctx)
     const all: Uint8Array[] = []
     const meta = new Set(published.map((k) => `${k.rollingStartNumber}/${k.rollingPeriod}/2/1`))

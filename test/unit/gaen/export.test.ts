@@ -1,13 +1,12 @@
 /**
  * The official example exports decode and verify (the negative key fails); Vigil's own exports
- * parse with the official export.proto through an independent decoder (protobufjs) and verify
- * with `openssl dgst -sha256 -verify`.
+ * parse with the published export format (test/helpers/gaen-export-proto.ts) through an
+ * independent decoder (protobufjs) and verify with `openssl dgst -sha256 -verify`.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import protobuf from 'protobufjs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { toBase64 } from '../../../src/core/codec/base64.ts'
 import { sha256 } from '../../../src/core/codec/bytes.ts'
@@ -28,7 +27,8 @@ import {
   verifyExportBin,
   zipExport,
 } from '../../../src/core/gaen/index.ts'
-import { readVector, readVectorJson, readVectorText, vectorPath } from '../../helpers/vectors.ts'
+import { gaenExportTypes } from '../../helpers/gaen-export-proto.ts'
+import { readVector, readVectorJson, readVectorText } from '../../helpers/vectors.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-gaen-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -143,7 +143,7 @@ describe('internals sample export', () => {
 })
 
 describe("Vigil's own exports", () => {
-  it('parse with protobufjs over the official export.proto and verify with openssl', async () => {
+  it('parse with protobufjs over the published export format and verify with openssl', async () => {
     const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
       'sign',
       'verify',
@@ -191,9 +191,7 @@ describe("Vigil's own exports", () => {
     const zip = zipExport(bin, sig)
     const back = unzipExport(zip)
 
-    const root = await protobuf.load(vectorPath('gaen/export.proto'))
-    const Export = root.lookupType('TemporaryExposureKeyExport')
-    const SigList = root.lookupType('TEKSignatureList')
+    const { Export, SigList } = gaenExportTypes()
     const decoded = Export.toObject(Export.decode(back.bin.subarray(16)), {
       longs: Number,
       enums: Number,

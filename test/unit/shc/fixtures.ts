@@ -1,6 +1,6 @@
 /**
  * Test-only helpers for SMART Health Cards: pinned evaluation times, a trust resolver over the
- * `shc/issuers/` URL mirror of ../shared/vectors (files by path, never the network), fresh ES256
+ * `shc/issuers/` URL mirror in test/vectors (files by path, never the network), fresh ES256
  * issuers, and ShcError code assertions.
  */
 import { existsSync, readFileSync } from 'node:fs'

@@ -1,5 +1,5 @@
 /**
- * Every entry of ../shared/vectors/shc/expected.json (148) against Vigil's SHC verifier, with
+ * Every entry of test/vectors/shc/expected.json (148) against Vigil's SHC verifier, with
  * the outcome table in verdicts.ts. Time: an entry's `evaluate_at` (its leading NumericDate, or
  * NOW pinned at 2026-11-01 for "now"); entries without one are spec examples and IG scenarios,
  * judged at SPEC_AT (2024-06-01), inside all their validity windows. Issuers resolve through the

@@ -1,5 +1,5 @@
 /**
- * Vigil's expected outcome for every entry of ../shared/vectors/shc/expected.json, keyed by
+ * Vigil's expected outcome for every entry of test/vectors/shc/expected.json, keyed by
  * `kind: first file [+ second] [+ N more] [@ alternative mirror root]`. Rejections name the one
  * ShcError code; accept-with-warnings rows name the warning codes. Where expected.json gives a
  * `conformance-*` verdict (issuer-side form, "verifier may trim"), `note` says what Vigil's
