@@ -9,6 +9,7 @@ import pkg from '../../package.json' with { type: 'json' }
 import { ConfigError, parseConfig } from '../config/config.ts'
 import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../context.ts'
 import type { Db } from '../db/client.ts'
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../db/faults.ts'
 import { createPostgresDb } from '../db/postgres.ts'
 import {
   applyIdentity,
@@ -73,6 +74,10 @@ export default {
       executionCtx.waitUntil(database.close())
       if (err instanceof IdentityMismatchError)
         return problemResponse(503, 'NOT_CONFIGURED', err.message, {})
+      if (isDatabaseUnavailable(err))
+        return problemResponse(503, 'DATABASE_UNAVAILABLE', 'the database is unreachable', {
+          headers: { 'retry-after': String(DATABASE_RETRY_AFTER_S) },
+        })
       throw err
     }
     if (identity === undefined) {

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Unstable_DevWorker } from 'wrangler'
+import { establishIdentity } from '../../src/deployment/identity.ts'
 import { KeyStore } from '../../src/keys/store.ts'
 import { TEST_MASTER_KEY } from '../helpers/app.ts'
 import { createTestDatabase, POSTGRES_SKIP_REASON, type TestDatabase } from '../helpers/db.ts'
@@ -27,6 +28,12 @@ describe.skipIf(skip !== undefined)('Vigil in workerd', () => {
     })
     await keys.ensureKeys()
     logId = (await keys.active('log')).id
+    // …and record the deployment's identity, which the Worker reads and never invents.
+    await establishIdentity(
+      db.db,
+      { publicUrl: 'https://worker.test', logOrigin: 'worker.test/log' },
+      {},
+    )
     // Hyperdrive requires a password in the URL; the local trust auth ignores it.
     const url = new URL(db.url as string)
     if (url.password === '') url.password = 'local'
@@ -69,6 +76,13 @@ describe.skipIf(skip !== undefined)('Vigil in workerd', () => {
     const { keys } = (await res.json()) as { keys: { id: string; vkey?: string }[] }
     expect(keys.map((k) => k.id)).toContain(logId)
     expect(keys.find((k) => k.id === logId)?.vkey).toMatch(/^worker\.test\/log\+/)
+  })
+
+  it('serves under the recorded identity, not a URL of its own', async () => {
+    const res = await worker.fetch('/openapi.json')
+    expect(res.status).toBe(200)
+    const doc = (await res.json()) as { servers: { url: string }[] }
+    expect(doc.servers[0]?.url).toBe('https://worker.test')
   })
 
   it('unknown routes are problem+json in workerd too', async () => {

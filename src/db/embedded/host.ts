@@ -34,6 +34,9 @@ export async function hostEmbedded(
   info: HostInfo,
   migrationsFolder: string,
 ): Promise<EmbeddedHost> {
+  // Named at once, so a process that waits while PGlite opens and migrates can say for whom.
+  const infoPath = join(dataDir, HOST_FILE)
+  writeFileSync(infoPath, `${JSON.stringify(info)}\n`, { mode: 0o600 })
   const pglite = new PGlite(join(dataDir, 'db'))
   await pglite.waitReady
   try {
@@ -42,6 +45,7 @@ export async function hostEmbedded(
     await migrate(drizzle(pglite), { migrationsFolder })
   } catch (err) {
     await pglite.close()
+    rmSync(infoPath, { force: true })
     throw err
   }
   const queue = new SessionQueue(pglite)
@@ -61,8 +65,6 @@ export async function hostEmbedded(
     server.listen({ path: socketPath }, () => resolve())
   })
   chmodSync(socketPath, 0o600)
-  const infoPath = join(dataDir, HOST_FILE)
-  writeFileSync(infoPath, `${JSON.stringify(info)}\n`, { mode: 0o600 })
 
   return {
     async close(graceMs) {
