@@ -53,17 +53,21 @@ interface ScriptRun {
 }
 
 const STEP = '@@readme-step'
+/** The shell running the blocks, while it runs. */
+let running: ChildProcess | undefined
 
 /**
- * The blocks run one after another in one shell, as pasted into one terminal. Between blocks a
- * line marks the step on both streams; after the last, the variables the blocks assigned are
- * written to files (nothing else is added to the text).
+ * The blocks run one after another in one shell, as pasted into one terminal. The only lines
+ * added: before each block, one that marks the step on both streams; after the last, ones that
+ * write the variables the blocks assigned to files, for the checks.
  */
 function runBlocks(blocks: string[], env: Record<string, string>, out: string): Promise<ScriptRun> {
-  const names = [...new Set(blocks.join('\n').matchAll(/^([A-Z][A-Z0-9_]*)=/gm))].map((m) => m[1])
+  const names = [
+    ...new Set([...blocks.join('\n').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] as string)),
+  ]
   const script = [
     ...blocks.map((b, i) => `printf '\\n${STEP} ${i}\\n'; printf '\\n${STEP} ${i}\\n' >&2\n${b}`),
-    ...names.map((n) => `printf '%s' "\${${n}-}" > '${join(out, String(n))}'`),
+    ...names.map((n) => `printf '%s' "\${${n}-}" > '${join(out, n)}'`),
   ].join('\n')
   const started = performance.now()
   // Its own process group, so a run that outlives its limit is stopped with everything it started.
@@ -87,8 +91,7 @@ function runBlocks(blocks: string[], env: Record<string, string>, out: string): 
       const errs = split(stderr)
       const vars: Record<string, string> = {}
       for (const n of names)
-        if (existsSync(join(out, String(n))))
-          vars[String(n)] = readFileSync(join(out, String(n)), 'utf8')
+        if (existsSync(join(out, n))) vars[n] = readFileSync(join(out, n), 'utf8')
       resolve({
         code,
         steps: outs.map((o, i) => ({ stdout: o, stderr: errs[i] ?? '' })),
@@ -99,7 +102,6 @@ function runBlocks(blocks: string[], env: Record<string, string>, out: string): 
   })
 }
 
-let running: ChildProcess | undefined
 let server: RunningServer | undefined
 const dir = mkdtempSync(join(tmpdir(), 'vigil-readme-'))
 const out = mkdtempSync(join(tmpdir(), 'vigil-readme-vars-'))
