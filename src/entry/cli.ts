@@ -25,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
   --workers N   N processes (node:cluster) accept on the one port; needs DATABASE_URL
                 (Postgres). Default 1. About one per core: the service is CPU-bound.
 
+With the embedded database, the other vigil commands run beside it and share its database;
+it waits for a command that opened the database first (docs/OPERATIONS.md).
 Configuration comes from the environment; see README.md.`,
     async run(args) {
       const { values } = parseArgs({ args, options: { workers: { type: 'string' } }, strict: true })
@@ -138,7 +140,6 @@ consistency) against the tree recomputed from the entries. Exit 0: consistent; 1
 disagreement is named; 2: the audit could not run.
 
   --url URL    audit a remote Vigil through /log/ instead of the configured database
-               (with PGlite, stop \`vigil serve\` first: it holds the data directory)
   --vkey VKEY  the log's verifier key, repeatable (rotated keys). Default: the key store's
                log keys, or the key the --url server publishes (pin it: a server can lie)
   --json       print the whole report as JSON on stdout`,
