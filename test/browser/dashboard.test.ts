@@ -20,7 +20,7 @@ import {
   enrolPasskey,
   launchChromium,
 } from '../helpers/browser.ts'
-import { BIN, type RunningServer, startServer } from '../helpers/server.ts'
+import { BIN, freePort, type RunningServer, startServer } from '../helpers/server.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/dashboard/', import.meta.url))
 const PANELS = ['curve', 'positivity', 'coverage', 'uploads'] as const
@@ -72,7 +72,9 @@ async function watchErrors(page: Page): Promise<string[]> {
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('surveillance pages in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-dashboard-'))
-  const env = { VIGIL_DATA_DIR: dir, DATABASE_URL: '', VIGIL_LOG_LEVEL: 'warn' }
+  // PORT from the first command on: that command records the deployment's public URL, and the
+  // server must serve under the same one.
+  const env = { VIGIL_DATA_DIR: dir, DATABASE_URL: '', VIGIL_LOG_LEVEL: 'warn', PORT: '' }
   let browser: Browser
   let server: RunningServer
   let invitation: string
@@ -80,6 +82,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('surveillance pages in Chromi
   let demo: { credentials: number; revoked: number }
 
   beforeAll(async () => {
+    env.PORT = String(await freePort())
     mkdirSync(SHOTS, { recursive: true })
     const cli = (...args: string[]) =>
       execFileSync(process.execPath, [BIN, ...args], {

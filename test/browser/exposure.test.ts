@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BROWSER_SKIP_REASON, enrolPasskey, launchChromium } from '../helpers/browser.ts'
-import { BIN, type RunningServer, startServer } from '../helpers/server.ts'
+import { BIN, freePort, type RunningServer, startServer } from '../helpers/server.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
@@ -29,13 +29,16 @@ function keys(): { key: string; rollingStartNumber: number; rollingPeriod: numbe
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('exposure pages in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-exposure-'))
-  const env = { VIGIL_DATA_DIR: dir, DATABASE_URL: '', VIGIL_LOG_LEVEL: 'warn' }
+  // PORT from the first command on: that command records the deployment's public URL, and the
+  // server must serve under the same one.
+  const env = { VIGIL_DATA_DIR: dir, DATABASE_URL: '', VIGIL_LOG_LEVEL: 'warn', PORT: '' }
   let browser: Browser
   let server: RunningServer
   let token: string
   let invitation: string
 
   beforeAll(async () => {
+    env.PORT = String(await freePort())
     const out = execFileSync(
       process.execPath,
       [BIN, 'tokens', 'create', '--name', 't', '--role', 'tracer'],

@@ -99,12 +99,17 @@ describe('witnesses and a log as processes', () => {
 
   it('2 of 3: met, one down met, two down not met; rollback and fork refused', async () => {
     const logDir = join(dir, 'log')
+    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()])
+    const logPort = ports[3] as number
+    // The log's own PORT from its first command on: the first process records the deployment's
+    // public URL, and a later one with another PORT is refused.
     const logEnv = {
       VIGIL_DATA_DIR: logDir,
       VIGIL_MASTER_KEY: toBase64(MASTER),
       VIGIL_LOG_ORIGIN: ORIGIN,
+      PORT: String(logPort),
     }
-    // The log's keys and an issuer token, made before it serves (PGlite is single-process).
+    // The log's keys and an issuer token, made before it serves.
     const keys = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'keys', 'list'], {
       env: { ...process.env, ...logEnv, VIGIL_LOG_LEVEL: 'error' },
       encoding: 'utf8',
@@ -119,7 +124,6 @@ describe('witnesses and a log as processes', () => {
     ).stdout.trim()
     expect(token).toMatch(/^vgl_/)
 
-    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()])
     const startWitness = async (i: number) => {
       const port = ports[i] as number
       const child = cli(
@@ -144,11 +148,9 @@ describe('witnesses and a log as processes', () => {
     const vkeys = w.map((p) => /^witness \S+ vkey (\S+)$/m.exec(p.out())?.[1] ?? '')
     expect(vkeys.every((k) => k.includes('+'))).toBe(true)
 
-    const logPort = ports[3] as number
     const logUrl = `http://localhost:${logPort}`
     const serveEnv = {
       ...logEnv,
-      PORT: String(logPort),
       VIGIL_WITNESSES: vkeys.map((k, i) => `w${i + 1} ${k} ${w[i]?.url}/witness`).join(';'),
       VIGIL_WITNESS_QUORUM: '2',
       VIGIL_WITNESS_TIMEOUT_MS: '1500',
