@@ -12,14 +12,29 @@
  * targetId, requestId, detail] (object keys sorted), in id order.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { and, asc, eq, gt, gte, isNull, lt, max, min } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  eq,
+  gt,
+  gte,
+  isNull,
+  lt,
+  max,
+  min,
+  sql,
+  TransactionRollbackError,
+} from 'drizzle-orm'
 import type { ServiceContext } from '../context.ts'
 import { utf8 } from '../core/codec/bytes.ts'
 import { toHex } from '../core/codec/hex.ts'
-import { roundToHour } from '../core/entry/index.ts'
+import { encodeEntry, roundToHour } from '../core/entry/index.ts'
+import { rowsOf } from '../db/client.ts'
+import { logEntries } from '../db/schema/ledger.ts'
 import { auditDigests, auditEvents } from '../db/schema/people.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import { listEntries } from '../ledger/read.ts'
+import { insertPending } from '../ledger/storage.ts'
 
 const DAY_MS = 86_400_000
 /** A day is digested this long after it ends, so rows still committing at midnight are in it. */
@@ -137,25 +152,54 @@ export async function runAuditDigests(ctx: Ctx, ledger: Ledger): Promise<AuditDi
   return appendPending(ctx, ledger)
 }
 
-/** Appends the digests that have no ledger entry yet, oldest first. */
+/**
+ * Appends the digests that have no ledger entry yet, oldest first. Each day's entry is queued in
+ * log_pending in the same transaction that records its pending id on the day (only if no other
+ * instance did first), then integrated; the leaf index is filled in from where the entry landed.
+ * A crash anywhere leaves a day queued once or not at all, never twice.
+ */
 async function appendPending(ctx: Ctx, ledger: Ledger): Promise<AuditDigestView[]> {
-  const pending = await ctx.db
+  const unqueued = await ctx.db
     .select()
     .from(auditDigests)
-    .where(isNull(auditDigests.leafIndex))
+    .where(and(isNull(auditDigests.pendingId), isNull(auditDigests.leafIndex)))
     .orderBy(asc(auditDigests.day))
-  const done: AuditDigestView[] = []
-  for (const row of pending) {
+  for (const row of unqueued) {
     const time = roundToHour(Math.floor(ctx.clock.now().getTime() / 1000))
-    const [logged] = await ledger.append([
-      { kind: 'audit-digest', artefactHash: row.digest, keyId: `audit:${row.day}`, time },
-    ])
-    if (logged === undefined) throw new Error('ledger returned no entry')
-    const leafIndex = Number(logged.index)
+    const entry = encodeEntry({
+      kind: 'audit-digest',
+      artefactHash: row.digest,
+      keyId: `audit:${row.day}`,
+      time,
+    })
     await ctx.db
-      .update(auditDigests)
-      .set({ leafIndex })
-      .where(and(eq(auditDigests.day, row.day), isNull(auditDigests.leafIndex)))
+      .transaction(async (tx) => {
+        const [pendingId] = await insertPending(tx, [entry])
+        const claimed = await tx
+          .update(auditDigests)
+          .set({ pendingId })
+          .where(and(eq(auditDigests.day, row.day), isNull(auditDigests.pendingId)))
+          .returning({ day: auditDigests.day })
+        // Another instance queued this day first: drop ours with the transaction.
+        if (claimed.length === 0) tx.rollback()
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof TransactionRollbackError)) throw err
+      })
+  }
+  await ledger.sequencer.flush()
+  const placed = rowsOf<{ day: string; idx: unknown }>(
+    await ctx.db.execute(sql`
+      update ${auditDigests} d set leaf_index = e.idx
+      from ${logEntries} e
+      where d.leaf_index is null and d.pending_id = e.pending_id
+      returning d.day, e.idx`),
+  )
+  const done: AuditDigestView[] = []
+  for (const p of placed.sort((a, b) => (a.day < b.day ? -1 : 1))) {
+    const [row] = await ctx.db.select().from(auditDigests).where(eq(auditDigests.day, p.day))
+    if (row === undefined) continue
+    const leafIndex = Number(p.idx)
     ctx.logger.info('audit digest appended to the ledger', { day: row.day, leafIndex })
     done.push({ day: row.day, events: row.events, digest: toHex(row.digest), leafIndex })
   }

@@ -171,4 +171,9 @@ export const auditDigests = pgTable('audit_digests', {
   createdAt: at('created_at').notNull(),
   /** The ledger index of its `audit-digest` entry; null until appended. */
   leafIndex: bigint('leaf_index', { mode: 'number' }),
+  /**
+   * The log_pending id of that entry, written in the transaction that queues it: a day is
+   * queued for the log once, whatever crashes between the append and this bookkeeping.
+   */
+  pendingId: bigint('pending_id', { mode: 'bigint' }),
 })

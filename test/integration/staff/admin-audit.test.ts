@@ -266,6 +266,32 @@ describe.each(ENGINES)('administration and audit on %s', (engine) => {
     await recordAudit(at(DAY), { action: 'credential.issue', targetId: 'forged' })
     expect(await verifyAuditDigests(t.ctx)).toEqual({ days: 3, firstMismatch: '2026-11-25' })
   })
+
+  it('a day is logged once: after a stop between queuing and bookkeeping, and with two instances', async () => {
+    const at = (ms: number) => ({
+      ...t.ctx,
+      clock: { now: () => new Date(t.ctx.clock.now().getTime() + ms) },
+    })
+    // The process stops right after the day's entry is queued (its integration never runs here).
+    const stopped = {
+      sequencer: {
+        flush: async () => {
+          throw new Error('stopped')
+        },
+      },
+    } as unknown as typeof t.ledger
+    await expect(runAuditDigests(at(4 * DAY + 6 * 60_000), stopped)).rejects.toThrow('stopped')
+    // The next run, and a second instance at the same time, log nothing twice.
+    const [first, second] = await Promise.all([
+      runAuditDigests(at(4 * DAY + 7 * 60_000), t.ledger),
+      runAuditDigests(at(4 * DAY + 7 * 60_000), t.ledger),
+    ])
+    expect([...(first ?? []), ...(second ?? [])].map((d) => d.day)).toContain('2026-11-27')
+    const entries = await listEntries(t.ctx.db, { start: 0n, limit: 1000 })
+    const days = entries.filter((e) => e.kind === 'audit-digest').map((e) => e.keyId)
+    expect(days.filter((d) => d === 'audit:2026-11-27')).toHaveLength(1)
+    expect(new Set(days).size).toBe(days.length)
+  })
 })
 
 describe.each(ENGINES)('vigil admin on %s', (engine) => {

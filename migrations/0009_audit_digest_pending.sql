@@ -1,0 +1,1 @@
+ALTER TABLE "audit_digests" ADD COLUMN "pending_id" bigint;
