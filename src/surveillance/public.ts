@@ -4,93 +4,113 @@
  * country, always differentially private (geometric noise, ε per figure from the configuration)
  * and suppressed with complementary cells, plus the ledger's own per-day totals.
  *
- * Each (measure, week) is released once, for a week that has ended, and stored: a repeated
- * request reads the same figures, so nobody can average the noise away by asking again. The
- * release row is inserted first and its cells only by the transaction that inserted it, so two
- * instances racing on a week cannot mix two draws.
+ * The weekly figures are a stored release (surveillance/public-release): drawn once per
+ * (measure, week) and read back unchanged ever after. The route is public and the busiest read
+ * of the dashboards, so a steady request costs one small statement: the ledger's watermark and
+ * size and the places shown. A process keeps what can only change with those, in memory:
+ * - the complete release of a window, which is immutable (keyed by the week in progress);
+ * - the ledger totals, which change only with their watermark (keyed by it and the first day).
+ * Nothing in that memory decides what is stored, so any number of processes may serve it.
  */
-import { and, eq, gte, inArray, lt } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { ServiceContext } from '../context.ts'
-import type { CountMeasure, PublicStats } from '../core/stats/index.ts'
-import { publicReleaseCells, publicReleases, surveillanceRollups } from '../db/schema/index.ts'
-import { noisyCount, uniform } from './dp.ts'
-import { ledgerTotals } from './ledger-totals.ts'
+import { LEVELS, type PublicStats } from '../core/stats/index.ts'
+import { type Db, rowsOf } from '../db/client.ts'
+import { parseJson, readLedgerTotals, refreshLedgerTotals } from './ledger-totals.ts'
 import { SENSITIVITY } from './measures.ts'
 import { dayMs, periodStart, toDay } from './periods.ts'
-import { type Hierarchy, readHierarchy } from './regions.ts'
-import { suppressTable } from './suppress.ts'
+import {
+  cellKey,
+  NATIONAL,
+  PUBLIC_MEASURES,
+  PUBLIC_WEEKS,
+  publicPlaces,
+  readRelease,
+  releaseMissing,
+  type StoredRelease,
+  UNKNOWN,
+} from './public-release.ts'
 
-export const PUBLIC_MEASURES = ['doses', 'complete', 'tests', 'positives', 'uploads'] as const
-export const PUBLIC_WEEKS = 26
+export { PUBLIC_MEASURES, PUBLIC_WEEKS } from './public-release.ts'
+
 const LEDGER_DAYS = 90
-const NATIONAL = ''
-const UNKNOWN = 'unknown'
 
 type Series = (number | null)[]
 
-/** The places shown: regions (level 1) when loaded, else countries; plus facts not placed. */
-function publicPlaces(h: Hierarchy) {
-  const regions = h.at('region')
-  return regions.length > 0 ? regions : h.at('country')
+interface PublicCache {
+  release?: StoredRelease
+  ledger?: { since: string; totals: PublicStats['ledger'] }
 }
 
-async function release(
-  ctx: ServiceContext,
-  h: Hierarchy,
-  measure: CountMeasure,
-  week: string,
-): Promise<void> {
-  const places = publicPlaces(h)
-  const level = places[0]?.level ?? 'region'
-  const rows = await ctx.db
-    .select({ region: surveillanceRollups.region, n: surveillanceRollups.n })
-    .from(surveillanceRollups)
-    .where(
-      and(
-        eq(surveillanceRollups.grain, 'week'),
-        eq(surveillanceRollups.measure, measure),
-        eq(surveillanceRollups.dim, ''),
-        eq(surveillanceRollups.period, week),
-      ),
-    )
-  const keys = [...places.map((p) => p.code), UNKNOWN]
-  const index = new Map(keys.map((k, i) => [k, i]))
-  const counts = keys.map(() => 0)
-  for (const r of rows) {
-    const i = index.get(h.ancestorAt(r.region, level) ?? UNKNOWN) as number
-    counts[i] = (counts[i] as number) + r.n
+/** Per database client (tests open several in one process; Workers one per request). */
+const caches = new WeakMap<Db, PublicCache>()
+
+interface PublicState {
+  /** The ledger totals' watermark (null: never counted). */
+  counted: bigint | null
+  /** Entries integrated into the log. */
+  size: bigint
+  places: { code: string; name: string; level: string }[]
+}
+
+async function readState(db: Db): Promise<PublicState> {
+  const [row] = rowsOf<{ counted: unknown; size: unknown; places: unknown }>(
+    await db.execute(sql`
+      select
+        (select next_index from ledger_totals_state where id = 1) as counted,
+        (select size from log_state where id = 1) as size,
+        (select coalesce(json_agg(json_build_object('code', code, 'name', name, 'level', level)),
+           '[]'::json)
+         from regions where level <= 1) as places`),
+  )
+  const places = parseJson(row?.places) as { code: string; name: string; level: number }[]
+  const big = (v: unknown) => (v === null || v === undefined ? null : BigInt(v as string))
+  return {
+    counted: big(row?.counted),
+    size: big(row?.size) ?? 0n,
+    places: places.map((p) => ({ ...p, level: LEVELS[p.level] ?? 'district' })),
   }
-  const epsilon = ctx.config.surveillance.publicEpsilon
-  const u = uniform(ctx.random)
-  const noisy = counts.map((n) => [noisyCount(n, 'geometric', u, epsilon, SENSITIVITY[measure])])
-  const t = suppressTable({
-    cells: noisy,
-    threshold: ctx.config.surveillance.threshold,
-    rowTotals: false,
-    colTotals: true,
-  })
-  const shown = (i: number) => ((t.hidden[i] as boolean[])[0] ? null : (t.values[i] as number[])[0])
-  await ctx.db.transaction(async (tx) => {
-    const won = await tx
-      .insert(publicReleases)
-      .values({
-        measure,
-        week,
-        epsilon,
-        threshold: ctx.config.surveillance.threshold,
-        suppressed: t.primary,
-        complementary: t.complementary,
-      })
-      .onConflictDoNothing()
-      .returning({ week: publicReleases.week })
-    if (won.length === 0) return // another request released this week first: keep its figures
-    await tx
-      .insert(publicReleaseCells)
-      .values([
-        ...keys.map((region, i) => ({ measure, week, region, value: shown(i) ?? null })),
-        { measure, week, region: NATIONAL, value: shown(keys.length) ?? null },
-      ])
-  })
+}
+
+/** The stored release of the 26 weeks before `thisWeek`, releasing any week not yet released. */
+async function weeklyRelease(
+  ctx: ServiceContext,
+  cache: PublicCache,
+  weeks: readonly string[],
+  thisWeek: string,
+): Promise<StoredRelease> {
+  if (cache.release?.thisWeek === thisWeek) return cache.release
+  const first = weeks[0] as string
+  let release = await readRelease(ctx.db, first, thisWeek)
+  const missing = PUBLIC_MEASURES.flatMap((measure) =>
+    weeks
+      .filter((week) => !release.released.has(`${measure} ${week}`))
+      .map((week) => ({ measure, week })),
+  )
+  if (missing.length > 0) {
+    await releaseMissing(ctx, missing)
+    release = await readRelease(ctx.db, first, thisWeek)
+  }
+  // Kept only when complete: a complete window never changes (releases are never redrawn).
+  if (release.released.size === PUBLIC_MEASURES.length * weeks.length) cache.release = release
+  return release
+}
+
+/** The ledger totals through the log's current size, counting what is new first. */
+async function ledgerPart(db: Db, cache: PublicCache, state: PublicState, since: string) {
+  let counted = state.counted
+  if (counted === null || counted < state.size) counted = await refreshLedgerTotals(db)
+  const kept = cache.ledger
+  if (
+    kept !== undefined &&
+    counted !== null &&
+    kept.since === since &&
+    BigInt(kept.totals.entriesCounted) === counted
+  )
+    return kept.totals
+  const totals = await readLedgerTotals(db, since)
+  cache.ledger = { since, totals }
+  return totals
 }
 
 export async function publicStats(ctx: ServiceContext): Promise<PublicStats> {
@@ -99,48 +119,23 @@ export async function publicStats(ctx: ServiceContext): Promise<PublicStats> {
   const weeks = Array.from({ length: PUBLIC_WEEKS }, (_, k) =>
     toDay(dayMs(thisWeek) - (PUBLIC_WEEKS - k) * 7 * 86_400_000),
   )
-  const first = weeks[0] as string
-  const h = await readHierarchy(ctx.db)
-  const released = await ctx.db
-    .select({ measure: publicReleases.measure, week: publicReleases.week })
-    .from(publicReleases)
-    .where(and(gte(publicReleases.week, first), lt(publicReleases.week, thisWeek)))
-  const have = new Set(released.map((r) => `${r.measure} ${r.week}`))
-  for (const measure of PUBLIC_MEASURES)
-    for (const week of weeks)
-      if (!have.has(`${measure} ${week}`)) await release(ctx, h, measure, week)
+  const since = toDay(now - LEDGER_DAYS * 86_400_000)
+  const cache = caches.get(ctx.db) ?? {}
+  caches.set(ctx.db, cache)
+  const state = await readState(ctx.db)
+  const release = await weeklyRelease(ctx, cache, weeks, thisWeek)
+  const ledger = await ledgerPart(ctx.db, cache, state, since)
 
-  const [cells, headers] = await Promise.all([
-    ctx.db
-      .select()
-      .from(publicReleaseCells)
-      .where(
-        and(
-          inArray(publicReleaseCells.measure, [...PUBLIC_MEASURES]),
-          gte(publicReleaseCells.week, first),
-          lt(publicReleaseCells.week, thisWeek),
-        ),
-      ),
-    ctx.db
-      .select()
-      .from(publicReleases)
-      .where(and(gte(publicReleases.week, first), lt(publicReleases.week, thisWeek))),
-  ])
-  const places = [...publicPlaces(h).map((p) => ({ code: p.code, name: p.name }))]
+  const places = publicPlaces(state.places).map((p) => ({ code: p.code, name: p.name }))
   places.push({ code: UNKNOWN, name: 'not placed' })
-  const weekIndex = new Map(weeks.map((w, i) => [w, i]))
   const measures: PublicStats['measures'] = {}
   for (const m of PUBLIC_MEASURES) {
-    const regions: Record<string, Series> = {}
-    for (const p of places) regions[p.code] = weeks.map(() => null)
-    measures[m] = { national: weeks.map(() => null), regions }
-  }
-  for (const c of cells) {
-    const w = weekIndex.get(c.week)
-    const target = measures[c.measure]
-    if (w === undefined || target === undefined) continue
-    const series = c.region === NATIONAL ? target.national : target.regions[c.region]
-    if (series !== undefined) series[w] = c.value
+    const figure = (region: string) =>
+      weeks.map((w) => release.cells.get(cellKey(m, w, region)) ?? null)
+    measures[m] = {
+      national: figure(NATIONAL),
+      regions: Object.fromEntries(places.map((p) => [p.code, figure(p.code)])),
+    }
   }
   const rate = (p: Series, t: Series) =>
     p.map((x, i) => {
@@ -155,21 +150,20 @@ export async function publicStats(ctx: ServiceContext): Promise<PublicStats> {
       places.map((p) => [p.code, rate(pos.regions[p.code] ?? [], tests.regions[p.code] ?? [])]),
     ),
   }
-  const since = toDay(now - LEDGER_DAYS * 86_400_000)
   return {
     generatedAt: new Date(now).toISOString(),
     weeks,
     places,
     measures,
     positivity,
-    ledger: await ledgerTotals(ctx.db, since),
+    ledger,
     privacy: {
       threshold: ctx.config.surveillance.threshold,
       mechanism: 'geometric',
       epsilonPerFigure: ctx.config.surveillance.publicEpsilon,
       sensitivity: Object.fromEntries(PUBLIC_MEASURES.map((m) => [m, SENSITIVITY[m]])),
-      suppressedCells: headers.reduce((a, h) => a + h.suppressed, 0),
-      complementaryCells: headers.reduce((a, h) => a + h.complementary, 0),
+      suppressedCells: release.suppressed,
+      complementaryCells: release.complementary,
       notes: [
         'Every count is noisy (two-sided geometric) and released once per week that has ended; it never changes afterwards.',
         'Counts from 1 to the threshold − 1 are suppressed (null), with complementary cells so that the national total cannot reveal them.',

@@ -1,10 +1,12 @@
 /**
  * Mixed-load driver (docs/RELIABILITY.md, "Mixed load"): a real `vigil serve` on a fresh
  * Postgres database and a temporary data directory, an issuer token made with
- * `vigil tokens create`, then requests at a fixed rate (open loop: a slow answer does not slow
- * the schedule) mixing issuing, checkpoint and tile reads, proofs, the verifier's lookups and
- * receipts, and public stats. Per minute: count, errors, p50/p99 and the server's RSS; at the
- * end the memory slope (least squares, MB/min). Used by mixed-load.soak.ts (10 minutes).
+ * `vigil tokens create`, then requests at a fixed rate (open loop: a slow answer never slows
+ * the schedule) in the mix of a public-health deployment: mostly reads by venues' verifiers,
+ * witnesses and the public (checkpoint, tiles, proofs, lookups, receipts, trust material, public
+ * statistics), some issuing. Each request counts in the window it was scheduled in. Per window:
+ * count, errors, p50/p99 of the requests that were sent, and the server's RSS at the window's
+ * end; at the end the memory slope (least squares, MB/min). Used by mixed-load.soak.ts.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -15,7 +17,7 @@ import postgres from 'postgres'
 
 const BIN = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url))
 const POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-/** Requests in flight beyond this are counted as errors instead of piling up. */
+/** Requests in flight beyond this are not sent: counted as errors, not as latencies. */
 const MAX_IN_FLIGHT = 400
 
 export interface MixedLoadOptions {
@@ -24,16 +26,25 @@ export interface MixedLoadOptions {
   readonly rate: number
   /** Seconds per reported window (60 for the soak). */
   readonly window: number
+  /** The request mix (weights by kind); MIX when absent. */
+  readonly mix?: readonly (readonly [Kind, number])[]
   readonly onLine?: (figure: Record<string, unknown>) => void
 }
 
 export interface LoadWindow {
   readonly window: number
+  /** Requests scheduled in the window (sent or not). */
   readonly count: number
+  /** Answers other than 2xx, failed requests, and requests not sent (too many in flight). */
   readonly errors: number
-  readonly p50Ms: number
-  readonly p99Ms: number
+  /** Of `errors`, the requests not sent. */
+  readonly dropped: number
+  /** Latency of the requests sent (a request not sent has none). */
+  readonly p50Ms: number | null
+  readonly p99Ms: number | null
   readonly rssMb: number
+  /** How late the driver sent its latest request (its own event loop under load). */
+  readonly maxLagMs: number
 }
 
 export interface MixedLoadReport {
@@ -41,7 +52,10 @@ export interface MixedLoadReport {
   readonly total: number
   readonly errors: number
   readonly errorSamples: string[]
-  readonly byKind: Record<string, { count: number; errors: number; p99Ms: number }>
+  readonly byKind: Record<
+    string,
+    { count: number; errors: number; p50Ms: number | null; p99Ms: number | null }
+  >
   /** Least-squares slope of the RSS samples, MB per minute (all, and after the first window). */
   readonly rssSlopeMbPerMin: number
   readonly rssSlopeAfterWarmupMbPerMin: number
@@ -58,10 +72,14 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   )
 }
 
+/** The process's resident memory in MB; NaN once it has gone. */
 function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN)
-  return kb / 1024
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024
+  } catch {
+    return Number.NaN
+  }
 }
 
 /** Least-squares slope of y over x. */
@@ -79,24 +97,68 @@ export function slope(points: readonly (readonly [number, number])[]): number {
   return den === 0 ? 0 : num / den
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0
+/** The p-quantile (nearest rank) of sorted values, to 0.01 ms; null when there are none. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null
+  const v = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]
+  return Number((v as number).toFixed(2))
+}
 
 interface Issued {
   readonly jws: string
   readonly leafIndex: string
 }
 
-/** The request mix: weights sum to 100. */
-const MIX: readonly [string, number][] = [
-  ['issue', 15],
-  ['checkpoint', 20],
-  ['tile', 15],
+export const KINDS = [
+  'checkpoint',
+  'tile',
+  'proof',
+  'consistency',
+  'lookup',
+  'receipt',
+  'trust',
+  'stats',
+  'issue',
+] as const
+export type Kind = (typeof KINDS)[number]
+
+/**
+ * The request mix, weights summing to 100. Verifiers and witnesses poll the checkpoint (the
+ * only mutable resource) and fetch tiles, proofs and lookups; the public reads the statistics;
+ * issuing is a small share even in a vaccination campaign.
+ */
+export const MIX: readonly (readonly [Kind, number])[] = [
+  ['checkpoint', 25],
+  ['tile', 20],
   ['proof', 15],
-  ['lookup', 15],
-  ['receipt', 10],
+  ['consistency', 5],
+  ['lookup', 10],
+  ['receipt', 5],
+  ['trust', 5],
   ['stats', 10],
+  ['issue', 5],
 ]
+
+/** `stats=100` or `checkpoint=50,stats=50`: weights by kind (the MIXED_LOAD_MIX variable). */
+export function parseMix(text: string): [Kind, number][] {
+  return text.split(',').map((part) => {
+    const [kind, weight] = part.split('=')
+    if (!(KINDS as readonly string[]).includes(kind ?? '') || !(Number(weight) > 0))
+      throw new Error(`mix: "${part}" is not KIND=WEIGHT with KIND one of ${KINDS.join(', ')}`)
+    return [kind as Kind, Number(weight)]
+  })
+}
+
+/** The kind of the n-th request: spread evenly over the weights (a fixed, repeatable order). */
+export function kindsOf(mix: readonly (readonly [Kind, number])[]): Kind[] {
+  const kinds = mix.flatMap(([kind, weight]) => Array<Kind>(weight).fill(kind))
+  // A stride prime to the length visits every slot once per cycle, interleaving the kinds.
+  let stride = 37
+  while (gcd(stride, kinds.length) !== 1) stride++
+  return kinds.map((_, n) => kinds[(n * stride) % kinds.length] as Kind)
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
 
 async function startServe(env: NodeJS.ProcessEnv, url: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -174,7 +236,7 @@ async function drive(
     const res = await fetch(`${url}/log/checkpoint`)
     const text = await res.text()
     if (!res.ok) throw new Error(`checkpoint ${res.status}`)
-    size = Number(text.split('\n')[1])
+    size = Math.max(size, Number(text.split('\n')[1]))
     return res
   }
   // Some cards first, so that reads have something to read.
@@ -189,7 +251,7 @@ async function drive(
   }
   await readSize()
   let counter = 5
-  const ops: Record<string, () => Promise<Response>> = {
+  const ops: Record<Kind, () => Promise<Response>> = {
     issue: async () => {
       const res = await fetch(`${url}/api/credentials`, {
         method: 'POST',
@@ -199,6 +261,9 @@ async function drive(
       if (res.status === 201) {
         const card = (await res.clone().json()) as Issued
         if (issued.length < 2000) issued.push(card)
+        // A 201 means a signed checkpoint holds the entry: the tree is at least this big, so
+        // a proof for this card never names a size the driver has not seen yet.
+        size = Math.max(size, Number(card.leafIndex) + 1)
       }
       return res
     },
@@ -215,6 +280,11 @@ async function drive(
       const card = issued[Math.floor(Math.random() * issued.length)] as Issued
       return fetch(`${url}/log/proof/inclusion?index=${card.leafIndex}&size=${size}`)
     },
+    consistency: () => {
+      // What a witness asks: from a size it saw earlier to the latest.
+      const first = 1 + Math.floor(Math.random() * Math.max(1, size - 1))
+      return fetch(`${url}/log/proof/consistency?first=${first}&second=${size}`)
+    },
     lookup: () => {
       const prefix = Math.floor(Math.random() * 65536)
         .toString(16)
@@ -225,92 +295,116 @@ async function drive(
       const card = issued[Math.floor(Math.random() * issued.length)] as Issued
       return fetch(`${url}/log/receipt?index=${card.leafIndex}`)
     },
+    trust: () => fetch(`${url}/trust/material`),
     stats: () => fetch(`${url}/api/public/stats`),
   }
-  const kinds = MIX.flatMap(([kind, weight]) => Array<string>(weight).fill(kind))
+  const kinds = kindsOf(options.mix ?? MIX)
   const loadBefore = Number(loadavg()[0]?.toFixed(2))
-  const windows: LoadWindow[] = []
   const rssPoints: [number, number][] = []
   const byKind: Record<string, { count: number; errors: number; times: number[] }> = {}
   const errorSamples: string[] = []
-  let current = { times: [] as number[], errors: 0 }
   let inFlight = 0
   let total = 0
   let errors = 0
-  const t0 = performance.now()
-  const record = (kind: string, ms: number, problem?: string) => {
+  interface Slot {
+    times: number[]
+    errors: number
+    dropped: number
+    count: number
+    maxLag: number
+    settled: Promise<void>[]
+  }
+  const slot = (): Slot => ({ times: [], errors: 0, dropped: 0, count: 0, maxLag: 0, settled: [] })
+  const record = (w: Slot, kind: Kind, ms: number | null, problem?: string) => {
     byKind[kind] ??= { count: 0, errors: 0, times: [] }
     const k = byKind[kind]
     k.count++
-    k.times.push(ms)
-    current.times.push(ms)
+    w.count++
     total++
+    // A request not sent has no latency: it is an error, and absent from p50/p99.
+    if (ms !== null) {
+      k.times.push(ms)
+      w.times.push(ms)
+    }
     if (problem !== undefined) {
       k.errors++
-      current.errors++
+      w.errors++
       errors++
       if (errorSamples.length < 20) errorSamples.push(`${kind}: ${problem}`)
     }
   }
-  const fire = async (kind: string) => {
-    if (inFlight >= MAX_IN_FLIGHT) return record(kind, 0, 'too many requests in flight')
+  const fire = async (w: Slot, kind: Kind) => {
+    if (inFlight >= MAX_IN_FLIGHT) {
+      w.dropped++
+      return record(w, kind, null, 'not sent: too many requests in flight')
+    }
     inFlight++
     const started = performance.now()
     try {
-      const res = await (ops[kind] as () => Promise<Response>)()
+      const res = await ops[kind]()
       const ok = res.status >= 200 && res.status < 300
       const text = ok ? undefined : await res.text()
       if (ok) await res.arrayBuffer().catch(() => undefined)
       record(
+        w,
         kind,
         performance.now() - started,
         ok ? undefined : `${res.status} ${text?.slice(0, 200)}`,
       )
     } catch (err) {
-      record(kind, performance.now() - started, String(err))
+      record(w, kind, performance.now() - started, String(err))
     } finally {
       inFlight--
     }
   }
+  const t0 = performance.now()
   const sampleRss = () => {
-    try {
-      rssPoints.push([(performance.now() - t0) / 60_000, rssMb(pid)])
-    } catch {}
+    const rss = rssMb(pid)
+    if (!Number.isNaN(rss)) rssPoints.push([(performance.now() - t0) / 60_000, rss])
   }
   const rssTimer = setInterval(sampleRss, 5000)
   sampleRss()
   const interval = 1000 / options.rate
   const planned = Math.floor(options.seconds * options.rate)
-  const perWindow = options.window * options.rate
-  const pending: Promise<void>[] = []
-  let sequence = 0
+  const perWindow = Math.round(options.window * options.rate)
+  const windows: LoadWindow[] = []
+  // Windows are reported in order, each once all its requests have settled; the schedule
+  // never waits for them.
+  let reported = Promise.resolve()
+  const report = (w: Slot, index: number, rss: number) => {
+    reported = reported
+      .then(() => Promise.all(w.settled))
+      .then(() => {
+        const sorted = w.times.sort((a, b) => a - b)
+        const line: LoadWindow = {
+          window: index,
+          count: w.count,
+          errors: w.errors,
+          dropped: w.dropped,
+          p50Ms: percentile(sorted, 0.5),
+          p99Ms: percentile(sorted, 0.99),
+          rssMb: Number(rss.toFixed(1)),
+          maxLagMs: Number(w.maxLag.toFixed(1)),
+        }
+        windows.push(line)
+        options.onLine?.({ bench: 'mixed-load.window', ...line, load1m: loadavg()[0] })
+      })
+  }
+  let current = slot()
   for (let n = 0; n < planned; n++) {
     const due = t0 + n * interval
     const wait = due - performance.now()
     if (wait > 1) await new Promise((r) => setTimeout(r, wait))
-    const kind = kinds[(sequence++ * 37) % kinds.length] as string
-    const p = fire(kind)
-    pending.push(p)
-    if (pending.length > 1000) pending.splice(0, 500)
-    if ((n + 1) % perWindow === 0) {
-      await Promise.all(pending.splice(0))
-      const sorted = current.times.sort((a, b) => a - b)
-      const rss = rssMb(pid)
-      const w: LoadWindow = {
-        window: windows.length + 1,
-        count: sorted.length,
-        errors: current.errors,
-        p50Ms: Number(percentile(sorted, 0.5).toFixed(2)),
-        p99Ms: Number(percentile(sorted, 0.99).toFixed(2)),
-        rssMb: Number(rss.toFixed(1)),
-      }
-      windows.push(w)
-      options.onLine?.({ bench: 'mixed-load.window', ...w, load1m: loadavg()[0] })
-      current = { times: [], errors: 0 }
+    current.maxLag = Math.max(current.maxLag, performance.now() - due)
+    current.settled.push(fire(current, kinds[n % kinds.length] as Kind))
+    if ((n + 1) % perWindow === 0 || n + 1 === planned) {
+      report(current, Math.ceil((n + 1) / perWindow), rssMb(pid))
+      current = slot()
     }
   }
-  await Promise.all(pending)
+  await reported
   clearInterval(rssTimer)
+  sampleRss()
   const warm = rssPoints.filter(([x]) => x >= options.window / 60)
   const kindsOut: MixedLoadReport['byKind'] = {}
   for (const [kind, k] of Object.entries(byKind)) {
@@ -318,7 +412,8 @@ async function drive(
     kindsOut[kind] = {
       count: k.count,
       errors: k.errors,
-      p99Ms: Number(percentile(sorted, 0.99).toFixed(2)),
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
     }
   }
   return {
