@@ -6,8 +6,8 @@ export default defineConfig({
     // Limits for a 2-core machine under load. A test database now opens in well under a second
     // (test/helpers/db-templates.ts); tests that start processes set their own, longer limits
     // (PROCESS_TEST_TIMEOUT), and hooks may start a server, a browser and workerd at once.
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
     pool: 'forks',
     // Two files at a time even on two cores: most files wait on Postgres, Chromium or a child
     // process for much of their time (vitest's default here would be one).
