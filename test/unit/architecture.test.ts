@@ -47,7 +47,8 @@ const coreOnly = (spec: string, file: string) => {
     spec.startsWith('@noble/') ||
     spec === 'jose' ||
     spec.startsWith('@bufbuild/protobuf') ||
-    spec === 'fflate'
+    spec === 'fflate' ||
+    spec === 'pako'
   )
 }
 
