@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { concatBytes, fromUtf8, utf8 } from '../../../src/core/codec/bytes.ts'
 import { deflateRaw, inflateRaw } from '../../../src/core/shc/deflate.ts'
 import { MAX_PAYLOAD_BYTES } from '../../../src/core/shc/limits.ts'
 
@@ -34,6 +35,12 @@ describe('inflateRaw', () => {
         field: 'payload',
       })
     }
+  })
+
+  it('bytes after the final block are ignored (RFC 1951 §3.2.3: BFINAL ends the data)', async () => {
+    const deflated = await deflateRaw(utf8('{"a":1}'))
+    const out = await inflateRaw(concatBytes(deflated, Uint8Array.of(1, 2, 3)), 100)
+    expect(fromUtf8(out)).toBe('{"a":1}')
   })
 
   it('empty input and an invalid block type → SHC_INFLATE', async () => {
