@@ -7,8 +7,10 @@
  * `time` alternates the variants round by round (load on a shared machine hits them alike) and
  * prints one JSON line per variant (median µs per payload set over the rounds) and a table.
  * `count` inflates the set PASSES times with one variant and prints nothing else but a checksum:
- * run it under `valgrind --tool=callgrind` at two pass counts and divide the difference in
- * instructions by the difference in passes, which leaves out start-up and is repeatable under load.
+ * run it under `valgrind --tool=callgrind node --single-threaded …` (V8 then compiles on the main
+ * thread, so tier-up is repeatable) at two pass counts past warm-up (500 and 700) and divide the
+ * difference in instructions by the difference in passes: start-up is left out, and the count
+ * does not move with the load on the machine.
  *
  * Environment: BENCH_ROUNDS (default 15) rounds of `time`.
  */

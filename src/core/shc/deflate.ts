@@ -4,7 +4,7 @@
  * payload), synchronous: a card is about 1 KB, and setting up a CompressionStream or
  * DecompressionStream per card cost more than the (de)compression itself. Deflating (issuers)
  * is fflate's; inflating untrusted input is pako's zlib port, bounded (limits.ts): fflate cannot
- * stop a bomb early in one call, and its streaming inflater costs 6–40× as much for a card
+ * stop a bomb early in one call, and its streaming inflater costs a card 6–43× the CPU time
  * (docs/PERFORMANCE.md, "One DEFLATE library?").
  */
 import { deflateSync } from 'fflate'
