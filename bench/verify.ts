@@ -14,7 +14,8 @@
  *   verify.chromium      the /verify page in Debian Chromium: decoded QR text → verdict, as the
  *                        page measures it (data-ms), online with warm caches: p50 over N cards
  *
- * Environment: BENCH_CARDS (default 100), BENCH_SECONDS per Node figure (default 3).
+ * Environment: BENCH_CARDS (default 100), BENCH_SECONDS per Node figure (default 3), BENCH_PORT
+ * (default: any free port).
  */
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
@@ -130,7 +131,8 @@ async function main(): Promise<void> {
   })
 
   // ---- One Vigil on loopback ------------------------------------------------------------------
-  const port = await freePort()
+  // BENCH_PORT: a fixed port, for a machine where each user keeps to a port range.
+  const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort()
   const url = `http://127.0.0.1:${port}`
   const { ctx, ledger, drop } = await openBenchDb('pglite', {}, url)
   const app = createApp(

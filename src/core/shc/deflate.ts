@@ -3,57 +3,104 @@
  * Raw DEFLATE (RFC 1951, no zlib or gzip header) as SHC `zip:"DEF"` requires (§Health Card
  * payload), synchronous: a card is about 1 KB, and setting up a CompressionStream or
  * DecompressionStream per card cost more than the (de)compression itself. Deflating (issuers)
- * is fflate's; inflating untrusted input is pako's, bounded (limits.ts).
+ * is fflate's; inflating untrusted input is pako's zlib port, bounded (limits.ts): fflate cannot
+ * stop a bomb early in one call, and its streaming inflater costs a card 6–43× the CPU time
+ * (docs/PERFORMANCE.md, "One DEFLATE library?").
  */
 import { deflateSync } from 'fflate'
-import { Inflate } from 'pako'
+import {
+  Z_BUF_ERROR,
+  Z_FINISH,
+  Z_OK,
+  Z_STREAM_END,
+  ZStream,
+  zlibInflate,
+  zlibInflateInit2,
+  zlibInflateReset,
+} from 'pako'
 import { concatBytes } from '../codec/bytes.ts'
 import { ShcError } from './errors.ts'
 
-/**
- * Output is taken in chunks this big and the cap checked after each: a decompression bomb stops
- * within one chunk of the cap. fflate cannot stop early (given a buffer, it keeps decoding and
- * drops what does not fit), so inflating is pako's streaming inflater.
- */
+/** Output is taken at most this much at a time, and never more than one byte past the cap. */
 const CHUNK = 16_384
+/** zlib's windowBits for raw DEFLATE with the 32 KiB window of RFC 1951 §3.2.5: −15. */
+const RAW_WINDOW_BITS = -15
+const NO_INPUT = new Uint8Array(0)
+
+/**
+ * One inflate state (its 32 KiB window and code tables) and one output buffer, reset per
+ * payload: a new state per card doubled the CPU time of a card's inflate (bench/inflate.ts). Safe
+ * to share because inflating is synchronous from reset to the last chunk.
+ */
+let stream: ZStream | undefined
+let buffer: Uint8Array<ArrayBuffer> | undefined
+
+function resetStream(): ZStream {
+  if (stream) {
+    zlibInflateReset(stream)
+    return stream
+  }
+  const fresh = new ZStream()
+  if (zlibInflateInit2(fresh, RAW_WINDOW_BITS) !== Z_OK) throw new Error('pako: inflateInit2')
+  stream = fresh
+  return fresh
+}
 
 export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
   return deflateSync(bytes, { level: 9 })
 }
 
+function notDeflate(reason: string): ShcError {
+  return new ShcError('SHC_INFLATE', `payload is not raw DEFLATE (${reason})`, {
+    field: 'payload',
+  })
+}
+
 /**
  * Inflates attacker-controlled raw DEFLATE. A corrupt or truncated stream (zlib-wrapped or
  * plain JSON included) throws SHC_INFLATE; more than `maxBytes` of output throws
- * SHC_INFLATE_LIMIT and stops the decompressor.
+ * SHC_INFLATE_LIMIT, having decoded at most one byte more.
  */
 export async function inflateRaw(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  return inflateRawSync(bytes, maxBytes)
+}
+
+/** inflateRaw without the promise (bench/inflate.ts times this very code). */
+export function inflateRawSync(bytes: Uint8Array, maxBytes: number): Uint8Array {
+  const strm = resetStream()
+  buffer ??= new Uint8Array(CHUNK)
+  strm.input = bytes
+  strm.next_in = 0
+  strm.avail_in = bytes.length
   const chunks: Uint8Array[] = []
   let total = 0
-  const inflater = new Inflate({ raw: true, chunkSize: Math.min(CHUNK, maxBytes + 1) })
-  inflater.onData = (chunk) => {
-    total += chunk.length
-    if (total > maxBytes) {
-      throw new ShcError('SHC_INFLATE_LIMIT', `payload inflates beyond ${maxBytes} bytes`, {
-        field: 'payload',
-      })
-    }
-    // pako reuses nothing it has handed out: the chunk can be kept as is.
-    chunks.push(chunk)
-  }
   try {
-    inflater.push(bytes, true)
+    for (;;) {
+      strm.output = buffer
+      strm.next_out = 0
+      strm.avail_out = Math.min(CHUNK, maxBytes + 1 - total)
+      // Z_FINISH: all input is here, so a stream that ends in this call skips the window copy.
+      const status = zlibInflate(strm, Z_FINISH)
+      total += strm.next_out
+      if (total > maxBytes) {
+        throw new ShcError('SHC_INFLATE_LIMIT', `payload inflates beyond ${maxBytes} bytes`, {
+          field: 'payload',
+        })
+      }
+      // The buffer is reused: each chunk is copied out.
+      chunks.push(buffer.slice(0, strm.next_out))
+      if (status === Z_STREAM_END) break
+      // Under Z_FINISH, "not done" is Z_BUF_ERROR: more output wanted (buffer full) or input
+      // ran out (room left: a truncated stream). Anything else is corrupt data.
+      if (status !== Z_BUF_ERROR && status !== Z_OK) throw notDeflate(strm.msg || 'corrupt')
+      if (strm.avail_out !== 0) throw notDeflate('truncated')
+    }
   } catch (cause) {
     if (cause instanceof ShcError) throw cause
     throw new ShcError('SHC_INFLATE', 'payload is not raw DEFLATE', { field: 'payload', cause })
-  }
-  if (inflater.err !== 0 || !inflater.ended) {
-    throw new ShcError(
-      'SHC_INFLATE',
-      `payload is not raw DEFLATE (${inflater.msg || 'truncated'})`,
-      {
-        field: 'payload',
-      },
-    )
+  } finally {
+    // Keep no reference to the caller's bytes between calls.
+    strm.input = NO_INPUT
   }
   return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(...chunks)
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { concatBytes, fromUtf8, utf8 } from '../../../src/core/codec/bytes.ts'
 import { deflateRaw, inflateRaw } from '../../../src/core/shc/deflate.ts'
 import { MAX_PAYLOAD_BYTES } from '../../../src/core/shc/limits.ts'
 
@@ -23,5 +24,46 @@ describe('inflateRaw', () => {
   it('still refuses output beyond the cap for inputs that fit the buffer path', async () => {
     const deflated = await deflateRaw(new Uint8Array(70_000))
     await expect(inflateRaw(deflated, 65_536)).rejects.toMatchObject({ code: 'SHC_INFLATE_LIMIT' })
+  })
+
+  it('takes output up to the cap exactly, one byte more → SHC_INFLATE_LIMIT', async () => {
+    for (const n of [1, 16_384, 16_385, 40_000]) {
+      const deflated = await deflateRaw(new Uint8Array(n).fill(7))
+      expect((await inflateRaw(deflated, n)).length, `n=${n}`).toBe(n)
+      await expect(inflateRaw(deflated, n - 1), `n=${n}`).rejects.toMatchObject({
+        code: 'SHC_INFLATE_LIMIT',
+        field: 'payload',
+      })
+    }
+  })
+
+  it('bytes after the final block are ignored (RFC 1951 §3.2.3: BFINAL ends the data)', async () => {
+    const deflated = await deflateRaw(utf8('{"a":1}'))
+    const out = await inflateRaw(concatBytes(deflated, Uint8Array.of(1, 2, 3)), 100)
+    expect(fromUtf8(out)).toBe('{"a":1}')
+  })
+
+  it('empty input and an invalid block type → SHC_INFLATE', async () => {
+    await expect(inflateRaw(new Uint8Array(0), 100)).rejects.toMatchObject({
+      code: 'SHC_INFLATE',
+    })
+    // BFINAL=1, BTYPE=11: the reserved block type (RFC 1951 §3.2.3).
+    await expect(inflateRaw(Uint8Array.of(0x07, 0, 0), 100)).rejects.toMatchObject({
+      code: 'SHC_INFLATE',
+    })
+  })
+
+  it('a payload after a refused one inflates whole (the shared state is reset)', async () => {
+    const good = new Uint8Array(50_000).map((_, i) => (i * 31) & 255)
+    const deflated = await deflateRaw(good)
+    const refusals: [Uint8Array, number, string][] = [
+      [deflated, 20_000, 'SHC_INFLATE_LIMIT'], // stopped mid-stream, window half full
+      [deflated.subarray(0, deflated.length - 10), 100_000, 'SHC_INFLATE'], // truncated
+      [Uint8Array.of(0x07, 0, 0), 100, 'SHC_INFLATE'], // corrupt
+    ]
+    for (const [bytes, cap, code] of refusals) {
+      await expect(inflateRaw(bytes, cap)).rejects.toMatchObject({ code })
+      expect(await inflateRaw(deflated, MAX_PAYLOAD_BYTES)).toEqual(good)
+    }
   })
 })
