@@ -8,8 +8,17 @@
 
 import { ShcError } from '../shc/errors.ts'
 import { parseHealthCardFile } from '../shc/file.ts'
+import { MAX_JWS_LENGTH } from '../shc/limits.ts'
 import { MAX_QR_SET_TEXT, readShcQr } from '../shc/qr-read.ts'
 import { VerifyError } from './errors.ts'
+
+/**
+ * Longest `.smart-health-card` text the venue's verifier parses: room for its largest card (a
+ * JWS of MAX_JWS_LENGTH) or a few ordinary ones (about 1–4 KB each) and the JSON around them.
+ * Parsing is the cost of a file (a crafted 1 MB file took 54 ms, over a hundred times an
+ * ordinary rejection); anything longer is refused before it is parsed.
+ */
+export const MAX_SCANNED_FILE_LENGTH = MAX_JWS_LENGTH + 8192
 
 export interface ScannedCard {
   readonly jws: string
@@ -38,6 +47,9 @@ export function readScannedText(text: string): ScannedCard {
     return { jws, source: 'qr', warnings: warnings.map((w) => w.code) }
   }
   if (trimmed.startsWith('{')) {
+    if (trimmed.length > MAX_SCANNED_FILE_LENGTH) {
+      throw new ShcError('SHC_TOO_LARGE', 'file longer than a verifier reads', { field: 'file' })
+    }
     const file = parseHealthCardFile(trimmed)
     const [jws] = file.jws
     const warnings: string[] = file.warnings.map((w) => w.code)

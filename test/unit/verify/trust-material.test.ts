@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { utf8 } from '../../../src/core/codec/bytes.ts'
 import { formatKeyId, parseVerifierKey } from '../../../src/core/note/index.ts'
 import {
+  MAX_SCANNED_FILE_LENGTH,
   openTrustMaterial,
   readScannedText,
   signTrustMaterial,
@@ -119,6 +120,17 @@ describe('scanned input', () => {
     )
     expect(() => readScannedText('https://example.com')).toThrow(
       expect.objectContaining({ code: 'VERIFY_INPUT_UNRECOGNISED' }),
+    )
+  })
+
+  it('reads a file up to the verifier limit and refuses a longer one before parsing it', () => {
+    const file = (padding: number) =>
+      JSON.stringify({ verifiableCredential: ['a.b.c'], x: 'p'.repeat(padding) })
+    const fits = file(MAX_SCANNED_FILE_LENGTH - file(0).length)
+    expect(fits.length).toBe(MAX_SCANNED_FILE_LENGTH)
+    expect(readScannedText(fits)).toMatchObject({ jws: 'a.b.c', source: 'file' })
+    expect(() => readScannedText(file(MAX_SCANNED_FILE_LENGTH))).toThrow(
+      expect.objectContaining({ code: 'SHC_TOO_LARGE', field: 'file' }),
     )
   })
 })
