@@ -5,6 +5,7 @@ import { utf8 } from '../../../src/core/codec/bytes.ts'
 import { formatKeyId, parseVerifierKey } from '../../../src/core/note/index.ts'
 import {
   MAX_SCANNED_FILE_LENGTH,
+  MAX_SCANNED_TEXT,
   openTrustMaterial,
   readScannedText,
   signTrustMaterial,
@@ -131,6 +132,16 @@ describe('scanned input', () => {
     expect(readScannedText(fits)).toMatchObject({ jws: 'a.b.c', source: 'file' })
     expect(() => readScannedText(file(MAX_SCANNED_FILE_LENGTH))).toThrow(
       expect.objectContaining({ code: 'SHC_TOO_LARGE', field: 'file' }),
+    )
+  })
+
+  it('refuses any text longer than the longest QR chunk set before reading it', () => {
+    expect(() => readScannedText(`${'x'.repeat(MAX_SCANNED_TEXT + 1)}`)).toThrow(
+      expect.objectContaining({ code: 'SHC_TOO_LARGE', field: 'input' }),
+    )
+    // At the limit it is read (and found unrecognisable).
+    expect(() => readScannedText('x'.repeat(MAX_SCANNED_TEXT))).toThrow(
+      expect.objectContaining({ code: 'VERIFY_INPUT_UNRECOGNISED' }),
     )
   })
 })
