@@ -12,6 +12,7 @@ import { connect } from 'node:net'
 import { ROLES, type Role } from '../../src/context.ts'
 import { serveWithProblems } from '../../src/entry/client-errors.ts'
 import { createApp } from '../../src/http/app.ts'
+import { seededUniform } from '../../src/surveillance/synthetic.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { api, immunization, tokenFor } from '../helpers/credentials.ts'
 import type { Engine } from '../helpers/db.ts'
@@ -19,16 +20,9 @@ import type { Engine } from '../helpers/db.ts'
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+/** mulberry32 (the synthetic-data generator's): the same sequence for the same seed anywhere. */
 export function prng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = seededUniform(seed)
   const int = (n: number) => Math.floor(next() * n)
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T
   const chance = (p: number) => next() < p

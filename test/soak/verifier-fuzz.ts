@@ -28,6 +28,7 @@ import {
   type VerifyOptions,
   verifyCredential,
 } from '../../src/core/verify/index.ts'
+import { seededUniform } from '../../src/surveillance/synthetic.ts'
 import { readVectorJson, readVectorText } from '../helpers/vectors.ts'
 import {
   createIssuer,
@@ -42,16 +43,9 @@ import {
 } from '../unit/verify/fixtures.ts'
 import { craftedInputs } from './verifier-fuzz-crafted.ts'
 
-/** mulberry32: a small seeded PRNG, so that a failing input can be replayed from its seed. */
+/** mulberry32 (the synthetic-data generator's), so a failing input replays from its seed. */
 export function createRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  return seededUniform(seed)
 }
 
 /** Every error code the pure core defines: the string literals shaped like CODES in src/core. */
