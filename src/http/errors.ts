@@ -27,12 +27,15 @@ const SERVICE_STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
 }
 
 /**
- * The body could not be read because the client disconnected: Node raises `ECONNRESET`
- * ("aborted") from the request stream, and the request's signal is aborted.
+ * The body could not be read because the client disconnected: Node raises `ECONNRESET` with the
+ * message "aborted" from the request stream, and the request's signal is aborted. A database
+ * socket reset is also `ECONNRESET` (message "read ECONNRESET", syscall "read"): that one is the
+ * database's fault, a 503, and must not be taken for the client's.
  */
 function clientWentAway(err: Error, c: Context<AppEnv>): boolean {
-  if ((err as { code?: unknown }).code === 'ECONNRESET') return true
-  return c.req.raw.signal?.aborted === true
+  if (c.req.raw.signal?.aborted === true) return true
+  const e = err as { code?: unknown; syscall?: unknown }
+  return e.code === 'ECONNRESET' && err.message === 'aborted' && e.syscall === undefined
 }
 
 export function handleError(err: Error, c: Context<AppEnv>): Response {
