@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { deflateSync, Inflate as FflateInflate, inflateSync } from 'fflate'
 import { Inflate as PakoInflate } from 'pako'
-import { utf8 } from '../src/core/codec/bytes.ts'
+import { concatBytes, utf8 } from '../src/core/codec/bytes.ts'
 import { inflateRawSync } from '../src/core/shc/deflate.ts'
 import { parseShcJws } from '../src/core/shc/index.ts'
 import { MAX_INFLATE_RATIO, MAX_INFLATE_SLACK, MAX_PAYLOAD_BYTES } from '../src/core/shc/limits.ts'
@@ -27,17 +27,6 @@ import { readVectorText, VECTORS_DIR } from '../test/helpers/vectors.ts'
 type Inflater = (bytes: Uint8Array, maxBytes: number) => Uint8Array
 
 class Limit extends Error {}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
-}
 
 /** pako 3's Inflate class, a new one per payload (the code before the shared zlib state). */
 const pakoClass: Inflater = (bytes, maxBytes) => {
@@ -51,7 +40,7 @@ const pakoClass: Inflater = (bytes, maxBytes) => {
   }
   inflater.push(bytes, true)
   if (inflater.err !== 0 || !inflater.ended) throw new Error('not raw DEFLATE')
-  return concat(chunks, total)
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(...chunks)
 }
 
 /** fflate's one-shot inflate into a reused 64 KiB buffer: cannot stop a bomb early. */
@@ -77,7 +66,7 @@ function fflateStream(slice: number): Inflater {
       inflater.push(bytes.subarray(at, end), end === bytes.length)
       if (end === bytes.length) break
     }
-    return concat(chunks, total)
+    return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(...chunks)
   }
 }
 

@@ -40,7 +40,7 @@ export interface ProcessRole {
 }
 
 /** How long a process waits for another to let go of the embedded database's directory. */
-const EMBEDDED_WAIT_MS = { serve: 120_000, command: 120_000 }
+const EMBEDDED_WAIT_MS = 120_000
 
 export function openDatabase(config: Config, who: ProcessRole = {}): Promise<Database> {
   if (config.databaseUrl !== undefined)
@@ -53,7 +53,7 @@ export function openDatabase(config: Config, who: ProcessRole = {}): Promise<Dat
     role,
     label: who.label ?? `vigil ${process.argv.slice(2, 4).join(' ')}`.trim(),
     migrationsFolder: MIGRATIONS_DIR,
-    waitMs: EMBEDDED_WAIT_MS[role],
+    waitMs: EMBEDDED_WAIT_MS,
     onWait: (message) => process.stderr.write(`${message}\n`),
   })
 }
