@@ -3,9 +3,9 @@
  * entries back to back (k = 1: single credentials; k > 1: a bulk import). An append counts when
  * its promise resolves: durable, integrated, under a signed checkpoint, with its receipt.
  */
-import type { LogEntry } from '../src/core/entry/index.ts'
-import { roundToHour } from '../src/core/entry/index.ts'
-import type { Ledger } from '../src/ledger/ledger.ts'
+import type { LogEntry } from '../src/core/leaf/index.ts'
+import { roundToHour } from '../src/core/leaf/index.ts'
+import type { Ledger } from '../src/services/ledger/ledger.ts'
 
 let serial = 0
 /** A distinct credential entry (artefact hash from a counter). */

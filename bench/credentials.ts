@@ -17,7 +17,7 @@
  */
 import { Agent, request } from 'node:http'
 import { loadavg } from 'node:os'
-import { createApiToken } from '../src/staff/index.ts'
+import { createApiToken } from '../src/services/staff/index.ts'
 import { percentile } from './append.ts'
 import { serveBenchDb } from './http.ts'
 import { measureOffline, measureSteps, prepareOffline, withNodeEs256 } from './offline.ts'

@@ -8,8 +8,8 @@
 import { equalBytes } from '../src/core/codec/bytes.ts'
 import { proveConsistency, proveInclusion, tileHashReader } from '../src/core/merkle/index.ts'
 import { parseTlogProof } from '../src/core/note/index.ts'
-import { consistencyProof, inclusionProof, receiptsFor } from '../src/ledger/proofs.ts'
-import { readTiles } from '../src/ledger/storage.ts'
+import { consistencyProof, inclusionProof, receiptsFor } from '../src/services/ledger/proofs.ts'
+import { readTiles } from '../src/services/ledger/storage.ts'
 import { benchEntry } from './append.ts'
 import { type Engine, openBenchDb } from './setup.ts'
 

@@ -31,12 +31,12 @@ import {
   TEK_ROLLING_PERIOD,
   tekmac,
 } from '../src/core/gaen/index.ts'
-import { exposureKeys } from '../src/db/schema/exposure.ts'
-import { exportBatch } from '../src/exposure/export.ts'
-import { nodeGaenCrypto } from '../src/exposure/node-crypto.ts'
-import { EXPOSURE } from '../src/exposure/settings.ts'
 import { createApp } from '../src/http/app.ts'
-import { createApiToken } from '../src/staff/create-token.ts'
+import { exposureKeys } from '../src/platform/db/schema/exposure.ts'
+import { nodeGaenCrypto } from '../src/platform/node-crypto/gaen.ts'
+import { exportBatch } from '../src/services/exposure/export.ts'
+import { EXPOSURE } from '../src/services/exposure/settings.ts'
+import { createApiToken } from '../src/services/staff/create-token.ts'
 import { percentile } from './append.ts'
 import { serveBenchDb } from './http.ts'
 import { openBenchDb } from './setup.ts'

@@ -9,7 +9,6 @@
  * receipt on it carries the three lines.
  */
 import { loadavg } from 'node:os'
-import type { ServiceContext } from '../src/context.ts'
 import {
   addCosignatures,
   createCosigner,
@@ -21,7 +20,8 @@ import {
 } from '../src/core/note/index.ts'
 import { type ShcTrust, verifyShc } from '../src/core/shc/index.ts'
 import { credentialLeafHash } from '../src/core/verify/index.ts'
-import { nodeEs256 } from '../src/credentials/node-es256.ts'
+import type { ServiceContext } from '../src/platform/context/context.ts'
+import { nodeEs256 } from '../src/platform/node-crypto/es256.ts'
 import { logPolicy } from '../test/helpers/ledger.ts'
 import { type Card, offlineLoop } from './offline-verify.ts'
 
@@ -165,7 +165,7 @@ export async function measureSteps(setup: OfflineSetup, reps: number) {
 
 async function main() {
   const { openBenchDb } = await import('./setup.ts')
-  const { issueCredential, CredentialInput } = await import('../src/credentials/index.ts')
+  const { issueCredential, CredentialInput } = await import('../src/services/credentials/index.ts')
   const b = await openBenchDb('pglite')
   const n = Number(process.env.BENCH_CARDS ?? '200')
   const actor = { kind: 'token' as const, id: 'bench', name: 'bench', roles: ['issuer' as const] }

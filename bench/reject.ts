@@ -18,7 +18,7 @@ import {
   type VerifyOptions,
   verifyCredential,
 } from '../src/core/verify/index.ts'
-import { nodeEs256 } from '../src/credentials/node-es256.ts'
+import { nodeEs256 } from '../src/platform/node-crypto/es256.ts'
 import { craftedInputs } from '../test/soak/verifier-fuzz-crafted.ts'
 import {
   createIssuer,

@@ -3,14 +3,19 @@
  * service context and Ledger built the way src/entry/runtime.ts builds them for `vigil serve`.
  */
 import postgres from 'postgres'
-import { parseConfig } from '../src/config/config.ts'
-import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../src/context.ts'
-import { createDb, type Database } from '../src/db/client.ts'
-import { migrate } from '../src/db/migrate.ts'
-import { nodeKeyCrypto } from '../src/keys/node-crypto.ts'
-import { KeyStore } from '../src/keys/store.ts'
-import { Ledger } from '../src/ledger/ledger.ts'
-import type { SequencerOptions } from '../src/ledger/sequencer.ts'
+import { parseConfig } from '../src/platform/config/config.ts'
+import {
+  jsonLogger,
+  type ServiceContext,
+  systemClock,
+  systemRandom,
+} from '../src/platform/context/context.ts'
+import { createDb, type Database } from '../src/platform/db/client.ts'
+import { migrate } from '../src/platform/db/migrate.ts'
+import { KeyStore } from '../src/platform/keys/store.ts'
+import { nodeKeyCrypto } from '../src/platform/node-crypto/key-crypto.ts'
+import { Ledger } from '../src/services/ledger/ledger.ts'
+import type { SequencerOptions } from '../src/services/ledger/sequencer.ts'
 
 export type Engine = 'postgres' | 'pglite'
 

@@ -40,7 +40,7 @@ import {
   verifyCredential,
 } from '../src/core/verify/index.ts'
 import { createApp } from '../src/http/app.ts'
-import { createApiToken } from '../src/staff/index.ts'
+import { createApiToken } from '../src/services/staff/index.ts'
 import { launchChromium } from '../test/helpers/chromium.ts'
 import { openBenchDb } from './setup.ts'
 

@@ -14,22 +14,27 @@
  */
 import { cpus, loadavg } from 'node:os'
 import { serve } from '@hono/node-server'
-import { parseConfig } from '../src/config/config.ts'
-import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../src/context.ts'
-import { roundToHour } from '../src/core/entry/index.ts'
+import { roundToHour } from '../src/core/leaf/index.ts'
 import {
   createCosigner,
   formatVerifierKey,
   generateSignerKey,
   SIG_COSIGNATURE_V1,
 } from '../src/core/note/index.ts'
-import { createDb } from '../src/db/client.ts'
-import { migrate } from '../src/db/migrate.ts'
 import { createWitnessApp } from '../src/http/witness-app.ts'
-import { KeyStore } from '../src/keys/store.ts'
-import { logVerifierKey } from '../src/keys/views.ts'
-import { Ledger } from '../src/ledger/ledger.ts'
-import { Witness } from '../src/witness/index.ts'
+import { parseConfig } from '../src/platform/config/config.ts'
+import {
+  jsonLogger,
+  type ServiceContext,
+  systemClock,
+  systemRandom,
+} from '../src/platform/context/context.ts'
+import { createDb } from '../src/platform/db/client.ts'
+import { migrate } from '../src/platform/db/migrate.ts'
+import { KeyStore } from '../src/platform/keys/store.ts'
+import { logVerifierKey } from '../src/platform/keys/views.ts'
+import { Ledger } from '../src/services/ledger/ledger.ts'
+import { Witness } from '../src/services/witness/index.ts'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '50')
 const ORIGIN = 'bench.test/log'

@@ -4,11 +4,10 @@
  */
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { rotateIssuerKey } from '../credentials/issuer.ts'
-import { EmbeddedBusyError } from '../db/embedded/index.ts'
-import { migrate } from '../db/migrate.ts'
-import { IdentityMismatchError } from '../deployment/identity.ts'
-import { publicKeyViews } from '../keys/views.ts'
+import { EmbeddedBusyError, migrate } from '../platform/db/index.ts'
+import { IdentityMismatchError } from '../platform/deployment/index.ts'
+import { publicKeyViews } from '../platform/keys/index.ts'
+import { rotateIssuerKey } from '../services/credentials/index.ts'
 import { loadConfig, openDatabase, startRuntime, VERSION } from './runtime.ts'
 
 interface Command {

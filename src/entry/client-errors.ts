@@ -8,8 +8,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { getRequestListener, RequestError, serve } from '@hono/node-server'
-import type { Logger } from '../context.ts'
 import { problemBody } from '../http/problem.ts'
+import type { Logger } from '../platform/context/index.ts'
 
 type Fetch = Parameters<typeof getRequestListener>[0]
 

@@ -4,8 +4,8 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Config } from '../config/config.ts'
-import type { Logger } from '../context.ts'
+import type { Config } from '../platform/config/index.ts'
+import type { Logger } from '../platform/context/index.ts'
 
 export function resolveMasterKey(config: Config, logger: Logger): Uint8Array {
   if (config.masterKey !== undefined) return config.masterKey

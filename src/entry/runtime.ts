@@ -3,16 +3,25 @@
  * → key store → service context. The only place, with worker.ts, that builds real dependencies.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
-import { type Config, ConfigError, parseConfig } from '../config/config.ts'
-import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../context.ts'
-import { announceIssuerKey, announceMissingIssuerKeys } from '../credentials/issuer.ts'
-import { createDb, type Database } from '../db/client.ts'
-import { openEmbedded } from '../db/embedded/index.ts'
-import { MIGRATIONS_DIR, migrate } from '../db/migrate.ts'
-import { applyIdentity, establishIdentity } from '../deployment/identity.ts'
-import { nodeKeyCrypto } from '../keys/node-crypto.ts'
-import { KeyStore } from '../keys/store.ts'
-import { Ledger } from '../ledger/ledger.ts'
+import { type Config, ConfigError, parseConfig } from '../platform/config/index.ts'
+import {
+  jsonLogger,
+  type ServiceContext,
+  systemClock,
+  systemRandom,
+} from '../platform/context/index.ts'
+import {
+  createDb,
+  type Database,
+  MIGRATIONS_DIR,
+  migrate,
+  openEmbedded,
+} from '../platform/db/index.ts'
+import { applyIdentity, establishIdentity } from '../platform/deployment/index.ts'
+import { KeyStore } from '../platform/keys/index.ts'
+import { nodeKeyCrypto } from '../platform/node-crypto/index.ts'
+import { announceIssuerKey, announceMissingIssuerKeys } from '../services/credentials/index.ts'
+import { Ledger } from '../services/ledger/index.ts'
 import { resolveMasterKey } from './master-key.ts'
 
 export const VERSION: string = JSON.parse(

@@ -6,21 +6,29 @@
  */
 
 import pkg from '../../package.json' with { type: 'json' }
-import { ConfigError, parseConfig } from '../config/config.ts'
-import { jsonLogger, type ServiceContext, systemClock, systemRandom } from '../context.ts'
-import type { Db } from '../db/client.ts'
-import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../db/faults.ts'
-import { createPostgresDb } from '../db/postgres.ts'
+import { createApp } from '../http/app.ts'
+import { problemResponse } from '../http/problem.ts'
+import { ConfigError, parseConfig } from '../platform/config/index.ts'
+import {
+  jsonLogger,
+  type ServiceContext,
+  systemClock,
+  systemRandom,
+} from '../platform/context/index.ts'
+import type { Db } from '../platform/db/index.ts'
+import {
+  createPostgresDb,
+  DATABASE_RETRY_AFTER_S,
+  isDatabaseUnavailable,
+} from '../platform/db/index.ts'
 import {
   applyIdentity,
   checkClaims,
   type DeploymentIdentity,
   IdentityMismatchError,
   readIdentity,
-} from '../deployment/identity.ts'
-import { createApp } from '../http/app.ts'
-import { problemResponse } from '../http/problem.ts'
-import { KeyStore } from '../keys/store.ts'
+} from '../platform/deployment/index.ts'
+import { KeyStore } from '../platform/keys/index.ts'
 
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string }

@@ -1,6 +1,6 @@
 /** The Hono environment every route and middleware shares. */
-import type { Actor, ServiceContext } from '../context.ts'
-import type { Ledger } from '../ledger/ledger.ts'
+import type { Actor, ServiceContext } from '../platform/context/index.ts'
+import type { Ledger } from '../services/ledger/index.ts'
 
 export type AppDeps = ServiceContext & {
   /** Shown by /healthz and in the OpenAPI document. */

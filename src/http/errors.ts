@@ -7,11 +7,11 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { CoreError } from '../core/errors.ts'
-import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../db/faults.ts'
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../platform/db/index.ts'
 
 export { DATABASE_RETRY_AFTER_S }
 
-import { ServiceError, type ServiceErrorCode } from '../errors.ts'
+import { ServiceError, type ServiceErrorCode } from '../platform/errors/index.ts'
 import type { AppEnv } from './env.ts'
 import { ProblemError, problemResponse } from './problem.ts'
 

@@ -9,8 +9,8 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { formatSize, MAX_REQUEST_LENGTH, SIZE_MEDIA_TYPE } from '../core/witness/index.ts'
-import { isDatabaseUnavailable } from '../db/faults.ts'
-import type { Witness } from '../witness/index.ts'
+import { isDatabaseUnavailable } from '../platform/db/index.ts'
+import type { Witness } from '../services/witness/index.ts'
 import { databaseUnavailable } from './errors.ts'
 import { problemResponse } from './problem.ts'
 

@@ -1,10 +1,11 @@
 /** Builds the real app over a test database, with a fixed clock and a seeded random source. */
-import { parseConfig } from '../../src/config/config.ts'
-import { jsonLogger, type ServiceContext } from '../../src/context.ts'
+
 import { type AppOptions, createApp } from '../../src/http/app.ts'
-import { nodeKeyCrypto } from '../../src/keys/node-crypto.ts'
-import { KeyStore } from '../../src/keys/store.ts'
-import { Ledger } from '../../src/ledger/ledger.ts'
+import { parseConfig } from '../../src/platform/config/config.ts'
+import { jsonLogger, type ServiceContext } from '../../src/platform/context/context.ts'
+import { KeyStore } from '../../src/platform/keys/store.ts'
+import { nodeKeyCrypto } from '../../src/platform/node-crypto/key-crypto.ts'
+import { Ledger } from '../../src/services/ledger/ledger.ts'
 import { createTestDatabase, type Engine, type TestDatabase } from './db.ts'
 
 /** Deterministic bytes (xorshift32): repeatable tests, never for real keys. */

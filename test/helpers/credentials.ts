@@ -1,8 +1,8 @@
 /** Helpers for credential tests: tokens, requests, and trust material read from the app itself. */
 
-import type { Role } from '../../src/context.ts'
 import type { ShcTrust } from '../../src/core/shc/index.ts'
-import { createApiToken } from '../../src/staff/index.ts'
+import type { Role } from '../../src/platform/context/context.ts'
+import { createApiToken } from '../../src/services/staff/index.ts'
 import type { TestApp } from './app.ts'
 
 export async function tokenFor(t: TestApp, roles: Role[]): Promise<string> {

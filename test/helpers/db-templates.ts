@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
-import { createDb } from '../../src/db/client.ts'
-import { migrate } from '../../src/db/migrate.ts'
+import { createDb } from '../../src/platform/db/client.ts'
+import { migrate } from '../../src/platform/db/migrate.ts'
 
 /** Marks every process the run starts (inherited), so stragglers can be found by it. */
 export const RUN_VAR = 'VIGIL_TEST_RUN'

@@ -7,8 +7,8 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import postgres from 'postgres'
-import { createDb, type Database } from '../../src/db/client.ts'
-import { migrate } from '../../src/db/migrate.ts'
+import { createDb, type Database } from '../../src/platform/db/client.ts'
+import { migrate } from '../../src/platform/db/migrate.ts'
 import {
   databaseUrl,
   PG_TEMPLATE_VAR,

@@ -5,11 +5,11 @@
  */
 import { asc, sql } from 'drizzle-orm'
 import { CompactRange } from '../../src/core/merkle/index.ts'
-import type { Db } from '../../src/db/client.ts'
-import { logEntries, logPending } from '../../src/db/schema/index.ts'
-import type { KeyStore } from '../../src/keys/store.ts'
-import { logSigner } from '../../src/ledger/checkpoint.ts'
-import { integrate } from '../../src/ledger/integrate.ts'
+import type { Db } from '../../src/platform/db/client.ts'
+import { logEntries, logPending } from '../../src/platform/db/schema/index.ts'
+import type { KeyStore } from '../../src/platform/keys/store.ts'
+import { logSigner } from '../../src/services/ledger/checkpoint.ts'
+import { integrate } from '../../src/services/ledger/integrate.ts'
 
 export async function forkLog(db: Db, keys: KeyStore, origin: string, index: number) {
   const rows = await db

@@ -1,9 +1,9 @@
 /** Ledger test helpers: entries, the log's verifier key, a policy for receipts. */
 
-import type { ServiceContext } from '../../src/context.ts'
-import { type LogEntry, roundToHour } from '../../src/core/entry/index.ts'
+import { type LogEntry, roundToHour } from '../../src/core/leaf/index.ts'
 import type { Policy } from '../../src/core/note/index.ts'
-import { publicKeyViews } from '../../src/keys/views.ts'
+import type { ServiceContext } from '../../src/platform/context/context.ts'
+import { publicKeyViews } from '../../src/platform/keys/views.ts'
 
 export function entry(n: number, kind: LogEntry['kind'] = 'credential'): LogEntry {
   const artefactHash = new Uint8Array(32)

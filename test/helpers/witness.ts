@@ -1,7 +1,6 @@
 /** A witness service over a test database, with its HTTP app, for in-process tests. */
 import { createServer } from 'node:http'
 import { serve } from '@hono/node-server'
-import { jsonLogger } from '../../src/context.ts'
 import {
   createCosigner,
   formatVerifierKey,
@@ -9,9 +8,10 @@ import {
   SIG_COSIGNATURE_V1,
   type SignerKey,
 } from '../../src/core/note/index.ts'
-import type { Database } from '../../src/db/client.ts'
 import { createWitnessApp } from '../../src/http/witness-app.ts'
-import { type Evidence, type FollowedLog, Witness } from '../../src/witness/index.ts'
+import { jsonLogger } from '../../src/platform/context/context.ts'
+import type { Database } from '../../src/platform/db/client.ts'
+import { type Evidence, type FollowedLog, Witness } from '../../src/services/witness/index.ts'
 
 export interface TestWitness {
   witness: Witness

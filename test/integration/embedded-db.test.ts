@@ -10,10 +10,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
-import { rowsOf } from '../../src/db/client.ts'
-import { EmbeddedBusyError, openEmbedded } from '../../src/db/embedded/index.ts'
-import { endsIdle } from '../../src/db/embedded/session-queue.ts'
-import { MIGRATIONS_DIR } from '../../src/db/migrate.ts'
+import { rowsOf } from '../../src/platform/db/client.ts'
+import { EmbeddedBusyError, openEmbedded } from '../../src/platform/db/embedded/index.ts'
+import { endsIdle } from '../../src/platform/db/embedded/session-queue.ts'
+import { MIGRATIONS_DIR } from '../../src/platform/db/migrate.ts'
 
 const dirs: string[] = []
 afterAll(() => {
@@ -132,7 +132,9 @@ describe('who holds a data directory', () => {
   it('a host killed with SIGKILL leaves no lock: the next process takes the directory over', async () => {
     const dir = tempDir()
     const script = join(dir, 'host.mts') // an ES module wherever it is
-    const module = fileURLToPath(new URL('../../src/db/embedded/index.ts', import.meta.url))
+    const module = fileURLToPath(
+      new URL('../../src/platform/db/embedded/index.ts', import.meta.url),
+    )
     writeFileSync(
       script,
       `import { openEmbedded } from ${JSON.stringify(module)}

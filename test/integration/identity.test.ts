@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseConfig } from '../../src/config/config.ts'
 import { toBase64 } from '../../src/core/codec/base64.ts'
 import {
   createVerifyCache,
@@ -16,10 +15,11 @@ import {
   openTrustMaterial,
   verifyCredential,
 } from '../../src/core/verify/index.ts'
-import { issueCredential } from '../../src/credentials/index.ts'
-import { IdentityMismatchError, setPublicUrl } from '../../src/deployment/identity.ts'
 import { type Runtime, startRuntime } from '../../src/entry/runtime.ts'
 import { createApp } from '../../src/http/app.ts'
+import { parseConfig } from '../../src/platform/config/config.ts'
+import { IdentityMismatchError, setPublicUrl } from '../../src/platform/deployment/identity.ts'
+import { issueCredential } from '../../src/services/credentials/index.ts'
 import { TEST_MASTER_KEY } from '../helpers/app.ts'
 import { runCli } from '../helpers/cli.ts'
 import {

@@ -8,18 +8,18 @@ import { join } from 'node:path'
 import { createRoute } from '@hono/zod-openapi'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Role, ServiceContext } from '../../src/context.ts'
 import { fromBase64Url } from '../../src/core/codec/base64.ts'
 import { sha256 } from '../../src/core/codec/bytes.ts'
-import { apiTokens } from '../../src/db/schema/staff.ts'
 import { requireRole } from '../../src/http/middleware/auth.ts'
+import type { Role, ServiceContext } from '../../src/platform/context/context.ts'
+import { apiTokens } from '../../src/platform/db/schema/staff.ts'
 import {
   createApiToken,
   expiryAfterDays,
   listApiTokens,
   revokeApiToken,
   verifyApiToken,
-} from '../../src/staff/tokens.ts'
+} from '../../src/services/staff/tokens.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { runVigil } from '../helpers/cli.ts'
 import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../helpers/db.ts'

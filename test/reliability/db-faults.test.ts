@@ -7,8 +7,8 @@
 import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rowsOf } from '../../src/db/client.ts'
-import { isConnectionLost, isDatabaseUnavailable } from '../../src/db/faults.ts'
+import { rowsOf } from '../../src/platform/db/client.ts'
+import { isConnectionLost, isDatabaseUnavailable } from '../../src/platform/db/faults.ts'
 import {
   createTestDatabase,
   POSTGRES_SKIP_REASON,

@@ -9,10 +9,10 @@
  * every 4xx is problem+json with a `code`. A seeded PRNG makes every failure reproducible.
  */
 import { connect } from 'node:net'
-import { ROLES, type Role } from '../../src/context.ts'
 import { serveWithProblems } from '../../src/entry/client-errors.ts'
 import { createApp } from '../../src/http/app.ts'
-import { seededUniform } from '../../src/surveillance/synthetic.ts'
+import { ROLES, type Role } from '../../src/platform/context/context.ts'
+import { seededUniform } from '../../src/services/surveillance/synthetic.ts'
 import { createTestApp, type TestApp } from '../helpers/app.ts'
 import { api, immunization, tokenFor } from '../helpers/credentials.ts'
 import type { Engine } from '../helpers/db.ts'

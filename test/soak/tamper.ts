@@ -11,17 +11,26 @@ import { and, desc, eq } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/pglite'
 import postgres from 'postgres'
 import { sha256, utf8 } from '../../src/core/codec/bytes.ts'
-import { encodeEntry, type LogEntry } from '../../src/core/entry/index.ts'
+import { encodeEntry, type LogEntry } from '../../src/core/leaf/index.ts'
 import { entriesPath, hashLeaf, tilePath } from '../../src/core/merkle/index.ts'
 import { parseNote } from '../../src/core/note/index.ts'
-import { createDb, type Db } from '../../src/db/client.ts'
-import { migrate } from '../../src/db/migrate.ts'
-import * as schema from '../../src/db/schema/index.ts'
-import { logBundles, logCheckpoints, logEntries, logTiles } from '../../src/db/schema/index.ts'
-import { type AuditCode, type AuditFinding, audit } from '../../src/ledger/audit.ts'
-import { databaseSource, storedLogVkeys } from '../../src/ledger/audit-db.ts'
-import { remoteSource } from '../../src/ledger/audit-remote.ts'
-import { logSigner, parseVigilCheckpoint, signCheckpoint } from '../../src/ledger/checkpoint.ts'
+import { createDb, type Db } from '../../src/platform/db/client.ts'
+import { migrate } from '../../src/platform/db/migrate.ts'
+import * as schema from '../../src/platform/db/schema/index.ts'
+import {
+  logBundles,
+  logCheckpoints,
+  logEntries,
+  logTiles,
+} from '../../src/platform/db/schema/index.ts'
+import {
+  logSigner,
+  parseVigilCheckpoint,
+  signCheckpoint,
+} from '../../src/services/ledger/checkpoint.ts'
+import { type AuditCode, type AuditFinding, audit } from '../../src/tools/audit/audit.ts'
+import { databaseSource, storedLogVkeys } from '../../src/tools/audit/database-source.ts'
+import { remoteSource } from '../../src/tools/audit/remote-source.ts'
 import { appOver, type TestApp } from '../helpers/app.ts'
 import { api, immunization, tokenFor } from '../helpers/credentials.ts'
 import type { Engine, TestDatabase } from '../helpers/db.ts'

@@ -28,7 +28,7 @@ import {
   type VerifyOptions,
   verifyCredential,
 } from '../../src/core/verify/index.ts'
-import { seededUniform } from '../../src/surveillance/synthetic.ts'
+import { seededUniform } from '../../src/services/surveillance/synthetic.ts'
 import { readVectorJson, readVectorText } from '../helpers/vectors.ts'
 import {
   createIssuer,

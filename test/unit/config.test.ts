@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseConfig } from '../../src/config/config.ts'
+import { ConfigError, parseConfig } from '../../src/platform/config/config.ts'
 
 describe('parseConfig', () => {
   it('serves a newcomer with no variables: port 8787, PGlite in ./.vigil, origin from the URL', () => {

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Unstable_DevWorker } from 'wrangler'
-import { establishIdentity } from '../../src/deployment/identity.ts'
-import { KeyStore } from '../../src/keys/store.ts'
+import { establishIdentity } from '../../src/platform/deployment/identity.ts'
+import { KeyStore } from '../../src/platform/keys/store.ts'
 import { TEST_MASTER_KEY } from '../helpers/app.ts'
 import { createTestDatabase, POSTGRES_SKIP_REASON, type TestDatabase } from '../helpers/db.ts'
 

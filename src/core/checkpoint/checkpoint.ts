@@ -5,7 +5,7 @@
  *   prev <base64 SHA-256>      hash of the previous signed checkpoint note (the hash chain)
  * The genesis checkpoint (size 0) has no `prev` line. Shared by the log, the audit and the pages.
  */
-import { fromBase64, toBase64 } from '../codec/base64.ts'
+import { fromBase64, toBase64 } from '../codec/index.ts'
 import { type Checkpoint, formatCheckpoint, NoteError, parseCheckpoint } from '../note/index.ts'
 
 export interface VigilCheckpoint extends Checkpoint {

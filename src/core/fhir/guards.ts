@@ -4,7 +4,7 @@
  * shape with zod first, batch imports may not), so every value is checked for its type here too,
  * and every failure names its field.
  */
-import { MAX_NUMERIC_DATE } from '../shc/limits.ts'
+import { MAX_NUMERIC_DATE } from '../shc/index.ts'
 import { FhirError } from './errors.ts'
 
 export const MAX_NAME_LENGTH = 100

@@ -7,7 +7,7 @@
  * can inject it (src/exposure/node-crypto.ts on Node); the default is pure (hkdf.ts + aes.ts) and
  * runs in browsers. Both produce the same bytes; the EN vectors are tested against both.
  */
-import { utf8 } from '../codec/bytes.ts'
+import { utf8 } from '../codec/index.ts'
 import { CoreError } from '../errors.ts'
 import { encryptWords, expandKey } from './aes.ts'
 import { hkdfSha256NoSalt } from './hkdf.ts'

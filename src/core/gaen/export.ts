@@ -7,7 +7,7 @@
  */
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire'
 import { unzipSync, zipSync } from 'fflate'
-import { fromUtf8, utf8 } from '../codec/bytes.ts'
+import { fromUtf8, utf8 } from '../codec/index.ts'
 import { GaenError } from './crypto.ts'
 
 export const EXPORT_HEADER = utf8('EK Export v1    ')

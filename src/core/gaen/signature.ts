@@ -3,7 +3,7 @@
  * export.sig signatures: ECDSA P-256 over SHA-256 of the whole export.bin, DER-encoded (X9.62
  * SEQUENCE { r, s }). WebCrypto speaks IEEE P1363 (r ‖ s), so this converts both ways.
  */
-import { fromBase64 } from '../codec/base64.ts'
+import { fromBase64 } from '../codec/index.ts'
 import { GaenError } from './crypto.ts'
 
 function derInt(x: Uint8Array): Uint8Array {

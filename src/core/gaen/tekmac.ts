@@ -7,8 +7,7 @@
  */
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { toBase64 } from '../codec/base64.ts'
-import { utf8 } from '../codec/bytes.ts'
+import { toBase64, utf8 } from '../codec/index.ts'
 
 export interface TekMacKey {
   /** Standard base64 of the 16 key bytes. */

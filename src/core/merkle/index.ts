@@ -6,9 +6,16 @@
 export { type AppendResult, CompactRange } from './compact-range.ts'
 export { decodeEntryBundle, encodeEntryBundle, MAX_ENTRY_SIZE } from './entry-bundle.ts'
 export { MerkleError, type MerkleErrorCode } from './errors.ts'
-export { UINT64_LIMIT } from './guards.ts'
+export { checkUint64, UINT64_LIMIT } from './guards.ts'
 export { EMPTY_ROOT, HASH_SIZE, hashChildren, hashLeaf } from './hash.ts'
-export { type HashReader, type StoredHash, subtreeNodes, type TreeNode } from './nodes.ts'
+export {
+  checkNode,
+  foldPerfect,
+  type HashReader,
+  type StoredHash,
+  subtreeNodes,
+  type TreeNode,
+} from './nodes.ts'
 export { proveConsistency, proveInclusion } from './prove.ts'
 export { entriesPath, parseEntriesPath, parseTilePath, tilePath } from './tile-path.ts'
 export { type TileReader, tileHashReader } from './tile-reader.ts'

@@ -6,7 +6,7 @@
  * trusted root every tile used is authenticated (partial tiles by the root, full tiles by their
  * parent tile) before any hash leaves this module.
  */
-import { equalBytes } from '../codec/bytes.ts'
+import { equalBytes } from '../codec/index.ts'
 import { MerkleError } from './errors.ts'
 import { checkHash, checkUint64, MAX_NODE_LEVEL } from './guards.ts'
 import { HASH_SIZE } from './hash.ts'

@@ -4,7 +4,7 @@
  * first == 0 is an error (the empty tree proves nothing), and first == second needs an empty
  * proof and equal roots. Sizes, roots and proof come from untrusted checkpoints and servers.
  */
-import { equalBytes } from '../codec/bytes.ts'
+import { equalBytes } from '../codec/index.ts'
 import { chainBorderRight, chainInner, chainInnerRight, decomposeInclusion } from './chain.ts'
 import { MerkleError } from './errors.ts'
 import { checkHash, checkHashes, checkUint64, trailingZeros } from './guards.ts'

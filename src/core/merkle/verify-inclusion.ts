@@ -3,7 +3,7 @@
  * RFC 9162 §2.1.3.2 inclusion-proof verification. Every input may come from an attacker (the
  * proof, the index and size from a receipt, the leaf from a credential), so all are checked.
  */
-import { equalBytes } from '../codec/bytes.ts'
+import { equalBytes } from '../codec/index.ts'
 import { chainBorderRight, chainInner, decomposeInclusion } from './chain.ts'
 import { MerkleError } from './errors.ts'
 import { checkHash, checkHashes, checkUint64 } from './guards.ts'

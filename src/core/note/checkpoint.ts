@@ -4,7 +4,7 @@
  * leading zeros), base64 RFC 6962 root hash, then optional non-empty extension lines. This is
  * the note body only; signatures are handled by parseNote/openNote.
  */
-import { fromBase64, toBase64 } from '../codec/base64.ts'
+import { fromBase64, toBase64 } from '../codec/index.ts'
 import { NoteError } from './errors.ts'
 import { isValidNoteText, parseU64, U64_LIMIT } from './text.ts'
 

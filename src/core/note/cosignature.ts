@@ -5,7 +5,7 @@
  * `"cosignature/v1\ntime <t>\n" ‖ checkpoint text`. The message does not name the cosigner,
  * so each cosigner needs its own key. Time is always a parameter here.
  */
-import { concatBytes, utf8 } from '../codec/bytes.ts'
+import { concatBytes, utf8 } from '../codec/index.ts'
 import { parseCheckpoint } from './checkpoint.ts'
 import { importEd25519Public, importEd25519Seed, signEd25519, verifyEd25519 } from './ed25519.ts'
 import { NoteError } from './errors.ts'

@@ -8,8 +8,7 @@
  * answer for a (key, message, signature) triple never changes. Only successes are kept, with the
  * exact message bytes, so a cache hit is a byte comparison and a miss is a full verification.
  */
-import { fromBase64Url, toBase64 } from '../codec/base64.ts'
-import { concatBytes, equalBytes } from '../codec/bytes.ts'
+import { concatBytes, equalBytes, fromBase64Url, toBase64 } from '../codec/index.ts'
 
 const ED25519 = { name: 'Ed25519' } as const
 

@@ -6,8 +6,7 @@
  * (c2sp.org/tlog-cosignature Ed25519 v1); both carry a 32-byte Ed25519 key.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { fromBase64, toBase64 } from '../codec/base64.ts'
-import { concatBytes, utf8 } from '../codec/bytes.ts'
+import { concatBytes, fromBase64, toBase64, utf8 } from '../codec/index.ts'
 import { importEd25519Seed } from './ed25519.ts'
 import { NoteError, type NoteErrorCode } from './errors.ts'
 import { isValidKeyName } from './text.ts'

@@ -4,8 +4,7 @@
  * then one or more lines `— <key name> base64(keyID[4] ‖ signature)`. Parsing does not verify;
  * see openNote. Everything parsed here is attacker-controlled.
  */
-import { fromBase64, toBase64 } from '../codec/base64.ts'
-import { concatBytes } from '../codec/bytes.ts'
+import { concatBytes, fromBase64, toBase64 } from '../codec/index.ts'
 import { NoteError } from './errors.ts'
 import { assertKeyName } from './keys.ts'
 import { isValidKeyName, isValidNoteText } from './text.ts'

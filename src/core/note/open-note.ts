@@ -4,7 +4,7 @@
  * unknown are ignored; a known key's signature MUST verify (we reject the whole note otherwise);
  * at least one known signature must verify.
  */
-import { utf8 } from '../codec/bytes.ts'
+import { utf8 } from '../codec/index.ts'
 import { NoteError } from './errors.ts'
 import { SIG_COSIGNATURE_V1 } from './keys.ts'
 import { type Note, type NoteSignature, parseNote } from './note.ts'

@@ -4,7 +4,7 @@
  * known witnesses, optional k-of-n groups (which may nest), and the quorum. `compilePolicy`
  * checks the value the way the spec checks a policy file and yields the quorum test.
  */
-import { toHex } from '../codec/hex.ts'
+import { toHex } from '../codec/index.ts'
 import { NoteError } from './errors.ts'
 import { parseVerifierKey, SIG_COSIGNATURE_V1, SIG_ED25519, type VerifierKey } from './keys.ts'
 

@@ -4,7 +4,7 @@
  * (unauthenticated: never trust it implicitly), `index <N>`, zero or more base64 inclusion-proof
  * hashes (leaf's sibling first), an empty line, then the checkpoint note verbatim.
  */
-import { fromBase64, toBase64 } from '../codec/base64.ts'
+import { fromBase64, toBase64 } from '../codec/index.ts'
 import { verifyInclusion } from '../merkle/index.ts'
 import { NoteError } from './errors.ts'
 import { MAX_NOTE_LENGTH, parseNote } from './note.ts'

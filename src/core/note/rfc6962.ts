@@ -7,7 +7,7 @@
  * LogID = SHA-256(SPKI). Only ECDSA P-256 is supported. Verification only.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { concatBytes, fromUtf8 } from '../codec/bytes.ts'
+import { concatBytes, fromUtf8 } from '../codec/index.ts'
 import { type Checkpoint, parseCheckpoint } from './checkpoint.ts'
 import { toBufferSource } from './ed25519.ts'
 import { NoteError } from './errors.ts'

@@ -3,7 +3,7 @@
  * Signing a note text, and adding signature lines (e.g. witness cosignatures) to a signed note.
  * Every signer signs the exact UTF-8 bytes of the text, final newline included.
  */
-import { utf8 } from '../codec/bytes.ts'
+import { utf8 } from '../codec/index.ts'
 import { NoteError } from './errors.ts'
 import { assertKeyName } from './keys.ts'
 import { assertNoteText, formatNote, type NoteSignature, parseNote } from './note.ts'

@@ -18,7 +18,7 @@ import {
   zlibInflateInit2,
   zlibInflateReset,
 } from 'pako'
-import { concatBytes } from '../codec/bytes.ts'
+import { concatBytes } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
 
 /** Output is taken at most this much at a time, and never more than one byte past the cap. */

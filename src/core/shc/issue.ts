@@ -7,8 +7,7 @@
  * size-checked: encodeShcQr refuses cards that do not fit one QR.
  */
 import { CompactSign, calculateJwkThumbprint, exportJWK, type JWK } from 'jose'
-import { toBase64Url } from '../codec/base64.ts'
-import { utf8 } from '../codec/bytes.ts'
+import { toBase64Url, utf8 } from '../codec/index.ts'
 import { checkShcClaims, type ShcPayload } from './claims.ts'
 import { deflateRaw } from './deflate.ts'
 import { ShcError } from './errors.ts'

@@ -5,8 +5,7 @@
  * ECDSA signature r‖s (RFC 7515 App. A.3). Parsing checks structure only; the signature is
  * verified later against the issuer key. All input is attacker-controlled.
  */
-import { fromBase64Url } from '../codec/base64.ts'
-import { fromUtf8 } from '../codec/bytes.ts'
+import { fromBase64Url, fromUtf8 } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
 import { isJsonObject, type JsonObject } from './json.ts'
 import { MAX_JWS_LENGTH } from './limits.ts'

@@ -4,7 +4,7 @@
  * inflate with an output cap, UTF-8 without a BOM, one JSON object. This runs before the
  * signature can be checked (the issuer URL is inside), so the input is attacker-controlled.
  */
-import { fromUtf8 } from '../codec/bytes.ts'
+import { fromUtf8 } from '../codec/index.ts'
 import { inflateRaw } from './deflate.ts'
 import { ShcError, type ShcWarning } from './errors.ts'
 import { isJsonObject, isMinifiedJson, type JsonObject } from './json.ts'

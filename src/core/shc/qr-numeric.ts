@@ -3,7 +3,7 @@
  * The SHC numeric QR mapping (§Encoding chunks as QR codes): each JWS character c becomes the two
  * decimal digits of ord(c) − 45, so '-' → 00, '.' → 01, '0' → 03, 'A' → 20, '_' → 50, 'z' → 77.
  */
-import { fromUtf8 } from '../codec/bytes.ts'
+import { fromUtf8 } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
 
 const OFFSET = 45

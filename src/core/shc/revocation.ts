@@ -8,8 +8,7 @@
  */
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { toBase64Url } from '../codec/base64.ts'
-import { utf8 } from '../codec/bytes.ts'
+import { toBase64Url, utf8 } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
 import { isJsonObject, parseCounter, parseJsonObject } from './json.ts'
 import { CRL_METHOD, MAX_CRL_LENGTH, MAX_CRL_RIDS, MAX_RID_LENGTH } from './limits.ts'

@@ -7,7 +7,7 @@
  * no `crit`), which is everything compactVerify checks before the signature.
  */
 import { importJWK } from 'jose'
-import { utf8 } from '../codec/bytes.ts'
+import { utf8 } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
 import { type ParsedShcJws, parseShcJws } from './jws.ts'
 import type { ShcPublicJwk } from './keyset.ts'

@@ -5,7 +5,7 @@
  * claims at `now` → revocation when the key has `crlVersion`. Every byte is attacker-controlled;
  * any failure throws one ShcError code. Content rules (which vaccines count) are another layer.
  */
-import { utf8 } from '../codec/bytes.ts'
+import { utf8 } from '../codec/index.ts'
 import { lintBundleMinimisation } from './bundle-lint.ts'
 import { checkNow, checkShcClaims, type ShcPayload } from './claims.ts'
 import { ShcError, type ShcWarning } from './errors.ts'

@@ -5,8 +5,8 @@
  * `/log/checkpoint`, `/log/proof/consistency`. The fetch function is passed in (the page gives one that caches, tests give
  * the app's own), so this stays free of I/O of its own.
  */
-import { fromBase64 } from '../codec/base64.ts'
-import { tilePath } from '../merkle/tile-path.ts'
+import { fromBase64 } from '../codec/index.ts'
+import { tilePath } from '../merkle/index.ts'
 import type { LedgerSource, LookupAnswer } from './ledger.ts'
 
 export type Fetcher = (url: string, init?: RequestInit) => Promise<Response>

@@ -6,10 +6,13 @@
  * more). Throws ShcError or VerifyError codes; the verifier turns them into the format check.
  */
 
-import { ShcError } from '../shc/errors.ts'
-import { parseHealthCardFile } from '../shc/file.ts'
-import { MAX_JWS_LENGTH } from '../shc/limits.ts'
-import { MAX_QR_SET_TEXT, readShcQr } from '../shc/qr-read.ts'
+import {
+  MAX_JWS_LENGTH,
+  MAX_QR_SET_TEXT,
+  parseHealthCardFile,
+  readShcQr,
+  ShcError,
+} from '../shc/index.ts'
 import { VerifyError } from './errors.ts'
 
 /**

@@ -7,14 +7,10 @@
  * inclusion proof from tlog tiles authenticated against a verified checkpoint root. The I/O is a
  * LedgerSource passed in (fetches and caches in the browser, a database or stub in tests).
  */
-import { sha256, utf8 } from '../codec/bytes.ts'
-import { toHex } from '../codec/hex.ts'
-import { encodeEntry, roundToHour } from '../entry/entry.ts'
-import { hashLeaf } from '../merkle/hash.ts'
-import { proveInclusion } from '../merkle/prove.ts'
-import type { TileReader } from '../merkle/tile-reader.ts'
-import { tileHashReader } from '../merkle/tile-reader.ts'
-import { verifyInclusion } from '../merkle/verify-inclusion.ts'
+import { sha256, toHex, utf8 } from '../codec/index.ts'
+import { encodeEntry, roundToHour } from '../leaf/index.ts'
+import type { TileReader } from '../merkle/index.ts'
+import { hashLeaf, proveInclusion, tileHashReader, verifyInclusion } from '../merkle/index.ts'
 
 /** Hex digits of the leaf hash sent to the log: a bucket, never the hash. */
 export const LOOKUP_PREFIX_HEX = 4

@@ -12,15 +12,16 @@
  * replayed as the other.
  */
 import { CompactSign, compactVerify, importJWK } from 'jose'
-import { toBase64Url } from '../codec/base64.ts'
-import { fromUtf8, utf8 } from '../codec/bytes.ts'
-import { toHex } from '../codec/hex.ts'
-import { formatKeyId, parseVerifierKey, SIG_ED25519 } from '../note/keys.ts'
-import { parseNote } from '../note/note.ts'
-import type { Policy } from '../note/policy.ts'
-import { parsePolicy } from '../note/policy-text.ts'
-import { checkIssuerUrl } from '../shc/issuer-url.ts'
-import { isJsonObject } from '../shc/json.ts'
+import { fromUtf8, toBase64Url, toHex, utf8 } from '../codec/index.ts'
+import type { Policy } from '../note/index.ts'
+import {
+  formatKeyId,
+  parseNote,
+  parsePolicy,
+  parseVerifierKey,
+  SIG_ED25519,
+} from '../note/index.ts'
+import { checkIssuerUrl, isJsonObject } from '../shc/index.ts'
 import { VerifyError } from './errors.ts'
 
 export const TRUST_MATERIAL_FORMAT = 'vigil-trust/v1'

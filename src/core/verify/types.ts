@@ -5,7 +5,7 @@
  * it used (e.g. "revocation list as of 10:02"). Codes are closed strings the pages translate;
  * messages are English, for logs and tests.
  */
-import type { CredentialSummary } from '../fhir/summarise.ts'
+import type { CredentialSummary } from '../fhir/index.ts'
 
 /** The checks, in the order a verifier shows them. */
 export const CHECK_IDS = [

@@ -14,24 +14,34 @@
  * witnesses fail (e.g. no quorum: the log's fault, not proof against the card); else `valid`. Nothing here fetches: trust material and the ledger source are passed in,
  * and time is a parameter, so the same module runs in the browser, in Node and in tests.
  */
-import { readVigilExtensions } from '../checkpoint/checkpoint.ts'
-import { equalBytes, utf8 } from '../codec/bytes.ts'
+import { readVigilExtensions } from '../checkpoint/index.ts'
+import { equalBytes, utf8 } from '../codec/index.ts'
 import { CoreError } from '../errors.ts'
-import { type CredentialSummary, summarise } from '../fhir/summarise.ts'
-import { verifyConsistency } from '../merkle/verify-consistency.ts'
-import { parseCheckpoint } from '../note/checkpoint.ts'
-import { parseNote } from '../note/note.ts'
-import { compilePolicy } from '../note/policy.ts'
-import { verifyCheckpointWithPolicy } from '../note/verify-checkpoint.ts'
-import type { ShcPayload } from '../shc/claims.ts'
-import { checkShcClaims } from '../shc/claims.ts'
-import { checkIssuerUrl } from '../shc/issuer-url.ts'
-import { type ParsedShcJws, parseShcJws, type ShcHeader } from '../shc/jws.ts'
-import { type ShcPublicJwk, selectIssuerKey } from '../shc/keyset.ts'
-import { CLOCK_SKEW_SECONDS } from '../shc/limits.ts'
-import { decodeShcPayload } from '../shc/payload.ts'
-import { checkRevocation, parseCrl, type ShcCrl } from '../shc/revocation.ts'
-import { type Es256Verify, verifyShcSignature } from '../shc/verify-signature.ts'
+import { type CredentialSummary, summarise } from '../fhir/index.ts'
+import { verifyConsistency } from '../merkle/index.ts'
+import {
+  compilePolicy,
+  parseCheckpoint,
+  parseNote,
+  verifyCheckpointWithPolicy,
+} from '../note/index.ts'
+import type { ShcPayload } from '../shc/index.ts'
+import {
+  CLOCK_SKEW_SECONDS,
+  checkIssuerUrl,
+  checkRevocation,
+  checkShcClaims,
+  decodeShcPayload,
+  type Es256Verify,
+  type ParsedShcJws,
+  parseCrl,
+  parseShcJws,
+  type ShcCrl,
+  type ShcHeader,
+  type ShcPublicJwk,
+  selectIssuerKey,
+  verifyShcSignature,
+} from '../shc/index.ts'
 import { readScannedText, type ScannedCard } from './input.ts'
 import {
   credentialLeafHash,

@@ -10,9 +10,8 @@
  * and the `text/x.tlog.size` body a witness sends with 409 (its latest cosigned size). Everything
  * parsed here is attacker-controlled (a witness parses what any client posts).
  */
-import { fromBase64, toBase64 } from '../codec/base64.ts'
-import { MAX_NOTE_LENGTH } from '../note/note.ts'
-import { parseU64 } from '../note/text.ts'
+import { fromBase64, toBase64 } from '../codec/index.ts'
+import { MAX_NOTE_LENGTH, parseU64 } from '../note/index.ts'
 import { WitnessError } from './errors.ts'
 
 /** The spec caps the proof at 63 hashes (a consistency proof in a 2^64 tree is never longer). */

@@ -11,13 +11,10 @@
  * the stored root that fails 422 (equal sizes need equal roots). A failed proof is evidence: the
  * log signed two checkpoints that cannot both be true.
  */
-import { equalBytes } from '../codec/bytes.ts'
-import { EMPTY_ROOT } from '../merkle/hash.ts'
-import { verifyConsistency } from '../merkle/verify-consistency.ts'
-import { type Checkpoint, parseCheckpoint } from '../note/checkpoint.ts'
-import { parseNote } from '../note/note.ts'
-import { openNote } from '../note/open-note.ts'
-import type { Verifier } from '../note/signer.ts'
+import { equalBytes } from '../codec/index.ts'
+import { EMPTY_ROOT, verifyConsistency } from '../merkle/index.ts'
+import type { Verifier } from '../note/index.ts'
+import { type Checkpoint, openNote, parseCheckpoint, parseNote } from '../note/index.ts'
 import { WitnessError, type WitnessErrorCode } from './errors.ts'
 import type { AddCheckpointRequest } from './request.ts'
 

@@ -12,7 +12,7 @@ import {
   MAX_INVITATION_HOURS,
   runAuditDigests,
   verifyAuditDigests,
-} from '../../staff/index.ts'
+} from '../../services/staff/index.ts'
 import type { Runtime } from '../runtime.ts'
 import { checkNameAndRoles, withRuntime as runWith, usage as usageFor } from './run.ts'
 

@@ -9,9 +9,15 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
-import { type AuditReport, type AuditSource, audit, formatFinding } from '../../ledger/audit.ts'
-import { databaseSource, storedLogVkeys } from '../../ledger/audit-db.ts'
-import { remoteSource } from '../../ledger/audit-remote.ts'
+import {
+  type AuditReport,
+  type AuditSource,
+  audit,
+  databaseSource,
+  formatFinding,
+  remoteSource,
+  storedLogVkeys,
+} from '../../tools/audit/index.ts'
 import { loadConfig, openDatabase } from '../runtime.ts'
 
 export async function runAudit(args: string[]): Promise<number> {

@@ -10,17 +10,19 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
-import type { Actor } from '../../context.ts'
 import { AGE_BANDS } from '../../core/fhir/index.ts'
-import { issueCredential } from '../../credentials/issue.ts'
-import { revokeCredential } from '../../credentials/revoke.ts'
-import { issueCode } from '../../exposure/codes.ts'
-import { verifyCode } from '../../exposure/verify.ts'
-import { ingestFacts } from '../../surveillance/facts.ts'
-import { dayMs, toDay } from '../../surveillance/periods.ts'
-import { readHierarchy } from '../../surveillance/regions.ts'
-import { loadRegions } from '../../surveillance/regions-csv.ts'
-import { seededUniform, syntheticYear } from '../../surveillance/synthetic.ts'
+import type { Actor } from '../../platform/context/index.ts'
+import { issueCredential, revokeCredential } from '../../services/credentials/index.ts'
+import { issueCode, verifyCode } from '../../services/exposure/index.ts'
+import {
+  dayMs,
+  ingestFacts,
+  loadRegions,
+  readHierarchy,
+  seededUniform,
+  syntheticYear,
+  toDay,
+} from '../../services/surveillance/index.ts'
 import { loadConfig, startRuntime } from '../runtime.ts'
 
 export const DEFAULT_REGIONS = new URL('../../../data/regions-xv.csv', import.meta.url)

@@ -13,18 +13,15 @@
  * did, 1 otherwise, 2 on a usage error or a failed run.
  */
 import { parseArgs } from 'node:util'
-import { parseConfig } from '../../config/config.ts'
-import { jsonLogger, type ServiceContext } from '../../context.ts'
-import { createDb } from '../../db/client.ts'
-import { migrate } from '../../db/migrate.ts'
-import { exportBatch } from '../../exposure/export.ts'
-import { nodeGaenCrypto } from '../../exposure/node-crypto.ts'
-import { runExposureRetention } from '../../exposure/retention.ts'
-import { simulate } from '../../exposure/simulate.ts'
 import { createApp } from '../../http/app.ts'
-import { KeyStore } from '../../keys/store.ts'
-import { Ledger } from '../../ledger/ledger.ts'
-import { createApiToken } from '../../staff/create-token.ts'
+import { parseConfig } from '../../platform/config/index.ts'
+import { jsonLogger, type ServiceContext } from '../../platform/context/index.ts'
+import { createDb, migrate } from '../../platform/db/index.ts'
+import { KeyStore } from '../../platform/keys/index.ts'
+import { nodeGaenCrypto } from '../../platform/node-crypto/index.ts'
+import { exportBatch, runExposureRetention, simulate } from '../../services/exposure/index.ts'
+import { Ledger } from '../../services/ledger/index.ts'
+import { createApiToken } from '../../services/staff/index.ts'
 import { loadConfig, startRuntime } from '../runtime.ts'
 
 export async function runExposureExport(args: string[]): Promise<number> {

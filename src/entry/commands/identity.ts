@@ -6,15 +6,15 @@
  */
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { isLoopbackIssuer } from '../../credentials/issuer.ts'
-import type { Database } from '../../db/client.ts'
-import { migrate } from '../../db/migrate.ts'
+import type { Database } from '../../platform/db/index.ts'
+import { migrate } from '../../platform/db/index.ts'
 import {
   type DeploymentIdentity,
   establishIdentity,
   readIdentity,
   setPublicUrl,
-} from '../../deployment/identity.ts'
+} from '../../platform/deployment/index.ts'
+import { isLoopbackIssuer } from '../../services/credentials/index.ts'
 import { loadConfig, openDatabase } from '../runtime.ts'
 import { usage } from './run.ts'
 

@@ -8,8 +8,13 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { basename, extname } from 'node:path'
 import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
-import type { Actor } from '../../context.ts'
-import { issueBatch, parseCsv, parseNdjson, type RowReport } from '../../credentials/index.ts'
+import type { Actor } from '../../platform/context/index.ts'
+import {
+  issueBatch,
+  parseCsv,
+  parseNdjson,
+  type RowReport,
+} from '../../services/credentials/index.ts'
 import { loadConfig, startRuntime } from '../runtime.ts'
 
 export async function runImport(args: string[]): Promise<number> {

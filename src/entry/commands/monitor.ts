@@ -6,14 +6,14 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { fromBase64 } from '../../core/codec/base64.ts'
-import { remoteSource } from '../../ledger/audit-remote.ts'
+import { fromBase64 } from '../../core/codec/index.ts'
+import { remoteSource } from '../../tools/audit/index.ts'
 import {
   emptyState,
   type MonitorState,
   type MonitorStep,
   monitorStep,
-} from '../../ledger/monitor.ts'
+} from '../../tools/monitor/index.ts'
 
 export async function runMonitor(args: string[]): Promise<number | undefined> {
   const { values, positionals } = parseArgs({

@@ -4,8 +4,8 @@
  * `--role` values before anything is opened, and running a body against the configured database
  * (migrated) with service errors printed as one line instead of a stack.
  */
-import { ROLES, type Role } from '../../context.ts'
-import { ServiceError } from '../../errors.ts'
+import { ROLES, type Role } from '../../platform/context/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { loadConfig, type Runtime, startRuntime } from '../runtime.ts'
 
 /** Prints `vigil <command> <verb>: message` with a pointer to --help; exit code 2. */

@@ -12,7 +12,7 @@ import {
   listApiTokens,
   MAX_TOKEN_DAYS,
   revokeApiToken,
-} from '../../staff/tokens.ts'
+} from '../../services/staff/index.ts'
 import type { Runtime } from '../runtime.ts'
 import { checkNameAndRoles, withRuntime as runWith, usage as usageFor } from './run.ts'
 

@@ -11,7 +11,6 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
-import { jsonLogger, systemClock } from '../../context.ts'
 import {
   createCosigner,
   formatVerifierKey,
@@ -20,10 +19,10 @@ import {
   parseVerifierKey,
   SIG_COSIGNATURE_V1,
 } from '../../core/note/index.ts'
-import { createDb } from '../../db/client.ts'
-import { migrate } from '../../db/migrate.ts'
 import { createWitnessApp } from '../../http/witness-app.ts'
-import { type FollowedLog, Witness } from '../../witness/index.ts'
+import { jsonLogger, systemClock } from '../../platform/context/index.ts'
+import { createDb, migrate } from '../../platform/db/index.ts'
+import { type FollowedLog, Witness } from '../../services/witness/index.ts'
 import { VERSION } from '../runtime.ts'
 
 function parseLog(spec: string): FollowedLog {

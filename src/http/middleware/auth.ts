@@ -6,9 +6,9 @@
  */
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import type { Actor, Role, ServiceContext } from '../../context.ts'
-import type { AuditScope } from '../../staff/audit.ts'
-import { verifyApiToken } from '../../staff/tokens.ts'
+import type { AuditScope } from '../../platform/audit-trail/index.ts'
+import type { Actor, Role, ServiceContext } from '../../platform/context/index.ts'
+import { verifyApiToken } from '../../services/staff/index.ts'
 import type { AppDeps, AppEnv } from '../env.ts'
 import { ProblemError } from '../problem.ts'
 

@@ -11,9 +11,13 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
-import type { Config } from '../../config/config.ts'
-import type { Actor } from '../../context.ts'
-import { resolveSession, SESSION_ABSOLUTE_MS, type SessionInfo } from '../../staff/sessions.ts'
+import type { Config } from '../../platform/config/index.ts'
+import type { Actor } from '../../platform/context/index.ts'
+import {
+  resolveSession,
+  SESSION_ABSOLUTE_MS,
+  type SessionInfo,
+} from '../../services/staff/index.ts'
 import type { AppEnv } from '../env.ts'
 import { ProblemError } from '../problem.ts'
 

@@ -9,7 +9,7 @@ import {
   listAuditEvents,
   MAX_AUDIT_PAGE,
   verifyAuditDigests,
-} from '../../staff/index.ts'
+} from '../../services/staff/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { filterText } from '../params.ts'

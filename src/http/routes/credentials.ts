@@ -4,8 +4,8 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import type { Actor } from '../../context.ts'
-import { toHex } from '../../core/codec/hex.ts'
+import { toHex } from '../../core/codec/index.ts'
+import type { Actor } from '../../platform/context/index.ts'
 import {
   CredentialInput,
   eraseCredentialPersonalData,
@@ -15,8 +15,8 @@ import {
   reissueCredential,
   renderCredential,
   revokeCredential,
-} from '../../credentials/index.ts'
-import { passportUrl } from '../../trust/index.ts'
+} from '../../services/credentials/index.ts'
+import { passportUrl } from '../../services/trust/index.ts'
 import type { AppDeps, AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'

@@ -6,7 +6,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { spkiToPem } from '../../core/gaen/index.ts'
-import { EXPORT_PATH, exportFile, exportIndex, exposureKey } from '../../exposure/index.ts'
+import { EXPORT_PATH, exportFile, exportIndex, exposureKey } from '../../services/exposure/index.ts'
 import type { AppEnv } from '../env.ts'
 import { ProblemError } from '../problem.ts'
 

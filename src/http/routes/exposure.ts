@@ -17,7 +17,7 @@ import {
   revokeCode,
   TEST_TYPES,
   verifyCode,
-} from '../../exposure/index.ts'
+} from '../../services/exposure/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'

@@ -1,6 +1,6 @@
 /** Public keys: the log's signed-note verifier key and the issuers' JWKs. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { publicKeyViews } from '../../keys/views.ts'
+import { publicKeyViews } from '../../platform/keys/index.ts'
 import type { AppEnv } from '../env.ts'
 
 const PublicKey = z

@@ -4,10 +4,10 @@
  * a CDN can carry the read load.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { toBase64 } from '../../core/codec/base64.ts'
+import { toBase64 } from '../../core/codec/index.ts'
 import { parseEntriesPath, parseTilePath } from '../../core/merkle/index.ts'
 import { formatTlogProof } from '../../core/note/index.ts'
-import { publicKeyViews } from '../../keys/views.ts'
+import { publicKeyViews } from '../../platform/keys/index.ts'
 import {
   consistencyProof,
   inclusionProof,
@@ -19,7 +19,7 @@ import {
   readTile,
   servedCheckpoint,
   witnessStatus,
-} from '../../ledger/index.ts'
+} from '../../services/ledger/index.ts'
 import type { AppEnv } from '../env.ts'
 import { logIndex, MAX_INT8 } from '../params.ts'
 import { ProblemError } from '../problem.ts'

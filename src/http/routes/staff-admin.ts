@@ -5,11 +5,11 @@
  * revoke invitations. API tokens are in ./tokens.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { ROLES } from '../../context.ts'
-import { displayName } from '../../staff/fields.ts'
+import { ROLES } from '../../platform/context/index.ts'
 import {
   createInvitation,
   DEFAULT_INVITATION_HOURS,
+  displayName,
   getPerson,
   listInvitations,
   listPeople,
@@ -17,7 +17,7 @@ import {
   revokeInvitation,
   signOutPerson,
   updatePerson,
-} from '../../staff/index.ts'
+} from '../../services/staff/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'

@@ -6,7 +6,7 @@
 import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { StaffError, type StaffErrorCode } from '../../staff/errors.ts'
+import { StaffError, type StaffErrorCode } from '../../services/staff/index.ts'
 import type { AppEnv } from '../env.ts'
 import { handleError } from '../errors.ts'
 import { problemResponse } from '../problem.ts'

@@ -7,12 +7,12 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
 import type { Context } from 'hono'
-import { type Actor, ROLES } from '../../context.ts'
-import { displayName } from '../../staff/fields.ts'
+import { type Actor, ROLES } from '../../platform/context/index.ts'
 import {
   beginAddPasskey,
   beginEnrolment,
   beginSignIn,
+  displayName,
   endAllSessions,
   endSession,
   finishAddPasskey,
@@ -21,7 +21,7 @@ import {
   listPasskeys,
   removePasskey,
   renamePasskey,
-} from '../../staff/index.ts'
+} from '../../services/staff/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'

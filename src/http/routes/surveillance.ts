@@ -5,7 +5,7 @@
  * own code, DP_BUDGET_EXHAUSTED, and a Retry-After until the next UTC day.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Actor } from '../../context.ts'
+import type { Actor } from '../../platform/context/index.ts'
 import {
   BREAKDOWNS,
   GRAINS,
@@ -16,7 +16,7 @@ import {
   querySeries,
   SurveillanceError,
   surveillanceCatalogue,
-} from '../../surveillance/index.ts'
+} from '../../services/surveillance/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { ProblemError } from '../problem.ts'

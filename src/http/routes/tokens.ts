@@ -4,7 +4,7 @@
  * revoke. The first admin token comes from `vigil tokens create`, which needs no token.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { ROLES } from '../../context.ts'
+import { ROLES } from '../../platform/context/index.ts'
 import {
   createApiToken,
   DEFAULT_TOKEN_DAYS,
@@ -13,7 +13,7 @@ import {
   listApiTokens,
   MAX_TOKEN_DAYS,
   revokeApiToken,
-} from '../../staff/tokens.ts'
+} from '../../services/staff/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'

@@ -11,8 +11,8 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import type { Actor } from '../../context.ts'
 import { TRUST_MATERIAL_MEDIA_TYPE } from '../../core/verify/index.ts'
+import type { Actor } from '../../platform/context/index.ts'
 import {
   listTrustedIssuers,
   PASSPORT_KEY_HEADER,
@@ -21,7 +21,7 @@ import {
   readPassport,
   removeTrustedIssuer,
   signedTrustMaterial,
-} from '../../trust/index.ts'
+} from '../../services/trust/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'

@@ -1,6 +1,6 @@
 /** The issuer's public trust material (SHC 1.4 §Determining keys, §Revocation); CORS *. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { issuerCrl, issuerJwks } from '../../credentials/index.ts'
+import { issuerCrl, issuerJwks } from '../../services/credentials/index.ts'
 import type { AppEnv } from '../env.ts'
 
 export function wellKnownRoutes() {

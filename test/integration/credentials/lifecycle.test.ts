@@ -1,7 +1,11 @@
 /** Revocation and the CRL, correction (re-issue), erasure, and idempotent bulk issuing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyShc } from '../../../src/core/shc/index.ts'
-import { credentialPersonalData, credentials, logEntries } from '../../../src/db/schema/index.ts'
+import {
+  credentialPersonalData,
+  credentials,
+  logEntries,
+} from '../../../src/platform/db/schema/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { api, immunization, selfTrust, testResult, tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'

@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64, toBase64 } from '../../../src/core/codec/base64.ts'
 import { sha256 } from '../../../src/core/codec/bytes.ts'
 import { toHex } from '../../../src/core/codec/hex.ts'
-import { encodeEntry, roundToHour } from '../../../src/core/entry/index.ts'
 import {
   dayStart,
   decodeExport,
@@ -25,10 +24,11 @@ import {
   unzipExport,
   verifyExportBin,
 } from '../../../src/core/gaen/index.ts'
+import { encodeEntry, roundToHour } from '../../../src/core/leaf/index.ts'
 import { hashLeaf } from '../../../src/core/merkle/index.ts'
 import { verifyTlogProof } from '../../../src/core/note/index.ts'
-import { exposureKeys } from '../../../src/db/schema/exposure.ts'
-import { exportBatch } from '../../../src/exposure/index.ts'
+import { exposureKeys } from '../../../src/platform/db/schema/exposure.ts'
+import { exportBatch } from '../../../src/services/exposure/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'

@@ -10,27 +10,27 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseConfig } from '../../../src/config/config.ts'
-import type { ServiceContext } from '../../../src/context.ts'
 import { toBase64 } from '../../../src/core/codec/base64.ts'
 import { fromHex } from '../../../src/core/codec/hex.ts'
-import { encodeEntry, roundToHour } from '../../../src/core/entry/index.ts'
 import { dayStart, intervalNumber, tekmac } from '../../../src/core/gaen/index.ts'
+import { encodeEntry, roundToHour } from '../../../src/core/leaf/index.ts'
 import { hashLeaf } from '../../../src/core/merkle/index.ts'
 import { verifyTlogProof } from '../../../src/core/note/index.ts'
+import { startRuntime } from '../../../src/entry/runtime.ts'
+import { parseConfig } from '../../../src/platform/config/config.ts'
+import type { ServiceContext } from '../../../src/platform/context/context.ts'
 import {
   exposureCodes,
   exposureExports,
   exposureKeys,
   exposureTokens,
-} from '../../../src/db/schema/exposure.ts'
-import { startRuntime } from '../../../src/entry/runtime.ts'
+} from '../../../src/platform/db/schema/exposure.ts'
 import {
   exportBatch,
   exposureKey,
   RETENTION,
   runExposureRetention,
-} from '../../../src/exposure/index.ts'
+} from '../../../src/services/exposure/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../../helpers/db.ts'

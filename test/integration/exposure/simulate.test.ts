@@ -4,9 +4,9 @@
  * and matches locally: every truly exposed phone matches, no unexposed phone does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { exportBatch } from '../../../src/exposure/index.ts'
-import { nodeGaenCrypto } from '../../../src/exposure/node-crypto.ts'
-import { simulate } from '../../../src/exposure/simulate.ts'
+import { nodeGaenCrypto } from '../../../src/platform/node-crypto/gaen.ts'
+import { exportBatch } from '../../../src/services/exposure/index.ts'
+import { simulate } from '../../../src/services/exposure/simulate.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'

@@ -4,8 +4,8 @@
  */
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROLES } from '../../../src/context.ts'
-import { rowsOf } from '../../../src/db/client.ts'
+import { ROLES } from '../../../src/platform/context/context.ts'
+import { rowsOf } from '../../../src/platform/db/client.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { api, immunization, tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'

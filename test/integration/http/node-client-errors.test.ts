@@ -4,9 +4,9 @@
  */
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Logger } from '../../../src/context.ts'
 import { serveWithProblems } from '../../../src/entry/client-errors.ts'
 import { createApp } from '../../../src/http/app.ts'
+import type { Logger } from '../../../src/platform/context/context.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
 

@@ -9,22 +9,26 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { eq, type SQL } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseConfig } from '../../../src/config/config.ts'
 import { sha256, utf8 } from '../../../src/core/codec/bytes.ts'
 import { parseNote } from '../../../src/core/note/index.ts'
-import { createDb } from '../../../src/db/client.ts'
+import { startRuntime } from '../../../src/entry/runtime.ts'
+import { parseConfig } from '../../../src/platform/config/config.ts'
+import { createDb } from '../../../src/platform/db/client.ts'
 import {
   logBundles,
   logCheckpoints,
   logEntries,
   logState,
   logTiles,
-} from '../../../src/db/schema/index.ts'
-import { startRuntime } from '../../../src/entry/runtime.ts'
-import { type AuditReport, audit } from '../../../src/ledger/audit.ts'
-import { databaseSource } from '../../../src/ledger/audit-db.ts'
-import { remoteSource } from '../../../src/ledger/audit-remote.ts'
-import { logSigner, parseVigilCheckpoint, signCheckpoint } from '../../../src/ledger/checkpoint.ts'
+} from '../../../src/platform/db/schema/index.ts'
+import {
+  logSigner,
+  parseVigilCheckpoint,
+  signCheckpoint,
+} from '../../../src/services/ledger/checkpoint.ts'
+import { type AuditReport, audit } from '../../../src/tools/audit/audit.ts'
+import { databaseSource } from '../../../src/tools/audit/database-source.ts'
+import { remoteSource } from '../../../src/tools/audit/remote-source.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { ENGINES, POSTGRES_SKIP_REASON, seedDataDir } from '../../helpers/db.ts'
 import { entry, logVkey } from '../../helpers/ledger.ts'

@@ -5,20 +5,20 @@
  * in the final tree, and the audit is clean.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { encodeEntry } from '../../../src/core/entry/index.ts'
+import { encodeEntry } from '../../../src/core/leaf/index.ts'
 import { hashLeaf, proveInclusion, verifyInclusion } from '../../../src/core/merkle/index.ts'
 import { parseNote, verifyTlogProof } from '../../../src/core/note/index.ts'
-import { createDb, type Database } from '../../../src/db/client.ts'
-import { KeyStore } from '../../../src/keys/store.ts'
-import { audit } from '../../../src/ledger/audit.ts'
-import { databaseSource } from '../../../src/ledger/audit-db.ts'
+import { createDb, type Database } from '../../../src/platform/db/client.ts'
+import { KeyStore } from '../../../src/platform/keys/store.ts'
 import {
   type Appended,
   Ledger,
   latestCheckpoint,
   parseVigilCheckpoint,
   storedHashReader,
-} from '../../../src/ledger/index.ts'
+} from '../../../src/services/ledger/index.ts'
+import { audit } from '../../../src/tools/audit/audit.ts'
+import { databaseSource } from '../../../src/tools/audit/database-source.ts'
 import { createTestApp, seededRandom, TEST_MASTER_KEY, type TestApp } from '../../helpers/app.ts'
 import { POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
 import { entry, logPolicy, logVkey } from '../../helpers/ledger.ts'

@@ -1,7 +1,7 @@
 /** The public log API through app.request(), with every bad parameter a problem+json 400/404. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64 } from '../../../src/core/codec/base64.ts'
-import { encodeEntry } from '../../../src/core/entry/index.ts'
+import { encodeEntry } from '../../../src/core/leaf/index.ts'
 import {
   decodeEntryBundle,
   hashLeaf,
@@ -16,7 +16,7 @@ import {
   verifyCheckpointWithPolicy,
   verifyTlogProof,
 } from '../../../src/core/note/index.ts'
-import { parseVigilCheckpoint } from '../../../src/ledger/index.ts'
+import { parseVigilCheckpoint } from '../../../src/services/ledger/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
 import { entry, logPolicy, logVkey } from '../../helpers/ledger.ts'

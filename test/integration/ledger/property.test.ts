@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { concatBytes } from '../../../src/core/codec/bytes.ts'
-import { encodeEntry, type LogEntry } from '../../../src/core/entry/index.ts'
+import { encodeEntry, type LogEntry } from '../../../src/core/leaf/index.ts'
 import {
   CompactRange,
   encodeEntryBundle,
@@ -24,14 +24,14 @@ import {
   openNote,
   parseNote,
 } from '../../../src/core/note/index.ts'
-import { logCheckpoints } from '../../../src/db/schema/index.ts'
-import { type AuditSource, audit } from '../../../src/ledger/audit.ts'
-import { signCheckpoint } from '../../../src/ledger/checkpoint.ts'
+import { logCheckpoints } from '../../../src/platform/db/schema/index.ts'
+import { signCheckpoint } from '../../../src/services/ledger/checkpoint.ts'
 import {
   consistencyProof,
   inclusionProof,
   parseVigilCheckpoint,
-} from '../../../src/ledger/index.ts'
+} from '../../../src/services/ledger/index.ts'
+import { type AuditSource, audit } from '../../../src/tools/audit/audit.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
 import { entry, logVkey } from '../../helpers/ledger.ts'

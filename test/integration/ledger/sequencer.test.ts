@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { encodeEntry } from '../../../src/core/entry/index.ts'
+import { encodeEntry } from '../../../src/core/leaf/index.ts'
 import { hashLeaf, rootFromLeafHashes, verifyConsistency } from '../../../src/core/merkle/index.ts'
 import {
   createVerifier,
@@ -13,7 +13,7 @@ import {
   Ledger,
   latestCheckpoint,
   parseVigilCheckpoint,
-} from '../../../src/ledger/index.ts'
+} from '../../../src/services/ledger/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
 import { entry, logPolicy, logVkey } from '../../helpers/ledger.ts'

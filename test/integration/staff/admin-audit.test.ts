@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listEntries } from '../../../src/ledger/index.ts'
+import { listEntries } from '../../../src/services/ledger/index.ts'
 import {
   bootstrapInvitation,
   listAuditEvents,
   recordAudit,
   runAuditDigests,
   verifyAuditDigests,
-} from '../../../src/staff/index.ts'
+} from '../../../src/services/staff/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { runVigil } from '../../helpers/cli.ts'
 import { immunization, tokenFor } from '../../helpers/credentials.ts'

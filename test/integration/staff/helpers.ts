@@ -10,8 +10,8 @@ import {
   WebAuthnEmulator,
 } from 'nid-webauthn-emulator'
 import { expect } from 'vitest'
-import type { Role } from '../../../src/context.ts'
-import { createInvitation } from '../../../src/staff/index.ts'
+import type { Role } from '../../../src/platform/context/context.ts'
+import { createInvitation } from '../../../src/services/staff/index.ts'
 import type { TestApp } from '../../helpers/app.ts'
 
 export type Authenticator = WebAuthnEmulator

@@ -6,9 +6,13 @@
  * spoil the next row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROLES, type Role } from '../../../src/context.ts'
-import { users } from '../../../src/db/schema/people.ts'
-import { createSession, revokeApiToken, SESSION_ABSOLUTE_MS } from '../../../src/staff/index.ts'
+import { ROLES, type Role } from '../../../src/platform/context/context.ts'
+import { users } from '../../../src/platform/db/schema/people.ts'
+import {
+  createSession,
+  revokeApiToken,
+  SESSION_ABSOLUTE_MS,
+} from '../../../src/services/staff/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'

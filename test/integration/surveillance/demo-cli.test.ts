@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createDb, rowsOf } from '../../../src/db/client.ts'
+import { createDb, rowsOf } from '../../../src/platform/db/client.ts'
 import { seedDataDir } from '../../helpers/db.ts'
 import { BIN } from '../../helpers/server.ts'
 

@@ -8,7 +8,7 @@
 
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { encodeEntry } from '../../../src/core/entry/index.ts'
+import { encodeEntry } from '../../../src/core/leaf/index.ts'
 import { hashLeaf } from '../../../src/core/merkle/index.ts'
 import {
   formatPolicy,
@@ -21,10 +21,10 @@ import {
   verifyCheckpointWithPolicy,
   verifyTlogProof,
 } from '../../../src/core/note/index.ts'
-import { logCosignatures } from '../../../src/db/schema/index.ts'
-import { Ledger } from '../../../src/ledger/index.ts'
-import { logPolicy } from '../../../src/trust/index.ts'
-import type { FollowedLog } from '../../../src/witness/index.ts'
+import { logCosignatures } from '../../../src/platform/db/schema/index.ts'
+import { Ledger } from '../../../src/services/ledger/index.ts'
+import { logPolicy } from '../../../src/services/trust/index.ts'
+import type { FollowedLog } from '../../../src/services/witness/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import {
   createTestDatabase,

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { systemRandom } from '../../../src/context.ts'
 import { toBase64 } from '../../../src/core/codec/base64.ts'
 import {
   createVerifyCache,
@@ -21,8 +20,9 @@ import {
   verifyCredential,
 } from '../../../src/core/verify/index.ts'
 import { formatAddCheckpoint } from '../../../src/core/witness/index.ts'
-import { createDb } from '../../../src/db/client.ts'
-import { KeyStore } from '../../../src/keys/store.ts'
+import { systemRandom } from '../../../src/platform/context/context.ts'
+import { createDb } from '../../../src/platform/db/client.ts'
+import { KeyStore } from '../../../src/platform/keys/store.ts'
 import { immunization } from '../../helpers/credentials.ts'
 import { forkLog } from '../../helpers/fork.ts'
 import { freePort } from '../../helpers/server.ts'

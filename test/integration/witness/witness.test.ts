@@ -16,8 +16,8 @@ import {
   verifyCheckpointWithPolicy,
 } from '../../../src/core/note/index.ts'
 import { formatAddCheckpoint } from '../../../src/core/witness/index.ts'
-import { createDb } from '../../../src/db/client.ts'
-import { migrate } from '../../../src/db/migrate.ts'
+import { createDb } from '../../../src/platform/db/client.ts'
+import { migrate } from '../../../src/platform/db/migrate.ts'
 import { createTestDatabase, ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
 import { memoryLog } from '../../helpers/tlog.ts'
 import { startWitness } from '../../helpers/witness.ts'

@@ -6,7 +6,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { describe, expect, it } from 'vitest'
 import { buildImmunizationBundle, buildTestBundle } from '../../../src/core/fhir/index.ts'
-import { CredentialInput, toBuilderInput } from '../../../src/credentials/input.ts'
+import { CredentialInput, toBuilderInput } from '../../../src/services/credentials/input.ts'
 import { expectFhirCode, NOW } from './fixtures.ts'
 
 type Json = Record<string, unknown>

@@ -28,7 +28,7 @@ import {
   tekmac,
   tekmacCleartext,
 } from '../../../src/core/gaen/index.ts'
-import { nodeGaenCrypto } from '../../../src/exposure/node-crypto.ts'
+import { nodeGaenCrypto } from '../../../src/platform/node-crypto/gaen.ts'
 import { readVectorJson } from '../../helpers/vectors.ts'
 
 interface EnVectors {

@@ -12,7 +12,7 @@ import {
   verifyShcSignature,
   webCryptoEs256,
 } from '../../../src/core/shc/index.ts'
-import { nodeEs256 } from '../../../src/credentials/node-es256.ts'
+import { nodeEs256 } from '../../../src/platform/node-crypto/es256.ts'
 import { readVectorJson } from '../../helpers/vectors.ts'
 import { createFreshIssuer, expectShcCode, type FreshIssuer } from './fixtures.ts'
 

@@ -23,8 +23,8 @@ import {
   verifyShc,
   verifyShcFile,
 } from '../../../src/core/shc/index.ts'
-import { webKeyCrypto } from '../../../src/keys/crypto.ts'
-import { nodeKeyCrypto } from '../../../src/keys/node-crypto.ts'
+import { webKeyCrypto } from '../../../src/platform/keys/crypto.ts'
+import { nodeKeyCrypto } from '../../../src/platform/node-crypto/key-crypto.ts'
 import { readVectorJson, readVectorText } from '../../helpers/vectors.ts'
 import {
   createFreshIssuer,

@@ -18,7 +18,7 @@ import {
   verifyShc,
   verifyShcFile,
 } from '../../../src/core/shc/index.ts'
-import { nodeEs256 } from '../../../src/credentials/node-es256.ts'
+import { nodeEs256 } from '../../../src/platform/node-crypto/es256.ts'
 import { readVectorJson, readVectorText } from '../../helpers/vectors.ts'
 import { createFreshIssuer, mirrorTrust, NOW, SPEC_AT } from './fixtures.ts'
 import { VERDICTS } from './verdicts.ts'

@@ -9,7 +9,7 @@ import {
   noiseVariance,
   noisyCount,
   uniform,
-} from '../../../src/surveillance/dp.ts'
+} from '../../../src/services/surveillance/dp.ts'
 import { seededRandom } from '../../helpers/app.ts'
 
 const N = 40_000

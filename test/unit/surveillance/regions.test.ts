@@ -1,9 +1,9 @@
 /** The places CSV: the sample loads, each kind of mistake is refused with its line and column. */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { SurveillanceError } from '../../../src/surveillance/errors.ts'
-import { Hierarchy } from '../../../src/surveillance/regions.ts'
-import { parseRegionsCsv } from '../../../src/surveillance/regions-csv.ts'
+import { SurveillanceError } from '../../../src/services/surveillance/errors.ts'
+import { Hierarchy } from '../../../src/services/surveillance/regions.ts'
+import { parseRegionsCsv } from '../../../src/services/surveillance/regions-csv.ts'
 
 const SAMPLE = readFileSync(new URL('../../../data/regions-xv.csv', import.meta.url), 'utf8')
 const HEADER = 'code,name,level,parent,0-4,5-11,12-17,18-29,30-39,40-49,50-59,60-69,70-79,80+'

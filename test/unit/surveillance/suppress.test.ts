@@ -5,7 +5,7 @@
  * (the interior cells shown and the margins shown).
  */
 import { describe, expect, it } from 'vitest'
-import { type SuppressedTable, suppressTable } from '../../../src/surveillance/suppress.ts'
+import { type SuppressedTable, suppressTable } from '../../../src/services/surveillance/suppress.ts'
 import { seededRandom } from '../../helpers/app.ts'
 
 interface Case {

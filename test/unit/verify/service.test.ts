@@ -5,7 +5,6 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Role } from '../../../src/context.ts'
 import { hashLeaf } from '../../../src/core/merkle/index.ts'
 import { verifyTlogProof } from '../../../src/core/note/index.ts'
 import {
@@ -15,6 +14,7 @@ import {
   openTrustMaterial,
   verifyCredential,
 } from '../../../src/core/verify/index.ts'
+import type { Role } from '../../../src/platform/context/context.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { api, immunization, tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'

@@ -1,5 +1,5 @@
 /** Words for what the series name by code: periods, breakdown values, places. */
-import { testByCode, vaccineByCode } from '../../../src/core/fhir/codes.ts'
+import { testByCode, vaccineByCode } from '../../../src/core/fhir/index.ts'
 import type { Breakdown, Grain } from '../../../src/core/stats/index.ts'
 import { hasMessage, lang, t } from '../i18n/index.ts'
 

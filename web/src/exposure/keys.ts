@@ -3,7 +3,7 @@
  * `{key, rollingStartNumber, rollingPeriod, transmissionRisk?}` or a GAEN publish body
  * (`{temporaryExposureKeys: [...]}`). Checked here only for shape; the server applies the rules.
  */
-import { fromBase64 } from '../../../src/core/codec/base64.ts'
+import { fromBase64 } from '../../../src/core/codec/index.ts'
 import type { TekMacKey } from '../../../src/core/gaen/index.ts'
 
 export class KeysError extends Error {

@@ -3,7 +3,7 @@
  * code → token, a fresh random HMAC key and the tekmac over the keys (computed here) → certificate,
  * then publish. Every refusal is shown in words with the server's code.
  */
-import { toBase64 } from '../../../src/core/codec/base64.ts'
+import { toBase64 } from '../../../src/core/codec/index.ts'
 import { type TekMacKey, tekmac } from '../../../src/core/gaen/index.ts'
 import { api, describe } from '../staff/api.ts'
 import { byId, setState } from '../staff/dom.ts'

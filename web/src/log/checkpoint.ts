@@ -5,8 +5,7 @@
  * of the previous signed note>` (src/ledger/checkpoint.ts); the chain link is checked too.
  */
 import { readVigilExtensions } from '../../../src/core/checkpoint/index.ts'
-import { toBase64 } from '../../../src/core/codec/base64.ts'
-import { equalBytes, sha256, utf8 } from '../../../src/core/codec/bytes.ts'
+import { equalBytes, sha256, toBase64, utf8 } from '../../../src/core/codec/index.ts'
 import {
   type Checkpoint,
   type Policy,

@@ -4,10 +4,15 @@
  * locally, then builds the RFC 9162 inclusion proof itself from tiles (tlog-tiles) and verifies it
  * against the root of the checkpoint verified above. The full hash never leaves the browser.
  */
-import { fromBase64 } from '../../../src/core/codec/base64.ts'
-import { equalBytes, sha256, utf8 } from '../../../src/core/codec/bytes.ts'
-import { fromHex, toHex } from '../../../src/core/codec/hex.ts'
-import { decodeEntry, type LogEntry } from '../../../src/core/entry/index.ts'
+import {
+  equalBytes,
+  fromBase64,
+  fromHex,
+  sha256,
+  toHex,
+  utf8,
+} from '../../../src/core/codec/index.ts'
+import { decodeEntry, type LogEntry } from '../../../src/core/leaf/index.ts'
 import {
   decodeEntryBundle,
   entriesPath,

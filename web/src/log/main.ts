@@ -2,9 +2,8 @@
  * The log browser page (/log.html): the verified checkpoint, the recent entries, and a private
  * lookup that proves inclusion in the browser. Imports only src/core (DESIGN.md principle 3).
  */
-import { toBase64 } from '../../../src/core/codec/base64.ts'
-import { toHex } from '../../../src/core/codec/hex.ts'
-import type { LogEntry } from '../../../src/core/entry/index.ts'
+import { toBase64, toHex } from '../../../src/core/codec/index.ts'
+import type { LogEntry } from '../../../src/core/leaf/index.ts'
 import { describeError, type ListedEntry, listEntries, PageError } from './api.ts'
 import { checkChainLink, loadVerifiedCheckpoint, type VerifiedLogCheckpoint } from './checkpoint.ts'
 import { age, byId, el, setState, shortHash, utcMinute } from './dom.ts'

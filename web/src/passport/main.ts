@@ -6,9 +6,8 @@
  * receipt here in the browser against the log's signed checkpoint.
  */
 import { readVigilExtensions } from '../../../src/core/checkpoint/index.ts'
-import { fromBase64Url } from '../../../src/core/codec/base64.ts'
-import { fromUtf8 } from '../../../src/core/codec/bytes.ts'
-import type { CredentialSummary } from '../../../src/core/fhir/summarise.ts'
+import { fromBase64Url, fromUtf8 } from '../../../src/core/codec/index.ts'
+import type { CredentialSummary } from '../../../src/core/fhir/index.ts'
 import { verifyTlogProof } from '../../../src/core/note/index.ts'
 import { createHealthCardFile, SHC_FILE_MEDIA_TYPE } from '../../../src/core/shc/index.ts'
 import { credentialLeafHash, openTrustMaterial } from '../../../src/core/verify/index.ts'

@@ -3,7 +3,7 @@
  * holder's minimal data for a card whose signature verified, every check on demand with the time
  * of its data, and how old the trust data is. Text only (textContent): card data is never HTML.
  */
-import type { CredentialSummary } from '../../../src/core/fhir/summarise.ts'
+import type { CredentialSummary } from '../../../src/core/fhir/index.ts'
 import type { Check, Verdict } from '../../../src/core/verify/index.ts'
 import { byId, el } from '../dom.ts'
 import {

@@ -1,1 +1,0 @@
-export { type Config, ConfigError, parseConfig } from './config.ts'

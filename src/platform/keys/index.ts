@@ -1,0 +1,5 @@
+export * from './crypto.ts'
+export { SealError } from './seal.ts'
+export type { Announce } from './store.ts'
+export { type KeyPurpose, KeyStore, type PublicKeyInfo, type SigningKey } from './store.ts'
+export * from './views.ts'

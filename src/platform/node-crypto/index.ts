@@ -1,0 +1,2 @@
+export * from './gaen.ts'
+export * from './key-crypto.ts'

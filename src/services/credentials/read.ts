@@ -1,0 +1,44 @@
+/** Reading a credential: its public status row, and its renderings from the sealed record. */
+import { eq } from 'drizzle-orm'
+import { decodeShcPayload, parseShcJws } from '../../core/shc/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
+import { credentials } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
+import { readPersonalData } from './personal-data.ts'
+import { renderCardFile, renderPassportPage, renderQrPng, renderQrSvg } from './render.ts'
+
+export async function getCredential(ctx: Pick<ServiceContext, 'db'>, id: string) {
+  const [row] = await ctx.db.select().from(credentials).where(eq(credentials.id, id))
+  if (row === undefined) throw new ServiceError('NOT_FOUND', `no credential ${id}`, { field: 'id' })
+  const { importKey: _, ...rest } = row
+  return rest
+}
+
+export type Rendering = 'qr.svg' | 'qr.png' | 'card.smart-health-card' | 'passport'
+
+export async function renderCredential(
+  ctx: ServiceContext,
+  id: string,
+  what: Rendering,
+): Promise<string | Uint8Array> {
+  await getCredential(ctx, id)
+  const personal = await readPersonalData(ctx, id)
+  if (personal === undefined) {
+    throw new ServiceError('GONE', `the personal data of ${id} has been erased`, { field: 'id' })
+  }
+  const jws = personal.jws
+  switch (what) {
+    case 'qr.svg':
+      return renderQrSvg(jws)
+    case 'qr.png':
+      return renderQrPng(jws)
+    case 'card.smart-health-card':
+      return renderCardFile(jws)
+    case 'passport': {
+      const { deflated } = parseShcJws(jws)
+      const { claims } = await decodeShcPayload(deflated)
+      const vc = claims.vc as { credentialSubject: { fhirBundle: unknown } }
+      return renderPassportPage(jws, vc.credentialSubject.fhirBundle, ctx.config.publicUrl)
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * @module services/credentials/reissue
+ * Correction: a new credential from corrected input, the old one revoked ("superseded"), both
+ * linked (`replaces` / `replaced_by`). Erasure: the sealed personal data is deleted; the public
+ * row and the ledger commitment stay and link to nothing.
+ */
+import { eq } from 'drizzle-orm'
+import { recordAudit } from '../../platform/audit-trail/index.ts'
+import type { Actor, ServiceContext } from '../../platform/context/index.ts'
+import { credentials } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
+import type { Ledger } from '../ledger/index.ts'
+import type { CredentialInput } from './input.ts'
+import { type IssuedCredential, issueCredential } from './issue.ts'
+import { erasePersonalData } from './personal-data.ts'
+import { revokeCredential } from './revoke.ts'
+
+export async function reissueCredential(
+  ctx: ServiceContext,
+  ledger: Ledger,
+  id: string,
+  corrected: CredentialInput,
+  actor: Actor,
+): Promise<IssuedCredential & { replaces: string }> {
+  const [old] = await ctx.db.select().from(credentials).where(eq(credentials.id, id))
+  if (old === undefined) throw new ServiceError('NOT_FOUND', `no credential ${id}`, { field: 'id' })
+  if (old.status !== 'active') {
+    throw new ServiceError(
+      'CONFLICT',
+      `credential ${id} is ${old.status}: only an active one can be corrected`,
+      {
+        field: 'id',
+      },
+    )
+  }
+  const issued = await issueCredential(ctx, ledger, corrected, actor, { replaces: id })
+  await revokeCredential(ctx, ledger, id, `superseded by ${issued.id}`, actor)
+  await ctx.db.update(credentials).set({ replacedBy: issued.id }).where(eq(credentials.id, id))
+  return { ...issued, replaces: id }
+}
+
+export async function eraseCredentialPersonalData(ctx: ServiceContext, id: string): Promise<void> {
+  const [row] = await ctx.db
+    .select({ id: credentials.id })
+    .from(credentials)
+    .where(eq(credentials.id, id))
+  if (row === undefined) throw new ServiceError('NOT_FOUND', `no credential ${id}`, { field: 'id' })
+  await ctx.db.transaction(async (tx) => {
+    const erased = await erasePersonalData({ ...ctx, db: tx }, id)
+    if (!erased)
+      throw new ServiceError('CONFLICT', `the personal data of ${id} is already erased`, {
+        field: 'id',
+      })
+    await recordAudit({ ...ctx, db: tx }, { action: 'credential.erase', targetId: id })
+  })
+}

@@ -1,0 +1,200 @@
+/**
+ * @module services/exposure/codes
+ * Verification codes (role tracer): a short code (8 digits, 15 minutes) and a long code (16
+ * characters, 24 hours) per test result, stored only as HMACs, single use, revocable. The tracer
+ * sees the status, never the keys.
+ */
+import { hmac } from '@noble/hashes/hmac.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { and, eq, or } from 'drizzle-orm'
+import { utf8 } from '../../core/codec/index.ts'
+import { dayStart, intervalNumber } from '../../core/gaen/index.ts'
+import { recordAudit } from '../../platform/audit-trail/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
+import { exposureCodes } from '../../platform/db/index.ts'
+import { exposureFact, recordFacts, toDay } from '../surveillance/index.ts'
+import { ExposureError } from './errors.ts'
+import { EXPOSURE, type TestType } from './settings.ts'
+
+type Ctx = ServiceContext
+
+export interface IssueCodeInput {
+  testType: TestType
+  /** YYYY-MM-DD */
+  symptomDate?: string | undefined
+  testDate?: string | undefined
+  /** ISO 3166-2 region of the case, for the de-identified surveillance facts (optional). */
+  region?: string | undefined
+}
+
+export interface IssuedCode {
+  id: string
+  code: string
+  longCode: string
+  expiresAt: string
+  longExpiresAt: string
+}
+
+export type CodeStatus = 'unused' | 'used' | 'expired' | 'revoked'
+
+const secrets = new WeakMap<object, Promise<Uint8Array>>()
+
+/** HMAC-SHA-256(derived secret, code): what the database holds instead of the code. */
+export async function codeHash(ctx: Pick<Ctx, 'keys'>, code: string): Promise<Uint8Array> {
+  let s = secrets.get(ctx.keys)
+  if (s === undefined) {
+    s = ctx.keys.deriveSecret('exposure/codes')
+    secrets.set(ctx.keys, s)
+  }
+  return hmac(sha256, await s, utf8(code.trim().toLowerCase()))
+}
+
+/** Uniform digits / [a-z0-9] by rejection sampling. */
+function randomCode(random: Ctx['random'], alphabet: string, length: number): string {
+  let out = ''
+  const limit = 256 - (256 % alphabet.length)
+  while (out.length < length) {
+    for (const b of random(length * 2)) {
+      if (b < limit && out.length < length) out += alphabet[b % alphabet.length]
+    }
+  }
+  return out
+}
+
+const DIGITS = '0123456789'
+const ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789'
+
+function onsetInterval(input: IssueCodeInput): number | null {
+  const date = input.symptomDate ?? input.testDate
+  if (date === undefined) return null
+  const ms = Date.parse(`${date}T00:00:00Z`)
+  if (Number.isNaN(ms))
+    throw new ExposureError('KEY_INVALID', 'invalid date', { field: 'symptomDate' })
+  return dayStart(intervalNumber(ms / 1000))
+}
+
+function uuid(random: Ctx['random']): string {
+  const b = random(16)
+  b[6] = ((b[6] as number) & 0x0f) | 0x40
+  b[8] = ((b[8] as number) & 0x3f) | 0x80
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+export async function issueCode(ctx: Ctx, input: IssueCodeInput): Promise<IssuedCode> {
+  const now = ctx.clock.now().getTime()
+  const onset = onsetInterval(input)
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const code = randomCode(ctx.random, DIGITS, 8)
+    const longCode = randomCode(ctx.random, ALNUM, 16)
+    const id = uuid(ctx.random)
+    const expiresAt = new Date(now + EXPOSURE.shortCodeMs)
+    const longExpiresAt = new Date(now + EXPOSURE.longCodeMs)
+    const inserted = await ctx.db.transaction(async (tx) => {
+      const rows = await tx
+        .insert(exposureCodes)
+        .values({
+          id,
+          shortHash: await codeHash(ctx, code),
+          longHash: await codeHash(ctx, longCode),
+          testType: input.testType,
+          symptomOnsetInterval: onset,
+          region: input.region ?? null,
+          expiresAt,
+          longExpiresAt,
+          issuedBy: (ctx as { actor?: { id: string } }).actor?.id ?? 'cli',
+          createdAt: new Date(now),
+        })
+        .onConflictDoNothing()
+        .returning({ id: exposureCodes.id })
+      // The fact names the day, region and test type only: nothing that leads back to this code.
+      if (rows.length > 0)
+        await recordFacts(tx, [
+          exposureFact('code-issued', toDay(now), {
+            region: input.region,
+            testType: input.testType,
+          }),
+        ])
+      return rows
+    })
+    if (inserted.length === 0) continue // a collision with a live code: draw again
+    await recordAudit(ctx, {
+      action: 'exposure-code.issue',
+      targetId: id,
+      detail: { testType: input.testType },
+    })
+    return {
+      id,
+      code,
+      longCode,
+      expiresAt: expiresAt.toISOString(),
+      longExpiresAt: longExpiresAt.toISOString(),
+    }
+  }
+  throw new Error('could not draw a unique verification code')
+}
+
+export async function issueCodes(ctx: Ctx, inputs: IssueCodeInput[]): Promise<IssuedCode[]> {
+  if (inputs.length === 0 || inputs.length > EXPOSURE.maxBatch)
+    throw new ExposureError('BATCH_TOO_LARGE', `issue 1 to ${EXPOSURE.maxBatch} codes per call`, {
+      field: 'cases',
+    })
+  const out: IssuedCode[] = []
+  for (const input of inputs) out.push(await issueCode(ctx, input))
+  return out
+}
+
+export async function codeStatus(
+  ctx: Ctx,
+  id: string,
+): Promise<{
+  id: string
+  status: CodeStatus
+  testType: string
+  expiresAt: string
+  longExpiresAt: string
+}> {
+  const [row] = await ctx.db.select().from(exposureCodes).where(eq(exposureCodes.id, id))
+  if (row === undefined) throw new ExposureError('NOT_FOUND', 'no such code', { field: 'id' })
+  const now = ctx.clock.now().getTime()
+  const status: CodeStatus =
+    row.revokedAt !== null
+      ? 'revoked'
+      : row.usedHour !== null
+        ? 'used'
+        : row.longExpiresAt.getTime() <= now
+          ? 'expired'
+          : 'unused'
+  return {
+    id: row.id,
+    status,
+    testType: row.testType,
+    expiresAt: row.expiresAt.toISOString(),
+    longExpiresAt: row.longExpiresAt.toISOString(),
+  }
+}
+
+export async function revokeCode(ctx: Ctx, id: string) {
+  const [row] = await ctx.db
+    .update(exposureCodes)
+    .set({ revokedAt: ctx.clock.now() })
+    .where(and(eq(exposureCodes.id, id)))
+    .returning({ id: exposureCodes.id })
+  if (row === undefined) throw new ExposureError('NOT_FOUND', 'no such code', { field: 'id' })
+  await recordAudit(ctx, { action: 'exposure-code.revoke', targetId: id })
+  return codeStatus(ctx, id)
+}
+
+/** The row a code names, by either hash. */
+export async function findCode(ctx: Ctx, code: string) {
+  const h = await codeHash(ctx, code)
+  const [row] = await ctx.db
+    .select()
+    .from(exposureCodes)
+    .where(or(eq(exposureCodes.shortHash, h), eq(exposureCodes.longHash, h)))
+  return row === undefined ? undefined : { row, long: equal(row.longHash, h) }
+}
+
+function equal(a: Uint8Array, b: Uint8Array) {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}

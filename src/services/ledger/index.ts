@@ -1,0 +1,15 @@
+export { parseVigilCheckpoint, type VigilCheckpoint } from './checkpoint.ts'
+export {
+  publishedCheckpoint,
+  servedCheckpoint,
+  WitnessCollector,
+  type WitnessStatus,
+  withCosignatures,
+  witnessStatus,
+} from './cosignatures.ts'
+export { LOG_LOCK } from './integrate.ts'
+export { Ledger } from './ledger.ts'
+export * from './proofs.ts'
+export * from './read.ts'
+export { type Appended, Sequencer } from './sequencer.ts'
+export { insertPending, readBundle, readTile } from './storage.ts'

@@ -1,0 +1,87 @@
+/**
+ * @module services/ledger/ledger
+ * The log service as the app sees it: one per process (its sequencer batches concurrent appends),
+ * built from the service context's database, clock and log key.
+ */
+import type { ServiceContext } from '../../platform/context/index.ts'
+import { logSigner } from './checkpoint.ts'
+import { WitnessCollector } from './cosignatures.ts'
+import { type IntegrateDeps, initLog } from './integrate.ts'
+import { Sequencer, type SequencerOptions } from './sequencer.ts'
+
+export interface LedgerOptions extends SequencerOptions {
+  /** Collect witness cosignatures when the config names witnesses (default true). */
+  witnesses?: boolean
+}
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} }
+
+export class Ledger {
+  readonly sequencer: Sequencer
+  readonly origin: string
+  /** Present when witnesses are configured: collects cosignatures after each checkpoint. */
+  readonly witnesses: WitnessCollector | undefined
+
+  private constructor(
+    deps: IntegrateDeps,
+    options: SequencerOptions,
+    witnesses: WitnessCollector | undefined,
+  ) {
+    this.origin = deps.origin
+    this.witnesses = witnesses
+    this.sequencer = new Sequencer(deps, {
+      ...options,
+      ...(witnesses === undefined
+        ? {}
+        : {
+            onCheckpoint: (size) => {
+              options.onCheckpoint?.(size)
+              witnesses.notify()
+            },
+          }),
+    })
+  }
+
+  /** Loads the log key and makes sure the log has its genesis checkpoint. */
+  static async open(
+    ctx: Pick<ServiceContext, 'db' | 'keys' | 'config' | 'clock'> &
+      Partial<Pick<ServiceContext, 'logger'>>,
+    options: LedgerOptions = {},
+  ) {
+    const key = await ctx.keys.active('log')
+    const deps: IntegrateDeps = {
+      db: ctx.db,
+      signer: logSigner(key, ctx.config.logOrigin),
+      origin: ctx.config.logOrigin,
+      now: () => ctx.clock.now(),
+    }
+    const { config } = ctx
+    const witnesses =
+      options.witnesses === false || config.witnesses.length === 0
+        ? undefined
+        : new WitnessCollector({
+            db: ctx.db,
+            witnesses: config.witnesses,
+            quorum: config.witnessQuorum,
+            timeoutMs: config.witnessTimeoutMs,
+            logger: ctx.logger ?? silent,
+          })
+    const sequencerOptions: SequencerOptions =
+      witnesses !== undefined && config.witnessWait
+        ? { ...options, checkpointFor: (size) => witnesses.checkpointFor(size) }
+        : options
+    const ledger = new Ledger(deps, sequencerOptions, witnesses)
+    await initLog(deps)
+    return ledger
+  }
+
+  /** Waits for a witness round in flight (before closing the database). */
+  async close(): Promise<void> {
+    this.sequencer.close()
+    await this.witnesses?.idle()
+  }
+
+  append(...args: Parameters<Sequencer['append']>) {
+    return this.sequencer.append(...args)
+  }
+}

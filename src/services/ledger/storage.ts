@@ -1,0 +1,320 @@
+/**
+ * @module services/ledger/storage
+ * Reading and growing tiles and entry bundles. A stored row holds the widest version of a tile;
+ * the `.p/W` resource is its first W items, which never change once written.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import { concatBytes } from '../../core/codec/index.ts'
+import { hashChildren, type StoredHash, type Tile } from '../../core/merkle/index.ts'
+import { type Db, logBundles, logPending, logTiles, rowsOf } from '../../platform/db/index.ts'
+
+const HASH = 32
+type Tx = Pick<Db, 'select' | 'insert' | 'execute'>
+
+const key = (level: number, idx: bigint) => `${level}/${idx}`
+
+/**
+ * Stored node hashes (perfect subtrees) never change once complete, so one cache per database
+ * serves every tree size. The sequencer seeds it with the nodes each committed step produced
+ * (`rememberNodes`), so a fresh receipt rarely reads a tile or hashes; other nodes are read from
+ * tiles and computed once. Two generations: when the young one fills, it becomes the old one and
+ * the previous old one is dropped (O(1), unlike evicting from the front of a Map).
+ */
+const NODE_GENERATION = 1 << 16
+
+/** A cache in two generations: when the young one fills, it becomes the old one (O(1)). */
+class Generations<T> {
+  readonly #max: number
+  #young = new Map<string, T>()
+  #old = new Map<string, T>()
+
+  constructor(max: number) {
+    this.#max = max
+  }
+
+  get(key: string): T | undefined {
+    const young = this.#young.get(key)
+    if (young !== undefined) return young
+    const old = this.#old.get(key)
+    if (old !== undefined) this.set(key, old)
+    return old
+  }
+
+  set(key: string, value: T): void {
+    if (this.#young.size >= this.#max) {
+      this.#old = this.#young
+      this.#young = new Map()
+    }
+    this.#young.set(key, value)
+  }
+}
+
+const nodeCaches = new WeakMap<Db, Generations<Uint8Array>>()
+
+export function nodeCache(db: Db): Generations<Uint8Array> {
+  let cache = nodeCaches.get(db)
+  if (cache === undefined) {
+    cache = new Generations(NODE_GENERATION)
+    nodeCaches.set(db, cache)
+  }
+  return cache
+}
+
+export const nodeKey = (level: number, index: bigint) => `${level}/${index}`
+
+/** Records stored nodes of a committed integration step (call only after COMMIT). */
+export function rememberNodes(db: Db, stored: readonly StoredHash[]): void {
+  const cache = nodeCache(db)
+  // Only the newest generation's worth would survive anyway.
+  for (const s of stored.slice(-NODE_GENERATION)) cache.set(nodeKey(s.level, s.index), s.hash)
+}
+
+/**
+ * The in-tile nodes of full tiles (immutable, like the tiles): depths 1..7 above the tile's own
+ * hashes, 128 + 64 + … + 2 = 254 hashes (8 KB) a tile, computed at once (as many hashes as one
+ * proof's walk through a cold tile) and kept for the next proof through that tile. Two
+ * generations of TILE_GENERATION tiles (about 32 MB at most).
+ */
+const TILE_GENERATION = 2048
+const tileCaches = new WeakMap<Db, Generations<Uint8Array>>()
+
+export function tileInternalsCache(db: Db): Generations<Uint8Array> {
+  let cache = tileCaches.get(db)
+  if (cache === undefined) {
+    cache = new Generations(TILE_GENERATION)
+    tileCaches.set(db, cache)
+  }
+  return cache
+}
+
+/** Offset, in hashes, of in-tile depth `depth` (1..7) in computeTileInternals' output. */
+export const internalsOffset = (depth: number) => 256 - (512 >> depth)
+
+/** The hashes of every in-tile node of a full tile (256 hashes), depth by depth, left to right. */
+export function computeTileInternals(tile: Uint8Array): Uint8Array {
+  if (tile.length !== 256 * HASH) throw new Error('not a full tile')
+  const out = new Uint8Array(254 * HASH)
+  let below = tile
+  let at = 0
+  for (let count = 128; count >= 2; count >>= 1) {
+    const start = at
+    for (let j = 0; j < count; j++) {
+      const left = below.subarray(2 * j * HASH, (2 * j + 1) * HASH)
+      const right = below.subarray((2 * j + 1) * HASH, (2 * j + 2) * HASH)
+      out.set(hashChildren(left, right), at)
+      at += HASH
+    }
+    below = out.subarray(start, at)
+  }
+  return out
+}
+
+/** concatBytes for any number of parts (no spread into call arguments). */
+function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0
+  for (const p of parts) length += p.length
+  const out = new Uint8Array(length)
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+/**
+ * Inserts entries into log_pending in one statement with two parameters (the entries back to back
+ * and their lengths), not a bind parameter per row, and returns their ids in the order given. Ids
+ * come from the identity sequence as rows are inserted, in `ordinality` order, so ascending ids
+ * are the entries' order (other sessions' ids may fall in between, never out of order).
+ */
+export async function insertPending(db: Tx, entries: readonly Uint8Array[]): Promise<bigint[]> {
+  if (entries.length === 0) return []
+  const lengths = `{${entries.map((e) => e.length).join(',')}}`
+  const [row] = rowsOf<{ count: unknown; ids: unknown }>(
+    await db.execute(sql`
+      with inserted as (
+        insert into ${logPending} (entry)
+        select substring(${joinBytes(entries)}::bytea from e.start for e.len)
+        from (
+          select len, n, (sum(len) over (order by n) - len + 1)::int4 as start
+          from unnest(${lengths}::int4[]) with ordinality as l(len, n)
+        ) e
+        order by e.n
+        returning id
+      )
+      select count(*)::int4 as count, string_agg(id::text, ',' order by id) as ids
+      from inserted`),
+  )
+  const ids = String(row?.ids ?? '').split(',')
+  if (Number(row?.count) !== entries.length || ids.length !== entries.length) {
+    throw new Error('log_pending insert lost rows')
+  }
+  return ids.map((id) => BigInt(id))
+}
+
+/** Reads tiles for a tile hash reader; a tile stored narrower than asked for is an error. */
+export async function readTiles(db: Tx, tiles: readonly Tile[]): Promise<Uint8Array[]> {
+  if (tiles.length === 0) return []
+  // Two array parameters, not a row constructor per tile: PGlite (0.5) returns no rows for long
+  // `(a, b) in ((…), …)` lists, and Postgres caps bind parameters.
+  const levels = `{${tiles.map((t) => t.level).join(',')}}`
+  const indices = `{${tiles.map((t) => t.index).join(',')}}`
+  const rows = await db
+    .select()
+    .from(logTiles)
+    .where(
+      sql`(${logTiles.level}, ${logTiles.idx}) in (
+        select * from unnest(${levels}::int2[], ${indices}::int8[]))`,
+    )
+  const byKey = new Map(rows.map((r) => [key(r.level, r.idx), r]))
+  return tiles.map((t) => {
+    const row = byKey.get(key(t.level, t.index))
+    if (row === undefined || row.width < t.width) {
+      throw new Error(`tile ${t.level}/${t.index} width ${t.width} is not stored`)
+    }
+    return row.hashes.subarray(0, t.width * HASH)
+  })
+}
+
+/** One tile resource, or undefined when that width does not exist (yet). */
+export async function readTile(
+  db: Tx,
+  level: number,
+  index: bigint,
+  width: number,
+): Promise<Uint8Array | undefined> {
+  const [row] = await db
+    .select()
+    .from(logTiles)
+    .where(and(eq(logTiles.level, level), eq(logTiles.idx, index)))
+  if (row === undefined || row.width < width) return undefined
+  return row.hashes.subarray(0, width * HASH)
+}
+
+export async function readBundle(
+  db: Tx,
+  index: bigint,
+  width: number,
+): Promise<Uint8Array | undefined> {
+  const [row] = await db.select().from(logBundles).where(eq(logBundles.idx, index))
+  if (row === undefined || row.width < width) return undefined
+  // Entries are length-prefixed: walk `width` of them to find the prefix's end.
+  let end = 0
+  for (let i = 0; i < width; i++)
+    end += 2 + (((row.data[end] as number) << 8) | (row.data[end + 1] as number))
+  return row.data.subarray(0, end)
+}
+
+/**
+ * Appends the stored hashes that land on tile levels (tree levels 0, 8, 16, …) to their tiles in
+ * one upsert that concatenates in the database (no read of the old bytes). Each tile must grow
+ * from exactly the width the new hashes start at: the returned widths prove it, and a mismatch
+ * throws, rolling the step back.
+ */
+export async function growTiles(tx: Tx, stored: readonly StoredHash[]): Promise<void> {
+  const groups = new Map<
+    string,
+    { level: number; idx: bigint; first: number; hashes: Uint8Array[] }
+  >()
+  for (const s of stored) {
+    if (s.level % 8 !== 0) continue
+    const level = s.level / 8
+    const idx = s.index >> 8n
+    const k = key(level, idx)
+    let g = groups.get(k)
+    if (g === undefined) {
+      g = { level, idx, first: Number(s.index & 255n), hashes: [] }
+      groups.set(k, g)
+    }
+    g.hashes.push(s.hash)
+  }
+  if (groups.size === 0) return
+  const rows = [...groups.values()].map((g) => ({
+    level: g.level,
+    idx: g.idx,
+    width: g.hashes.length,
+    hashes: concatBytes(...g.hashes),
+  }))
+  const grown = await tx
+    .insert(logTiles)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [logTiles.level, logTiles.idx],
+      set: {
+        width: sql`${logTiles.width} + excluded.width`,
+        hashes: sql`${logTiles.hashes} || excluded.hashes`,
+      },
+    })
+    .returning({ level: logTiles.level, idx: logTiles.idx, width: logTiles.width })
+  const widths = new Map(grown.map((r) => [key(r.level, r.idx), r.width]))
+  for (const [k, g] of groups) {
+    const width = widths.get(k) ?? 0
+    if (width !== g.first + g.hashes.length) {
+      throw new Error(
+        `tile ${g.level}/${g.idx} has width ${width - g.hashes.length}, appending at ${g.first}`,
+      )
+    }
+  }
+}
+
+/** Appends entries (starting at index `from`) to their entry bundles, as growTiles does. */
+export async function growBundles(
+  tx: Tx,
+  from: bigint,
+  entries: readonly Uint8Array[],
+): Promise<void> {
+  const parts: Uint8Array[] = []
+  for (const entry of entries)
+    parts.push(new Uint8Array([entry.length >> 8, entry.length & 0xff]), entry)
+  await growBundleStream(tx, from, joinBytes(parts), entries.length)
+}
+
+/**
+ * growBundles over `count` entries already in bundle form (each a big-endian u16 length and the
+ * bytes, back to back): cut at bundle boundaries and appended in one upsert.
+ */
+export async function growBundleStream(
+  tx: Tx,
+  from: bigint,
+  stream: Uint8Array,
+  count: number,
+): Promise<void> {
+  if (count === 0) return
+  const rows: { idx: bigint; width: number; data: Uint8Array; first: number }[] = []
+  let at = 0
+  let index = from
+  let left = count
+  while (left > 0) {
+    const first = Number(index & 255n)
+    const width = Math.min(256 - first, left)
+    const start = at
+    for (let i = 0; i < width; i++) {
+      if (at + 2 > stream.length) throw new Error('entry stream is truncated')
+      at += 2 + (((stream[at] as number) << 8) | (stream[at + 1] as number))
+    }
+    if (at > stream.length) throw new Error('entry stream is truncated')
+    rows.push({ idx: index >> 8n, width, data: stream.subarray(start, at), first })
+    index += BigInt(width)
+    left -= width
+  }
+  if (at !== stream.length) throw new Error('entry stream has trailing bytes')
+  const grown = await tx
+    .insert(logBundles)
+    .values(rows.map(({ idx, width, data }) => ({ idx, width, data })))
+    .onConflictDoUpdate({
+      target: logBundles.idx,
+      set: {
+        width: sql`${logBundles.width} + excluded.width`,
+        data: sql`${logBundles.data} || excluded.data`,
+      },
+    })
+    .returning({ idx: logBundles.idx, width: logBundles.width })
+  const widths = new Map(grown.map((r) => [r.idx, r.width]))
+  for (const r of rows) {
+    const width = widths.get(r.idx) ?? 0
+    if (width !== r.first + r.width) {
+      throw new Error(`bundle ${r.idx} has width ${width - r.width}, appending at ${r.first}`)
+    }
+  }
+}

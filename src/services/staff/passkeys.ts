@@ -1,0 +1,137 @@
+/**
+ * @module services/staff/passkeys
+ * A signed-in person's own passkeys: list, add (a registration ceremony bound to them), rename,
+ * remove — never the last one, or they could not sign in again.
+ */
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server'
+import { and, asc, count, eq } from 'drizzle-orm'
+import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
+import { passkeys, users } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
+import { StaffError } from './errors.ts'
+import { registrationOptions, verifyRegistration } from './register.ts'
+import { newTokenId } from './token-format.ts'
+
+type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'config'> & AuditScope
+
+export interface PasskeyView {
+  id: string
+  name: string
+  deviceType: string
+  backedUp: boolean
+  createdAt: string
+  lastUsedAt: string | null
+}
+
+const view = (p: typeof passkeys.$inferSelect): PasskeyView => ({
+  id: p.id,
+  name: p.name,
+  deviceType: p.deviceType,
+  backedUp: p.backedUp,
+  createdAt: p.createdAt.toISOString(),
+  lastUsedAt: p.lastUsedAt?.toISOString() ?? null,
+})
+
+const notFound = (id: string) =>
+  new ServiceError('NOT_FOUND', `you have no passkey with id ${id}`, { field: 'id' })
+
+export async function listPasskeys(ctx: Pick<Ctx, 'db'>, userId: string): Promise<PasskeyView[]> {
+  const rows = await ctx.db
+    .select()
+    .from(passkeys)
+    .where(eq(passkeys.userId, userId))
+    .orderBy(asc(passkeys.createdAt), asc(passkeys.id))
+  return rows.map(view)
+}
+
+/** @example const options = await beginAddPasskey(ctx, actor.id) // → startRegistration() */
+export async function beginAddPasskey(
+  ctx: Ctx,
+  userId: string,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, userId))
+  if (user === undefined) throw new ServiceError('NOT_FOUND', 'no such person', { field: 'id' })
+  const existing = await ctx.db
+    .select({ credentialId: passkeys.credentialId, transports: passkeys.transports })
+    .from(passkeys)
+    .where(eq(passkeys.userId, userId))
+  return registrationOptions(
+    ctx,
+    'add-passkey',
+    { name: user.name, userHandle: user.userHandle },
+    { userId },
+    existing,
+  )
+}
+
+export async function finishAddPasskey(
+  ctx: Ctx,
+  userId: string,
+  response: RegistrationResponseJSON,
+  name: string,
+): Promise<PasskeyView> {
+  const passkey = await verifyRegistration(ctx, response, 'add-passkey', { userId })
+  const now = ctx.clock.now()
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(passkeys)
+      .values({
+        id: newTokenId(ctx.random),
+        userId,
+        credentialId: passkey.credentialId,
+        publicKey: passkey.publicKey,
+        counter: passkey.counter,
+        transports: passkey.transports,
+        name,
+        deviceType: passkey.deviceType,
+        backedUp: passkey.backedUp,
+        createdAt: now,
+      })
+      .returning()
+    if (row === undefined) throw new Error('passkey insert returned nothing')
+    await recordAudit({ ...ctx, db: tx }, { action: 'passkey.add', targetId: row.id, role: null })
+    return view(row)
+  })
+}
+
+export async function renamePasskey(
+  ctx: Ctx,
+  userId: string,
+  id: string,
+  name: string,
+): Promise<PasskeyView> {
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(passkeys)
+      .set({ name })
+      .where(and(eq(passkeys.id, id), eq(passkeys.userId, userId)))
+      .returning()
+    if (row === undefined) throw notFound(id)
+    await recordAudit({ ...ctx, db: tx }, { action: 'passkey.rename', targetId: id, role: null })
+    return view(row)
+  })
+}
+
+export async function removePasskey(ctx: Ctx, userId: string, id: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [mine] = await tx
+      .select({ id: passkeys.id })
+      .from(passkeys)
+      .where(and(eq(passkeys.id, id), eq(passkeys.userId, userId)))
+    if (mine === undefined) throw notFound(id)
+    const [{ n } = { n: 0 }] = await tx
+      .select({ n: count() })
+      .from(passkeys)
+      .where(eq(passkeys.userId, userId))
+    if (n <= 1)
+      throw new StaffError('LAST_PASSKEY', 'add another passkey before removing your last one', {
+        field: 'id',
+      })
+    await tx.delete(passkeys).where(eq(passkeys.id, id))
+    await recordAudit({ ...ctx, db: tx }, { action: 'passkey.remove', targetId: id, role: null })
+  })
+}

@@ -1,0 +1,134 @@
+/**
+ * @module services/staff/people
+ * People as administrators see them (list; change roles, name; disable and enable) and as each
+ * person sees themself. Vigil never leaves itself without an administrator: removing the admin
+ * role from, or disabling, the last active admin is refused with LAST_ADMIN.
+ */
+import { and, asc, count, eq, isNull, max, ne, sql } from 'drizzle-orm'
+import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.ts'
+import { ROLES, type Role, type ServiceContext } from '../../platform/context/index.ts'
+import { passkeys, users } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
+import { StaffError } from './errors.ts'
+import { endAllSessions } from './sessions.ts'
+
+type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'logger'> & AuditScope
+
+export interface PersonView {
+  id: string
+  name: string
+  roles: Role[]
+  createdAt: string
+  disabledAt: string | null
+  passkeys: number
+  lastSignInAt: string | null
+}
+
+const isRole = (role: string): role is Role => (ROLES as readonly string[]).includes(role)
+
+export async function listPeople(ctx: Pick<Ctx, 'db'>, id?: string): Promise<PersonView[]> {
+  const rows = await ctx.db
+    .select({
+      id: users.id,
+      name: users.name,
+      roles: users.roles,
+      createdAt: users.createdAt,
+      disabledAt: users.disabledAt,
+      passkeys: count(passkeys.id),
+      lastSignInAt: max(passkeys.lastUsedAt),
+    })
+    .from(users)
+    .leftJoin(passkeys, eq(passkeys.userId, users.id))
+    .where(id === undefined ? undefined : eq(users.id, id))
+    .groupBy(users.id)
+    .orderBy(asc(users.createdAt), asc(users.id))
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    roles: r.roles.filter(isRole),
+    createdAt: r.createdAt.toISOString(),
+    disabledAt: r.disabledAt?.toISOString() ?? null,
+    passkeys: Number(r.passkeys),
+    lastSignInAt: r.lastSignInAt === null ? null : new Date(r.lastSignInAt).toISOString(),
+  }))
+}
+
+export async function getPerson(ctx: Pick<Ctx, 'db'>, id: string): Promise<PersonView> {
+  const [person] = await listPeople(ctx, id)
+  if (person === undefined)
+    throw new ServiceError('NOT_FOUND', `no person with id ${id}`, { field: 'id' })
+  return person
+}
+
+export interface PersonChange {
+  name?: string | undefined
+  roles?: Role[] | undefined
+  disabled?: boolean | undefined
+}
+
+/** @example await updatePerson(ctx, id, { roles: ['issuer', 'auditor'] }) */
+export async function updatePerson(
+  ctx: Ctx,
+  id: string,
+  change: PersonChange,
+): Promise<PersonView> {
+  const roles = change.roles === undefined ? undefined : [...new Set(change.roles)]
+  if (roles !== undefined && roles.length === 0)
+    throw new ServiceError('VALIDATION', 'at least one role is needed', { field: 'roles' })
+  const now = ctx.clock.now()
+  let ended = false
+  await ctx.db.transaction(async (tx) => {
+    const [before] = await tx.select().from(users).where(eq(users.id, id))
+    if (before === undefined)
+      throw new ServiceError('NOT_FOUND', `no person with id ${id}`, { field: 'id' })
+    const wasAdmin = before.disabledAt === null && before.roles.includes('admin')
+    const staysAdmin =
+      !(change.disabled ?? before.disabledAt !== null) && (roles ?? before.roles).includes('admin')
+    if (wasAdmin && !staysAdmin) {
+      const [{ n } = { n: 0 }] = await tx
+        .select({ n: count() })
+        .from(users)
+        .where(and(ne(users.id, id), isNull(users.disabledAt), sql`'admin' = any(${users.roles})`))
+      if (n === 0)
+        throw new StaffError(
+          'LAST_ADMIN',
+          'this is the last administrator; appoint another first',
+          {
+            field: change.disabled === true ? 'disabled' : 'roles',
+          },
+        )
+    }
+    const disabledAt =
+      change.disabled === undefined
+        ? before.disabledAt
+        : change.disabled
+          ? (before.disabledAt ?? now)
+          : null
+    await tx
+      .update(users)
+      .set({ name: change.name ?? before.name, roles: roles ?? before.roles, disabledAt })
+      .where(eq(users.id, id))
+    ended = disabledAt !== null && before.disabledAt === null
+    await recordAudit(
+      { ...ctx, db: tx },
+      {
+        action: 'person.update',
+        targetId: id,
+        detail: {
+          ...(roles === undefined ? {} : { roles }),
+          ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
+          ...(change.name === undefined ? {} : { renamed: true }),
+        },
+      },
+    )
+  })
+  // A disabled person's sessions end at once (resolveSession refuses them anyway).
+  if (ended) await endAllSessions(ctx, id, { audit: false })
+  return getPerson(ctx, id)
+}
+
+/** An admin signs a person out on every device. NOT_FOUND for an unknown id. */
+export async function signOutPerson(ctx: Ctx, id: string): Promise<number> {
+  await getPerson(ctx, id)
+  return endAllSessions(ctx, id, { byAdmin: true })
+}

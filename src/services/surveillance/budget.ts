@@ -1,0 +1,63 @@
+/**
+ * @module services/surveillance/budget
+ * The per-person daily privacy budget: each differentially private query spends its ε from the
+ * asker's allowance for the UTC day (`staff:<id>` or `token:<id>`), atomically, so two parallel
+ * queries cannot both spend the last of it. Once spent, queries with noise are refused with
+ * DP_BUDGET_EXHAUSTED until the next UTC day.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import type { Budget } from '../../core/stats/index.ts'
+import type { Actor, ServiceContext } from '../../platform/context/index.ts'
+import { dpBudget, rowsOf } from '../../platform/db/index.ts'
+import { SurveillanceError } from './errors.ts'
+import { toDay } from './periods.ts'
+
+const TOLERANCE = 1e-9
+export const actorKey = (actor: Actor) => `${actor.kind}:${actor.id}`
+
+function secondsToMidnight(now: Date): number {
+  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)
+  return Math.ceil((next - now.getTime()) / 1000)
+}
+
+export async function readBudget(ctx: ServiceContext, actor: Actor): Promise<Budget> {
+  const day = toDay(ctx.clock.now().getTime())
+  const daily = ctx.config.surveillance.dailyEpsilon
+  const [row] = await ctx.db
+    .select({ spent: dpBudget.spent })
+    .from(dpBudget)
+    .where(and(eq(dpBudget.actor, actorKey(actor)), eq(dpBudget.day, day)))
+  const spent = row?.spent ?? 0
+  return { daily, spent, remaining: Math.max(0, daily - spent), day }
+}
+
+/** Spends ε of today's budget or throws DP_BUDGET_EXHAUSTED (nothing is spent then). */
+export async function spendBudget(
+  ctx: ServiceContext,
+  actor: Actor,
+  epsilon: number,
+): Promise<Budget> {
+  const now = ctx.clock.now()
+  const day = toDay(now.getTime())
+  const daily = ctx.config.surveillance.dailyEpsilon
+  const refuse = (spent: number) =>
+    new SurveillanceError(
+      'DP_BUDGET_EXHAUSTED',
+      `today's privacy budget is spent: ε ${epsilon} asked, ${Math.max(0, daily - spent).toFixed(3)} of ${daily} left until 00:00 UTC`,
+      { field: 'epsilon', retryAfter: secondsToMidnight(now) },
+    )
+  if (epsilon > daily + TOLERANCE) throw refuse(0)
+  // The conditional upsert is the check and the spend in one statement.
+  const result = await ctx.db.execute(sql`
+    insert into ${dpBudget} (actor, day, spent) values (${actorKey(actor)}, ${day}, ${epsilon})
+    on conflict (actor, day) do update set spent = ${dpBudget}.spent + excluded.spent
+    where ${dpBudget}.spent + excluded.spent <= ${daily + TOLERANCE}
+    returning spent`)
+  const [row] = rowsOf<{ spent: number | string }>(result)
+  if (row === undefined) {
+    const current = await readBudget(ctx, actor)
+    throw refuse(current.spent)
+  }
+  const spent = Number(row.spent)
+  return { daily, spent, remaining: Math.max(0, daily - spent), day }
+}

@@ -1,0 +1,37 @@
+/** Dashboards: facts, rollups, regions, queries with suppression and differential privacy. */
+// The API's vocabulary and JSON live in core/stats, shared with the pages that read them.
+export {
+  BREAKDOWNS,
+  BREAKDOWNS_OF,
+  type Breakdown,
+  type Budget,
+  COUNTS,
+  GRAINS,
+  type Grain,
+  LEVELS,
+  type Level,
+  MEASURES,
+  MECHANISMS,
+  type Measure,
+  type Mechanism,
+  type PublicStats,
+  type SeriesResult,
+} from '../../core/stats/index.ts'
+export { actorKey, readBudget, spendBudget } from './budget.ts'
+export { SurveillanceError, type SurveillanceErrorCode } from './errors.ts'
+export {
+  exposureFact,
+  ingestFacts,
+  insertFactsSql,
+  recordFacts,
+  rollupDeltas,
+  upsertRollupsSql,
+} from './facts.ts'
+export { refreshLedgerTotals } from './ledger-totals.ts'
+export { type FactRow, SENSITIVITY, seriesCompletes, testTypeOf } from './measures.ts'
+export * from './periods.ts'
+export { publicStats } from './public.ts'
+export { querySeries, type SeriesQuery, surveillanceCatalogue } from './query.ts'
+export { Hierarchy, readHierarchy } from './regions.ts'
+export * from './regions-csv.ts'
+export * from './synthetic.ts'

@@ -1,0 +1,114 @@
+/**
+ * @module services/trust/material
+ * This deployment's trust material for verifiers (core/verify/trust-material): its own issuer
+ * (JWK Set and one CRL per key; anchored in this log), the SHC issuers an admin trusts
+ * (`trusted_issuers`), the log's vkey and witness policy, and the latest signed checkpoint — one
+ * JSON document, signed as a compact JWS (EdDSA) with the log's key. Assembled per request from
+ * the database, so every instance serves the same thing; caches and CDNs may keep it briefly.
+ */
+import { asc } from 'drizzle-orm'
+import { formatPolicy, type Policy } from '../../core/note/index.ts'
+import {
+  checkDeploymentUrl,
+  signTrustMaterial,
+  TRUST_MATERIAL_FORMAT,
+  type TrustedIssuer,
+  type TrustMaterial,
+} from '../../core/verify/index.ts'
+import type { WitnessConfig } from '../../platform/config/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
+import { trustedIssuers } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
+import { logVerifierKey } from '../../platform/keys/index.ts'
+import { issuerCrl, issuerJwks } from '../credentials/index.ts'
+import { publishedCheckpoint } from '../ledger/index.ts'
+
+type Ctx = Pick<ServiceContext, 'db' | 'keys' | 'config' | 'clock'>
+
+/**
+ * The witness policy verifiers apply to this log: its key, the configured witnesses (with their
+ * add-checkpoint URLs) and k of them as the quorum; `quorum none` without witnesses.
+ */
+export function logPolicy(
+  vkey: string,
+  witnesses: readonly WitnessConfig[] = [],
+  quorum = 0,
+): Policy {
+  if (witnesses.length === 0) return { logs: [{ vkey }], witnesses: [], quorum: 'none' }
+  return {
+    logs: [{ vkey }],
+    witnesses: witnesses.map((w) => ({ name: w.name, vkey: w.vkey, url: w.url })),
+    quorum,
+  }
+}
+
+export async function logVkey(ctx: Pick<ServiceContext, 'keys' | 'config'>): Promise<string> {
+  const key = await ctx.keys.active('log')
+  return logVerifierKey(key, ctx.config.logOrigin)
+}
+
+/** The display name of this deployment's own issuer: the host of its public URL. */
+export function selfIssuerName(publicUrl: string): string {
+  return new URL(publicUrl).host
+}
+
+/**
+ * This deployment as an issuer: its issuer URL now, and the issuer URLs of earlier cards (after
+ * `vigil identity set-url`) with the same keys and revocation lists, so those cards verify too.
+ */
+async function selfIssuers(ctx: Ctx): Promise<TrustedIssuer[]> {
+  const jwks = await issuerJwks(ctx)
+  const crls: Record<string, unknown> = {}
+  for (const key of jwks.keys) crls[key.kid] = await issuerCrl(ctx, key.kid)
+  return [ctx.config.issuerUrl, ...ctx.config.formerIssuerUrls].map((iss) => ({
+    iss,
+    name: selfIssuerName(iss),
+    anchored: true,
+    jwks,
+    crls,
+  }))
+}
+
+export async function assembleTrustMaterial(ctx: Ctx): Promise<TrustMaterial> {
+  const deployment = ctx.config.publicUrl
+  try {
+    checkDeploymentUrl(deployment)
+  } catch {
+    throw new ServiceError(
+      'UNAVAILABLE',
+      'PUBLIC_URL must be an https origin (or http on localhost) for verifiers to trust it',
+      { field: 'PUBLIC_URL' },
+    )
+  }
+  const vkey = await logVkey(ctx)
+  const [own, others, checkpoint] = await Promise.all([
+    selfIssuers(ctx),
+    ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
+    publishedCheckpoint(ctx.db, ctx.config.witnessQuorum),
+  ])
+  const configured: TrustedIssuer[] = others
+    .filter((row) => !own.some((o) => o.iss === row.iss))
+    .map((row) => ({
+      iss: row.iss,
+      name: row.name,
+      anchored: false,
+      jwks: { keys: row.jwks.keys },
+      crls: row.crls,
+    }))
+  return {
+    format: TRUST_MATERIAL_FORMAT,
+    deployment,
+    issuedAt: Math.floor(ctx.clock.now().getTime() / 1000),
+    log: { origin: ctx.config.logOrigin, vkey },
+    policy: formatPolicy(logPolicy(vkey, ctx.config.witnesses, ctx.config.witnessQuorum)),
+    checkpoint: checkpoint.note,
+    issuers: [...own, ...configured],
+  }
+}
+
+/** The material as a compact JWS signed with the log's Ed25519 key. */
+export async function signedTrustMaterial(ctx: Ctx): Promise<string> {
+  const material = await assembleTrustMaterial(ctx)
+  const key = await ctx.keys.active('log')
+  return signTrustMaterial(material, key.privateKey)
+}

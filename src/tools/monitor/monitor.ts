@@ -1,0 +1,211 @@
+/**
+ * @module tools/monitor/monitor
+ * `vigil monitor`: follows a Vigil log over its public HTTP API, as anyone can (docs/WITNESSES.md).
+ * Each step checks the new checkpoint's signature against the pinned log key and its consistency
+ * with the last one seen (the log's RFC 9162 proof, and again by recomputing the root from the
+ * new entries read through tiles onto the compact range kept in the state), recomputes the public
+ * totals (credentials issued and revoked per issuer key and UTC day) and alerts on issuer-key
+ * entries it was not told to expect. The state is a small JSON value the caller stores.
+ */
+import { equalBytes, fromBase64, toBase64 } from '../../core/codec/index.ts'
+import { decodeEntry } from '../../core/leaf/index.ts'
+import { CompactRange, hashLeaf, verifyConsistency } from '../../core/merkle/index.ts'
+import {
+  createEd25519Verifier,
+  openNote,
+  parseCheckpoint,
+  parseNote,
+} from '../../core/note/index.ts'
+import type { AuditSource } from '../audit/index.ts'
+
+export interface MonitorState {
+  vkey: string
+  size: string
+  /** Standard base64 root of `size`. */
+  root: string
+  /** The signed checkpoint note of `size`. */
+  note: string
+  /** The compact range of the first `size` leaves (base64), to extend with new entries. */
+  range: string
+  /** kind (credential | revocation) → issuer key id → UTC day → count. */
+  totals: Record<string, Record<string, Record<string, number>>>
+  /** Issuer keys announced in the log, in log order. */
+  issuerKeys: string[]
+}
+
+export type MonitorAlertCode =
+  /** The checkpoint is not signed by the pinned log key. */
+  | 'MONITOR_BAD_SIGNATURE'
+  /** Two signed checkpoints that cannot both hold (same size, other root; or a failing proof). */
+  | 'MONITOR_INCONSISTENT'
+  /** The entries served do not recompute the signed root, or some are missing. */
+  | 'MONITOR_ENTRIES_MISMATCH'
+  /** An issuer-key entry for a key not in the expected set. */
+  | 'MONITOR_UNEXPECTED_KEY'
+
+export interface MonitorAlert {
+  code: MonitorAlertCode
+  message: string
+  index?: string
+}
+
+export interface MonitorStep {
+  state: MonitorState
+  alerts: MonitorAlert[]
+  /** Entries read in this step. */
+  entries: number
+  /** Whether the state advanced (false after an inconsistency: the old head is kept). */
+  advanced: boolean
+}
+
+export interface MonitorOptions {
+  vkey: string
+  /** Issuer key ids that may appear in issuer-key entries (undefined: any, no alert). */
+  expectKeys?: ReadonlySet<string>
+  /** `GET <url>/log/proof/consistency?first=&second=` (a consistency proof). */
+  consistency: (first: bigint, second: bigint) => Promise<Uint8Array[]>
+}
+
+const PAGE = 4096n
+const TOTAL_KINDS = new Set(['credential', 'revocation'])
+
+export function emptyState(vkey: string): MonitorState {
+  const range = CompactRange.empty()
+  return {
+    vkey,
+    size: '0',
+    root: toBase64(range.root()),
+    note: '',
+    range: toBase64(range.encode()),
+    totals: {},
+    issuerKeys: [],
+  }
+}
+
+const reason = (e: unknown) => (e instanceof Error ? e.message : String(e))
+
+export async function monitorStep(
+  source: Pick<AuditSource, 'head' | 'entries'>,
+  previous: MonitorState,
+  options: MonitorOptions,
+): Promise<MonitorStep> {
+  const alerts: MonitorAlert[] = []
+  const unchanged = (entries = 0): MonitorStep => ({
+    state: previous,
+    alerts,
+    entries,
+    advanced: false,
+  })
+  const note = (await source.head()).note ?? ''
+  try {
+    await openNote(note, [await createEd25519Verifier(options.vkey)])
+  } catch (e) {
+    alerts.push({
+      code: 'MONITOR_BAD_SIGNATURE',
+      message: `checkpoint not signed by the log key: ${reason(e)}`,
+    })
+    return unchanged()
+  }
+  const { size, root } = parseCheckpoint(parseNote(note).text)
+  const oldSize = BigInt(previous.size)
+  const oldRoot = fromBase64(previous.root)
+  const inconsistent = (message: string) => {
+    alerts.push({ code: 'MONITOR_INCONSISTENT', message })
+    return unchanged()
+  }
+  if (size === oldSize) {
+    if (!equalBytes(root, oldRoot))
+      return inconsistent(`two different trees of size ${size} are signed`)
+    return unchanged()
+  }
+  // Either direction, the smaller tree must be a prefix of the larger one.
+  const [a, b] =
+    size < oldSize
+      ? [
+          { size, root },
+          { size: oldSize, root: oldRoot },
+        ]
+      : [
+          { size: oldSize, root: oldRoot },
+          { size, root },
+        ]
+  if (a.size > 0n) {
+    try {
+      verifyConsistency(a.size, b.size, a.root, b.root, await options.consistency(a.size, b.size))
+    } catch (e) {
+      return inconsistent(
+        `the tree of size ${b.size} does not extend the one of size ${a.size}: ${reason(e)}`,
+      )
+    }
+  }
+  if (size < oldSize) return unchanged() // an older checkpoint, consistent: nothing new
+
+  let range = CompactRange.decode(fromBase64(previous.range))
+  const totals = structuredClone(previous.totals)
+  const issuerKeys = [...previous.issuerKeys]
+  let read = 0
+  for (let start = oldSize; start < size; ) {
+    const end = start + PAGE < size ? start + PAGE : size
+    const rows = (await source.entries(start, end)).filter((r) => r.index >= start && r.index < end)
+    if (rows.length !== Number(end - start) || rows.some((r, i) => r.index !== start + BigInt(i))) {
+      alerts.push({
+        code: 'MONITOR_ENTRIES_MISMATCH',
+        message: `entries ${start}..${end - 1n} are not all served`,
+      })
+      return unchanged(read)
+    }
+    range = range.append(rows.map((r) => hashLeaf(r.entry))).range
+    for (const row of rows) {
+      read++
+      let entry: ReturnType<typeof decodeEntry>
+      try {
+        entry = decodeEntry(row.entry)
+      } catch (e) {
+        alerts.push({
+          code: 'MONITOR_ENTRIES_MISMATCH',
+          message: reason(e),
+          index: String(row.index),
+        })
+        continue
+      }
+      if (TOTAL_KINDS.has(entry.kind)) {
+        const day = new Date(entry.time * 1000).toISOString().slice(0, 10)
+        const byKey = totals[entry.kind] ?? {}
+        const byDay = byKey[entry.keyId] ?? {}
+        byDay[day] = (byDay[day] ?? 0) + 1
+        byKey[entry.keyId] = byDay
+        totals[entry.kind] = byKey
+      } else if (entry.kind === 'issuer-key') {
+        issuerKeys.push(entry.keyId)
+        if (options.expectKeys !== undefined && !options.expectKeys.has(entry.keyId))
+          alerts.push({
+            code: 'MONITOR_UNEXPECTED_KEY',
+            message: `issuer key ${entry.keyId} announced at index ${row.index} was not expected`,
+            index: String(row.index),
+          })
+      }
+    }
+    start = end
+  }
+  if (!equalBytes(range.root(), root)) {
+    alerts.push({
+      code: 'MONITOR_ENTRIES_MISMATCH',
+      message: `the entries do not give the signed root of size ${size}`,
+    })
+    return unchanged(read)
+  }
+  return {
+    state: {
+      vkey: options.vkey,
+      size: String(size),
+      root: toBase64(root),
+      note,
+      range: toBase64(range.encode()),
+      totals,
+      issuerKeys,
+    },
+    alerts,
+    entries: read,
+    advanced: true,
+  }
+}
