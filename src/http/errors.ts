@@ -11,20 +11,10 @@ import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../platform/db/in
 
 export { DATABASE_RETRY_AFTER_S }
 
-import { ServiceError, type ServiceErrorCode } from '../platform/errors/index.ts'
+import { ServiceError } from '../platform/errors/index.ts'
 import type { AppEnv } from './env.ts'
 import { ProblemError, problemResponse } from './problem.ts'
-
-const SERVICE_STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  FORBIDDEN: 403,
-  UNAUTHENTICATED: 401,
-  VALIDATION: 400,
-  RATE_LIMITED: 429,
-  UNAVAILABLE: 503,
-  GONE: 410,
-}
+import { SERVICE_STATUS } from './status.ts'
 
 /**
  * The body could not be read because the client disconnected: Node raises `ECONNRESET` with the
@@ -50,9 +40,16 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     })
   }
   if (err instanceof ServiceError) {
-    return problemResponse(SERVICE_STATUS[err.code], err.code, err.message, {
+    const status = SERVICE_STATUS[err.code]
+    // A refusal is routine; a 5xx from a service (back-pressure, not ready) is worth a warning.
+    c.get('deps')?.logger[status >= 500 ? 'warn' : 'debug']('request refused', {
+      code: err.code,
+      requestId,
+    })
+    return problemResponse(status, err.code, err.message, {
       ...base,
       field: err.field,
+      headers: err.retryAfter === undefined ? {} : { 'retry-after': String(err.retryAfter) },
     })
   }
   if (err instanceof CoreError) {

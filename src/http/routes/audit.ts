@@ -12,8 +12,8 @@ import {
 } from '../../services/staff/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
+import { denied, problem } from '../openapi.ts'
 import { filterText } from '../params.ts'
-import { problem, staffErrorHandler } from './staff-errors.ts'
 
 const Event = z
   .object({
@@ -58,14 +58,9 @@ const guarded = {
   tags: ['audit'],
   security: [{ sessionCookie: [] }, { bearerAuth: [] }] as Record<string, string[]>[],
 }
-const denied = {
-  401: problem('UNAUTHENTICATED or INVALID_TOKEN'),
-  403: problem('FORBIDDEN: needs the admin or auditor role'),
-}
 
 export function auditRoutes() {
   const app = new OpenAPIHono<AppEnv>()
-  app.onError(staffErrorHandler)
 
   app.openapi(
     createRoute({
@@ -85,7 +80,7 @@ export function auditRoutes() {
           },
         },
         400: problem('VALIDATION'),
-        ...denied,
+        ...denied('admin or auditor'),
       },
     }),
     async (c) => {
@@ -134,7 +129,7 @@ export function auditRoutes() {
             },
           },
         },
-        ...denied,
+        ...denied('admin or auditor'),
       },
     }),
     async (c) => {

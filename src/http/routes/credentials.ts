@@ -20,10 +20,10 @@ import { passportUrl } from '../../services/trust/index.ts'
 import type { AppDeps, AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
+import { security } from '../openapi.ts'
 import { canonicalUuid } from '../params.ts'
 import { ProblemError } from '../problem.ts'
 
-const security = [{ bearerAuth: [] as string[] }]
 const Id = z.object({ id: canonicalUuid() })
 const Issued = z
   .object({

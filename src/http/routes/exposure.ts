@@ -9,7 +9,6 @@ import type { Context } from 'hono'
 import {
   chaffResponse,
   codeStatus,
-  ExposureError,
   issueCertificate,
   issueCode,
   issueCodes,
@@ -22,10 +21,9 @@ import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
 import { clientKey } from '../middleware/session.ts'
+import { security } from '../openapi.ts'
 import { canonicalUuid } from '../params.ts'
-import { ProblemError } from '../problem.ts'
 
-const security = [{ bearerAuth: [] as string[] }]
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 const CodeInput = z
   .object({
@@ -81,21 +79,6 @@ const PublishBody = z
   })
   .openapi('ExposurePublish')
 
-/** ExposureError → problem+json with its own code. */
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (err) {
-    if (err instanceof ExposureError) {
-      throw new ProblemError(err.status, err.code, err.message, {
-        ...(err.field === undefined ? {} : { field: err.field }),
-        headers: err.retryAfter === undefined ? {} : { 'retry-after': String(err.retryAfter) },
-      })
-    }
-    throw err
-  }
-}
-
 const noStore = (c: Context<AppEnv>) => c.header('cache-control', 'no-store')
 
 export function exposureRoutes() {
@@ -117,7 +100,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const issued = await guarded(() => issueCode(c.get('deps'), c.req.valid('json')))
+      const issued = await issueCode(c.get('deps'), c.req.valid('json'))
       noStore(c)
       return c.json(issued, 201)
     },
@@ -147,7 +130,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const codes = await guarded(() => issueCodes(c.get('deps'), c.req.valid('json').cases))
+      const codes = await issueCodes(c.get('deps'), c.req.valid('json').cases)
       noStore(c)
       return c.json({ codes }, 201)
     },
@@ -167,7 +150,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const status = await guarded(() => codeStatus(c.get('deps'), c.req.valid('param').id))
+      const status = await codeStatus(c.get('deps'), c.req.valid('param').id)
       noStore(c)
       return c.json(status, 200)
     },
@@ -187,7 +170,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const status = await guarded(() => revokeCode(c.get('deps'), c.req.valid('param').id))
+      const status = await revokeCode(c.get('deps'), c.req.valid('param').id)
       return c.json(status, 200)
     },
   )
@@ -231,7 +214,7 @@ export function exposureRoutes() {
     }),
     async (c) => {
       const deps = c.get('deps')
-      const out = await guarded(() => verifyCode(deps, c.req.valid('json').code, clientKey(c)))
+      const out = await verifyCode(deps, c.req.valid('json').code, clientKey(c))
       noStore(c)
       return c.json({ ...out, padding: paddingOf(deps.random) }, 200)
     },
@@ -272,7 +255,7 @@ export function exposureRoutes() {
     async (c) => {
       const deps = c.get('deps')
       const body = c.req.valid('json')
-      const out = await guarded(() => issueCertificate(deps, body.token, body.ekeyhmac))
+      const out = await issueCertificate(deps, body.token, body.ekeyhmac)
       noStore(c)
       return c.json({ ...out, padding: paddingOf(deps.random) }, 200)
     },
@@ -312,7 +295,7 @@ export function exposureRoutes() {
       if (c.req.header('x-chaff') !== undefined) {
         return c.json(await chaffResponse(deps, body.temporaryExposureKeys.length), 200)
       }
-      return c.json(await guarded(() => publish(deps, body)), 200)
+      return c.json(await publish(deps, body), 200)
     },
   )
 

@@ -21,16 +21,13 @@ import {
   witnessStatus,
 } from '../../services/ledger/index.ts'
 import type { AppEnv } from '../env.ts'
+import { jsonResponse } from '../openapi.ts'
 import { logIndex, MAX_INT8 } from '../params.ts'
 import { ProblemError } from '../problem.ts'
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
 const Proof = z.array(z.string()).openapi({ description: 'standard base64 SHA-256 hashes' })
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-})
 const text = (description: string) => ({
   description,
   content: { 'text/plain': { schema: z.string() } },
@@ -75,7 +72,8 @@ export function logRoutes() {
       summary:
         'Witness status: the k-of-n policy, which witnesses cosigned the latest checkpoint, whether it meets the policy',
       responses: {
-        200: json(
+        200: jsonResponse(
+          'witness status',
           z.object({
             size: z.string(),
             quorum: z.number(),
@@ -91,7 +89,6 @@ export function logRoutes() {
               }),
             ),
           }),
-          'witness status',
         ),
       },
     }),
@@ -166,7 +163,10 @@ export function logRoutes() {
       summary: 'RFC 9162 inclusion proof for a leaf index in a tree size (default: the latest)',
       request: { query: z.object({ index: logIndex('index'), size: logIndex('size').optional() }) },
       responses: {
-        200: json(z.object({ index: z.string(), size: z.string(), proof: Proof }), 'the proof'),
+        200: jsonResponse(
+          'the proof',
+          z.object({ index: z.string(), size: z.string(), proof: Proof }),
+        ),
       },
     }),
     async (c) => {
@@ -190,7 +190,10 @@ export function logRoutes() {
         query: z.object({ first: logIndex('first'), second: logIndex('second').optional() }),
       },
       responses: {
-        200: json(z.object({ first: z.string(), second: z.string(), proof: Proof }), 'the proof'),
+        200: jsonResponse(
+          'the proof',
+          z.object({ first: z.string(), second: z.string(), proof: Proof }),
+        ),
       },
     }),
     async (c) => {
@@ -231,12 +234,12 @@ export function logRoutes() {
         'k-anonymous lookup: every (leaf hash, index) whose leaf hash starts with a short hex prefix',
       request: { params: z.object({ prefix: z.string().max(64).openapi({ example: 'a3f' }) }) },
       responses: {
-        200: json(
+        200: jsonResponse(
+          'matches',
           z.object({
             prefix: z.string(),
             matches: z.array(z.object({ leafHash: z.string(), index: z.string() })),
           }),
-          'matches',
         ),
       },
     }),
@@ -264,7 +267,8 @@ export function logRoutes() {
         }),
       },
       responses: {
-        200: json(
+        200: jsonResponse(
+          'a page of checkpoints',
           z.object({
             checkpoints: z.array(
               z.object({
@@ -276,7 +280,6 @@ export function logRoutes() {
             ),
             next: z.string().optional(),
           }),
-          'a page of checkpoints',
         ),
       },
     }),
@@ -315,7 +318,8 @@ export function logRoutes() {
         }),
       },
       responses: {
-        200: json(
+        200: jsonResponse(
+          'entries',
           z.object({
             entries: z.array(
               z.object({
@@ -328,7 +332,6 @@ export function logRoutes() {
               }),
             ),
           }),
-          'entries',
         ),
       },
     }),

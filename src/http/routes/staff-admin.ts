@@ -21,7 +21,7 @@ import {
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
-import { problem, staffErrorHandler } from './staff-errors.ts'
+import { denied, jsonResponse, problem } from '../openapi.ts'
 
 const Role = z.enum(ROLES)
 const Name = displayName(100)
@@ -70,18 +70,9 @@ const guarded = {
   tags: ['staff admin'],
   security: [{ sessionCookie: [] }, { bearerAuth: [] }] as Record<string, string[]>[],
 }
-const denied = {
-  401: problem('UNAUTHENTICATED or INVALID_TOKEN'),
-  403: problem('FORBIDDEN: needs the admin role'),
-}
-const json = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-})
 
 export function staffAdminRoutes() {
   const app = new OpenAPIHono<AppEnv>()
-  app.onError(staffErrorHandler)
   const admin = requireRole('admin')
 
   app.openapi(
@@ -91,7 +82,10 @@ export function staffAdminRoutes() {
       path: '/api/staff/people',
       summary: 'People: roles, passkeys, last sign-in, disabled',
       middleware: [admin] as const,
-      responses: { 200: json('everyone', z.object({ people: z.array(PersonView) })), ...denied },
+      responses: {
+        200: jsonResponse('everyone', z.object({ people: z.array(PersonView) })),
+        ...denied('admin'),
+      },
     }),
     async (c) => {
       c.header('cache-control', 'no-store')
@@ -107,7 +101,11 @@ export function staffAdminRoutes() {
       summary: 'One person',
       middleware: [admin] as const,
       request: { params: Id('a person') },
-      responses: { 200: json('the person', PersonView), 404: problem('NOT_FOUND'), ...denied },
+      responses: {
+        200: jsonResponse('the person', PersonView),
+        404: problem('NOT_FOUND'),
+        ...denied('admin'),
+      },
     }),
     async (c) => c.json(await getPerson(c.get('deps'), c.req.valid('param').id), 200),
   )
@@ -135,10 +133,10 @@ export function staffAdminRoutes() {
         },
       },
       responses: {
-        200: json('updated', PersonView),
+        200: jsonResponse('updated', PersonView),
         404: problem('NOT_FOUND'),
         409: problem('LAST_ADMIN'),
-        ...denied,
+        ...denied('admin'),
       },
     }),
     async (c) => {
@@ -158,7 +156,7 @@ export function staffAdminRoutes() {
       responses: {
         204: { description: 'their sessions ended' },
         404: problem('NOT_FOUND'),
-        ...denied,
+        ...denied('admin'),
       },
     }),
     async (c) => {
@@ -193,7 +191,11 @@ export function staffAdminRoutes() {
           },
         },
       },
-      responses: { 201: json('created', CreatedInvitation), 400: problem('VALIDATION'), ...denied },
+      responses: {
+        201: jsonResponse('created', CreatedInvitation),
+        400: problem('VALIDATION'),
+        ...denied('admin'),
+      },
     }),
     async (c) => {
       const created = await createInvitation(c.get('deps'), c.req.valid('json'))
@@ -210,8 +212,8 @@ export function staffAdminRoutes() {
       summary: 'Invitations and their status (never their links)',
       middleware: [admin] as const,
       responses: {
-        200: json('oldest first', z.object({ invitations: z.array(InvitationView) })),
-        ...denied,
+        200: jsonResponse('oldest first', z.object({ invitations: z.array(InvitationView) })),
+        ...denied('admin'),
       },
     }),
     async (c) => {
@@ -232,7 +234,7 @@ export function staffAdminRoutes() {
         204: { description: 'revoked' },
         404: problem('NOT_FOUND'),
         409: problem('CONFLICT'),
-        ...denied,
+        ...denied('admin'),
       },
     }),
     async (c) => {

@@ -2,7 +2,7 @@
  * @module http/routes/staff
  * Passkey ceremonies and the signed-in person's own things: enrol from an invitation, sign in,
  * sign out (here or everywhere), who am I, my passkeys (add, rename, remove). Thin: parse → one
- * service call → respond; StaffError codes are mapped in ./staff-errors.ts.
+ * service call → respond; errors are mapped to statuses in ../status.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
@@ -33,7 +33,7 @@ import {
   sessionToken,
   setSessionCookie,
 } from '../middleware/session.ts'
-import { problem, staffErrorHandler } from './staff-errors.ts'
+import { jsonRequest, jsonResponse, problem } from '../openapi.ts'
 
 const b64url = (max: number) =>
   z
@@ -100,14 +100,6 @@ const PasskeyId = z.object({
     .regex(/^[a-z2-7]{12}$/, 'must be a passkey id')
     .openapi({ param: { name: 'id', in: 'path' } }),
 })
-const json = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-})
-const ok = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-})
 const ceremony = problem(
   'WEBAUTHN_* (MALFORMED, CHALLENGE_UNKNOWN, CHALLENGE_REPLAYED, CHALLENGE_EXPIRED, CHALLENGE_MISMATCH, ORIGIN, RP_ID, USER_VERIFICATION, ATTESTATION)',
 )
@@ -117,7 +109,6 @@ const actorOf = (c: Context<AppEnv>) => c.get('actor') as Actor
 
 export function staffRoutes() {
   const app = new OpenAPIHono<AppEnv>()
-  app.onError(staffErrorHandler)
   app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
     type: 'apiKey',
     in: 'cookie',
@@ -132,7 +123,7 @@ export function staffRoutes() {
       tags: ['staff'],
       summary: 'Check an invitation and get passkey registration options (rate limited)',
       middleware: [jsonBody()] as const,
-      request: { body: json(z.object({ invitation: Invitation })) },
+      request: { body: jsonRequest(z.object({ invitation: Invitation })) },
       responses: {
         200: { description: '{ invitation: { name, roles, expiresAt }, options }' },
         404: problem('INVITATION_UNKNOWN'),
@@ -160,7 +151,7 @@ export function staffRoutes() {
       summary: 'Register the first passkey from an invitation: creates the person and signs in',
       middleware: [jsonBody()] as const,
       request: {
-        body: json(
+        body: jsonRequest(
           z.object({
             invitation: Invitation,
             response: RegistrationResponse,
@@ -169,7 +160,7 @@ export function staffRoutes() {
         ),
       },
       responses: {
-        201: ok(
+        201: jsonResponse(
           'enrolled and signed in (Set-Cookie)',
           z.object({ user: Person, passkeyId: z.string() }),
         ),
@@ -218,9 +209,12 @@ export function staffRoutes() {
       tags: ['staff'],
       summary: 'Verify a passkey assertion and start a session (Set-Cookie)',
       middleware: [jsonBody()] as const,
-      request: { body: json(z.object({ response: AuthenticationResponse })) },
+      request: { body: jsonRequest(z.object({ response: AuthenticationResponse })) },
       responses: {
-        200: ok('signed in', z.object({ user: z.object({ id: z.string(), name: z.string() }) })),
+        200: jsonResponse(
+          'signed in',
+          z.object({ user: z.object({ id: z.string(), name: z.string() }) }),
+        ),
         400: ceremony,
         401: problem('WEBAUTHN_CREDENTIAL_UNKNOWN, WEBAUTHN_COUNTER or WEBAUTHN_SIGNATURE'),
         403: problem('STAFF_DISABLED'),
@@ -279,7 +273,7 @@ export function staffRoutes() {
       security: session,
       middleware: signedIn(),
       responses: {
-        200: ok(
+        200: jsonResponse(
           'the signed-in person',
           z.object({
             id: z.string(),
@@ -342,12 +336,12 @@ export function staffRoutes() {
       security: session,
       middleware: [...signedIn(), jsonBody()],
       request: {
-        body: json(
+        body: jsonRequest(
           z.object({ response: RegistrationResponse, name: PasskeyName.default('Passkey') }),
         ),
       },
       responses: {
-        201: ok('added', Passkey),
+        201: jsonResponse('added', Passkey),
         400: ceremony,
         409: problem('WEBAUTHN_CREDENTIAL_EXISTS'),
       },
@@ -372,8 +366,8 @@ export function staffRoutes() {
       summary: 'Rename one of my passkeys',
       security: session,
       middleware: [...signedIn(), jsonBody()],
-      request: { params: PasskeyId, body: json(z.object({ name: PasskeyName })) },
-      responses: { 200: ok('renamed', Passkey), 404: problem('NOT_FOUND') },
+      request: { params: PasskeyId, body: jsonRequest(z.object({ name: PasskeyName })) },
+      responses: { 200: jsonResponse('renamed', Passkey), 404: problem('NOT_FOUND') },
     }),
     async (c) => {
       const renamed = await renamePasskey(

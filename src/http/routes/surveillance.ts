@@ -14,14 +14,12 @@ import {
   MECHANISMS,
   publicStats,
   querySeries,
-  SurveillanceError,
   surveillanceCatalogue,
 } from '../../services/surveillance/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
-import { ProblemError } from '../problem.ts'
+import { security } from '../openapi.ts'
 
-const security = [{ bearerAuth: [] as string[] }]
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
 const Cells = z.array(z.number().nullable())
 
@@ -138,20 +136,6 @@ const PublicStats = z
   })
   .openapi('PublicStats')
 
-/** SurveillanceError → problem+json with its own code. */
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (err) {
-    if (err instanceof SurveillanceError)
-      throw new ProblemError(err.status, err.code, err.message, {
-        ...(err.field === undefined ? {} : { field: err.field }),
-        headers: err.retryAfter === undefined ? {} : { 'retry-after': String(err.retryAfter) },
-      })
-    throw err
-  }
-}
-
 export function surveillanceRoutes() {
   const app = new OpenAPIHono<AppEnv>()
   const epidemiologist = requireRole('epidemiologist')
@@ -173,9 +157,7 @@ export function surveillanceRoutes() {
       },
     }),
     async (c) => {
-      const result = await guarded(() =>
-        querySeries(c.get('deps'), c.get('actor') as Actor, c.req.valid('query')),
-      )
+      const result = await querySeries(c.get('deps'), c.get('actor') as Actor, c.req.valid('query'))
       c.header('cache-control', 'no-store')
       return c.json(result, 200)
     },

@@ -17,6 +17,7 @@ import {
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
+import { denied, problem } from '../openapi.ts'
 
 const Role = z.enum(ROLES).openapi('Role')
 const CreateToken = z
@@ -54,17 +55,9 @@ const TokenId = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'k3v7q2m4x5za' }),
 })
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: z.object({ code: z.string() }) } },
-})
 const guarded = {
   tags: ['tokens'],
   security: [{ bearerAuth: [] as string[] }],
-}
-const denied = {
-  401: problem('UNAUTHENTICATED or INVALID_TOKEN'),
-  403: problem('FORBIDDEN: needs the admin role'),
 }
 
 export function tokenRoutes() {
@@ -88,7 +81,7 @@ export function tokenRoutes() {
       responses: {
         201: { description: 'created', content: { 'application/json': { schema: CreatedToken } } },
         400: problem('VALIDATION naming the field'),
-        ...denied,
+        ...denied('admin'),
       },
     }),
     async (c) => {
@@ -116,7 +109,7 @@ export function tokenRoutes() {
           description: 'the tokens, oldest first',
           content: { 'application/json': { schema: z.object({ tokens: z.array(TokenView) }) } },
         },
-        ...denied,
+        ...denied('admin'),
       },
     }),
     async (c) => {
@@ -133,7 +126,7 @@ export function tokenRoutes() {
       summary: 'Revoke an API token at once (idempotent)',
       middleware: [requireRole('admin')] as const,
       request: { params: TokenId },
-      responses: { 204: { description: 'revoked' }, 404: problem('NOT_FOUND'), ...denied },
+      responses: { 204: { description: 'revoked' }, 404: problem('NOT_FOUND'), ...denied('admin') },
     }),
     async (c) => {
       await revokeApiToken(c.get('deps'), c.req.valid('param').id)

@@ -25,14 +25,10 @@ import {
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
+import { problem, security } from '../openapi.ts'
 import { canonicalUuid, filterText } from '../params.ts'
 
-const security = [{ bearerAuth: [] as string[] }]
 const Id = z.object({ id: canonicalUuid() })
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: z.object({ code: z.string() }) } },
-})
 
 const TrustedIssuerBody = z
   .object({

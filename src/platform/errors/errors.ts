@@ -1,31 +1,111 @@
 /**
  * @module platform/errors/errors
- * The domain layer's one error class. Services throw it; `http/errors.ts` maps it to
- * problem+json in exactly one place.
+ * The services' one error class and its closed code union. Services throw `ServiceError`; HTTP
+ * statuses live in one table in `src/http/status.ts` and one `onError` renders the problem+json
+ * (RFC 9457); the CLI prints the code and message. The pure core keeps its own typed codes
+ * (`CoreError`), which reach HTTP as 400s.
  */
-export type ServiceErrorCode =
+
+/** Codes any service may use. */
+type GeneralCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
   | 'VALIDATION'
+  /** Too many attempts from one client; `retryAfter` says when the window resets. */
   | 'RATE_LIMITED'
+  /** A dependency of the service is not ready (no checkpoint yet, no trust material). */
   | 'UNAVAILABLE'
   | 'GONE'
+  /**
+   * The ledger's queue of entries waiting for integration is full: back-pressure, try again after
+   * `retryAfter` seconds (as Tessera's pushback error).
+   */
+  | 'LEDGER_BUSY'
+
+/** Staff: WebAuthn ceremonies (W3C WebAuthn Level 3 §7), invitations, people. */
+type StaffCode =
+  /** The response is not a WebAuthn credential of the expected shape. */
+  | 'WEBAUTHN_MALFORMED'
+  /** No challenge like this was ever issued (or it was purged). */
+  | 'WEBAUTHN_CHALLENGE_UNKNOWN'
+  /** The challenge was already used once. */
+  | 'WEBAUTHN_CHALLENGE_REPLAYED'
+  | 'WEBAUTHN_CHALLENGE_EXPIRED'
+  /** The challenge belongs to another ceremony, invitation or person. */
+  | 'WEBAUTHN_CHALLENGE_MISMATCH'
+  | 'WEBAUTHN_ORIGIN'
+  | 'WEBAUTHN_RP_ID'
+  | 'WEBAUTHN_USER_VERIFICATION'
+  | 'WEBAUTHN_CREDENTIAL_UNKNOWN'
+  /** The credential is already registered (to this or another person). */
+  | 'WEBAUTHN_CREDENTIAL_EXISTS'
+  /** The signature counter did not grow: a cloned authenticator or a replayed assertion. */
+  | 'WEBAUTHN_COUNTER'
+  | 'WEBAUTHN_SIGNATURE'
+  | 'WEBAUTHN_ATTESTATION'
+  | 'INVITATION_UNKNOWN'
+  | 'INVITATION_USED'
+  | 'INVITATION_EXPIRED'
+  | 'INVITATION_REVOKED'
+  | 'STAFF_DISABLED'
+  | 'LAST_PASSKEY'
+  | 'LAST_ADMIN'
+
+/** Exposure notification: verification codes, the device flow, key upload (GAEN). */
+type ExposureCode =
+  | 'CODE_NOT_FOUND'
+  | 'CODE_USED'
+  | 'CODE_EXPIRED'
+  | 'CODE_REVOKED'
+  | 'CODE_GUESSING_LOCKED'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_USED'
+  | 'TOKEN_EXPIRED'
+  | 'HMAC_INVALID'
+  | 'HMAC_MISMATCH'
+  | 'CERTIFICATE_INVALID'
+  | 'HEALTH_AUTHORITY_UNKNOWN'
+  | 'NO_KEYS'
+  | 'TOO_MANY_KEYS'
+  | 'KEY_INVALID'
+  | 'KEY_IN_FUTURE'
+  | 'KEY_TOO_OLD'
+  | 'KEYS_OVERLAP'
+  | 'REVISION_TOKEN_INVALID'
+  | 'BATCH_TOO_LARGE'
+
+/** Surveillance queries. */
+type SurveillanceCode =
+  /** The day's differential-privacy budget is spent; `retryAfter` is the next UTC day. */
+  | 'DP_BUDGET_EXHAUSTED'
+  | 'BREAKDOWN_UNSUPPORTED'
+  | 'RANGE_INVALID'
+  | 'REGION_UNKNOWN'
+  | 'REGIONS_CSV_INVALID'
+
+export type ServiceErrorCode = GeneralCode | StaffCode | ExposureCode | SurveillanceCode
+
+export interface ServiceErrorOptions {
+  /** The input field at fault (a dotted path), when one is. */
+  field?: string | undefined
+  /** Seconds until trying again can succeed (RFC 9110 §10.2.3 Retry-After). */
+  retryAfter?: number | undefined
+  cause?: unknown
+}
 
 export class ServiceError extends Error {
   readonly code: ServiceErrorCode
   readonly field: string | undefined
+  readonly retryAfter: number | undefined
 
-  constructor(
-    code: ServiceErrorCode,
-    message: string,
-    options?: { field?: string; cause?: unknown },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+  constructor(code: ServiceErrorCode, message: string, options: ServiceErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'ServiceError'
     this.code = code
-    this.field = options?.field
+    this.field = options.field
+    this.retryAfter = options.retryAfter
   }
 }
 

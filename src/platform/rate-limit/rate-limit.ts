@@ -7,9 +7,9 @@
  */
 import { eq, lt, sql } from 'drizzle-orm'
 import { concatBytes, sha256, utf8 } from '../../core/codec/index.ts'
-import { StaffError } from '../../services/staff/index.ts'
 import type { ServiceContext } from '../context/index.ts'
 import { rateLimitHits, rateLimitSalts } from '../db/index.ts'
+import { ServiceError } from '../errors/index.ts'
 
 export interface RateLimit {
   /** Names the counter (and the error's field): 'sign-in', 'enrol', 'enrol-invitation'. */
@@ -73,7 +73,7 @@ export async function hitRateLimit(ctx: Ctx, rule: RateLimit, key: string): Prom
     .returning({ hits: rateLimitHits.hits })
   if ((row?.hits ?? 0) > rule.limit) {
     const retryAfter = Math.max(1, Math.ceil((windowStart + rule.windowMs - now) / 1000))
-    throw new StaffError('RATE_LIMITED', `too many ${rule.scope} attempts; try again later`, {
+    throw new ServiceError('RATE_LIMITED', `too many ${rule.scope} attempts; try again later`, {
       field: rule.scope,
       retryAfter,
     })

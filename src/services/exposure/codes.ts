@@ -12,8 +12,8 @@ import { dayStart, intervalNumber } from '../../core/gaen/index.ts'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { exposureCodes } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { exposureFact, recordFacts, toDay } from '../surveillance/index.ts'
-import { ExposureError } from './errors.ts'
 import { EXPOSURE, type TestType } from './settings.ts'
 
 type Ctx = ServiceContext
@@ -69,7 +69,7 @@ function onsetInterval(input: IssueCodeInput): number | null {
   if (date === undefined) return null
   const ms = Date.parse(`${date}T00:00:00Z`)
   if (Number.isNaN(ms))
-    throw new ExposureError('KEY_INVALID', 'invalid date', { field: 'symptomDate' })
+    throw new ServiceError('KEY_INVALID', 'invalid date', { field: 'symptomDate' })
   return dayStart(intervalNumber(ms / 1000))
 }
 
@@ -136,7 +136,7 @@ export async function issueCode(ctx: Ctx, input: IssueCodeInput): Promise<Issued
 
 export async function issueCodes(ctx: Ctx, inputs: IssueCodeInput[]): Promise<IssuedCode[]> {
   if (inputs.length === 0 || inputs.length > EXPOSURE.maxBatch)
-    throw new ExposureError('BATCH_TOO_LARGE', `issue 1 to ${EXPOSURE.maxBatch} codes per call`, {
+    throw new ServiceError('BATCH_TOO_LARGE', `issue 1 to ${EXPOSURE.maxBatch} codes per call`, {
       field: 'cases',
     })
   const out: IssuedCode[] = []
@@ -155,7 +155,7 @@ export async function codeStatus(
   longExpiresAt: string
 }> {
   const [row] = await ctx.db.select().from(exposureCodes).where(eq(exposureCodes.id, id))
-  if (row === undefined) throw new ExposureError('NOT_FOUND', 'no such code', { field: 'id' })
+  if (row === undefined) throw new ServiceError('NOT_FOUND', 'no such code', { field: 'id' })
   const now = ctx.clock.now().getTime()
   const status: CodeStatus =
     row.revokedAt !== null
@@ -180,7 +180,7 @@ export async function revokeCode(ctx: Ctx, id: string) {
     .set({ revokedAt: ctx.clock.now() })
     .where(and(eq(exposureCodes.id, id)))
     .returning({ id: exposureCodes.id })
-  if (row === undefined) throw new ExposureError('NOT_FOUND', 'no such code', { field: 'id' })
+  if (row === undefined) throw new ServiceError('NOT_FOUND', 'no such code', { field: 'id' })
   await recordAudit(ctx, { action: 'exposure-code.revoke', targetId: id })
   return codeStatus(ctx, id)
 }

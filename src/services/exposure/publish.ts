@@ -11,8 +11,8 @@ import { fromBase64, fromUtf8, toBase64, utf8 } from '../../core/codec/index.ts'
 import { checkTekmac, intervalNumber, intervalStart } from '../../core/gaen/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { exposureKeys } from '../../platform/db/index.ts'
+import { ServiceError, type ServiceErrorCode } from '../../platform/errors/index.ts'
 import { exposureFact, recordFacts, toDay } from '../surveillance/index.ts'
-import { ExposureError, type ExposureErrorCode } from './errors.ts'
 import { EXPOSURE, floorHour, HOUR_MS, REPORT_TYPE, TR_BACKFILL } from './settings.ts'
 import { checkCertificate } from './verify.ts'
 
@@ -77,7 +77,7 @@ async function openRevision(ctx: ServiceContext, token: string): Promise<Set<str
     )
     return new Set((list as string[]).filter((k) => k !== toBase64(new Uint8Array(16))))
   } catch {
-    throw new ExposureError('REVISION_TOKEN_INVALID', 'the revision token is not valid', {
+    throw new ServiceError('REVISION_TOKEN_INVALID', 'the revision token is not valid', {
       field: 'revisionToken',
     })
   }
@@ -88,14 +88,14 @@ const TRANSITIONS: Record<number, number[]> = { 2: [1], 3: [1, 2] }
 
 export async function publish(ctx: ServiceContext, req: PublishRequest): Promise<PublishResponse> {
   if (!EXPOSURE.healthAuthorities.includes(req.healthAuthorityID))
-    throw new ExposureError('HEALTH_AUTHORITY_UNKNOWN', 'unknown health authority', {
+    throw new ServiceError('HEALTH_AUTHORITY_UNKNOWN', 'unknown health authority', {
       field: 'healthAuthorityID',
     })
   const keys = req.temporaryExposureKeys
   if (keys.length === 0)
-    throw new ExposureError('NO_KEYS', 'send at least one key', { field: 'temporaryExposureKeys' })
+    throw new ServiceError('NO_KEYS', 'send at least one key', { field: 'temporaryExposureKeys' })
   if (keys.length > EXPOSURE.maxKeys)
-    throw new ExposureError('TOO_MANY_KEYS', `at most ${EXPOSURE.maxKeys} keys per publish`, {
+    throw new ServiceError('TOO_MANY_KEYS', `at most ${EXPOSURE.maxKeys} keys per publish`, {
       field: 'temporaryExposureKeys',
     })
   const claims = await checkCertificate(ctx, req.verificationPayload)
@@ -103,14 +103,14 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
   try {
     hmacKey = fromBase64(req.hmacKey)
   } catch {
-    throw new ExposureError('HMAC_INVALID', 'hmacKey is not base64', { field: 'hmacKey' })
+    throw new ServiceError('HMAC_INVALID', 'hmacKey is not base64', { field: 'hmacKey' })
   }
   if (hmacKey.length < 16)
-    throw new ExposureError('HMAC_INVALID', 'hmacKey must be at least 128 bits', {
+    throw new ServiceError('HMAC_INVALID', 'hmacKey must be at least 128 bits', {
       field: 'hmacKey',
     })
   if (!checkTekmac(hmacKey, keys, claims.tekmac))
-    throw new ExposureError('HMAC_MISMATCH', "the keys do not match the certificate's HMAC", {
+    throw new ServiceError('HMAC_MISMATCH', "the keys do not match the certificate's HMAC", {
       field: 'hmacKey',
     })
 
@@ -118,7 +118,7 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
   const now = intervalNumber(nowMs / 1000)
   const oldest = now - EXPOSURE.maxAgeDays * 144
   const warnings: string[] = []
-  const reasons: ExposureErrorCode[] = []
+  const reasons: ServiceErrorCode[] = []
   const valid: { bytes: Uint8Array; k: PublishKey }[] = []
   for (const [i, k] of keys.entries()) {
     let bytes: Uint8Array | undefined
@@ -126,7 +126,7 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
       bytes = fromBase64(k.key)
     } catch {}
     const tr = k.transmissionRisk ?? 0
-    let reason: ExposureErrorCode | undefined
+    let reason: ServiceErrorCode | undefined
     if (
       bytes?.length !== 16 ||
       !(k.rollingPeriod >= 1 && k.rollingPeriod <= 144) ||
@@ -143,7 +143,7 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
   }
   if (valid.length === 0) {
     const code = reasons[0] ?? 'KEY_INVALID'
-    throw new ExposureError(code, `no key is acceptable (${warnings.join('; ')})`, {
+    throw new ServiceError(code, `no key is acceptable (${warnings.join('; ')})`, {
       field: 'temporaryExposureKeys',
     })
   }
@@ -159,7 +159,7 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
       n > EXPOSURE.maxSameStart ||
       (k.rollingStartNumber < end && k.rollingStartNumber !== lastStart)
     )
-      throw new ExposureError('KEYS_OVERLAP', 'keys overlap in time', {
+      throw new ServiceError('KEYS_OVERLAP', 'keys overlap in time', {
         field: 'temporaryExposureKeys',
       })
     end = Math.max(end, k.rollingStartNumber + k.rollingPeriod)

@@ -12,10 +12,10 @@ import { jwtVerify, SignJWT } from 'jose'
 import { fromBase64, toBase64, toBase64Url, utf8 } from '../../core/codec/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { exposureCodes, exposureTokens } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { hitRateLimit } from '../../platform/rate-limit/index.ts'
 import { exposureFact, recordFacts, toDay } from '../surveillance/index.ts'
 import { findCode } from './codes.ts'
-import { ExposureError } from './errors.ts'
 import { ceilHour, EXPOSURE, floorHour } from './settings.ts'
 import { exposureKey } from './signing-keys.ts'
 
@@ -30,7 +30,7 @@ async function limit(ctx: Ctx, client: string): Promise<void> {
       await hitRateLimit(ctx, rule, key)
     } catch (err) {
       const retryAfter = (err as { retryAfter?: number }).retryAfter
-      throw new ExposureError('CODE_GUESSING_LOCKED', 'too many verification attempts; try later', {
+      throw new ServiceError('CODE_GUESSING_LOCKED', 'too many verification attempts; try later', {
         field: 'code',
         ...(retryAfter === undefined ? {} : { retryAfter }),
       })
@@ -52,23 +52,23 @@ export async function verifyCode(ctx: Ctx, code: string, client: string): Promis
   await limit(ctx, client)
   const found = await findCode(ctx, code)
   if (found === undefined)
-    throw new ExposureError('CODE_NOT_FOUND', 'unknown code', { field: 'code' })
+    throw new ServiceError('CODE_NOT_FOUND', 'unknown code', { field: 'code' })
   const { row, long } = found
   const now = ctx.clock.now()
   if (row.revokedAt !== null)
-    throw new ExposureError('CODE_REVOKED', 'the code was revoked', { field: 'code' })
+    throw new ServiceError('CODE_REVOKED', 'the code was revoked', { field: 'code' })
   if (row.usedHour !== null)
-    throw new ExposureError('CODE_USED', 'the code was already used', { field: 'code' })
+    throw new ServiceError('CODE_USED', 'the code was already used', { field: 'code' })
   const expiry = long ? row.longExpiresAt : row.expiresAt
   if (expiry.getTime() <= now.getTime())
-    throw new ExposureError('CODE_EXPIRED', 'the code has expired', { field: 'code' })
+    throw new ServiceError('CODE_EXPIRED', 'the code has expired', { field: 'code' })
   const claimed = await ctx.db
     .update(exposureCodes)
     .set({ usedHour: new Date(floorHour(now.getTime())) })
     .where(and(eq(exposureCodes.id, row.id), isNull(exposureCodes.usedHour)))
     .returning({ id: exposureCodes.id })
   if (claimed.length === 0)
-    throw new ExposureError('CODE_USED', 'the code was already used', { field: 'code' })
+    throw new ServiceError('CODE_USED', 'the code was already used', { field: 'code' })
   const token = toBase64Url(ctx.random(32))
   const hash = await tokenHash(ctx, token)
   await ctx.db.transaction(async (tx) => {
@@ -105,19 +105,19 @@ export async function issueCertificate(
   try {
     mac = fromBase64(ekeyhmac)
   } catch {
-    throw new ExposureError('HMAC_INVALID', 'ekeyhmac is not base64', { field: 'ekeyhmac' })
+    throw new ServiceError('HMAC_INVALID', 'ekeyhmac is not base64', { field: 'ekeyhmac' })
   }
   if (mac.length !== 32)
-    throw new ExposureError('HMAC_INVALID', 'ekeyhmac must be 32 bytes', { field: 'ekeyhmac' })
+    throw new ServiceError('HMAC_INVALID', 'ekeyhmac must be 32 bytes', { field: 'ekeyhmac' })
   const h = await tokenHash(ctx, token)
   const now = ctx.clock.now()
   const [row] = await ctx.db.select().from(exposureTokens).where(eq(exposureTokens.tokenHash, h))
   if (row === undefined)
-    throw new ExposureError('TOKEN_INVALID', 'unknown token', { field: 'token' })
+    throw new ServiceError('TOKEN_INVALID', 'unknown token', { field: 'token' })
   if (row.used)
-    throw new ExposureError('TOKEN_USED', 'the token was already used', { field: 'token' })
+    throw new ServiceError('TOKEN_USED', 'the token was already used', { field: 'token' })
   if (row.expiresAt.getTime() <= now.getTime())
-    throw new ExposureError('TOKEN_EXPIRED', 'the token has expired', { field: 'token' })
+    throw new ServiceError('TOKEN_EXPIRED', 'the token has expired', { field: 'token' })
   const claimed = await ctx.db
     .update(exposureTokens)
     .set({ used: true })
@@ -130,7 +130,7 @@ export async function issueCertificate(
     )
     .returning({ t: exposureTokens.testType })
   if (claimed.length === 0)
-    throw new ExposureError('TOKEN_USED', 'the token was already used', { field: 'token' })
+    throw new ServiceError('TOKEN_USED', 'the token was already used', { field: 'token' })
   const key = await exposureKey(ctx, 'certificate')
   const iat = Math.floor(now.getTime() / 1000) - 5
   const claims: Record<string, unknown> = { reportType: row.testType, tekmac: toBase64(mac) }
@@ -181,7 +181,7 @@ export async function checkCertificate(ctx: Ctx, jwt: string): Promise<Certifica
           : undefined,
     }
   } catch {
-    throw new ExposureError('CERTIFICATE_INVALID', 'the verification certificate is not valid', {
+    throw new ServiceError('CERTIFICATE_INVALID', 'the verification certificate is not valid', {
       field: 'verificationPayload',
     })
   }

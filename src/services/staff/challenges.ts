@@ -8,7 +8,7 @@ import { and, eq, isNull, lt } from 'drizzle-orm'
 import { toBase64Url } from '../../core/codec/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { webauthnChallenges } from '../../platform/db/index.ts'
-import { StaffError } from './errors.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { CEREMONY_TIMEOUT_MS } from './webauthn.ts'
 
 export type Purpose = 'enrol' | 'sign-in' | 'add-passkey'
@@ -66,7 +66,9 @@ export async function consumeChallenge(
 ): Promise<ConsumedChallenge> {
   const field = 'response.clientDataJSON'
   if (challenge.length !== 43)
-    throw new StaffError('WEBAUTHN_CHALLENGE_UNKNOWN', 'this challenge was never issued', { field })
+    throw new ServiceError('WEBAUTHN_CHALLENGE_UNKNOWN', 'this challenge was never issued', {
+      field,
+    })
   const now = ctx.clock.now()
   const [row] = await ctx.db
     .update(webauthnChallenges)
@@ -79,11 +81,13 @@ export async function consumeChallenge(
       .from(webauthnChallenges)
       .where(eq(webauthnChallenges.challenge, challenge))
     throw seen === undefined
-      ? new StaffError('WEBAUTHN_CHALLENGE_UNKNOWN', 'this challenge was never issued', { field })
-      : new StaffError('WEBAUTHN_CHALLENGE_REPLAYED', 'this challenge was already used', { field })
+      ? new ServiceError('WEBAUTHN_CHALLENGE_UNKNOWN', 'this challenge was never issued', { field })
+      : new ServiceError('WEBAUTHN_CHALLENGE_REPLAYED', 'this challenge was already used', {
+          field,
+        })
   }
   if (row.expiresAt.getTime() <= now.getTime())
-    throw new StaffError('WEBAUTHN_CHALLENGE_EXPIRED', 'the challenge expired; start again', {
+    throw new ServiceError('WEBAUTHN_CHALLENGE_EXPIRED', 'the challenge expired; start again', {
       field,
     })
   if (
@@ -91,7 +95,7 @@ export async function consumeChallenge(
     (binding.invitationId !== undefined && row.invitationId !== binding.invitationId) ||
     (binding.userId !== undefined && row.userId !== binding.userId)
   )
-    throw new StaffError(
+    throw new ServiceError(
       'WEBAUTHN_CHALLENGE_MISMATCH',
       `the challenge was not issued for this ${purpose}`,
       {

@@ -12,8 +12,8 @@ import { and, eq, isNull } from 'drizzle-orm'
 import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.ts'
 import type { Role, ServiceContext } from '../../platform/context/index.ts'
 import { invitations, passkeys, users } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { ENROL_LIMIT, hitRateLimit, INVITATION_LIMIT } from '../../platform/rate-limit/index.ts'
-import { StaffError } from './errors.ts'
 import { checkInvitation, parseInvitationToken } from './invitations.ts'
 import { registrationOptions, verifyRegistration } from './register.ts'
 import { createSession } from './sessions.ts'
@@ -89,7 +89,7 @@ export async function finishEnrolment(
       )
       .returning({ id: invitations.id })
     if (spent.length === 0)
-      throw new StaffError('INVITATION_USED', 'this invitation was already used', {
+      throw new ServiceError('INVITATION_USED', 'this invitation was already used', {
         field: 'invitation',
       })
     await tx.insert(users).values({

@@ -17,7 +17,6 @@ import {
 import type { Role, ServiceContext } from '../../platform/context/index.ts'
 import { invitations, passkeys, users } from '../../platform/db/index.ts'
 import { ServiceError, validationError } from '../../platform/errors/index.ts'
-import { StaffError } from './errors.ts'
 import { displayName, roleList } from './fields.ts'
 import { newTokenId } from './token-format.ts'
 
@@ -63,7 +62,7 @@ export type InvitationInput = z.input<typeof inputSchema>
 export function parseInvitationToken(token: string): { id: string; secret: Uint8Array } {
   const match = TOKEN.exec(token)
   if (match === null)
-    throw new StaffError('INVITATION_UNKNOWN', 'this is not an invitation link', {
+    throw new ServiceError('INVITATION_UNKNOWN', 'this is not an invitation link', {
       field: 'invitation',
     })
   return { id: match[1] as string, secret: fromBase64Url(match[2] as string) }
@@ -115,13 +114,13 @@ export async function checkInvitation(ctx: Pick<Ctx, 'db' | 'clock'>, token: str
   const [row] = await ctx.db.select().from(invitations).where(eq(invitations.id, id))
   const field = 'invitation'
   if (row === undefined || !equalBytes(await sha256(secret), row.secretHash))
-    throw new StaffError('INVITATION_UNKNOWN', 'no such invitation', { field })
+    throw new ServiceError('INVITATION_UNKNOWN', 'no such invitation', { field })
   if (row.usedAt !== null)
-    throw new StaffError('INVITATION_USED', 'this invitation was already used', { field })
+    throw new ServiceError('INVITATION_USED', 'this invitation was already used', { field })
   if (row.revokedAt !== null)
-    throw new StaffError('INVITATION_REVOKED', 'this invitation was revoked', { field })
+    throw new ServiceError('INVITATION_REVOKED', 'this invitation was revoked', { field })
   if (row.expiresAt.getTime() <= ctx.clock.now().getTime())
-    throw new StaffError('INVITATION_EXPIRED', 'this invitation expired; ask for a new one', {
+    throw new ServiceError('INVITATION_EXPIRED', 'this invitation expired; ask for a new one', {
       field,
     })
   return { ...row, roles: row.roles as Role[] }

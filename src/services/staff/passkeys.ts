@@ -12,7 +12,6 @@ import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.t
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { passkeys, users } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
-import { StaffError } from './errors.ts'
 import { registrationOptions, verifyRegistration } from './register.ts'
 import { newTokenId } from './token-format.ts'
 
@@ -128,7 +127,7 @@ export async function removePasskey(ctx: Ctx, userId: string, id: string): Promi
       .from(passkeys)
       .where(eq(passkeys.userId, userId))
     if (n <= 1)
-      throw new StaffError('LAST_PASSKEY', 'add another passkey before removing your last one', {
+      throw new ServiceError('LAST_PASSKEY', 'add another passkey before removing your last one', {
         field: 'id',
       })
     await tx.delete(passkeys).where(eq(passkeys.id, id))

@@ -9,7 +9,6 @@ import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.t
 import { ROLES, type Role, type ServiceContext } from '../../platform/context/index.ts'
 import { passkeys, users } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
-import { StaffError } from './errors.ts'
 import { endAllSessions } from './sessions.ts'
 
 type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'logger'> & AuditScope
@@ -90,7 +89,7 @@ export async function updatePerson(
         .from(users)
         .where(and(ne(users.id, id), isNull(users.disabledAt), sql`'admin' = any(${users.roles})`))
       if (n === 0)
-        throw new StaffError(
+        throw new ServiceError(
           'LAST_ADMIN',
           'this is the last administrator; appoint another first',
           {

@@ -13,13 +13,13 @@ import {
 import { eq } from 'drizzle-orm'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { passkeys } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import {
   type Binding,
   type ConsumedChallenge,
   consumeChallenge,
   issueChallenge,
 } from './challenges.ts'
-import { StaffError } from './errors.ts'
 import {
   CEREMONY_TIMEOUT_MS,
   checkAuthData,
@@ -69,7 +69,7 @@ export async function registrationOptions(
   })
 }
 
-/** Verifies a registration response; each failed step throws its own StaffError code. */
+/** Verifies a registration response; each failed step throws its own ServiceError code. */
 export async function verifyRegistration(
   ctx: Ctx,
   response: RegistrationResponseJSON,
@@ -91,13 +91,13 @@ export async function verifyRegistration(
       requireUserVerification: true,
     })
   } catch (cause) {
-    throw new StaffError('WEBAUTHN_ATTESTATION', 'the new passkey could not be verified', {
+    throw new ServiceError('WEBAUTHN_ATTESTATION', 'the new passkey could not be verified', {
       field: 'response.attestationObject',
       cause,
     })
   }
   if (!verified.verified)
-    throw new StaffError('WEBAUTHN_ATTESTATION', 'the new passkey could not be verified', {
+    throw new ServiceError('WEBAUTHN_ATTESTATION', 'the new passkey could not be verified', {
       field: 'response.attestationObject',
     })
   const info = verified.registrationInfo
@@ -106,7 +106,7 @@ export async function verifyRegistration(
     .from(passkeys)
     .where(eq(passkeys.credentialId, info.credential.id))
   if (existing !== undefined)
-    throw new StaffError('WEBAUTHN_CREDENTIAL_EXISTS', 'this passkey is already registered', {
+    throw new ServiceError('WEBAUTHN_CREDENTIAL_EXISTS', 'this passkey is already registered', {
       field: 'response.id',
     })
   return {

@@ -16,9 +16,9 @@ import { equalBytes, fromBase64Url } from '../../core/codec/index.ts'
 import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { passkeys, users } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { hitRateLimit, SIGN_IN_LIMIT } from '../../platform/rate-limit/index.ts'
 import { consumeChallenge, issueChallenge } from './challenges.ts'
-import { StaffError } from './errors.ts'
 import { createSession } from './sessions.ts'
 import {
   assertionAuthData,
@@ -71,7 +71,7 @@ export async function finishSignIn(
     .where(eq(passkeys.credentialId, response.id))
     .limit(1)
   if (row === undefined)
-    throw new StaffError('WEBAUTHN_CREDENTIAL_UNKNOWN', 'this passkey is not registered here', {
+    throw new ServiceError('WEBAUTHN_CREDENTIAL_UNKNOWN', 'this passkey is not registered here', {
       field,
     })
   const { passkey, user } = row
@@ -83,7 +83,7 @@ export async function finishSignIn(
       same = equalBytes(fromBase64Url(handle), user.userHandle)
     } catch {}
     if (!same)
-      throw new StaffError(
+      throw new ServiceError(
         'WEBAUTHN_CREDENTIAL_UNKNOWN',
         'the passkey does not belong to this user',
         {
@@ -92,7 +92,7 @@ export async function finishSignIn(
       )
   }
   if (user.disabledAt !== null)
-    throw new StaffError('STAFF_DISABLED', 'this account is disabled; ask an administrator', {
+    throw new ServiceError('STAFF_DISABLED', 'this account is disabled; ask an administrator', {
       field,
     })
   checkCounter(passkey.counter, authData.counter)
@@ -112,13 +112,13 @@ export async function finishSignIn(
       requireUserVerification: true,
     })
   } catch (cause) {
-    throw new StaffError('WEBAUTHN_SIGNATURE', 'the passkey signature did not verify', {
+    throw new ServiceError('WEBAUTHN_SIGNATURE', 'the passkey signature did not verify', {
       field: 'response.signature',
       cause,
     })
   }
   if (!verified.verified)
-    throw new StaffError('WEBAUTHN_SIGNATURE', 'the passkey signature did not verify', {
+    throw new ServiceError('WEBAUTHN_SIGNATURE', 'the passkey signature did not verify', {
       field: 'response.signature',
     })
   const now = ctx.clock.now()
@@ -129,7 +129,7 @@ export async function finishSignIn(
     .returning({ id: passkeys.id })
   // Another request moved the counter meanwhile: the same assertion (or a clone) raced this one.
   if (stored.length === 0)
-    throw new StaffError('WEBAUTHN_COUNTER', 'the signature counter changed during sign-in', {
+    throw new ServiceError('WEBAUTHN_COUNTER', 'the signature counter changed during sign-in', {
       field: 'response.authenticatorData',
     })
   const session = await createSession(ctx, user.id, passkey.id)

@@ -13,7 +13,7 @@ import {
 } from '@simplewebauthn/server/helpers'
 import { equalBytes, sha256, utf8 } from '../../core/codec/index.ts'
 import type { Config } from '../../platform/config/index.ts'
-import { StaffError } from './errors.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 
 export interface RelyingParty {
   /** The host name of the public URL (WebAuthn §5.1.2: a registrable domain suffix, no port). */
@@ -44,17 +44,17 @@ export function readClientData(clientDataJSON: string, type: string): ClientData
   try {
     data = decodeClientDataJSON(clientDataJSON)
   } catch (cause) {
-    throw new StaffError('WEBAUTHN_MALFORMED', 'clientDataJSON is not base64url JSON', {
+    throw new ServiceError('WEBAUTHN_MALFORMED', 'clientDataJSON is not base64url JSON', {
       field: 'response.clientDataJSON',
       cause,
     })
   }
   if (typeof data?.challenge !== 'string' || typeof data.origin !== 'string')
-    throw new StaffError('WEBAUTHN_MALFORMED', 'clientDataJSON lacks challenge or origin', {
+    throw new ServiceError('WEBAUTHN_MALFORMED', 'clientDataJSON lacks challenge or origin', {
       field: 'response.clientDataJSON',
     })
   if (data.type !== type)
-    throw new StaffError('WEBAUTHN_MALFORMED', `expected a ${type} response, got ${data.type}`, {
+    throw new ServiceError('WEBAUTHN_MALFORMED', `expected a ${type} response, got ${data.type}`, {
       field: 'response.clientDataJSON',
     })
   return data
@@ -62,7 +62,7 @@ export function readClientData(clientDataJSON: string, type: string): ClientData
 
 export function checkOrigin(data: ClientData, rp: RelyingParty): void {
   if (data.origin !== rp.origin || data.crossOrigin === true)
-    throw new StaffError(
+    throw new ServiceError(
       'WEBAUTHN_ORIGIN',
       `the ceremony ran on ${data.origin.slice(0, 100)}, not on ${rp.origin}`,
       { field: 'response.clientDataJSON' },
@@ -80,17 +80,17 @@ export async function checkAuthData(authData: Uint8Array, rp: RelyingParty): Pro
   try {
     parsed = parseAuthenticatorData(new Uint8Array(authData))
   } catch (cause) {
-    throw new StaffError('WEBAUTHN_MALFORMED', 'authenticator data cannot be parsed', {
+    throw new ServiceError('WEBAUTHN_MALFORMED', 'authenticator data cannot be parsed', {
       field: 'response.authenticatorData',
       cause,
     })
   }
   if (!equalBytes(parsed.rpIdHash, await sha256(utf8(rp.id))))
-    throw new StaffError('WEBAUTHN_RP_ID', `the credential is not scoped to ${rp.id}`, {
+    throw new ServiceError('WEBAUTHN_RP_ID', `the credential is not scoped to ${rp.id}`, {
       field: 'response.authenticatorData',
     })
   if (!parsed.flags.up || !parsed.flags.uv)
-    throw new StaffError(
+    throw new ServiceError(
       'WEBAUTHN_USER_VERIFICATION',
       'the authenticator did not verify the user (PIN or biometrics are required)',
       { field: 'response.authenticatorData' },
@@ -103,7 +103,7 @@ export function registrationAuthData(attestationObject: string): Uint8Array {
   try {
     return decodeAttestationObject(isoBase64URL.toBuffer(attestationObject)).get('authData')
   } catch (cause) {
-    throw new StaffError('WEBAUTHN_MALFORMED', 'attestationObject is not CBOR', {
+    throw new ServiceError('WEBAUTHN_MALFORMED', 'attestationObject is not CBOR', {
       field: 'response.attestationObject',
       cause,
     })
@@ -114,7 +114,7 @@ export function assertionAuthData(authenticatorData: string): Uint8Array {
   try {
     return isoBase64URL.toBuffer(authenticatorData)
   } catch (cause) {
-    throw new StaffError('WEBAUTHN_MALFORMED', 'authenticatorData is not base64url', {
+    throw new ServiceError('WEBAUTHN_MALFORMED', 'authenticatorData is not base64url', {
       field: 'response.authenticatorData',
       cause,
     })
@@ -127,7 +127,7 @@ export function assertionAuthData(authenticatorData: string): Uint8Array {
  */
 export function checkCounter(stored: number, received: number): void {
   if ((received !== 0 || stored !== 0) && received <= stored)
-    throw new StaffError(
+    throw new ServiceError(
       'WEBAUTHN_COUNTER',
       `the signature counter went from ${stored} to ${received}: the passkey may be cloned`,
       { field: 'response.authenticatorData' },

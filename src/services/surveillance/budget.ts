@@ -9,7 +9,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Budget } from '../../core/stats/index.ts'
 import type { Actor, ServiceContext } from '../../platform/context/index.ts'
 import { dpBudget, rowsOf } from '../../platform/db/index.ts'
-import { SurveillanceError } from './errors.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { toDay } from './periods.ts'
 
 const TOLERANCE = 1e-9
@@ -41,7 +41,7 @@ export async function spendBudget(
   const day = toDay(now.getTime())
   const daily = ctx.config.surveillance.dailyEpsilon
   const refuse = (spent: number) =>
-    new SurveillanceError(
+    new ServiceError(
       'DP_BUDGET_EXHAUSTED',
       `today's privacy budget is spent: ε ${epsilon} asked, ${Math.max(0, daily - spent).toFixed(3)} of ${daily} left until 00:00 UTC`,
       { field: 'epsilon', retryAfter: secondsToMidnight(now) },

@@ -18,7 +18,6 @@ export {
   type SeriesResult,
 } from '../../core/stats/index.ts'
 export { actorKey, readBudget, spendBudget } from './budget.ts'
-export { SurveillanceError, type SurveillanceErrorCode } from './errors.ts'
 export {
   exposureFact,
   ingestFacts,

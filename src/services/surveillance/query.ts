@@ -26,9 +26,9 @@ import {
 } from '../../core/stats/index.ts'
 import type { Actor, ServiceContext } from '../../platform/context/index.ts'
 import { surveillanceRollups } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { readBudget, spendBudget } from './budget.ts'
 import { noiseVariance, noisyCount, uniform } from './dp.ts'
-import { SurveillanceError } from './errors.ts'
 import { domainOf, SENSITIVITY } from './measures.ts'
 import { dayMs, periodStart, periodsBetween, toDay } from './periods.ts'
 import { type Hierarchy, readHierarchy } from './regions.ts'
@@ -62,9 +62,9 @@ function partsOf(measure: Measure): CountMeasure[] {
 
 function validate(q: SeriesQuery & { from: string; to: string }, places: Hierarchy) {
   if (q.from > q.to)
-    throw new SurveillanceError('RANGE_INVALID', 'from must not be after to', { field: 'from' })
+    throw new ServiceError('RANGE_INVALID', 'from must not be after to', { field: 'from' })
   if (q.breakdown !== undefined && !BREAKDOWNS_OF[q.measure].includes(q.breakdown))
-    throw new SurveillanceError(
+    throw new ServiceError(
       'BREAKDOWN_UNSUPPORTED',
       `${q.measure} can be broken down by ${BREAKDOWNS_OF[q.measure].join(', ')}`,
       { field: 'breakdown' },
@@ -72,11 +72,11 @@ function validate(q: SeriesQuery & { from: string; to: string }, places: Hierarc
   if (q.region !== undefined) {
     const place = places.places.get(q.region)
     if (place === undefined)
-      throw new SurveillanceError('REGION_UNKNOWN', `no place ${q.region} is loaded`, {
+      throw new ServiceError('REGION_UNKNOWN', `no place ${q.region} is loaded`, {
         field: 'region',
       })
     if (LEVELS.indexOf(place.level) > LEVELS.indexOf(q.level))
-      throw new SurveillanceError(
+      throw new ServiceError(
         'RANGE_INVALID',
         `${q.region} is a ${place.level}: ask for level ${place.level} or finer`,
         { field: 'level' },
@@ -84,7 +84,7 @@ function validate(q: SeriesQuery & { from: string; to: string }, places: Hierarc
   }
   const epsilon = q.epsilon ?? 1
   if (!(epsilon > 0 && epsilon <= MAX_EPSILON))
-    throw new SurveillanceError('RANGE_INVALID', `epsilon must be in (0, ${MAX_EPSILON}]`, {
+    throw new ServiceError('RANGE_INVALID', `epsilon must be in (0, ${MAX_EPSILON}]`, {
       field: 'epsilon',
     })
 }
@@ -110,7 +110,7 @@ export async function querySeries(
   validate(q, places)
   const periods = periodsBetween(q.interval, q.from, q.to)
   if (periods.length > MAX_PERIODS)
-    throw new SurveillanceError(
+    throw new ServiceError(
       'RANGE_INVALID',
       `at most ${MAX_PERIODS} periods per query (${periods.length} asked): use a coarser interval`,
       { field: 'to' },

@@ -13,7 +13,7 @@ import { AGE_BANDS } from '../../core/fhir/index.ts'
 import { LEVELS, type Level, type Place } from '../../core/stats/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { regionPopulation, regions } from '../../platform/db/index.ts'
-import { SurveillanceError } from './errors.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 
 export interface RegionsFile {
   places: Place[]
@@ -25,7 +25,7 @@ const COUNTRY = /^[A-Z]{2}$/
 const SUBDIVISION = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
 
 const bad = (line: number, message: string, field = 'file') =>
-  new SurveillanceError('REGIONS_CSV_INVALID', `line ${line}: ${message}`, { field })
+  new ServiceError('REGIONS_CSV_INVALID', `line ${line}: ${message}`, { field })
 
 export function parseRegionsCsv(text: string): RegionsFile {
   let records: string[][]

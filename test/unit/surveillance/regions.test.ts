@@ -1,7 +1,7 @@
 /** The places CSV: the sample loads, each kind of mistake is refused with its line and column. */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { SurveillanceError } from '../../../src/services/surveillance/errors.ts'
+import { ServiceError } from '../../../src/platform/errors/index.ts'
 import { Hierarchy } from '../../../src/services/surveillance/regions.ts'
 import { parseRegionsCsv } from '../../../src/services/surveillance/regions-csv.ts'
 
@@ -14,8 +14,8 @@ function refusal(text: string) {
   try {
     parseRegionsCsv(text)
   } catch (err) {
-    expect(err).toBeInstanceOf(SurveillanceError)
-    const e = err as SurveillanceError
+    expect(err).toBeInstanceOf(ServiceError)
+    const e = err as ServiceError
     return { code: e.code, field: e.field, message: e.message }
   }
   throw new Error('accepted')
