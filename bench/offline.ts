@@ -45,7 +45,9 @@ export async function prepareOffline(ctx: ServiceContext, issued: Card[]): Promi
   }
   const trust: ShcTrust = { allowLoopbackHttp: true, resolveIssuerKeys: async () => issuerKeys }
   const keys = await Promise.all(
-    ['w1.example', 'w2.example', 'w3.example'].map((n) => generateSignerKey(n, SIG_COSIGNATURE_V1)),
+    ['w1.example', 'w2.example', 'w3.example'].map((n) =>
+      generateSignerKey(n, (n) => crypto.getRandomValues(new Uint8Array(n)), SIG_COSIGNATURE_V1),
+    ),
   )
   const cosigners = await Promise.all(keys.map((k) => createCosigner(k)))
   const log = await logPolicy(ctx)

@@ -3,18 +3,13 @@
  * service context and Ledger built the way src/entry/runtime.ts builds them for `vigil serve`.
  */
 import postgres from 'postgres'
+import { buildContext } from '../src/entry/context.ts'
 import { parseConfig } from '../src/platform/config/config.ts'
-import {
-  jsonLogger,
-  type ServiceContext,
-  systemClock,
-  systemRandom,
-} from '../src/platform/context/context.ts'
+import { jsonLogger, type ServiceContext } from '../src/platform/context/context.ts'
 import { createDb, type Database } from '../src/platform/db/client.ts'
 import { migrate } from '../src/platform/db/migrate.ts'
-import { KeyStore } from '../src/platform/keys/store.ts'
 import { nodeKeyCrypto } from '../src/platform/node-crypto/key-crypto.ts'
-import { Ledger } from '../src/services/ledger/ledger.ts'
+import type { Ledger } from '../src/services/ledger/ledger.ts'
 import type { SequencerOptions } from '../src/services/ledger/sequencer.ts'
 
 export type Engine = 'postgres' | 'pglite'
@@ -65,25 +60,18 @@ export async function openBenchDb(
   await migrate(database)
   const config = parseConfig({ PUBLIC_URL: publicUrl, VIGIL_LOG_LEVEL: 'silent' })
   const masterKey = crypto.getRandomValues(new Uint8Array(32))
-  const keys = new KeyStore({
-    db: database.db,
-    masterKey,
-    random: systemRandom,
-    logName: config.logOrigin,
-    // As `vigil serve` runs (src/entry/runtime.ts).
-    crypto: nodeKeyCrypto,
-  })
-  await keys.ensureKeys()
-  const ctx: ServiceContext = {
-    db: database.db,
-    dbKind: database.kind,
-    clock: systemClock,
-    random: systemRandom,
-    keys,
+  const built = await buildContext({
+    database,
     config,
+    masterKey,
     logger: jsonLogger('silent'),
-  }
-  const ledger = await Ledger.open(ctx, options)
+    // As `vigil serve` runs (src/entry/runtime.ts).
+    keyCrypto: nodeKeyCrypto,
+    keys: 'create',
+    ledger: { kind: 'writer', options },
+  })
+  const { ctx } = built
+  const ledger = built.ledger as Ledger
   let dropped = false
   return {
     engine,

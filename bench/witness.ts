@@ -21,17 +21,12 @@ import {
   generateSignerKey,
   SIG_COSIGNATURE_V1,
 } from '../src/core/note/index.ts'
+import { buildContext } from '../src/entry/context.ts'
 import { createWitnessApp } from '../src/http/witness-app.ts'
 import { parseConfig } from '../src/platform/config/config.ts'
-import {
-  jsonLogger,
-  type ServiceContext,
-  systemClock,
-  systemRandom,
-} from '../src/platform/context/context.ts'
+import { jsonLogger, systemClock } from '../src/platform/context/context.ts'
 import { createDb } from '../src/platform/db/client.ts'
 import { migrate } from '../src/platform/db/migrate.ts'
-import { KeyStore } from '../src/platform/keys/store.ts'
 import { logVerifierKey } from '../src/platform/keys/views.ts'
 import { Ledger } from '../src/services/ledger/ledger.ts'
 import { Witness } from '../src/services/witness/index.ts'
@@ -49,22 +44,16 @@ async function openLog(env: Record<string, string>) {
   const database = await createDb({ kind: 'pglite' })
   await migrate(database)
   const config = parseConfig({ VIGIL_LOG_ORIGIN: ORIGIN, VIGIL_LOG_LEVEL: 'silent', ...env })
-  const keys = new KeyStore({
-    db: database.db,
-    masterKey: new Uint8Array(32).fill(5),
-    random: systemRandom,
-    logName: ORIGIN,
-  })
-  await keys.ensureKeys()
-  const ctx: ServiceContext = {
-    db: database.db,
-    dbKind: 'pglite',
-    clock: systemClock,
-    random: systemRandom,
-    keys,
+  // The ledgers below are opened with their own witness settings: this context's refuses appends.
+  const { ctx } = await buildContext({
+    database,
     config,
+    masterKey: new Uint8Array(32).fill(5),
     logger: silent,
-  }
+    keys: 'create',
+    ledger: { kind: 'refusing' },
+  })
+  const keys = ctx.keys
   return { database, ctx, keys }
 }
 
@@ -94,7 +83,11 @@ async function main() {
   for (const name of ['w1', 'w2', 'w3']) {
     const database = await createDb({ kind: 'pglite' })
     await migrate(database)
-    const key = await generateSignerKey(`${name}.bench`, SIG_COSIGNATURE_V1)
+    const key = await generateSignerKey(
+      `${name}.bench`,
+      (n) => crypto.getRandomValues(new Uint8Array(n)),
+      SIG_COSIGNATURE_V1,
+    )
     const witness = await Witness.open({
       db: database.db,
       cosigner: await createCosigner(key),

@@ -4,12 +4,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs'
 import { type Config, ConfigError, parseConfig } from '../platform/config/index.ts'
-import {
-  jsonLogger,
-  type ServiceContext,
-  systemClock,
-  systemRandom,
-} from '../platform/context/index.ts'
+import { COMMAND_LINE, jsonLogger, type ServiceContext } from '../platform/context/index.ts'
 import {
   createDb,
   type Database,
@@ -18,10 +13,10 @@ import {
   openEmbedded,
 } from '../platform/db/index.ts'
 import { applyIdentity, establishIdentity } from '../platform/deployment/index.ts'
-import { KeyStore } from '../platform/keys/index.ts'
 import { nodeKeyCrypto } from '../platform/node-crypto/index.ts'
-import { announceIssuerKey, announceMissingIssuerKeys } from '../services/credentials/index.ts'
-import { Ledger } from '../services/ledger/index.ts'
+import { announceMissingIssuerKeys } from '../services/credentials/index.ts'
+import type { Ledger } from '../services/ledger/index.ts'
+import { buildContext } from './context.ts'
 import { resolveMasterKey } from './master-key.ts'
 
 export const VERSION: string = JSON.parse(
@@ -95,29 +90,20 @@ export async function startRuntime(
         `recorded this deployment's identity: ${identity.publicUrl}, log ${identity.logOrigin}`,
       )
     const config = applyIdentity(environment, identity)
-    const clock = systemClock
-    const keys = new KeyStore({
-      db: database.db,
-      masterKey,
-      random: systemRandom,
-      logName: config.logOrigin,
-      crypto: nodeKeyCrypto,
-      now: () => clock.now(),
-    })
-    // A new issuer key is created together with its announcement in the log's pending entries.
-    const created = await keys.ensureKeys(announceIssuerKey(clock))
-    for (const id of created) logger.warn(`generated a new signing key ${id}`)
-    const ctx: ServiceContext = {
-      db: database.db,
-      dbKind: database.kind,
-      clock,
-      random: systemRandom,
-      keys,
+    const { ctx, ledger, createdKeys } = await buildContext({
+      database,
       config,
+      masterKey,
       logger,
-    }
-    // Opens the log: loads its key and signs the empty-tree checkpoint on first start.
-    const ledger = await Ledger.open(ctx, { witnesses: options.witnesses === true })
+      keyCrypto: nodeKeyCrypto,
+      // A new issuer key is created together with its announcement in the log's pending entries.
+      keys: 'announce',
+      // Opens the log: loads its key and signs the empty-tree checkpoint on first start.
+      ledger: { kind: 'writer', options: { witnesses: options.witnesses === true } },
+      ...(options.role === 'serve' ? {} : { actor: COMMAND_LINE }),
+    })
+    for (const id of createdKeys) logger.warn(`generated a new signing key ${id}`)
+    if (ledger === undefined) throw new Error('a Node process writes the log')
     // Integrates pending announcements, and announces any issuer key the log does not have.
     for (const id of await announceMissingIssuerKeys(ctx, ledger))
       logger.warn(`issuer key ${id} was not in the log: announced it now`)

@@ -9,12 +9,7 @@ import pkg from '../../package.json' with { type: 'json' }
 import { createApp } from '../http/app.ts'
 import { problemResponse } from '../http/problem.ts'
 import { ConfigError, parseConfig } from '../platform/config/index.ts'
-import {
-  jsonLogger,
-  type ServiceContext,
-  systemClock,
-  systemRandom,
-} from '../platform/context/index.ts'
+import { jsonLogger } from '../platform/context/index.ts'
 import type { Db } from '../platform/db/index.ts'
 import {
   createPostgresDb,
@@ -28,7 +23,7 @@ import {
   IdentityMismatchError,
   readIdentity,
 } from '../platform/deployment/index.ts'
-import { KeyStore } from '../platform/keys/index.ts'
+import { buildContext } from './context.ts'
 
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string }
@@ -98,20 +93,15 @@ export default {
       )
     }
     config = applyIdentity(config, identity)
-    const ctx: ServiceContext = {
-      db: database.db,
-      dbKind: 'postgres',
-      clock: systemClock,
-      random: systemRandom,
-      keys: new KeyStore({
-        db: database.db,
-        masterKey,
-        random: systemRandom,
-        logName: config.logOrigin,
-      }),
+    const { ctx } = await buildContext({
+      database,
       config,
+      masterKey,
       logger: jsonLogger(config.logLevel),
-    }
+      // Keys and the log are made by Node processes; a Worker reads, and never integrates.
+      keys: 'existing',
+      ledger: { kind: 'refusing' },
+    })
     const app = createApp({ ...ctx, version: pkg.version })
     try {
       return await app.fetch(request, env, executionCtx as never)

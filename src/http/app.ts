@@ -84,8 +84,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never })
 
   app.use(requestId())
-  app.use(async function injectDeps(c, next) {
-    c.set('deps', deps)
+  app.use(async function requestContext(c, next) {
+    // Each request gets its own copy: its id now, its actor once authenticate() has run.
+    c.set('ctx', { ...deps, actor: undefined, role: undefined, requestId: c.get('requestId') })
     await next()
   })
   if (options.accessLog !== false) app.use(accessLog())

@@ -1,19 +1,22 @@
-/** The Hono environment every route and middleware shares. */
-import type { Actor, ServiceContext } from '../platform/context/index.ts'
-import type { Ledger } from '../services/ledger/index.ts'
+/**
+ * @module http/env
+ * The Hono environment every route and middleware shares: typed per-request variables.
+ */
+import type { ServiceContext } from '../platform/context/index.ts'
 
+/** The process's context and what only the HTTP face needs. */
 export type AppDeps = ServiceContext & {
   /** Shown by /healthz and in the OpenAPI document. */
   version: string
-  /** The log writer: one per process, so concurrent appends share integration steps. */
-  ledger?: Ledger
 }
 
 export interface AppEnv {
   Variables: {
     requestId: string
-    deps: AppDeps
-    /** Set by the authenticate() middleware; undefined for anonymous requests. */
-    actor: Actor | undefined
+    /**
+     * This request's context: the process's, with the request id, and — once authenticate() has
+     * run — the actor and the role the route let it through with. Routes pass it to services.
+     */
+    ctx: AppDeps
   }
 }

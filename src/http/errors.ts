@@ -42,7 +42,7 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ServiceError) {
     const status = SERVICE_STATUS[err.code]
     // A refusal is routine; a 5xx from a service (back-pressure, not ready) is worth a warning.
-    c.get('deps')?.logger[status >= 500 ? 'warn' : 'debug']('request refused', {
+    c.get('ctx')?.logger[status >= 500 ? 'warn' : 'debug']('request refused', {
       code: err.code,
       requestId,
     })
@@ -58,7 +58,7 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   }
   if (clientWentAway(err, c)) {
     // Routine (a closed tab, a dropped connection): one line, no stack. Nobody reads the answer.
-    c.get('deps')?.logger.debug('client closed the request', { requestId, instance })
+    c.get('ctx')?.logger.debug('client closed the request', { requestId, instance })
     return problemResponse(400, 'REQUEST_ABORTED', 'the client closed the request', base)
   }
   if (err instanceof HTTPException) {
@@ -67,10 +67,10 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   }
   if (isDatabaseUnavailable(err)) {
     // Not the client's fault nor a bug: the database is restarting, failing over or full.
-    c.get('deps')?.logger.warn('database unavailable', { requestId, message: err.message })
+    c.get('ctx')?.logger.warn('database unavailable', { requestId, message: err.message })
     return databaseUnavailable(base)
   }
-  c.get('deps')?.logger.error('unhandled error', {
+  c.get('ctx')?.logger.error('unhandled error', {
     requestId,
     error: err.name,
     message: err.message,

@@ -183,6 +183,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('log page in Chromium', () =>
         masterKey: TEST_MASTER_KEY,
         random: (n) => crypto.getRandomValues(new Uint8Array(n)),
         logName: origin,
+        now: () => new Date(),
       })
       await keys.ensureKeys()
       const ledger = await Ledger.open({

@@ -1,11 +1,11 @@
 /** Builds the real app over a test database, with a fixed clock and a seeded random source. */
 
+import { buildContext } from '../../src/entry/context.ts'
 import { type AppOptions, createApp } from '../../src/http/app.ts'
 import { parseConfig } from '../../src/platform/config/config.ts'
-import { jsonLogger, type ServiceContext } from '../../src/platform/context/context.ts'
-import { KeyStore } from '../../src/platform/keys/store.ts'
+import { jsonLogger, type ServiceContext } from '../../src/platform/context/index.ts'
 import { nodeKeyCrypto } from '../../src/platform/node-crypto/key-crypto.ts'
-import { Ledger } from '../../src/services/ledger/ledger.ts'
+import type { Ledger } from '../../src/services/ledger/index.ts'
 import { createTestDatabase, type Engine, type TestDatabase } from './db.ts'
 
 /** Deterministic bytes (xorshift32): repeatable tests, never for real keys. */
@@ -52,26 +52,20 @@ export async function appOver(
     VIGIL_LOG_LEVEL: 'silent',
     ...env,
   })
-  const random = seededRandom(42)
-  const keys = new KeyStore({
-    db: database.db,
-    masterKey: TEST_MASTER_KEY,
-    random,
-    logName: config.logOrigin,
-    // What the Node server runs (entry/runtime.ts); the workerd test covers WebCrypto.
-    crypto: nodeKeyCrypto,
-  })
-  await keys.ensureKeys()
-  const ctx: ServiceContext = {
-    db: database.db,
-    dbKind: database.kind,
-    clock: { now: () => new Date('2026-11-24T12:00:00Z') },
-    random,
-    keys,
+  const built = await buildContext({
+    database,
     config,
+    masterKey: TEST_MASTER_KEY,
     logger: jsonLogger('silent'),
-  }
-  const ledger = await Ledger.open(ctx)
+    clock: { now: () => new Date('2026-11-24T12:00:00Z') },
+    random: seededRandom(42),
+    // What the Node server runs (entry/runtime.ts); the workerd test covers WebCrypto.
+    keyCrypto: nodeKeyCrypto,
+    keys: 'create',
+    ledger: { kind: 'writer' },
+  })
+  const { ctx } = built
+  const ledger = built.ledger as Ledger
   const app = createApp({ ...ctx, version: 'test', ledger }, { accessLog: false, ...options })
   return { app, ctx, database, ledger, close: () => database.drop() }
 }

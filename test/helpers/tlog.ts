@@ -29,7 +29,7 @@ export interface MemoryLog {
 }
 
 export async function memoryLog(origin = 'log.example/test'): Promise<MemoryLog> {
-  const key = await generateSignerKey(origin)
+  const key = await generateSignerKey(origin, (n) => crypto.getRandomValues(new Uint8Array(n)))
   const signer = await createSigner(key)
   const leaves: Uint8Array[] = []
   const reader: HashReader = async (nodes) =>

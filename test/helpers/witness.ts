@@ -27,7 +27,12 @@ export async function startWitness(
   options: { name?: string; key?: SignerKey; now?: () => Date } = {},
 ): Promise<TestWitness> {
   const key =
-    options.key ?? (await generateSignerKey(options.name ?? 'w.example', SIG_COSIGNATURE_V1))
+    options.key ??
+    (await generateSignerKey(
+      options.name ?? 'w.example',
+      (n) => crypto.getRandomValues(new Uint8Array(n)),
+      SIG_COSIGNATURE_V1,
+    ))
   const vkey = formatVerifierKey(key)
   const evidence: Evidence[] = []
   const witness = await Witness.open({

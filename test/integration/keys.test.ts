@@ -83,6 +83,7 @@ describe.each(ENGINES)('key store on %s', (engine) => {
         masterKey: TEST_MASTER_KEY,
         random,
         logName: 'test.example/log',
+        now: () => new Date(),
       })
       const created = await store.ensureKeys()
       expect(created).toHaveLength(2)
@@ -98,7 +99,13 @@ describe.each(ENGINES)('key store on %s', (engine) => {
       const issuer = await store.active('issuer')
       expect(issuer.id).toMatch(/^[A-Za-z0-9_-]{43}$/)
       // A store with another master key cannot use the sealed keys.
-      const wrong = new KeyStore({ db: db.db, masterKey: new Uint8Array(32), random, logName: 'x' })
+      const wrong = new KeyStore({
+        db: db.db,
+        masterKey: new Uint8Array(32),
+        random,
+        logName: 'x',
+        now: () => new Date(),
+      })
       await expect(wrong.active('log')).rejects.toMatchObject({ code: 'KEY_UNSEAL_FAILED' })
     } finally {
       await db.drop()
@@ -118,12 +125,19 @@ describe('PGlite data directory', () => {
       masterKey: TEST_MASTER_KEY,
       random,
       logName: 'l',
+      now: () => new Date(),
     }).ensureKeys()
     await first.close()
 
     const second = await createDb({ kind: 'pglite', dataDir: dir })
     await migrate(second) // a no-op the second time
-    const store = new KeyStore({ db: second.db, masterKey: TEST_MASTER_KEY, random, logName: 'l' })
+    const store = new KeyStore({
+      db: second.db,
+      masterKey: TEST_MASTER_KEY,
+      random,
+      logName: 'l',
+      now: () => new Date(),
+    })
     expect(await store.ensureKeys()).toEqual([])
     expect((await store.list()).map((k) => k.id).sort()).toEqual([...ids].sort())
     expect((await store.active('log')).privateKey.type).toBe('private')

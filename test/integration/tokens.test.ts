@@ -61,7 +61,7 @@ describe.each(ENGINES)('API tokens on %s', (engine) => {
         middleware: [requireRole('issuer')] as const,
         responses: { 200: { description: 'the actor' } },
       }),
-      (c) => c.json({ actor: c.get('actor') }, 200),
+      (c) => c.json({ actor: c.get('ctx').actor }, 200),
     )
   })
   afterAll(() => t?.close())

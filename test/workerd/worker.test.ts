@@ -25,6 +25,7 @@ describe.skipIf(skip !== undefined)('Vigil in workerd', () => {
       masterKey: TEST_MASTER_KEY,
       random: (n) => crypto.getRandomValues(new Uint8Array(n)),
       logName: 'worker.test/log',
+      now: () => new Date(),
     })
     await keys.ensureKeys()
     logId = (await keys.active('log')).id

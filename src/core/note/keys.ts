@@ -124,11 +124,15 @@ export function formatSignerKey(key: SignerKey): string {
   return `${SIGNER_PREFIX}${key.name}+${formatKeyId(key.keyId)}+${toBase64(blob)}`
 }
 
-/** Generates a fresh Ed25519 key (type 0x01 for a log, 0x04 for a witness/cosigner). */
+/**
+ * Generates a fresh Ed25519 key (type 0x01 for a log, 0x04 for a witness/cosigner) from 32 bytes
+ * of the caller's randomness (RFC 8032 §5.1.5: the seed is the private key).
+ */
 export async function generateSignerKey(
   name: string,
+  random: (length: number) => Uint8Array,
   type: number = SIG_ED25519,
 ): Promise<SignerKey & { readonly vkey: string; readonly skey: string }> {
-  const key = await signerKeyFromSeed(name, crypto.getRandomValues(new Uint8Array(32)), type)
+  const key = await signerKeyFromSeed(name, random(32), type)
   return { ...key, vkey: formatVerifierKey(key), skey: formatSignerKey(key) }
 }

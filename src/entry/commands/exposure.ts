@@ -15,13 +15,12 @@
 import { parseArgs } from 'node:util'
 import { createApp } from '../../http/app.ts'
 import { parseConfig } from '../../platform/config/index.ts'
-import { jsonLogger, type ServiceContext } from '../../platform/context/index.ts'
+import { jsonLogger, systemRandom } from '../../platform/context/index.ts'
 import { createDb, migrate } from '../../platform/db/index.ts'
-import { KeyStore } from '../../platform/keys/index.ts'
 import { nodeGaenCrypto } from '../../platform/node-crypto/index.ts'
 import { exportBatch, runExposureRetention, simulate } from '../../services/exposure/index.ts'
-import { Ledger } from '../../services/ledger/index.ts'
 import { createApiToken } from '../../services/staff/index.ts'
+import { buildContext } from '../context.ts'
 import { loadConfig, startRuntime } from '../runtime.ts'
 
 export async function runExposureExport(args: string[]): Promise<number> {
@@ -108,25 +107,18 @@ export async function runExposureSimulate(args: string[]): Promise<number> {
   try {
     await migrate(database)
     const config = parseConfig({ PUBLIC_URL: 'http://localhost:8787', VIGIL_LOG_LEVEL: 'silent' })
-    const random = (n: number) => crypto.getRandomValues(new Uint8Array(n))
-    const keys = new KeyStore({
-      db: database.db,
-      masterKey: random(32),
-      random,
-      logName: config.logOrigin,
-    })
-    await keys.ensureKeys()
     let now = startMs + days * DAY_MS
-    const ctx: ServiceContext = {
-      db: database.db,
-      dbKind: database.kind,
-      clock: { now: () => new Date(now) },
-      random,
-      keys,
+    const { ctx, ledger } = await buildContext({
+      database,
       config,
+      masterKey: systemRandom(32),
       logger: jsonLogger('silent'),
-    }
-    const ledger = await Ledger.open(ctx, { witnesses: false })
+      // The simulated days run on their own clock.
+      clock: { now: () => new Date(now) },
+      keys: 'create',
+      ledger: { kind: 'writer', options: { witnesses: false } },
+    })
+    if (ledger === undefined) throw new Error('the simulator writes its own log')
     const app = createApp({ ...ctx, version: 'simulate', ledger }, { accessLog: false })
     const { token } = await createApiToken(ctx, {
       name: 'simulator tracer',

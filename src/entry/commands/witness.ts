@@ -20,7 +20,7 @@ import {
   SIG_COSIGNATURE_V1,
 } from '../../core/note/index.ts'
 import { createWitnessApp } from '../../http/witness-app.ts'
-import { jsonLogger, systemClock } from '../../platform/context/index.ts'
+import { jsonLogger, systemClock, systemRandom } from '../../platform/context/index.ts'
 import { createDb, migrate } from '../../platform/db/index.ts'
 import { type FollowedLog, Witness } from '../../services/witness/index.ts'
 import { VERSION } from '../runtime.ts'
@@ -54,7 +54,11 @@ async function loadKey(dir: string, name: string | undefined) {
       throw new Error(`${file} holds the key of ${key.name}, not ${name}`)
     return { key, created: false }
   }
-  const key = await generateSignerKey(name ?? `${hostname()}/witness`, SIG_COSIGNATURE_V1)
+  const key = await generateSignerKey(
+    name ?? `${hostname()}/witness`,
+    systemRandom,
+    SIG_COSIGNATURE_V1,
+  )
   writeFileSync(file, `${key.skey}\n`, { mode: 0o600, flag: 'wx' })
   return { key, created: true }
 }

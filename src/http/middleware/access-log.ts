@@ -12,7 +12,7 @@ export function accessLog() {
   return createMiddleware<AppEnv>(async function accessLog(c, next) {
     const started = performance.now()
     await next()
-    c.get('deps').logger.info('request', {
+    c.get('ctx').logger.info('request', {
       method: c.req.method,
       route: routePath(c),
       status: c.res.status,

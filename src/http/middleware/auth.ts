@@ -6,10 +6,9 @@
  */
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import type { AuditScope } from '../../platform/audit-trail/index.ts'
 import type { Actor, Role, ServiceContext } from '../../platform/context/index.ts'
 import { verifyApiToken } from '../../services/staff/index.ts'
-import type { AppDeps, AppEnv } from '../env.ts'
+import type { AppEnv } from '../env.ts'
 import { ProblemError } from '../problem.ts'
 
 export interface AuthenticateOptions {
@@ -19,13 +18,9 @@ export interface AuthenticateOptions {
   session?: (c: Context<AppEnv>) => Promise<Actor | undefined>
 }
 
-/**
- * Who acts in this request, on a per-request copy of the context, so that services record it in
- * the audit trail (`recordAudit`) without every route passing it along.
- */
-function scope(c: Context<AppEnv>, add: AuditScope): void {
-  const scoped: AppDeps & AuditScope = { ...c.get('deps'), ...add }
-  c.set('deps', scoped)
+/** Puts who acts (and under which role) on this request's copy of the context. */
+function scope(c: Context<AppEnv>, add: { actor?: Actor | undefined; role?: Role }): void {
+  c.set('ctx', { ...c.get('ctx'), ...add })
 }
 
 // RFC 6750 §2.1: the scheme is case-insensitive; the b64token grammar bounds the credential.
@@ -38,13 +33,12 @@ export function authenticate(options: AuthenticateOptions = {}) {
     // Another scheme (say Basic, added by a proxy in front of a staging site) is not ours to judge.
     if (header === undefined || !/^bearer(?: |$)/i.test(header)) {
       const actor = options.session === undefined ? undefined : await options.session(c)
-      c.set('actor', actor)
-      scope(c, { actor, requestId: c.get('requestId') })
+      scope(c, { actor })
       return next()
     }
     // Attacker-controlled: a malformed header is an invalid token, never a query or an echo.
     const token = BEARER.exec(header)?.[1]
-    const actor = token === undefined ? undefined : await verifyToken(c.get('deps'), token)
+    const actor = token === undefined ? undefined : await verifyToken(c.get('ctx'), token)
     if (actor === undefined) {
       // RFC 6750 §3.1: invalid_token for a token that is malformed, unknown, revoked or expired.
       throw new ProblemError(
@@ -57,8 +51,7 @@ export function authenticate(options: AuthenticateOptions = {}) {
         },
       )
     }
-    c.set('actor', actor)
-    scope(c, { actor, requestId: c.get('requestId') })
+    scope(c, { actor })
     return next()
   })
 }
@@ -67,7 +60,7 @@ export function authenticate(options: AuthenticateOptions = {}) {
 export function requireRole(...roles: Role[]) {
   const needed = roles.join(', ')
   return createMiddleware<AppEnv>(async function requireRole(c, next) {
-    const actor = c.get('actor')
+    const actor = c.get('ctx').actor
     if (actor === undefined) {
       // RFC 6750 §3: a challenge without an error code when no credentials were sent.
       throw new ProblemError(401, 'UNAUTHENTICATED', `sign in or send a bearer token (${needed})`, {

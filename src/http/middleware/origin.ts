@@ -21,7 +21,7 @@ export function originCheck(options: { paths?: readonly string[] } = {}) {
   return createMiddleware<AppEnv>(async function originCheck(c, next) {
     if (SAFE.has(c.req.method)) return next()
     if (/^bearer(?: |$)/i.test(c.req.header('authorization') ?? '')) return next()
-    const config = c.get('deps').config
+    const config = c.get('ctx').config
     const hasCookie = getCookie(c, sessionCookie(config).name) !== undefined
     if (!hasCookie && !prefixes.some((p) => c.req.path.startsWith(p))) return next()
     const expected = new URL(config.publicUrl).origin

@@ -44,14 +44,14 @@ export function sessionOf(c: Context<AppEnv>): SessionInfo | undefined {
 }
 
 export function sessionToken(c: Context<AppEnv>): string | undefined {
-  return getCookie(c, sessionCookie(c.get('deps').config).name)
+  return getCookie(c, sessionCookie(c.get('ctx').config).name)
 }
 
 /** For `authenticate({ session })`: the cookie's person, or undefined (a stale cookie is cleared). */
 export async function sessionActor(c: Context<AppEnv>): Promise<Actor | undefined> {
   const token = sessionToken(c)
   if (token === undefined) return undefined
-  const info = await resolveSession(c.get('deps'), token)
+  const info = await resolveSession(c.get('ctx'), token)
   if (info === undefined) {
     clearSessionCookie(c)
     return undefined
@@ -61,7 +61,7 @@ export async function sessionActor(c: Context<AppEnv>): Promise<Actor | undefine
 }
 
 export function setSessionCookie(c: Context<AppEnv>, token: string): void {
-  const { name, secure } = sessionCookie(c.get('deps').config)
+  const { name, secure } = sessionCookie(c.get('ctx').config)
   setCookie(c, name, token, {
     httpOnly: true,
     secure,
@@ -72,14 +72,14 @@ export function setSessionCookie(c: Context<AppEnv>, token: string): void {
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
-  const { name, secure } = sessionCookie(c.get('deps').config)
+  const { name, secure } = sessionCookie(c.get('ctx').config)
   deleteCookie(c, name, { httpOnly: true, secure, sameSite: 'Strict', path: '/' })
 }
 
 /** After `requireRole(...)`: only a signed-in person (their passkeys, their sessions). */
 export function requireStaff() {
   return createMiddleware<AppEnv>(async function requireStaff(c, next) {
-    const actor = c.get('actor')
+    const actor = c.get('ctx').actor
     if (actor === undefined)
       throw new ProblemError(401, 'UNAUTHENTICATED', 'sign in with a passkey')
     if (actor.kind !== 'staff')

@@ -85,7 +85,7 @@ export function auditRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const page = await listAuditEvents(c.get('deps'), {
+      const page = await listAuditEvents(c.get('ctx'), {
         before: q.before,
         limit: q.limit,
         action: q.action,
@@ -133,7 +133,7 @@ export function auditRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('deps')
+      const deps = c.get('ctx')
       const digests = await listAuditDigests(deps)
       const check = c.req.valid('query').verify === 'true' ? await verifyAuditDigests(deps) : null
       c.header('cache-control', 'no-store')

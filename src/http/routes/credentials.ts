@@ -5,7 +5,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { toHex } from '../../core/codec/index.ts'
-import type { Actor } from '../../platform/context/index.ts'
+import { requireActor } from '../../platform/context/index.ts'
 import {
   CredentialInput,
   eraseCredentialPersonalData,
@@ -39,13 +39,7 @@ const Issued = z
   })
   .openapi('IssuedCredential')
 
-function ledgerOf(c: Context<AppEnv>) {
-  const ledger = c.get('deps').ledger
-  if (ledger === undefined)
-    throw new ProblemError(503, 'LEDGER_UNAVAILABLE', 'this instance cannot append to the ledger')
-  return ledger
-}
-const actorOf = (c: Context<AppEnv>) => c.get('actor') as Actor
+const actorOf = (c: Context<AppEnv>) => requireActor(c.get('ctx'))
 
 /**
  * Staff links (role issuer) and the citizen's own page: a capability link to hand over. Only for
@@ -86,8 +80,13 @@ export function credentialRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('deps')
-      const issued = await issueCredential(deps, ledgerOf(c), c.req.valid('json'), actorOf(c))
+      const deps = c.get('ctx')
+      const issued = await issueCredential(
+        deps,
+        c.get('ctx').ledger,
+        c.req.valid('json'),
+        actorOf(c),
+      )
       c.header('cache-control', 'no-store')
       return c.json(
         {
@@ -114,8 +113,8 @@ export function credentialRoutes() {
     }
     const source = c.req.query('source') ?? 'api'
     const report = await issueBatchText(
-      c.get('deps'),
-      ledgerOf(c),
+      c.get('ctx'),
+      c.get('ctx').ledger,
       await c.req.text(),
       type,
       actorOf(c),
@@ -146,7 +145,7 @@ export function credentialRoutes() {
       responses: { 200: { description: 'status' } },
     }),
     async (c) => {
-      const row = await getCredential(c.get('deps'), c.req.valid('param').id)
+      const row = await getCredential(c.get('ctx'), c.req.valid('param').id)
       return c.json(
         {
           ...row,
@@ -179,7 +178,7 @@ export function credentialRoutes() {
         responses: { 200: { description: summary }, 410: { description: 'personal data erased' } },
       }),
       async (c) => {
-        const body = await renderCredential(c.get('deps'), c.req.valid('param').id, name)
+        const body = await renderCredential(c.get('ctx'), c.req.valid('param').id, name)
         c.header('cache-control', 'private, no-store')
         if (name === 'card.smart-health-card')
           c.header('content-disposition', 'attachment; filename="vigil.smart-health-card"')
@@ -209,8 +208,8 @@ export function credentialRoutes() {
     }),
     async (c) => {
       const r = await revokeCredential(
-        c.get('deps'),
-        ledgerOf(c),
+        c.get('ctx'),
+        c.get('ctx').ledger,
         c.req.valid('param').id,
         c.req.valid('json').reason,
         actorOf(c),
@@ -240,10 +239,10 @@ export function credentialRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('deps')
+      const deps = c.get('ctx')
       const issued = await reissueCredential(
         deps,
-        ledgerOf(c),
+        c.get('ctx').ledger,
         c.req.valid('param').id,
         c.req.valid('json'),
         actorOf(c),
@@ -271,7 +270,7 @@ export function credentialRoutes() {
       responses: { 204: { description: 'erased' } },
     }),
     async (c) => {
-      await eraseCredentialPersonalData(c.get('deps'), c.req.valid('param').id)
+      await eraseCredentialPersonalData(c.get('ctx'), c.req.valid('param').id)
       return c.body(null, 204)
     },
   )

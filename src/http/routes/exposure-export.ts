@@ -22,7 +22,7 @@ export function exposureExportRoutes() {
       responses: { 200: { description: 'text/plain list of export paths' } },
     }),
     async (c) => {
-      const body = await exportIndex(c.get('deps'))
+      const body = await exportIndex(c.get('ctx'))
       c.header('cache-control', 'public, max-age=300')
       return c.body(body, 200, { 'content-type': 'text/plain; charset=us-ascii' })
     },
@@ -37,7 +37,7 @@ export function exposureExportRoutes() {
       responses: { 200: { description: 'PEM public key' } },
     }),
     async (c) => {
-      const key = await exposureKey(c.get('deps'), 'export')
+      const key = await exposureKey(c.get('ctx'), 'export')
       c.header('cache-control', 'public, max-age=3600')
       c.header('x-key-id', key.id)
       return c.body(spkiToPem(key.spki), 200, { 'content-type': 'application/x-pem-file' })
@@ -53,7 +53,7 @@ export function exposureExportRoutes() {
       responses: { 200: { description: 'JWK public key' } },
     }),
     async (c) => {
-      const key = await exposureKey(c.get('deps'), 'export')
+      const key = await exposureKey(c.get('ctx'), 'export')
       const jwk = await crypto.subtle.exportKey('jwk', key.publicKey)
       c.header('cache-control', 'public, max-age=3600')
       return c.json(
@@ -81,7 +81,7 @@ export function exposureExportRoutes() {
     }),
     async (c) => {
       const { file } = c.req.valid('param')
-      const zip = EXPORT_PATH.test(file) ? await exportFile(c.get('deps'), file) : undefined
+      const zip = EXPORT_PATH.test(file) ? await exportFile(c.get('ctx'), file) : undefined
       if (zip === undefined)
         throw new ProblemError(404, 'EXPORT_NOT_FOUND', `${file} is not a published export`)
       c.header('cache-control', 'public, max-age=31536000, immutable')

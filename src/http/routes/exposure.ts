@@ -100,7 +100,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const issued = await issueCode(c.get('deps'), c.req.valid('json'))
+      const issued = await issueCode(c.get('ctx'), c.req.valid('json'))
       noStore(c)
       return c.json(issued, 201)
     },
@@ -130,7 +130,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const codes = await issueCodes(c.get('deps'), c.req.valid('json').cases)
+      const codes = await issueCodes(c.get('ctx'), c.req.valid('json').cases)
       noStore(c)
       return c.json({ codes }, 201)
     },
@@ -150,7 +150,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const status = await codeStatus(c.get('deps'), c.req.valid('param').id)
+      const status = await codeStatus(c.get('ctx'), c.req.valid('param').id)
       noStore(c)
       return c.json(status, 200)
     },
@@ -170,7 +170,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const status = await revokeCode(c.get('deps'), c.req.valid('param').id)
+      const status = await revokeCode(c.get('ctx'), c.req.valid('param').id)
       return c.json(status, 200)
     },
   )
@@ -213,7 +213,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('deps')
+      const deps = c.get('ctx')
       const out = await verifyCode(deps, c.req.valid('json').code, clientKey(c))
       noStore(c)
       return c.json({ ...out, padding: paddingOf(deps.random) }, 200)
@@ -253,7 +253,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('deps')
+      const deps = c.get('ctx')
       const body = c.req.valid('json')
       const out = await issueCertificate(deps, body.token, body.ekeyhmac)
       noStore(c)
@@ -289,7 +289,7 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('deps')
+      const deps = c.get('ctx')
       const body = c.req.valid('json')
       noStore(c)
       if (c.req.header('x-chaff') !== undefined) {

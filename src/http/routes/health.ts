@@ -22,7 +22,7 @@ export function healthRoutes() {
         200: { description: 'alive', content: { 'application/json': { schema: Health } } },
       },
     }),
-    (c) => c.json({ status: 'ok' as const, version: c.get('deps').version }, 200),
+    (c) => c.json({ status: 'ok' as const, version: c.get('ctx').version }, 200),
   )
   app.openapi(
     createRoute({
@@ -36,7 +36,7 @@ export function healthRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('deps')
+      const deps = c.get('ctx')
       try {
         await deps.db.execute(sql`select 1`)
       } catch (cause) {

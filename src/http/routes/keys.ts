@@ -34,7 +34,7 @@ export function keyRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('deps')
+      const deps = c.get('ctx')
       const keys = await publicKeyViews(deps.keys, deps.config.logOrigin)
       c.header('cache-control', 'public, max-age=60')
       return c.json({ keys }, 200)

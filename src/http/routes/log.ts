@@ -57,7 +57,7 @@ export function logRoutes() {
       responses: { 200: text('a signed note') },
     }),
     async (c) => {
-      const { db, config } = c.get('deps')
+      const { db, config } = c.get('ctx')
       const latest = await servedCheckpoint(db, config.witnesses.length > 0)
       c.header('cache-control', 'public, max-age=2')
       return c.text(latest.note, 200)
@@ -93,7 +93,7 @@ export function logRoutes() {
       },
     }),
     async (c) => {
-      const { db, config } = c.get('deps')
+      const { db, config } = c.get('ctx')
       c.header('cache-control', 'no-store')
       return c.json(await witnessStatus(db, config.witnesses, config.witnessQuorum), 200)
     },
@@ -108,7 +108,7 @@ export function logRoutes() {
       responses: { 200: text('vkey') },
     }),
     async (c) => {
-      const deps = c.get('deps')
+      const deps = c.get('ctx')
       const views = await publicKeyViews(deps.keys, deps.config.logOrigin)
       const vkey = views.find((v) => v.purpose === 'log' && v.status === 'active')?.vkey
       if (vkey === undefined)
@@ -120,7 +120,7 @@ export function logRoutes() {
 
   // tlog-tiles resources: paths with slashes, so a wildcard route parsed by the strict core parser.
   app.get('/log/tile/*', async (c) => {
-    const db = c.get('deps').db
+    const db = c.get('ctx').db
     const path = c.req.path.slice('/log/'.length)
     if (path.startsWith('tile/entries/')) {
       const { index, width } = parseEntriesPath(path)
@@ -171,7 +171,7 @@ export function logRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const p = await inclusionProof(c.get('deps').db, q.index, q.size)
+      const p = await inclusionProof(c.get('ctx').db, q.index, q.size)
       if (q.size !== undefined) c.header('cache-control', IMMUTABLE)
       return c.json(
         { index: String(p.index), size: String(p.size), proof: p.proof.map(toBase64) },
@@ -198,7 +198,7 @@ export function logRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const p = await consistencyProof(c.get('deps').db, q.first, q.second)
+      const p = await consistencyProof(c.get('ctx').db, q.first, q.second)
       if (q.second !== undefined) c.header('cache-control', IMMUTABLE)
       return c.json(
         { first: String(p.first), second: String(p.second), proof: p.proof.map(toBase64) },
@@ -217,7 +217,7 @@ export function logRoutes() {
       responses: { 200: text('tlog-proof') },
     }),
     async (c) => {
-      const db = c.get('deps').db
+      const db = c.get('ctx').db
       const latest = await latestCheckpoint(db)
       const { index } = c.req.valid('query')
       const p = await inclusionProof(db, index, latest.size)
@@ -245,7 +245,7 @@ export function logRoutes() {
     }),
     async (c) => {
       const { prefix } = c.req.valid('param')
-      const matches = await lookupPrefix(c.get('deps').db, prefix)
+      const matches = await lookupPrefix(c.get('ctx').db, prefix)
       c.header('cache-control', 'public, max-age=10')
       return c.json(
         { prefix, matches: matches.map((m) => ({ leafHash: m.leafHash, index: String(m.index) })) },
@@ -285,7 +285,7 @@ export function logRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const rows = await listCheckpoints(c.get('deps').db, q)
+      const rows = await listCheckpoints(c.get('ctx').db, q)
       const last = rows.at(-1)
       return c.json(
         {
@@ -340,7 +340,7 @@ export function logRoutes() {
       // The last index asked for must be storable too: start + limit − 1 ≤ 2^63−1.
       const room = MAX_INT8 - q.start + 1n
       const limit = room < BigInt(q.limit) ? Number(room) : q.limit
-      const entries = await listEntries(c.get('deps').db, { start: q.start, limit })
+      const entries = await listEntries(c.get('ctx').db, { start: q.start, limit })
       return c.json({ entries: entries.map((e) => ({ ...e, index: String(e.index) })) }, 200)
     },
   )

@@ -89,7 +89,7 @@ export function staffAdminRoutes() {
     }),
     async (c) => {
       c.header('cache-control', 'no-store')
-      return c.json({ people: await listPeople(c.get('deps')) }, 200)
+      return c.json({ people: await listPeople(c.get('ctx')) }, 200)
     },
   )
 
@@ -107,7 +107,7 @@ export function staffAdminRoutes() {
         ...denied('admin'),
       },
     }),
-    async (c) => c.json(await getPerson(c.get('deps'), c.req.valid('param').id), 200),
+    async (c) => c.json(await getPerson(c.get('ctx'), c.req.valid('param').id), 200),
   )
 
   app.openapi(
@@ -140,7 +140,7 @@ export function staffAdminRoutes() {
       },
     }),
     async (c) => {
-      const person = await updatePerson(c.get('deps'), c.req.valid('param').id, c.req.valid('json'))
+      const person = await updatePerson(c.get('ctx'), c.req.valid('param').id, c.req.valid('json'))
       return c.json(person, 200)
     },
   )
@@ -160,7 +160,7 @@ export function staffAdminRoutes() {
       },
     }),
     async (c) => {
-      await signOutPerson(c.get('deps'), c.req.valid('param').id)
+      await signOutPerson(c.get('ctx'), c.req.valid('param').id)
       return c.body(null, 204)
     },
   )
@@ -198,7 +198,7 @@ export function staffAdminRoutes() {
       },
     }),
     async (c) => {
-      const created = await createInvitation(c.get('deps'), c.req.valid('json'))
+      const created = await createInvitation(c.get('ctx'), c.req.valid('json'))
       c.header('cache-control', 'no-store')
       return c.json(created, 201)
     },
@@ -218,7 +218,7 @@ export function staffAdminRoutes() {
     }),
     async (c) => {
       c.header('cache-control', 'no-store')
-      return c.json({ invitations: await listInvitations(c.get('deps')) }, 200)
+      return c.json({ invitations: await listInvitations(c.get('ctx')) }, 200)
     },
   )
 
@@ -238,7 +238,7 @@ export function staffAdminRoutes() {
       },
     }),
     async (c) => {
-      await revokeInvitation(c.get('deps'), c.req.valid('param').id)
+      await revokeInvitation(c.get('ctx'), c.req.valid('param').id)
       return c.body(null, 204)
     },
   )

@@ -7,7 +7,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
 import type { Context } from 'hono'
-import { type Actor, ROLES } from '../../platform/context/index.ts'
+import { ROLES, requireActor } from '../../platform/context/index.ts'
 import {
   beginAddPasskey,
   beginEnrolment,
@@ -105,7 +105,7 @@ const ceremony = problem(
 )
 const session = [{ sessionCookie: [] as string[] }]
 const signedIn = () => [requireRole(...ROLES), requireStaff()]
-const actorOf = (c: Context<AppEnv>) => c.get('actor') as Actor
+const actorOf = (c: Context<AppEnv>) => requireActor(c.get('ctx'))
 
 export function staffRoutes() {
   const app = new OpenAPIHono<AppEnv>()
@@ -134,7 +134,7 @@ export function staffRoutes() {
     }),
     async (c) => {
       const started = await beginEnrolment(
-        c.get('deps'),
+        c.get('ctx'),
         c.req.valid('json').invitation,
         clientKey(c),
       )
@@ -173,7 +173,7 @@ export function staffRoutes() {
     async (c) => {
       const { invitation, response, passkeyName } = c.req.valid('json')
       const enrolled = await finishEnrolment(
-        c.get('deps'),
+        c.get('ctx'),
         invitation,
         response as RegistrationResponseJSON,
         passkeyName,
@@ -196,7 +196,7 @@ export function staffRoutes() {
       },
     }),
     async (c) => {
-      const options = await beginSignIn(c.get('deps'), clientKey(c))
+      const options = await beginSignIn(c.get('ctx'), clientKey(c))
       c.header('cache-control', 'no-store')
       return c.json({ options }, 200)
     },
@@ -222,7 +222,7 @@ export function staffRoutes() {
     }),
     async (c) => {
       const response = c.req.valid('json').response as AuthenticationResponseJSON
-      const signed = await finishSignIn(c.get('deps'), response)
+      const signed = await finishSignIn(c.get('ctx'), response)
       setSessionCookie(c, signed.session.token)
       c.header('cache-control', 'no-store')
       return c.json({ user: signed.user }, 200)
@@ -241,7 +241,7 @@ export function staffRoutes() {
     }),
     async (c) => {
       const token = sessionToken(c)
-      if (token !== undefined) await endSession(c.get('deps'), token)
+      if (token !== undefined) await endSession(c.get('ctx'), token)
       clearSessionCookie(c)
       return c.body(null, 204)
     },
@@ -258,7 +258,7 @@ export function staffRoutes() {
       responses: { 204: { description: 'all sessions ended (the cookie is cleared)' } },
     }),
     async (c) => {
-      await endAllSessions(c.get('deps'), actorOf(c).id)
+      await endAllSessions(c.get('ctx'), actorOf(c).id)
       clearSessionCookie(c)
       return c.body(null, 204)
     },
@@ -303,7 +303,7 @@ export function staffRoutes() {
             expiresAt: info?.expiresAt ?? '',
             idleExpiresAt: info?.idleExpiresAt ?? '',
           },
-          passkeys: await listPasskeys(c.get('deps'), actor.id),
+          passkeys: await listPasskeys(c.get('ctx'), actor.id),
         },
         200,
       )
@@ -321,7 +321,7 @@ export function staffRoutes() {
       responses: { 200: { description: '{ options } for startRegistration()' } },
     }),
     async (c) => {
-      const options = await beginAddPasskey(c.get('deps'), actorOf(c).id)
+      const options = await beginAddPasskey(c.get('ctx'), actorOf(c).id)
       c.header('cache-control', 'no-store')
       return c.json({ options }, 200)
     },
@@ -349,7 +349,7 @@ export function staffRoutes() {
     async (c) => {
       const { response, name } = c.req.valid('json')
       const added = await finishAddPasskey(
-        c.get('deps'),
+        c.get('ctx'),
         actorOf(c).id,
         response as RegistrationResponseJSON,
         name,
@@ -371,7 +371,7 @@ export function staffRoutes() {
     }),
     async (c) => {
       const renamed = await renamePasskey(
-        c.get('deps'),
+        c.get('ctx'),
         actorOf(c).id,
         c.req.valid('param').id,
         c.req.valid('json').name,
@@ -396,7 +396,7 @@ export function staffRoutes() {
       },
     }),
     async (c) => {
-      await removePasskey(c.get('deps'), actorOf(c).id, c.req.valid('param').id)
+      await removePasskey(c.get('ctx'), actorOf(c).id, c.req.valid('param').id)
       return c.body(null, 204)
     },
   )

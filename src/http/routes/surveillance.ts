@@ -5,7 +5,7 @@
  * own code, DP_BUDGET_EXHAUSTED, and a Retry-After until the next UTC day.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Actor } from '../../platform/context/index.ts'
+import { requireActor } from '../../platform/context/index.ts'
 import {
   BREAKDOWNS,
   GRAINS,
@@ -157,7 +157,11 @@ export function surveillanceRoutes() {
       },
     }),
     async (c) => {
-      const result = await querySeries(c.get('deps'), c.get('actor') as Actor, c.req.valid('query'))
+      const result = await querySeries(
+        c.get('ctx'),
+        requireActor(c.get('ctx')),
+        c.req.valid('query'),
+      )
       c.header('cache-control', 'no-store')
       return c.json(result, 200)
     },
@@ -176,7 +180,7 @@ export function surveillanceRoutes() {
       },
     }),
     async (c) => {
-      const catalogue = await surveillanceCatalogue(c.get('deps'), c.get('actor') as Actor)
+      const catalogue = await surveillanceCatalogue(c.get('ctx'), requireActor(c.get('ctx')))
       c.header('cache-control', 'no-store')
       return c.json(catalogue, 200)
     },
@@ -197,7 +201,7 @@ export function surveillanceRoutes() {
       },
     }),
     async (c) => {
-      const stats = await publicStats(c.get('deps'))
+      const stats = await publicStats(c.get('ctx'))
       // Released figures never change; a short cache lets a CDN carry the load.
       c.header('cache-control', 'public, max-age=300')
       return c.json(stats, 200)

@@ -85,7 +85,7 @@ export function tokenRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('deps')
+      const deps = c.get('ctx')
       const { name, roles, expiresInDays } = c.req.valid('json')
       const created = await createApiToken(deps, {
         name,
@@ -114,7 +114,7 @@ export function tokenRoutes() {
     }),
     async (c) => {
       c.header('cache-control', 'no-store')
-      return c.json({ tokens: await listApiTokens(c.get('deps')) }, 200)
+      return c.json({ tokens: await listApiTokens(c.get('ctx')) }, 200)
     },
   )
 
@@ -129,7 +129,7 @@ export function tokenRoutes() {
       responses: { 204: { description: 'revoked' }, 404: problem('NOT_FOUND'), ...denied('admin') },
     }),
     async (c) => {
-      await revokeApiToken(c.get('deps'), c.req.valid('param').id)
+      await revokeApiToken(c.get('ctx'), c.req.valid('param').id)
       return c.body(null, 204)
     },
   )

@@ -12,7 +12,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { TRUST_MATERIAL_MEDIA_TYPE } from '../../core/verify/index.ts'
-import type { Actor } from '../../platform/context/index.ts'
+import { requireActor } from '../../platform/context/index.ts'
 import {
   listTrustedIssuers,
   PASSPORT_KEY_HEADER,
@@ -59,7 +59,7 @@ const TrustedIssuerView = z
   })
   .openapi('TrustedIssuer')
 
-const actorOf = (c: Context<AppEnv>) => c.get('actor') as Actor
+const actorOf = (c: Context<AppEnv>) => requireActor(c.get('ctx'))
 
 export function trustRoutes() {
   const app = new OpenAPIHono<AppEnv>()
@@ -80,7 +80,7 @@ export function trustRoutes() {
       },
     }),
     async (c) => {
-      const jws = await signedTrustMaterial(c.get('deps'))
+      const jws = await signedTrustMaterial(c.get('ctx'))
       c.header('cache-control', 'public, max-age=60')
       return c.body(jws, 200, { 'content-type': TRUST_MATERIAL_MEDIA_TYPE })
     },
@@ -103,7 +103,7 @@ export function trustRoutes() {
         },
       },
     }),
-    async (c) => c.json({ issuers: await listTrustedIssuers(c.get('deps')) }, 200),
+    async (c) => c.json({ issuers: await listTrustedIssuers(c.get('ctx')) }, 200),
   )
 
   app.openapi(
@@ -130,7 +130,7 @@ export function trustRoutes() {
       },
     }),
     async (c) => {
-      const result = await putTrustedIssuer(c.get('deps'), c.req.valid('json'), actorOf(c))
+      const result = await putTrustedIssuer(c.get('ctx'), c.req.valid('json'), actorOf(c))
       return c.json(result.issuer, result.created ? 201 : 200)
     },
   )
@@ -147,7 +147,7 @@ export function trustRoutes() {
       responses: { 204: { description: 'removed' }, 404: problem('NOT_FOUND') },
     }),
     async (c) => {
-      await removeTrustedIssuer(c.get('deps'), c.req.valid('query').iss)
+      await removeTrustedIssuer(c.get('ctx'), c.req.valid('query').iss)
       return c.body(null, 204)
     },
   )
@@ -173,7 +173,7 @@ export function trustRoutes() {
     }),
     async (c) => {
       c.header('cache-control', 'private, no-store')
-      return c.json(await passportLink(c.get('deps'), c.req.valid('param').id), 200)
+      return c.json(await passportLink(c.get('ctx'), c.req.valid('param').id), 200)
     },
   )
 
@@ -195,7 +195,7 @@ export function trustRoutes() {
     }),
     async (c) => {
       const key = c.req.header(PASSPORT_KEY_HEADER)
-      const view = await readPassport(c.get('deps'), c.req.valid('param').id, key)
+      const view = await readPassport(c.get('ctx'), c.req.valid('param').id, key)
       c.header('cache-control', 'private, no-store')
       return c.json(view, 200)
     },

@@ -15,7 +15,7 @@ export function wellKnownRoutes() {
     }),
     async (c) => {
       c.header('cache-control', 'public, max-age=300')
-      return c.json(await issuerJwks(c.get('deps')), 200)
+      return c.json(await issuerJwks(c.get('ctx')), 200)
     },
   )
   app.openapi(
@@ -37,7 +37,7 @@ export function wellKnownRoutes() {
     async (c) => {
       c.header('cache-control', 'public, max-age=60')
       return c.json(
-        await issuerCrl(c.get('deps'), c.req.valid('param').file.slice(0, -'.json'.length)),
+        await issuerCrl(c.get('ctx'), c.req.valid('param').file.slice(0, -'.json'.length)),
         200,
       )
     },

@@ -5,7 +5,9 @@
  */
 import type { Config } from '../config/index.ts'
 import type { Db } from '../db/index.ts'
+import { ServiceError } from '../errors/index.ts'
 import type { KeyStore } from '../keys/index.ts'
+import type { LedgerPort } from './ledger-port.ts'
 
 export interface Clock {
   now(): Date
@@ -23,23 +25,57 @@ export interface Logger {
 export const ROLES = ['admin', 'issuer', 'tracer', 'epidemiologist', 'auditor'] as const
 export type Role = (typeof ROLES)[number]
 
-/** Who is acting: a staff member signed in with a passkey, or a records system's API token. */
+/**
+ * Who is acting: a staff member signed in with a passkey, a records system's API token, or the
+ * deployment itself (a CLI command run by its operator, a timer).
+ */
 export interface Actor {
-  kind: 'staff' | 'token'
+  kind: 'staff' | 'token' | 'system'
   /** Staff user id or token id: what the audit trail records. */
   id: string
   name: string
   roles: readonly Role[]
 }
 
+/**
+ * What every service verb receives as its first argument: `verb(ctx, input)`. Built by one
+ * function (`src/entry/context.ts`) for the Node server, the Worker, the CLI, tests and
+ * benchmarks; the HTTP layer makes a per-request copy carrying the actor and request id.
+ */
 export interface ServiceContext {
-  db: Db
-  dbKind: 'pglite' | 'postgres'
-  clock: Clock
-  random: Random
-  keys: KeyStore
-  config: Config
-  logger: Logger
+  readonly db: Db
+  readonly dbKind: 'pglite' | 'postgres'
+  /** The only source of time for services (tests fix it). */
+  readonly clock: Clock
+  /** The only source of randomness for services (tests seed it). */
+  readonly random: Random
+  readonly keys: KeyStore
+  readonly config: Config
+  readonly logger: Logger
+  readonly ledger: LedgerPort
+  /** Who acts; undefined for an anonymous request. */
+  readonly actor: Actor | undefined
+  /** The role the route let the request through with (recorded in the audit trail). */
+  readonly role: Role | undefined
+  /** The HTTP request's id (quoted in errors and the audit trail); undefined outside a request. */
+  readonly requestId: string | undefined
+}
+
+/** The operator's command line: `vigil tokens create`, `vigil import`, … (all roles). */
+export const COMMAND_LINE: Actor = {
+  kind: 'system',
+  id: 'cli',
+  name: 'vigil command line',
+  roles: ROLES,
+}
+
+/**
+ * The actor of a verb that needs one (the route's requireRole has let only actors through; a
+ * service called without one is refused, not trusted).
+ */
+export function requireActor(ctx: Pick<ServiceContext, 'actor'>): Actor {
+  if (ctx.actor === undefined) throw new ServiceError('UNAUTHENTICATED', 'no one is signed in')
+  return ctx.actor
 }
 
 export const systemClock: Clock = { now: () => new Date() }

@@ -1,1 +1,2 @@
 export * from './context.ts'
+export * from './ledger-port.ts'

@@ -23,6 +23,8 @@ type GeneralCode =
    * `retryAfter` seconds (as Tessera's pushback error).
    */
   | 'LEDGER_BUSY'
+  /** This instance cannot append to the ledger (a Worker: one Node process writes the log). */
+  | 'LEDGER_UNAVAILABLE'
 
 /** Staff: WebAuthn ceremonies (W3C WebAuthn Level 3 §7), invitations, people. */
 type StaffCode =

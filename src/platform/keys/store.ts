@@ -65,8 +65,8 @@ export interface KeyStoreDeps {
   logName: string
   /** Seals and signatures; WebCrypto unless the platform has faster (keys/node-crypto.ts). */
   crypto?: KeyCrypto
-  /** When a key is retired (default: the system clock). */
-  now?: () => Date
+  /** When a key is created or retired: the context's clock. */
+  now: () => Date
 }
 
 export class KeyStore {
@@ -118,7 +118,7 @@ export class KeyStore {
     options: { rotate: boolean; announce: Announce | undefined },
   ): Promise<{ created: string; retired: string | undefined } | undefined> {
     const values = await this.#newKey(purpose)
-    const now = this.#deps.now ?? (() => new Date())
+    const now = this.#deps.now
     return this.#deps.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${KEYS_LOCK})`)
       const [current] = await tx

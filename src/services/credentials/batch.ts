@@ -7,9 +7,8 @@
 import { parse } from 'csv-parse/sync'
 import { sha256 } from '../../core/codec/index.ts'
 import { CoreError } from '../../core/errors.ts'
-import type { Actor, ServiceContext } from '../../platform/context/index.ts'
+import type { Actor, LedgerPort, ServiceContext } from '../../platform/context/index.ts'
 import { ServiceError, validationError } from '../../platform/errors/index.ts'
-import type { Ledger } from '../ledger/index.ts'
 import { CredentialInput } from './input.ts'
 import { issueCredential } from './issue.ts'
 
@@ -115,7 +114,7 @@ async function keyOf(
 /** Issues every valid row (a few at a time, so ledger appends batch); reports each row. */
 export async function issueBatch(
   ctx: ServiceContext,
-  ledger: Ledger,
+  ledger: LedgerPort,
   rows: RawRow[],
   actor: Actor,
   options: { source: string; concurrency?: number; onRow?: (r: RowReport) => void },
@@ -142,7 +141,7 @@ export async function issueBatch(
 
 async function issueRow(
   ctx: ServiceContext,
-  ledger: Ledger,
+  ledger: LedgerPort,
   row: RawRow,
   actor: Actor,
   source: string,
@@ -179,7 +178,7 @@ function stripRowKey(value: unknown): unknown {
 /** Parses a request body by media type and issues it; the report counts each outcome. */
 export async function issueBatchText(
   ctx: ServiceContext,
-  ledger: Ledger,
+  ledger: LedgerPort,
   text: string,
   type: 'application/x-ndjson' | 'text/csv',
   actor: Actor,

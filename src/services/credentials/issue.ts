@@ -12,10 +12,9 @@ import { sha256 } from '../../core/codec/index.ts'
 import { roundToHour } from '../../core/leaf/index.ts'
 import { assertFitsSingleQr, computeRid, encodeShcQr, issueShc } from '../../core/shc/index.ts'
 import { auditRow } from '../../platform/audit-trail/index.ts'
-import type { Actor, ServiceContext } from '../../platform/context/index.ts'
+import type { Actor, LedgerPort, ServiceContext } from '../../platform/context/index.ts'
 import { credentials } from '../../platform/db/index.ts'
 import { uuidFrom } from '../../platform/ids/index.ts'
-import type { Ledger } from '../ledger/index.ts'
 import { buildBundle, deidentifyInput } from './bundle.ts'
 import type { CredentialInput } from './input.ts'
 import { isLoopbackIssuer, issuerSigner } from './issuer.ts'
@@ -44,7 +43,7 @@ export interface IssueOptions {
 
 export async function issueCredential(
   ctx: ServiceContext,
-  ledger: Ledger,
+  ledger: LedgerPort,
   input: CredentialInput,
   actor: Actor,
   options: IssueOptions = {},

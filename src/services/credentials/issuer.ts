@@ -8,10 +8,9 @@ import { fromBase64Url, toBase64Url } from '../../core/codec/index.ts'
 import type { LogEntry } from '../../core/leaf/index.ts'
 import { encodeEntry, roundToHour } from '../../core/leaf/index.ts'
 import type { ShcKeyPair } from '../../core/shc/index.ts'
-import type { ServiceContext } from '../../platform/context/index.ts'
+import type { LedgerPort, ServiceContext } from '../../platform/context/index.ts'
 import { logEntries, logPending, rowsOf, toBigInt } from '../../platform/db/index.ts'
 import type { Announce, PublicKeyInfo } from '../../platform/keys/index.ts'
-import type { Ledger } from '../ledger/index.ts'
 import { insertPending } from '../ledger/index.ts'
 
 export interface IssuerSigner {
@@ -70,7 +69,7 @@ export function announceIssuerKey(clock: ServiceContext['clock']): Announce {
  */
 export async function announceMissingIssuerKeys(
   ctx: Pick<ServiceContext, 'db' | 'keys' | 'clock'>,
-  ledger: Pick<Ledger, 'sequencer'>,
+  ledger: LedgerPort,
 ): Promise<string[]> {
   const announcedNow: string[] = []
   for (const key of await ctx.keys.unannouncedIssuerKeys()) {
@@ -93,7 +92,7 @@ export async function announceMissingIssuerKeys(
     })
     announcedNow.push(key.id)
   }
-  await ledger.sequencer.flush()
+  await ledger.flush()
   return announcedNow
 }
 
@@ -103,9 +102,9 @@ export async function announceMissingIssuerKeys(
  */
 export async function rotateIssuerKey(
   ctx: Pick<ServiceContext, 'keys' | 'clock'>,
-  ledger: Pick<Ledger, 'sequencer'>,
+  ledger: LedgerPort,
 ): Promise<{ retired: string | undefined; created: string }> {
   const rotated = await ctx.keys.rotate('issuer', announceIssuerKey(ctx.clock))
-  await ledger.sequencer.flush()
+  await ledger.flush()
   return rotated
 }

@@ -6,10 +6,9 @@
  */
 import { eq } from 'drizzle-orm'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
-import type { Actor, ServiceContext } from '../../platform/context/index.ts'
+import type { Actor, LedgerPort, ServiceContext } from '../../platform/context/index.ts'
 import { credentials } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
-import type { Ledger } from '../ledger/index.ts'
 import type { CredentialInput } from './input.ts'
 import { type IssuedCredential, issueCredential } from './issue.ts'
 import { erasePersonalData } from './personal-data.ts'
@@ -17,7 +16,7 @@ import { revokeCredential } from './revoke.ts'
 
 export async function reissueCredential(
   ctx: ServiceContext,
-  ledger: Ledger,
+  ledger: LedgerPort,
   id: string,
   corrected: CredentialInput,
   actor: Actor,

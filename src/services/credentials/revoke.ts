@@ -7,10 +7,9 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { roundToHour } from '../../core/leaf/index.ts'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
-import type { Actor, ServiceContext } from '../../platform/context/index.ts'
+import type { Actor, LedgerPort, ServiceContext } from '../../platform/context/index.ts'
 import { credentials, crlState } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
-import type { Ledger } from '../ledger/index.ts'
 
 export interface RevokedCredential {
   id: string
@@ -22,7 +21,7 @@ export interface RevokedCredential {
 
 export async function revokeCredential(
   ctx: ServiceContext,
-  ledger: Ledger,
+  ledger: LedgerPort,
   id: string,
   reason: string,
   actor: Actor,

@@ -24,9 +24,8 @@ import {
   zipExport,
 } from '../../core/gaen/index.ts'
 import { roundToHour } from '../../core/leaf/index.ts'
-import type { ServiceContext } from '../../platform/context/index.ts'
+import type { LedgerPort, ServiceContext } from '../../platform/context/index.ts'
 import { exposureExports, exposureKeys } from '../../platform/db/index.ts'
-import type { Ledger } from '../ledger/index.ts'
 import { padKeys, sortKeys } from './export-pad.ts'
 import { EXPOSURE } from './settings.ts'
 import { exposureKey } from './signing-keys.ts'
@@ -58,7 +57,7 @@ const UNLOGGED = -1n
 /** Appends each file's SHA-256 to the ledger, then marks it served; path → leaf index. */
 async function logFiles(
   ctx: Ctx,
-  ledger: Ledger,
+  ledger: LedgerPort,
   files: readonly { path: string; hash: Uint8Array }[],
   keyId: string,
   now: number,
@@ -82,7 +81,12 @@ async function logFiles(
 }
 
 /** Files stored by a run that stopped before the ledger append: logged now, then served. */
-async function logUnlogged(ctx: Ctx, ledger: Ledger, keyId: string, now: number): Promise<void> {
+async function logUnlogged(
+  ctx: Ctx,
+  ledger: LedgerPort,
+  keyId: string,
+  now: number,
+): Promise<void> {
   const rows = await ctx.db
     .select({ path: exposureExports.path, hash: exposureExports.sha256 })
     .from(exposureExports)
@@ -100,7 +104,7 @@ export const EXPORT_PATH = /^\d{1,12}-\d{1,12}-\d{5}\.zip$/
 /** Exports every closed window not exported yet; returns the files written (oldest first). */
 export async function exportBatch(
   ctx: Ctx,
-  ledger: Ledger,
+  ledger: LedgerPort,
   options: ExportOptions = {},
 ): Promise<ExportedFile[]> {
   const now = (options.now ?? ctx.clock.now()).getTime()

@@ -3,11 +3,15 @@
  * The log service as the app sees it: one per process (its sequencer batches concurrent appends),
  * built from the service context's database, clock and log key.
  */
-import type { ServiceContext } from '../../platform/context/index.ts'
+import { encodeEntry, type LogEntry } from '../../core/leaf/index.ts'
+import type { LedgerPort, ServiceContext } from '../../platform/context/index.ts'
+import type { Db } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { logSigner } from './checkpoint.ts'
 import { WitnessCollector } from './cosignatures.ts'
 import { type IntegrateDeps, initLog } from './integrate.ts'
 import { Sequencer, type SequencerOptions } from './sequencer.ts'
+import { insertPending } from './storage.ts'
 
 export interface LedgerOptions extends SequencerOptions {
   /** Collect witness cosignatures when the config names witnesses (default true). */
@@ -16,7 +20,7 @@ export interface LedgerOptions extends SequencerOptions {
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} }
 
-export class Ledger {
+export class Ledger implements LedgerPort {
   readonly sequencer: Sequencer
   readonly origin: string
   /** Present when witnesses are configured: collects cosignatures after each checkpoint. */
@@ -81,7 +85,31 @@ export class Ledger {
     await this.witnesses?.idle()
   }
 
-  append(...args: Parameters<Sequencer['append']>) {
-    return this.sequencer.append(...args)
+  append(entries: readonly LogEntry[]) {
+    return this.sequencer.append(entries)
+  }
+
+  queue(tx: Db, entries: readonly LogEntry[]): Promise<bigint[]> {
+    return insertPending(tx, entries.map(encodeEntry))
+  }
+
+  flush(): Promise<void> {
+    return this.sequencer.flush()
+  }
+}
+
+/**
+ * The ledger of a process that never writes the log (a Worker: integration needs one writer per
+ * log and a long-lived process). Appends are refused; reads go through the database as anywhere.
+ */
+export function refusingLedger(origin: string): LedgerPort {
+  const refuse = (): never => {
+    throw new ServiceError('LEDGER_UNAVAILABLE', 'this instance cannot append to the ledger')
+  }
+  return {
+    origin,
+    append: async () => refuse(),
+    queue: async () => refuse(),
+    flush: async () => {},
   }
 }

@@ -10,23 +10,16 @@
  * `log_entries.pending_id`. Nothing here depends on memory for correctness.
  */
 import { sql } from 'drizzle-orm'
-import { type EntryKind, encodeEntry, type LogEntry } from '../../core/leaf/index.ts'
+import { encodeEntry, type LogEntry } from '../../core/leaf/index.ts'
 import { hashLeaf } from '../../core/merkle/index.ts'
+import type { Appended } from '../../platform/context/index.ts'
 import type { Db } from '../../platform/db/index.ts'
 import { isDatabaseUnavailable, logEntries } from '../../platform/db/index.ts'
 import { type IntegrateDeps, integrate } from './integrate.ts'
 import { receiptsFor } from './proofs.ts'
 import { insertPending } from './storage.ts'
 
-export interface Appended {
-  index: bigint
-  kind: EntryKind
-  leafHash: Uint8Array
-  /** The signed checkpoint the receipt proves against. */
-  checkpoint: string
-  /** c2sp.org/tlog-proof@v1: index, inclusion proof and the checkpoint, verifiable offline. */
-  receipt: string
-}
+export type { Appended }
 
 /** One `append` call: its entries, their pending ids, and the indices found so far. */
 interface Group {

@@ -27,9 +27,8 @@ import {
 } from 'drizzle-orm'
 import { toHex, utf8 } from '../../core/codec/index.ts'
 import { encodeEntry, roundToHour } from '../../core/leaf/index.ts'
-import type { ServiceContext } from '../../platform/context/index.ts'
+import type { LedgerPort, ServiceContext } from '../../platform/context/index.ts'
 import { auditDigests, auditEvents, logEntries, rowsOf } from '../../platform/db/index.ts'
-import type { Ledger } from '../ledger/index.ts'
 import { insertPending, listEntries } from '../ledger/index.ts'
 
 const DAY_MS = 86_400_000
@@ -112,7 +111,7 @@ export async function computeDayDigest(
  * the day's row is claimed first (primary key), then appended.
  * @example await runAuditDigests(ctx, ledger) // hourly timer in `vigil serve`, or `vigil admin digest`
  */
-export async function runAuditDigests(ctx: Ctx, ledger: Ledger): Promise<AuditDigestView[]> {
+export async function runAuditDigests(ctx: Ctx, ledger: LedgerPort): Promise<AuditDigestView[]> {
   const lastComplete = dayOf(new Date(ctx.clock.now().getTime() - DIGEST_GRACE_MS - DAY_MS))
   const [{ last } = { last: null }] = await ctx.db
     .select({ last: max(auditDigests.day) })
@@ -154,7 +153,7 @@ export async function runAuditDigests(ctx: Ctx, ledger: Ledger): Promise<AuditDi
  * instance did first), then integrated; the leaf index is filled in from where the entry landed.
  * A crash anywhere leaves a day queued once or not at all, never twice.
  */
-async function appendPending(ctx: Ctx, ledger: Ledger): Promise<AuditDigestView[]> {
+async function appendPending(ctx: Ctx, ledger: LedgerPort): Promise<AuditDigestView[]> {
   const unqueued = await ctx.db
     .select()
     .from(auditDigests)
@@ -183,7 +182,7 @@ async function appendPending(ctx: Ctx, ledger: Ledger): Promise<AuditDigestView[
         if (!(err instanceof TransactionRollbackError)) throw err
       })
   }
-  await ledger.sequencer.flush()
+  await ledger.flush()
   const placed = rowsOf<{ day: string; idx: unknown }>(
     await ctx.db.execute(sql`
       update ${auditDigests} d set leaf_index = e.idx

@@ -102,6 +102,7 @@ describe.each(ENGINES)('issuer key rotation on %s', (engine) => {
       masterKey: TEST_MASTER_KEY,
       random: seededRandom(7),
       logName: t.ctx.config.logOrigin,
+      now: () => new Date(),
     })
     const { retired, created } = await rotateIssuerKey({ ...t.ctx, keys: other }, t.ledger)
     expect(retired).toBe(current)

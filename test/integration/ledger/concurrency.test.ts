@@ -56,6 +56,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== undefined)('sequencers in several proce
           masterKey: TEST_MASTER_KEY,
           random: seededRandom(100 + k),
           logName: t.ctx.config.logOrigin,
+          now: () => new Date(),
         })
         return Ledger.open({ ...t.ctx, db: database.db, keys }, { maxBatch: 300 })
       }),

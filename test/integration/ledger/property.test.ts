@@ -136,7 +136,9 @@ async function memoryLog(total: number, checkpointSizes: number[]) {
   const entries = Array.from({ length: total }, (_, i) => encodeEntry(entry(i)))
   const tiles = new Map<string, Uint8Array[]>()
   let range = CompactRange.empty()
-  const key = await generateSignerKey('audit.test/log')
+  const key = await generateSignerKey('audit.test/log', (n) =>
+    crypto.getRandomValues(new Uint8Array(n)),
+  )
   const signer = await createSigner(key)
   const checkpoints: { size: bigint; note: string }[] = []
   let prev: Uint8Array | undefined

@@ -274,10 +274,9 @@ describe.each(ENGINES)('administration and audit on %s', (engine) => {
     })
     // The process stops right after the day's entry is queued (its integration never runs here).
     const stopped = {
-      sequencer: {
-        flush: async () => {
-          throw new Error('stopped')
-        },
+      ...t.ledger,
+      flush: async () => {
+        throw new Error('stopped')
       },
     } as unknown as typeof t.ledger
     await expect(runAuditDigests(at(4 * DAY + 6 * 60_000), stopped)).rejects.toThrow('stopped')

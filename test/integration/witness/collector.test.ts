@@ -54,7 +54,11 @@ describe.each(ENGINES)('witness collection (%s)', (engine) => {
 
   beforeAll(async () => {
     for (const name of ['w1', 'w2', 'w3']) {
-      const key = await generateSignerKey(`${name}.example`, SIG_COSIGNATURE_V1)
+      const key = await generateSignerKey(
+        `${name}.example`,
+        (n) => crypto.getRandomValues(new Uint8Array(n)),
+        SIG_COSIGNATURE_V1,
+      )
       const database = await createTestDatabase('pglite')
       const w: W = {
         name,

@@ -78,7 +78,11 @@ describe.each(ENGINES)('monitor (%s)', (engine) => {
     expect(forked.state).toBe(second.state)
 
     // A checkpoint not signed by the pinned key.
-    const other = (await generateSignerKey(t.ctx.config.logOrigin)).vkey
+    const other = (
+      await generateSignerKey(t.ctx.config.logOrigin, (n) =>
+        crypto.getRandomValues(new Uint8Array(n)),
+      )
+    ).vkey
     const stranger = await monitorStep(source(), second.state, { ...options, vkey: other })
     expect(stranger.alerts.map((a) => a.code)).toEqual(['MONITOR_BAD_SIGNATURE'])
   })

@@ -241,6 +241,7 @@ describe('witnesses and a log as processes', () => {
       masterKey: MASTER,
       random: systemRandom,
       logName: ORIGIN,
+      now: () => new Date(),
     })
     await forkLog(database.db, store, ORIGIN, 1)
     await database.close()

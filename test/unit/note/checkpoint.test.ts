@@ -100,7 +100,9 @@ describe('checkpoints: format and parse', () => {
     }
     const text = formatCheckpoint(value)
     expect(parseCheckpoint(text)).toEqual(value)
-    const key = await generateSignerKey('vigil.example/log')
+    const key = await generateSignerKey('vigil.example/log', (n) =>
+      crypto.getRandomValues(new Uint8Array(n)),
+    )
     const note = await signNote(text, [await createSigner(key)])
     expect(parseCheckpoint((await openNote(note, [await createVerifier(key.vkey)])).text)).toEqual(
       value,
@@ -127,7 +129,7 @@ describe('checkpoints: format and parse', () => {
   })
 
   it('a leading-zero size inside a signed note is caught by parseCheckpoint', async () => {
-    const key = await generateSignerKey('o')
+    const key = await generateSignerKey('o', (n) => crypto.getRandomValues(new Uint8Array(n)))
     const note = await signNote(`o\n01\n${root}\n`, [await createSigner(key)])
     const opened = await openNote(note, [await createVerifier(key.vkey)])
     await expectCode(() => parseCheckpoint(opened.text), 'CHECKPOINT_SIZE')

@@ -118,13 +118,23 @@ describe('cosignatures: round trip and negative cases', () => {
   const body = 'vigil.example/log\n3\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n'
 
   it('cosigns, verifies and adds cosignature lines to a signed note', async () => {
-    const key = await generateSignerKey('w1.example', SIG_COSIGNATURE_V1)
+    const key = await generateSignerKey(
+      'w1.example',
+      (n) => crypto.getRandomValues(new Uint8Array(n)),
+      SIG_COSIGNATURE_V1,
+    )
     const cosigner = await createCosigner(key.skey)
     const sig = await cosign(body, cosigner, 1700000000n)
     expect(sig.signature).toHaveLength(72)
     expect(await verifyCosignature(body, sig.signature, key.vkey)).toBe(1700000000n)
     const note = `${body}\n${formatSignatureLine(sig)}`
-    const other = await createCosigner(await generateSignerKey('w2.example', SIG_COSIGNATURE_V1))
+    const other = await createCosigner(
+      await generateSignerKey(
+        'w2.example',
+        (n) => crypto.getRandomValues(new Uint8Array(n)),
+        SIG_COSIGNATURE_V1,
+      ),
+    )
     const both = await addCosignatures(note, [other], 1700000001n)
     const opened = await openNote(both, [await createCosignatureVerifier(key.vkey)])
     expect(opened.verified[0]?.timestamp).toBe(1700000000n)
@@ -132,7 +142,11 @@ describe('cosignatures: round trip and negative cases', () => {
   })
 
   it('a flipped byte, a changed timestamp, a wrong length, a huge timestamp', async () => {
-    const key = await generateSignerKey('w1.example', SIG_COSIGNATURE_V1)
+    const key = await generateSignerKey(
+      'w1.example',
+      (n) => crypto.getRandomValues(new Uint8Array(n)),
+      SIG_COSIGNATURE_V1,
+    )
     const { signature } = await cosign(body, await createCosigner(key), 1700000000n)
     const flipped = signature.slice()
     flipped[40] = (flipped[40] ?? 0) ^ 1
@@ -152,13 +166,19 @@ describe('cosignatures: round trip and negative cases', () => {
   })
 
   it('a cosigner refuses non-checkpoint text and non-0x04 keys', async () => {
-    const key = await generateSignerKey('w1.example', SIG_COSIGNATURE_V1)
+    const key = await generateSignerKey(
+      'w1.example',
+      (n) => crypto.getRandomValues(new Uint8Array(n)),
+      SIG_COSIGNATURE_V1,
+    )
     await expectCode(
       cosign('not a checkpoint\n', await createCosigner(key), 1n),
       'CHECKPOINT_MALFORMED',
     )
     await expectCode(
-      createCosigner(await generateSignerKey('l.example')),
+      createCosigner(
+        await generateSignerKey('l.example', (n) => crypto.getRandomValues(new Uint8Array(n))),
+      ),
       'NOTE_UNSUPPORTED_KEY_TYPE',
     )
   })

@@ -87,7 +87,9 @@ describe('verifier keys (vkeys)', () => {
 
 describe('signer keys (golang.org/x/mod/sumdb/note format)', () => {
   it('generates, formats and parses an Ed25519 signer key', async () => {
-    const key = await generateSignerKey('vigil.example/log')
+    const key = await generateSignerKey('vigil.example/log', (n) =>
+      crypto.getRandomValues(new Uint8Array(n)),
+    )
     expect(key.skey.startsWith('PRIVATE+KEY+vigil.example/log+')).toBe(true)
     const parsed = await parseSignerKey(key.skey)
     expect(parsed.keyId).toBe(key.keyId)
@@ -104,17 +106,31 @@ describe('signer keys (golang.org/x/mod/sumdb/note format)', () => {
   })
 
   it('rejects malformed signer keys and names', async () => {
-    const key = await generateSignerKey('a.example')
+    const key = await generateSignerKey('a.example', (n) =>
+      crypto.getRandomValues(new Uint8Array(n)),
+    )
     await expectCode(parseSignerKey(key.skey.slice('PRIVATE+'.length)), 'NOTE_SIGNER_KEY_MALFORMED')
     await expectCode(
       parseSignerKey(key.skey.replace('+a.example+', '+b.example+')),
       'NOTE_KEY_ID_MISMATCH',
     )
     await expectCode(parseSignerKey(`${key.skey.slice(0, -4)}`), 'NOTE_SIGNER_KEY_MALFORMED')
-    await expectCode(generateSignerKey('has space'), 'NOTE_KEY_NAME_INVALID')
-    await expectCode(generateSignerKey('has+plus'), 'NOTE_KEY_NAME_INVALID')
-    await expectCode(generateSignerKey(''), 'NOTE_KEY_NAME_INVALID')
-    await expectCode(generateSignerKey('nbsp\u00a0name'), 'NOTE_KEY_NAME_INVALID')
+    await expectCode(
+      generateSignerKey('has space', (n) => crypto.getRandomValues(new Uint8Array(n))),
+      'NOTE_KEY_NAME_INVALID',
+    )
+    await expectCode(
+      generateSignerKey('has+plus', (n) => crypto.getRandomValues(new Uint8Array(n))),
+      'NOTE_KEY_NAME_INVALID',
+    )
+    await expectCode(
+      generateSignerKey('', (n) => crypto.getRandomValues(new Uint8Array(n))),
+      'NOTE_KEY_NAME_INVALID',
+    )
+    await expectCode(
+      generateSignerKey('nbsp\u00a0name', (n) => crypto.getRandomValues(new Uint8Array(n))),
+      'NOTE_KEY_NAME_INVALID',
+    )
     await expectCode(
       signerKeyFromSeed('a.example', new Uint8Array(31)),
       'NOTE_SIGNER_KEY_MALFORMED',
@@ -122,7 +138,11 @@ describe('signer keys (golang.org/x/mod/sumdb/note format)', () => {
   })
 
   it('a cosigner (0x04) key cannot make a plain note signer', async () => {
-    const key = await generateSignerKey('w.example', SIG_COSIGNATURE_V1)
+    const key = await generateSignerKey(
+      'w.example',
+      (n) => crypto.getRandomValues(new Uint8Array(n)),
+      SIG_COSIGNATURE_V1,
+    )
     await expectCode(createSigner(key), 'NOTE_UNSUPPORTED_KEY_TYPE')
   })
 })

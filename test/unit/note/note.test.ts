@@ -62,7 +62,9 @@ describe('signed notes: published vectors', () => {
 describe('signed notes: sign and open round trip', () => {
   it('signs with two keys, verifies, and adds a third signature', async () => {
     const [a, b, c] = await Promise.all(
-      ['a.example', 'b.example', 'c.example'].map((n) => generateSignerKey(n)),
+      ['a.example', 'b.example', 'c.example'].map((n) =>
+        generateSignerKey(n, (n) => crypto.getRandomValues(new Uint8Array(n))),
+      ),
     )
     if (!a || !b || !c) throw new Error('keys')
     const text = 'hello\n\nworld\n'
@@ -76,14 +78,18 @@ describe('signed notes: sign and open round trip', () => {
   })
 
   it('refuses to sign text without a final newline or with control characters', async () => {
-    const signer = await createSigner(await generateSignerKey('a.example'))
+    const signer = await createSigner(
+      await generateSignerKey('a.example', (n) => crypto.getRandomValues(new Uint8Array(n))),
+    )
     await expectCode(signNote('no newline', [signer]), 'NOTE_MALFORMED')
     await expectCode(signNote('tab\there\n', [signer]), 'NOTE_MALFORMED')
   })
 
   it('accepts 16 signatures and refuses more than 100 lines', async () => {
     const keys = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => generateSignerKey(`k${i}.example`)),
+      Array.from({ length: 16 }, (_, i) =>
+        generateSignerKey(`k${i}.example`, (n) => crypto.getRandomValues(new Uint8Array(n))),
+      ),
     )
     const signers = await Promise.all(keys.map((k) => createSigner(k)))
     const note = await signNote('sixteen\n', signers)

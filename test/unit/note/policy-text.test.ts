@@ -10,9 +10,13 @@ import {
 import { expectCode } from './fixtures.ts'
 
 async function setup(): Promise<{ policy: Policy }> {
-  const log = await generateSignerKey('vigil.example/credlog')
+  const log = await generateSignerKey('vigil.example/credlog', (n) =>
+    crypto.getRandomValues(new Uint8Array(n)),
+  )
   const keys = await Promise.all(
-    ['w1.example', 'w2.example', 'w3.example'].map((n) => generateSignerKey(n, SIG_COSIGNATURE_V1)),
+    ['w1.example', 'w2.example', 'w3.example'].map((n) =>
+      generateSignerKey(n, (n) => crypto.getRandomValues(new Uint8Array(n)), SIG_COSIGNATURE_V1),
+    ),
   )
   const witnesses = keys.map((k, i) => ({ name: `W${i + 1}`, vkey: k.vkey }))
   return { policy: { logs: [{ vkey: log.vkey }], witnesses, quorum: 2 } }

@@ -17,9 +17,11 @@ const ORIGIN = 'vigil.example/credlog'
 const T = 1767139200n
 
 async function setup() {
-  const log = await generateSignerKey(ORIGIN)
+  const log = await generateSignerKey(ORIGIN, (n) => crypto.getRandomValues(new Uint8Array(n)))
   const keys = await Promise.all(
-    ['w1.example', 'w2.example', 'w3.example'].map((n) => generateSignerKey(n, SIG_COSIGNATURE_V1)),
+    ['w1.example', 'w2.example', 'w3.example'].map((n) =>
+      generateSignerKey(n, (n) => crypto.getRandomValues(new Uint8Array(n)), SIG_COSIGNATURE_V1),
+    ),
   )
   const cosigners = await Promise.all(keys.map((k) => createCosigner(k)))
   const body = formatCheckpoint({
@@ -56,7 +58,13 @@ describe('witness policy: 2-of-3 round trip', () => {
 
   it('two cosignatures and an unknown third party still pass', async () => {
     const { cosigners, signed, policy } = await setup()
-    const stranger = await createCosigner(await generateSignerKey('x.example', SIG_COSIGNATURE_V1))
+    const stranger = await createCosigner(
+      await generateSignerKey(
+        'x.example',
+        (n) => crypto.getRandomValues(new Uint8Array(n)),
+        SIG_COSIGNATURE_V1,
+      ),
+    )
     const note = await cosignWith(signed, [cosigners[0], stranger, cosigners[2]])
     const result = await verifyCheckpointWithPolicy(note, policy)
     expect(result.cosignatures.map((c) => c.witness)).toEqual(['W1', 'W3'])
@@ -126,7 +134,9 @@ describe('witness policy: negative cases', () => {
 
   it('a checkpoint signed only by an unknown key → NOTE_UNKNOWN_KEY', async () => {
     const { body, policy } = await setup()
-    const impostor = await createSigner(await generateSignerKey(ORIGIN))
+    const impostor = await createSigner(
+      await generateSignerKey(ORIGIN, (n) => crypto.getRandomValues(new Uint8Array(n))),
+    )
     await expectCode(
       verifyCheckpointWithPolicy(await signNote(body, [impostor]), policy),
       'NOTE_UNKNOWN_KEY',

@@ -36,9 +36,15 @@ const LEAVES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta'].map
 
 /** A 7-leaf log, checkpoint cosigned by 2 of 3 witnesses, and a proof for leaf 4. */
 async function setup() {
-  const log = await generateSignerKey(ORIGIN)
+  const log = await generateSignerKey(ORIGIN, (n) => crypto.getRandomValues(new Uint8Array(n)))
   const keys = await Promise.all(
-    ['w1', 'w2', 'w3'].map((n) => generateSignerKey(`${n}.example`, SIG_COSIGNATURE_V1)),
+    ['w1', 'w2', 'w3'].map((n) =>
+      generateSignerKey(
+        `${n}.example`,
+        (n) => crypto.getRandomValues(new Uint8Array(n)),
+        SIG_COSIGNATURE_V1,
+      ),
+    ),
   )
   const body = formatCheckpoint({
     origin: ORIGIN,

@@ -24,9 +24,11 @@ const T = 1767139200n
 const leaves = ['a', 'b', 'c', 'd', 'e'].map((d) => leafHash(d))
 
 async function setup() {
-  const log = await generateSignerKey(ORIGIN)
+  const log = await generateSignerKey(ORIGIN, (n) => crypto.getRandomValues(new Uint8Array(n)))
   const keys = await Promise.all(
-    ['c1.example', 'c2.example', 'c3.example'].map((n) => generateSignerKey(n, SIG_COSIGNATURE_V1)),
+    ['c1.example', 'c2.example', 'c3.example'].map((n) =>
+      generateSignerKey(n, (n) => crypto.getRandomValues(new Uint8Array(n)), SIG_COSIGNATURE_V1),
+    ),
   )
   const cosigners = await Promise.all(keys.map((k) => createCosigner(k)))
   const body = formatCheckpoint({
@@ -73,7 +75,11 @@ describe('verified-checkpoint cache', () => {
 
   it('a stricter policy over the same note gets its own verdict', async () => {
     const { note, policy } = await setup()
-    const w4 = await generateSignerKey('c4.example', SIG_COSIGNATURE_V1)
+    const w4 = await generateSignerKey(
+      'c4.example',
+      (n) => crypto.getRandomValues(new Uint8Array(n)),
+      SIG_COSIGNATURE_V1,
+    )
     const stricter = {
       ...policy,
       witnesses: [...policy.witnesses, { name: 'W4', vkey: w4.vkey }],

@@ -111,7 +111,7 @@ export class MemoryLog {
 
   static async create(origin = 'vigil.test/log'): Promise<MemoryLog> {
     const log = new MemoryLog(origin)
-    log.key = await generateSignerKey(origin)
+    log.key = await generateSignerKey(origin, (n) => crypto.getRandomValues(new Uint8Array(n)))
     log.privateKey = (await importEd25519Seed(log.key.seed)).privateKey
     return log
   }

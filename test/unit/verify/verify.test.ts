@@ -472,7 +472,11 @@ describe('checkpoint and witnesses', () => {
   })
 
   it('a witness quorum: unmet → POLICY_NOT_MET; met → VERIFY_WITNESS_QUORUM_MET; forged → COSIGNATURE_BAD', async () => {
-    const witness = await generateSignerKey('witness.test', SIG_COSIGNATURE_V1)
+    const witness = await generateSignerKey(
+      'witness.test',
+      (n) => crypto.getRandomValues(new Uint8Array(n)),
+      SIG_COSIGNATURE_V1,
+    )
     const policy = {
       logs: [{ vkey: log.vkey }],
       witnesses: [{ name: 'w1', vkey: witness.vkey }],
@@ -531,7 +535,11 @@ describe('forks against a checkpoint verified before (VerifyCache)', () => {
     honest.fill(20)
     await honest.appendCard(card, issuer.kid, NOW - 2 * HOUR)
     honest.fill(5)
-    witness = await generateSignerKey('witness.test', SIG_COSIGNATURE_V1)
+    witness = await generateSignerKey(
+      'witness.test',
+      (n) => crypto.getRandomValues(new Uint8Array(n)),
+      SIG_COSIGNATURE_V1,
+    )
     policy = {
       logs: [{ vkey: honest.vkey }],
       witnesses: [{ name: 'w1', vkey: witness.vkey }],

@@ -115,7 +115,9 @@ describe('the decision, status by status', () => {
 
   it('403: signed by another key, or a bad signature from the known key', async () => {
     const { log, keys } = await setup()
-    const other = await createSigner(await generateSignerKey(log.origin))
+    const other = await createSigner(
+      await generateSignerKey(log.origin, (n) => crypto.getRandomValues(new Uint8Array(n))),
+    )
     const text = formatCheckpoint({
       origin: log.origin,
       size: 5n,
