@@ -5,24 +5,18 @@
  * to the hour), asks for every leaf hash under a 4-hex-digit prefix of its leaf hash
  * (k-anonymity: one bucket in 65,536), finds the index locally, then builds the RFC 9162
  * inclusion proof from tlog tiles authenticated against a verified checkpoint root. The I/O is a
- * LedgerSource passed in (fetches and caches in the browser, a database or stub in tests).
+ * LedgerSource passed in (the log client over HTTP, a stub in tests).
  */
 import { sha256, toHex, utf8 } from '../codec/index.ts'
 import { encodeEntry, roundToHour } from '../leaf/index.ts'
+import { type LookupAnswer, MAX_LOOKUP_PREFIX_HEX } from '../log-client/index.ts'
 import type { TileReader } from '../merkle/index.ts'
 import { hashLeaf, proveInclusion, tileHashReader, verifyInclusion } from '../merkle/index.ts'
 
+export { type LookupAnswer, MAX_LOOKUP_PREFIX_HEX }
+
 /** Hex digits of the leaf hash sent to the log: a bucket, never the hash. */
 export const LOOKUP_PREFIX_HEX = 4
-/** The log refuses longer prefixes; longer ones are used only when a bucket is too full. */
-export const MAX_LOOKUP_PREFIX_HEX = 6
-
-export interface LookupAnswer {
-  /** Every (leaf hash in hex, decimal index) under the prefix, as the log answered. */
-  readonly matches: readonly { readonly leafHash: string; readonly index: string }[]
-  /** POSIX seconds: when the log gave this answer (a cached bucket may predate the card). */
-  readonly asOf?: number
-}
 
 export interface LedgerSource {
   /** The k-anonymous bucket for `prefix`, or 'too-many' when the log wants a longer prefix. */

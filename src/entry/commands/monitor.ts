@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { fromBase64 } from '../../core/codec/index.ts'
 import { remoteSource } from '../../tools/audit/index.ts'
 import {
   emptyState,
@@ -57,16 +56,10 @@ export async function runMonitor(args: string[]): Promise<number | undefined> {
     return 2
   }
   const expectKeys = values['expect-key'] === undefined ? undefined : new Set(values['expect-key'])
-  const consistency = async (first: bigint, second: bigint) => {
-    const res = await fetch(`${base}/log/proof/consistency?first=${first}&second=${second}`)
-    if (!res.ok) throw new Error(`consistency proof ${first}→${second}: HTTP ${res.status}`)
-    const body = (await res.json()) as { proof: string[] }
-    return body.proof.map(fromBase64)
-  }
   for (;;) {
     let step: MonitorStep
     try {
-      step = await monitorStep(source, state ?? emptyState(vkey), { vkey, expectKeys, consistency })
+      step = await monitorStep(source, state ?? emptyState(vkey), { vkey, expectKeys })
     } catch (err) {
       console.error(`vigil monitor: ${err instanceof Error ? err.message : String(err)}`)
       if (values.once) return 2

@@ -8,6 +8,7 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/server'
 import { and, asc, count, eq } from 'drizzle-orm'
+import type { PasskeyView } from '../../core/api-types/index.ts'
 import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { passkeys, users } from '../../platform/db/index.ts'
@@ -17,14 +18,8 @@ import { newTokenId } from './token-format.ts'
 
 type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'config'> & AuditScope
 
-export interface PasskeyView {
-  id: string
-  name: string
-  deviceType: string
-  backedUp: boolean
-  createdAt: string
-  lastUsedAt: string | null
-}
+/** The JSON the staff pages read: declared in core, where the pages import it too. */
+export type { PasskeyView }
 
 const view = (p: typeof passkeys.$inferSelect): PasskeyView => ({
   id: p.id,

@@ -11,8 +11,9 @@
  */
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import type { PassportView } from '../../core/api-types/index.ts'
 import { equalBytes, toBase64Url, utf8 } from '../../core/codec/index.ts'
-import { type CredentialSummary, summarise } from '../../core/fhir/index.ts'
+import { summarise } from '../../core/fhir/index.ts'
 import { formatTlogProof } from '../../core/note/index.ts'
 import { decodeShcPayload, encodeShcQr, parseShcJws } from '../../core/shc/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
@@ -47,26 +48,8 @@ export async function passportUrl(
   return `${ctx.config.publicUrl}/passport/${id}#k=${await passportKey(ctx, id)}`
 }
 
-export interface PassportView {
-  id: string
-  kind: string
-  status: string
-  revokedAt: string | null
-  replacedBy: string | null
-  issuer: { iss: string; name: string }
-  /** `nbf` and `exp` of the card, POSIX seconds. */
-  issuedAt: number
-  expiresAt: number | null
-  jws: string
-  /** The `shc:/…` text the QR encodes. */
-  qr: string
-  /** The QR as SVG (error correction L, two segments), made on the server. */
-  svg: string
-  summary: CredentialSummary
-  leafIndex: string
-  /** c2sp.org/tlog-proof@v1 receipt against the latest checkpoint (verifiable offline). */
-  receipt: string | null
-}
+/** The JSON the passport page reads: declared in core, where the page imports it too. */
+export type { PassportView }
 
 async function checkKey(ctx: Pick<ServiceContext, 'keys'>, id: string, key: string | undefined) {
   const expected = utf8(await passportKey(ctx, id))

@@ -1,75 +1,67 @@
 /**
  * @module tools/audit/remote-source
- * The audit source over a Vigil log's public HTTP API, as any monitor or verifier sees it: the
- * checkpoint and its chain, the tlog-tiles hash tiles and entry bundles, and the routes served
- * from the entry rows — `/log/entries` (each leaf's entry and leaf hash) and the k-anonymous
- * `/log/lookup` — plus the proofs and receipts, so whatever a client could be misled by is held
- * to the tiles. `fetch` is injected (tests pass the app's own request handler).
+ * The audit source over a Vigil log's public HTTP API, as any monitor or verifier sees it
+ * (core/log-client): the checkpoint and its chain, the tlog-tiles hash tiles and entry bundles,
+ * and the routes served from the entry rows — `/log/entries` (each leaf's entry and leaf hash)
+ * and the k-anonymous `/log/lookup` — plus the proofs and receipts, so whatever a client could be
+ * misled by is held to the tiles. `fetch` is injected (tests pass the app's own request handler).
  */
+
+import type { LogEntryView } from '../../core/api-types/index.ts'
 import { fromBase64, fromHex, toHex } from '../../core/codec/index.ts'
 import { encodeEntry, type LogEntry } from '../../core/leaf/index.ts'
-import { entriesPath, tilePath } from '../../core/merkle/index.ts'
+import {
+  createLogClient,
+  type LogClient,
+  LogClientError,
+  type LogFetch,
+} from '../../core/log-client/index.ts'
 import { parseCheckpoint, parseNote } from '../../core/note/index.ts'
-import { RouteStatusError } from './routes.ts'
 import type { AuditCheckpoint, AuditLeaf, AuditRoutes, AuditSource } from './types.ts'
-
-export type Fetch = (url: string) => Response | Promise<Response>
 
 export interface RemoteSourceOptions {
   /** The service's base URL (the log is under `<url>/log/`). */
   url: string
-  fetch?: Fetch
+  fetch?: LogFetch
   /** Requests in flight at once (default 8). */
   concurrency?: number
 }
 
-const CHECKPOINT_PAGE = 500
-
-interface ChainPage {
-  checkpoints: { size: string; note: string; hash: string }[]
-  next?: string
+export type RemoteSource = AuditSource & {
+  routes: AuditRoutes
+  key(): Promise<string>
+  /** The client every read goes through (the monitor asks it for consistency proofs). */
+  log: LogClient
 }
 
-export function remoteSource(
-  options: RemoteSourceOptions,
-): AuditSource & { key(): Promise<string> } {
-  const base = `${options.url.replace(/\/+$/, '')}/log/`
-  const doFetch = options.fetch ?? ((url: string) => fetch(url))
-  const limit = options.concurrency ?? 8
+const CHECKPOINT_PAGE = 500
+const ENTRIES_PAGE = 256
 
-  /** The body, or undefined on 404 ("not in the log"); any other failure is a status error. */
-  async function get(path: string): Promise<Response | undefined> {
-    const res = await doFetch(`${base}${path}`)
-    if (res.status === 404) return undefined
-    if (!res.ok) throw new RouteStatusError(`${base}${path}`, res.status)
-    return res
+/** A 5xx other than 503 (an outage, to retry later) is the log failing to serve what it holds. */
+const failedToServe = (e: unknown): e is LogClientError =>
+  e instanceof LogClientError && e.status !== undefined && e.status >= 500 && e.status !== 503
+
+/** A tile or bundle not found, or that the server fails to serve, is as good as absent. */
+async function stored(read: Promise<Uint8Array>): Promise<Uint8Array | undefined> {
+  try {
+    return await read
+  } catch (e) {
+    if ((e instanceof LogClientError && e.status === 404) || failedToServe(e)) return undefined
+    throw e
   }
-  const bytes = async (path: string) => {
-    const res = await get(path)
-    return res === undefined ? undefined : new Uint8Array(await res.arrayBuffer())
-  }
-  const text = async (path: string) => {
-    const res = await get(path)
-    if (res === undefined) throw new RouteStatusError(`${base}${path}`, 404)
-    return res.text()
-  }
-  const json = async <T>(path: string) => JSON.parse(await text(path)) as T
-  /** A tile or bundle the server fails to serve (not 503: an outage) is as good as absent. */
-  const stored = (path: string) =>
-    bytes(path).catch((e) => {
-      if (e instanceof RouteStatusError && e.status >= 500 && e.status !== 503) return undefined
-      throw e
-    })
-  const chainPage = (before: bigint) =>
-    json<ChainPage>(`checkpoints?limit=${CHECKPOINT_PAGE}&before=${before}`)
+}
+
+export function remoteSource(options: RemoteSourceOptions): RemoteSource {
+  const log = createLogClient(options.url, options.fetch ?? ((url: string) => fetch(url)))
+  const limit = options.concurrency ?? 8
+  const chainPage = (before: bigint) => log.checkpoints({ before, limit: CHECKPOINT_PAGE })
 
   /** `/log/entries` for [start, start+count): halves a range the server fails on, to the index. */
   async function served(start: bigint, count: number): Promise<AuditLeaf[]> {
     try {
-      const page = await json<EntriesPage>(`entries?start=${start}&limit=${count}`)
-      return page.entries.map(fromServed)
+      return (await log.entries(start, count)).map(fromServed)
     } catch (e) {
-      if (!(e instanceof RouteStatusError) || e.status < 500 || e.status === 503) throw e
+      if (!failedToServe(e)) throw e
       if (count === 1) return [{ index: start, entry: new Uint8Array(0), problem: e.message }]
       const half = Math.floor(count / 2)
       const tail = await served(start + BigInt(half), count - half)
@@ -77,62 +69,60 @@ export function remoteSource(
     }
   }
 
+  /** One bucket, or its sixteen longer ones when the log wants a longer prefix. */
+  async function* lookupBuckets(prefix: string): AsyncGenerator<LookupPage> {
+    const answer = await log.lookup(prefix)
+    if (answer === 'too-many') {
+      for (const digit of HEX) yield* lookupBuckets(prefix + digit)
+      return
+    }
+    yield {
+      prefix,
+      pairs: answer.matches.map((m) => ({ index: BigInt(m.index), leafHash: fromHex(m.leafHash) })),
+    }
+  }
+
   const routes: AuditRoutes = {
     async *lookupAll() {
       for (const digit of HEX) yield* lookupBuckets(digit)
     },
-    inclusion: async (index, size) =>
-      proofOf(await json<{ proof: string[] }>(`proof/inclusion?index=${index}&size=${size}`)),
-    consistency: async (first, second) =>
-      proofOf(await json<{ proof: string[] }>(`proof/consistency?first=${first}&second=${second}`)),
-    receipt: (index) => text(`receipt?index=${index}`),
-  }
-  /** One bucket, or its sixteen longer ones when the log wants a longer prefix. */
-  async function* lookupBuckets(prefix: string): AsyncGenerator<LookupPage> {
-    const res = await doFetch(`${base}lookup/${prefix}`)
-    if (res.status === 400 && prefix.length < 6) {
-      const problem = (await res.json().catch(() => ({}))) as { field?: unknown }
-      if (problem.field === 'prefix') {
-        for (const digit of HEX) yield* lookupBuckets(prefix + digit)
-        return
-      }
-    }
-    if (!res.ok) throw new RouteStatusError(`${base}lookup/${prefix}`, res.status)
-    const body = (await res.json()) as { matches: { leafHash: string; index: string }[] }
-    yield {
-      prefix,
-      pairs: body.matches.map((m) => ({ index: BigInt(m.index), leafHash: fromHex(m.leafHash) })),
-    }
+    inclusion: (index, size) => log.inclusionProof(index, size),
+    consistency: (first, second) => log.consistencyProof(first, second),
+    receipt: (index) => log.receipt(index),
   }
 
   return {
-    key: async () => (await text('key')).trim(),
+    log,
+    key: () => log.key(),
     routes,
     async head() {
-      const note = await text('checkpoint')
+      const note = await log.checkpoint()
       return { size: parseCheckpoint(parseNote(note).text).size, note }
     },
     async entries(start, end) {
       const chunks: { start: bigint; count: number }[] = []
-      for (let at = start; at < end; at += 256n)
-        chunks.push({ start: at, count: Number(end - at < 256n ? end - at : 256n) })
+      for (let at = start; at < end; at += BigInt(ENTRIES_PAGE)) {
+        const left = end - at
+        chunks.push({ start: at, count: left < ENTRIES_PAGE ? Number(left) : ENTRIES_PAGE })
+      }
       return (await mapLimit(chunks, limit, (c) => served(c.start, c.count))).flat()
     },
-    tiles: (tiles) => mapLimit(tiles, limit, (t) => stored(tilePath(t))),
-    bundles: (bundles) => mapLimit(bundles, limit, (b) => stored(entriesPath(b.index, b.width))),
+    tiles: (tiles) => mapLimit(tiles, limit, (t) => stored(log.tileBytes(t))),
+    bundles: (bundles) =>
+      mapLimit(bundles, limit, (b) => stored(log.entryBundle(b.index, b.width))),
     async locate(leafHash) {
       const hex = toHex(leafHash)
-      const res = await get(`lookup/${hex.slice(0, 6)}`)
-      const body = (await res?.json()) as { matches?: { leafHash: string; index: string }[] }
-      return (body?.matches ?? []).filter((m) => m.leafHash === hex).map((m) => BigInt(m.index))
+      const answer = await log.lookup(hex.slice(0, 6))
+      const matches = answer === 'too-many' ? [] : answer.matches
+      return matches.filter((m) => m.leafHash === hex).map((m) => BigInt(m.index))
     },
     // A row past the signed size shows in /log/entries (or the lookup: `seen`); the log may have
     // grown since the head was read, so only one past the newest checkpoint now is extra.
     async beyond(size, seen) {
-      const next = (await served(size, 256))[0]?.index
+      const next = (await served(size, ENTRIES_PAGE))[0]?.index
       const first = next === undefined || (seen !== undefined && seen < next) ? seen : next
       if (first === undefined) return undefined
-      const [latest] = (await json<ChainPage>('checkpoints?limit=1')).checkpoints
+      const [latest] = (await log.checkpoints({ limit: 1 })).checkpoints
       return latest === undefined || first >= BigInt(latest.size) ? first : undefined
     },
     // The chain is served newest first; walk it once for the page cursors, then replay them
@@ -166,25 +156,12 @@ interface LookupPage {
   pairs: { index: bigint; leafHash: Uint8Array }[]
 }
 
-interface EntriesPage {
-  entries: {
-    index: string
-    leafHash: string
-    kind: LogEntry['kind']
-    artefactHash: string
-    keyId: string
-    time: string
-  }[]
-}
-
-const proofOf = (body: { proof: string[] }) => body.proof.map((h) => fromBase64(h))
-
 /** A served entry, encoded again (the leaf format is canonical, so this is its stored bytes). */
-function fromServed(e: EntriesPage['entries'][number]): AuditLeaf {
+function fromServed(e: LogEntryView): AuditLeaf {
   const index = BigInt(e.index)
   try {
     const entry = encodeEntry({
-      kind: e.kind,
+      kind: e.kind as LogEntry['kind'],
       artefactHash: fromHex(e.artefactHash),
       keyId: e.keyId,
       time: Date.parse(e.time) / 1000,

@@ -7,19 +7,11 @@
  * front into 32 bytes per leaf; proofs are sampled (one leaf per bundle, up to 32 checkpoints).
  */
 import { equalBytes, toHex } from '../../core/codec/index.ts'
+import { LogClientError } from '../../core/log-client/index.ts'
 import { HASH_SIZE, verifyConsistency, verifyInclusion } from '../../core/merkle/index.ts'
 import { parseCheckpoint, parseNote, parseTlogProof } from '../../core/note/index.ts'
 import { leafFinding } from './leaf.ts'
 import type { AuditFinding, AuditRoutes } from './types.ts'
-
-/** An HTTP status a route answered with: a 5xx other than 503 is the log misleading its clients. */
-export class RouteStatusError extends Error {
-  readonly status: number
-  constructor(path: string, status: number) {
-    super(`GET ${path}: HTTP ${status}`)
-    this.status = status
-  }
-}
 
 const CONSISTENCY_SAMPLES = 32
 const IN_FLIGHT = 8
@@ -65,7 +57,9 @@ export class RouteChecker {
         }
       }
     } catch (e) {
-      if (!(e instanceof RouteStatusError) || e.status === 503) throw e
+      // A failure status (but 503, an outage) is the lookup failing verifiers: a finding. No
+      // answer, or one that cannot be read, stops the audit.
+      if (!(e instanceof LogClientError) || e.status === undefined || e.status === 503) throw e
       this.#lookupProblem('', e.message)
     }
   }
@@ -160,9 +154,8 @@ export class RouteChecker {
     try {
       await check()
     } catch (e) {
-      if (e instanceof RouteStatusError && e.status === 503) throw e
-      if (e instanceof TypeError && !(e instanceof RouteStatusError) && /fetch/i.test(e.message))
-        throw e
+      // An outage (no answer, or 503) stops the audit; any other failure is the route's finding.
+      if (e instanceof LogClientError && (e.code === 'NETWORK' || e.status === 503)) throw e
       fail(e instanceof Error ? e.message : String(e))
     }
   }

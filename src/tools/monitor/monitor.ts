@@ -16,7 +16,7 @@ import {
   parseCheckpoint,
   parseNote,
 } from '../../core/note/index.ts'
-import type { AuditSource } from '../audit/index.ts'
+import type { RemoteSource } from '../audit/index.ts'
 
 export interface MonitorState {
   vkey: string
@@ -62,9 +62,10 @@ export interface MonitorOptions {
   vkey: string
   /** Issuer key ids that may appear in issuer-key entries (undefined: any, no alert). */
   expectKeys?: ReadonlySet<string>
-  /** `GET <url>/log/proof/consistency?first=&second=` (a consistency proof). */
-  consistency: (first: bigint, second: bigint) => Promise<Uint8Array[]>
 }
+
+/** The remote log: its head and entries as the audit reads them, its proofs from the log client. */
+export type MonitorSource = Pick<RemoteSource, 'head' | 'entries' | 'log'>
 
 const PAGE = 4096n
 const TOTAL_KINDS = new Set(['credential', 'revocation'])
@@ -85,7 +86,7 @@ export function emptyState(vkey: string): MonitorState {
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e))
 
 export async function monitorStep(
-  source: Pick<AuditSource, 'head' | 'entries'>,
+  source: MonitorSource,
   previous: MonitorState,
   options: MonitorOptions,
 ): Promise<MonitorStep> {
@@ -131,7 +132,13 @@ export async function monitorStep(
         ]
   if (a.size > 0n) {
     try {
-      verifyConsistency(a.size, b.size, a.root, b.root, await options.consistency(a.size, b.size))
+      verifyConsistency(
+        a.size,
+        b.size,
+        a.root,
+        b.root,
+        await source.log.consistencyProof(a.size, b.size),
+      )
     } catch (e) {
       return inconsistent(
         `the tree of size ${b.size} does not extend the one of size ${a.size}: ${reason(e)}`,

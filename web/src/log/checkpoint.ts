@@ -2,7 +2,7 @@
  * The current checkpoint, verified in the browser: the log's vkey from `/log/key`, the signed note
  * from `/log/checkpoint`, checked with core/note under a policy that trusts that one log key.
  * Vigil checkpoints carry two extension lines: `time <POSIX seconds>` and `prev <base64 SHA-256
- * of the previous signed note>` (src/ledger/checkpoint.ts); the chain link is checked too.
+ * of the previous signed note>` (core/checkpoint); the chain link is checked too.
  */
 import { readVigilExtensions } from '../../../src/core/checkpoint/index.ts'
 import { equalBytes, sha256, toBase64, utf8 } from '../../../src/core/codec/index.ts'
@@ -12,7 +12,7 @@ import {
   parseVerifierKey,
   verifyCheckpointWithPolicy,
 } from '../../../src/core/note/index.ts'
-import { getJson, getText, PageError } from './api.ts'
+import { log, PageError } from './api.ts'
 
 export interface VerifiedLogCheckpoint {
   readonly checkpoint: Checkpoint
@@ -33,8 +33,7 @@ export function policyFor(vkey: string): Policy {
 
 /** Fetches the vkey and the checkpoint and verifies the signature; throws with a code. */
 export async function loadVerifiedCheckpoint(): Promise<VerifiedLogCheckpoint> {
-  const [vkeyText, note] = await Promise.all([getText('/log/key'), getText('/log/checkpoint')])
-  const vkey = vkeyText.trim()
+  const [vkey, note] = await Promise.all([log.key(), log.checkpoint()])
   parseVerifierKey(vkey) // a malformed key fails here with NOTE_VKEY_MALFORMED
   const verified = await verifyCheckpointWithPolicy(note, policyFor(vkey))
   const { time, prev } = readVigilExtensions(verified.checkpoint)
@@ -61,10 +60,7 @@ export interface ChainLink {
 export async function checkChainLink(current: VerifiedLogCheckpoint): Promise<ChainLink> {
   if (current.prev === undefined) throw new RangeError('the first checkpoint has no chain link')
   const size = current.checkpoint.size
-  const body = await getJson<{ checkpoints?: { size: string; note: string }[] }>(
-    `/log/checkpoints?before=${size}&limit=1`,
-  )
-  const previous = body.checkpoints?.[0]
+  const [previous] = (await log.checkpoints({ before: size, limit: 1 })).checkpoints
   if (previous === undefined) {
     throw new PageError('CHAIN_PREVIOUS_MISSING', 'the log lists no earlier checkpoint')
   }

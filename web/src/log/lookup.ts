@@ -4,6 +4,8 @@
  * locally, then builds the RFC 9162 inclusion proof itself from tiles (tlog-tiles) and verifies it
  * against the root of the checkpoint verified above. The full hash never leaves the browser.
  */
+
+import type { LogEntryView } from '../../../src/core/api-types/index.ts'
 import {
   equalBytes,
   fromBase64,
@@ -14,29 +16,22 @@ import {
 } from '../../../src/core/codec/index.ts'
 import { decodeEntry, type LogEntry } from '../../../src/core/leaf/index.ts'
 import {
-  decodeEntryBundle,
   entriesPath,
   entryBundleFor,
   hashLeaf,
-  proveInclusion,
-  tileHashReader,
-  verifyInclusion,
+  type Tile,
+  tilePath,
 } from '../../../src/core/merkle/index.ts'
 import {
-  describeError,
-  fetchTiles,
-  getBytes,
-  type ListedEntry,
-  listEntries,
-  lookupBucket,
-  PageError,
-} from './api.ts'
+  clientLedgerSource,
+  locateLeaf as locateInLedger,
+  proveLeafInclusion,
+} from '../../../src/core/verify/index.ts'
+import { describeError, log, PageError } from './api.ts'
 import type { VerifiedLogCheckpoint } from './checkpoint.ts'
 
-/** Hex digits of the leaf hash sent to the server: a bucket, never the hash itself. */
-export const LOOKUP_PREFIX_HEX = 4
-/** The server refuses more than 6 digits; longer buckets are only used when one is too full. */
-const MAX_PREFIX_HEX = 6
+export { LOOKUP_PREFIX_HEX } from '../../../src/core/verify/index.ts'
+
 /** How far back the artefact search reads `/log/entries` (one request, the server's maximum). */
 export const ARTEFACT_WINDOW = 256
 
@@ -51,8 +46,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/
 
 /**
  * What a person pasted: a leaf hash (64 hex digits, spaces and `sha256:` tolerated, or standard
- * base64), or the text of a
- * credential (compact JWS), whose SHA-256 is the artefact hash the log commits to.
+ * base64), or the text of a credential (compact JWS), whose SHA-256 is the artefact hash the log
+ * commits to.
  */
 export async function parseQuery(text: string): Promise<Query> {
   const trimmed = text.trim()
@@ -87,36 +82,25 @@ export interface Located {
   readonly bucketSize: number
 }
 
-/** Finds a leaf's index by a short prefix; undefined when no leaf has this hash. */
+const ledger = clientLedgerSource(log)
+
+/**
+ * Finds a leaf's index by a short prefix (core/verify: 4 hex digits, more only when the log
+ * insists); undefined when no leaf has this hash.
+ */
 export async function locateLeaf(leafHex: string): Promise<Located | undefined> {
-  for (let digits = LOOKUP_PREFIX_HEX; ; digits++) {
-    const prefix = leafHex.slice(0, digits)
-    let matches: { leafHash: string; index: string }[]
-    try {
-      matches = await lookupBucket(prefix)
-    } catch (err) {
-      // A bucket too full for the server: one more digit, never past the server's limit.
-      const full = err instanceof PageError && err.field === 'prefix' && err.status === 400
-      if (full && digits < MAX_PREFIX_HEX) continue
-      throw err
-    }
-    const hit = matches.find((m) => m.leafHash.toLowerCase() === leafHex)
-    if (hit === undefined) return undefined
-    if (!/^(0|[1-9][0-9]*)$/.test(hit.index)) {
-      throw new PageError('BAD_RESPONSE', 'the lookup answered an index that is not a number')
-    }
-    return { index: BigInt(hit.index), prefix, bucketSize: matches.length }
-  }
+  const { index, prefix, bucketSize } = await locateInLedger(ledger, fromHex(leafHex))
+  return index === undefined ? undefined : { index, prefix, bucketSize }
 }
 
 /** Finds an artefact hash among the most recent entries (the only artefact search there is). */
 export async function findArtefact(
   artefactHex: string,
   size: bigint,
-): Promise<{ entry: ListedEntry; searched: number } | { entry: undefined; searched: number }> {
+): Promise<{ entry: LogEntryView; searched: number } | { entry: undefined; searched: number }> {
   if (size === 0n) return { entry: undefined, searched: 0 }
   const start = size > BigInt(ARTEFACT_WINDOW) ? size - BigInt(ARTEFACT_WINDOW) : 0n
-  const entries = (await listEntries(start, ARTEFACT_WINDOW)).filter((e) => BigInt(e.index) < size)
+  const entries = (await log.entries(start, ARTEFACT_WINDOW)).filter((e) => BigInt(e.index) < size)
   const entry = entries.find((e) => e.artefactHash.toLowerCase() === artefactHex)
   return { entry, searched: entries.length }
 }
@@ -145,9 +129,11 @@ export async function proveLeaf(
   const { size, root } = verified.checkpoint
   const leaf = fromHex(leafHex)
   const tiles: string[] = []
-  const reader = tileHashReader(size, fetchTiles(tiles), root)
-  const proof = await proveInclusion(index, size, reader)
-  verifyInclusion(leaf, index, size, proof, root)
+  const readTiles = (wanted: Tile[]) => {
+    tiles.push(...wanted.map(tilePath))
+    return log.readTiles(wanted)
+  }
+  const proof = await proveLeafInclusion({ ...ledger, readTiles }, leaf, index, size, root)
   try {
     const entry = await readEntry(leaf, index, size, tiles)
     return { index, size, proof, tiles, entry, entryError: undefined }
@@ -164,9 +150,8 @@ async function readEntry(
   fetched: string[],
 ): Promise<LogEntry> {
   const bundle = entryBundleFor(index, size)
-  const path = entriesPath(bundle.index, bundle.width)
-  fetched.push(path)
-  const entries = decodeEntryBundle(await getBytes(`/log/${path}`), bundle.width)
+  fetched.push(entriesPath(bundle.index, bundle.width))
+  const entries = await log.bundleEntries(bundle.index, bundle.width)
   const bytes = entries[Number(index & 255n)]
   if (bytes === undefined || !equalBytes(hashLeaf(bytes), leaf)) {
     throw new PageError('ENTRY_MISMATCH', `the entry bundle's entry ${index} is not this leaf`)

@@ -1,10 +1,12 @@
 /**
  * The log browser page (/log.html): the verified checkpoint, the recent entries, and a private
- * lookup that proves inclusion in the browser. Imports only src/core (DESIGN.md principle 3).
+ * lookup that proves inclusion in the browser. Imports only src/core (docs/ARCHITECTURE.md).
  */
+
+import type { LogEntryView } from '../../../src/core/api-types/index.ts'
 import { toBase64, toHex } from '../../../src/core/codec/index.ts'
 import type { LogEntry } from '../../../src/core/leaf/index.ts'
-import { describeError, type ListedEntry, listEntries, PageError } from './api.ts'
+import { describeError, log, PageError } from './api.ts'
 import { checkChainLink, loadVerifiedCheckpoint, type VerifiedLogCheckpoint } from './checkpoint.ts'
 import { age, byId, el, setState, shortHash, utcMinute } from './dom.ts'
 import {
@@ -109,7 +111,7 @@ function hour(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : utcMinute(date).replace(' UTC', '')
 }
 
-function entryRow(e: ListedEntry): HTMLTableRowElement {
+function entryRow(e: LogEntryView): HTMLTableRowElement {
   const check = el(
     'button',
     { type: 'button', 'aria-label': `Check the inclusion of entry ${e.index}` },
@@ -142,7 +144,7 @@ async function showRecent(v: VerifiedLogCheckpoint): Promise<void> {
   setState(ui.recentStatus, 'busy', 'Loading the recent entries…')
   try {
     const start = size > BigInt(RECENT) ? size - BigInt(RECENT) : 0n
-    const entries = (await listEntries(start, RECENT))
+    const entries = (await log.entries(start, RECENT))
       .filter((e) => BigInt(e.index) < size)
       .reverse()
     ui.recentBody.replaceChildren(...entries.map(entryRow))

@@ -5,9 +5,10 @@
  * `.smart-health-card` file and a PNG of the QR, prints on one page, and checks the ledger
  * receipt here in the browser against the log's signed checkpoint.
  */
+import type { PassportView } from '../../../src/core/api-types/index.ts'
 import { readVigilExtensions } from '../../../src/core/checkpoint/index.ts'
 import { fromBase64Url, fromUtf8 } from '../../../src/core/codec/index.ts'
-import type { CredentialSummary } from '../../../src/core/fhir/index.ts'
+import { createLogClient } from '../../../src/core/log-client/index.ts'
 import { verifyTlogProof } from '../../../src/core/note/index.ts'
 import { createHealthCardFile, SHC_FILE_MEDIA_TYPE } from '../../../src/core/shc/index.ts'
 import { credentialLeafHash, openTrustMaterial } from '../../../src/core/verify/index.ts'
@@ -22,21 +23,6 @@ import {
   t,
 } from '../i18n/index.ts'
 import { entryItem } from '../verify/view.ts'
-
-interface PassportView {
-  id: string
-  status: string
-  replacedBy: string | null
-  issuer: { iss: string; name: string }
-  issuedAt: number
-  expiresAt: number | null
-  jws: string
-  qr: string
-  svg: string
-  summary: CredentialSummary
-  leafIndex: string
-  receipt: string | null
-}
 
 type ReceiptState =
   | { kind: 'checking' }
@@ -107,10 +93,10 @@ async function checkReceipt(v: PassportView): Promise<ReceiptState> {
     const { kid } = JSON.parse(fromUtf8(fromBase64Url(h))) as { kid: string }
     const leaf = await credentialLeafHash(v.jws, kid, v.issuedAt)
     const [vkey, jws] = await Promise.all([
-      fetch('/log/key').then((r) => r.text()),
+      createLogClient('', (url) => fetch(url)).key(),
       fetch('/trust/material').then((r) => r.text()),
     ])
-    const material = await openTrustMaterial(jws, vkey.trim())
+    const material = await openTrustMaterial(jws, vkey)
     const proof = await verifyTlogProof(v.receipt, leaf, material.policyValue, {
       origin: material.log.origin,
     })

@@ -3,6 +3,7 @@
  * the browser adds the Origin header the server checks), and problem+json turned into an error
  * with the stable `code` a person can quote.
  */
+import type { PasskeyView } from '../../../src/core/api-types/index.ts'
 
 export class ApiError extends Error {
   readonly code: string
@@ -65,16 +66,7 @@ export interface Me {
   name: string
   roles: string[]
   session: { createdAt: string; expiresAt: string; idleExpiresAt: string }
-  passkeys: Passkey[]
-}
-
-export interface Passkey {
-  id: string
-  name: string
-  deviceType: string
-  backedUp: boolean
-  createdAt: string
-  lastUsedAt: string | null
+  passkeys: PasskeyView[]
 }
 
 /** The signed-in person, or undefined when there is no (live) session. */

@@ -4,7 +4,8 @@
  * work pages to WORK. Without a live session it sends you to sign in.
  */
 import { startRegistration } from '@simplewebauthn/browser'
-import { api, describe, type Me, type Passkey, whoAmI } from './api.ts'
+import type { PasskeyView } from '../../../src/core/api-types/index.ts'
+import { api, describe, type Me, whoAmI } from './api.ts'
 import { button, byId, el, setState, when } from './dom.ts'
 
 /** Work pages by role (later issues add theirs). */
@@ -44,7 +45,7 @@ async function load(): Promise<void> {
   }
 }
 
-function showPasskeys(passkeys: Passkey[]): void {
+function showPasskeys(passkeys: PasskeyView[]): void {
   byId('passkeys').replaceChildren(
     ...passkeys.map((p) =>
       el(
@@ -84,7 +85,7 @@ async function guarded(action: () => Promise<string>): Promise<void> {
   }
 }
 
-function rename(p: Passkey): Promise<void> {
+function rename(p: PasskeyView): Promise<void> {
   const name = prompt(`New name for “${p.name}”`, p.name)?.trim()
   if (!name) return Promise.resolve()
   return guarded(async () => {
@@ -93,7 +94,7 @@ function rename(p: Passkey): Promise<void> {
   })
 }
 
-function remove(p: Passkey): Promise<void> {
+function remove(p: PasskeyView): Promise<void> {
   if (!confirm(`Remove the passkey “${p.name}”? It will no longer sign you in.`))
     return Promise.resolve()
   return guarded(async () => {

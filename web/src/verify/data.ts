@@ -5,9 +5,9 @@
  * network-first with the saved copy as the offline fallback; tiles are immutable, so cache-first
  * (with a memory layer for speed). Only public log data is requested: never the card.
  */
+import { createLogClient, type LogFetch } from '../../../src/core/log-client/index.ts'
 import {
-  type Fetcher,
-  httpLedgerSource,
+  clientLedgerSource,
   type LedgerSource,
   type OpenedTrustMaterial,
   openTrustMaterial,
@@ -96,7 +96,7 @@ async function cacheFirst(url: string): Promise<Response> {
   return res
 }
 
-export const cachingFetcher: Fetcher = (url) =>
+export const cachingFetcher: LogFetch = (url) =>
   url.includes('/log/tile/') ? cacheFirst(url) : networkFirst(url)
 
 export function wasOffline(): boolean {
@@ -111,7 +111,7 @@ async function text(url: string): Promise<{ text: string; offline: boolean }> {
 
 /** This site's trust material, its key taken from this site's /log/key (as the page is). */
 async function loadHome(): Promise<LoadedDeployment> {
-  const vkey = (await text('/log/key')).text.trim()
+  const vkey = await createLogClient('', cachingFetcher).key()
   const material = await text('/trust/material')
   return {
     base: '',
@@ -178,6 +178,8 @@ export async function loadTrust(): Promise<{
 /** The ledger of the deployment a material came from (its base URL, or this site). */
 export function ledgerFor(loaded: readonly LoadedDeployment[]) {
   const sources = new Map<OpenedTrustMaterial, LedgerSource>()
-  for (const d of loaded) sources.set(d.material, httpLedgerSource(d.base, cachingFetcher))
+  for (const d of loaded) {
+    sources.set(d.material, clientLedgerSource(createLogClient(d.base, cachingFetcher)))
+  }
   return (material: OpenedTrustMaterial) => sources.get(material)
 }

@@ -1,0 +1,8 @@
+/**
+ * @module core/api-types
+ * The JSON the service's API answers and the pages read, declared once so the service (or its
+ * route) and the page cannot drift apart. Pure: types only, no code.
+ */
+export type * from './log.ts'
+export type * from './passport.ts'
+export type * from './staff.ts'
