@@ -1,6 +1,6 @@
 /**
  * The log browser page (/log.html): the verified checkpoint, the recent entries, and a private
- * lookup that proves inclusion in the browser. Imports only src/core (DESIGN.md principle 3).
+ * lookup that proves inclusion in the browser. Imports only src/core (docs/ARCHITECTURE.md).
  */
 import { toBase64, toHex } from '../../../src/core/codec/index.ts'
 import type { LogEntry } from '../../../src/core/leaf/index.ts'
