@@ -7,7 +7,7 @@
  * `src/services/<domain>`, `src/tools/<tool>`), or one of the single units `src/http`,
  * `src/entry`, `web/src`. Inside a unit, files import each other freely.
  */
-import { dirname, posix } from 'node:path'
+import { posix } from 'node:path'
 
 export type Layer = 'core' | 'platform' | 'services' | 'tools' | 'http' | 'entry' | 'web'
 
@@ -383,7 +383,7 @@ function checkImport(
     }
     return undefined
   }
-  const target = posix.normalize(posix.join(dirname(file), spec))
+  const target = posix.normalize(posix.join(posix.dirname(file), spec))
   if (row.files?.includes(target)) return undefined
   const there = placeOf(target)
   if (there === undefined) {
