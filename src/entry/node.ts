@@ -3,8 +3,9 @@
  * in-flight requests finish, close the database, then exit.
  *
  * `--workers N` (N > 1, Postgres only): a node:cluster primary migrates, creates keys and the
- * genesis checkpoint once, then forks N processes that accept on the one port (DESIGN.md "Beyond
- * one machine": instances are stateless; the pending table and the advisory lock are the truth).
+ * genesis checkpoint once, then forks N processes that accept on the one port (docs/OPERATIONS.md,
+ * Postgres and several processes: instances are stateless; the pending table and the advisory
+ * lock are the truth).
  * Every worker appends and collects cosignatures for the checkpoints it signs, as any instance
  * does; the hourly audit digests and exposure exports run in worker 0 only, so two processes
  * never race to write the same digest or export. A worker that dies is forked again; SIGTERM or

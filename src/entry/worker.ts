@@ -1,6 +1,7 @@
 /**
  * Cloudflare Workers entry. Bindings arrive per request, and postgres.js clients cannot be
- * shared across requests in workerd (stack.md §4.3), so each request builds its dependencies.
+ * shared across requests in workerd ("Cannot perform I/O on behalf of a different request"), so
+ * each request builds its dependencies.
  * Migrations and key creation run from Node (`vigil migrate`, `vigil keys list`): the migrator
  * needs node:fs, and a Worker must not race to create keys.
  */

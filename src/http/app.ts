@@ -1,6 +1,6 @@
 /**
  * @module http/app
- * `createApp(deps)`: the one runtime-agnostic Hono app (DESIGN.md principle 5). Entry files
+ * `createApp(deps)`: the one runtime-agnostic Hono app (docs/ARCHITECTURE.md). Entry files
  * build the dependencies; routes stay thin (parse → one service call → respond).
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
@@ -47,7 +47,7 @@ const VERIFIER_PAGES = new Set(['/verify', '/verify.html'])
 
 /**
  * One strict policy for every response, except that the verifier page may fetch the trust
- * material and ledger of other Vigil deployments (issue 6: a verifier trusts several), so its
+ * material and ledger of other Vigil deployments (a verifier may trust several), so its
  * connect-src adds `https:`; a development deployment on loopback also reaches others on
  * loopback, which is what the page's settings accept. Scripts stay 'self' everywhere, so only
  * the page's own code makes those requests, and only to the deployments the user added.

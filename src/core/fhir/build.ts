@@ -1,12 +1,12 @@
 /**
  * @module core/fhir/build
- * Builders for the SMART Health Cards Vaccination & Testing IG (shc.md §5), emitting the DM
- * ("data minimisation") shape directly: Patient with one name (given + family, never `text`:
- * invariant vc-name-invariant) and a birth date; Immunization with `status` fixed `completed`,
- * a CVX `vaccineCode`, a date-only `occurrenceDateTime`, `performer.actor.display` only and a
- * short lot; Observation with `status` final, a LOINC code, a SNOMED CT qualitative value,
- * `effectiveDateTime` and `performer.display`. Bundles are `collection`s with the Patient at
- * `resource:0` that every other entry references (shc.md §4). No IAL `meta.security` label is
+ * Builders for the SMART Health Cards Vaccination & Testing IG 1.0.0, emitting the DM ("data
+ * minimisation") shape directly: Patient with one name (given + family, never `text`: invariant
+ * vc-name-invariant) and a birth date; Immunization with `status` fixed `completed`, a CVX
+ * `vaccineCode`, a date-only `occurrenceDateTime`, `performer.actor.display` only and a short lot;
+ * Observation with `status` final, a LOINC code, a SNOMED CT qualitative value, `effectiveDateTime`
+ * and `performer.display`. Bundles are `collection`s with the Patient at `resource:0` that every
+ * other entry references (SHC 1.4 §Health Cards are Compact). No IAL `meta.security` label is
  * emitted: identity proofing is not recorded by the issuing request.
  */
 import { resultByCode, testByCode, vaccineByCode } from './codes.ts'

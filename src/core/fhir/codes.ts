@@ -4,7 +4,7 @@
  * (SNOMED CT) it issues and can name. Builders reject anything else (FHIR_CODE_UNKNOWN), so a
  * card never carries a code a verifier of ours cannot display; summarise() shows foreign codes as
  * `system|code`. Displays live here only: the bundle itself never carries Coding.display
- * (minimisation, shc.md §4).
+ * (minimisation, SHC 1.4 §Health Cards are Compact).
  */
 import { CVX_ROWS, type VaccineFamily } from './cvx.ts'
 

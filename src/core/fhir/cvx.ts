@@ -2,7 +2,7 @@
  * @module core/fhir/cvx
  * The curated CVX vaccine list. Displays are the CDC CVX short descriptions as the Vaccination &
  * Testing IG value set `immunization-all-cvx` (version 20250903) lists them; the COVID-19 codes
- * are those of the IG's COVID value set the bundle profiles slice on (shc.md §5), plus the mpox
+ * are those of the IG's COVID value set the bundle profiles slice on, plus the mpox
  * vaccine of the IG's own example (206) and a few routine vaccines.
  *
  * `seriesDoses` is the number of doses in a complete primary series, set only where one number

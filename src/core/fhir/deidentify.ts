@@ -1,6 +1,6 @@
 /**
  * @module core/fhir/deidentify
- * De-identified facts for surveillance (the `facts` table; DESIGN.md "Data and privacy"): per
+ * De-identified facts for surveillance (the `facts` table; docs/PRIVACY.md): per
  * dose or test only the day, the product code, the dose number, an age band and the result. No
  * name, no birth date, no identifier, no issuer or lot: nothing that links a fact back to a
  * person or a credential. The region is added by the caller from the request.

@@ -1,9 +1,10 @@
 /**
  * @module core/fhir
  * FHIR R4 content of Vigil's SMART Health Cards, profiled per the HL7 SMART Health Cards
- * Vaccination & Testing IG 1.0.0 (shc.md §5): a curated code list (CVX, LOINC, SNOMED CT),
- * builders of already-minimal bundles, de-identified facts for surveillance, and the summary a
- * verifier displays. Pure: time is a parameter; core/shc signs what these builders return.
+ * Vaccination & Testing IG 1.0.0 (hl7.fhir.uv.shc-vaccination): a curated code list (CVX, LOINC,
+ * SNOMED CT), builders of already-minimal bundles, de-identified facts for surveillance, and the
+ * summary a verifier displays. Pure: time is a parameter; core/shc signs what these builders
+ * return.
  */
 export * from './build.ts'
 export * from './codes.ts'

@@ -2,7 +2,8 @@
  * @module core/fhir/types
  * Builder inputs (what an issuing request carries, field for field) and the FHIR R4 resources
  * Vigil emits, already in the data-minimised (DM) shape of the SMART Health Cards Vaccination &
- * Testing IG: no id, meta, text or display; `resource:N` fullUrls and references (shc.md §4–5).
+ * Testing IG: no id, meta, text or display; `resource:N` fullUrls and references (SHC 1.4
+ * §Health Cards are Compact).
  */
 
 export interface PatientInput {

@@ -1,7 +1,8 @@
 /**
  * @module core/gaen/crypto
  * Exposure Notification cryptography v1.2: ENIntervalNumber, TEK → RPIK → RPI, TEK → AEMK → AEM
- * (gaen.md §1). HKDF-SHA256 with no salt (32 zero bytes), AES-128 blocks.
+ * (Apple/Google Exposure Notification Cryptography Specification v1.2). HKDF-SHA256 with no salt
+ * (32 zero bytes), AES-128 blocks.
  *
  * The two primitives come from a `GaenCrypto` provider so that a runtime with faster native crypto
  * can inject it (src/exposure/node-crypto.ts on Node); the default is pure (hkdf.ts + aes.ts) and

@@ -1,7 +1,8 @@
 /**
  * @module core/gaen/export
- * The signed export format (gaen.md §5): `export.bin` = 16-byte header "EK Export v1    " +
- * proto2 `TemporaryExposureKeyExport`; `export.sig` = `TEKSignatureList`; both in `export.zip`.
+ * The signed export format (Google, Exposure Key Export File Format and Verification):
+ * `export.bin` = 16-byte header "EK Export v1    " + proto2 `TemporaryExposureKeyExport`;
+ * `export.sig` = `TEKSignatureList`; both in `export.zip`.
  * Encoded and decoded with @bufbuild/protobuf's wire reader/writer (no generated code, no eval);
  * the decoder skips unknown and reserved fields (the old samples carry SignatureInfo field 2).
  */

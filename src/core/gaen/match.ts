@@ -1,8 +1,9 @@
 /**
  * @module core/gaen/match
- * Device-side matching (gaen.md §2): derive the RPIs of each downloaded key, look them up among
- * the observed RPIs, and count a hit only when the observation's interval is within ±12 intervals
- * (2 h) of the RPI's own interval and that interval lies inside the key's period.
+ * Device-side matching (as google/exposure-notifications-internals matching_helper.cc): derive the
+ * RPIs of each downloaded key, look them up among the observed RPIs, and count a hit only when the
+ * observation's interval is within ±12 intervals (2 h) of the RPI's own interval and that interval
+ * lies inside the key's period.
  *
  * Cost is set by derivation (one HKDF and one AES block per RPI) and one look-up per RPI, so the
  * observations are indexed once (hash of the RPI's first 32 bits, then a full compare) together
@@ -159,7 +160,7 @@ export function matchKeys(
     const key = keys[k] as DiagnosisKey
     const start = key.rollingStartIntervalNumber
     const period = Math.min(key.rollingPeriod ?? TEK_ROLLING_PERIOD, TEK_ROLLING_PERIOD)
-    // An RPI counts only inside the key's own period (gaen.md §2, step 3).
+    // An RPI counts only inside the key's own period (the reference matcher clips to it too).
     const range = needed(index, start, start + period - 1)
     if (range === null) continue
     const [from, to] = range

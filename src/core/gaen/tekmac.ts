@@ -1,6 +1,7 @@
 /**
  * @module core/gaen/tekmac
- * The verification protocol's HMAC over the keys (gaen.md §3.3): per key
+ * The verification protocol's HMAC over the keys (the certificate request's `ekeyhmac`,
+ * google/exposure-notifications-verification-server): per key
  * `base64(TEK).rollingStartNumber.rollingPeriod[.TR]`, sorted by the base64 string, joined by ','.
  * HMAC-SHA256 under the device's random `hmacKey`; the variant without TR is valid only when every
  * TR is 0.

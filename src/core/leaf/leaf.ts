@@ -1,8 +1,8 @@
 /**
- * @module core/entry
+ * @module core/leaf/leaf
  * The ledger's leaf: a small, versioned, canonical binary record that commits to an artefact and
- * holds no personal data (DESIGN.md "The log"). Anyone holding the artefact can rebuild the leaf
- * bytes (and so its RFC 9162 leaf hash) without asking the log.
+ * holds no personal data (docs/LEDGER.md, leaf format). Anyone holding the artefact can rebuild the
+ * leaf bytes (and so its RFC 9162 leaf hash) without asking the log.
  *
  *   u8  version (1)
  *   u8  kind (see ENTRY_KINDS)

@@ -1,6 +1,7 @@
 /**
  * @module core/shc/bundle-check
- * Structural check of `vc.credentialSubject.fhirBundle` (§Health Card payload, shc.md §3-4): a
+ * Structural check of `vc.credentialSubject.fhirBundle` (SHC 1.4 §Health Cards are encoded as
+ * Compact Serialization JWS, the `vc` claim): a
  * FHIR R4 Bundle whose `type` is an R4 Bundle.type code (1.3.0 allows types other than
  * `collection`, e.g. `document` in example-02), with entries that each hold a resource, and no
  * empty strings, arrays or objects anywhere (invalid FHIR). Profile and terminology validation

@@ -1,6 +1,6 @@
 /**
  * @module core/shc/bundle-lint
- * Minimisation findings on a bundle a verifier accepts (§Health Cards are small, shc.md §4):
+ * Minimisation findings on a bundle a verifier accepts (SHC 1.4 §Health Cards are Compact):
  * Resource.id, Resource.meta other than IAL `meta.security` labels, DomainResource.text,
  * CodeableConcept.text and Coding.display should be gone. They are warnings, not rejections:
  * the signature covers them and they do not change the meaning. References are not linted

@@ -1,6 +1,6 @@
 /**
  * @module core/shc/file
- * The `.smart-health-card` file (§User retrieves Health Cards, shc.md §10): JSON
+ * The `.smart-health-card` file (SHC 1.4 §via File Download): JSON
  * `{"verifiableCredential": ["<jws>", ...]}`, served as `application/smart-health-card`. A file
  * may carry several cards; each is verified on its own (verifyShcFile). File text is untrusted.
  */
@@ -57,7 +57,7 @@ export function parseHealthCardFile(text: string, fileName?: string): ParsedHeal
   return { jws: list as string[], warnings }
 }
 
-/** Verifies every card of a file independently (shc.md §10: per-credential results). */
+/** Verifies every card of a file independently: one result per credential. */
 export async function verifyShcFile(
   text: string,
   trust: ShcTrust,

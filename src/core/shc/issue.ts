@@ -1,10 +1,10 @@
 /**
  * @module core/shc/issue
- * Issuing a SMART Health Card (§Health Card payload, §Health Card signing, shc.md §15): minimised
- * bundle → claims `{iss, nbf, [exp], vc:{type, credentialSubject:{fhirVersion, fhirBundle},
- * [rid]}}` → minified JSON → raw DEFLATE → compact JWS ES256 with header
- * `{zip:"DEF", alg:"ES256", kid}`, kid = RFC 7638 thumbprint. No `crit`. The result is not
- * size-checked: encodeShcQr refuses cards that do not fit one QR.
+ * Issuing a SMART Health Card (SHC 1.4 §Issuer Generates Results, §Health Cards are Compact):
+ * minimised bundle → claims `{iss, nbf, [exp], vc:{type, credentialSubject:{fhirVersion,
+ * fhirBundle}, [rid]}}` → minified JSON → raw DEFLATE → compact JWS ES256 with header `{zip:"DEF",
+ * alg:"ES256", kid}`, kid = RFC 7638 thumbprint. No `crit`. The result is not size-checked:
+ * encodeShcQr refuses cards that do not fit one QR.
  */
 import { CompactSign, calculateJwkThumbprint, exportJWK, type JWK } from 'jose'
 import { toBase64Url, utf8 } from '../codec/index.ts'

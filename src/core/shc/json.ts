@@ -61,7 +61,8 @@ export function isMinifiedJson(text: string): boolean {
 
 /**
  * A counter (CRL `ctr`, JWK `crlVersion`): a positive safe integer. Issuers in the VCI snapshot
- * write `"ctr": "1"` as a string, so a decimal-digit string is accepted too (shc.md §12).
+ * write `"ctr": "1"` as a string (the spec's CRL example quotes it too, SHC 1.4 §Revocation), so
+ * a decimal-digit string is accepted too.
  */
 export function parseCounter(value: unknown): number | undefined {
   const n = typeof value === 'string' && /^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : value

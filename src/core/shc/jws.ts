@@ -55,7 +55,8 @@ function isDerSignature(sig: Uint8Array): boolean {
 }
 
 export function checkShcHeader(header: JsonObject): ShcHeader {
-  // SHC uses no `crit`; jose would reject it anyway (shc.md §16).
+  // SHC names alg, zip and kid (SHC 1.4 §Health Cards are Compact), no `crit`; jose would
+  // reject one anyway.
   if ('crit' in header) {
     throw new ShcError('SHC_JWS_FORMAT', 'JWS header must not carry crit', { field: 'crit' })
   }

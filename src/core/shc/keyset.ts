@@ -126,7 +126,8 @@ export async function validateIssuerKeySet(input: unknown): Promise<ShcPublicJwk
 
 /**
  * The key with this `kid` from the key set of the card's own issuer. Unrelated keys (RSA, enc…)
- * are ignored (dev-tools #33, #74); only the selected one must follow the SHC rules.
+ * are ignored (smart-on-fhir/health-cards-dev-tools#33, #74); only the selected one must follow
+ * the SHC rules.
  */
 export async function selectIssuerKey(input: unknown, kid: string): Promise<ShcPublicJwk> {
   const keys = readKeySetKeys(input)

@@ -1,9 +1,9 @@
 /**
  * @module core/shc/limits
- * Constants of SMART Health Cards 1.4: the fixed strings of the payload and the size bounds. The
- * QR limits come from the spec FAQ (FAQ/qr.md): a V22 symbol with a byte segment `shc:/` and a
- * numeric segment carries ⌊(data bits − 76) × 3/20⌋ JWS characters. The other bounds are Vigil's
- * guards against attacker-controlled input and are not in the spec.
+ * Constants of SMART Health Cards 1.4: the fixed strings of the payload and the size bounds. The QR
+ * limits come from the spec FAQ (smart-on-fhir/health-cards FAQ/qr.md): a V22 symbol with a byte
+ * segment `shc:/` and a numeric segment carries ⌊(data bits − 76) × 3/20⌋ JWS characters. The other
+ * bounds are Vigil's guards against attacker-controlled input and are not in the spec.
  */
 
 export const HEALTH_CARD_TYPE = 'https://smarthealth.cards#health-card'
@@ -13,7 +13,7 @@ export const CRL_METHOD = 'rid'
 
 export type QrErrorCorrection = 'L' | 'M' | 'Q' | 'H'
 
-/** Longest JWS that fits one V22 QR at each error-correction level (§Chunking, FAQ/qr.md). */
+/** Longest JWS that fits one V22 QR at each error-correction level (§Chunking Larger SHCs, FAQ). */
 export const MAX_QR_JWS_LENGTH: Readonly<Record<QrErrorCorrection, number>> = {
   L: 1195,
   M: 927,
@@ -30,7 +30,7 @@ export const MAX_QR_DIGITS = 7089
 export const MAX_QR_CHUNKS = 32
 /** Longest JWS a verifier takes (files may exceed the QR limit; example-02 has 3173). */
 export const MAX_JWS_LENGTH = 65_536
-/** Inflated payload cap (zip-bomb defence, shc.md §6). */
+/** Inflated payload cap (zip-bomb defence; the spec sets no bound). */
 export const MAX_PAYLOAD_BYTES = 1_048_576
 /**
  * The payload may inflate to at most this many times its deflated size, plus

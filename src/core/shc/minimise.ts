@@ -1,6 +1,6 @@
 /**
  * @module core/shc/minimise
- * Bundle minimisation for QR cards (§Health Cards are small, shc.md §4), as the reference
+ * Bundle minimisation for QR cards (SHC 1.4 §Health Cards are Compact), as the reference
  * generator does it: no Resource.id, no Resource.meta (optionally keeping IAL `meta.security`),
  * no DomainResource.text, no CodeableConcept.text, no Coding.display; `fullUrl` becomes
  * `resource:N` and references to bundled resources (by fullUrl or `Type/id`) follow. A reference

@@ -1,6 +1,6 @@
 /**
  * @module core/shc/payload
- * From the compressed JWS payload to a JSON object (§Health Card payload, shc.md §3, §6): raw
+ * From the compressed JWS payload to a JSON object (SHC 1.4 §Health Cards are Compact): raw
  * inflate with an output cap, UTF-8 without a BOM, one JSON object. This runs before the
  * signature can be checked (the issuer URL is inside), so the input is attacker-controlled.
  */

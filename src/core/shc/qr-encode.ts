@@ -1,8 +1,9 @@
 /**
  * @module core/shc/qr-encode
- * Issuer side of SHC QR codes (§Encoding chunks as QR codes, FAQ/qr.md). Vigil never emits
- * chunked `shc:/C/N/` sets (deprecated since 1.3.0): a card must fit one QR of version ≤ 22 at
- * the chosen error-correction level, else SHC_TOO_LARGE (shc.md §8; use SMART Health Links).
+ * Issuer side of SHC QR codes (SHC 1.4 §Encoding QRs; smart-on-fhir/health-cards FAQ/qr.md).
+ * Vigil never emits chunked `shc:/C/N/` sets (deprecated since 1.3.0): a card must fit one QR of
+ * version ≤ 22 at the chosen error-correction level, else SHC_TOO_LARGE (§Chunking Larger SHCs;
+ * use SMART Health Links).
  */
 import { ShcError } from './errors.ts'
 import { MAX_QR_JWS_LENGTH, type QrErrorCorrection } from './limits.ts'

@@ -1,10 +1,10 @@
 /**
  * @module core/shc/revocation
- * Revocation (§Revocation, FAQ/revocation.md). A card may carry `vc.rid`; its issuer publishes
- * one CRL per key at `<iss>/.well-known/crl/<kid>.json`:
- * `{kid, method:"rid", ctr, rids:["<rid>" | "<rid>.<timestamp>"]}`. `ctr` must equal the JWK's
- * `crlVersion`. An entry with a timestamp revokes only cards whose `nbf` is before it. The CRL
- * is untrusted input: size, alphabet, duplicates and counters are checked (fail closed).
+ * Revocation (SHC 1.4 §Revocation; smart-on-fhir/health-cards FAQ/revocation.md). A card may carry
+ * `vc.rid`; its issuer publishes one CRL per key at `<iss>/.well-known/crl/<kid>.json`: `{kid,
+ * method:"rid", ctr, rids:["<rid>" | "<rid>.<timestamp>"]}`. `ctr` must equal the JWK's
+ * `crlVersion`. An entry with a timestamp revokes only cards whose `nbf` is before it. The CRL is
+ * untrusted input: size, alphabet, duplicates and counters are checked (fail closed).
  */
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'

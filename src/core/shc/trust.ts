@@ -1,9 +1,10 @@
 /**
  * @module core/shc/trust
- * Trust material as data (shc.md §11, §13): the caller resolves an issuer's key set and CRLs
- * (a curated directory, a VCI snapshot, a cache, or a fetch in a service); the core never
- * fetches. Keys are looked up only for the card's own `iss`, never across issuers
- * (vci-directory#9): the resolver answering for `iss` is what binds a key to an issuer.
+ * Trust material as data (SHC 1.4 §Determining keys associated with an issuer, §Trust): the caller
+ * resolves an issuer's key set and CRLs (a curated directory, a VCI snapshot, a cache, or a fetch
+ * in a service); the core never fetches. Keys are looked up only for the card's own `iss`, never
+ * across issuers (the-commons-project/vci-directory#9): the resolver answering for `iss` is what
+ * binds a key to an issuer.
  */
 import { ShcError } from './errors.ts'
 import { type ShcPublicJwk, selectIssuerKey } from './keyset.ts'

@@ -1,6 +1,6 @@
 /**
  * @module core/shc/verify
- * Verifying a SMART Health Card strictly to SHC 1.4, in the order of shc.md §14: input (QR text
+ * Verifying a SMART Health Card strictly to SHC 1.4, undoing the issuer's steps: input (QR text
  * or JWS) → header → bounded inflate → `iss` → the issuer's key by `kid` → ES256 signature →
  * claims at `now` → revocation when the key has `crlVersion`. Every byte is attacker-controlled;
  * any failure throws one ShcError code. Content rules (which vaccines count) are another layer.

@@ -1,6 +1,6 @@
 /**
  * @module core/verify/verify
- * Scanned text + trust material + now → Verdict. The checks run in the order of shc.md §14, then
+ * Scanned text + trust material + now → Verdict. The checks undo the issuer's steps (SHC 1.4), then
  * Vigil's ledger: format (QR/JWS/file, header, bounded inflate, claims) → issuer known (the
  * card's own `iss` in the trust material, key by `kid`) → ES256 signature → not expired → not
  * revoked (the key's CRL) → checkpoint signed by the log → witness policy met → in the ledger

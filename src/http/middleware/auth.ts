@@ -1,7 +1,7 @@
 /**
  * @module http/middleware/auth
  * Who is asking. `authenticate()` runs on every request and sets `actor` (or undefined);
- * `requireRole(...)` guards a route. Bearer tokens follow RFC 6750; issue 5's passkey session
+ * `requireRole(...)` guards a route. Bearer tokens follow RFC 6750; the passkey session
  * plugs in through the `session` option and sets the same `actor`, so guards need not change.
  */
 import type { Context } from 'hono'
@@ -14,7 +14,7 @@ import { ProblemError } from '../problem.ts'
 export interface AuthenticateOptions {
   /** Bearer token → actor; undefined rejects the request. Default: the API token service. */
   verifyToken?: (ctx: ServiceContext, token: string) => Promise<Actor | undefined>
-  /** Consulted when no bearer token is sent (issue 5: the passkey session cookie). */
+  /** Consulted when no bearer token is sent (the passkey session cookie, docs/STAFF.md). */
   session?: (c: Context<AppEnv>) => Promise<Actor | undefined>
 }
 

@@ -1,8 +1,8 @@
 /**
- * The published exports (issue 8, gaen.md §5.3), public and CORS *: `index.txt` lists every
- * export file oldest first (short cache), each `<start>-<end>-<NNNNN>.zip` is immutable (its
- * SHA-256 is in the ledger), and the export verification key is served as PEM and JWK so that
- * anyone can check export.sig.
+ * The published exports (docs/EXPOSURE.md; the GAEN export file format), public and CORS *:
+ * `index.txt` lists every export file oldest first (short cache), each `<start>-<end>-<NNNNN>.zip`
+ * is immutable (its SHA-256 is in the ledger), and the export verification key is served as PEM and
+ * JWK so that anyone can check export.sig.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { spkiToPem } from '../../core/gaen/index.ts'

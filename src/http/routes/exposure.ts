@@ -1,8 +1,8 @@
 /**
- * Exposure reports (issue 8): tracers issue and manage verification codes (role tracer); devices
- * redeem a code for a token, the token for a certificate, and publish keys; everyone downloads
- * the signed exports. Device routes read no address, no user agent and log nothing personal;
- * `X-Chaff` publishes are answered alike and stored nowhere.
+ * Exposure reports (docs/EXPOSURE.md): tracers issue and manage verification codes (role tracer);
+ * devices redeem a code for a token, the token for a certificate, and publish keys; everyone
+ * downloads the signed exports. Device routes read no address, no user agent and log nothing
+ * personal; `X-Chaff` publishes are answered alike and stored nowhere.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'

@@ -1,6 +1,6 @@
 /** Liveness and readiness: /healthz says the process answers, /readyz that the database does. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { sql } from 'drizzle-orm'
+import { pingDatabase } from '../../platform/health/index.ts'
 import type { AppEnv } from '../env.ts'
 import { DATABASE_RETRY_AFTER_S } from '../errors.ts'
 import { ProblemError } from '../problem.ts'
@@ -38,7 +38,7 @@ export function healthRoutes() {
     async (c) => {
       const deps = c.get('ctx')
       try {
-        await deps.db.execute(sql`select 1`)
+        await pingDatabase(deps.db)
       } catch (cause) {
         deps.logger.warn('readiness check failed', { error: String(cause) })
         throw new ProblemError(503, 'DATABASE_UNAVAILABLE', 'the database is not reachable', {

@@ -1,5 +1,5 @@
 /**
- * Dashboards (issue 9, docs/SURVEILLANCE.md): the epidemiologist's series and places (role
+ * Dashboards (docs/SURVEILLANCE.md): the epidemiologist's series and places (role
  * epidemiologist), and the public statistics (no sign-in; always noisy and suppressed). Every
  * series response carries its privacy metadata; an exhausted privacy budget is a 429 with its
  * own code, DP_BUDGET_EXHAUSTED, and a Retry-After until the next UTC day.

@@ -1,7 +1,7 @@
 /**
- * @module config
- * The one typed configuration, parsed once from the environment by an entry file (DESIGN.md
- * "Configuration"). Nothing else reads `process.env` or Worker bindings.
+ * @module platform/config/config
+ * The one typed configuration, parsed once from the environment by an entry file
+ * (docs/ARCHITECTURE.md). Nothing else reads `process.env` or Worker bindings.
  */
 import { z } from 'zod'
 import { parseVerifierKey, SIG_COSIGNATURE_V1 } from '../../core/note/index.ts'

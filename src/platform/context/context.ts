@@ -1,6 +1,6 @@
 /**
  * @module platform/context/context
- * What services receive instead of importing I/O (DESIGN.md principle 4). Only src/entry builds
+ * What services receive instead of importing I/O (docs/ARCHITECTURE.md). Only src/entry builds
  * real ones; tests build their own with a fixed clock and seeded randomness.
  */
 import type { Config } from '../config/index.ts'

@@ -1,9 +1,9 @@
 /**
  * @module platform/db/client
  * One factory for both engines: PGlite (embedded, the default: a data directory or in memory) and
- * Postgres through postgres.js. Never a module-level client: Workers need one per request
- * (stack.md §4.3), and tests want one per file. The Worker imports ./postgres.ts directly, so
- * PGlite's WASM never enters its bundle.
+ * Postgres through postgres.js. Never a module-level client: Workers need one per request (workerd
+ * refuses I/O objects made for another request), and tests want one per file. The Worker imports
+ * ./postgres.ts directly, so PGlite's WASM never enters its bundle.
  */
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import type * as schema from './schema/index.ts'
@@ -37,7 +37,7 @@ export async function createDb(target: DbTarget): Promise<Database> {
 
 /**
  * Rows of a raw `db.execute(sql…)`: postgres.js returns an array, PGlite `{ rows }`. Raw int8
- * differs too (string vs number/bigint, stack.md §3.2): convert with `toBigInt`.
+ * differs too (string on postgres.js, number or bigint on PGlite): convert with `toBigInt`.
  */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[]

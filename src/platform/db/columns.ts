@@ -1,4 +1,4 @@
-/** drizzle-orm 0.45 has no bytea builder (stack.md §3.2); this round-trips Uint8Array on both drivers. */
+/** drizzle-orm 0.45 has no bytea builder; this round-trips Uint8Array on both drivers. */
 import { customType } from 'drizzle-orm/pg-core'
 
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({

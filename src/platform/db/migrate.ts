@@ -1,8 +1,8 @@
 /**
  * @module platform/db/migrate
  * Applies migrations/ with drizzle's migrator. It reads files with node:fs, so it runs from Node
- * (start-up, `vigil migrate`, CI), never inside a Worker. drizzle's migrator takes no lock
- * (stack.md §3.1): an advisory lock keeps instances that boot together from racing.
+ * (start-up, `vigil migrate`, CI), never inside a Worker. drizzle's migrator takes no lock, so
+ * an advisory lock keeps instances that boot together from racing.
  */
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'

@@ -1,4 +1,4 @@
-/** PGlite: embedded Postgres (18.x in WASM, one connection; stack.md §3.3). */
+/** PGlite: embedded Postgres (18.x in WASM, one connection). */
 import { PGlite } from '@electric-sql/pglite'
 import { drizzle } from 'drizzle-orm/pglite'
 import type { Database, Db } from './client.ts'

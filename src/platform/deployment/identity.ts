@@ -1,6 +1,6 @@
 /**
  * @module platform/deployment/identity
- * The deployment's identity is data, not environment (DESIGN.md "Configuration and identity"):
+ * The deployment's identity is data, not environment (docs/OPERATIONS.md, the identity):
  * recorded once, on first start, and read from the database by every later process. A process
  * whose environment names another public URL or log origin is refused rather than allowed to
  * sign a checkpoint or a card under a name that is not the deployment's.

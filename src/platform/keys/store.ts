@@ -239,7 +239,7 @@ export class KeyStore {
   }
 
   /**
-   * Envelope encryption (DESIGN.md "Data and privacy"): `data` under a fresh data key bound to
+   * Envelope encryption (docs/PRIVACY.md): `data` under a fresh data key bound to
    * `associated`, the data key under the master key bound to `data-key:<associated>`. Deleting
    * the record's row erases it; nothing else holds the data key.
    */

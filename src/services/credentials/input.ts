@@ -1,12 +1,13 @@
 /**
  * @module services/credentials/input
- * The issuing request at the HTTP edge: zod schemas (with OpenAPI names and examples) for an
- * immunization or a test credential, mapping field for field onto the core builder inputs of
- * core/fhir. zod checks shape, types, lengths and code lists, so a bad request fails with the
- * path of its field; the core builders check the rest (dates against `now` and the birth date,
- * trimming, control characters) and name the same path in FhirError.field.
+ * The issuing request: zod schemas for an immunization or a test credential, mapping field for
+ * field onto the core builder inputs of core/fhir. zod checks shape, types, lengths and code
+ * lists, so a bad request fails with the path of its field; the core builders check the rest
+ * (dates against `now` and the birth date, trimming, control characters) and name the same path
+ * in FhirError.field. Names and examples are plain zod metadata (`.meta`): the HTTP layer's
+ * OpenAPI generator reads them, so this service needs no HTTP library.
  */
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import {
   type ImmunizationBundleInput,
   MAX_GIVEN_NAMES,
@@ -34,7 +35,7 @@ const performer = z
   .string()
   .min(1)
   .max(MAX_PERFORMER_LENGTH)
-  .openapi({ description: 'Administering organisation (IG: under 30 characters)' })
+  .meta({ description: 'Administering organisation (IG: under 30 characters)' })
 
 export const PatientInput = z
   .strictObject({
@@ -42,32 +43,32 @@ export const PatientInput = z
       .array(name)
       .min(1)
       .max(MAX_GIVEN_NAMES)
-      .openapi({ example: ['Anna', 'Maria'] }),
-    familyName: name.openapi({ example: 'de Vries' }),
+      .meta({ example: ['Anna', 'Maria'] }),
+    familyName: name.meta({ example: 'de Vries' }),
     birthDate: z
       .string()
       .regex(BIRTH_DATE, 'must be YYYY, YYYY-MM or YYYY-MM-DD')
-      .openapi({ description: 'Partial dates allowed (FHIR date)', example: '1961-01-20' }),
+      .meta({ description: 'Partial dates allowed (FHIR date)', example: '1961-01-20' }),
   })
-  .openapi('PatientInput')
+  .meta({ id: 'PatientInput' })
 
 export const ImmunizationInput = z
   .strictObject({
-    code: z.enum(codes(VACCINE_CODES)).openapi({ description: 'CVX code', example: '208' }),
-    date: day.openapi({ example: '2021-01-01' }),
-    lotNumber: z.string().min(1).max(MAX_LOT_LENGTH).optional().openapi({ example: 'EW0182' }),
+    code: z.enum(codes(VACCINE_CODES)).meta({ description: 'CVX code', example: '208' }),
+    date: day.meta({ example: '2021-01-01' }),
+    lotNumber: z.string().min(1).max(MAX_LOT_LENGTH).optional().meta({ example: 'EW0182' }),
     performer: performer.optional(),
   })
-  .openapi('ImmunizationInput')
+  .meta({ id: 'ImmunizationInput' })
 
 export const TestInput = z
   .strictObject({
-    code: z.enum(codes(TEST_CODES)).openapi({ description: 'LOINC code', example: '94558-4' }),
-    date: day.openapi({ description: 'Specimen collection day', example: '2021-02-17' }),
-    result: z.enum(codes(RESULT_CODES)).openapi({ description: 'SNOMED CT', example: '260415000' }),
+    code: z.enum(codes(TEST_CODES)).meta({ description: 'LOINC code', example: '94558-4' }),
+    date: day.meta({ description: 'Specimen collection day', example: '2021-02-17' }),
+    result: z.enum(codes(RESULT_CODES)).meta({ description: 'SNOMED CT', example: '260415000' }),
     performer: performer.optional(),
   })
-  .openapi('TestInput')
+  .meta({ id: 'TestInput' })
 
 const region = z.string().regex(REGION, 'must be an ISO 3166-2 code such as NL-NH')
 
@@ -78,7 +79,7 @@ const validDays = z
   .min(1)
   .max(3650)
   .optional()
-  .openapi({ description: 'Days until expiry (sets exp)', example: 2 })
+  .meta({ description: 'Days until expiry (sets exp)', example: 2 })
 
 const patientExample = { givenNames: ['Anna', 'Maria'], familyName: 'de Vries', birthDate: '1961' }
 
@@ -87,10 +88,11 @@ export const ImmunizationCredentialInput = z
     type: z.literal('immunization'),
     patient: PatientInput,
     immunizations: z.array(ImmunizationInput).min(1).max(MAX_IMMUNIZATIONS),
-    region: region.openapi({ example: 'NL-NH' }),
+    region: region.meta({ example: 'NL-NH' }),
     validDays,
   })
-  .openapi('ImmunizationCredentialInput', {
+  .meta({
+    id: 'ImmunizationCredentialInput',
     example: {
       type: 'immunization',
       patient: patientExample,
@@ -107,10 +109,11 @@ export const TestCredentialInput = z
     type: z.literal('test'),
     patient: PatientInput,
     test: TestInput,
-    region: region.openapi({ example: 'NL-NH' }),
+    region: region.meta({ example: 'NL-NH' }),
     validDays,
   })
-  .openapi('TestCredentialInput', {
+  .meta({
+    id: 'TestCredentialInput',
     example: {
       type: 'test',
       patient: patientExample,
@@ -121,7 +124,7 @@ export const TestCredentialInput = z
 
 export const CredentialInput = z
   .discriminatedUnion('type', [ImmunizationCredentialInput, TestCredentialInput])
-  .openapi('CredentialInput')
+  .meta({ id: 'CredentialInput' })
 
 export type ImmunizationCredentialInput = z.infer<typeof ImmunizationCredentialInput>
 export type TestCredentialInput = z.infer<typeof TestCredentialInput>

@@ -17,7 +17,7 @@ export interface IssuerSigner {
   iss: string
   kid: string
   keyPair: ShcKeyPair
-  /** Secret for SHC revocation ids (HMAC over the subject; shc.md §12). */
+  /** Secret for SHC revocation ids (HMAC over the subject; SHC 1.4 §Revocation). */
   ridSecret: string
 }
 

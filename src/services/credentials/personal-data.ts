@@ -1,6 +1,6 @@
 /**
  * @module services/credentials/personal-data
- * Personal data at rest (DESIGN.md "Data and privacy"): each record is sealed with its own random
+ * Personal data at rest (docs/PRIVACY.md): each record is sealed with its own random
  * data key (AES-256-GCM), and that key is sealed under the master key. Erasing the row erases the
  * data; the ledger commitment (a hash of the JWS) stays and links to nothing.
  */

@@ -1,7 +1,8 @@
 /**
  * @module services/credentials/render
  * What a citizen receives: the QR (SVG or PNG, two segments — byte `shc:/` then numeric — at
- * error correction L, shc.md §7), the `.smart-health-card` file, and a printable passport page.
+ * error correction L, SHC 1.4 §Encoding QRs), the `.smart-health-card` file, and a printable
+ * passport page.
  */
 import QRCode from 'qrcode'
 import { summarise } from '../../core/fhir/index.ts'

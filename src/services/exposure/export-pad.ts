@@ -1,9 +1,10 @@
 /**
  * @module services/exposure/export-pad
- * Export padding (gaen.md §5.3): a batch with fewer than `EXPOSURE.exportMinRecords` keys gets
- * random 16-byte fake keys up to 1,000 + rand[0..100], each copying a real key's metadata (rolling
- * start, period, TR, report type, days since onset) round-robin, so fakes cannot be told apart.
- * Then every key is sorted by its bytes, which destroys upload order.
+ * Export padding (as google/exposure-notifications-server pads its exports): a batch with fewer
+ * than `EXPOSURE.exportMinRecords` keys gets random 16-byte fake keys up to 1,000 + rand[0..100],
+ * each copying a real key's metadata (rolling start, period, TR, report type, days since onset)
+ * round-robin, so fakes cannot be told apart. Then every key is sorted by its bytes, which destroys
+ * upload order.
  */
 import type { ExportKey } from '../../core/gaen/index.ts'
 import { EXPOSURE } from './settings.ts'

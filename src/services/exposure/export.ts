@@ -1,16 +1,17 @@
 /**
  * @module services/exposure/export
- * The export batch job (gaen.md §5.3): keys become available by the hour (upload hour, or after
- * expiry for held-back keys); each closed window (`EXPOSURE.exportWindowMs`, published once
- * `minWindowAgeMs` old) becomes one batch: keys sorted by bytes, padded with random fake keys to
- * at least 1,000 (+ rand 0..100) that copy real keys' metadata round-robin, split into files of at
- * most `maxRecords` keys (batch_num / batch_size), each an export.zip signed with the export key.
- * The zip bytes are stored first (`exposure_exports`, which also claims the window against a
- * racing exporter), then the SHA-256 of each zip is appended to the ledger as `export-batch`, and
- * only then is the file listed and served: a published file can never be silently altered or
- * withdrawn. A file stored by a run that stopped before its ledger entry is logged by the next.
- * Windows without new keys produce nothing; a window is exported once, and never one older than
- * 14 days. Deleting old keys and files is exposure/retention's job.
+ * The export batch job (batching as google/exposure-notifications-server does it): keys become
+ * available by the hour (upload hour, or after expiry for held-back keys); each closed window
+ * (`EXPOSURE.exportWindowMs`, published once `minWindowAgeMs` old) becomes one batch: keys sorted
+ * by bytes, padded with random fake keys to at least 1,000 (+ rand 0..100) that copy real keys'
+ * metadata round-robin, split into files of at most `maxRecords` keys (batch_num / batch_size),
+ * each an export.zip signed with the export key. The zip bytes are stored first
+ * (`exposure_exports`, which also claims the window against a racing exporter), then the SHA-256 of
+ * each zip is appended to the ledger as `export-batch`, and only then is the file listed and
+ * served: a published file can never be silently altered or withdrawn. A file stored by a run that
+ * stopped before its ledger entry is logged by the next. Windows without new keys produce nothing;
+ * a window is exported once, and never one older than 14 days. Deleting old keys and files is
+ * exposure/retention's job.
  */
 import { and, asc, eq, gte, isNotNull, lt, max } from 'drizzle-orm'
 import { sha256, toHex } from '../../core/codec/index.ts'
@@ -244,7 +245,7 @@ export async function exportBatch(
   return out
 }
 
-/** index.txt: every export path, oldest first, newest last (gaen.md §5.3). */
+/** index.txt: every export path, oldest first, newest last (the key server's export index). */
 export async function exportIndex(ctx: Pick<ServiceContext, 'db'>): Promise<string> {
   const rows = await ctx.db
     .select({ path: exposureExports.path })

@@ -1,4 +1,7 @@
-/** Exposure reports: verification codes, the device flow, publish and signed exports (issue 8). */
+/**
+ * Exposure reports (docs/EXPOSURE.md): verification codes, the device flow, publish and signed
+ * exports.
+ */
 export * from './codes.ts'
 export * from './export.ts'
 export * from './export-pad.ts'

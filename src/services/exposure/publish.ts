@@ -1,10 +1,11 @@
 /**
  * @module services/exposure/publish
- * The GAEN publish request (gaen.md §4): certificate and tekmac checked, keys validated (at most
- * 30, none older than 14 days, none in the future, overlaps only on a shared start, at most 3 per
- * start), report type from the certificate, TR backfilled, days since onset computed, still-valid
- * keys held back until after they expire. Stored: the keys and an hour, nothing about the sender.
- * The revision token is the sealed list of the keys, padded to 28 entries.
+ * The GAEN publish request (google/exposure-notifications-server v1 publish API): certificate and
+ * tekmac checked, keys validated (at most 30, none older than 14 days, none in the future, overlaps
+ * only on a shared start, at most 3 per start), report type from the certificate, TR backfilled,
+ * days since onset computed, still-valid keys held back until after they expire. Stored: the keys
+ * and an hour, nothing about the sender. The revision token is the sealed list of the keys, padded
+ * to 28 entries.
  */
 import { inArray } from 'drizzle-orm'
 import { fromBase64, fromUtf8, toBase64, utf8 } from '../../core/codec/index.ts'

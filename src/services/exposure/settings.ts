@@ -1,4 +1,7 @@
-/** The exposure service's fixed parameters (gaen.md §3–§5; ENS defaults unless noted). */
+/**
+ * The exposure service's fixed parameters: the verification protocol, the v1 publish API and the
+ * export format, with google/exposure-notifications-server defaults unless noted.
+ */
 export const EXPOSURE = {
   /** The region written into exports, and the only health authority accepted on publish. */
   region: 'ZZ',

@@ -1,6 +1,6 @@
 /**
  * @module services/ledger/cosignatures
- * The log side of witnessing (docs/WITNESSES.md, reference/tlog.md §7, §10.2). After each new
+ * The log side of witnessing (docs/WITNESSES.md, c2sp.org/tlog-cosignature). After each new
  * checkpoint, the collector submits the latest one to every configured witness in parallel
  * (c2sp.org/tlog-witness add-checkpoint), each within its own time budget: retries with backoff
  * on network errors and 5xx, and on 409 it takes the witness's size and sends a consistency

@@ -1,9 +1,9 @@
 /**
  * @module services/ledger/integrate
- * One integration step (reference/tlog.md §9.2): under a transaction-scoped advisory lock, take
- * the oldest pending entries, give them the next indices, write leaves, tiles, entry bundles and a
- * signed checkpoint, and advance the state, all in one transaction. A crash at any point rolls
- * the whole step back: the entries stay pending and nothing is duplicated.
+ * One integration step (docs/LEDGER.md, how appends work): under a transaction-scoped advisory
+ * lock, take the oldest pending entries, give them the next indices, write leaves, tiles, entry
+ * bundles and a signed checkpoint, and advance the state, all in one transaction. A crash at any
+ * point rolls the whole step back: the entries stay pending and nothing is duplicated.
  */
 import { eq, sql } from 'drizzle-orm'
 import { equalBytes } from '../../core/codec/index.ts'

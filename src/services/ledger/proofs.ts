@@ -1,6 +1,6 @@
 /**
  * @module services/ledger/proofs
- * Proofs served from stored tiles (reference/tlog.md §9.1, option 3): O(log n) tile reads, with a
+ * Proofs served from stored tiles (c2sp.org/tlog-tiles): O(log n) tile reads, with a
  * per-database cache of stored node hashes (immutable once complete), so proofs share their reads
  * and hashing within a call and across calls and tree sizes.
  */

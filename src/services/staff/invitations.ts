@@ -183,8 +183,8 @@ export async function hasAdministrator(ctx: Pick<Ctx, 'db'>): Promise<boolean> {
 }
 
 /**
- * First start (DESIGN.md "Configuration"): with no administrator, a fresh 24-hour admin
- * invitation, or undefined when there is one.
+ * First start (docs/STAFF.md, bootstrapping the first administrator): with no administrator, a
+ * fresh 24-hour admin invitation, or undefined when there is one.
  */
 export async function bootstrapInvitation(ctx: Ctx): Promise<CreatedInvitation | undefined> {
   if (await hasAdministrator(ctx)) return undefined

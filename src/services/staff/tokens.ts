@@ -1,6 +1,6 @@
 /**
  * @module services/staff/tokens
- * API tokens for records systems (issue 4): hashed secrets with roles, created by
+ * API tokens for records systems (docs/STAFF.md): hashed secrets with roles, created by
  * `vigil tokens create` or `POST /api/tokens`. One verb per file; this module gathers them.
  */
 export {

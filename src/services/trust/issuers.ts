@@ -2,7 +2,8 @@
  * @module services/trust/issuers
  * SMART Health Card issuers other than this deployment that its verifiers trust, configured by
  * an admin (`trusted_issuers`): `iss`, a display name, the issuer's JWK Set and its CRLs. Input
- * is checked the way a verifier will read it (shc.md §11-12): only SHC signing keys are kept
+ * is checked the way a verifier will read it (SHC 1.4 §Determining keys associated with an
+ * issuer, §Revocation): only SHC signing keys are kept
  * (kid = thumbprint, EC P-256, use sig, alg ES256, no `d`), and every key announcing a
  * `crlVersion` must come with its CRL at that counter, or its cards could never verify.
  */

@@ -63,7 +63,7 @@ export const crlState = pgTable('crl_state', {
 })
 
 /**
- * De-identified facts for surveillance (DESIGN.md "Data and privacy", docs/SURVEILLANCE.md): no
+ * De-identified facts for surveillance (docs/PRIVACY.md, docs/SURVEILLANCE.md): no
  * identifier, no exact date of birth, no time of day, no link back to a credential, a code or an
  * upload. Written by issuing (doses, tests) and by the exposure service (codes, uploads), always
  * with their rollups in the same transaction (surveillance/facts.ts).

@@ -1,6 +1,6 @@
 /**
  * @module platform/db/schema/exposure
- * Exposure reports (issue 8, docs/EXPOSURE.md). Nothing here names an uploader: no IP address, no
+ * Exposure reports (docs/EXPOSURE.md). Nothing here names an uploader: no IP address, no
  * user agent, no account, no exact upload time (hours only). Codes and tokens are stored only as
  * HMACs under a key derived from the master key.
  */

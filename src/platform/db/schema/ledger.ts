@@ -1,6 +1,7 @@
 /**
  * @module platform/db/schema/ledger
- * The transparency log's storage (reference/tlog.md §9: tiles as bytea rows). Everything but
+ * The transparency log's storage (docs/LEDGER.md): c2sp.org/tlog-tiles tiles and entry bundles
+ * as bytea rows. Everything but
  * `log_pending` and `log_state` is append-only; a tile or bundle row only ever grows, and a
  * partial `.p/W` resource is the first W items of the stored row, so it never changes.
  */

@@ -1,6 +1,6 @@
 /**
  * @module platform/db/schema/people
- * Staff (issue 5): people, their passkeys, sign-in sessions, one-time invitations, WebAuthn
+ * Staff (docs/STAFF.md): people, their passkeys, sign-in sessions, one-time invitations, WebAuthn
  * challenges, rate-limit counters and the append-only audit trail with its daily digests.
  * Secrets are never stored in the clear: sessions and invitations keep SHA-256 of their secret,
  * rate limits a salted hash of the client (the salt is random per day and deleted after two).

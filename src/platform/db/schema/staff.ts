@@ -1,7 +1,7 @@
 /**
  * @module platform/db/schema/staff
- * API tokens for records systems (issue 4's simple mechanism; the staff issue adds people,
- * passkeys and sessions beside it). The secret is stored only as its SHA-256.
+ * API tokens for records systems (docs/STAFF.md); people, passkeys and sessions live beside them
+ * in schema/people.ts. The secret is stored only as its SHA-256.
  */
 import { sql } from 'drizzle-orm'
 import { pgTable, text, timestamp } from 'drizzle-orm/pg-core'

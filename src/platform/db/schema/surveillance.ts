@@ -1,6 +1,6 @@
 /**
  * @module platform/db/schema/surveillance
- * Dashboards (issue 9, docs/SURVEILLANCE.md): the place hierarchy with population denominators,
+ * Dashboards (docs/SURVEILLANCE.md): the place hierarchy with population denominators,
  * the rollups that queries read instead of facts, the differential-privacy budget ledger, the
  * public statistics released once (so their noise cannot be averaged away), and the ledger's
  * public per-day totals maintained incrementally from the log's entries.
