@@ -31,6 +31,7 @@ import {
   tekmac,
   unzipExport,
 } from '../../core/gaen/index.ts'
+import { seededUniform } from '../surveillance/index.ts'
 
 /**
  * The service under simulation, as its clients use it: a tracer issues codes, phones run the
@@ -99,16 +100,9 @@ interface Phone {
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
 
-/** mulberry32: a small seeded PRNG, for simulation only. */
-export function simRandom(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
+/** A seeded generator (surveillance/synthetic's mulberry32), for simulation only. */
+function simRandom(seed: number) {
+  const next = seededUniform(seed)
   return {
     next,
     int: (n: number) => Math.floor(next() * n),
