@@ -120,7 +120,7 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
   // Exposure exports: every closed window with new keys, hourly (nothing new: nothing written);
   // then the retention pass deletes codes, tokens, keys and files nothing can need any more.
   const exportKeys = retrying(async () => [
-    await exportBatch(ctx, ledger).then(() => undefined, failed('exposure export')),
+    await exportBatch(ctx).then(() => undefined, failed('exposure export')),
     await runExposureRetention(ctx).then(() => undefined, failed('exposure retention')),
   ])
   if (lead) {
