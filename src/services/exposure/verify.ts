@@ -27,7 +27,7 @@ async function limit(ctx: Ctx, client: string): Promise<void> {
     [EXPOSURE.verifyGlobalLimit, 'all'],
   ] as const) {
     try {
-      await hitRateLimit(ctx, rule, key)
+      await hitRateLimit(ctx, { rule, key })
     } catch (err) {
       const retryAfter = (err as { retryAfter?: number }).retryAfter
       throw new ServiceError('CODE_GUESSING_LOCKED', 'too many verification attempts; try later', {

@@ -332,10 +332,10 @@ describe.each(ENGINES)('passkey ceremonies on %s', (engine) => {
 
     it('a disabled person cannot sign in (STAFF_DISABLED) and their sessions end', async () => {
       const { cookie, authenticator, id } = await personWith(t, ['tracer'])
-      await updatePerson(t.ctx, id, { disabled: true })
+      await updatePerson(t.ctx, { id, disabled: true })
       expect((await call(t, 'GET', '/api/staff/me', undefined, { cookie })).status).toBe(401)
       await expectProblem((await signIn(t, authenticator)).res, 403, 'STAFF_DISABLED')
-      await updatePerson(t.ctx, id, { disabled: false })
+      await updatePerson(t.ctx, { id, disabled: false })
       expect((await signIn(t, authenticator)).res.status).toBe(200)
     })
 
