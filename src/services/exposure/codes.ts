@@ -13,6 +13,7 @@ import { recordAudit } from '../../platform/audit-trail/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { exposureCodes } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
+import { uuidFrom } from '../../platform/ids/index.ts'
 import { exposureFact, recordFacts, toDay } from '../surveillance/index.ts'
 import { EXPOSURE, type TestType } from './settings.ts'
 
@@ -73,21 +74,13 @@ function onsetInterval(input: IssueCodeInput): number | null {
   return dayStart(intervalNumber(ms / 1000))
 }
 
-function uuid(random: Ctx['random']): string {
-  const b = random(16)
-  b[6] = ((b[6] as number) & 0x0f) | 0x40
-  b[8] = ((b[8] as number) & 0x3f) | 0x80
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-}
-
 export async function issueCode(ctx: Ctx, input: IssueCodeInput): Promise<IssuedCode> {
   const now = ctx.clock.now().getTime()
   const onset = onsetInterval(input)
   for (let attempt = 0; attempt < 6; attempt++) {
     const code = randomCode(ctx.random, DIGITS, 8)
     const longCode = randomCode(ctx.random, ALNUM, 16)
-    const id = uuid(ctx.random)
+    const id = uuidFrom(ctx.random(16))
     const expiresAt = new Date(now + EXPOSURE.shortCodeMs)
     const longExpiresAt = new Date(now + EXPOSURE.longCodeMs)
     const inserted = await ctx.db.transaction(async (tx) => {
