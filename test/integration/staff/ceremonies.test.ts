@@ -427,7 +427,11 @@ describe('session cookie settings', () => {
       secure: true,
     })
     expect(sessionCookie({ publicUrl: 'http://vigil.example.org' }).secure).toBe(true)
-    for (const local of ['http://localhost:8787', 'http://127.0.0.1:8787', 'http://[::1]:8787'])
+    expect(sessionCookie({ publicUrl: 'https://localhost:8787' }).secure).toBe(true)
+    expect(sessionCookie({ publicUrl: 'http://localhost.example.org' }).secure).toBe(true)
+    const locals = ['http://localhost:8787', 'http://127.0.0.1:8787', 'http://[::1]:8787']
+    // A public URL with a path is still served from the loopback origin.
+    for (const local of [...locals, 'http://localhost:8787/vigil', 'http://LOCALHOST'])
       expect(sessionCookie({ publicUrl: local })).toEqual({ name: 'vigil_session', secure: false })
   })
 
