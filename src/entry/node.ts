@@ -110,7 +110,7 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
     return err
   }
   const digest = retrying(async () => [
-    await runAuditDigests(ctx, ledger).then(() => undefined, failed('audit digest')),
+    await runAuditDigests(ctx).then(() => undefined, failed('audit digest')),
   ])
   const timers: ReturnType<typeof setInterval>[] = []
   if (lead) {

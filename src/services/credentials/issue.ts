@@ -95,15 +95,10 @@ export async function issueCredential(
     // A correction re-issues what was already counted: its facts would count twice.
     facts: options.replaces === undefined ? deidentifyInput(input, now) : [],
     audit: auditRow(
-      ctx,
+      { ...ctx, actor },
       options.replaces === undefined
-        ? { action: 'credential.issue', targetId: id, actor }
-        : {
-            action: 'credential.reissue',
-            targetId: id,
-            actor,
-            detail: { replaces: options.replaces },
-          },
+        ? { action: 'credential.issue', targetId: id }
+        : { action: 'credential.reissue', targetId: id, detail: { replaces: options.replaces } },
     ),
   })
   return {

@@ -63,7 +63,7 @@ export async function revokeCredential(
         set: { ctr: sql`${crlState.ctr} + 1`, updatedAt: now },
       })
     // The reason is free text (it may name someone), so the trail keeps only the action.
-    await recordAudit({ ...ctx, db: tx }, { action: 'credential.revoke', targetId: id, actor })
+    await recordAudit({ ...ctx, db: tx, actor }, { action: 'credential.revoke', targetId: id })
   })
   return { id, revokedAt: now, reason, leafIndex: logged.index, receipt: logged.receipt }
 }

@@ -27,7 +27,7 @@ async function limit(ctx: ServiceContext, client: string): Promise<void> {
     [EXPOSURE.verifyGlobalLimit, 'all'],
   ] as const) {
     try {
-      await hitRateLimit(ctx, rule, key)
+      await hitRateLimit(ctx, { rule, key })
     } catch (err) {
       if (!(err instanceof ServiceError) || err.code !== 'RATE_LIMITED') throw err
       throw new ServiceError('CODE_GUESSING_LOCKED', 'too many verification attempts; try later', {
