@@ -9,6 +9,7 @@ import {
   BREAKDOWNS,
   GRAINS,
   LEVELS,
+  loadRegions,
   MEASURES,
   MECHANISMS,
   publicStats,
@@ -17,7 +18,8 @@ import {
 } from '../../services/surveillance/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
-import { security } from '../openapi.ts'
+import { denied, jsonResponse, problem, security } from '../openapi.ts'
+import { ProblemError } from '../problem.ts'
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
 const Cells = z.array(z.number().nullable())
@@ -138,6 +140,7 @@ const PublicStats = z
 export function surveillanceRoutes() {
   const app = new OpenAPIHono<AppEnv>()
   const epidemiologist = requireRole('epidemiologist')
+  const admin = requireRole('admin')
 
   app.openapi(
     createRoute({
@@ -178,6 +181,38 @@ export function surveillanceRoutes() {
       const catalogue = await surveillanceCatalogue(c.get('ctx'))
       c.header('cache-control', 'no-store')
       return c.json(catalogue, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/surveillance/regions',
+      tags: ['surveillance'],
+      summary:
+        'Replace the place hierarchy and populations with a regions CSV (as `vigil regions load`)',
+      security,
+      middleware: [admin] as const,
+      request: {
+        body: {
+          required: true,
+          content: { 'text/csv': { schema: z.string().openapi({ format: 'binary' }) } },
+        },
+      },
+      responses: {
+        200: jsonResponse('loaded', z.object({ places: z.number(), districts: z.number() })),
+        400: problem('REGIONS_CSV_INVALID (with the field at fault)'),
+        415: problem('UNSUPPORTED_MEDIA_TYPE: send text/csv'),
+        ...denied('admin'),
+      },
+    }),
+    async (c) => {
+      const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
+      if (type !== 'text/csv')
+        throw new ProblemError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send text/csv', {
+          field: 'content-type',
+        })
+      return c.json(await loadRegions(c.get('ctx'), await c.req.text()), 200)
     },
   )
 

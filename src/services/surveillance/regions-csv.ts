@@ -11,6 +11,7 @@
 import { parse } from 'csv-parse/sync'
 import { AGE_BANDS } from '../../core/fhir/index.ts'
 import { LEVELS, type Level, type Place } from '../../core/stats/index.ts'
+import { recordAudit } from '../../platform/audit-trail/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { regionPopulation, regions } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
@@ -94,6 +95,13 @@ export async function loadRegions(
       .insert(regions)
       .values(file.places.map((p) => ({ ...p, level: LEVELS.indexOf(p.level) })))
     if (pop.length > 0) await tx.insert(regionPopulation).values(pop)
+    await recordAudit(
+      { ...ctx, db: tx },
+      {
+        action: 'regions.load',
+        detail: { places: file.places.length, districts: file.population.size },
+      },
+    )
   })
   return { places: file.places.length, districts: file.population.size }
 }

@@ -2,7 +2,6 @@
 
 import { expect } from 'vitest'
 import type { ServiceErrorCode } from '../../../src/platform/errors/index.ts'
-import { loadRegions } from '../../../src/services/surveillance/index.ts'
 import { call } from '../staff/helpers.ts'
 import type { Case } from './world.ts'
 
@@ -48,8 +47,13 @@ export const SURVEILLANCE_CASES = {
     provoke: (w) => call(w.t, 'GET', `${SERIES}&region=XV-Q`, undefined, w.auth.epidemiologist),
   },
   REGIONS_CSV_INVALID: {
-    noRoute: 'places are loaded only by `vigil regions load` and `vigil demo`',
     field: 'header',
-    provoke: (w) => loadRegions(w.t.ctx, 'code,name\nXX,Land\n'),
+    // The administrator's upload of a regions file (as `vigil regions load`), one column short.
+    provoke: async (w) =>
+      await w.t.app.request('/api/surveillance/regions', {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${w.auth.admin.token}`, 'content-type': 'text/csv' },
+        body: 'code,name\nXX,Land\n',
+      }),
   },
 } satisfies Partial<Record<ServiceErrorCode, Case>>

@@ -74,11 +74,4 @@ export interface HttpCase {
   pending?: string | undefined
 }
 
-/** A code no route can provoke: the service is called directly, and the reason is named. */
-export interface ServiceOnlyCase {
-  noRoute: string
-  provoke: (w: World) => Promise<unknown>
-  field?: string
-}
-
-export type Case = HttpCase | ServiceOnlyCase
+export type Case = HttpCase
