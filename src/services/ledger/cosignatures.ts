@@ -18,7 +18,7 @@ import {
 } from '../../core/note/index.ts'
 import { formatAddCheckpoint, parseSize } from '../../core/witness/index.ts'
 import type { WitnessConfig } from '../../platform/config/index.ts'
-import type { Logger } from '../../platform/context/index.ts'
+import type { Logger, ServiceContext } from '../../platform/context/index.ts'
 import {
   type Db,
   logCheckpoints,
@@ -65,8 +65,11 @@ const MAX_CONFLICTS = 3
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** The note with the cosignature lines stored for its size appended (witness name order). */
-export async function withCosignatures(db: Db, c: Pick<StoredCheckpoint, 'size' | 'note'>) {
-  const rows = await db
+export async function withCosignatures(
+  ctx: Pick<ServiceContext, 'db'>,
+  c: Pick<StoredCheckpoint, 'size' | 'note'>,
+) {
+  const rows = await ctx.db
     .select({ line: logCosignatures.line })
     .from(logCosignatures)
     .where(eq(logCosignatures.size, c.size))
@@ -74,28 +77,42 @@ export async function withCosignatures(db: Db, c: Pick<StoredCheckpoint, 'size' 
   return `${c.note}${rows.map((r) => r.line).join('')}`
 }
 
-/** The latest checkpoint with the cosignatures collected so far (what /log/checkpoint serves). */
-export async function servedCheckpoint(db: Db, witnessed: boolean): Promise<StoredCheckpoint> {
-  const latest = await latestCheckpoint(db)
-  return witnessed ? { ...latest, note: await withCosignatures(db, latest) } : latest
+/**
+ * The latest checkpoint with the cosignatures collected so far (what /log/checkpoint serves);
+ * bare when no witnesses are configured.
+ */
+export async function servedCheckpoint(
+  ctx: Pick<ServiceContext, 'db' | 'config'>,
+): Promise<StoredCheckpoint> {
+  const latest = await latestCheckpoint(ctx)
+  if (ctx.config.witnesses.length === 0) return latest
+  return { ...latest, note: await withCosignatures(ctx, latest) }
 }
 
-/** The newest checkpoint with at least `quorum` cosignatures (else the latest), cosigned. */
-export async function publishedCheckpoint(db: Db, quorum: number): Promise<StoredCheckpoint> {
-  if (quorum === 0) return latestCheckpoint(db)
+/**
+ * The newest checkpoint with at least the configured quorum of cosignatures (else the latest with
+ * what it has), cosigned: the one verifiers are given (trust material).
+ */
+export async function publishedCheckpoint(
+  ctx: Pick<ServiceContext, 'db' | 'config'>,
+): Promise<StoredCheckpoint> {
+  const quorum = ctx.config.witnessQuorum
+  if (quorum === 0) return latestCheckpoint(ctx)
   const [best] = rowsOf<{ size: unknown }>(
-    await db.execute(sql`
+    await ctx.db.execute(sql`
       select ${logCosignatures.size} as size from ${logCosignatures}
       group by ${logCosignatures.size} having count(*) >= ${quorum}
       order by ${logCosignatures.size} desc limit 1`),
   )
-  if (best === undefined) return servedCheckpoint(db, true)
-  const [row] = await db
-    .select()
-    .from(logCheckpoints)
-    .where(eq(logCheckpoints.size, toBigInt(best.size)))
-  if (row === undefined) return servedCheckpoint(db, true)
-  return { ...row, note: await withCosignatures(db, row) }
+  const [row] =
+    best === undefined
+      ? []
+      : await ctx.db
+          .select()
+          .from(logCheckpoints)
+          .where(eq(logCheckpoints.size, toBigInt(best.size)))
+  const chosen = row ?? (await latestCheckpoint(ctx))
+  return { ...chosen, note: await withCosignatures(ctx, chosen) }
 }
 
 export interface WitnessStatus {
@@ -109,12 +126,13 @@ export interface WitnessStatus {
   witnesses: { name: string; url: string; vkey: string; signedLatest: boolean; lastSize?: string }[]
 }
 
+/** The witness policy's state, from the configured witnesses and quorum (/log/witnesses). */
 export async function witnessStatus(
-  db: Db,
-  witnesses: readonly WitnessConfig[],
-  quorum: number,
+  ctx: Pick<ServiceContext, 'db' | 'config'>,
 ): Promise<WitnessStatus> {
-  const latest = await latestCheckpoint(db)
+  const { db } = ctx
+  const { witnesses, witnessQuorum: quorum } = ctx.config
+  const latest = await latestCheckpoint(ctx)
   const last = rowsOf<{ witness: string; size: unknown }>(
     await db.execute(sql`
       select ${logCosignatures.witness} as witness, max(${logCosignatures.size}) as size
@@ -131,7 +149,7 @@ export async function witnessStatus(
       ...(size === undefined ? {} : { lastSize: String(size) }),
     }
   })
-  const published = quorum === 0 ? latest : await publishedCheckpoint(db, quorum)
+  const published = quorum === 0 ? latest : await publishedCheckpoint(ctx)
   const count = list.filter((w) => w.signedLatest).length
   const publishedMeets = quorum === 0 || (await cosignatureCount(db, published.size)) >= quorum
   return {
@@ -276,7 +294,7 @@ export class WitnessCollector {
   async #round(): Promise<void> {
     const { db, witnesses, quorum, logger } = this.#deps
     const started = performance.now()
-    const checkpoint = await latestCheckpoint(db)
+    const checkpoint = await latestCheckpoint(this.#deps)
     const results = await Promise.all(witnesses.map((w) => this.#submit(w, checkpoint)))
     const count = await cosignatureCount(db, checkpoint.size)
     const met = count >= quorum
@@ -290,7 +308,7 @@ export class WitnessCollector {
         failures: results.filter((r) => !r.ok).map((r) => `${r.witness}: ${r.reason}`),
       })
     }
-    const note = met ? await withCosignatures(db, checkpoint) : undefined
+    const note = met ? await withCosignatures(this.#deps, checkpoint) : undefined
     this.#settle({ size: checkpoint.size, met, ...(note === undefined ? {} : { note }) })
     this.onRound?.(round)
   }
@@ -331,7 +349,8 @@ export class WitnessCollector {
       let proof: Uint8Array[] = []
       try {
         if (old > 0n && old < checkpoint.size)
-          proof = (await consistencyProof(this.#deps.db, old, checkpoint.size)).proof
+          proof = (await consistencyProof(this.#deps, { first: old, second: checkpoint.size }))
+            .proof
       } catch (err) {
         return done(false, `no consistency proof from ${old}: ${String(err)}`)
       }

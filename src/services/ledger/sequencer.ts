@@ -232,7 +232,7 @@ export class Sequencer {
       const wait = this.#options.checkpointFor
       const needed = indices.reduce((max, i) => (i + 1n > max ? i + 1n : max), 0n)
       const cosigned = wait === undefined ? undefined : await wait(needed)
-      const receipts = await receiptsFor(this.#deps.db, indices, cosigned ?? checkpoint)
+      const receipts = await receiptsFor(this.#deps, { indices, at: cosigned ?? checkpoint })
       let at = 0
       for (const g of groups) {
         g.resolve(

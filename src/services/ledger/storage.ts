@@ -6,6 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { concatBytes } from '../../core/codec/index.ts'
 import { hashChildren, type StoredHash, type Tile } from '../../core/merkle/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
 import { type Db, logBundles, logPending, logTiles, rowsOf } from '../../platform/db/index.ts'
 
 const HASH = 32
@@ -177,14 +178,12 @@ export async function readTiles(db: Tx, tiles: readonly Tile[]): Promise<Uint8Ar
   })
 }
 
-/** One tile resource, or undefined when that width does not exist (yet). */
+/** One tile resource (c2sp.org/tlog-tiles), or undefined when that width does not exist (yet). */
 export async function readTile(
-  db: Tx,
-  level: number,
-  index: bigint,
-  width: number,
+  ctx: Pick<ServiceContext, 'db'>,
+  { level, index, width }: Tile,
 ): Promise<Uint8Array | undefined> {
-  const [row] = await db
+  const [row] = await ctx.db
     .select()
     .from(logTiles)
     .where(and(eq(logTiles.level, level), eq(logTiles.idx, index)))
@@ -192,12 +191,12 @@ export async function readTile(
   return row.hashes.subarray(0, width * HASH)
 }
 
+/** One entry bundle (c2sp.org/tlog-tiles `tile/entries/N`), or undefined when not (yet) there. */
 export async function readBundle(
-  db: Tx,
-  index: bigint,
-  width: number,
+  ctx: Pick<ServiceContext, 'db'>,
+  { index, width }: { index: bigint; width: number },
 ): Promise<Uint8Array | undefined> {
-  const [row] = await db.select().from(logBundles).where(eq(logBundles.idx, index))
+  const [row] = await ctx.db.select().from(logBundles).where(eq(logBundles.idx, index))
   if (row === undefined || row.width < width) return undefined
   // Entries are length-prefixed: walk `width` of them to find the prefix's end.
   let end = 0

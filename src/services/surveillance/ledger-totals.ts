@@ -43,7 +43,7 @@ export async function refreshLedgerTotals(db: Db): Promise<bigint | null> {
     const start = next
     const counts = new Map<string, number>()
     while (next - start < BigInt(MAX_PER_CALL)) {
-      const entries = await listEntries(tx as unknown as Db, { start: next, limit: PAGE })
+      const entries = await listEntries({ db: tx as unknown as Db }, { start: next, limit: PAGE })
       for (const e of entries) {
         if (!COUNTED.has(e.kind)) continue
         const key = `${e.time.slice(0, 10)} ${e.kind}`
