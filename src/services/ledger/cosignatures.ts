@@ -37,6 +37,11 @@ export interface CollectorDeps {
   quorum: number
   timeoutMs: number
   logger: Logger
+  /**
+   * Milliseconds on a monotonic clock, for each witness's time budget and the times reported.
+   * Not the context's wall clock: a budget is a duration, and tests fix the wall clock.
+   */
+  now: () => number
   fetch?: Fetch
 }
 
@@ -292,13 +297,13 @@ export class WitnessCollector {
   }
 
   async #round(): Promise<void> {
-    const { db, witnesses, quorum, logger } = this.#deps
-    const started = performance.now()
+    const { db, witnesses, quorum, logger, now } = this.#deps
+    const started = now()
     const checkpoint = await latestCheckpoint(this.#deps)
     const results = await Promise.all(witnesses.map((w) => this.#submit(w, checkpoint)))
     const count = await cosignatureCount(db, checkpoint.size)
     const met = count >= quorum
-    const round: Round = { size: checkpoint.size, met, results, ms: performance.now() - started }
+    const round: Round = { size: checkpoint.size, met, results, ms: now() - started }
     this.#lastRound = round
     if (!met) {
       logger.warn('witness policy not met', {
@@ -326,13 +331,14 @@ export class WitnessCollector {
   }
 
   async #submit(w: WitnessConfig, checkpoint: StoredCheckpoint): Promise<SubmitResult> {
-    const started = Date.now()
+    const { now } = this.#deps
+    const started = now()
     const deadline = started + this.#deps.timeoutMs
     const done = (ok: boolean, reason?: string): SubmitResult => ({
       witness: w.name,
       ok,
       ...(reason === undefined ? {} : { reason }),
-      ms: Date.now() - started,
+      ms: now() - started,
     })
     const already = await this.#deps.db
       .select({ size: logCosignatures.size })
@@ -343,7 +349,7 @@ export class WitnessCollector {
     let old = await this.#lastSize(w.name)
     let conflicts = 0
     for (let attempt = 0; ; attempt++) {
-      const remaining = deadline - Date.now()
+      const remaining = deadline - now()
       if (remaining <= 0) return done(false, 'timeout')
       if (old > checkpoint.size) return done(false, `the witness is at size ${old}`)
       let proof: Uint8Array[] = []
@@ -361,11 +367,12 @@ export class WitnessCollector {
           method: 'POST',
           body,
           headers: { 'content-type': 'text/plain' },
-          signal: AbortSignal.timeout(remaining),
+          // Whole milliseconds: AbortSignal.timeout refuses a fraction (a monotonic clock's).
+          signal: AbortSignal.timeout(Math.ceil(remaining)),
         })
       } catch {
-        if (deadline - Date.now() <= 0) return done(false, 'timeout')
-        await sleep(Math.min(100 * 2 ** attempt, Math.max(0, deadline - Date.now())))
+        if (deadline - now() <= 0) return done(false, 'timeout')
+        await sleep(Math.min(100 * 2 ** attempt, Math.max(0, deadline - now())))
         continue
       }
       if (res.status === 200) {
@@ -389,7 +396,7 @@ export class WitnessCollector {
       }
       if (res.status >= 500 || res.status === 429) {
         await res.body?.cancel()
-        await sleep(Math.min(100 * 2 ** attempt, Math.max(0, deadline - Date.now())))
+        await sleep(Math.min(100 * 2 ** attempt, Math.max(0, deadline - now())))
         continue
       }
       let code = `HTTP ${res.status}`

@@ -69,6 +69,7 @@ export class Ledger implements LedgerPort {
             quorum: config.witnessQuorum,
             timeoutMs: config.witnessTimeoutMs,
             logger: ctx.logger ?? silent,
+            now: () => performance.now(),
           })
     const sequencerOptions: SequencerOptions =
       witnesses !== undefined && config.witnessWait
