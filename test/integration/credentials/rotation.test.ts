@@ -60,7 +60,7 @@ describe.each(ENGINES)('issuer key rotation on %s', (engine) => {
     // (The test app skips start-up's announcement of its first key; the CLI test below has it.)
     const earlier = await announced()
 
-    const { retired, created } = await rotateIssuerKey(t.ctx, t.ledger)
+    const { retired, created } = await rotateIssuerKey(t.ctx)
     expect(retired).toBe(oldKid)
     expect(created).not.toBe(oldKid)
 
@@ -104,7 +104,7 @@ describe.each(ENGINES)('issuer key rotation on %s', (engine) => {
       logName: t.ctx.config.logOrigin,
       now: () => new Date(),
     })
-    const { retired, created } = await rotateIssuerKey({ ...t.ctx, keys: other }, t.ledger)
+    const { retired, created } = await rotateIssuerKey({ ...t.ctx, keys: other })
     expect(retired).toBe(current)
     await new Promise((r) => setTimeout(r, 1100))
     expect(kidOf((await issue()).jws)).toBe(created)
