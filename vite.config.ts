@@ -3,7 +3,7 @@ import { defineConfig } from 'vite'
 
 const web = (p: string) => fileURLToPath(new URL(`./web/${p}`, import.meta.url))
 
-// Multi-page build: each page is an HTML entry; pages import src/core as is (DESIGN.md §3).
+// Multi-page build: each page is an HTML entry; pages import src/core as is (docs/ARCHITECTURE.md).
 export default defineConfig({
   root: web(''),
   publicDir: web('public'),

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:exposure`: issue 8's figures, one JSON line per figure and a table.
+ * `npm run bench:exposure`: the exposure service's figures, one JSON line per figure and a table.
  *
  *   1. exposure.export   `exportBatch` over 100,000 keys on Postgres: select, pad, sort, encode,
  *                        sign, zip, store, ledger append. Target < 2 s.
@@ -11,7 +11,7 @@
  *                        certificate flow, the clock stepped past the global verify limit.
  *   3. exposure.match    core/gaen `matchKeys` on one core: 100,000 downloaded keys against 10,000
  *                        observed RPIs (100 of them real), with the node:crypto provider
- *                        (exposure/node-crypto) and with the pure default. Target < 3 s.
+ *                        (platform/node-crypto) and with the pure default. Target < 3 s.
  *
  * Environment: BENCH_DATABASE_URL, BENCH_SCALE (scales the key counts and publish requests),
  * BENCH_ONLY (comma-separated subset of export,publish,match; default all).
@@ -158,7 +158,7 @@ async function benchExport(b: Bench, ctx: Bench['ctx'], today: number) {
     )
   }
   const e0 = performance.now()
-  const files = await exportBatch(ctx, b.ledger)
+  const files = await exportBatch(ctx)
   const exportSeconds = (performance.now() - e0) / 1000
   emit({
     bench: 'exposure.export',

@@ -1,6 +1,6 @@
 /**
- * `npm run bench:surveillance [-- --facts N] [-- --queries N]`: issue 9's figures, one JSON line
- * per figure and a table.
+ * `npm run bench:surveillance [-- --facts N] [-- --queries N]`: the dashboards' figures, one JSON
+ * line per figure and a table.
  *
  *   1. surveillance.ingest  a synthetic year of facts (surveillance/synthetic, date order) written
  *                           with their rollups on Postgres, in chunks of 20,000: facts per second.
@@ -56,7 +56,7 @@ async function main() {
       },
     }
     await loadRegions(ctx, readFileSync(DEFAULT_REGIONS, 'utf8'))
-    const places = await readHierarchy(ctx.db)
+    const places = await readHierarchy(ctx)
     const today = toDay(Date.now())
     const start = toDay(dayMs(today) - 365 * 86_400_000)
     const end = toDay(dayMs(start) + 364 * 86_400_000)
@@ -64,18 +64,15 @@ async function main() {
     log(`ingest: ${FACTS} facts`)
     const t0 = performance.now()
     let lastLog = 0
-    const written = await ingestFacts(
-      ctx.db,
-      syntheticYear({ seed: 1, total: FACTS, start, places }),
-      {
-        onProgress: (n) => {
-          if (n - lastLog >= 1_000_000) {
-            lastLog = n
-            log(`  ${n} facts, ${Math.round(n / ((performance.now() - t0) / 1000))}/s`)
-          }
-        },
+    const written = await ingestFacts(ctx, {
+      facts: syntheticYear({ seed: 1, total: FACTS, start, places }),
+      onProgress: (n) => {
+        if (n - lastLog >= 1_000_000) {
+          lastLog = n
+          log(`  ${n} facts, ${Math.round(n / ((performance.now() - t0) / 1000))}/s`)
+        }
       },
-    )
+    })
     const ingestSeconds = (performance.now() - t0) / 1000
     await ctx.db.execute(sql`analyze`)
     const [size] = rowsOf<{ rollups: string; facts: string }>(

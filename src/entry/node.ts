@@ -110,7 +110,7 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
     return err
   }
   const digest = retrying(async () => [
-    await runAuditDigests(ctx, ledger).then(() => undefined, failed('audit digest')),
+    await runAuditDigests(ctx).then(() => undefined, failed('audit digest')),
   ])
   const timers: ReturnType<typeof setInterval>[] = []
   if (lead) {
@@ -120,7 +120,7 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
   // Exposure exports: every closed window with new keys, hourly (nothing new: nothing written);
   // then the retention pass deletes codes, tokens, keys and files nothing can need any more.
   const exportKeys = retrying(async () => [
-    await exportBatch(ctx, ledger).then(() => undefined, failed('exposure export')),
+    await exportBatch(ctx).then(() => undefined, failed('exposure export')),
     await runExposureRetention(ctx).then(() => undefined, failed('exposure retention')),
   ])
   if (lead) {

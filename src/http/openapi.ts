@@ -8,6 +8,12 @@ import { z } from '@hono/zod-openapi'
 /** Bearer token or staff session: both reach authenticate(); the document names the token. */
 export const security = [{ bearerAuth: [] as string[] }]
 
+/** Routes people (session cookie) and records systems (bearer token) both call. */
+export const sessionOrBearer: Record<string, string[]>[] = [
+  { sessionCookie: [] },
+  { bearerAuth: [] },
+]
+
 /** A problem+json response: its description names the codes a client can meet. */
 export const problem = (description: string) => ({
   description,

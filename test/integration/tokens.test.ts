@@ -138,6 +138,13 @@ describe.each(ENGINES)('API tokens on %s', (engine) => {
     await expect(createApiToken(t.ctx, past)).rejects.toMatchObject({ field: 'expiresAt' })
     const far = { ...past, expiresAt: expiryAfterDays(t.ctx.clock, 366) }
     await expect(createApiToken(t.ctx, far)).rejects.toMatchObject({ field: 'expiresAt' })
+    const days = { name: 'x', roles: ['issuer' as const] }
+    await expect(createApiToken(t.ctx, { ...days, expiresInDays: 366 })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      field: 'expiresInDays',
+    })
+    const made = await createApiToken(t.ctx, { ...days, expiresInDays: 365 })
+    expect(made.expiresAt).toBe(expiryAfterDays(t.ctx.clock, 365).toISOString())
     await expect(revokeApiToken(t.ctx, 'aaaaaaaaaaaa')).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 

@@ -12,8 +12,16 @@ function reject(message: string): ShcError {
   return new ShcError('SHC_ISSUER_URL', message, { field: 'iss' })
 }
 
-/** http on a loopback host: a development deployment only (never a real issuer). */
 const LOOPBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$/
+
+/**
+ * True for exactly `http://localhost`, `http://127.0.0.1` or `http://[::1]`, with an optional
+ * port and nothing after it: a development deployment on this machine (never a real issuer). The
+ * one loopback test: pass `new URL(u).origin` to ask it of a URL that may carry a path.
+ */
+export function isLoopbackHttpOrigin(url: string): boolean {
+  return LOOPBACK.test(url)
+}
 
 export interface IssuerUrlOptions {
   /** Accept `http://localhost[:port]` (development only; off unless the caller opts in). */
@@ -24,7 +32,7 @@ export function checkIssuerUrl(iss: unknown, options: IssuerUrlOptions = {}): st
   if (typeof iss !== 'string' || iss.length === 0 || iss.length > MAX_ISS_LENGTH) {
     throw reject('iss must be a URL string')
   }
-  if (options.allowLoopbackHttp === true && LOOPBACK.test(iss)) return iss
+  if (options.allowLoopbackHttp === true && isLoopbackHttpOrigin(iss)) return iss
   if (!iss.startsWith('https://')) throw reject('iss must use https')
   if (iss.endsWith('/')) throw reject('iss must not end with "/"')
   let url: URL

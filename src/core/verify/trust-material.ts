@@ -21,7 +21,7 @@ import {
   parseVerifierKey,
   SIG_ED25519,
 } from '../note/index.ts'
-import { checkIssuerUrl, isJsonObject } from '../shc/index.ts'
+import { checkIssuerUrl, isJsonObject, isLoopbackHttpOrigin } from '../shc/index.ts'
 import { VerifyError } from './errors.ts'
 
 export const TRUST_MATERIAL_FORMAT = 'vigil-trust/v1'
@@ -75,8 +75,6 @@ export interface OpenedTrustMaterial extends TrustMaterial {
 function format(message: string, field?: string): VerifyError {
   return new VerifyError('VERIFY_TRUST_FORMAT', message, { field })
 }
-
-const LOOPBACK_BASE = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?$/
 
 /**
  * A deployment base URL, spelled like an SHC `iss` (its own issuer's): https without a trailing
@@ -135,7 +133,7 @@ export function checkTrustMaterial(value: unknown): TrustMaterial {
   if (!Array.isArray(issuers) || issuers.length > MAX_ISSUERS) {
     throw format(`issuers must be a list of at most ${MAX_ISSUERS}`, 'issuers')
   }
-  const loopback = LOOPBACK_BASE.test(deployment)
+  const loopback = isLoopbackHttpOrigin(deployment)
   const checked = issuers.map((v, i) => checkIssuer(v, i, loopback))
   if (new Set(checked.map((x) => x.iss)).size !== checked.length) {
     throw format('an issuer is listed twice', 'issuers')

@@ -6,6 +6,11 @@
  * messages are English, for logs and tests.
  */
 import type { CredentialSummary } from '../fhir/index.ts'
+import type { EntryErrorCode } from '../leaf/index.ts'
+import type { MerkleErrorCode } from '../merkle/index.ts'
+import type { NoteErrorCode } from '../note/index.ts'
+import type { ShcErrorCode } from '../shc/index.ts'
+import type { VerifyErrorCode } from './errors.ts'
 
 /** The checks, in the order a verifier shows them. */
 export const CHECK_IDS = [
@@ -21,6 +26,73 @@ export const CHECK_IDS = [
 
 export type CheckId = (typeof CHECK_IDS)[number]
 
+/** The reasons the verifier names itself, by the check that gives them. */
+const OWN_CODES = [
+  // format
+  'VERIFY_FORMAT_OK',
+  'VERIFY_INPUT_EMPTY',
+  'VERIFY_INPUT_UNRECOGNISED',
+  'VERIFY_CONTENT_UNREADABLE',
+  // issuer (VERIFY_DATA_STALE also for revocation)
+  'VERIFY_NO_TRUST',
+  'VERIFY_ISSUER_UNKNOWN',
+  'VERIFY_ISSUER_TRUSTED',
+  'VERIFY_DATA_STALE',
+  // signature
+  'VERIFY_SIGNATURE_VALID',
+  // expiry
+  'VERIFY_NOT_EXPIRED',
+  'VERIFY_NO_EXPIRY',
+  // revocation
+  'VERIFY_NO_CRL',
+  'VERIFY_NO_RID',
+  'VERIFY_NOT_REVOKED',
+  // checkpoint and witnesses
+  'VERIFY_CHECKPOINT_SIGNED',
+  'VERIFY_LOG_FORK',
+  'VERIFY_WITNESS_QUORUM_MET',
+  'VERIFY_WITNESSES_NOT_REQUIRED',
+  // ledger
+  'VERIFY_LEDGER_INCLUDED',
+  'VERIFY_LEDGER_NOT_FOUND',
+  'VERIFY_LEDGER_NOT_YET',
+  'VERIFY_LEDGER_NOT_IN_CHECKPOINT',
+  'VERIFY_LEDGER_UNAVAILABLE',
+  'VERIFY_LEDGER_NOT_ANCHORED',
+  'VERIFY_CHECKPOINT_UNVERIFIED',
+  // any check: not reached, or a failure that is not a core error
+  'VERIFY_NOT_CHECKED',
+  'VERIFY_UNEXPECTED',
+] as const satisfies readonly `VERIFY_${string}`[]
+
+/** SMART Health Cards codes the verifier writes itself (expiry, SHC 1.4 revocation). */
+const SHC_CODES = [
+  'SHC_EXPIRED',
+  'SHC_NBF_FUTURE',
+  'SHC_REVOKED',
+  'SHC_CRL_UNAVAILABLE',
+] as const satisfies readonly ShcErrorCode[]
+
+/** Every code the verifier puts on a check by name: a closed list, each produced by a test. */
+export const VERIFY_CHECK_CODES = [...OWN_CODES, ...SHC_CODES] as const
+
+export type VerifyCheckCode = (typeof VERIFY_CHECK_CODES)[number]
+
+/**
+ * Codes of the core errors a check passes on when a core step rejects the card or the log's
+ * data: the card's text, JWS, keys and CRL (shc), the checkpoint note and witness policy (note),
+ * the inclusion proof (merkle), the ledger leaf (leaf), the scanned input (verify).
+ */
+export type CoreCheckCode =
+  | ShcErrorCode
+  | NoteErrorCode
+  | MerkleErrorCode
+  | EntryErrorCode
+  | VerifyErrorCode
+
+/** A check's code: closed, so a misspelt code fails the typecheck. */
+export type CheckCode = VerifyCheckCode | CoreCheckCode
+
 /**
  * `pass` and `fail` are findings; `unknown` means the data needed is missing, stale or
  * unreachable (→ cannot-confirm); `skipped` means the check does not apply or an earlier one
@@ -32,7 +104,7 @@ export interface Check {
   readonly id: CheckId
   readonly result: CheckResult
   /** Stable reason code: a VERIFY_* code of this module or the core code that failed. */
-  readonly code: string
+  readonly code: CheckCode
   readonly message: string
   /** POSIX seconds: when the data this check relied on was current (CRL, key set, checkpoint…). */
   readonly asOf?: number

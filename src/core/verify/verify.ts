@@ -16,11 +16,12 @@
  */
 import { readVigilExtensions } from '../checkpoint/index.ts'
 import { equalBytes, utf8 } from '../codec/index.ts'
-import { CoreError } from '../errors.ts'
 import { type CredentialSummary, summarise } from '../fhir/index.ts'
-import { verifyConsistency } from '../merkle/index.ts'
+import { EntryError } from '../leaf/index.ts'
+import { MerkleError, verifyConsistency } from '../merkle/index.ts'
 import {
   compilePolicy,
+  NoteError,
   parseCheckpoint,
   parseNote,
   verifyCheckpointWithPolicy,
@@ -37,11 +38,13 @@ import {
   parseCrl,
   parseShcJws,
   type ShcCrl,
+  ShcError,
   type ShcHeader,
   type ShcPublicJwk,
   selectIssuerKey,
   verifyShcSignature,
 } from '../shc/index.ts'
+import { VerifyError } from './errors.ts'
 import { readScannedText, type ScannedCard } from './input.ts'
 import {
   credentialLeafHash,
@@ -55,10 +58,13 @@ import {
   type CardFacts,
   CHECK_IDS,
   type Check,
+  type CheckCode,
   type CheckId,
   type CheckResult,
+  type CoreCheckCode,
   type Verdict,
   type VerdictStatus,
+  type VerifyCheckCode,
 } from './types.ts'
 
 export interface VerifyOptions {
@@ -129,7 +135,7 @@ function selectKeyCached(
 }
 
 /** Cosignature and policy failures: the log signed, the witnesses did not (enough). */
-const WITNESS_CODES = new Set([
+const WITNESS_CODES = new Set<CheckCode>([
   'COSIGNATURE_BAD',
   'COSIGNATURE_FUTURE',
   'COSIGNATURE_MALFORMED',
@@ -140,7 +146,7 @@ const WITNESS_CODES = new Set([
  * witness that does not verify, or two signed tree heads that cannot both hold (a fork). The
  * verdict is `invalid`, as for a bad card.
  */
-const LOG_FRAUD_CODES = new Set(['COSIGNATURE_BAD', 'VERIFY_LOG_FORK'])
+const LOG_FRAUD_CODES = new Set<CheckCode>(['COSIGNATURE_BAD', 'VERIFY_LOG_FORK'])
 /** A failure of one of these is a failure of the card: the verdict is `invalid`. */
 const CARD_CHECKS = new Set<CheckId>([
   'format',
@@ -152,8 +158,21 @@ const CARD_CHECKS = new Set<CheckId>([
 ])
 const MAX_CACHED_CHECKPOINTS = 64
 
-function codeOf(err: unknown, fallback = 'VERIFY_UNEXPECTED'): string {
-  return err instanceof CoreError ? err.code : fallback
+/** The code of a core error the verifier's steps throw (see CoreCheckCode); else undefined. */
+function coreCodeOf(err: unknown): CoreCheckCode | undefined {
+  if (
+    err instanceof ShcError ||
+    err instanceof NoteError ||
+    err instanceof MerkleError ||
+    err instanceof EntryError ||
+    err instanceof VerifyError
+  )
+    return err.code
+  return undefined
+}
+
+function codeOf(err: unknown, fallback: VerifyCheckCode = 'VERIFY_UNEXPECTED'): CheckCode {
+  return coreCodeOf(err) ?? fallback
 }
 
 function messageOf(err: unknown): string {
@@ -163,7 +182,7 @@ function messageOf(err: unknown): string {
 function check(
   id: CheckId,
   result: CheckResult,
-  code: string,
+  code: CheckCode,
   message: string,
   extra: { asOf?: number | undefined; detail?: Record<string, string> } = {},
 ): Check {
@@ -354,7 +373,7 @@ class CheckList {
     this.set(check(...args))
   }
 
-  list(skipCode: string, skipMessage: string): Check[] {
+  list(skipCode: VerifyCheckCode, skipMessage: string): Check[] {
     return CHECK_IDS.map(
       (id) => this.#checks.get(id) ?? check(id, 'skipped', skipCode, skipMessage),
     )
@@ -485,7 +504,7 @@ async function ledgerChecks(
   let cp = await verifyCheckpointCached(material.checkpoint, material, now, cache)
   list.set(cp.checkpoint)
   list.set(cp.witnesses)
-  const unknown = (code: string, message: string, asOf?: number) =>
+  const unknown = (code: CheckCode, message: string, asOf?: number) =>
     list.add('ledger', 'unknown', code, message, { asOf })
   const source = options.ledger?.(material)
   const fork = await checkFork(cp, material, cache, source)
@@ -554,7 +573,8 @@ async function ledgerChecks(
   try {
     await proveLeafInclusion(source, leafHash, index, cp.size, cp.root)
   } catch (err) {
-    if (err instanceof CoreError) return unknown(err.code, err.message)
+    const code = coreCodeOf(err)
+    if (code !== undefined) return unknown(code, messageOf(err))
     return unknown('VERIFY_LEDGER_UNAVAILABLE', `cannot read the ledger tiles: ${messageOf(err)}`)
   }
   list.add('ledger', 'pass', 'VERIFY_LEDGER_INCLUDED', `in the ledger at index ${index}`, {
@@ -578,7 +598,7 @@ export async function verifyCredential(text: string, options: VerifyOptions): Pr
       warnings?: string[]
       asOf?: number
     },
-    skipCode = 'VERIFY_NOT_CHECKED',
+    skipCode: VerifyCheckCode = 'VERIFY_NOT_CHECKED',
     skipMessage = 'not checked',
   ): Verdict => {
     const checks = list.list(skipCode, skipMessage)

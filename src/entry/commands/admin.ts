@@ -6,7 +6,6 @@
  */
 import { parseArgs } from 'node:util'
 import {
-  CLI_ACTOR,
   createInvitation,
   DEFAULT_INVITATION_HOURS,
   MAX_INVITATION_HOURS,
@@ -38,7 +37,7 @@ export async function runAdminInvite(args: string[]): Promise<number> {
     return usage('invite', `--hours must be 1..${MAX_INVITATION_HOURS}`)
   const { name, roles } = who
   return withRuntime('invite', async ({ ctx }) => {
-    const created = await createInvitation(ctx, { name, roles, expiresInHours: hours }, CLI_ACTOR)
+    const created = await createInvitation(ctx, { name, roles, expiresInHours: hours })
     // The link alone on stdout (LINK=$(vigil admin invite …)); everything else on stderr.
     console.error(
       `invitation ${created.id} for "${created.name}" (${created.roles.join(', ')}), single use, expires ${created.expiresAt}`,
@@ -53,8 +52,8 @@ export async function runAdminInvite(args: string[]): Promise<number> {
 
 export async function runAdminDigest(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { verify: { type: 'boolean' } }, strict: true })
-  return withRuntime('digest', async ({ ctx, ledger }) => {
-    for (const d of await runAuditDigests(ctx, ledger))
+  return withRuntime('digest', async ({ ctx }) => {
+    for (const d of await runAuditDigests(ctx))
       console.log(
         `${d.day}  ${String(d.events).padStart(6)} events  ${d.digest}  leaf ${d.leafIndex}`,
       )

@@ -65,7 +65,7 @@ export async function runDemo(args: string[]): Promise<number> {
   try {
     const loaded = await loadRegions(ctx, readFileSync(opts.regions, 'utf8'))
     console.error(`places: ${loaded.places} (${loaded.districts} districts) from ${opts.regions}`)
-    const places = await readHierarchy(ctx.db)
+    const places = await readHierarchy(ctx)
     const districts = places.at('district').map((p) => p.code)
     const u = seededUniform(opts.seed ^ 0x5eed)
     const today = toDay(ctx.clock.now().getTime())
@@ -129,7 +129,7 @@ export async function runDemo(args: string[]): Promise<number> {
     for (let i = 0; i < opts.codes; i++) {
       const code = await issueCode(ctx, { testType: 'confirmed', region: any(districts) })
       if (u() < 0.7) {
-        await verifyCode(ctx, code.code, `demo-${i}`)
+        await verifyCode(ctx, { code: code.code, client: `demo-${i}` })
         redeemed++
       }
     }
@@ -148,16 +148,13 @@ export async function runDemo(args: string[]): Promise<number> {
     )
     facts.start(opts.facts, 0, { rate: 0 })
     const t0 = performance.now()
-    const written = await ingestFacts(
-      ctx.db,
-      syntheticYear({ seed: opts.seed, total: opts.facts, start, places }),
-      {
-        onProgress: (n) =>
-          facts.update(Math.min(n, opts.facts), {
-            rate: Math.round(n / ((performance.now() - t0) / 1000)),
-          }),
-      },
-    )
+    const written = await ingestFacts(ctx, {
+      facts: syntheticYear({ seed: opts.seed, total: opts.facts, start, places }),
+      onProgress: (n) =>
+        facts.update(Math.min(n, opts.facts), {
+          rate: Math.round(n / ((performance.now() - t0) / 1000)),
+        }),
+    })
     facts.update(opts.facts)
     facts.stop()
     const seconds = (performance.now() - t0) / 1000

@@ -13,21 +13,32 @@
  * did, 1 otherwise, 2 on a usage error or a failed run.
  */
 import { parseArgs } from 'node:util'
+import type {
+  IssuedCode,
+  PublishResponse,
+  VerificationCertificate,
+  VerifiedCode,
+} from '../../core/api-types/index.ts'
 import { createApp } from '../../http/app.ts'
 import { parseConfig } from '../../platform/config/index.ts'
 import { jsonLogger, systemRandom } from '../../platform/context/index.ts'
 import { createDb, migrate } from '../../platform/db/index.ts'
 import { nodeGaenCrypto } from '../../platform/node-crypto/index.ts'
-import { exportBatch, runExposureRetention, simulate } from '../../services/exposure/index.ts'
+import {
+  exportBatch,
+  runExposureRetention,
+  type SimTarget,
+  simulate,
+} from '../../services/exposure/index.ts'
 import { createApiToken } from '../../services/staff/index.ts'
 import { buildContext } from '../context.ts'
 import { loadConfig, startRuntime } from '../runtime.ts'
 
 export async function runExposureExport(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true })
-  const { ctx, database, ledger } = await startRuntime(loadConfig(), { migrate: true })
+  const { ctx, database } = await startRuntime(loadConfig(), { migrate: true })
   try {
-    const files = await exportBatch(ctx, ledger)
+    const files = await exportBatch(ctx)
     if (values.json) console.log(JSON.stringify(files, null, 2))
     else if (files.length === 0) console.log('no new exports')
     else
@@ -125,18 +136,14 @@ export async function runExposureSimulate(args: string[]): Promise<number> {
       roles: ['tracer'],
       expiresAt: new Date(now + DAY_MS),
     })
-    const report = await simulate(
-      {
-        request: async (path, init, address = '192.0.2.1') =>
-          app.request(path, init, { incoming: { socket: { remoteAddress: address } } }),
-        setNow: (ms) => {
-          now = ms
-        },
-        exportNow: (ms) => exportBatch(ctx, ledger, { now: new Date(ms) }),
-        tracerToken: token,
+    const target = httpSimTarget(app, {
+      tracerToken: token,
+      setNow: (ms) => {
+        now = ms
       },
-      { phones, days, seed, startMs, crypto: nodeGaenCrypto },
-    )
+      exportNow: (ms) => exportBatch(ctx, { now: new Date(ms) }),
+    })
+    const report = await simulate(target, { phones, days, seed, startMs, crypto: nodeGaenCrypto })
     if (values.json) console.log(JSON.stringify(report, null, 2))
     else
       console.log(
@@ -153,5 +160,51 @@ export async function runExposureSimulate(args: string[]): Promise<number> {
     return 2
   } finally {
     await database.close()
+  }
+}
+
+/**
+ * The simulator's target over HTTP, through the app's own routes (no socket): a tracer's bearer
+ * token for the codes, a phone's address as the connection's for the verification limit. Any
+ * answer but a 2xx stops the run with the path, the status and the problem's code.
+ */
+export function httpSimTarget(
+  app: Pick<ReturnType<typeof createApp>, 'request'>,
+  parts: Pick<SimTarget, 'setNow' | 'exportNow'> & { tracerToken: string },
+): SimTarget {
+  const send = async (path: string, init: RequestInit = {}, address = '192.0.2.1') => {
+    const r = await app.request(path, init, { incoming: { socket: { remoteAddress: address } } })
+    if (!r.ok) {
+      const problem = r.headers.get('content-type')?.includes('json')
+        ? ((await r.json()) as { code?: string })
+        : {}
+      throw new Error(`${path}: HTTP ${r.status} ${problem.code ?? ''}`)
+    }
+    return r
+  }
+  const post = async <T>(
+    path: string,
+    body: unknown,
+    from: { token?: string; address?: string },
+  ) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    if (from.token !== undefined) headers.authorization = `Bearer ${from.token}`
+    const init = { method: 'POST', headers, body: JSON.stringify(body) }
+    return (await (await send(path, init, from.address)).json()) as T
+  }
+  return {
+    issueCode: (input) =>
+      post<IssuedCode>('/api/exposure/codes', input, { token: parts.tracerToken }),
+    verifyCode: ({ code, client }) =>
+      post<VerifiedCode>('/api/exposure/verify', { code }, { address: client }),
+    issueCertificate: (input) =>
+      post<VerificationCertificate>('/api/exposure/certificate', input, {}),
+    publish: (input) => post<PublishResponse>('/api/exposure/publish', input, {}),
+    exportIndex: async () =>
+      (await (await send('/exposure/index.txt')).text()).split('\n').filter(Boolean),
+    exportFile: async (path) =>
+      new Uint8Array(await (await send(`/exposure/${path}`)).arrayBuffer()),
+    setNow: parts.setNow,
+    exportNow: parts.exportNow,
   }
 }

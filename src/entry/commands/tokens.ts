@@ -7,7 +7,6 @@ import { parseArgs } from 'node:util'
 import {
   createApiToken,
   DEFAULT_TOKEN_DAYS,
-  expiryAfterDays,
   isTokenId,
   listApiTokens,
   MAX_TOKEN_DAYS,
@@ -38,11 +37,7 @@ export async function runTokensCreate(args: string[]): Promise<number> {
     return usage('create', `--days must be 1..${MAX_TOKEN_DAYS}`)
   const { name, roles } = who
   return withRuntime('create', async ({ ctx }) => {
-    const created = await createApiToken(ctx, {
-      name,
-      roles,
-      expiresAt: expiryAfterDays(ctx.clock, days),
-    })
+    const created = await createApiToken(ctx, { name, roles, expiresInDays: days })
     // The token alone on stdout (TOKEN=$(vigil tokens create …)); everything else on stderr.
     console.error(
       `created token ${created.id} "${created.name}" (${created.roles.join(', ')}), expires ${created.expiresAt}`,

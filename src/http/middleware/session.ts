@@ -11,6 +11,7 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
+import { isLoopbackHttpOrigin } from '../../core/shc/index.ts'
 import type { Config } from '../../platform/config/index.ts'
 import type { Actor } from '../../platform/context/index.ts'
 import {
@@ -21,17 +22,13 @@ import {
 import type { AppEnv } from '../env.ts'
 import { ProblemError } from '../problem.ts'
 
-const LOOPBACK = /^(localhost|127\.0\.0\.1|\[::1\])$/
-
 export interface SessionCookie {
   name: string
   secure: boolean
 }
 
 export function sessionCookie(config: Pick<Config, 'publicUrl'>): SessionCookie {
-  const url = new URL(config.publicUrl)
-  const insecureLocal = url.protocol === 'http:' && LOOPBACK.test(url.hostname)
-  return insecureLocal
+  return isLoopbackHttpOrigin(new URL(config.publicUrl).origin)
     ? { name: 'vigil_session', secure: false }
     : { name: '__Host-vigil_session', secure: true }
 }

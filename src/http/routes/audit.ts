@@ -12,7 +12,7 @@ import {
 } from '../../services/staff/index.ts'
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
-import { denied, problem } from '../openapi.ts'
+import { denied, problem, sessionOrBearer } from '../openapi.ts'
 import { filterText } from '../params.ts'
 
 const Event = z
@@ -56,7 +56,7 @@ const Query = z.object({
 
 const guarded = {
   tags: ['audit'],
-  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as Record<string, string[]>[],
+  security: sessionOrBearer,
 }
 
 export function auditRoutes() {
@@ -133,9 +133,9 @@ export function auditRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('ctx')
-      const digests = await listAuditDigests(deps)
-      const check = c.req.valid('query').verify === 'true' ? await verifyAuditDigests(deps) : null
+      const ctx = c.get('ctx')
+      const digests = await listAuditDigests(ctx)
+      const check = c.req.valid('query').verify === 'true' ? await verifyAuditDigests(ctx) : null
       c.header('cache-control', 'no-store')
       return c.json({ digests, check }, 200)
     },

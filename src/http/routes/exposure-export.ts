@@ -6,7 +6,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { spkiToPem } from '../../core/gaen/index.ts'
-import { EXPORT_PATH, exportFile, exportIndex, exposureKey } from '../../services/exposure/index.ts'
+import { exportFile, exportIndex, exposureKey } from '../../services/exposure/index.ts'
 import type { AppEnv } from '../env.ts'
 import { ProblemError } from '../problem.ts'
 
@@ -81,7 +81,7 @@ export function exposureExportRoutes() {
     }),
     async (c) => {
       const { file } = c.req.valid('param')
-      const zip = EXPORT_PATH.test(file) ? await exportFile(c.get('ctx'), file) : undefined
+      const zip = await exportFile(c.get('ctx'), file)
       if (zip === undefined)
         throw new ProblemError(404, 'EXPORT_NOT_FOUND', `${file} is not a published export`)
       c.header('cache-control', 'public, max-age=31536000, immutable')

@@ -213,10 +213,13 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('ctx')
-      const out = await verifyCode(deps, c.req.valid('json').code, clientKey(c))
+      // The guessing limit counts per client; the service gets a key for it, never the address.
+      const out = await verifyCode(c.get('ctx'), {
+        code: c.req.valid('json').code,
+        client: clientKey(c),
+      })
       noStore(c)
-      return c.json({ ...out, padding: paddingOf(deps.random) }, 200)
+      return c.json(out, 200)
     },
   )
 
@@ -253,11 +256,9 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('ctx')
-      const body = c.req.valid('json')
-      const out = await issueCertificate(deps, body.token, body.ekeyhmac)
+      const out = await issueCertificate(c.get('ctx'), c.req.valid('json'))
       noStore(c)
-      return c.json({ ...out, padding: paddingOf(deps.random) }, 200)
+      return c.json(out, 200)
     },
   )
 
@@ -289,21 +290,11 @@ export function exposureRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('ctx')
-      const body = c.req.valid('json')
+      const chaff = c.req.header('x-chaff') !== undefined
       noStore(c)
-      if (c.req.header('x-chaff') !== undefined) {
-        return c.json(await chaffResponse(deps, body.temporaryExposureKeys.length), 200)
-      }
-      return c.json(await publish(deps, body), 200)
+      return c.json(await (chaff ? chaffResponse : publish)(c.get('ctx'), c.req.valid('json')), 200)
     },
   )
 
   return app
-}
-
-function paddingOf(random: (n: number) => Uint8Array): string {
-  const r = random(2)
-  const n = 256 + ((((r[0] as number) << 8) | (r[1] as number)) % 768)
-  return btoa(String.fromCharCode(...random(n)))
 }

@@ -21,7 +21,7 @@ import {
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
-import { denied, jsonResponse, problem } from '../openapi.ts'
+import { denied, jsonResponse, problem, sessionOrBearer } from '../openapi.ts'
 
 const Role = z.enum(ROLES)
 const Name = displayName(100)
@@ -68,7 +68,7 @@ const CreatedInvitation = z
 
 const guarded = {
   tags: ['staff admin'],
-  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as Record<string, string[]>[],
+  security: sessionOrBearer,
 }
 
 export function staffAdminRoutes() {
@@ -140,7 +140,10 @@ export function staffAdminRoutes() {
       },
     }),
     async (c) => {
-      const person = await updatePerson(c.get('ctx'), c.req.valid('param').id, c.req.valid('json'))
+      const person = await updatePerson(c.get('ctx'), {
+        ...c.req.valid('json'),
+        id: c.req.valid('param').id,
+      })
       return c.json(person, 200)
     },
   )

@@ -6,19 +6,18 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
-import type { Context } from 'hono'
-import { ROLES, requireActor } from '../../platform/context/index.ts'
+import { ROLES } from '../../platform/context/index.ts'
 import {
   beginAddPasskey,
   beginEnrolment,
   beginSignIn,
+  describeMe,
   displayName,
   endAllSessions,
   endSession,
   finishAddPasskey,
   finishEnrolment,
   finishSignIn,
-  listPasskeys,
   removePasskey,
   renamePasskey,
 } from '../../services/staff/index.ts'
@@ -105,7 +104,6 @@ const ceremony = problem(
 )
 const session = [{ sessionCookie: [] as string[] }]
 const signedIn = () => [requireRole(...ROLES), requireStaff()]
-const actorOf = (c: Context<AppEnv>) => requireActor(c.get('ctx'))
 
 export function staffRoutes() {
   const app = new OpenAPIHono<AppEnv>()
@@ -133,11 +131,8 @@ export function staffRoutes() {
       },
     }),
     async (c) => {
-      const started = await beginEnrolment(
-        c.get('ctx'),
-        c.req.valid('json').invitation,
-        clientKey(c),
-      )
+      const { invitation } = c.req.valid('json')
+      const started = await beginEnrolment(c.get('ctx'), { invitation, clientKey: clientKey(c) })
       c.header('cache-control', 'no-store')
       return c.json(started, 200)
     },
@@ -172,12 +167,11 @@ export function staffRoutes() {
     }),
     async (c) => {
       const { invitation, response, passkeyName } = c.req.valid('json')
-      const enrolled = await finishEnrolment(
-        c.get('ctx'),
+      const enrolled = await finishEnrolment(c.get('ctx'), {
         invitation,
-        response as RegistrationResponseJSON,
+        response: response as RegistrationResponseJSON,
         passkeyName,
-      )
+      })
       setSessionCookie(c, enrolled.session.token)
       c.header('cache-control', 'no-store')
       return c.json({ user: enrolled.user, passkeyId: enrolled.passkeyId }, 201)
@@ -258,7 +252,7 @@ export function staffRoutes() {
       responses: { 204: { description: 'all sessions ended (the cookie is cleared)' } },
     }),
     async (c) => {
-      await endAllSessions(c.get('ctx'), actorOf(c).id)
+      await endAllSessions(c.get('ctx'))
       clearSessionCookie(c)
       return c.body(null, 204)
     },
@@ -290,23 +284,9 @@ export function staffRoutes() {
       },
     }),
     async (c) => {
-      const actor = actorOf(c)
-      const info = sessionOf(c)
+      const me = await describeMe(c.get('ctx'), sessionOf(c))
       c.header('cache-control', 'no-store')
-      return c.json(
-        {
-          id: actor.id,
-          name: actor.name,
-          roles: [...actor.roles],
-          session: {
-            createdAt: info?.createdAt ?? '',
-            expiresAt: info?.expiresAt ?? '',
-            idleExpiresAt: info?.idleExpiresAt ?? '',
-          },
-          passkeys: await listPasskeys(c.get('ctx'), actor.id),
-        },
-        200,
-      )
+      return c.json(me, 200)
     },
   )
 
@@ -321,7 +301,7 @@ export function staffRoutes() {
       responses: { 200: { description: '{ options } for startRegistration()' } },
     }),
     async (c) => {
-      const options = await beginAddPasskey(c.get('ctx'), actorOf(c).id)
+      const options = await beginAddPasskey(c.get('ctx'))
       c.header('cache-control', 'no-store')
       return c.json({ options }, 200)
     },
@@ -348,12 +328,10 @@ export function staffRoutes() {
     }),
     async (c) => {
       const { response, name } = c.req.valid('json')
-      const added = await finishAddPasskey(
-        c.get('ctx'),
-        actorOf(c).id,
-        response as RegistrationResponseJSON,
+      const added = await finishAddPasskey(c.get('ctx'), {
+        response: response as RegistrationResponseJSON,
         name,
-      )
+      })
       return c.json(added, 201)
     },
   )
@@ -370,12 +348,10 @@ export function staffRoutes() {
       responses: { 200: jsonResponse('renamed', Passkey), 404: problem('NOT_FOUND') },
     }),
     async (c) => {
-      const renamed = await renamePasskey(
-        c.get('ctx'),
-        actorOf(c).id,
-        c.req.valid('param').id,
-        c.req.valid('json').name,
-      )
+      const renamed = await renamePasskey(c.get('ctx'), {
+        id: c.req.valid('param').id,
+        name: c.req.valid('json').name,
+      })
       return c.json(renamed, 200)
     },
   )
@@ -396,7 +372,7 @@ export function staffRoutes() {
       },
     }),
     async (c) => {
-      await removePasskey(c.get('ctx'), actorOf(c).id, c.req.valid('param').id)
+      await removePasskey(c.get('ctx'), c.req.valid('param').id)
       return c.body(null, 204)
     },
   )

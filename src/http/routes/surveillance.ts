@@ -5,7 +5,6 @@
  * own code, DP_BUDGET_EXHAUSTED, and a Retry-After until the next UTC day.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { requireActor } from '../../platform/context/index.ts'
 import {
   BREAKDOWNS,
   GRAINS,
@@ -157,11 +156,7 @@ export function surveillanceRoutes() {
       },
     }),
     async (c) => {
-      const result = await querySeries(
-        c.get('ctx'),
-        requireActor(c.get('ctx')),
-        c.req.valid('query'),
-      )
+      const result = await querySeries(c.get('ctx'), c.req.valid('query'))
       c.header('cache-control', 'no-store')
       return c.json(result, 200)
     },
@@ -180,7 +175,7 @@ export function surveillanceRoutes() {
       },
     }),
     async (c) => {
-      const catalogue = await surveillanceCatalogue(c.get('ctx'), requireActor(c.get('ctx')))
+      const catalogue = await surveillanceCatalogue(c.get('ctx'))
       c.header('cache-control', 'no-store')
       return c.json(catalogue, 200)
     },

@@ -8,7 +8,6 @@ import { ROLES } from '../../platform/context/index.ts'
 import {
   createApiToken,
   DEFAULT_TOKEN_DAYS,
-  expiryAfterDays,
   isTokenId,
   listApiTokens,
   MAX_TOKEN_DAYS,
@@ -17,7 +16,7 @@ import {
 import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
-import { denied, problem } from '../openapi.ts'
+import { denied, problem, security } from '../openapi.ts'
 
 const Role = z.enum(ROLES).openapi('Role')
 const CreateToken = z
@@ -55,10 +54,7 @@ const TokenId = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'k3v7q2m4x5za' }),
 })
 
-const guarded = {
-  tags: ['tokens'],
-  security: [{ bearerAuth: [] as string[] }],
-}
+const guarded = { tags: ['tokens'], security }
 
 export function tokenRoutes() {
   const app = new OpenAPIHono<AppEnv>()
@@ -85,13 +81,7 @@ export function tokenRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('ctx')
-      const { name, roles, expiresInDays } = c.req.valid('json')
-      const created = await createApiToken(deps, {
-        name,
-        roles,
-        expiresAt: expiryAfterDays(deps.clock, expiresInDays),
-      })
+      const created = await createApiToken(c.get('ctx'), c.req.valid('json'))
       c.header('cache-control', 'no-store')
       return c.json(created, 201)
     },

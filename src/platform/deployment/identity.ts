@@ -10,6 +10,7 @@
  * (`vigil identity set-url`); earlier issuer URLs stay this issuer's, so earlier cards verify.
  */
 import { desc, eq } from 'drizzle-orm'
+import { isLoopbackHttpOrigin } from '../../core/shc/index.ts'
 import type { Config } from '../config/index.ts'
 import type { Db } from '../db/index.ts'
 import { deployment, logCheckpoints } from '../db/index.ts'
@@ -153,8 +154,7 @@ export function applyIdentity(config: Config, identity: DeploymentIdentity): Con
   let port = config.port
   if (!config.portSet && config.claims.publicUrl === undefined) {
     const url = new URL(identity.publicUrl)
-    if (url.protocol === 'http:' && LOOPBACK.has(url.hostname) && url.port !== '')
-      port = Number(url.port)
+    if (isLoopbackHttpOrigin(url.origin) && url.port !== '') port = Number(url.port)
   }
   return {
     ...config,
@@ -165,8 +165,6 @@ export function applyIdentity(config: Config, identity: DeploymentIdentity): Con
     formerIssuerUrls: identity.formerIssuerUrls,
   }
 }
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 /**
  * A serving process follows a deliberate change of URL (`vigil identity set-url`) without a

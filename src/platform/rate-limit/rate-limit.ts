@@ -29,9 +29,7 @@ export const INVITATION_LIMIT: RateLimit = {
 
 const DAY_MS = 86_400_000
 
-type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random'>
-
-async function saltOf(ctx: Ctx, day: string): Promise<Uint8Array> {
+async function saltOf(ctx: ServiceContext, day: string): Promise<Uint8Array> {
   const [created] = await ctx.db
     .insert(rateLimitSalts)
     .values({ day, salt: ctx.random(32) })
@@ -54,11 +52,20 @@ async function saltOf(ctx: Ctx, day: string): Promise<Uint8Array> {
   return row.salt
 }
 
+/** One attempt: which counter, and whose (a client key, an invitation id, …). */
+export interface RateLimitHit {
+  rule: RateLimit
+  key: string
+}
+
 /**
  * Counts one attempt; throws RATE_LIMITED (with the seconds until the window ends) past the limit.
- * @example await hitRateLimit(ctx, SIGN_IN_LIMIT, clientKey)
+ * @example await hitRateLimit(ctx, { rule: SIGN_IN_LIMIT, key: clientKey })
  */
-export async function hitRateLimit(ctx: Ctx, rule: RateLimit, key: string): Promise<void> {
+export async function hitRateLimit(
+  ctx: ServiceContext,
+  { rule, key }: RateLimitHit,
+): Promise<void> {
   const now = ctx.clock.now().getTime()
   const windowStart = now - (now % rule.windowMs)
   const salt = await saltOf(ctx, new Date(now).toISOString().slice(0, 10))

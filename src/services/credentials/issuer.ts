@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm'
 import { fromBase64Url, toBase64Url } from '../../core/codec/index.ts'
 import { type LogEntry, roundToHour } from '../../core/leaf/index.ts'
-import type { ShcKeyPair } from '../../core/shc/index.ts'
+import { isLoopbackHttpOrigin, type ShcKeyPair } from '../../core/shc/index.ts'
 import type { Clock, ServiceContext } from '../../platform/context/index.ts'
 import { logEntries, logPending, rowsOf, toBigInt } from '../../platform/db/index.ts'
 import type { Announce, PublicKeyInfo } from '../../platform/keys/index.ts'
@@ -22,7 +22,7 @@ export interface IssuerSigner {
 
 /** SHC requires https; a deployment on loopback (development) issues cards for itself only. */
 export function isLoopbackIssuer(iss: string): boolean {
-  return /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(iss)
+  return isLoopbackHttpOrigin(iss)
 }
 
 export async function issuerSigner(ctx: ServiceContext): Promise<IssuerSigner> {

@@ -7,16 +7,16 @@
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { and, eq, or } from 'drizzle-orm'
+import type { CodeStatus, CodeStatusView, IssuedCode } from '../../core/api-types/index.ts'
 import { utf8 } from '../../core/codec/index.ts'
 import { dayStart, intervalNumber } from '../../core/gaen/index.ts'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
-import type { ServiceContext } from '../../platform/context/index.ts'
+import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { exposureCodes } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
+import { uuidFrom } from '../../platform/ids/index.ts'
 import { exposureFact, recordFacts, toDay } from '../surveillance/index.ts'
 import { EXPOSURE, type TestType } from './settings.ts'
-
-type Ctx = ServiceContext
 
 export interface IssueCodeInput {
   testType: TestType
@@ -27,20 +27,10 @@ export interface IssueCodeInput {
   region?: string | undefined
 }
 
-export interface IssuedCode {
-  id: string
-  code: string
-  longCode: string
-  expiresAt: string
-  longExpiresAt: string
-}
-
-export type CodeStatus = 'unused' | 'used' | 'expired' | 'revoked'
-
 const secrets = new WeakMap<object, Promise<Uint8Array>>()
 
 /** HMAC-SHA-256(derived secret, code): what the database holds instead of the code. */
-export async function codeHash(ctx: Pick<Ctx, 'keys'>, code: string): Promise<Uint8Array> {
+async function codeHash(ctx: ServiceContext, code: string): Promise<Uint8Array> {
   let s = secrets.get(ctx.keys)
   if (s === undefined) {
     s = ctx.keys.deriveSecret('exposure/codes')
@@ -50,7 +40,7 @@ export async function codeHash(ctx: Pick<Ctx, 'keys'>, code: string): Promise<Ui
 }
 
 /** Uniform digits / [a-z0-9] by rejection sampling. */
-function randomCode(random: Ctx['random'], alphabet: string, length: number): string {
+function randomCode(random: ServiceContext['random'], alphabet: string, length: number): string {
   let out = ''
   const limit = 256 - (256 % alphabet.length)
   while (out.length < length) {
@@ -73,21 +63,15 @@ function onsetInterval(input: IssueCodeInput): number | null {
   return dayStart(intervalNumber(ms / 1000))
 }
 
-function uuid(random: Ctx['random']): string {
-  const b = random(16)
-  b[6] = ((b[6] as number) & 0x0f) | 0x40
-  b[8] = ((b[8] as number) & 0x3f) | 0x80
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-}
-
-export async function issueCode(ctx: Ctx, input: IssueCodeInput): Promise<IssuedCode> {
+/** Issues one code pair for a test result (role tracer; recorded as issued by the actor). */
+export async function issueCode(ctx: ServiceContext, input: IssueCodeInput): Promise<IssuedCode> {
+  const issuedBy = requireActor(ctx).id
   const now = ctx.clock.now().getTime()
   const onset = onsetInterval(input)
   for (let attempt = 0; attempt < 6; attempt++) {
     const code = randomCode(ctx.random, DIGITS, 8)
     const longCode = randomCode(ctx.random, ALNUM, 16)
-    const id = uuid(ctx.random)
+    const id = uuidFrom(ctx.random(16))
     const expiresAt = new Date(now + EXPOSURE.shortCodeMs)
     const longExpiresAt = new Date(now + EXPOSURE.longCodeMs)
     const inserted = await ctx.db.transaction(async (tx) => {
@@ -102,14 +86,14 @@ export async function issueCode(ctx: Ctx, input: IssueCodeInput): Promise<Issued
           region: input.region ?? null,
           expiresAt,
           longExpiresAt,
-          issuedBy: (ctx as { actor?: { id: string } }).actor?.id ?? 'cli',
+          issuedBy,
           createdAt: new Date(now),
         })
         .onConflictDoNothing()
         .returning({ id: exposureCodes.id })
       // The fact names the day, region and test type only: nothing that leads back to this code.
       if (rows.length > 0)
-        await recordFacts(tx, [
+        await recordFacts({ ...ctx, db: tx }, [
           exposureFact('code-issued', toDay(now), {
             region: input.region,
             testType: input.testType,
@@ -134,7 +118,11 @@ export async function issueCode(ctx: Ctx, input: IssueCodeInput): Promise<Issued
   throw new Error('could not draw a unique verification code')
 }
 
-export async function issueCodes(ctx: Ctx, inputs: IssueCodeInput[]): Promise<IssuedCode[]> {
+/** Issues a code pair per case of a case list, 1 to `EXPOSURE.maxBatch` of them. */
+export async function issueCodes(
+  ctx: ServiceContext,
+  inputs: readonly IssueCodeInput[],
+): Promise<IssuedCode[]> {
   if (inputs.length === 0 || inputs.length > EXPOSURE.maxBatch)
     throw new ServiceError('BATCH_TOO_LARGE', `issue 1 to ${EXPOSURE.maxBatch} codes per call`, {
       field: 'cases',
@@ -144,16 +132,8 @@ export async function issueCodes(ctx: Ctx, inputs: IssueCodeInput[]): Promise<Is
   return out
 }
 
-export async function codeStatus(
-  ctx: Ctx,
-  id: string,
-): Promise<{
-  id: string
-  status: CodeStatus
-  testType: string
-  expiresAt: string
-  longExpiresAt: string
-}> {
+/** Where a code stands, for the tracer who issued it: never the code or the keys. */
+export async function codeStatus(ctx: ServiceContext, id: string): Promise<CodeStatusView> {
   const [row] = await ctx.db.select().from(exposureCodes).where(eq(exposureCodes.id, id))
   if (row === undefined) throw new ServiceError('NOT_FOUND', 'no such code', { field: 'id' })
   const now = ctx.clock.now().getTime()
@@ -174,7 +154,7 @@ export async function codeStatus(
   }
 }
 
-export async function revokeCode(ctx: Ctx, id: string) {
+export async function revokeCode(ctx: ServiceContext, id: string): Promise<CodeStatusView> {
   const [row] = await ctx.db
     .update(exposureCodes)
     .set({ revokedAt: ctx.clock.now() })
@@ -186,7 +166,7 @@ export async function revokeCode(ctx: Ctx, id: string) {
 }
 
 /** The row a code names, by either hash. */
-export async function findCode(ctx: Ctx, code: string) {
+export async function findCode(ctx: ServiceContext, code: string) {
   const h = await codeHash(ctx, code)
   const [row] = await ctx.db
     .select()

@@ -25,7 +25,7 @@ import {
   zipExport,
 } from '../../core/gaen/index.ts'
 import { roundToHour } from '../../core/leaf/index.ts'
-import type { LedgerPort, ServiceContext } from '../../platform/context/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
 import { exposureExports, exposureKeys } from '../../platform/db/index.ts'
 import { padKeys, sortKeys } from './export-pad.ts'
 import { EXPOSURE } from './settings.ts'
@@ -48,8 +48,6 @@ export interface ExportedFile {
   leafIndex: string
 }
 
-type Ctx = Pick<ServiceContext, 'db' | 'keys' | 'clock' | 'random' | 'logger'>
-
 const DAY_MS = 86_400_000
 
 /** leaf_index of a stored file whose ledger entry is not written yet: it is not served. */
@@ -57,8 +55,7 @@ const UNLOGGED = -1n
 
 /** Appends each file's SHA-256 to the ledger, then marks it served; path → leaf index. */
 async function logFiles(
-  ctx: Ctx,
-  ledger: LedgerPort,
+  ctx: ServiceContext,
   files: readonly { path: string; hash: Uint8Array }[],
   keyId: string,
   now: number,
@@ -66,7 +63,7 @@ async function logFiles(
   const out = new Map<string, bigint>()
   if (files.length === 0) return out
   const time = roundToHour(Math.floor(now / 1000))
-  const logged = await ledger.append(
+  const logged = await ctx.ledger.append(
     files.map((f) => ({ kind: 'export-batch' as const, artefactHash: f.hash, keyId, time })),
   )
   if (logged.length !== files.length) throw new Error('the ledger returned too few entries')
@@ -82,18 +79,13 @@ async function logFiles(
 }
 
 /** Files stored by a run that stopped before the ledger append: logged now, then served. */
-async function logUnlogged(
-  ctx: Ctx,
-  ledger: LedgerPort,
-  keyId: string,
-  now: number,
-): Promise<void> {
+async function logUnlogged(ctx: ServiceContext, keyId: string, now: number): Promise<void> {
   const rows = await ctx.db
     .select({ path: exposureExports.path, hash: exposureExports.sha256 })
     .from(exposureExports)
     .where(eq(exposureExports.leafIndex, UNLOGGED))
     .orderBy(asc(exposureExports.batchStart), asc(exposureExports.path))
-  await logFiles(ctx, ledger, rows, keyId, now)
+  await logFiles(ctx, rows, keyId, now)
 }
 
 /** `<start>-<end>-<NNNNN>.zip` (POSIX seconds), as ENS names its files. */
@@ -104,8 +96,7 @@ export const EXPORT_PATH = /^\d{1,12}-\d{1,12}-\d{5}\.zip$/
 
 /** Exports every closed window not exported yet; returns the files written (oldest first). */
 export async function exportBatch(
-  ctx: Ctx,
-  ledger: LedgerPort,
+  ctx: ServiceContext,
   options: ExportOptions = {},
 ): Promise<ExportedFile[]> {
   const now = (options.now ?? ctx.clock.now()).getTime()
@@ -113,7 +104,7 @@ export async function exportBatch(
   const W = EXPOSURE.exportWindowMs
   const lastEnd = Math.floor((now - EXPOSURE.minWindowAgeMs) / W) * W
   const signer = await exposureKey(ctx, 'export')
-  await logUnlogged(ctx, ledger, signer.id, now)
+  await logUnlogged(ctx, signer.id, now)
   const [done] = await ctx.db.select({ end: max(exposureExports.batchEnd) }).from(exposureExports)
   const retention = Math.floor((now - EXPOSURE.maxAgeDays * DAY_MS) / W) * W
   const from = Math.max(done?.end ? new Date(done.end).getTime() : retention, retention)
@@ -217,7 +208,6 @@ export async function exportBatch(
     const mine = new Set(claimed.map((r) => r.path))
     const logged = await logFiles(
       ctx,
-      ledger,
       built.filter((b) => mine.has(b.path)),
       signer.id,
       now,
@@ -246,7 +236,7 @@ export async function exportBatch(
 }
 
 /** index.txt: every export path, oldest first, newest last (the key server's export index). */
-export async function exportIndex(ctx: Pick<ServiceContext, 'db'>): Promise<string> {
+export async function exportIndex(ctx: ServiceContext): Promise<string> {
   const rows = await ctx.db
     .select({ path: exposureExports.path })
     .from(exposureExports)
@@ -255,10 +245,15 @@ export async function exportIndex(ctx: Pick<ServiceContext, 'db'>): Promise<stri
   return rows.map((r) => `${r.path}\n`).join('')
 }
 
+/**
+ * A published export file's bytes; undefined for any other name, and for a file stored but not
+ * yet in the ledger (it is served only once its SHA-256 is logged).
+ */
 export async function exportFile(
-  ctx: Pick<ServiceContext, 'db'>,
+  ctx: ServiceContext,
   path: string,
 ): Promise<Uint8Array | undefined> {
+  if (!EXPORT_PATH.test(path)) return undefined
   const [row] = await ctx.db
     .select({ zip: exposureExports.zip })
     .from(exposureExports)

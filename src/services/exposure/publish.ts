@@ -8,60 +8,33 @@
  * to 28 entries.
  */
 import { inArray } from 'drizzle-orm'
+import type { PublishKey, PublishRequest, PublishResponse } from '../../core/api-types/index.ts'
 import { fromBase64, fromUtf8, toBase64, utf8 } from '../../core/codec/index.ts'
 import { checkTekmac, intervalNumber, intervalStart } from '../../core/gaen/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { exposureKeys } from '../../platform/db/index.ts'
 import { ServiceError, type ServiceErrorCode } from '../../platform/errors/index.ts'
 import { exposureFact, recordFacts, toDay } from '../surveillance/index.ts'
+import { publishPadding } from './padding.ts'
 import { EXPOSURE, floorHour, HOUR_MS, REPORT_TYPE, TR_BACKFILL } from './settings.ts'
 import { checkCertificate } from './verify.ts'
 
-export interface PublishKey {
-  key: string
-  rollingStartNumber: number
-  rollingPeriod: number
-  transmissionRisk?: number | undefined
-}
-
-export interface PublishRequest {
-  temporaryExposureKeys: PublishKey[]
-  healthAuthorityID: string
-  verificationPayload: string
-  hmacKey: string
-  symptomOnsetInterval?: number | undefined
-  traveler?: boolean | undefined
-  revisionToken?: string | undefined
-  padding?: string | undefined
-}
-
-export interface PublishResponse {
-  revisionToken: string
-  insertedExposures: number
-  code?: string
-  warnings?: string[]
-  padding: string
-}
-
-/** 1024 + rand(1024) bytes of base64 noise, so response sizes say nothing. */
-export function responsePadding(random: ServiceContext['random']): string {
-  const r = random(2)
-  return toBase64(random(1024 + ((((r[0] as number) << 8) | (r[1] as number)) % 1024))).slice(0, -4)
-}
-
 const TOKEN_ENTRIES = 28
 
-/** A chaff request's answer: the same shape, size and work (a sealed token), nothing stored. */
+/**
+ * A chaff request's answer (a publish marked as chaff): the same shape, size and work (a sealed
+ * token) as a real one's, and nothing is checked or stored.
+ */
 export async function chaffResponse(
   ctx: ServiceContext,
-  keyCount: number,
+  req: Pick<PublishRequest, 'temporaryExposureKeys'>,
 ): Promise<PublishResponse> {
-  const n = Math.min(Math.max(keyCount, 1), EXPOSURE.maxKeys)
+  const n = Math.min(Math.max(req.temporaryExposureKeys.length, 1), EXPOSURE.maxKeys)
   const fake = Array.from({ length: n }, () => toBase64(ctx.random(16)))
   return {
     revisionToken: await sealRevision(ctx, fake),
     insertedExposures: n,
-    padding: responsePadding(ctx.random),
+    padding: publishPadding(ctx.random),
   }
 }
 
@@ -252,7 +225,7 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
   // One de-identified fact per upload that stored new keys: day, region, test and report type.
   if (uploaded > 0)
     await ctx.db.transaction((tx) =>
-      recordFacts(tx, [
+      recordFacts({ ...ctx, db: tx }, [
         exposureFact('upload', toDay(hour), {
           region: claims.region,
           testType: claims.reportType,
@@ -265,7 +238,7 @@ export async function publish(ctx: ServiceContext, req: PublishRequest): Promise
       ...new Set([...allowed, ...valid.map((v) => toBase64(v.bytes))]),
     ]),
     insertedExposures: inserted,
-    padding: responsePadding(ctx.random),
+    padding: publishPadding(ctx.random),
   }
   if (warnings.length > 0) {
     response.code = 'partial_failure'

@@ -12,7 +12,7 @@
  *   index.txt, while their SHA-256 stays in the ledger, so the withdrawal is on the record.
  *
  * Certificates are never stored (they are bound to the keys by `tekmac` and live 15 minutes), and
- * the rate-limit buckets expire with their daily salt (staff/rate-limit), so neither needs a rule
+ * the rate-limit buckets expire with their daily salt (platform/rate-limit), so neither needs a rule
  * here. Run hourly by `vigil serve` with the export job, and by `vigil exposure cleanup`.
  */
 import { and, isNull, lt, or } from 'drizzle-orm'
@@ -46,11 +46,9 @@ export interface RetentionResult {
   exports: number
 }
 
-type Ctx = Pick<ServiceContext, 'db' | 'clock'>
-
 /** One pass; returns how many rows of each kind were deleted. Idempotent, safe to race. */
 export async function runExposureRetention(
-  ctx: Ctx,
+  ctx: ServiceContext,
   options: { now?: Date | undefined } = {},
 ): Promise<RetentionResult> {
   const now = (options.now ?? ctx.clock.now()).getTime()

@@ -17,11 +17,13 @@ export interface ExposureSigningKey {
   spki: Uint8Array
 }
 
-type Ctx = Pick<ServiceContext, 'db' | 'keys'>
 const ALG = { name: 'ECDSA', namedCurve: 'P-256' } as const
 const cache = new WeakMap<object, Map<string, Promise<ExposureSigningKey>>>()
 
-export function exposureKey(ctx: Ctx, purpose: ExposureKeyPurpose): Promise<ExposureSigningKey> {
+export function exposureKey(
+  ctx: ServiceContext,
+  purpose: ExposureKeyPurpose,
+): Promise<ExposureSigningKey> {
   let byPurpose = cache.get(ctx.keys)
   if (byPurpose === undefined) {
     byPurpose = new Map()
@@ -36,7 +38,10 @@ export function exposureKey(ctx: Ctx, purpose: ExposureKeyPurpose): Promise<Expo
   return p
 }
 
-async function loadOrCreate(ctx: Ctx, purpose: ExposureKeyPurpose): Promise<ExposureSigningKey> {
+async function loadOrCreate(
+  ctx: ServiceContext,
+  purpose: ExposureKeyPurpose,
+): Promise<ExposureSigningKey> {
   const find = () =>
     ctx.db
       .select()

@@ -1,12 +1,20 @@
 /**
  * @module services/exposure/simulate
- * A population of synthetic phones driven through the real service over HTTP: each phone rolls a
- * TEK per day (core/gaen), phones meet and record each other's RPIs, some test positive, a tracer
- * issues a code, the phone redeems it (code → token → certificate over its tekmac) and publishes
- * its keys; the export job runs; every phone downloads index.txt and the zips, decodes them and
+ * A population of synthetic phones driven through the real service: each phone rolls a TEK per
+ * day (core/gaen), phones meet and record each other's RPIs, some test positive, a tracer issues
+ * a code, the phone redeems it (code → token → certificate over its tekmac) and publishes its
+ * keys; the export job runs; every phone downloads index.txt and the zips, decodes them and
  * matches locally. The report compares matches with the ground truth of who met whom.
- * Deterministic for a seed, given a target whose clock the simulator sets.
+ * Deterministic for a seed, given a target whose clock the simulator sets. The target is the
+ * service as its clients see it (`vigil exposure simulate` binds it to the app over HTTP).
  */
+import type {
+  IssuedCode,
+  PublishRequest,
+  PublishResponse,
+  VerificationCertificate,
+  VerifiedCode,
+} from '../../core/api-types/index.ts'
 import { toBase64 } from '../../core/codec/index.ts'
 import {
   type DiagnosisKey,
@@ -23,17 +31,27 @@ import {
   tekmac,
   unzipExport,
 } from '../../core/gaen/index.ts'
+import { seededUniform } from '../surveillance/index.ts'
 
-/** The service under simulation: HTTP requests, its clock, its export job and a tracer token. */
+/**
+ * The service under simulation, as its clients use it: a tracer issues codes, phones run the
+ * device flow and download the published exports; plus the service's clock and export job.
+ */
 export interface SimTarget {
-  /** One HTTP request; `address` is the client's socket address. */
-  request(path: string, init?: RequestInit, address?: string): Promise<Response>
+  /** A tracer issues a code for a positive test. */
+  issueCode(input: { testType: 'confirmed'; symptomDate: string }): Promise<IssuedCode>
+  /** A phone redeems the code; `client` is the phone's network address. */
+  verifyCode(input: { code: string; client: string }): Promise<VerifiedCode>
+  issueCertificate(input: { token: string; ekeyhmac: string }): Promise<VerificationCertificate>
+  publish(input: PublishRequest): Promise<PublishResponse>
+  /** The export files' paths as index.txt lists them, oldest first. */
+  exportIndex(): Promise<string[]>
+  /** One export file's bytes (export.zip). */
+  exportFile(path: string): Promise<Uint8Array>
   /** Sets the service's clock (milliseconds since the epoch). */
   setNow(ms: number): void
   /** Runs the export job at `ms`. */
   exportNow(ms: number): Promise<unknown>
-  /** A bearer token with the `tracer` role. */
-  tracerToken: string
 }
 
 export interface SimOptions {
@@ -46,7 +64,7 @@ export interface SimOptions {
   positiveRate?: number
   /** Meetings each phone starts per day, on average. Default 0.5. */
   meetingsPerDay?: number
-  /** EN crypto provider; default pure. The CLI passes node:crypto (exposure/node-crypto). */
+  /** EN crypto provider; default pure. The CLI passes node:crypto (platform/node-crypto). */
   crypto?: GaenCrypto
 }
 
@@ -82,16 +100,9 @@ interface Phone {
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
 
-/** mulberry32: a small seeded PRNG, for simulation only. */
-export function simRandom(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
+/** A seeded generator (surveillance/synthetic's mulberry32), for simulation only. */
+function simRandom(seed: number) {
+  const next = seededUniform(seed)
   return {
     next,
     int: (n: number) => Math.floor(next() * n),
@@ -154,14 +165,10 @@ export async function simulate(target: SimTarget, options: SimOptions = {}): Pro
   const exportMs = uploadMs + 12 * HOUR_MS
   target.setNow(exportMs)
   await target.exportNow(exportMs)
-  const index = await target.request('/exposure/index.txt')
-  if (index.status !== 200) throw new Error(`index.txt: HTTP ${index.status}`)
-  const paths = (await index.text()).split('\n').filter(Boolean)
+  const paths = await target.exportIndex()
   const keys: DiagnosisKey[] = []
   for (const path of paths) {
-    const r = await target.request(`/exposure/${path}`)
-    if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status}`)
-    const { bin } = unzipExport(new Uint8Array(await r.arrayBuffer()))
+    const { bin } = unzipExport(await target.exportFile(path))
     keys.push(...decodeExport(bin).keys)
   }
 
@@ -221,43 +228,22 @@ async function upload(
   symptomDate: string,
   hmacKey: Uint8Array,
 ): Promise<number> {
-  const address = `198.51.100.${phone.id % 250}`
-  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const r = await target.request(
-      path,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-      },
-      address,
-    )
-    const json = (await r.json()) as Record<string, unknown>
-    if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${String(json.code ?? '')}`)
-    return json
-  }
   const keys = phone.teks.map((tek, d) => ({
     key: toBase64(tek),
     rollingStartNumber: day0 + d * TEK_ROLLING_PERIOD,
     rollingPeriod: TEK_ROLLING_PERIOD,
     transmissionRisk: 0,
   }))
-  const issued = await post(
-    '/api/exposure/codes',
-    { testType: 'confirmed', symptomDate },
-    { authorization: `Bearer ${target.tracerToken}` },
-  )
-  const { token } = await post('/api/exposure/verify', { code: issued.code })
-  const { certificate } = await post('/api/exposure/certificate', {
-    token,
-    ekeyhmac: tekmac(hmacKey, keys),
-  })
-  const published = await post('/api/exposure/publish', {
+  const issued = await target.issueCode({ testType: 'confirmed', symptomDate })
+  const client = `198.51.100.${phone.id % 250}`
+  const { token } = await target.verifyCode({ code: issued.code, client })
+  const { certificate } = await target.issueCertificate({ token, ekeyhmac: tekmac(hmacKey, keys) })
+  const published = await target.publish({
     temporaryExposureKeys: keys,
     healthAuthorityID: 'vigil',
     verificationPayload: certificate,
     hmacKey: toBase64(hmacKey),
     padding: toBase64(hmacKey),
   })
-  return Number(published.insertedExposures)
+  return published.insertedExposures
 }

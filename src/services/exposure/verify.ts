@@ -9,6 +9,7 @@ import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { and, eq, gt, isNull } from 'drizzle-orm'
 import { jwtVerify, SignJWT } from 'jose'
+import type { VerificationCertificate, VerifiedCode } from '../../core/api-types/index.ts'
 import { fromBase64, toBase64, toBase64Url, utf8 } from '../../core/codec/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { exposureCodes, exposureTokens } from '../../platform/db/index.ts'
@@ -16,39 +17,45 @@ import { ServiceError } from '../../platform/errors/index.ts'
 import { hitRateLimit } from '../../platform/rate-limit/index.ts'
 import { exposureFact, recordFacts, toDay } from '../surveillance/index.ts'
 import { findCode } from './codes.ts'
+import { deviceResponsePadding } from './padding.ts'
 import { ceilHour, EXPOSURE, floorHour } from './settings.ts'
 import { exposureKey } from './signing-keys.ts'
 
-type Ctx = ServiceContext
-
-async function limit(ctx: Ctx, client: string): Promise<void> {
+async function limit(ctx: ServiceContext, client: string): Promise<void> {
   for (const [rule, key] of [
     [EXPOSURE.verifyLimit, client],
     [EXPOSURE.verifyGlobalLimit, 'all'],
   ] as const) {
     try {
-      await hitRateLimit(ctx, rule, key)
+      await hitRateLimit(ctx, { rule, key })
     } catch (err) {
-      const retryAfter = (err as { retryAfter?: number }).retryAfter
+      if (!(err instanceof ServiceError) || err.code !== 'RATE_LIMITED') throw err
       throw new ServiceError('CODE_GUESSING_LOCKED', 'too many verification attempts; try later', {
         field: 'code',
-        ...(retryAfter === undefined ? {} : { retryAfter }),
+        retryAfter: err.retryAfter,
       })
     }
   }
 }
 
-const tokenHash = async (ctx: Ctx, token: string) =>
+const tokenHash = async (ctx: ServiceContext, token: string) =>
   hmac(sha256, await ctx.keys.deriveSecret('exposure/tokens'), utf8(token))
 
-export interface VerifiedCode {
-  token: string
-  testtype: string
-  symptomDate?: string | undefined
+export interface VerifyCodeInput {
+  /** The short or the long code, as the person typed it. */
+  code: string
+  /**
+   * Names the client for the guessing limit without being stored (a hashed, rotating bucket:
+   * platform/rate-limit); the HTTP layer derives it from the connection.
+   */
+  client: string
 }
 
 /** Claims a code atomically (one use) and returns a one-time token. */
-export async function verifyCode(ctx: Ctx, code: string, client: string): Promise<VerifiedCode> {
+export async function verifyCode(
+  ctx: ServiceContext,
+  { code, client }: VerifyCodeInput,
+): Promise<VerifiedCode> {
   await limit(ctx, client)
   const found = await findCode(ctx, code)
   if (found === undefined)
@@ -81,7 +88,7 @@ export async function verifyCode(ctx: Ctx, code: string, client: string): Promis
       // redemption time the rounding of `usedHour` hides.
       expiresAt: new Date(ceilHour(now.getTime() + EXPOSURE.tokenMs)),
     })
-    await recordFacts(tx, [
+    await recordFacts({ ...ctx, db: tx }, [
       exposureFact('code-redeemed', toDay(now.getTime()), {
         region: row.region,
         testType: row.testType,
@@ -92,15 +99,21 @@ export async function verifyCode(ctx: Ctx, code: string, client: string): Promis
     row.symptomOnsetInterval === null
       ? undefined
       : new Date(row.symptomOnsetInterval * 600_000).toISOString().slice(0, 10)
-  return { token, testtype: row.testType, symptomDate }
+  return { token, testtype: row.testType, symptomDate, padding: deviceResponsePadding(ctx.random) }
+}
+
+export interface CertificateInput {
+  /** The one-time token from verifyCode. */
+  token: string
+  /** Standard base64 HMAC-SHA-256 of the keys to publish (the GAEN tekmac, 32 bytes). */
+  ekeyhmac: string
 }
 
 /** Consumes the token; signs a certificate bound to the keys by `ekeyhmac`. */
 export async function issueCertificate(
-  ctx: Ctx,
-  token: string,
-  ekeyhmac: string,
-): Promise<{ certificate: string }> {
+  ctx: ServiceContext,
+  { token, ekeyhmac }: CertificateInput,
+): Promise<VerificationCertificate> {
   let mac: Uint8Array
   try {
     mac = fromBase64(ekeyhmac)
@@ -145,7 +158,7 @@ export async function issueCertificate(
     .setNotBefore(iat)
     .setExpirationTime(iat + 5 + EXPOSURE.certificateSeconds)
     .sign(key.privateKey)
-  return { certificate }
+  return { certificate, padding: deviceResponsePadding(ctx.random) }
 }
 
 export interface CertificateClaims {
@@ -158,7 +171,10 @@ export interface CertificateClaims {
 const REGION = /^[A-Z]{2}-[A-Z0-9]{1,3}$/
 
 /** Checks a certificate: ES256, our kid, issuer, audience, time; returns its claims. */
-export async function checkCertificate(ctx: Ctx, jwt: string): Promise<CertificateClaims> {
+export async function checkCertificate(
+  ctx: ServiceContext,
+  jwt: string,
+): Promise<CertificateClaims> {
   const key = await exposureKey(ctx, 'certificate')
   try {
     const { payload, protectedHeader } = await jwtVerify(jwt, key.publicKey, {

@@ -26,10 +26,10 @@ import {
   TransactionRollbackError,
 } from 'drizzle-orm'
 import { toHex, utf8 } from '../../core/codec/index.ts'
-import { encodeEntry, roundToHour } from '../../core/leaf/index.ts'
-import type { LedgerPort, ServiceContext } from '../../platform/context/index.ts'
+import { type LogEntry, roundToHour } from '../../core/leaf/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
 import { auditDigests, auditEvents, logEntries, rowsOf } from '../../platform/db/index.ts'
-import { insertPending, listEntries } from '../ledger/index.ts'
+import { listEntries } from '../ledger/index.ts'
 
 const DAY_MS = 86_400_000
 /** A day is digested this long after it ends, so rows still committing at midnight are in it. */
@@ -45,8 +45,6 @@ export interface AuditDigestView {
   digest: string
   leafIndex: number | null
 }
-
-type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'logger'>
 
 const dayOf = (date: Date) => date.toISOString().slice(0, 10)
 const startOf = (day: string) => new Date(`${day}T00:00:00.000Z`)
@@ -65,8 +63,8 @@ function canonical(value: unknown): string {
 }
 
 /** Recomputes one day's digest from the rows (streamed in chunks). */
-export async function computeDayDigest(
-  ctx: Pick<ServiceContext, 'db'>,
+async function computeDayDigest(
+  ctx: ServiceContext,
   day: string,
   prev: Uint8Array,
 ): Promise<{ digest: Uint8Array; events: number }> {
@@ -109,9 +107,9 @@ export async function computeDayDigest(
  * Digests every complete day not digested yet (from the first audited day) and appends each
  * digest to the ledger; also retries digests whose append failed. Safe to run on many instances:
  * the day's row is claimed first (primary key), then appended.
- * @example await runAuditDigests(ctx, ledger) // hourly timer in `vigil serve`, or `vigil admin digest`
+ * @example await runAuditDigests(ctx) // hourly timer in `vigil serve`, or `vigil admin digest`
  */
-export async function runAuditDigests(ctx: Ctx, ledger: LedgerPort): Promise<AuditDigestView[]> {
+export async function runAuditDigests(ctx: ServiceContext): Promise<AuditDigestView[]> {
   const lastComplete = dayOf(new Date(ctx.clock.now().getTime() - DIGEST_GRACE_MS - DAY_MS))
   const [{ last } = { last: null }] = await ctx.db
     .select({ last: max(auditDigests.day) })
@@ -144,16 +142,16 @@ export async function runAuditDigests(ctx: Ctx, ledger: LedgerPort): Promise<Aud
     }
     prev = digest
   }
-  return appendPending(ctx, ledger)
+  return appendPending(ctx)
 }
 
 /**
- * Appends the digests that have no ledger entry yet, oldest first. Each day's entry is queued in
- * log_pending in the same transaction that records its pending id on the day (only if no other
+ * Appends the digests that have no ledger entry yet, oldest first. Each day's entry is queued on
+ * the ledger in the same transaction that records its pending id on the day (only if no other
  * instance did first), then integrated; the leaf index is filled in from where the entry landed.
  * A crash anywhere leaves a day queued once or not at all, never twice.
  */
-async function appendPending(ctx: Ctx, ledger: LedgerPort): Promise<AuditDigestView[]> {
+async function appendPending(ctx: ServiceContext): Promise<AuditDigestView[]> {
   const unqueued = await ctx.db
     .select()
     .from(auditDigests)
@@ -161,15 +159,15 @@ async function appendPending(ctx: Ctx, ledger: LedgerPort): Promise<AuditDigestV
     .orderBy(asc(auditDigests.day))
   for (const row of unqueued) {
     const time = roundToHour(Math.floor(ctx.clock.now().getTime() / 1000))
-    const entry = encodeEntry({
+    const entry: LogEntry = {
       kind: 'audit-digest',
       artefactHash: row.digest,
       keyId: `audit:${row.day}`,
       time,
-    })
+    }
     await ctx.db
       .transaction(async (tx) => {
-        const [pendingId] = await insertPending(tx, [entry])
+        const [pendingId] = await ctx.ledger.queue(tx, [entry])
         const claimed = await tx
           .update(auditDigests)
           .set({ pendingId })
@@ -182,7 +180,7 @@ async function appendPending(ctx: Ctx, ledger: LedgerPort): Promise<AuditDigestV
         if (!(err instanceof TransactionRollbackError)) throw err
       })
   }
-  await ledger.flush()
+  await ctx.ledger.flush()
   const placed = rowsOf<{ day: string; idx: unknown }>(
     await ctx.db.execute(sql`
       update ${auditDigests} d set leaf_index = e.idx
@@ -203,7 +201,7 @@ async function appendPending(ctx: Ctx, ledger: LedgerPort): Promise<AuditDigestV
 
 /** @example for (const d of await listAuditDigests(ctx)) console.log(d.day, d.digest) */
 export async function listAuditDigests(
-  ctx: Pick<ServiceContext, 'db'>,
+  ctx: ServiceContext,
   limit = 60,
 ): Promise<AuditDigestView[]> {
   const rows = await ctx.db.select().from(auditDigests).orderBy(asc(auditDigests.day))
@@ -228,7 +226,7 @@ export interface DigestCheck {
  * Recomputes the chain from the rows and compares each day with its ledger entry (the copy no
  * one can rewrite), falling back to the stored digest for a day not appended yet.
  */
-export async function verifyAuditDigests(ctx: Pick<ServiceContext, 'db'>): Promise<DigestCheck> {
+export async function verifyAuditDigests(ctx: ServiceContext): Promise<DigestCheck> {
   const rows = await ctx.db.select().from(auditDigests).orderBy(asc(auditDigests.day))
   let prev: Uint8Array = ZERO
   for (const row of rows) {

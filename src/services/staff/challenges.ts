@@ -19,13 +19,11 @@ export interface Binding {
   userHandle?: Uint8Array | undefined
 }
 
-type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random'>
-
 const PURGE_AFTER_MS = 60 * 60_000
 
 /** Stores a fresh challenge and returns it (base64url), with the bytes for the options. */
 export async function issueChallenge(
-  ctx: Ctx,
+  ctx: ServiceContext,
   purpose: Purpose,
   binding: Binding = {},
 ): Promise<{ challenge: string; bytes: Uint8Array }> {
@@ -59,7 +57,7 @@ export interface ConsumedChallenge {
  * for this ceremony and binding. Throws UNKNOWN, REPLAYED, EXPIRED or MISMATCH.
  */
 export async function consumeChallenge(
-  ctx: Ctx,
+  ctx: ServiceContext,
   challenge: string,
   purpose: Purpose,
   binding: Omit<Binding, 'userHandle'> = {},

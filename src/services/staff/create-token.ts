@@ -4,6 +4,7 @@
  * the database keeps only its SHA-256, so a leaked table grants nothing.
  */
 import { z } from 'zod'
+import type { CreatedToken } from '../../core/api-types/index.ts'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
 import type { Clock, Role, ServiceContext } from '../../platform/context/index.ts'
 import { apiTokens } from '../../platform/db/index.ts'
@@ -16,26 +17,16 @@ export const MAX_TOKEN_DAYS = 365
 export const DEFAULT_TOKEN_DAYS = 90
 const DAY_MS = 86_400_000
 
-export interface CreateTokenInput {
+/** A name, roles, and an expiry: a date, or a number of days after the context's clock. */
+export type CreateTokenInput = {
   name: string
   roles: readonly Role[] | readonly string[]
-  expiresAt: Date
-}
+} & ({ expiresAt: Date } | { expiresInDays: number })
 
-export interface CreatedToken {
-  id: string
-  name: string
-  roles: Role[]
-  /** `vgl_<id>_<secret>`: shown once, never stored, never logged. */
-  token: string
-  expiresAt: string
-}
+/** The JSON the admin page reads: declared in core, where the page imports it too. */
+export type { CreatedToken }
 
-const inputSchema = z.object({
-  name: displayName(100),
-  roles: roleList,
-  expiresAt: z.date(),
-})
+const inputSchema = z.object({ name: displayName(100), roles: roleList })
 
 /** The expiry `days` after the context's clock (CLI `--days`, HTTP `expiresInDays`). */
 export function expiryAfterDays(clock: Clock, days: number): Date {
@@ -44,8 +35,7 @@ export function expiryAfterDays(clock: Clock, days: number): Date {
 
 /**
  * @example
- * const { token } = await createApiToken(ctx, { name: 'lab-a', roles: ['issuer'],
- *   expiresAt: expiryAfterDays(ctx.clock, 90) })
+ * const { token } = await createApiToken(ctx, { name: 'lab-a', roles: ['issuer'], expiresInDays: 90 })
  */
 export async function createApiToken(
   ctx: ServiceContext,
@@ -54,12 +44,18 @@ export async function createApiToken(
   // The domain re-parses its input: the CLI reaches here without the HTTP layer's schema.
   const parsed = inputSchema.safeParse(input)
   if (!parsed.success) throw validationError(parsed.error.issues, 'invalid token request')
-  const { name, expiresAt } = parsed.data
+  const { name } = parsed.data
   const roles = [...new Set(parsed.data.roles)]
   const now = ctx.clock.now().getTime()
-  if (expiresAt.getTime() <= now || expiresAt.getTime() > now + MAX_TOKEN_DAYS * DAY_MS) {
+  const [expiresAt, field] =
+    'expiresAt' in input
+      ? [input.expiresAt, 'expiresAt']
+      : [expiryAfterDays(ctx.clock, input.expiresInDays), 'expiresInDays']
+  const end = expiresAt.getTime()
+  // NaN (an invalid date or day count) fails both comparisons, so it is refused too.
+  if (!(end > now && end <= now + MAX_TOKEN_DAYS * DAY_MS)) {
     throw new ServiceError('VALIDATION', `must be within ${MAX_TOKEN_DAYS} days from now`, {
-      field: 'expiresAt',
+      field,
     })
   }
   const id = newTokenId(ctx.random)

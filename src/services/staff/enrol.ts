@@ -9,8 +9,8 @@ import type {
   RegistrationResponseJSON,
 } from '@simplewebauthn/server'
 import { and, eq, isNull } from 'drizzle-orm'
-import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.ts'
-import type { Role, ServiceContext } from '../../platform/context/index.ts'
+import { recordAudit } from '../../platform/audit-trail/index.ts'
+import type { Actor, Role, ServiceContext } from '../../platform/context/index.ts'
 import { invitations, passkeys, users } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { ENROL_LIMIT, hitRateLimit, INVITATION_LIMIT } from '../../platform/rate-limit/index.ts'
@@ -18,8 +18,6 @@ import { checkInvitation, parseInvitationToken } from './invitations.ts'
 import { registrationOptions, verifyRegistration } from './register.ts'
 import { createSession } from './sessions.ts'
 import { newTokenId } from './token-format.ts'
-
-type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'config' | 'logger'> & AuditScope
 
 export interface EnrolmentStart {
   invitation: { name: string; roles: Role[]; expiresAt: string }
@@ -33,17 +31,23 @@ export interface Enrolled {
   session: { token: string; expiresAt: Date }
 }
 
+export interface EnrolmentRequest {
+  /** The invitation token, `vgi_<id>_<secret>` (from the link's fragment). */
+  invitation: string
+  /** Names the client for the rate limit (never stored; see platform/rate-limit). */
+  clientKey: string
+}
+
 /**
  * Step 1: check the invitation and hand out registration options.
- * @example const { options } = await beginEnrolment(ctx, 'vgi_…', clientKey)
+ * @example const { options } = await beginEnrolment(ctx, { invitation: 'vgi_…', clientKey })
  */
 export async function beginEnrolment(
-  ctx: Ctx,
-  token: string,
-  clientKey: string,
+  ctx: ServiceContext,
+  { invitation: token, clientKey }: EnrolmentRequest,
 ): Promise<EnrolmentStart> {
-  await hitRateLimit(ctx, ENROL_LIMIT, clientKey)
-  await hitRateLimit(ctx, INVITATION_LIMIT, parseInvitationToken(token).id)
+  await hitRateLimit(ctx, { rule: ENROL_LIMIT, key: clientKey })
+  await hitRateLimit(ctx, { rule: INVITATION_LIMIT, key: parseInvitationToken(token).id })
   const invitation = await checkInvitation(ctx, token)
   const userHandle = ctx.random(32)
   const options = await registrationOptions(
@@ -62,12 +66,17 @@ export async function beginEnrolment(
   }
 }
 
+export interface EnrolmentResponse {
+  /** The same invitation token as step 1. */
+  invitation: string
+  response: RegistrationResponseJSON
+  passkeyName: string
+}
+
 /** Step 2: verify the new passkey, create the person, spend the invitation, sign in. */
 export async function finishEnrolment(
-  ctx: Ctx,
-  token: string,
-  response: RegistrationResponseJSON,
-  passkeyName: string,
+  ctx: ServiceContext,
+  { invitation: token, response, passkeyName }: EnrolmentResponse,
 ): Promise<Enrolled> {
   const invitation = await checkInvitation(ctx, token)
   const passkey = await verifyRegistration(ctx, response, 'enrol', { invitationId: invitation.id })
@@ -112,18 +121,23 @@ export async function finishEnrolment(
       createdAt: now,
       lastUsedAt: now,
     })
+    // The new person acts (the request was anonymous until now), by invitation, not by a role.
+    const person: Actor = {
+      kind: 'staff',
+      id: userId,
+      name: invitation.name,
+      roles: invitation.roles,
+    }
     await recordAudit(
-      { ...ctx, db: tx },
+      { ...ctx, db: tx, actor: person, role: undefined },
       {
         action: 'staff.enrol',
         targetId: userId,
-        actor: { kind: 'staff', id: userId, name: invitation.name },
-        role: null,
         detail: { roles: invitation.roles, invitation: invitation.id, passkey: passkeyId },
       },
     )
   })
-  const session = await createSession(ctx, userId, passkeyId)
+  const session = await createSession(ctx, { userId, passkeyId })
   ctx.logger.info('staff member enrolled', { userId, roles: invitation.roles })
   return {
     user: { id: userId, name: invitation.name, roles: invitation.roles },

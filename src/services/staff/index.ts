@@ -1,12 +1,11 @@
 /** @module staff — people, sessions, roles and API tokens (services; ctx-based, no HTTP). */
-export * from '../../platform/audit-trail/index.ts'
-export * from '../../platform/rate-limit/index.ts'
 export * from './audit-digest.ts'
 export * from './create-token.ts'
 export * from './enrol.ts'
 export * from './fields.ts'
 export * from './invitations.ts'
 export * from './list-audit.ts'
+export * from './me.ts'
 export * from './passkeys.ts'
 export * from './people.ts'
 export * from './sessions.ts'

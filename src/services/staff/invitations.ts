@@ -7,14 +7,14 @@
  */
 import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
+import type {
+  CreatedInvitation,
+  InvitationStatus,
+  InvitationView,
+} from '../../core/api-types/index.ts'
 import { equalBytes, fromBase64Url, sha256, toBase64Url } from '../../core/codec/index.ts'
-import {
-  type AuditActor,
-  type AuditScope,
-  recordAudit,
-  scopeActor,
-} from '../../platform/audit-trail/index.ts'
-import type { Role, ServiceContext } from '../../platform/context/index.ts'
+import { auditActor, recordAudit } from '../../platform/audit-trail/index.ts'
+import type { Actor, Role, ServiceContext } from '../../platform/context/index.ts'
 import { invitations, passkeys, users } from '../../platform/db/index.ts'
 import { ServiceError, validationError } from '../../platform/errors/index.ts'
 import { displayName, roleList } from './fields.ts'
@@ -25,29 +25,15 @@ export const MAX_INVITATION_HOURS = 14 * 24
 const HOUR_MS = 3_600_000
 const TOKEN = /^vgi_([a-z2-7]{12})_([A-Za-z0-9_-]{43})$/
 
-type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'config' | 'logger'> & AuditScope
+/** The JSON the admin page reads: declared in core, where the page imports it too. */
+export type { CreatedInvitation, InvitationStatus, InvitationView }
 
-export interface CreatedInvitation {
-  id: string
-  name: string
-  roles: Role[]
-  /** The enrolment link: shown once, never stored. */
-  link: string
-  expiresAt: string
-}
-
-export type InvitationStatus = 'pending' | 'used' | 'expired' | 'revoked'
-
-export interface InvitationView {
-  id: string
-  name: string
-  roles: Role[]
-  status: InvitationStatus
-  createdBy: string
-  createdAt: string
-  expiresAt: string
-  usedAt: string | null
-  usedBy: string | null
+/** Who invites the first administrator of a new installation (docs/STAFF.md). */
+const FIRST_START: Actor = {
+  kind: 'system',
+  id: 'first-start',
+  name: 'Vigil first start',
+  roles: [],
 }
 
 const inputSchema = z.object({
@@ -68,19 +54,20 @@ export function parseInvitationToken(token: string): { id: string; secret: Uint8
   return { id: match[1] as string, secret: fromBase64Url(match[2] as string) }
 }
 
-export const invitationLink = (ctx: Pick<Ctx, 'config'>, token: string) =>
+export const invitationLink = (ctx: ServiceContext, token: string) =>
   `${ctx.config.publicUrl}/enrol.html#${token}`
 
 /**
+ * The context's actor invites (and is named as `createdBy`).
  * @example
  * const { link } = await createInvitation(ctx, { name: 'Dr. A. Jansen', roles: ['issuer'],
  *   expiresInHours: 72 })
  */
 export async function createInvitation(
-  ctx: Ctx,
+  ctx: ServiceContext,
   input: InvitationInput,
-  actor: AuditActor = scopeActor(ctx),
 ): Promise<CreatedInvitation> {
+  const actor = auditActor(ctx)
   const parsed = inputSchema.safeParse(input)
   if (!parsed.success) throw validationError(parsed.error.issues, 'invalid invitation')
   const { name, expiresInHours } = parsed.data
@@ -101,7 +88,7 @@ export async function createInvitation(
     })
     await recordAudit(
       { ...ctx, db: tx },
-      { action: 'invitation.create', targetId: id, actor, detail: { roles } },
+      { action: 'invitation.create', targetId: id, detail: { roles } },
     )
   })
   const token = `vgi_${id}_${toBase64Url(secret)}`
@@ -109,7 +96,7 @@ export async function createInvitation(
 }
 
 /** The invitation a token names, if it is still usable; each other case has its own code. */
-export async function checkInvitation(ctx: Pick<Ctx, 'db' | 'clock'>, token: string) {
+export async function checkInvitation(ctx: ServiceContext, token: string) {
   const { id, secret } = parseInvitationToken(token)
   const [row] = await ctx.db.select().from(invitations).where(eq(invitations.id, id))
   const field = 'invitation'
@@ -126,7 +113,7 @@ export async function checkInvitation(ctx: Pick<Ctx, 'db' | 'clock'>, token: str
   return { ...row, roles: row.roles as Role[] }
 }
 
-export async function listInvitations(ctx: Pick<Ctx, 'db' | 'clock'>): Promise<InvitationView[]> {
+export async function listInvitations(ctx: ServiceContext): Promise<InvitationView[]> {
   const rows = await ctx.db.select().from(invitations).orderBy(asc(invitations.createdAt))
   const now = ctx.clock.now().getTime()
   return rows.map((r) => ({
@@ -150,7 +137,7 @@ export async function listInvitations(ctx: Pick<Ctx, 'db' | 'clock'>): Promise<I
 }
 
 /** Idempotent for a pending or revoked invitation; CONFLICT once it was used. */
-export async function revokeInvitation(ctx: Ctx, id: string): Promise<void> {
+export async function revokeInvitation(ctx: ServiceContext, id: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const revoked = await tx
       .update(invitations)
@@ -170,7 +157,7 @@ export async function revokeInvitation(ctx: Ctx, id: string): Promise<void> {
 }
 
 /** True when an active person holds the admin role and has a passkey to sign in with. */
-export async function hasAdministrator(ctx: Pick<Ctx, 'db'>): Promise<boolean> {
+export async function hasAdministrator(ctx: ServiceContext): Promise<boolean> {
   const [row] = await ctx.db
     .select({ id: users.id })
     .from(users)
@@ -186,11 +173,12 @@ export async function hasAdministrator(ctx: Pick<Ctx, 'db'>): Promise<boolean> {
  * First start (docs/STAFF.md, bootstrapping the first administrator): with no administrator, a
  * fresh 24-hour admin invitation, or undefined when there is one.
  */
-export async function bootstrapInvitation(ctx: Ctx): Promise<CreatedInvitation | undefined> {
+export async function bootstrapInvitation(
+  ctx: ServiceContext,
+): Promise<CreatedInvitation | undefined> {
   if (await hasAdministrator(ctx)) return undefined
   return createInvitation(
-    ctx,
+    { ...ctx, actor: FIRST_START },
     { name: 'First administrator', roles: ['admin'], expiresInHours: 24 },
-    { kind: 'system', id: 'first-start', name: 'Vigil first start' },
   )
 }

@@ -4,6 +4,7 @@
  * while new rows arrive). For admins and auditors.
  */
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm'
+import type { AuditEventView, AuditPage } from '../../core/api-types/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { auditEvents } from '../../platform/db/index.ts'
 
@@ -19,28 +20,14 @@ export interface AuditQuery {
   to?: Date | undefined
 }
 
-export interface AuditEventView {
-  id: number
-  at: string
-  actor: { kind: string; id: string; name: string }
-  role: string | null
-  action: string
-  targetId: string | null
-  requestId: string | null
-  detail: Record<string, unknown> | null
-}
-
-export interface AuditPage {
-  events: AuditEventView[]
-  /** Pass as `before` for the next (older) page; null on the last page. */
-  next: number | null
-}
+/** The JSON the staff console reads: declared in core, where the page imports it too. */
+export type { AuditEventView, AuditPage }
 
 export const MAX_AUDIT_PAGE = 200
 
 /** @example const { events, next } = await listAuditEvents(ctx, { action: 'token.create' }) */
 export async function listAuditEvents(
-  ctx: Pick<ServiceContext, 'db'>,
+  ctx: ServiceContext,
   query: AuditQuery = {},
 ): Promise<AuditPage> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), MAX_AUDIT_PAGE)

@@ -4,21 +4,12 @@
  * of a token can carry it.
  */
 import { asc } from 'drizzle-orm'
+import type { TokenStatus, TokenView } from '../../core/api-types/index.ts'
 import type { Role, ServiceContext } from '../../platform/context/index.ts'
 import { apiTokens } from '../../platform/db/index.ts'
 
-export type TokenStatus = 'active' | 'revoked' | 'expired'
-
-export interface TokenView {
-  id: string
-  name: string
-  roles: Role[]
-  status: TokenStatus
-  createdAt: string
-  expiresAt: string
-  revokedAt: string | null
-  lastUsedAt: string | null
-}
+/** The JSON the admin page reads: declared in core, where the page imports it too. */
+export type { TokenStatus, TokenView }
 
 /** @example for (const t of await listApiTokens(ctx)) console.log(t.id, t.status) */
 export async function listApiTokens(ctx: ServiceContext): Promise<TokenView[]> {

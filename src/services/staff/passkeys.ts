@@ -9,14 +9,12 @@ import type {
 } from '@simplewebauthn/server'
 import { and, asc, count, eq } from 'drizzle-orm'
 import type { PasskeyView } from '../../core/api-types/index.ts'
-import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.ts'
-import type { ServiceContext } from '../../platform/context/index.ts'
+import { recordAudit } from '../../platform/audit-trail/index.ts'
+import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { passkeys, users } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { registrationOptions, verifyRegistration } from './register.ts'
 import { newTokenId } from './token-format.ts'
-
-type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'config'> & AuditScope
 
 /** The JSON the staff pages read: declared in core, where the pages import it too. */
 export type { PasskeyView }
@@ -33,7 +31,18 @@ const view = (p: typeof passkeys.$inferSelect): PasskeyView => ({
 const notFound = (id: string) =>
   new ServiceError('NOT_FOUND', `you have no passkey with id ${id}`, { field: 'id' })
 
-export async function listPasskeys(ctx: Pick<Ctx, 'db'>, userId: string): Promise<PasskeyView[]> {
+/**
+ * Each verb here acts on the signed-in person's own passkeys (`ctx.actor`). That needs no role, so
+ * the trail records none: changes are recorded under `mine(ctx, tx)`.
+ */
+const mine = (ctx: ServiceContext, tx: ServiceContext['db']): ServiceContext => ({
+  ...ctx,
+  db: tx,
+  role: undefined,
+})
+
+export async function listPasskeys(ctx: ServiceContext): Promise<PasskeyView[]> {
+  const userId = requireActor(ctx).id
   const rows = await ctx.db
     .select()
     .from(passkeys)
@@ -42,11 +51,11 @@ export async function listPasskeys(ctx: Pick<Ctx, 'db'>, userId: string): Promis
   return rows.map(view)
 }
 
-/** @example const options = await beginAddPasskey(ctx, actor.id) // → startRegistration() */
+/** @example const options = await beginAddPasskey(ctx) // → startRegistration() */
 export async function beginAddPasskey(
-  ctx: Ctx,
-  userId: string,
+  ctx: ServiceContext,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const userId = requireActor(ctx).id
   const [user] = await ctx.db.select().from(users).where(eq(users.id, userId))
   if (user === undefined) throw new ServiceError('NOT_FOUND', 'no such person', { field: 'id' })
   const existing = await ctx.db
@@ -62,12 +71,17 @@ export async function beginAddPasskey(
   )
 }
 
+export interface NewPasskeyInput {
+  response: RegistrationResponseJSON
+  /** What the person calls it ("Laptop"). */
+  name: string
+}
+
 export async function finishAddPasskey(
-  ctx: Ctx,
-  userId: string,
-  response: RegistrationResponseJSON,
-  name: string,
+  ctx: ServiceContext,
+  { response, name }: NewPasskeyInput,
 ): Promise<PasskeyView> {
+  const userId = requireActor(ctx).id
   const passkey = await verifyRegistration(ctx, response, 'add-passkey', { userId })
   const now = ctx.clock.now()
   return ctx.db.transaction(async (tx) => {
@@ -87,17 +101,16 @@ export async function finishAddPasskey(
       })
       .returning()
     if (row === undefined) throw new Error('passkey insert returned nothing')
-    await recordAudit({ ...ctx, db: tx }, { action: 'passkey.add', targetId: row.id, role: null })
+    await recordAudit(mine(ctx, tx), { action: 'passkey.add', targetId: row.id })
     return view(row)
   })
 }
 
 export async function renamePasskey(
-  ctx: Ctx,
-  userId: string,
-  id: string,
-  name: string,
+  ctx: ServiceContext,
+  { id, name }: { id: string; name: string },
 ): Promise<PasskeyView> {
+  const userId = requireActor(ctx).id
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(passkeys)
@@ -105,18 +118,19 @@ export async function renamePasskey(
       .where(and(eq(passkeys.id, id), eq(passkeys.userId, userId)))
       .returning()
     if (row === undefined) throw notFound(id)
-    await recordAudit({ ...ctx, db: tx }, { action: 'passkey.rename', targetId: id, role: null })
+    await recordAudit(mine(ctx, tx), { action: 'passkey.rename', targetId: id })
     return view(row)
   })
 }
 
-export async function removePasskey(ctx: Ctx, userId: string, id: string): Promise<void> {
+export async function removePasskey(ctx: ServiceContext, id: string): Promise<void> {
+  const userId = requireActor(ctx).id
   await ctx.db.transaction(async (tx) => {
-    const [mine] = await tx
+    const [owned] = await tx
       .select({ id: passkeys.id })
       .from(passkeys)
       .where(and(eq(passkeys.id, id), eq(passkeys.userId, userId)))
-    if (mine === undefined) throw notFound(id)
+    if (owned === undefined) throw notFound(id)
     const [{ n } = { n: 0 }] = await tx
       .select({ n: count() })
       .from(passkeys)
@@ -126,6 +140,6 @@ export async function removePasskey(ctx: Ctx, userId: string, id: string): Promi
         field: 'id',
       })
     await tx.delete(passkeys).where(eq(passkeys.id, id))
-    await recordAudit({ ...ctx, db: tx }, { action: 'passkey.remove', targetId: id, role: null })
+    await recordAudit(mine(ctx, tx), { action: 'passkey.remove', targetId: id })
   })
 }

@@ -5,27 +5,23 @@
  * role from, or disabling, the last active admin is refused with LAST_ADMIN.
  */
 import { and, asc, count, eq, isNull, max, ne, sql } from 'drizzle-orm'
-import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.ts'
-import { ROLES, type Role, type ServiceContext } from '../../platform/context/index.ts'
+import type { PersonView } from '../../core/api-types/index.ts'
+import { recordAudit } from '../../platform/audit-trail/index.ts'
+import type { Role, ServiceContext } from '../../platform/context/index.ts'
 import { passkeys, users } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
-import { endAllSessions } from './sessions.ts'
+import { knownRoles } from './fields.ts'
+import { endSessionsOf } from './sessions.ts'
 
-type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'logger'> & AuditScope
+/** The JSON the admin page reads: declared in core, where the page imports it too. */
+export type { PersonView }
 
-export interface PersonView {
-  id: string
-  name: string
-  roles: Role[]
-  createdAt: string
-  disabledAt: string | null
-  passkeys: number
-  lastSignInAt: string | null
+/** Everyone, oldest first. */
+export function listPeople(ctx: ServiceContext): Promise<PersonView[]> {
+  return peopleWhere(ctx, undefined)
 }
 
-const isRole = (role: string): role is Role => (ROLES as readonly string[]).includes(role)
-
-export async function listPeople(ctx: Pick<Ctx, 'db'>, id?: string): Promise<PersonView[]> {
+async function peopleWhere(ctx: ServiceContext, id: string | undefined): Promise<PersonView[]> {
   const rows = await ctx.db
     .select({
       id: users.id,
@@ -44,7 +40,7 @@ export async function listPeople(ctx: Pick<Ctx, 'db'>, id?: string): Promise<Per
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
-    roles: r.roles.filter(isRole),
+    roles: knownRoles(r.roles),
     createdAt: r.createdAt.toISOString(),
     disabledAt: r.disabledAt?.toISOString() ?? null,
     passkeys: Number(r.passkeys),
@@ -52,25 +48,24 @@ export async function listPeople(ctx: Pick<Ctx, 'db'>, id?: string): Promise<Per
   }))
 }
 
-export async function getPerson(ctx: Pick<Ctx, 'db'>, id: string): Promise<PersonView> {
-  const [person] = await listPeople(ctx, id)
+export async function getPerson(ctx: ServiceContext, id: string): Promise<PersonView> {
+  const [person] = await peopleWhere(ctx, id)
   if (person === undefined)
     throw new ServiceError('NOT_FOUND', `no person with id ${id}`, { field: 'id' })
   return person
 }
 
+/** Whom to change (`id`) and what: each field left out stays as it is. */
 export interface PersonChange {
+  id: string
   name?: string | undefined
   roles?: Role[] | undefined
   disabled?: boolean | undefined
 }
 
-/** @example await updatePerson(ctx, id, { roles: ['issuer', 'auditor'] }) */
-export async function updatePerson(
-  ctx: Ctx,
-  id: string,
-  change: PersonChange,
-): Promise<PersonView> {
+/** @example await updatePerson(ctx, { id, roles: ['issuer', 'auditor'] }) */
+export async function updatePerson(ctx: ServiceContext, change: PersonChange): Promise<PersonView> {
+  const { id } = change
   const roles = change.roles === undefined ? undefined : [...new Set(change.roles)]
   if (roles !== undefined && roles.length === 0)
     throw new ServiceError('VALIDATION', 'at least one role is needed', { field: 'roles' })
@@ -122,12 +117,12 @@ export async function updatePerson(
     )
   })
   // A disabled person's sessions end at once (resolveSession refuses them anyway).
-  if (ended) await endAllSessions(ctx, id, { audit: false })
+  if (ended) await endSessionsOf(ctx, { userId: id, audit: false })
   return getPerson(ctx, id)
 }
 
 /** An admin signs a person out on every device. NOT_FOUND for an unknown id. */
-export async function signOutPerson(ctx: Ctx, id: string): Promise<number> {
+export async function signOutPerson(ctx: ServiceContext, id: string): Promise<number> {
   await getPerson(ctx, id)
-  return endAllSessions(ctx, id, { byAdmin: true })
+  return endSessionsOf(ctx, { userId: id, audit: true })
 }

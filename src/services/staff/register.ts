@@ -29,8 +29,6 @@ import {
   relyingParty,
 } from './webauthn.ts'
 
-type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'config'>
-
 export interface NewPasskey {
   credentialId: string
   publicKey: Uint8Array
@@ -42,7 +40,7 @@ export interface NewPasskey {
 
 /** Options for `startRegistration()`; the person's other passkeys are excluded. */
 export async function registrationOptions(
-  ctx: Ctx,
+  ctx: ServiceContext,
   purpose: 'enrol' | 'add-passkey',
   person: { name: string; userHandle: Uint8Array },
   binding: Binding,
@@ -71,7 +69,7 @@ export async function registrationOptions(
 
 /** Verifies a registration response; each failed step throws its own ServiceError code. */
 export async function verifyRegistration(
-  ctx: Ctx,
+  ctx: ServiceContext,
   response: RegistrationResponseJSON,
   purpose: 'enrol' | 'add-passkey',
   binding: Omit<Binding, 'userHandle'>,

@@ -6,19 +6,16 @@
  */
 import { eq, lt, or } from 'drizzle-orm'
 import { fromBase64Url, sha256, toBase64Url } from '../../core/codec/index.ts'
-import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.ts'
-import { type Actor, ROLES, type Role, type ServiceContext } from '../../platform/context/index.ts'
+import { recordAudit } from '../../platform/audit-trail/index.ts'
+import { type Actor, requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { sessions, users } from '../../platform/db/index.ts'
+import { knownRoles } from './fields.ts'
 
 export const SESSION_IDLE_MS = 30 * 60_000
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000
 /** `last_seen_at` is written at most once a minute per session. */
 const TOUCH_MS = 60_000
 const TOKEN = /^[A-Za-z0-9_-]{43}$/
-
-type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'logger'> & AuditScope
-
-const isRole = (role: string): role is Role => (ROLES as readonly string[]).includes(role)
 
 export interface SessionInfo {
   actor: Actor
@@ -39,11 +36,16 @@ async function hashToken(token: string): Promise<Uint8Array | undefined> {
   }
 }
 
-/** @example const { token } = await createSession(ctx, user.id, passkey.id) */
+export interface NewSession {
+  userId: string
+  /** The passkey signed in with (null for sessions made by tests and tools). */
+  passkeyId: string | null
+}
+
+/** @example const { token } = await createSession(ctx, { userId: user.id, passkeyId: passkey.id }) */
 export async function createSession(
-  ctx: Ctx,
-  userId: string,
-  passkeyId: string | null,
+  ctx: ServiceContext,
+  { userId, passkeyId }: NewSession,
 ): Promise<{ token: string; expiresAt: Date }> {
   const secret = ctx.random(32)
   const now = ctx.clock.now()
@@ -69,7 +71,10 @@ export async function createSession(
 }
 
 /** The session's person as an Actor, or undefined (unknown, expired, idle, disabled). */
-export async function resolveSession(ctx: Ctx, token: string): Promise<SessionInfo | undefined> {
+export async function resolveSession(
+  ctx: ServiceContext,
+  token: string,
+): Promise<SessionInfo | undefined> {
   const idHash = await hashToken(token)
   if (idHash === undefined) return undefined
   const [row] = await ctx.db
@@ -106,7 +111,7 @@ export async function resolveSession(ctx: Ctx, token: string): Promise<SessionIn
     }
   }
   return {
-    actor: { kind: 'staff', id: row.userId, name: row.name, roles: row.roles.filter(isRole) },
+    actor: { kind: 'staff', id: row.userId, name: row.name, roles: knownRoles(row.roles) },
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt.toISOString(),
     idleExpiresAt: new Date(
@@ -116,7 +121,7 @@ export async function resolveSession(ctx: Ctx, token: string): Promise<SessionIn
 }
 
 /** Sign-out: this session only. Idempotent. */
-export async function endSession(ctx: Ctx, token: string): Promise<void> {
+export async function endSession(ctx: ServiceContext, token: string): Promise<void> {
   const idHash = await hashToken(token)
   if (idHash === undefined) return
   await ctx.db.transaction(async (tx) => {
@@ -125,33 +130,42 @@ export async function endSession(ctx: Ctx, token: string): Promise<void> {
       .where(eq(sessions.idHash, idHash))
       .returning({ userId: sessions.userId })
     const userId = ended[0]?.userId
+    // Signing oneself out needs no role, so the trail records none.
     if (userId !== undefined)
       await recordAudit(
-        { ...ctx, db: tx },
-        { action: 'session.sign-out', targetId: userId, role: null },
+        { ...ctx, db: tx, role: undefined },
+        { action: 'session.sign-out', targetId: userId },
       )
   })
 }
 
-/** Sign out everywhere: every session of the person ends (their own request, or an admin's). */
-export async function endAllSessions(
-  ctx: Ctx,
-  userId: string,
-  options: { audit?: boolean; byAdmin?: boolean } = {},
+/**
+ * Sign out everywhere: every session of the signed-in person ends. Their own action, so the
+ * trail records no role. Returns how many ended.
+ */
+export async function endAllSessions(ctx: ServiceContext): Promise<number> {
+  return endSessionsOf({ ...ctx, role: undefined }, { userId: requireActor(ctx).id, audit: true })
+}
+
+/**
+ * Ends every session of `userId`: for `endAllSessions`, an admin's sign-out of a person (the trail
+ * records the admin's role) or, unaudited, a person being disabled (their update is the record).
+ */
+export async function endSessionsOf(
+  ctx: ServiceContext,
+  { userId, audit }: { userId: string; audit: boolean },
 ): Promise<number> {
   return ctx.db.transaction(async (tx) => {
     const ended = await tx
       .delete(sessions)
       .where(eq(sessions.userId, userId))
       .returning({ userId: sessions.userId })
-    if (options.audit !== false)
+    if (audit)
       await recordAudit(
         { ...ctx, db: tx },
         {
           action: 'session.sign-out-everywhere',
           targetId: userId,
-          // Their own request records no role; an admin's records the admin role.
-          ...(options.byAdmin ? {} : { role: null }),
           detail: { sessions: ended.length },
         },
       )

@@ -13,12 +13,13 @@ import {
 } from '@simplewebauthn/server'
 import { and, eq } from 'drizzle-orm'
 import { equalBytes, fromBase64Url } from '../../core/codec/index.ts'
-import { type AuditScope, recordAudit } from '../../platform/audit-trail/index.ts'
-import type { ServiceContext } from '../../platform/context/index.ts'
+import { recordAudit } from '../../platform/audit-trail/index.ts'
+import type { Actor, ServiceContext } from '../../platform/context/index.ts'
 import { passkeys, users } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { hitRateLimit, SIGN_IN_LIMIT } from '../../platform/rate-limit/index.ts'
 import { consumeChallenge, issueChallenge } from './challenges.ts'
+import { knownRoles } from './fields.ts'
 import { createSession } from './sessions.ts'
 import {
   assertionAuthData,
@@ -30,8 +31,6 @@ import {
   relyingParty,
 } from './webauthn.ts'
 
-type Ctx = Pick<ServiceContext, 'db' | 'clock' | 'random' | 'config' | 'logger'> & AuditScope
-
 export interface SignedIn {
   user: { id: string; name: string }
   passkeyId: string
@@ -40,10 +39,10 @@ export interface SignedIn {
 
 /** @example const options = await beginSignIn(ctx, clientKey) // → startAuthentication() */
 export async function beginSignIn(
-  ctx: Ctx,
+  ctx: ServiceContext,
   clientKey: string,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  await hitRateLimit(ctx, SIGN_IN_LIMIT, clientKey)
+  await hitRateLimit(ctx, { rule: SIGN_IN_LIMIT, key: clientKey })
   const { bytes } = await issueChallenge(ctx, 'sign-in')
   return generateAuthenticationOptions({
     rpID: relyingParty(ctx.config).id,
@@ -56,7 +55,7 @@ export async function beginSignIn(
 const field = 'response.id'
 
 export async function finishSignIn(
-  ctx: Ctx,
+  ctx: ServiceContext,
   response: AuthenticationResponseJSON,
 ): Promise<SignedIn> {
   const rp = relyingParty(ctx.config)
@@ -132,13 +131,17 @@ export async function finishSignIn(
     throw new ServiceError('WEBAUTHN_COUNTER', 'the signature counter changed during sign-in', {
       field: 'response.authenticatorData',
     })
-  const session = await createSession(ctx, user.id, passkey.id)
-  await recordAudit(ctx, {
-    action: 'session.sign-in',
-    targetId: user.id,
-    actor: { kind: 'staff', id: user.id, name: user.name },
-    role: null,
-    detail: { passkey: passkey.id },
-  })
+  const session = await createSession(ctx, { userId: user.id, passkeyId: passkey.id })
+  // The person now signed in acts (the request was anonymous until now); signing in needs no role.
+  const person: Actor = {
+    kind: 'staff',
+    id: user.id,
+    name: user.name,
+    roles: knownRoles(user.roles),
+  }
+  await recordAudit(
+    { ...ctx, actor: person, role: undefined },
+    { action: 'session.sign-in', targetId: user.id, detail: { passkey: passkey.id } },
+  )
   return { user: { id: user.id, name: user.name }, passkeyId: passkey.id, session }
 }

@@ -5,15 +5,14 @@
  */
 import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm'
 import { equalBytes } from '../../core/codec/index.ts'
-import { type Actor, ROLES, type Role, type ServiceContext } from '../../platform/context/index.ts'
+import type { Actor, ServiceContext } from '../../platform/context/index.ts'
 import type { Db } from '../../platform/db/index.ts'
 import { apiTokens, perDb, ReadBatcher } from '../../platform/db/index.ts'
+import { knownRoles } from './fields.ts'
 import { hashSecret, parseToken } from './token-format.ts'
 
 /** `last_used_at` is for humans ("is this token still in use?"): a minute's precision is enough. */
 const TOUCH_INTERVAL_MS = 60_000
-
-const isRole = (role: string): role is Role => (ROLES as readonly string[]).includes(role)
 
 const TOKEN_COLUMNS = {
   id: apiTokens.id,
@@ -55,7 +54,7 @@ export async function verifyApiToken(
   if (row.lastUsedAt === null || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS)
     await touch(ctx, row.id, now)
   // A role dropped from ROLES after the token was made grants nothing.
-  return { kind: 'token', id: row.id, name: row.name, roles: row.roles.filter(isRole) }
+  return { kind: 'token', id: row.id, name: row.name, roles: knownRoles(row.roles) }
 }
 
 /**

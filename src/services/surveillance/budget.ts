@@ -7,7 +7,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import type { Budget } from '../../core/stats/index.ts'
-import type { Actor, ServiceContext } from '../../platform/context/index.ts'
+import { type Actor, requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { dpBudget, rowsOf } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { toDay } from './periods.ts'
@@ -20,7 +20,9 @@ function secondsToMidnight(now: Date): number {
   return Math.ceil((next - now.getTime()) / 1000)
 }
 
-export async function readBudget(ctx: ServiceContext, actor: Actor): Promise<Budget> {
+/** The asker's budget for today (the context's actor: an epidemiologist or a token). */
+export async function readBudget(ctx: ServiceContext): Promise<Budget> {
+  const actor = requireActor(ctx)
   const day = toDay(ctx.clock.now().getTime())
   const daily = ctx.config.surveillance.dailyEpsilon
   const [row] = await ctx.db
@@ -32,11 +34,8 @@ export async function readBudget(ctx: ServiceContext, actor: Actor): Promise<Bud
 }
 
 /** Spends ε of today's budget or throws DP_BUDGET_EXHAUSTED (nothing is spent then). */
-export async function spendBudget(
-  ctx: ServiceContext,
-  actor: Actor,
-  epsilon: number,
-): Promise<Budget> {
+export async function spendBudget(ctx: ServiceContext, epsilon: number): Promise<Budget> {
+  const actor = requireActor(ctx)
   const now = ctx.clock.now()
   const day = toDay(now.getTime())
   const daily = ctx.config.surveillance.dailyEpsilon
@@ -55,7 +54,7 @@ export async function spendBudget(
     returning spent`)
   const [row] = rowsOf<{ spent: number | string }>(result)
   if (row === undefined) {
-    const current = await readBudget(ctx, actor)
+    const current = await readBudget(ctx)
     throw refuse(current.spent)
   }
   const spent = Number(row.spent)

@@ -6,12 +6,10 @@
  */
 import { type SQL, sql } from 'drizzle-orm'
 import { GRAINS } from '../../core/stats/index.ts'
-import type { Db } from '../../platform/db/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
 import { facts, surveillanceRollups } from '../../platform/db/index.ts'
 import { dimensionsOf, type FactRow, measuresOf } from './measures.ts'
 import { periodStart } from './periods.ts'
-
-type Writer = Pick<Db, 'execute'>
 
 /** Rows per statement. */
 const FACT_CHUNK = 20_000
@@ -104,17 +102,25 @@ export function upsertRollupsSql(cells: readonly RollupCell[]): SQL {
     do update set n = ${surveillanceRollups}.n + excluded.n`
 }
 
-/** Inserts facts and adds them to the rollups; call inside the writer's transaction. */
-export async function recordFacts(db: Writer, rows: readonly FactRow[]): Promise<void> {
+/**
+ * Inserts facts and adds them to the rollups. Call it inside the writer's transaction (pass
+ * `{ ...ctx, db: tx }`), so the facts and their counts commit together.
+ */
+export async function recordFacts(ctx: ServiceContext, rows: readonly FactRow[]): Promise<void> {
   if (rows.length === 0) return
   for (let i = 0; i < rows.length; i += FACT_CHUNK)
-    await db.execute(insertFactsSql(rows.slice(i, i + FACT_CHUNK)))
-  await addToRollups(db, rollupDeltas(rows))
+    await ctx.db.execute(insertFactsSql(rows.slice(i, i + FACT_CHUNK)))
+  const cells = rollupDeltas(rows)
+  for (let i = 0; i < cells.length; i += CELL_CHUNK)
+    await ctx.db.execute(upsertRollupsSql(cells.slice(i, i + CELL_CHUNK)))
 }
 
-export async function addToRollups(db: Writer, cells: readonly RollupCell[]): Promise<void> {
-  for (let i = 0; i < cells.length; i += CELL_CHUNK)
-    await db.execute(upsertRollupsSql(cells.slice(i, i + CELL_CHUNK)))
+export interface IngestInput {
+  /** Facts in batches (a day's at a time, say), best in date order. */
+  facts: Iterable<readonly FactRow[]>
+  /** Facts per transaction (default 20,000). */
+  chunk?: number | undefined
+  onProgress?: ((written: number) => void) | undefined
 }
 
 /**
@@ -122,23 +128,19 @@ export async function addToRollups(db: Writer, cells: readonly RollupCell[]): Pr
  * written with its rollups in one transaction. Facts in date order touch few rollup cells per
  * chunk, which is what makes this fast. Returns the number of facts written.
  */
-export async function ingestFacts(
-  db: Db,
-  batches: Iterable<readonly FactRow[]>,
-  options: { chunk?: number; onProgress?: (written: number) => void } = {},
-): Promise<number> {
-  const chunk = options.chunk ?? 20_000
+export async function ingestFacts(ctx: ServiceContext, input: IngestInput): Promise<number> {
+  const chunk = input.chunk ?? 20_000
   let pending: FactRow[] = []
   let written = 0
   const flush = async () => {
     if (pending.length === 0) return
     const rows = pending
     pending = []
-    await db.transaction((tx) => recordFacts(tx, rows))
+    await ctx.db.transaction((tx) => recordFacts({ ...ctx, db: tx }, rows))
     written += rows.length
-    options.onProgress?.(written)
+    input.onProgress?.(written)
   }
-  for (const batch of batches) {
+  for (const batch of input.facts) {
     for (const f of batch) pending.push(f)
     if (pending.length >= chunk) await flush()
   }

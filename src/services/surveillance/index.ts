@@ -17,16 +17,15 @@ export {
   type PublicStats,
   type SeriesResult,
 } from '../../core/stats/index.ts'
-export { actorKey, readBudget, spendBudget } from './budget.ts'
 export {
   exposureFact,
+  type IngestInput,
   ingestFacts,
   insertFactsSql,
   recordFacts,
   rollupDeltas,
   upsertRollupsSql,
 } from './facts.ts'
-export { refreshLedgerTotals } from './ledger-totals.ts'
 export { type FactRow, SENSITIVITY, seriesCompletes, testTypeOf } from './measures.ts'
 export * from './periods.ts'
 export { publicStats } from './public.ts'

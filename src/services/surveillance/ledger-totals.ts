@@ -1,14 +1,15 @@
 /**
  * @module services/surveillance/ledger-totals
  * The ledger's own public totals: credentials issued and revoked per day, counted from the log's
- * entries (leaf kind and hour-rounded time, core/entry), so anyone holding the log can recount
+ * entries (leaf kind and hour-rounded time, core/leaf), so anyone holding the log can recount
  * them. Counted incrementally: a watermark row remembers the next index to read, and each call
  * reads only the entries integrated since, under that row's lock. The totals change only with
  * the watermark, so a process may keep the totals it read for as long as the watermark stands.
  */
 import { eq, sql } from 'drizzle-orm'
 import type { LedgerDay, PublicStats } from '../../core/stats/index.ts'
-import { type Db, ledgerDailyTotals, ledgerTotalsState, rowsOf } from '../../platform/db/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
+import { ledgerDailyTotals, ledgerTotalsState, rowsOf } from '../../platform/db/index.ts'
 import { listEntries } from '../ledger/index.ts'
 
 const PAGE = 5000
@@ -23,8 +24,8 @@ const COUNTED = new Set(['credential', 'revocation'])
  * would hold a pooled connection idle and make every public request queue behind one counter,
  * so this request answers with the totals committed so far (and says how far they go).
  */
-export async function refreshLedgerTotals(db: Db): Promise<bigint | null> {
-  return db.transaction(async (tx) => {
+export async function refreshLedgerTotals(ctx: ServiceContext): Promise<bigint | null> {
+  return ctx.db.transaction(async (tx) => {
     let [state] = await tx
       .select()
       .from(ledgerTotalsState)
@@ -43,7 +44,7 @@ export async function refreshLedgerTotals(db: Db): Promise<bigint | null> {
     const start = next
     const counts = new Map<string, number>()
     while (next - start < BigInt(MAX_PER_CALL)) {
-      const entries = await listEntries({ db: tx as unknown as Db }, { start: next, limit: PAGE })
+      const entries = await listEntries({ ...ctx, db: tx }, { start: next, limit: PAGE })
       for (const e of entries) {
         if (!COUNTED.has(e.kind)) continue
         const key = `${e.time.slice(0, 10)} ${e.kind}`
@@ -75,9 +76,12 @@ export async function refreshLedgerTotals(db: Db): Promise<bigint | null> {
  * The totals as committed, with the watermark they go with: one statement, so one snapshot
  * (the totals and the watermark change together, in refreshLedgerTotals's transaction).
  */
-export async function readLedgerTotals(db: Db, since: string): Promise<PublicStats['ledger']> {
+export async function readLedgerTotals(
+  ctx: ServiceContext,
+  since: string,
+): Promise<PublicStats['ledger']> {
   const [row] = rowsOf<{ counted: unknown; days: unknown; issued: unknown; revoked: unknown }>(
-    await db.execute(sql`
+    await ctx.db.execute(sql`
       select
         (select next_index from ledger_totals_state where id = 1) as counted,
         (select coalesce(json_agg(json_build_object('day', day::text, 'kind', kind, 'n', n)

@@ -8,7 +8,6 @@
 import { and, eq, gte, inArray, lt } from 'drizzle-orm'
 import type { CountMeasure } from '../../core/stats/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
-import type { Db } from '../../platform/db/index.ts'
 import { publicReleaseCells, publicReleases, surveillanceRollups } from '../../platform/db/index.ts'
 import { noisyCount, uniform } from './dp.ts'
 import { SENSITIVITY } from './measures.ts'
@@ -104,7 +103,7 @@ export async function releaseMissing(
   const sorted = [...missing].sort((a, b) =>
     a.measure === b.measure ? (a.week < b.week ? -1 : 1) : a.measure < b.measure ? -1 : 1,
   )
-  const h = await readHierarchy(ctx.db)
+  const h = await readHierarchy(ctx)
   const rows = await ctx.db
     .select({
       measure: surveillanceRollups.measure,
@@ -152,10 +151,14 @@ export async function releaseMissing(
 }
 
 /** The stored figures of the weeks in [first, thisWeek). */
-export async function readRelease(db: Db, first: string, thisWeek: string): Promise<StoredRelease> {
+export async function readRelease(
+  ctx: ServiceContext,
+  first: string,
+  thisWeek: string,
+): Promise<StoredRelease> {
   // Headers first, cells after: a header and its cells are committed together and a release
   // only grows, so the later read holds the cells of every header the first one saw.
-  const headers = await db
+  const headers = await ctx.db
     .select({
       measure: publicReleases.measure,
       week: publicReleases.week,
@@ -170,7 +173,7 @@ export async function readRelease(db: Db, first: string, thisWeek: string): Prom
         lt(publicReleases.week, thisWeek),
       ),
     )
-  const cells = await db
+  const cells = await ctx.db
     .select()
     .from(publicReleaseCells)
     .where(

@@ -53,9 +53,9 @@ interface PublicState {
   places: { code: string; name: string; level: string }[]
 }
 
-async function readState(db: Db): Promise<PublicState> {
+async function readState(ctx: ServiceContext): Promise<PublicState> {
   const [row] = rowsOf<{ counted: unknown; size: unknown; places: unknown }>(
-    await db.execute(sql`
+    await ctx.db.execute(sql`
       select
         (select next_index from ledger_totals_state where id = 1) as counted,
         (select size from log_state where id = 1) as size,
@@ -81,7 +81,7 @@ async function weeklyRelease(
 ): Promise<StoredRelease> {
   if (cache.release?.thisWeek === thisWeek) return cache.release
   const first = weeks[0] as string
-  let release = await readRelease(ctx.db, first, thisWeek)
+  let release = await readRelease(ctx, first, thisWeek)
   const missing = PUBLIC_MEASURES.flatMap((measure) =>
     weeks
       .filter((week) => !release.released.has(`${measure} ${week}`))
@@ -89,7 +89,7 @@ async function weeklyRelease(
   )
   if (missing.length > 0) {
     await releaseMissing(ctx, missing)
-    release = await readRelease(ctx.db, first, thisWeek)
+    release = await readRelease(ctx, first, thisWeek)
   }
   // Kept only when complete: a complete window never changes (releases are never redrawn).
   if (release.released.size === PUBLIC_MEASURES.length * weeks.length) cache.release = release
@@ -97,9 +97,14 @@ async function weeklyRelease(
 }
 
 /** The ledger totals through the log's current size, counting what is new first. */
-async function ledgerPart(db: Db, cache: PublicCache, state: PublicState, since: string) {
+async function ledgerPart(
+  ctx: ServiceContext,
+  cache: PublicCache,
+  state: PublicState,
+  since: string,
+) {
   let counted = state.counted
-  if (counted === null || counted < state.size) counted = await refreshLedgerTotals(db)
+  if (counted === null || counted < state.size) counted = await refreshLedgerTotals(ctx)
   const kept = cache.ledger
   if (
     kept !== undefined &&
@@ -108,7 +113,7 @@ async function ledgerPart(db: Db, cache: PublicCache, state: PublicState, since:
     BigInt(kept.totals.entriesCounted) === counted
   )
     return kept.totals
-  const totals = await readLedgerTotals(db, since)
+  const totals = await readLedgerTotals(ctx, since)
   cache.ledger = { since, totals }
   return totals
 }
@@ -122,9 +127,9 @@ export async function publicStats(ctx: ServiceContext): Promise<PublicStats> {
   const since = toDay(now - LEDGER_DAYS * 86_400_000)
   const cache = caches.get(ctx.db) ?? {}
   caches.set(ctx.db, cache)
-  const state = await readState(ctx.db)
+  const state = await readState(ctx)
   const release = await weeklyRelease(ctx, cache, weeks, thisWeek)
-  const ledger = await ledgerPart(ctx.db, cache, state, since)
+  const ledger = await ledgerPart(ctx, cache, state, since)
 
   const places = publicPlaces(state.places).map((p) => ({ code: p.code, name: p.name }))
   places.push({ code: UNKNOWN, name: 'not placed' })

@@ -24,7 +24,7 @@ import {
   type SeriesLine,
   type SeriesResult,
 } from '../../core/stats/index.ts'
-import type { Actor, ServiceContext } from '../../platform/context/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
 import { surveillanceRollups } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { readBudget, spendBudget } from './budget.ts'
@@ -99,14 +99,11 @@ const valueOrder = (breakdown: Breakdown | undefined) => (a: string, b: string) 
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-export async function querySeries(
-  ctx: ServiceContext,
-  actor: Actor,
-  query: SeriesQuery,
-): Promise<SeriesResult> {
+/** The series the query asks for, as the asker (the context's actor) may see it. */
+export async function querySeries(ctx: ServiceContext, query: SeriesQuery): Promise<SeriesResult> {
   const to = query.to ?? toDay(ctx.clock.now().getTime())
   const q = { ...query, to, from: query.from ?? toDay(dayMs(to) - 364 * 86_400_000) }
-  const places = await readHierarchy(ctx.db)
+  const places = await readHierarchy(ctx)
   validate(q, places)
   const periods = periodsBetween(q.interval, q.from, q.to)
   if (periods.length > MAX_PERIODS)
@@ -200,7 +197,7 @@ export async function querySeries(
   let dpMeta: PrivacyMetadata['dp'] = null
   if (q.dp !== 'none') {
     const epsilon = q.epsilon ?? 1
-    budget = await spendBudget(ctx, actor, epsilon)
+    budget = await spendBudget(ctx, epsilon)
     const share = epsilon / parts.length
     const u = uniform(ctx.random)
     const mechanism = q.dp
@@ -219,7 +216,7 @@ export async function querySeries(
       sensitivity,
       variance: noiseVariance(mechanism, share, sensitivity),
     }
-  } else budget = await readBudget(ctx, actor)
+  } else budget = await readBudget(ctx)
 
   // The published tables, one per period (coverage: cumulative counts).
   const threshold = ctx.config.surveillance.threshold
@@ -364,8 +361,8 @@ async function completeBefore(ctx: ServiceContext, dim: string, first: string) {
 }
 
 /** What the dashboard needs before its first query: places, measures and their breakdowns. */
-export async function surveillanceCatalogue(ctx: ServiceContext, actor: Actor): Promise<Catalogue> {
-  const [h, budget] = await Promise.all([readHierarchy(ctx.db), readBudget(ctx, actor)])
+export async function surveillanceCatalogue(ctx: ServiceContext): Promise<Catalogue> {
+  const [h, budget] = await Promise.all([readHierarchy(ctx), readBudget(ctx)])
   return {
     places: [...h.places.values()].map((p) => ({ ...p, population: h.population(p.code) ?? null })),
     measures: MEASURES.map((measure) => ({ measure, breakdowns: [...BREAKDOWNS_OF[measure]] })),

@@ -78,7 +78,11 @@ export function parseRegionsCsv(text: string): RegionsFile {
   return { places, population }
 }
 
-export async function loadRegions(ctx: Pick<ServiceContext, 'db'>, text: string) {
+/** Replaces the place hierarchy with the CSV's (`text`): all of it, or nothing on a bad file. */
+export async function loadRegions(
+  ctx: ServiceContext,
+  text: string,
+): Promise<{ places: number; districts: number }> {
   const file = parseRegionsCsv(text)
   const pop = [...file.population].flatMap(([region, byBand]) =>
     [...byBand].map(([ageBand, population]) => ({ region, ageBand, population })),

@@ -6,7 +6,7 @@
  */
 import { asc } from 'drizzle-orm'
 import { LEVELS, type Level, type Place } from '../../core/stats/index.ts'
-import type { Db } from '../../platform/db/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
 import { regionPopulation, regions } from '../../platform/db/index.ts'
 
 /** The loaded hierarchy, with ancestors and summed populations. */
@@ -64,10 +64,11 @@ export class Hierarchy {
   }
 }
 
-export async function readHierarchy(db: Db): Promise<Hierarchy> {
+/** The loaded places with their populations. */
+export async function readHierarchy(ctx: ServiceContext): Promise<Hierarchy> {
   const [places, pop] = await Promise.all([
-    db.select().from(regions).orderBy(asc(regions.code)),
-    db.select().from(regionPopulation),
+    ctx.db.select().from(regions).orderBy(asc(regions.code)),
+    ctx.db.select().from(regionPopulation),
   ])
   const leaf = new Map<string, Map<string, number>>()
   for (const p of pop) {

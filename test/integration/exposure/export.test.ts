@@ -122,13 +122,13 @@ describe.each(ENGINES)('exposure exports on %s', (engine) => {
   it('nothing is exported before the window closes and ages', async () => {
     await upload(10)
     await upload(7)
-    expect(await exportBatch(t.ctx, t.ledger, { now: new Date(NOW + 3 * HOUR) })).toEqual([])
+    expect(await exportBatch(t.ctx, { now: new Date(NOW + 3 * HOUR) })).toEqual([])
     expect(await index()).toEqual([])
   })
 
   it('exports a closed window: signed, padded, sorted, split, in the ledger', async () => {
     const now = NOW + 9 * HOUR
-    const files = await exportBatch(t.ctx, t.ledger, { now: new Date(now), maxRecords: 400 })
+    const files = await exportBatch(t.ctx, { now: new Date(now), maxRecords: 400 })
     expect(files.length).toBe(3)
     const paths = await index()
     expect(paths).toEqual(files.map((f) => f.path))
@@ -230,7 +230,7 @@ describe.each(ENGINES)('exposure exports on %s', (engine) => {
 
   it('a re-run exports nothing new; unknown files are 404', async () => {
     const before = await index()
-    expect(await exportBatch(t.ctx, t.ledger, { now: new Date(NOW + 10 * HOUR) })).toEqual([])
+    expect(await exportBatch(t.ctx, { now: new Date(NOW + 10 * HOUR) })).toEqual([])
     expect(await index()).toEqual(before)
     expect((await t.app.request('/exposure/1-2-00001.zip')).status).toBe(404)
     expect((await t.app.request('/exposure/..%2Fsecret.zip')).status).toBe(404)
@@ -243,7 +243,7 @@ describe.each(ENGINES)('exposure exports on %s', (engine) => {
     at(NOW)
     // Two exporters racing (the server's timer and the CLI): the window is claimed once.
     const runs = await Promise.all(
-      [1, 2].map(() => exportBatch(t.ctx, t.ledger, { now: new Date(NOW + 21 * HOUR) })),
+      [1, 2].map(() => exportBatch(t.ctx, { now: new Date(NOW + 21 * HOUR) })),
     )
     const files = runs.flat()
     expect(files).toHaveLength(1)
@@ -254,7 +254,7 @@ describe.each(ENGINES)('exposure exports on %s', (engine) => {
   it('a run 20 days later writes nothing: no window older than 14 days is exported', async () => {
     const before = await index()
     const rows = await t.ctx.db.select().from(exposureKeys)
-    expect(await exportBatch(t.ctx, t.ledger, { now: new Date(NOW + 20 * 24 * HOUR) })).toEqual([])
+    expect(await exportBatch(t.ctx, { now: new Date(NOW + 20 * 24 * HOUR) })).toEqual([])
     // Deleting keys and files is the retention job's (retention.test.ts), not the exporter's.
     expect(await t.ctx.db.select().from(exposureKeys)).toHaveLength(rows.length)
     expect(rows.length).toBeGreaterThan(0)

@@ -7,7 +7,10 @@ import { type SQL, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toBase64 } from '../../../src/core/codec/base64.ts'
 import { dayStart, intervalNumber, tekmac } from '../../../src/core/gaen/index.ts'
+import { COMMAND_LINE } from '../../../src/platform/context/index.ts'
 import { rowsOf } from '../../../src/platform/db/client.ts'
+import { issueCode } from '../../../src/services/exposure/index.ts'
+import { createApiToken } from '../../../src/services/staff/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
@@ -213,6 +216,43 @@ describe.each(ENGINES)('exposure device flow on %s', (engine) => {
       ekeyhmac: tekmac(hmacKey, keys),
     })
     expect((await json(again)).code).toBe('TOKEN_USED')
+  })
+
+  it('a code names who issued it, in its row and the audit trail; without an actor none is issued', async () => {
+    const made = await createApiToken(t.ctx, {
+      name: 'tracer who issues',
+      roles: ['tracer'],
+      expiresAt: new Date(NOW + 86_400_000),
+    })
+    const r = await post(
+      '/api/exposure/codes',
+      { testType: 'likely' },
+      { authorization: `Bearer ${made.token}` },
+    )
+    expect(r.status).toBe(201)
+    const byHttp = String((await json(r)).id)
+    // `vigil demo` issues codes as the command line.
+    const byCli = (await issueCode({ ...t.ctx, actor: COMMAND_LINE }, { testType: 'confirmed' })).id
+    const who = async (id: string) => ({
+      code: (await q(sql`select issued_by from exposure_codes where id = ${id}`))[0]?.issued_by,
+      audit: await q(
+        sql`select actor_kind, actor_id, role from audit_events where action = 'exposure-code.issue' and target_id = ${id}`,
+      ),
+    })
+    expect(await who(byHttp)).toEqual({
+      code: made.id,
+      audit: [{ actor_kind: 'token', actor_id: made.id, role: 'tracer' }],
+    })
+    expect(await who(byCli)).toEqual({
+      code: 'cli',
+      audit: [{ actor_kind: 'system', actor_id: 'cli', role: null }],
+    })
+    const codes = async () => (await q(sql`select id from exposure_codes`)).length
+    const before = await codes()
+    await expect(
+      issueCode({ ...t.ctx, actor: undefined }, { testType: 'confirmed' }),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
+    expect(await codes()).toBe(before)
   })
 
   it('a guessing run against codes is cut off', async () => {

@@ -199,7 +199,7 @@ describe.each(ENGINES)('exposure retention on %s', (engine) => {
       hmacKey: toBase64(hmacKey),
     })
     expect(pub.status).toBe(200)
-    const [file] = await exportBatch(t.ctx, t.ledger, { now: new Date(NOW + 9 * HOUR) })
+    const [file] = await exportBatch(t.ctx, { now: new Date(NOW + 9 * HOUR) })
     if (file === undefined) throw new Error('no export')
     const listed = async () => (await (await t.app.request('/exposure/index.txt')).text()).trim()
     expect(await listed()).toBe(file.path)

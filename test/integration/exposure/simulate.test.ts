@@ -4,6 +4,7 @@
  * and matches locally: every truly exposed phone matches, no unexposed phone does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { httpSimTarget } from '../../../src/entry/commands/exposure.ts'
 import { nodeGaenCrypto } from '../../../src/platform/node-crypto/gaen.ts'
 import { exportBatch } from '../../../src/services/exposure/index.ts'
 import { simulate } from '../../../src/services/exposure/simulate.ts'
@@ -23,20 +24,14 @@ describe.each(ENGINES)('exposure simulator on %s', (engine) => {
   afterAll(() => t.close())
 
   it('30 phones, 3 days: every exposed phone matches, no unexposed phone does', async () => {
-    const report = await simulate(
-      {
-        request: (path, init, address = '192.0.2.1') =>
-          Promise.resolve(
-            t.app.request(path, init, { incoming: { socket: { remoteAddress: address } } }),
-          ),
-        setNow: (ms) => {
-          t.ctx.clock.now = () => new Date(ms)
-        },
-        exportNow: (ms) => exportBatch(t.ctx, t.ledger, { now: new Date(ms) }),
-        tracerToken: tracer,
+    const target = httpSimTarget(t.app, {
+      tracerToken: tracer,
+      setNow: (ms) => {
+        t.ctx.clock.now = () => new Date(ms)
       },
-      { phones: 30, days: 3, seed: 7, crypto: nodeGaenCrypto },
-    )
+      exportNow: (ms) => exportBatch(t.ctx, { now: new Date(ms) }),
+    })
+    const report = await simulate(target, { phones: 30, days: 3, seed: 7, crypto: nodeGaenCrypto })
     expect(report.positives).toBeGreaterThan(0)
     expect(report.uploadedKeys).toBe(report.positives * 3)
     expect(report.downloadedKeys).toBeGreaterThanOrEqual(1000)

@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { recordAudit } from '../../../src/platform/audit-trail/index.ts'
+import { COMMAND_LINE, type LedgerPort } from '../../../src/platform/context/index.ts'
 import { listEntries } from '../../../src/services/ledger/index.ts'
 import {
   bootstrapInvitation,
+  createInvitation,
   listAuditEvents,
-  recordAudit,
+  listInvitations,
   runAuditDigests,
   verifyAuditDigests,
 } from '../../../src/services/staff/index.ts'
@@ -220,6 +223,30 @@ describe.each(ENGINES)('administration and audit on %s', (engine) => {
     )
   })
 
+  it('names the command line as the actor of CLI commands, and an anonymous request as anonymous', async () => {
+    const cli = await createInvitation(
+      { ...t.ctx, actor: COMMAND_LINE },
+      { name: 'From the shell', roles: ['tracer'], expiresInHours: 1 },
+    )
+    const listed = (await listInvitations(t.ctx)).find((i) => i.id === cli.id)
+    expect(listed?.createdBy).toBe('system:cli')
+    await recordAudit({ ...t.ctx, requestId: 'req-anonymous' }, { action: 'test.anonymous' })
+    const rows = async (action: string) => (await listAuditEvents(t.ctx, { action })).events
+    expect(await rows('invitation.create')).toContainEqual(
+      expect.objectContaining({
+        actor: { kind: 'system', id: 'cli', name: 'vigil command line' },
+        role: null,
+        targetId: cli.id,
+        requestId: null,
+      }),
+    )
+    expect((await rows('test.anonymous'))[0]).toMatchObject({
+      actor: { kind: 'system', id: 'anonymous', name: 'anonymous' },
+      role: null,
+      requestId: 'req-anonymous',
+    })
+  })
+
   it('the table is append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
     for (const statement of [
       sql`update audit_events set action = 'nothing'`,
@@ -236,8 +263,8 @@ describe.each(ENGINES)('administration and audit on %s', (engine) => {
       clock: { now: () => new Date(t.ctx.clock.now().getTime() + ms) },
     })
     // The day is not over yet: nothing to digest.
-    expect(await runAuditDigests(t.ctx, t.ledger)).toEqual([])
-    const [digest] = await runAuditDigests(at(DAY + 6 * 60_000), t.ledger)
+    expect(await runAuditDigests(t.ctx)).toEqual([])
+    const [digest] = await runAuditDigests(at(DAY + 6 * 60_000))
     expect(digest).toMatchObject({ day: '2026-11-24' })
     expect(digest?.events).toBeGreaterThan(10)
     const [entry] = await listEntries(t.ctx, { start: BigInt(digest?.leafIndex ?? 0), limit: 1 })
@@ -247,7 +274,7 @@ describe.each(ENGINES)('administration and audit on %s', (engine) => {
       artefactHash: digest?.digest,
     })
     // Empty days are digested too, chained.
-    const later = await runAuditDigests(at(3 * DAY + 6 * 60_000), t.ledger)
+    const later = await runAuditDigests(at(3 * DAY + 6 * 60_000))
     expect(later.map((d) => [d.day, d.events])).toEqual([
       ['2026-11-25', 0],
       ['2026-11-26', 0],
@@ -273,17 +300,22 @@ describe.each(ENGINES)('administration and audit on %s', (engine) => {
       clock: { now: () => new Date(t.ctx.clock.now().getTime() + ms) },
     })
     // The process stops right after the day's entry is queued (its integration never runs here).
-    const stopped = {
-      ...t.ledger,
+    const ledger = t.ctx.ledger
+    const stopped: LedgerPort = {
+      origin: ledger.origin,
+      append: (entries) => ledger.append(entries),
+      queue: (tx, entries) => ledger.queue(tx, entries),
       flush: async () => {
         throw new Error('stopped')
       },
-    } as unknown as typeof t.ledger
-    await expect(runAuditDigests(at(4 * DAY + 6 * 60_000), stopped)).rejects.toThrow('stopped')
+    }
+    await expect(runAuditDigests({ ...at(4 * DAY + 6 * 60_000), ledger: stopped })).rejects.toThrow(
+      'stopped',
+    )
     // The next run, and a second instance at the same time, log nothing twice.
     const [first, second] = await Promise.all([
-      runAuditDigests(at(4 * DAY + 7 * 60_000), t.ledger),
-      runAuditDigests(at(4 * DAY + 7 * 60_000), t.ledger),
+      runAuditDigests(at(4 * DAY + 7 * 60_000)),
+      runAuditDigests(at(4 * DAY + 7 * 60_000)),
     ])
     expect([...(first ?? []), ...(second ?? [])].map((d) => d.day)).toContain('2026-11-27')
     const entries = await listEntries(t.ctx, { start: 0n, limit: 1000 })

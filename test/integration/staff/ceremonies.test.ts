@@ -332,10 +332,10 @@ describe.each(ENGINES)('passkey ceremonies on %s', (engine) => {
 
     it('a disabled person cannot sign in (STAFF_DISABLED) and their sessions end', async () => {
       const { cookie, authenticator, id } = await personWith(t, ['tracer'])
-      await updatePerson(t.ctx, id, { disabled: true })
+      await updatePerson(t.ctx, { id, disabled: true })
       expect((await call(t, 'GET', '/api/staff/me', undefined, { cookie })).status).toBe(401)
       await expectProblem((await signIn(t, authenticator)).res, 403, 'STAFF_DISABLED')
-      await updatePerson(t.ctx, id, { disabled: false })
+      await updatePerson(t.ctx, { id, disabled: false })
       expect((await signIn(t, authenticator)).res.status).toBe(200)
     })
 
@@ -427,7 +427,11 @@ describe('session cookie settings', () => {
       secure: true,
     })
     expect(sessionCookie({ publicUrl: 'http://vigil.example.org' }).secure).toBe(true)
-    for (const local of ['http://localhost:8787', 'http://127.0.0.1:8787', 'http://[::1]:8787'])
+    expect(sessionCookie({ publicUrl: 'https://localhost:8787' }).secure).toBe(true)
+    expect(sessionCookie({ publicUrl: 'http://localhost.example.org' }).secure).toBe(true)
+    const locals = ['http://localhost:8787', 'http://127.0.0.1:8787', 'http://[::1]:8787']
+    // A public URL with a path is still served from the loopback origin.
+    for (const local of [...locals, 'http://localhost:8787/vigil', 'http://LOCALHOST'])
       expect(sessionCookie({ publicUrl: local })).toEqual({ name: 'vigil_session', secure: false })
   })
 

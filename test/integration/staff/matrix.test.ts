@@ -183,7 +183,7 @@ describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
     const userId = people.get(actor.expired ? 'all' : (actor.roles[0] as string)) as string
     const past = t.ctx.clock.now().getTime() - SESSION_ABSOLUTE_MS - 1000
     const ctx = actor.expired ? { ...t.ctx, clock: { now: () => new Date(past) } } : t.ctx
-    const { token } = await createSession(ctx, userId, null)
+    const { token } = await createSession(ctx, { userId, passkeyId: null })
     return { cookie: `vigil_session=${token}` }
   }
 

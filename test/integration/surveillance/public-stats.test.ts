@@ -64,12 +64,11 @@ describe.each(ENGINES)('public statistics on %s', (engine) => {
   beforeAll(async () => {
     t = await createTestApp(engine)
     await loadRegions(t.ctx, REGIONS)
-    const places = await readHierarchy(t.ctx.db)
-    await ingestFacts(
-      t.ctx.db,
-      syntheticYear({ seed: 5, total: 3000, start: '2025-11-24', places }),
-      { chunk: 3000 },
-    )
+    const places = await readHierarchy(t.ctx)
+    await ingestFacts(t.ctx, {
+      facts: syntheticYear({ seed: 5, total: 3000, start: '2025-11-24', places }),
+      chunk: 3000,
+    })
     issuer = await tokenFor(t, ['issuer'])
     expect((await api(t, issuer).post('/api/credentials', immunization())).status).toBe(201)
   })
@@ -143,12 +142,11 @@ describe.each(ENGINES)('public statistics on %s', (engine) => {
 
   it('facts arriving after a week is released do not change its figures', async () => {
     const before = await publicStats(t.ctx)
-    const places = await readHierarchy(t.ctx.db)
-    await ingestFacts(
-      t.ctx.db,
-      syntheticYear({ seed: 6, total: 3000, start: '2025-11-24', places }),
-      { chunk: 3000 },
-    )
+    const places = await readHierarchy(t.ctx)
+    await ingestFacts(t.ctx, {
+      facts: syntheticYear({ seed: 6, total: 3000, start: '2025-11-24', places }),
+      chunk: 3000,
+    })
     // A client that kept nothing reads the stored release.
     const fresh = await publicStats({ ...t.ctx, db: countingDb(t).db })
     expect(figures(fresh)).toEqual(figures(before))

@@ -197,12 +197,11 @@ describe.each(ENGINES)('surveillance on %s', (engine) => {
   })
 
   it('bulk facts: every rollup equals a direct count over the facts', async () => {
-    const places = await readHierarchy(t.ctx.db)
-    const written = await ingestFacts(
-      t.ctx.db,
-      syntheticYear({ seed: 3, total: 20_000, start: '2025-11-24', places }),
-      { chunk: 3000 },
-    )
+    const places = await readHierarchy(t.ctx)
+    const written = await ingestFacts(t.ctx, {
+      facts: syntheticYear({ seed: 3, total: 20_000, start: '2025-11-24', places }),
+      chunk: 3000,
+    })
     expect(written).toBeGreaterThan(19_000)
     const compare = async (
       grain: string,

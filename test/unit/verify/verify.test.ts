@@ -23,14 +23,16 @@ import {
 } from '../../../src/core/shc/index.ts'
 import {
   type Check,
+  type CheckCode,
   type CheckId,
   createVerifyCache,
   credentialLeafHash,
   decideVerdict,
+  VERIFY_CHECK_CODES,
   type Verdict,
   type VerifyCache,
   type VerifyOptions,
-  verifyCredential,
+  verifyCredential as verifyCore,
 } from '../../../src/core/verify/index.ts'
 import {
   createIssuer,
@@ -45,13 +47,22 @@ import {
   type TestIssuer,
 } from './fixtures.ts'
 
+/** Every code a verdict in this file carried (the last test: each listed code has a case). */
+const produced = new Set<CheckCode>()
+
+async function verifyCredential(...args: Parameters<typeof verifyCore>): Promise<Verdict> {
+  const verdict = await verifyCore(...args)
+  for (const c of verdict.checks) produced.add(c.code)
+  return verdict
+}
+
 function byId(verdict: Verdict, id: CheckId): Check {
   const c = verdict.checks.find((x) => x.id === id)
   if (c === undefined) throw new Error(`no ${id} check`)
   return c
 }
 
-function expectCheck(verdict: Verdict, id: CheckId, result: Check['result'], code: string) {
+function expectCheck(verdict: Verdict, id: CheckId, result: Check['result'], code: CheckCode) {
   const c = byId(verdict, id)
   expect({ id, result: c.result, code: c.code }).toEqual({ id, result, code })
 }
@@ -139,7 +150,7 @@ describe('a card issued and anchored', () => {
     const c = (id: CheckId, result: Check['result']): Check => ({
       id,
       result,
-      code: 'X',
+      code: 'VERIFY_UNEXPECTED',
       message: '',
     })
     expect(decideVerdict([c('format', 'pass')]).status).toBe('valid')
@@ -147,7 +158,12 @@ describe('a card issued and anchored', () => {
     expect(decideVerdict([c('revocation', 'unknown'), c('ledger', 'fail')]).status).toBe('invalid')
     expect(decideVerdict([c('checkpoint', 'fail')]).status).toBe('cannot-confirm')
     expect(decideVerdict([c('witnesses', 'fail')]).status).toBe('cannot-confirm')
-    const fraud = (id: CheckId, code: string): Check => ({ id, result: 'fail', code, message: '' })
+    const fraud = (id: CheckId, code: CheckCode): Check => ({
+      id,
+      result: 'fail',
+      code,
+      message: '',
+    })
     expect(decideVerdict([fraud('witnesses', 'POLICY_NOT_MET')]).status).toBe('cannot-confirm')
     expect(decideVerdict([fraud('witnesses', 'COSIGNATURE_BAD')]).status).toBe('invalid')
     expect(decideVerdict([fraud('checkpoint', 'VERIFY_LOG_FORK')]).status).toBe('invalid')
@@ -156,7 +172,7 @@ describe('a card issued and anchored', () => {
 })
 
 describe('format', () => {
-  it.each([
+  it.each<[string, string, CheckCode]>([
     ['nothing', '   ', 'VERIFY_INPUT_EMPTY'],
     ['a word', 'hello', 'VERIFY_INPUT_UNRECOGNISED'],
     ['odd digits', 'shc:/123', 'SHC_QR_ODD_DIGITS'],
@@ -231,6 +247,25 @@ describe('issuer', () => {
     ])
     const v = await verifyCredential(card, { ...base, trust: [opened] })
     expectCheck(v, 'issuer', 'fail', 'SHC_KEYSET_INVALID')
+  })
+
+  it('a failure that is no core error → VERIFY_UNEXPECTED on its check, never a throw', async () => {
+    const [opened] = base.trust
+    if (opened === undefined) throw new Error('no trust material')
+    // Material damaged in memory after it was opened (a caller's bug): reading keys throws.
+    const broken = {
+      ...issuerEntry(issuer),
+      jwks: {
+        get keys(): never {
+          throw new Error('the key set is gone')
+        },
+      },
+    }
+    const v = await verifyCredential(card, { ...base, trust: [{ ...opened, issuers: [broken] }] })
+    expect(v.status).toBe('invalid')
+    expectCheck(v, 'issuer', 'fail', 'VERIFY_UNEXPECTED')
+    expect(byId(v, 'issuer').message).toBe('the key set is gone')
+    expectCheck(v, 'signature', 'skipped', 'VERIFY_NOT_CHECKED')
   })
 
   it('no trust material at all → cannot-confirm, VERIFY_NO_TRUST', async () => {
@@ -640,5 +675,19 @@ describe('a signed card whose nbf no ledger leaf can hold', () => {
     const v = await verifyCredential(await signShcPayload(payload, issuer.keyPair), base)
     expect(v.status).toBe('invalid')
     expectCheck(v, 'ledger', 'fail', 'ENTRY_TIME')
+  })
+})
+
+describe('check codes', () => {
+  it('a misspelt code fails the typecheck', () => {
+    // @ts-expect-error -- not a check code: the union is closed
+    const typo: CheckCode = 'VERIFY_LEDGER_INCLUDE'
+    expect(VERIFY_CHECK_CODES).not.toContain(typo)
+  })
+
+  // Last in the file: it reads what every case above produced.
+  it('every code in VERIFY_CHECK_CODES is produced by a case in this file', () => {
+    expect(new Set(VERIFY_CHECK_CODES).size).toBe(VERIFY_CHECK_CODES.length)
+    expect(VERIFY_CHECK_CODES.filter((code) => !produced.has(code))).toEqual([])
   })
 })

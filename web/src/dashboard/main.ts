@@ -6,6 +6,7 @@
  */
 
 import {
+  type Catalogue,
   LEVELS,
   type Level,
   type Measure,
@@ -249,11 +250,7 @@ function fillPlaces(list: Place[]): void {
 
 async function loadPlaces(): Promise<void> {
   try {
-    const body = await api<Place[] | { places?: Place[]; regions?: Place[] }>(
-      'GET',
-      '/api/surveillance/regions',
-    )
-    fillPlaces(Array.isArray(body) ? body : (body.places ?? body.regions ?? []))
+    fillPlaces((await api<Catalogue>('GET', '/api/surveillance/regions')).places)
   } catch {
     // Without the list the page still works for the whole country.
     fillPlaces([])

@@ -3,6 +3,12 @@
  * code → token, a fresh random HMAC key and the tekmac over the keys (computed here) → certificate,
  * then publish. Every refusal is shown in words with the server's code.
  */
+import type {
+  PublishRequest,
+  PublishResponse,
+  VerificationCertificate,
+  VerifiedCode,
+} from '../../../src/core/api-types/index.ts'
 import { toBase64 } from '../../../src/core/codec/index.ts'
 import { type TekMacKey, tekmac } from '../../../src/core/gaen/index.ts'
 import { api, describe } from '../staff/api.ts'
@@ -80,15 +86,14 @@ form.addEventListener('submit', async (event) => {
   send.disabled = true
   try {
     setState(result, 'busy', 'Step 1 of 3: checking your code…')
-    const verified = await api<{ token: string; testtype: string; symptomDate?: string }>(
-      'POST',
-      '/api/exposure/verify',
-      { code, padding: padding() },
-    )
+    const verified = await api<VerifiedCode>('POST', '/api/exposure/verify', {
+      code,
+      padding: padding(),
+    })
     setState(result, 'busy', 'Step 2 of 3: getting a certificate for these keys…')
     const hmacKey = random(32)
     const ekeyhmac = tekmac(hmacKey, keys)
-    const { certificate } = await api<{ certificate: string }>(
+    const { certificate } = await api<VerificationCertificate>(
       'POST',
       '/api/exposure/certificate',
       {
@@ -99,20 +104,17 @@ form.addEventListener('submit', async (event) => {
     )
     setState(result, 'busy', 'Step 3 of 3: publishing your keys…')
     const onset = onsetInput.value === '' ? undefined : Date.parse(`${onsetInput.value}T00:00:00Z`)
-    const published = await api<{ insertedExposures: number; warnings?: string[] }>(
-      'POST',
-      '/api/exposure/publish',
-      {
-        temporaryExposureKeys: keys,
-        healthAuthorityID: HEALTH_AUTHORITY,
-        verificationPayload: certificate,
-        hmacKey: toBase64(hmacKey),
-        ...(onset === undefined || Number.isNaN(onset)
-          ? {}
-          : { symptomOnsetInterval: Math.floor(onset / 600_000) }),
-        padding: padding(),
-      },
-    )
+    const body: PublishRequest = {
+      temporaryExposureKeys: keys,
+      healthAuthorityID: HEALTH_AUTHORITY,
+      verificationPayload: certificate,
+      hmacKey: toBase64(hmacKey),
+      ...(onset === undefined || Number.isNaN(onset)
+        ? {}
+        : { symptomOnsetInterval: Math.floor(onset / 600_000) }),
+      padding: padding(),
+    }
+    const published = await api<PublishResponse>('POST', '/api/exposure/publish', body)
     const warnings = published.warnings ?? []
     setState(
       result,

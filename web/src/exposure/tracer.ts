@@ -3,23 +3,10 @@
  * follow the status of the codes issued from this browser (their ids are kept in localStorage,
  * never the codes, and forgotten once the server has deleted the code), and revoke an unused one.
  */
+import type { CodeStatus, CodeStatusView, IssuedCode } from '../../../src/core/api-types/index.ts'
 import { api, describe, whoAmI } from '../staff/api.ts'
 import { button, byId, el, setState, when } from '../staff/dom.ts'
 
-interface Issued {
-  id: string
-  code: string
-  longCode: string
-  expiresAt: string
-  longExpiresAt: string
-}
-interface Status {
-  id: string
-  status: 'unused' | 'used' | 'expired' | 'revoked'
-  testType: string
-  expiresAt: string
-  longExpiresAt: string
-}
 interface Remembered {
   id: string
   issuedAt: string
@@ -44,7 +31,7 @@ function remember(list: Remembered[]): void {
   localStorage.setItem(STORE, JSON.stringify(list.slice(0, 200)))
 }
 
-const WORDS: Record<Status['status'], string> = {
+const WORDS: Record<CodeStatus, string> = {
   unused: 'Unused',
   used: 'Used',
   expired: 'Expired',
@@ -67,7 +54,7 @@ async function loadCodes(): Promise<void> {
   const rows = await Promise.all(
     list.map(async (r) => {
       try {
-        return { r, s: await api<Status>('GET', `/api/exposure/codes/${r.id}`) }
+        return { r, s: await api<CodeStatusView>('GET', `/api/exposure/codes/${r.id}`) }
       } catch (err) {
         return { r, err: describe(err) }
       }
@@ -99,7 +86,7 @@ async function loadCodes(): Promise<void> {
 
 async function revoke(id: string): Promise<void> {
   try {
-    await api<Status>('POST', `/api/exposure/codes/${id}/revoke`)
+    await api<CodeStatusView>('POST', `/api/exposure/codes/${id}/revoke`)
     setState(codesStatus, 'ok', 'Code revoked; it can no longer be used.')
     await loadCodes()
   } catch (err) {
@@ -118,7 +105,7 @@ byId<HTMLFormElement>('issue').addEventListener('submit', async (event) => {
   }
   setState(issueStatus, 'busy', 'Issuing…')
   try {
-    const issued = await api<Issued>('POST', '/api/exposure/codes', {
+    const issued = await api<IssuedCode>('POST', '/api/exposure/codes', {
       testType,
       [kind]: dateInput.value,
     })

@@ -3,32 +3,15 @@
  * everywhere), invitations (the link is shown once), and API tokens (the secret is shown once).
  * Every change lands in the audit trail on the server.
  */
+import type {
+  CreatedInvitation,
+  CreatedToken,
+  InvitationView,
+  PersonView,
+  TokenView,
+} from '../../../src/core/api-types/index.ts'
 import { ApiError, api, describe, ROLES, whoAmI } from './api.ts'
 import { button, byId, el, roleBoxes, setState, when } from './dom.ts'
-
-interface Person {
-  id: string
-  name: string
-  roles: string[]
-  passkeys: number
-  lastSignInAt: string | null
-  disabledAt: string | null
-}
-interface Invitation {
-  id: string
-  name: string
-  roles: string[]
-  status: string
-  expiresAt: string
-}
-interface Token {
-  id: string
-  name: string
-  roles: string[]
-  status: string
-  expiresAt: string
-  lastUsedAt: string | null
-}
 
 const status = byId('status')
 
@@ -87,7 +70,7 @@ function revocableRows<T>(
 // ---- People -----------------------------------------------------------------------------------
 
 async function loadPeople(): Promise<void> {
-  const { people } = await api<{ people: Person[] }>('GET', '/api/staff/people')
+  const { people } = await api<{ people: PersonView[] }>('GET', '/api/staff/people')
   const note = byId('people-status')
   byId('people').replaceChildren(
     ...people.map((p) => {
@@ -156,7 +139,10 @@ const inviteRoles = roleBoxes('Roles', ROLES, ['issuer'])
 byId('invite-roles').append(inviteRoles.fieldset)
 
 async function loadInvitations(): Promise<void> {
-  const { invitations } = await api<{ invitations: Invitation[] }>('GET', '/api/staff/invitations')
+  const { invitations } = await api<{ invitations: InvitationView[] }>(
+    'GET',
+    '/api/staff/invitations',
+  )
   byId('invitations').replaceChildren(
     ...revocableRows(invitations.reverse(), {
       cells: (i) => [i.name, i.roles.join(', '), i.status, when(i.expiresAt)],
@@ -174,7 +160,7 @@ byId<HTMLFormElement>('invite-form').addEventListener('submit', (event) => {
   void act(
     byId('invite-status'),
     async () => {
-      const created = await api<{ link: string; name: string }>('POST', '/api/staff/invitations', {
+      const created = await api<CreatedInvitation>('POST', '/api/staff/invitations', {
         name: byId<HTMLInputElement>('invite-name').value,
         roles: inviteRoles.read(),
         expiresInHours: Number(byId<HTMLInputElement>('invite-hours').value),
@@ -193,7 +179,7 @@ const tokenRoles = roleBoxes('Roles', ROLES, ['issuer'])
 byId('token-roles').append(tokenRoles.fieldset)
 
 async function loadTokens(): Promise<void> {
-  const { tokens } = await api<{ tokens: Token[] }>('GET', '/api/tokens')
+  const { tokens } = await api<{ tokens: TokenView[] }>('GET', '/api/tokens')
   byId('tokens').replaceChildren(
     ...revocableRows(tokens.reverse(), {
       cells: (k) => [k.name, k.roles.join(', '), k.status, when(k.expiresAt), when(k.lastUsedAt)],
@@ -211,7 +197,7 @@ byId<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
   void act(
     byId('token-status'),
     async () => {
-      const created = await api<{ token: string; name: string }>('POST', '/api/tokens', {
+      const created = await api<CreatedToken>('POST', '/api/tokens', {
         name: byId<HTMLInputElement>('token-name').value,
         roles: tokenRoles.read(),
         expiresInDays: Number(byId<HTMLInputElement>('token-days').value),

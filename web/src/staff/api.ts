@@ -3,7 +3,9 @@
  * the browser adds the Origin header the server checks), and problem+json turned into an error
  * with the stable `code` a person can quote.
  */
-import type { PasskeyView } from '../../../src/core/api-types/index.ts'
+import type { Me, Role } from '../../../src/core/api-types/index.ts'
+
+export type { Me }
 
 export class ApiError extends Error {
   readonly code: string
@@ -61,14 +63,6 @@ export function describe(err: unknown): string {
   return String(err)
 }
 
-export interface Me {
-  id: string
-  name: string
-  roles: string[]
-  session: { createdAt: string; expiresAt: string; idleExpiresAt: string }
-  passkeys: PasskeyView[]
-}
-
 /** The signed-in person, or undefined when there is no (live) session. */
 export async function whoAmI(): Promise<Me | undefined> {
   try {
@@ -79,5 +73,11 @@ export async function whoAmI(): Promise<Me | undefined> {
   }
 }
 
-/** The roles, as the server names them (src/context.ts ROLES; pages do not import services). */
-export const ROLES = ['admin', 'issuer', 'tracer', 'epidemiologist', 'auditor'] as const
+/** The roles, as the server names them (platform/context ROLES; pages import only the core). */
+export const ROLES = [
+  'admin',
+  'issuer',
+  'tracer',
+  'epidemiologist',
+  'auditor',
+] as const satisfies readonly Role[]

@@ -4,12 +4,12 @@
  * work pages to WORK. Without a live session it sends you to sign in.
  */
 import { startRegistration } from '@simplewebauthn/browser'
-import type { PasskeyView } from '../../../src/core/api-types/index.ts'
+import type { AuditPage, PasskeyView, Role } from '../../../src/core/api-types/index.ts'
 import { api, describe, type Me, whoAmI } from './api.ts'
 import { button, byId, el, setState, when } from './dom.ts'
 
 /** Work pages by role (later issues add theirs). */
-const WORK: { roles: string[]; href: string; label: string }[] = [
+const WORK: { roles: Role[]; href: string; label: string }[] = [
   { roles: ['admin'], href: '/admin.html', label: 'People, roles, invitations and API tokens' },
   { roles: ['auditor', 'admin'], href: '/log.html', label: 'Transparency log' },
   { roles: ['tracer'], href: '/tracer.html', label: 'Verification codes for positive tests' },
@@ -133,15 +133,6 @@ byId('sign-out-everywhere').addEventListener(
 
 // ---- Audit trail ----------------------------------------------------------------------------
 
-interface AuditEvent {
-  id: number
-  at: string
-  action: string
-  actor: { kind: string; id: string; name: string }
-  role: string | null
-  targetId: string | null
-  requestId: string | null
-}
 let next: number | null = null
 
 async function loadAudit(more: boolean): Promise<void> {
@@ -153,10 +144,7 @@ async function loadAudit(more: boolean): Promise<void> {
   if (actor !== '') params.set('actor', actor)
   if (more && next !== null) params.set('before', String(next))
   try {
-    const page = await api<{ events: AuditEvent[]; next: number | null }>(
-      'GET',
-      `/api/audit?${params}`,
-    )
+    const page = await api<AuditPage>('GET', `/api/audit?${params}`)
     const rows = page.events.map((e) =>
       el(
         'tr',

@@ -1,5 +1,5 @@
 /**
- * The JSON of /api/public/stats (core/stats PublicStats, as src/surveillance/public.ts returns
+ * The JSON of /api/public/stats (core/stats PublicStats, as src/services/surveillance/public.ts returns
  * it) turned into what the page draws. Anything unexpected is an error with a code, not a blank
  * page.
  */
