@@ -103,7 +103,7 @@ export async function issueWith(
     // A correction re-issues what was already counted: its facts would count twice.
     facts: options.replaces === undefined ? deidentifyInput(input, now) : [],
     audit: auditRow(
-      { ...ctx, actor },
+      ctx,
       options.replaces === undefined
         ? { action: 'credential.issue', targetId: id }
         : { action: 'credential.reissue', targetId: id, detail: { replaces: options.replaces } },

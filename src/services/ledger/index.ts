@@ -12,4 +12,4 @@ export { Ledger, type LedgerOptions, queueEntries, refusingLedger } from './ledg
 export * from './proofs.ts'
 export * from './read.ts'
 export { type Appended, Sequencer } from './sequencer.ts'
-export { insertPending, readBundle, readTile } from './storage.ts'
+export { readBundle, readTile } from './storage.ts'
