@@ -32,25 +32,25 @@ for (const engine of (process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',')
     for (const at of sizes) {
       for (let k = 0; k < 60; k++) {
         const index = below(at)
-        const ours = await inclusionProof(b.ctx.db, index, at)
+        const ours = await inclusionProof(b.ctx, { index, size: at })
         if (!same(ours.proof, await proveInclusion(index, at, plain(at)))) {
           throw new Error(`${engine}: inclusion proof ${index} at ${at} differs`)
         }
         const first = 1n + below(at)
-        const c = await consistencyProof(b.ctx.db, first, at)
+        const c = await consistencyProof(b.ctx, { first, second: at })
         if (!same(c.proof, await proveConsistency(first, at, plain(at)))) {
           throw new Error(`${engine}: consistency proof ${first} → ${at} differs`)
         }
         checks++
       }
     }
-    const latest = await inclusionProof(b.ctx.db, size - 1n)
+    const latest = await inclusionProof(b.ctx, { index: size - 1n })
     if (!same(latest.proof, await proveInclusion(size - 1n, size, plain(size)))) {
       throw new Error(`${engine}: latest inclusion proof differs`)
     }
     // Receipts for scattered, unsorted and repeated indices in one call.
     const indices = [...Array.from({ length: 3000 }, () => below(size)), 0n, 0n, size - 1n]
-    const { receipts } = await receiptsFor(b.ctx.db, indices)
+    const { receipts } = await receiptsFor(b.ctx, { indices })
     for (const [i, text] of receipts.entries()) {
       const p = parseTlogProof(text)
       const index = indices[i] as bigint

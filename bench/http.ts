@@ -162,7 +162,7 @@ export async function measureProofs(
   leafHashes: Uint8Array,
   opts: Options,
 ): Promise<ProofRun> {
-  const latest = await latestCheckpoint(b.ctx.db)
+  const latest = await latestCheckpoint(b.ctx)
   const checkpoint = parseVigilCheckpoint(parseNote(latest.note).text)
   const size = Number(checkpoint.size)
   const paths = (indices: number[]) => indices.map((i) => `/log/proof/inclusion?index=${i}`)

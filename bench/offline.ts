@@ -184,9 +184,7 @@ async function main() {
         region: 'NL-NH',
       }),
     )
-    issued.push(
-      ...(await Promise.all(batch.map((x) => issueCredential(b.ctx, b.ledger, x, actor)))),
-    )
+    issued.push(...(await Promise.all(batch.map((x) => issueCredential({ ...b.ctx, actor }, x)))))
   }
   const setup = await prepareOffline(b.ctx, issued)
   const rounds = Number(process.env.BENCH_ROUNDS ?? '25')

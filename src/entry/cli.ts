@@ -93,9 +93,9 @@ Exit 0: every row issued (now or before); 1: some rows failed (listed on stderr)
     usage:
       'vigil keys rotate\n\nOld public keys stay in /.well-known/jwks.json so earlier cards keep verifying.',
     async run() {
-      const { ctx, database, ledger } = await startRuntime(loadConfig(), { migrate: true })
+      const { ctx, database } = await startRuntime(loadConfig(), { migrate: true })
       try {
-        const { retired, created } = await rotateIssuerKey(ctx, ledger)
+        const { retired, created } = await rotateIssuerKey(ctx)
         console.log(`issuer key rotated: ${retired ?? '(none)'} -> ${created}`)
       } finally {
         await database.close()

@@ -105,7 +105,7 @@ export async function startRuntime(
     for (const id of createdKeys) logger.warn(`generated a new signing key ${id}`)
     if (ledger === undefined) throw new Error('a Node process writes the log')
     // Integrates pending announcements, and announces any issuer key the log does not have.
-    for (const id of await announceMissingIssuerKeys(ctx, ledger))
+    for (const id of await announceMissingIssuerKeys(ctx))
       logger.warn(`issuer key ${id} was not in the log: announced it now`)
     return { ctx, database, ledger }
   } catch (err) {

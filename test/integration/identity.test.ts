@@ -66,7 +66,7 @@ async function within<T>(env: Record<string, string>, body: (rt: Runtime) => Pro
 }
 
 const actor = { kind: 'token', id: 'test', name: 'test', roles: ['issuer'] } as const
-const immunization: Parameters<typeof issueCredential>[2] = {
+const immunization: Parameters<typeof issueCredential>[1] = {
   type: 'immunization',
   patient: { givenNames: ['Anne'], familyName: 'Jansen', birthDate: '1985-03-14' },
   immunizations: [{ code: '208', date: '2021-05-01' }],
@@ -129,7 +129,7 @@ describe.each(ENGINES)('deployment identity (%s)', (engine) => {
   it('set-url: new cards carry the new iss, earlier cards still verify, the log origin stays', async () => {
     const env = await deployment(engine)
     const first = await within({ ...env, PORT: '8932' }, async (rt) => {
-      const card = await issueCredential(rt.ctx, rt.ledger, immunization, actor)
+      const card = await issueCredential({ ...rt.ctx, actor }, immunization)
       expect((await verifyWith(rt, card.jws)).card?.iss).toBe('http://localhost:8932')
       return { card }
     })
@@ -145,7 +145,7 @@ describe.each(ENGINES)('deployment identity (%s)', (engine) => {
     })
     await within(env, async (rt) => {
       expect(rt.ledger.origin).toBe('localhost:8932/log')
-      const second = await issueCredential(rt.ctx, rt.ledger, immunization, actor)
+      const second = await issueCredential({ ...rt.ctx, actor }, immunization)
       const earlier = await verifyWith(rt, first.card.jws)
       const later = await verifyWith(rt, second.jws)
       expect(earlier.status).toBe('valid')

@@ -328,10 +328,7 @@ async function checkIssued(
       )
     }
     // Without a checkpoint given, against the latest one: the final checkpoint.
-    const fresh = await receiptsFor(
-      database.db,
-      issued.map((c) => BigInt(c.leafIndex)),
-    )
+    const fresh = await receiptsFor(database, { indices: issued.map((c) => BigInt(c.leafIndex)) })
     for (const [i, c] of issued.entries()) {
       const leaf = leaves[i] as Uint8Array
       const problems: string[] = []

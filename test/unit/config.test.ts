@@ -11,6 +11,7 @@ describe('parseConfig', () => {
       dataDir: './.vigil',
       logOrigin: 'localhost:8787/log',
       masterKey: undefined,
+      ledgerMaxPending: 100_000,
     })
   })
 
@@ -29,6 +30,7 @@ describe('parseConfig', () => {
     expect(c.databaseUrl).toBe('postgres://u@db/vigil')
     expect(c.logOrigin).toBe('health.example/credlog')
     expect(c.masterKey).toEqual(new Uint8Array(32).fill(1))
+    expect(parseConfig({ VIGIL_LEDGER_MAX_PENDING: '5000' }).ledgerMaxPending).toBe(5000)
   })
 
   it.each([
@@ -39,6 +41,7 @@ describe('parseConfig', () => {
     ['VIGIL_MASTER_KEY', 'c2hvcnQ='],
     ['VIGIL_LOG_ORIGIN', 'has space'],
     ['VIGIL_LOG_LEVEL', 'loud'],
+    ['VIGIL_LEDGER_MAX_PENDING', '0'],
   ])('a bad %s stops with one line naming it', (variable, value) => {
     let error: unknown
     try {

@@ -61,7 +61,7 @@ export async function runDemo(args: string[]): Promise<number> {
     console.error(`vigil demo: ${(err as Error).message}`)
     return 2
   }
-  const { ctx, database, ledger } = await startRuntime(loadConfig(), { migrate: true })
+  const { ctx, database } = await startRuntime(loadConfig(), { migrate: true })
   try {
     const loaded = await loadRegions(ctx, readFileSync(opts.regions, 'utf8'))
     console.error(`places: ${loaded.places} (${loaded.districts} districts) from ${opts.regions}`)
@@ -73,6 +73,7 @@ export async function runDemo(args: string[]): Promise<number> {
     const dayIn = (lo: number, hi: number) =>
       toDay(dayMs(start) + Math.floor(lo + u() * (hi - lo)) * 86_400_000)
     const actor: Actor = { kind: 'token', id: 'demo', name: 'vigil demo', roles: ['issuer'] }
+    const asDemo = { ...ctx, actor }
     const any = <T>(xs: readonly T[]) => xs[Math.floor(u() * xs.length)] as T
 
     // Through the real issuing path: signed cards, ledger entries, facts and rollups.
@@ -112,7 +113,7 @@ export async function runDemo(args: string[]): Promise<number> {
               },
               region,
             }
-      const c = await issueCredential(ctx, ledger, input, actor)
+      const c = await issueCredential(asDemo, input)
       issued.push(c.id)
       bar.increment()
     }
@@ -120,7 +121,7 @@ export async function runDemo(args: string[]): Promise<number> {
     let revoked = 0
     for (const id of issued) {
       if (u() >= 0.05) continue
-      await revokeCredential(ctx, ledger, id, 'superseded', actor)
+      await revokeCredential(asDemo, { id, reason: 'superseded' })
       revoked++
     }
     // Through the tracer's and the device's paths: codes issued, most of them redeemed.

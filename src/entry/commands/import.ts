@@ -17,6 +17,9 @@ import {
 } from '../../services/credentials/index.ts'
 import { loadConfig, startRuntime } from '../runtime.ts'
 
+/** The operator on this machine, as the audit trail and `issued_by` have always named imports. */
+const IMPORT_ACTOR: Actor = { kind: 'staff', id: 'cli', name: 'vigil import', roles: ['issuer'] }
+
 export async function runImport(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -42,9 +45,7 @@ export async function runImport(args: string[]): Promise<number> {
     return 2
   }
   const rows = format === 'csv' ? parseCsv(text) : parseNdjson(text)
-  const { ctx, database, ledger } = await startRuntime(loadConfig(), { migrate: true })
-  // The CLI acts as the operator on this machine; the audit trail records it as such.
-  const actor: Actor = { kind: 'staff', id: 'cli', name: 'vigil import', roles: ['issuer'] }
+  const { ctx, database } = await startRuntime(loadConfig(), { migrate: true })
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
         { stream: process.stderr, format: 'importing [{bar}] {value}/{total} rows | {eta}s left' },
@@ -54,10 +55,10 @@ export async function runImport(args: string[]): Promise<number> {
   bar?.start(rows.length, 0)
   let done = 0
   try {
-    const reports = await issueBatch(ctx, ledger, rows, actor, {
-      source: values.source ?? basename(file),
-      onRow: () => bar?.update(++done),
-    })
+    const reports = await issueBatch(
+      { ...ctx, actor: IMPORT_ACTOR },
+      { rows, source: values.source ?? basename(file), onRow: () => bar?.update(++done) },
+    )
     bar?.stop()
     return summarise(reports, values.report)
   } finally {

@@ -3,9 +3,8 @@
  * session or API token). Thin: parse → one service call → respond.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
 import { toHex } from '../../core/codec/index.ts'
-import { requireActor } from '../../platform/context/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
 import {
   CredentialInput,
   eraseCredentialPersonalData,
@@ -17,7 +16,7 @@ import {
   revokeCredential,
 } from '../../services/credentials/index.ts'
 import { passportUrl } from '../../services/trust/index.ts'
-import type { AppDeps, AppEnv } from '../env.ts'
+import type { AppEnv } from '../env.ts'
 import { requireRole } from '../middleware/auth.ts'
 import { jsonBody } from '../middleware/json-body.ts'
 import { security } from '../openapi.ts'
@@ -39,21 +38,19 @@ const Issued = z
   })
   .openapi('IssuedCredential')
 
-const actorOf = (c: Context<AppEnv>) => requireActor(c.get('ctx'))
-
 /**
  * Staff links (role issuer) and the citizen's own page: a capability link to hand over. Only for
  * a credential just issued (no lookup).
  */
-async function links(deps: AppDeps, id: string) {
-  const at = `${deps.config.publicUrl}/api/credentials/${id}`
+async function links(ctx: ServiceContext, id: string) {
+  const at = `${ctx.config.publicUrl}/api/credentials/${id}`
   return {
     self: at,
     svg: `${at}/qr.svg`,
     png: `${at}/qr.png`,
     file: `${at}/card.smart-health-card`,
     print: `${at}/passport`,
-    passport: await passportUrl(deps, id),
+    passport: await passportUrl(ctx, id),
   }
 }
 
@@ -80,20 +77,11 @@ export function credentialRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('ctx')
-      const issued = await issueCredential(
-        deps,
-        c.get('ctx').ledger,
-        c.req.valid('json'),
-        actorOf(c),
-      )
+      const ctx = c.get('ctx')
+      const issued = await issueCredential(ctx, c.req.valid('json'))
       c.header('cache-control', 'no-store')
       return c.json(
-        {
-          ...issued,
-          leafIndex: String(issued.leafIndex),
-          links: await links(deps, issued.id),
-        },
+        { ...issued, leafIndex: String(issued.leafIndex), links: await links(ctx, issued.id) },
         201,
       )
     },
@@ -111,15 +99,11 @@ export function credentialRoutes() {
         },
       )
     }
-    const source = c.req.query('source') ?? 'api'
-    const report = await issueBatchText(
-      c.get('ctx'),
-      c.get('ctx').ledger,
-      await c.req.text(),
+    const report = await issueBatchText(c.get('ctx'), {
+      text: await c.req.text(),
       type,
-      actorOf(c),
-      source,
-    )
+      source: c.req.query('source') ?? 'api',
+    })
     return c.json(report, 200)
   })
   app.openAPIRegistry.registerPath({
@@ -178,7 +162,10 @@ export function credentialRoutes() {
         responses: { 200: { description: summary }, 410: { description: 'personal data erased' } },
       }),
       async (c) => {
-        const body = await renderCredential(c.get('ctx'), c.req.valid('param').id, name)
+        const body = await renderCredential(c.get('ctx'), {
+          id: c.req.valid('param').id,
+          rendering: name,
+        })
         c.header('cache-control', 'private, no-store')
         if (name === 'card.smart-health-card')
           c.header('content-disposition', 'attachment; filename="vigil.smart-health-card"')
@@ -207,13 +194,10 @@ export function credentialRoutes() {
       responses: { 200: { description: 'revoked' } },
     }),
     async (c) => {
-      const r = await revokeCredential(
-        c.get('ctx'),
-        c.get('ctx').ledger,
-        c.req.valid('param').id,
-        c.req.valid('json').reason,
-        actorOf(c),
-      )
+      const r = await revokeCredential(c.get('ctx'), {
+        id: c.req.valid('param').id,
+        reason: c.req.valid('json').reason,
+      })
       return c.json({ ...r, leafIndex: String(r.leafIndex) }, 200)
     },
   )
@@ -239,20 +223,13 @@ export function credentialRoutes() {
       },
     }),
     async (c) => {
-      const deps = c.get('ctx')
-      const issued = await reissueCredential(
-        deps,
-        c.get('ctx').ledger,
-        c.req.valid('param').id,
-        c.req.valid('json'),
-        actorOf(c),
-      )
+      const ctx = c.get('ctx')
+      const issued = await reissueCredential(ctx, {
+        id: c.req.valid('param').id,
+        input: c.req.valid('json'),
+      })
       return c.json(
-        {
-          ...issued,
-          leafIndex: String(issued.leafIndex),
-          links: await links(deps, issued.id),
-        },
+        { ...issued, leafIndex: String(issued.leafIndex), links: await links(ctx, issued.id) },
         201,
       )
     },

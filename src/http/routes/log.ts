@@ -6,17 +6,16 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { toBase64 } from '../../core/codec/index.ts'
 import { parseEntriesPath, parseTilePath } from '../../core/merkle/index.ts'
-import { formatTlogProof } from '../../core/note/index.ts'
 import { publicKeyViews } from '../../platform/keys/index.ts'
 import {
   consistencyProof,
   inclusionProof,
-  latestCheckpoint,
   listCheckpoints,
   listEntries,
   lookupPrefix,
   readBundle,
   readTile,
+  receiptFor,
   servedCheckpoint,
   witnessStatus,
 } from '../../services/ledger/index.ts'
@@ -57,8 +56,7 @@ export function logRoutes() {
       responses: { 200: text('a signed note') },
     }),
     async (c) => {
-      const { db, config } = c.get('ctx')
-      const latest = await servedCheckpoint(db, config.witnesses.length > 0)
+      const latest = await servedCheckpoint(c.get('ctx'))
       c.header('cache-control', 'public, max-age=2')
       return c.text(latest.note, 200)
     },
@@ -93,9 +91,8 @@ export function logRoutes() {
       },
     }),
     async (c) => {
-      const { db, config } = c.get('ctx')
       c.header('cache-control', 'no-store')
-      return c.json(await witnessStatus(db, config.witnesses, config.witnessQuorum), 200)
+      return c.json(await witnessStatus(c.get('ctx')), 200)
     },
   )
 
@@ -120,12 +117,12 @@ export function logRoutes() {
 
   // tlog-tiles resources: paths with slashes, so a wildcard route parsed by the strict core parser.
   app.get('/log/tile/*', async (c) => {
-    const db = c.get('ctx').db
+    const ctx = c.get('ctx')
     const path = c.req.path.slice('/log/'.length)
     if (path.startsWith('tile/entries/')) {
-      const { index, width } = parseEntriesPath(path)
-      storableTileIndex(index, path)
-      const bundle = await readBundle(db, index, width)
+      const entries = parseEntriesPath(path)
+      storableTileIndex(entries.index, path)
+      const bundle = await readBundle(ctx, entries)
       if (bundle === undefined)
         throw new ProblemError(404, 'TILE_NOT_FOUND', `${path} does not exist (yet)`)
       c.header('cache-control', IMMUTABLE)
@@ -135,7 +132,7 @@ export function logRoutes() {
     }
     const tile = parseTilePath(path)
     storableTileIndex(tile.index, path)
-    const hashes = await readTile(db, tile.level, tile.index, tile.width)
+    const hashes = await readTile(ctx, tile)
     if (hashes === undefined)
       throw new ProblemError(404, 'TILE_NOT_FOUND', `${path} does not exist (yet)`)
     c.header('cache-control', IMMUTABLE)
@@ -171,7 +168,7 @@ export function logRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const p = await inclusionProof(c.get('ctx').db, q.index, q.size)
+      const p = await inclusionProof(c.get('ctx'), q)
       if (q.size !== undefined) c.header('cache-control', IMMUTABLE)
       return c.json(
         { index: String(p.index), size: String(p.size), proof: p.proof.map(toBase64) },
@@ -198,7 +195,7 @@ export function logRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const p = await consistencyProof(c.get('ctx').db, q.first, q.second)
+      const p = await consistencyProof(c.get('ctx'), q)
       if (q.second !== undefined) c.header('cache-control', IMMUTABLE)
       return c.json(
         { first: String(p.first), second: String(p.second), proof: p.proof.map(toBase64) },
@@ -217,11 +214,7 @@ export function logRoutes() {
       responses: { 200: text('tlog-proof') },
     }),
     async (c) => {
-      const db = c.get('ctx').db
-      const latest = await latestCheckpoint(db)
-      const { index } = c.req.valid('query')
-      const p = await inclusionProof(db, index, latest.size)
-      return c.text(formatTlogProof({ index, proof: p.proof, checkpoint: latest.note }), 200)
+      return c.text(await receiptFor(c.get('ctx'), c.req.valid('query').index), 200)
     },
   )
 
@@ -245,7 +238,7 @@ export function logRoutes() {
     }),
     async (c) => {
       const { prefix } = c.req.valid('param')
-      const matches = await lookupPrefix(c.get('ctx').db, prefix)
+      const matches = await lookupPrefix(c.get('ctx'), prefix)
       c.header('cache-control', 'public, max-age=10')
       return c.json(
         { prefix, matches: matches.map((m) => ({ leafHash: m.leafHash, index: String(m.index) })) },
@@ -285,7 +278,7 @@ export function logRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const rows = await listCheckpoints(c.get('ctx').db, q)
+      const rows = await listCheckpoints(c.get('ctx'), q)
       const last = rows.at(-1)
       return c.json(
         {
@@ -340,7 +333,7 @@ export function logRoutes() {
       // The last index asked for must be storable too: start + limit − 1 ≤ 2^63−1.
       const room = MAX_INT8 - q.start + 1n
       const limit = room < BigInt(q.limit) ? Number(room) : q.limit
-      const entries = await listEntries(c.get('ctx').db, { start: q.start, limit })
+      const entries = await listEntries(c.get('ctx'), { start: q.start, limit })
       return c.json({ entries: entries.map((e) => ({ ...e, index: String(e.index) })) }, 200)
     },
   )

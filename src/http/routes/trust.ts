@@ -12,7 +12,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { TRUST_MATERIAL_MEDIA_TYPE } from '../../core/verify/index.ts'
-import { requireActor } from '../../platform/context/index.ts'
 import {
   listTrustedIssuers,
   PASSPORT_KEY_HEADER,
@@ -58,8 +57,6 @@ const TrustedIssuerView = z
     updatedAt: z.string(),
   })
   .openapi('TrustedIssuer')
-
-const actorOf = (c: Context<AppEnv>) => requireActor(c.get('ctx'))
 
 export function trustRoutes() {
   const app = new OpenAPIHono<AppEnv>()
@@ -130,7 +127,7 @@ export function trustRoutes() {
       },
     }),
     async (c) => {
-      const result = await putTrustedIssuer(c.get('ctx'), c.req.valid('json'), actorOf(c))
+      const result = await putTrustedIssuer(c.get('ctx'), c.req.valid('json'))
       return c.json(result.issuer, result.created ? 201 : 200)
     },
   )
@@ -194,8 +191,10 @@ export function trustRoutes() {
       },
     }),
     async (c) => {
-      const key = c.req.header(PASSPORT_KEY_HEADER)
-      const view = await readPassport(c.get('ctx'), c.req.valid('param').id, key)
+      const view = await readPassport(c.get('ctx'), {
+        id: c.req.valid('param').id,
+        key: c.req.header(PASSPORT_KEY_HEADER),
+      })
       c.header('cache-control', 'private, no-store')
       return c.json(view, 200)
     },

@@ -36,6 +36,7 @@ const envSchema = z.object({
   VIGIL_WITNESS_QUORUM: z.coerce.number().int().min(1).max(64).optional(),
   VIGIL_WITNESS_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   VIGIL_WITNESS_WAIT: z.enum(['true', 'false']).default('false'),
+  VIGIL_LEDGER_MAX_PENDING: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
   VIGIL_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(10),
   VIGIL_DP_DAILY_EPSILON: z.coerce.number().gt(0).max(1000).default(10),
   VIGIL_PUBLIC_EPSILON: z.coerce.number().gt(0).max(10).default(0.5),
@@ -91,6 +92,11 @@ export interface Config {
   witnessTimeoutMs: number
   /** Appends resolve only once a checkpoint covering them meets the policy. */
   witnessWait: boolean
+  /**
+   * Back-pressure: appends are refused (LEDGER_BUSY, 503 with Retry-After) while this many
+   * entries or more wait for integration (docs/LEDGER.md).
+   */
+  ledgerMaxPending: number
   /** Dashboards (docs/SURVEILLANCE.md): small-cell threshold and differential privacy budgets. */
   surveillance: {
     /** Counts from 1 to threshold − 1 are suppressed. */
@@ -156,6 +162,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     witnessQuorum: witnesses.length === 0 ? 0 : quorum,
     witnessTimeoutMs: e.VIGIL_WITNESS_TIMEOUT_MS,
     witnessWait: e.VIGIL_WITNESS_WAIT === 'true',
+    ledgerMaxPending: e.VIGIL_LEDGER_MAX_PENDING,
     surveillance: {
       threshold: e.VIGIL_SUPPRESSION_THRESHOLD,
       dailyEpsilon: e.VIGIL_DP_DAILY_EPSILON,

@@ -7,10 +7,10 @@
 import { parse } from 'csv-parse/sync'
 import { sha256 } from '../../core/codec/index.ts'
 import { CoreError } from '../../core/errors.ts'
-import type { Actor, LedgerPort, ServiceContext } from '../../platform/context/index.ts'
+import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { ServiceError, validationError } from '../../platform/errors/index.ts'
 import { CredentialInput } from './input.ts'
-import { issueCredential } from './issue.ts'
+import { issueWith } from './issue.ts'
 
 export const MAX_BATCH_ROWS = 10_000
 
@@ -23,7 +23,7 @@ export type RowReport =
       error: { code: string; field?: string; detail: string }
     }
 
-interface RawRow {
+export interface RawRow {
   row: number
   rowKey: string | undefined
   value: unknown
@@ -111,14 +111,20 @@ async function keyOf(
   return { rowKey, importKey: await sha256(new TextEncoder().encode(`${source}\n${rowKey}`)) }
 }
 
+export interface BatchInput {
+  rows: readonly RawRow[]
+  /** Names where the rows came from: with each row key, it makes re-runs idempotent. */
+  source: string
+  /** Rows in flight at once (default 16). */
+  concurrency?: number
+  onRow?: (report: RowReport) => void
+}
+
 /** Issues every valid row (a few at a time, so ledger appends batch); reports each row. */
-export async function issueBatch(
-  ctx: ServiceContext,
-  ledger: LedgerPort,
-  rows: RawRow[],
-  actor: Actor,
-  options: { source: string; concurrency?: number; onRow?: (r: RowReport) => void },
-): Promise<RowReport[]> {
+export async function issueBatch(ctx: ServiceContext, input: BatchInput): Promise<RowReport[]> {
+  const { rows } = input
+  // Before any row: a row's UNAUTHENTICATED would be reported as that row's error.
+  requireActor(ctx)
   if (rows.length > MAX_BATCH_ROWS) {
     throw new ServiceError('VALIDATION', `at most ${MAX_BATCH_ROWS} rows per batch`, {
       field: 'body',
@@ -129,23 +135,15 @@ export async function issueBatch(
   const worker = async () => {
     for (let i = next++; i < rows.length; i = next++) {
       const row = rows[i] as RawRow
-      reports[i] = await issueRow(ctx, ledger, row, actor, options.source)
-      options.onRow?.(reports[i] as RowReport)
+      reports[i] = await issueRow(ctx, row, input.source)
+      input.onRow?.(reports[i] as RowReport)
     }
   }
-  await Promise.all(
-    Array.from({ length: Math.min(options.concurrency ?? 16, rows.length) }, worker),
-  )
+  await Promise.all(Array.from({ length: Math.min(input.concurrency ?? 16, rows.length) }, worker))
   return reports
 }
 
-async function issueRow(
-  ctx: ServiceContext,
-  ledger: LedgerPort,
-  row: RawRow,
-  actor: Actor,
-  source: string,
-): Promise<RowReport> {
+async function issueRow(ctx: ServiceContext, row: RawRow, source: string): Promise<RowReport> {
   const { rowKey, importKey } = await keyOf(source, row)
   const fail = (code: string, detail: string, field?: string): RowReport => ({
     row: row.row,
@@ -160,7 +158,7 @@ async function issueRow(
     return fail(error.code, error.message, error.field)
   }
   try {
-    const issued = await issueCredential(ctx, ledger, input.data, actor, { importKey })
+    const issued = await issueWith(ctx, input.data, { importKey })
     return { row: row.row, status: issued.existing ? 'existing' : 'issued', id: issued.id, rowKey }
   } catch (err) {
     if (err instanceof CoreError || err instanceof ServiceError)
@@ -175,17 +173,17 @@ function stripRowKey(value: unknown): unknown {
   return rest
 }
 
+/** A batch as the request body carries it. */
+export interface BatchText {
+  text: string
+  type: 'application/x-ndjson' | 'text/csv'
+  source: string
+}
+
 /** Parses a request body by media type and issues it; the report counts each outcome. */
-export async function issueBatchText(
-  ctx: ServiceContext,
-  ledger: LedgerPort,
-  text: string,
-  type: 'application/x-ndjson' | 'text/csv',
-  actor: Actor,
-  source: string,
-) {
+export async function issueBatchText(ctx: ServiceContext, { text, type, source }: BatchText) {
   const rows = type === 'text/csv' ? parseCsv(text) : parseNdjson(text)
-  const reports = await issueBatch(ctx, ledger, rows, actor, { source })
+  const reports = await issueBatch(ctx, { rows, source })
   const count = (s: RowReport['status']) => reports.filter((r) => r.status === s).length
   return {
     rows: reports.length,

@@ -9,7 +9,7 @@ import type { ServiceContext } from '../../platform/context/index.ts'
 import { credentials, crlState } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 
-export async function issuerJwks(ctx: Pick<ServiceContext, 'db' | 'keys'>) {
+export async function issuerJwks(ctx: ServiceContext) {
   const keys = (await ctx.keys.list()).filter((k) => k.purpose === 'issuer')
   const counters = new Map((await ctx.db.select().from(crlState)).map((s) => [s.kid, s.ctr]))
   return {
@@ -27,7 +27,7 @@ export async function issuerJwks(ctx: Pick<ServiceContext, 'db' | 'keys'>) {
   }
 }
 
-export async function issuerCrl(ctx: Pick<ServiceContext, 'db' | 'keys'>, kid: string) {
+export async function issuerCrl(ctx: ServiceContext, kid: string) {
   const known = (await ctx.keys.list()).some((k) => k.purpose === 'issuer' && k.id === kid)
   if (!known) throw new ServiceError('NOT_FOUND', `no issuer key ${kid}`, { field: 'kid' })
   const [state] = await ctx.db.select().from(crlState).where(eq(crlState.kid, kid))

@@ -12,7 +12,7 @@ import { sha256 } from '../../core/codec/index.ts'
 import { roundToHour } from '../../core/leaf/index.ts'
 import { assertFitsSingleQr, computeRid, encodeShcQr, issueShc } from '../../core/shc/index.ts'
 import { auditRow } from '../../platform/audit-trail/index.ts'
-import type { Actor, LedgerPort, ServiceContext } from '../../platform/context/index.ts'
+import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { credentials } from '../../platform/db/index.ts'
 import { uuidFrom } from '../../platform/ids/index.ts'
 import { buildBundle, deidentifyInput } from './bundle.ts'
@@ -41,13 +41,21 @@ export interface IssueOptions {
   replaces?: string
 }
 
-export async function issueCredential(
+/** Issues one credential for the context's actor; resolves once its entry is in the ledger. */
+export function issueCredential(
   ctx: ServiceContext,
-  ledger: LedgerPort,
   input: CredentialInput,
-  actor: Actor,
-  options: IssueOptions = {},
 ): Promise<IssuedCredential> {
+  return issueWith(ctx, input, {})
+}
+
+/** issueCredential for a batch row (idempotent by its import key) or a correction. */
+export async function issueWith(
+  ctx: ServiceContext,
+  input: CredentialInput,
+  options: IssueOptions,
+): Promise<IssuedCredential> {
+  const actor = requireActor(ctx)
   if (options.importKey !== undefined) {
     const found = await findImported(ctx, options.importKey)
     if (found !== undefined) return found
@@ -72,10 +80,10 @@ export async function issueCredential(
   const jwsHash = await sha256(new TextEncoder().encode(jws))
   // Sealing needs only the card, so it runs while the ledger integrates.
   const [[logged], personal] = await Promise.all([
-    ledger.append([
+    ctx.ledger.append([
       { kind: 'credential', artefactHash: jwsHash, keyId: signer.kid, time: roundToHour(nbf) },
     ]),
-    sealPersonalData(ctx, id, { input, jws }),
+    sealPersonalData(ctx, { credentialId: id, record: { input, jws } }),
   ])
   if (logged === undefined) throw new Error('ledger returned no entry')
   await writeIssuance(ctx.db, {
@@ -95,7 +103,7 @@ export async function issueCredential(
     // A correction re-issues what was already counted: its facts would count twice.
     facts: options.replaces === undefined ? deidentifyInput(input, now) : [],
     audit: auditRow(
-      { ...ctx, actor },
+      ctx,
       options.replaces === undefined
         ? { action: 'credential.issue', targetId: id }
         : { action: 'credential.reissue', targetId: id, detail: { replaces: options.replaces } },

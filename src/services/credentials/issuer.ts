@@ -5,13 +5,12 @@
  */
 import { sql } from 'drizzle-orm'
 import { fromBase64Url, toBase64Url } from '../../core/codec/index.ts'
-import type { LogEntry } from '../../core/leaf/index.ts'
-import { encodeEntry, roundToHour } from '../../core/leaf/index.ts'
+import { type LogEntry, roundToHour } from '../../core/leaf/index.ts'
 import { isLoopbackHttpOrigin, type ShcKeyPair } from '../../core/shc/index.ts'
-import type { LedgerPort, ServiceContext } from '../../platform/context/index.ts'
+import type { Clock, ServiceContext } from '../../platform/context/index.ts'
 import { logEntries, logPending, rowsOf, toBigInt } from '../../platform/db/index.ts'
 import type { Announce, PublicKeyInfo } from '../../platform/keys/index.ts'
-import { insertPending } from '../ledger/index.ts'
+import { queueEntries } from '../ledger/index.ts'
 
 export interface IssuerSigner {
   iss: string
@@ -26,9 +25,7 @@ export function isLoopbackIssuer(iss: string): boolean {
   return isLoopbackHttpOrigin(iss)
 }
 
-export async function issuerSigner(
-  ctx: Pick<ServiceContext, 'keys' | 'config'>,
-): Promise<IssuerSigner> {
+export async function issuerSigner(ctx: ServiceContext): Promise<IssuerSigner> {
   const key = await ctx.keys.active('issuer')
   return {
     iss: ctx.config.issuerUrl,
@@ -50,11 +47,12 @@ export function issuerKeyEntry(key: Pick<PublicKeyInfo, 'id'>, now: Date): LogEn
 
 /**
  * Writes a new issuer key's announcement into log_pending inside the transaction that creates
- * the key (KeyStore's Announce hook): a crash leaves no key, or a key with its announcement.
+ * the key (KeyStore's Announce hook): a crash leaves no key, or a key with its announcement. The
+ * key store runs it while the context is built, before the Ledger exists, hence queueEntries.
  */
-export function announceIssuerKey(clock: ServiceContext['clock']): Announce {
+export function announceIssuerKey(clock: Clock): Announce {
   return async (tx, key) => {
-    const [id] = await insertPending(tx, [encodeEntry(issuerKeyEntry(key, clock.now()))])
+    const [id] = await queueEntries(tx, [issuerKeyEntry(key, clock.now())])
     if (id === undefined) throw new Error('issuer key announcement: no pending id')
     return id
   }
@@ -67,10 +65,7 @@ export function announceIssuerKey(clock: ServiceContext['clock']): Announce {
  * transaction) is announced now. Returns the ids announced now; pending announcements are
  * integrated before this returns.
  */
-export async function announceMissingIssuerKeys(
-  ctx: Pick<ServiceContext, 'db' | 'keys' | 'clock'>,
-  ledger: LedgerPort,
-): Promise<string[]> {
+export async function announceMissingIssuerKeys(ctx: ServiceContext): Promise<string[]> {
   const announcedNow: string[] = []
   for (const key of await ctx.keys.unannouncedIssuerKeys()) {
     const artefact = fromBase64Url(key.id)
@@ -86,13 +81,13 @@ export async function announceMissingIssuerKeys(
       continue
     }
     await ctx.db.transaction(async (tx) => {
-      const [id] = await insertPending(tx, [encodeEntry(issuerKeyEntry(key, ctx.clock.now()))])
+      const [id] = await ctx.ledger.queue(tx, [issuerKeyEntry(key, ctx.clock.now())])
       if (id === undefined) throw new Error('issuer key announcement: no pending id')
       await ctx.keys.markAnnounced(key.id, id, tx)
     })
     announcedNow.push(key.id)
   }
-  await ledger.flush()
+  await ctx.ledger.flush()
   return announcedNow
 }
 
@@ -101,10 +96,9 @@ export async function announceMissingIssuerKeys(
  * keep verifying) and makes a new one active together with its announcement, then integrates it.
  */
 export async function rotateIssuerKey(
-  ctx: Pick<ServiceContext, 'keys' | 'clock'>,
-  ledger: LedgerPort,
+  ctx: ServiceContext,
 ): Promise<{ retired: string | undefined; created: string }> {
   const rotated = await ctx.keys.rotate('issuer', announceIssuerKey(ctx.clock))
-  await ledger.flush()
+  await ctx.ledger.flush()
   return rotated
 }

@@ -15,16 +15,18 @@ export interface PersonalRecord {
   jws: string
 }
 
-type Ctx = Pick<ServiceContext, 'db' | 'keys'>
-
-export async function sealPersonalData(ctx: Ctx, credentialId: string, record: PersonalRecord) {
+/** The sealed row of a record (not yet written: issuing writes it with the credential). */
+export async function sealPersonalData(
+  ctx: ServiceContext,
+  { credentialId, record }: { credentialId: string; record: PersonalRecord },
+) {
   const bytes = new TextEncoder().encode(JSON.stringify(record))
   return { credentialId, ...(await ctx.keys.sealRecord(bytes, credentialId)) }
 }
 
 /** The record, or undefined once erased. */
 export async function readPersonalData(
-  ctx: Ctx,
+  ctx: ServiceContext,
   credentialId: string,
 ): Promise<PersonalRecord | undefined> {
   const [row] = await ctx.db
@@ -38,7 +40,10 @@ export async function readPersonalData(
 }
 
 /** Crypto-shredding: deletes the sealed record. Returns whether there was one. */
-export async function erasePersonalData(ctx: Ctx, credentialId: string): Promise<boolean> {
+export async function erasePersonalData(
+  ctx: ServiceContext,
+  credentialId: string,
+): Promise<boolean> {
   const rows = await ctx.db
     .delete(credentialPersonalData)
     .where(eq(credentialPersonalData.credentialId, credentialId))

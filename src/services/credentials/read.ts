@@ -7,7 +7,8 @@ import { ServiceError } from '../../platform/errors/index.ts'
 import { readPersonalData } from './personal-data.ts'
 import { renderCardFile, renderPassportPage, renderQrPng, renderQrSvg } from './render.ts'
 
-export async function getCredential(ctx: Pick<ServiceContext, 'db'>, id: string) {
+/** The public status row of credential `id` (no personal data). */
+export async function getCredential(ctx: ServiceContext, id: string) {
   const [row] = await ctx.db.select().from(credentials).where(eq(credentials.id, id))
   if (row === undefined) throw new ServiceError('NOT_FOUND', `no credential ${id}`, { field: 'id' })
   const { importKey: _, ...rest } = row
@@ -16,10 +17,10 @@ export async function getCredential(ctx: Pick<ServiceContext, 'db'>, id: string)
 
 export type Rendering = 'qr.svg' | 'qr.png' | 'card.smart-health-card' | 'passport'
 
+/** What the citizen receives, rendered from the sealed record; GONE once it is erased. */
 export async function renderCredential(
   ctx: ServiceContext,
-  id: string,
-  what: Rendering,
+  { id, rendering }: { id: string; rendering: Rendering },
 ): Promise<string | Uint8Array> {
   await getCredential(ctx, id)
   const personal = await readPersonalData(ctx, id)
@@ -27,7 +28,7 @@ export async function renderCredential(
     throw new ServiceError('GONE', `the personal data of ${id} has been erased`, { field: 'id' })
   }
   const jws = personal.jws
-  switch (what) {
+  switch (rendering) {
     case 'qr.svg':
       return renderQrSvg(jws)
     case 'qr.png':

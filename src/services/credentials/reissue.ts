@@ -6,38 +6,36 @@
  */
 import { eq } from 'drizzle-orm'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
-import type { Actor, LedgerPort, ServiceContext } from '../../platform/context/index.ts'
+import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { credentials } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import type { CredentialInput } from './input.ts'
-import { type IssuedCredential, issueCredential } from './issue.ts'
+import { type IssuedCredential, issueWith } from './issue.ts'
 import { erasePersonalData } from './personal-data.ts'
 import { revokeCredential } from './revoke.ts'
 
+/** Corrects credential `id`: a new one from the corrected `input`, the old one superseded. */
 export async function reissueCredential(
   ctx: ServiceContext,
-  ledger: LedgerPort,
-  id: string,
-  corrected: CredentialInput,
-  actor: Actor,
+  { id, input }: { id: string; input: CredentialInput },
 ): Promise<IssuedCredential & { replaces: string }> {
+  requireActor(ctx)
   const [old] = await ctx.db.select().from(credentials).where(eq(credentials.id, id))
   if (old === undefined) throw new ServiceError('NOT_FOUND', `no credential ${id}`, { field: 'id' })
   if (old.status !== 'active') {
     throw new ServiceError(
       'CONFLICT',
       `credential ${id} is ${old.status}: only an active one can be corrected`,
-      {
-        field: 'id',
-      },
+      { field: 'id' },
     )
   }
-  const issued = await issueCredential(ctx, ledger, corrected, actor, { replaces: id })
-  await revokeCredential(ctx, ledger, id, `superseded by ${issued.id}`, actor)
+  const issued = await issueWith(ctx, input, { replaces: id })
+  await revokeCredential(ctx, { id, reason: `superseded by ${issued.id}` })
   await ctx.db.update(credentials).set({ replacedBy: issued.id }).where(eq(credentials.id, id))
   return { ...issued, replaces: id }
 }
 
+/** Erases the sealed personal data of credential `id` (crypto-shredding, docs/PRIVACY.md). */
 export async function eraseCredentialPersonalData(ctx: ServiceContext, id: string): Promise<void> {
   const [row] = await ctx.db
     .select({ id: credentials.id })

@@ -7,7 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { roundToHour } from '../../core/leaf/index.ts'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
-import type { Actor, LedgerPort, ServiceContext } from '../../platform/context/index.ts'
+import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { credentials, crlState } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 
@@ -19,20 +19,19 @@ export interface RevokedCredential {
   receipt: string
 }
 
+/** Revokes credential `id` for the context's actor, recording `reason` with it. */
 export async function revokeCredential(
   ctx: ServiceContext,
-  ledger: LedgerPort,
-  id: string,
-  reason: string,
-  actor: Actor,
+  { id, reason }: { id: string; reason: string },
 ): Promise<RevokedCredential> {
+  requireActor(ctx)
   const [row] = await ctx.db.select().from(credentials).where(eq(credentials.id, id))
   if (row === undefined) throw new ServiceError('NOT_FOUND', `no credential ${id}`, { field: 'id' })
   if (row.status === 'revoked') {
     throw new ServiceError('CONFLICT', `credential ${id} is already revoked`, { field: 'id' })
   }
   const now = ctx.clock.now()
-  const [logged] = await ledger.append([
+  const [logged] = await ctx.ledger.append([
     {
       kind: 'revocation',
       artefactHash: row.jwsHash,
@@ -63,7 +62,7 @@ export async function revokeCredential(
         set: { ctr: sql`${crlState.ctr} + 1`, updatedAt: now },
       })
     // The reason is free text (it may name someone), so the trail keeps only the action.
-    await recordAudit({ ...ctx, db: tx, actor }, { action: 'credential.revoke', targetId: id })
+    await recordAudit({ ...ctx, db: tx }, { action: 'credential.revoke', targetId: id })
   })
   return { id, revokedAt: now, reason, leafIndex: logged.index, receipt: logged.receipt }
 }

@@ -18,7 +18,7 @@ import {
 } from '../../core/note/index.ts'
 import { formatAddCheckpoint, parseSize } from '../../core/witness/index.ts'
 import type { WitnessConfig } from '../../platform/config/index.ts'
-import type { Logger } from '../../platform/context/index.ts'
+import type { Logger, ServiceContext } from '../../platform/context/index.ts'
 import {
   type Db,
   logCheckpoints,
@@ -37,6 +37,11 @@ export interface CollectorDeps {
   quorum: number
   timeoutMs: number
   logger: Logger
+  /**
+   * Milliseconds on a monotonic clock, for each witness's time budget and the times reported.
+   * Not the context's wall clock: a budget is a duration, and tests fix the wall clock.
+   */
+  now: () => number
   fetch?: Fetch
 }
 
@@ -65,8 +70,11 @@ const MAX_CONFLICTS = 3
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** The note with the cosignature lines stored for its size appended (witness name order). */
-export async function withCosignatures(db: Db, c: Pick<StoredCheckpoint, 'size' | 'note'>) {
-  const rows = await db
+export async function withCosignatures(
+  ctx: Pick<ServiceContext, 'db'>,
+  c: Pick<StoredCheckpoint, 'size' | 'note'>,
+) {
+  const rows = await ctx.db
     .select({ line: logCosignatures.line })
     .from(logCosignatures)
     .where(eq(logCosignatures.size, c.size))
@@ -74,28 +82,42 @@ export async function withCosignatures(db: Db, c: Pick<StoredCheckpoint, 'size' 
   return `${c.note}${rows.map((r) => r.line).join('')}`
 }
 
-/** The latest checkpoint with the cosignatures collected so far (what /log/checkpoint serves). */
-export async function servedCheckpoint(db: Db, witnessed: boolean): Promise<StoredCheckpoint> {
-  const latest = await latestCheckpoint(db)
-  return witnessed ? { ...latest, note: await withCosignatures(db, latest) } : latest
+/**
+ * The latest checkpoint with the cosignatures collected so far (what /log/checkpoint serves);
+ * bare when no witnesses are configured.
+ */
+export async function servedCheckpoint(
+  ctx: Pick<ServiceContext, 'db' | 'config'>,
+): Promise<StoredCheckpoint> {
+  const latest = await latestCheckpoint(ctx)
+  if (ctx.config.witnesses.length === 0) return latest
+  return { ...latest, note: await withCosignatures(ctx, latest) }
 }
 
-/** The newest checkpoint with at least `quorum` cosignatures (else the latest), cosigned. */
-export async function publishedCheckpoint(db: Db, quorum: number): Promise<StoredCheckpoint> {
-  if (quorum === 0) return latestCheckpoint(db)
+/**
+ * The newest checkpoint with at least the configured quorum of cosignatures (else the latest with
+ * what it has), cosigned: the one verifiers are given (trust material).
+ */
+export async function publishedCheckpoint(
+  ctx: Pick<ServiceContext, 'db' | 'config'>,
+): Promise<StoredCheckpoint> {
+  const quorum = ctx.config.witnessQuorum
+  if (quorum === 0) return latestCheckpoint(ctx)
   const [best] = rowsOf<{ size: unknown }>(
-    await db.execute(sql`
+    await ctx.db.execute(sql`
       select ${logCosignatures.size} as size from ${logCosignatures}
       group by ${logCosignatures.size} having count(*) >= ${quorum}
       order by ${logCosignatures.size} desc limit 1`),
   )
-  if (best === undefined) return servedCheckpoint(db, true)
-  const [row] = await db
-    .select()
-    .from(logCheckpoints)
-    .where(eq(logCheckpoints.size, toBigInt(best.size)))
-  if (row === undefined) return servedCheckpoint(db, true)
-  return { ...row, note: await withCosignatures(db, row) }
+  const [row] =
+    best === undefined
+      ? []
+      : await ctx.db
+          .select()
+          .from(logCheckpoints)
+          .where(eq(logCheckpoints.size, toBigInt(best.size)))
+  const chosen = row ?? (await latestCheckpoint(ctx))
+  return { ...chosen, note: await withCosignatures(ctx, chosen) }
 }
 
 export interface WitnessStatus {
@@ -109,12 +131,13 @@ export interface WitnessStatus {
   witnesses: { name: string; url: string; vkey: string; signedLatest: boolean; lastSize?: string }[]
 }
 
+/** The witness policy's state, from the configured witnesses and quorum (/log/witnesses). */
 export async function witnessStatus(
-  db: Db,
-  witnesses: readonly WitnessConfig[],
-  quorum: number,
+  ctx: Pick<ServiceContext, 'db' | 'config'>,
 ): Promise<WitnessStatus> {
-  const latest = await latestCheckpoint(db)
+  const { db } = ctx
+  const { witnesses, witnessQuorum: quorum } = ctx.config
+  const latest = await latestCheckpoint(ctx)
   const last = rowsOf<{ witness: string; size: unknown }>(
     await db.execute(sql`
       select ${logCosignatures.witness} as witness, max(${logCosignatures.size}) as size
@@ -131,7 +154,7 @@ export async function witnessStatus(
       ...(size === undefined ? {} : { lastSize: String(size) }),
     }
   })
-  const published = quorum === 0 ? latest : await publishedCheckpoint(db, quorum)
+  const published = quorum === 0 ? latest : await publishedCheckpoint(ctx)
   const count = list.filter((w) => w.signedLatest).length
   const publishedMeets = quorum === 0 || (await cosignatureCount(db, published.size)) >= quorum
   return {
@@ -274,13 +297,13 @@ export class WitnessCollector {
   }
 
   async #round(): Promise<void> {
-    const { db, witnesses, quorum, logger } = this.#deps
-    const started = performance.now()
-    const checkpoint = await latestCheckpoint(db)
+    const { db, witnesses, quorum, logger, now } = this.#deps
+    const started = now()
+    const checkpoint = await latestCheckpoint(this.#deps)
     const results = await Promise.all(witnesses.map((w) => this.#submit(w, checkpoint)))
     const count = await cosignatureCount(db, checkpoint.size)
     const met = count >= quorum
-    const round: Round = { size: checkpoint.size, met, results, ms: performance.now() - started }
+    const round: Round = { size: checkpoint.size, met, results, ms: now() - started }
     this.#lastRound = round
     if (!met) {
       logger.warn('witness policy not met', {
@@ -290,7 +313,7 @@ export class WitnessCollector {
         failures: results.filter((r) => !r.ok).map((r) => `${r.witness}: ${r.reason}`),
       })
     }
-    const note = met ? await withCosignatures(db, checkpoint) : undefined
+    const note = met ? await withCosignatures(this.#deps, checkpoint) : undefined
     this.#settle({ size: checkpoint.size, met, ...(note === undefined ? {} : { note }) })
     this.onRound?.(round)
   }
@@ -308,13 +331,14 @@ export class WitnessCollector {
   }
 
   async #submit(w: WitnessConfig, checkpoint: StoredCheckpoint): Promise<SubmitResult> {
-    const started = Date.now()
+    const { now } = this.#deps
+    const started = now()
     const deadline = started + this.#deps.timeoutMs
     const done = (ok: boolean, reason?: string): SubmitResult => ({
       witness: w.name,
       ok,
       ...(reason === undefined ? {} : { reason }),
-      ms: Date.now() - started,
+      ms: now() - started,
     })
     const already = await this.#deps.db
       .select({ size: logCosignatures.size })
@@ -325,13 +349,14 @@ export class WitnessCollector {
     let old = await this.#lastSize(w.name)
     let conflicts = 0
     for (let attempt = 0; ; attempt++) {
-      const remaining = deadline - Date.now()
+      const remaining = deadline - now()
       if (remaining <= 0) return done(false, 'timeout')
       if (old > checkpoint.size) return done(false, `the witness is at size ${old}`)
       let proof: Uint8Array[] = []
       try {
         if (old > 0n && old < checkpoint.size)
-          proof = (await consistencyProof(this.#deps.db, old, checkpoint.size)).proof
+          proof = (await consistencyProof(this.#deps, { first: old, second: checkpoint.size }))
+            .proof
       } catch (err) {
         return done(false, `no consistency proof from ${old}: ${String(err)}`)
       }
@@ -342,11 +367,12 @@ export class WitnessCollector {
           method: 'POST',
           body,
           headers: { 'content-type': 'text/plain' },
-          signal: AbortSignal.timeout(remaining),
+          // Whole milliseconds: AbortSignal.timeout refuses a fraction (a monotonic clock's).
+          signal: AbortSignal.timeout(Math.ceil(remaining)),
         })
       } catch {
-        if (deadline - Date.now() <= 0) return done(false, 'timeout')
-        await sleep(Math.min(100 * 2 ** attempt, Math.max(0, deadline - Date.now())))
+        if (deadline - now() <= 0) return done(false, 'timeout')
+        await sleep(Math.min(100 * 2 ** attempt, Math.max(0, deadline - now())))
         continue
       }
       if (res.status === 200) {
@@ -370,7 +396,7 @@ export class WitnessCollector {
       }
       if (res.status >= 500 || res.status === 429) {
         await res.body?.cancel()
-        await sleep(Math.min(100 * 2 ** attempt, Math.max(0, deadline - Date.now())))
+        await sleep(Math.min(100 * 2 ** attempt, Math.max(0, deadline - now())))
         continue
       }
       let code = `HTTP ${res.status}`

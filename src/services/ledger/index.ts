@@ -8,8 +8,8 @@ export {
   witnessStatus,
 } from './cosignatures.ts'
 export { LOG_LOCK } from './integrate.ts'
-export { Ledger, type LedgerOptions, refusingLedger } from './ledger.ts'
+export { Ledger, type LedgerOptions, queueEntries, refusingLedger } from './ledger.ts'
 export * from './proofs.ts'
 export * from './read.ts'
 export { type Appended, Sequencer } from './sequencer.ts'
-export { insertPending, readBundle, readTile } from './storage.ts'
+export { readBundle, readTile } from './storage.ts'

@@ -69,11 +69,13 @@ export class Ledger implements LedgerPort {
             quorum: config.witnessQuorum,
             timeoutMs: config.witnessTimeoutMs,
             logger: ctx.logger ?? silent,
+            now: () => performance.now(),
           })
+    const bounded: SequencerOptions = { maxPending: config.ledgerMaxPending, ...options }
     const sequencerOptions: SequencerOptions =
       witnesses !== undefined && config.witnessWait
-        ? { ...options, checkpointFor: (size) => witnesses.checkpointFor(size) }
-        : options
+        ? { ...bounded, checkpointFor: (size) => witnesses.checkpointFor(size) }
+        : bounded
     const ledger = new Ledger(deps, sequencerOptions, witnesses)
     await initLog(deps)
     return ledger
@@ -90,12 +92,24 @@ export class Ledger implements LedgerPort {
   }
 
   queue(tx: Db, entries: readonly LogEntry[]): Promise<bigint[]> {
-    return insertPending(tx, entries.map(encodeEntry))
+    return this.sequencer.queue(tx, entries)
   }
 
   flush(): Promise<void> {
     return this.sequencer.flush()
   }
+}
+
+/**
+ * Queues entries in the caller's transaction `tx`, with no back-pressure bound: for the key
+ * store's announcement of a new issuer key, written in the transaction that creates the key while
+ * the context (and so the Ledger) is still being built. A key is never refused for a busy log.
+ */
+export function queueEntries(
+  tx: Pick<Db, 'select' | 'insert' | 'execute'>,
+  entries: readonly LogEntry[],
+): Promise<bigint[]> {
+  return insertPending(tx, entries.map(encodeEntry))
 }
 
 /**

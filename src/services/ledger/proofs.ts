@@ -23,6 +23,7 @@ import {
   tileWidthAt,
 } from '../../core/merkle/index.ts'
 import { formatTlogProof, parseNote } from '../../core/note/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
 import { type Db, logCheckpoints, logTiles, rowsOf, toBigInt } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { parseVigilCheckpoint } from './checkpoint.ts'
@@ -42,14 +43,23 @@ export interface StoredCheckpoint {
   createdAt: Date
 }
 
-export async function latestCheckpoint(db: Db): Promise<StoredCheckpoint> {
-  const [row] = await db.select().from(logCheckpoints).orderBy(desc(logCheckpoints.size)).limit(1)
+/** The newest signed checkpoint (c2sp.org/tlog-checkpoint); UNAVAILABLE before the first. */
+export async function latestCheckpoint(ctx: Pick<ServiceContext, 'db'>): Promise<StoredCheckpoint> {
+  const [row] = await ctx.db
+    .select()
+    .from(logCheckpoints)
+    .orderBy(desc(logCheckpoints.size))
+    .limit(1)
   if (row === undefined) throw new ServiceError('UNAVAILABLE', 'the log has no checkpoint yet')
   return row
 }
 
-export async function checkpointAt(db: Db, size: bigint): Promise<StoredCheckpoint | undefined> {
-  const [row] = await db.select().from(logCheckpoints).where(eq(logCheckpoints.size, size))
+/** The checkpoint signed for tree size `size`, if one was. */
+export async function checkpointAt(
+  ctx: Pick<ServiceContext, 'db'>,
+  size: bigint,
+): Promise<StoredCheckpoint | undefined> {
+  const [row] = await ctx.db.select().from(logCheckpoints).where(eq(logCheckpoints.size, size))
   return row
 }
 
@@ -59,8 +69,8 @@ export async function checkpointAt(db: Db, size: bigint): Promise<StoredCheckpoi
  * 127 hashes). Cached nodes need neither; the nodes asked for are added to the cache (not the
  * intermediate hashes of a fold, which would crowd it out).
  */
-export function storedHashReader(db: Db, size: bigint): HashReader {
-  return tileNodeReader(db, size, new Map())
+export function storedHashReader(ctx: Pick<ServiceContext, 'db'>, size: bigint): HashReader {
+  return tileNodeReader(ctx.db, size, new Map())
 }
 
 /** storedHashReader, taking tile rows already read (`level/index` → hashes) before the database. */
@@ -180,7 +190,12 @@ async function latestWithPathTiles(db: Db, index: bigint) {
   return { size: toBigInt(first.size), tiles }
 }
 
-export async function inclusionProof(db: Db, index: bigint, size?: bigint) {
+/** RFC 9162 §2.1.3 inclusion proof of leaf `index` in the tree of `size` (default: the latest). */
+export async function inclusionProof(
+  ctx: Pick<ServiceContext, 'db'>,
+  { index, size }: { index: bigint; size?: bigint | undefined },
+) {
+  const { db } = ctx
   const latest = await latestWithPathTiles(db, index)
   const treeSize = size ?? latest.size
   checkSize(treeSize, latest.size, 'size')
@@ -193,14 +208,18 @@ export async function inclusionProof(db: Db, index: bigint, size?: bigint) {
   return { index, size: treeSize, proof }
 }
 
-export async function consistencyProof(db: Db, first: bigint, second?: bigint) {
-  const latest = await latestCheckpoint(db)
+/** RFC 9162 §2.1.4 consistency proof from tree size `first` to `second` (default: the latest). */
+export async function consistencyProof(
+  ctx: Pick<ServiceContext, 'db'>,
+  { first, second }: { first: bigint; second?: bigint | undefined },
+) {
+  const latest = await latestCheckpoint(ctx)
   const to = second ?? latest.size
   checkSize(to, latest.size, 'second')
   if (first < 1n || first > to) {
     throw new ServiceError('VALIDATION', `first must be between 1 and ${to}`, { field: 'first' })
   }
-  const proof = await proveConsistency(first, to, storedHashReader(db, to))
+  const proof = await proveConsistency(first, to, storedHashReader(ctx, to))
   return { first, second: to, proof }
 }
 
@@ -248,7 +267,7 @@ function receiptText(index: bigint, proof: readonly string[], checkpoint: string
  * Returns each proof as positions in `hashes`/`text` (the hashes and their base64).
  */
 async function proveMany(db: Db, indices: readonly bigint[], size: bigint) {
-  const reader = storedHashReader(db, size)
+  const reader = tileNodeReader(db, size, new Map())
   for (const index of indices) {
     // Out of range: let the core prover refuse it with its own error.
     if (index < 0n || index >= size) await proveInclusion(index, size, reader)
@@ -341,12 +360,11 @@ function floorPow2(x: number): number {
  * cosigned checkpoint that covers them, when appends wait for witnesses).
  */
 export async function receiptsFor(
-  db: Db,
-  indices: readonly bigint[],
-  at?: { size: bigint; note: string },
+  ctx: Pick<ServiceContext, 'db'>,
+  { indices, at }: { indices: readonly bigint[]; at?: { size: bigint; note: string } | undefined },
 ) {
-  const latest = at ?? (await latestCheckpoint(db))
-  const { paths, hashes, text } = await proveMany(db, indices, latest.size)
+  const latest = at ?? (await latestCheckpoint(ctx))
+  const { paths, hashes, text } = await proveMany(ctx.db, indices, latest.size)
   const receipts = paths.map((path, i) =>
     receiptText(
       indices[i] as bigint,
@@ -365,6 +383,16 @@ export async function receiptsFor(
     if (reference !== receipts[0]) throw new Error('receipt text differs from formatTlogProof')
   }
   return { checkpoint: latest.note, receipts }
+}
+
+/**
+ * A c2sp.org/tlog-proof@v1 receipt for leaf `index` against the latest checkpoint: the index,
+ * its inclusion proof and the checkpoint, verifiable offline.
+ */
+export async function receiptFor(ctx: Pick<ServiceContext, 'db'>, index: bigint): Promise<string> {
+  const latest = await latestCheckpoint(ctx)
+  const { proof } = await inclusionProof(ctx, { index, size: latest.size })
+  return formatTlogProof({ index, proof, checkpoint: latest.note })
 }
 
 /** The parsed text of a stored checkpoint (for summaries). */

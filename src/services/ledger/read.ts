@@ -5,7 +5,7 @@
 import { and, asc, desc, gte, lt, lte } from 'drizzle-orm'
 import { toHex } from '../../core/codec/index.ts'
 import { decodeEntry } from '../../core/leaf/index.ts'
-import type { Db } from '../../platform/db/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
 import { logCheckpoints, logEntries } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 
@@ -17,7 +17,7 @@ const MAX_LOOKUP_RESULTS = 10_000
  * Every (leaf hash, index) whose leaf hash starts with `prefixHex`. The caller learns which bucket
  * its credential is in without telling the log which credential it holds.
  */
-export async function lookupPrefix(db: Db, prefixHex: string) {
+export async function lookupPrefix(ctx: Pick<ServiceContext, 'db'>, prefixHex: string) {
   if (!/^[0-9a-f]{1,6}$/.test(prefixHex)) {
     throw new ServiceError(
       'VALIDATION',
@@ -34,7 +34,7 @@ export async function lookupPrefix(db: Db, prefixHex: string) {
   const conditions = [gte(logEntries.leafHash, lo)]
   if (hiValue < 1n << 256n)
     conditions.push(lt(logEntries.leafHash, hexBytes(hiValue.toString(16).padStart(64, '0'))))
-  const rows = await db
+  const rows = await ctx.db
     .select({ idx: logEntries.idx, leafHash: logEntries.leafHash })
     .from(logEntries)
     .where(and(...conditions))
@@ -55,8 +55,11 @@ function hexBytes(hex: string): Uint8Array {
 }
 
 /** The checkpoint chain, newest first, `limit` at a time below `before` (a tree size). */
-export async function listCheckpoints(db: Db, options: { before?: bigint; limit: number }) {
-  const rows = await db
+export async function listCheckpoints(
+  ctx: Pick<ServiceContext, 'db'>,
+  options: { before?: bigint | undefined; limit: number },
+) {
+  const rows = await ctx.db
     .select()
     .from(logCheckpoints)
     .where(options.before === undefined ? undefined : lt(logCheckpoints.size, options.before))
@@ -66,8 +69,11 @@ export async function listCheckpoints(db: Db, options: { before?: bigint; limit:
 }
 
 /** Integrated entries with indices in [start, start+limit), decoded (kinds and hashes only). */
-export async function listEntries(db: Db, options: { start: bigint; limit: number }) {
-  const rows = await db
+export async function listEntries(
+  ctx: Pick<ServiceContext, 'db'>,
+  options: { start: bigint; limit: number },
+) {
+  const rows = await ctx.db
     .select()
     .from(logEntries)
     .where(

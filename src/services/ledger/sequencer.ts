@@ -15,6 +15,7 @@ import { hashLeaf } from '../../core/merkle/index.ts'
 import type { Appended } from '../../platform/context/index.ts'
 import type { Db } from '../../platform/db/index.ts'
 import { isDatabaseUnavailable, logEntries } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { type IntegrateDeps, integrate } from './integrate.ts'
 import { receiptsFor } from './proofs.ts'
 import { insertPending } from './storage.ts'
@@ -43,6 +44,11 @@ const INSERT_LIMIT = 10_000
 export interface SequencerOptions {
   /** Most entries per integration step (one transaction, one checkpoint). */
   maxBatch?: number
+  /**
+   * Back-pressure: appends and queued entries are refused with LEDGER_BUSY while this many or
+   * more are waiting for integration (default: no bound).
+   */
+  maxPending?: number
   /** Told after each step that signed a new checkpoint (the witness collector). */
   onCheckpoint?: (size: bigint) => void
   /**
@@ -75,6 +81,27 @@ export class Sequencer {
     this.#deps = deps
     this.#maxBatch = options.maxBatch ?? 10_000
     this.#options = options
+  }
+
+  /**
+   * Inserts entries pending in the caller's transaction `tx` (so a record and its entry commit
+   * together); a later step integrates them. Refused with LEDGER_BUSY when the queue is full.
+   */
+  async queue(tx: Db, entries: readonly LogEntry[]): Promise<bigint[]> {
+    try {
+      return await insertPending(tx, entries.map(encodeEntry), this.#options.maxPending)
+    } catch (error) {
+      this.#drainIfBusy(error)
+      throw error
+    }
+  }
+
+  /**
+   * A refused append inserts nothing, so nothing else would start a step: the refusal itself
+   * starts one, or a backlog left by a crash would be refused for ever instead of integrated.
+   */
+  #drainIfBusy(error: unknown): void {
+    if (error instanceof ServiceError && error.code === 'LEDGER_BUSY') this.#kick()
   }
 
   get db(): Db {
@@ -124,9 +151,11 @@ export class Sequencer {
       ids = await insertPending(
         this.#deps.db,
         groups.flatMap((g) => g.encoded),
+        this.#options.maxPending,
       )
     } catch (error) {
       for (const g of groups) g.reject(error)
+      this.#drainIfBusy(error)
       return
     }
     let next = 0
@@ -232,7 +261,7 @@ export class Sequencer {
       const wait = this.#options.checkpointFor
       const needed = indices.reduce((max, i) => (i + 1n > max ? i + 1n : max), 0n)
       const cosigned = wait === undefined ? undefined : await wait(needed)
-      const receipts = await receiptsFor(this.#deps.db, indices, cosigned ?? checkpoint)
+      const receipts = await receiptsFor(this.#deps, { indices, at: cosigned ?? checkpoint })
       let at = 0
       for (const g of groups) {
         g.resolve(

@@ -6,7 +6,9 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { concatBytes } from '../../core/codec/index.ts'
 import { hashChildren, type StoredHash, type Tile } from '../../core/merkle/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
 import { type Db, logBundles, logPending, logTiles, rowsOf } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 
 const HASH = 32
 type Tx = Pick<Db, 'select' | 'insert' | 'execute'>
@@ -122,30 +124,56 @@ function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out
 }
 
+/** The most a signed 64-bit id can be: no bound on the entries waiting. */
+const UNBOUNDED = (1n << 63n) - 1n
+
 /**
  * Inserts entries into log_pending in one statement with two parameters (the entries back to back
  * and their lengths), not a bind parameter per row, and returns their ids in the order given. Ids
  * come from the identity sequence as rows are inserted, in `ordinality` order, so ascending ids
  * are the entries' order (other sessions' ids may fall in between, never out of order).
+ *
+ * Back-pressure: with `maxPending`, the same statement first reads how many entries are waiting
+ * and inserts nothing when `maxPending` or more are, throwing LEDGER_BUSY (as Tessera's
+ * ErrPushback). The count is max(id) − min(id) + 1 over log_pending: two index probes, no scan,
+ * and never below the true count (ids skipped by rolled-back inserts only make it larger).
  */
-export async function insertPending(db: Tx, entries: readonly Uint8Array[]): Promise<bigint[]> {
+export async function insertPending(
+  db: Tx,
+  entries: readonly Uint8Array[],
+  maxPending?: number,
+): Promise<bigint[]> {
   if (entries.length === 0) return []
   const lengths = `{${entries.map((e) => e.length).join(',')}}`
-  const [row] = rowsOf<{ count: unknown; ids: unknown }>(
+  const bound = maxPending === undefined ? UNBOUNDED : BigInt(maxPending)
+  const [row] = rowsOf<{ count: unknown; ids: unknown; waiting: unknown }>(
     await db.execute(sql`
-      with inserted as (
+      with waiting as (
+        select coalesce(max(${logPending.id}) - min(${logPending.id}) + 1, 0) as n
+        from ${logPending}
+      ), inserted as (
         insert into ${logPending} (entry)
         select substring(${joinBytes(entries)}::bytea from e.start for e.len)
         from (
           select len, n, (sum(len) over (order by n) - len + 1)::int4 as start
           from unnest(${lengths}::int4[]) with ordinality as l(len, n)
         ) e
+        where (select n from waiting) < ${String(bound)}::int8
         order by e.n
         returning id
       )
-      select count(*)::int4 as count, string_agg(id::text, ',' order by id) as ids
+      select count(*)::int4 as count, string_agg(id::text, ',' order by id) as ids,
+        (select n from waiting)::text as waiting
       from inserted`),
   )
+  const waiting = BigInt(String(row?.waiting ?? '0'))
+  if (waiting >= bound) {
+    throw new ServiceError(
+      'LEDGER_BUSY',
+      `${waiting} entries are waiting for the ledger (at most ${bound}): try again shortly`,
+      { retryAfter: 1 },
+    )
+  }
   const ids = String(row?.ids ?? '').split(',')
   if (Number(row?.count) !== entries.length || ids.length !== entries.length) {
     throw new Error('log_pending insert lost rows')
@@ -177,14 +205,12 @@ export async function readTiles(db: Tx, tiles: readonly Tile[]): Promise<Uint8Ar
   })
 }
 
-/** One tile resource, or undefined when that width does not exist (yet). */
+/** One tile resource (c2sp.org/tlog-tiles), or undefined when that width does not exist (yet). */
 export async function readTile(
-  db: Tx,
-  level: number,
-  index: bigint,
-  width: number,
+  ctx: Pick<ServiceContext, 'db'>,
+  { level, index, width }: Tile,
 ): Promise<Uint8Array | undefined> {
-  const [row] = await db
+  const [row] = await ctx.db
     .select()
     .from(logTiles)
     .where(and(eq(logTiles.level, level), eq(logTiles.idx, index)))
@@ -192,12 +218,12 @@ export async function readTile(
   return row.hashes.subarray(0, width * HASH)
 }
 
+/** One entry bundle (c2sp.org/tlog-tiles `tile/entries/N`), or undefined when not (yet) there. */
 export async function readBundle(
-  db: Tx,
-  index: bigint,
-  width: number,
+  ctx: Pick<ServiceContext, 'db'>,
+  { index, width }: { index: bigint; width: number },
 ): Promise<Uint8Array | undefined> {
-  const [row] = await db.select().from(logBundles).where(eq(logBundles.idx, index))
+  const [row] = await ctx.db.select().from(logBundles).where(eq(logBundles.idx, index))
   if (row === undefined || row.width < width) return undefined
   // Entries are length-prefixed: walk `width` of them to find the prefix's end.
   let end = 0

@@ -233,7 +233,7 @@ export async function verifyAuditDigests(ctx: ServiceContext): Promise<DigestChe
     const { digest } = await computeDayDigest(ctx, row.day, prev)
     let expected = toHex(row.digest)
     if (row.leafIndex !== null) {
-      const [entry] = await listEntries(ctx.db, { start: BigInt(row.leafIndex), limit: 1 })
+      const [entry] = await listEntries(ctx, { start: BigInt(row.leafIndex), limit: 1 })
       expected =
         entry?.kind === 'audit-digest' && entry.keyId === `audit:${row.day}`
           ? entry.artefactHash

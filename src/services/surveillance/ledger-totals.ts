@@ -44,7 +44,7 @@ export async function refreshLedgerTotals(ctx: ServiceContext): Promise<bigint |
     const start = next
     const counts = new Map<string, number>()
     while (next - start < BigInt(MAX_PER_CALL)) {
-      const entries = await listEntries(tx, { start: next, limit: PAGE })
+      const entries = await listEntries({ ...ctx, db: tx }, { start: next, limit: PAGE })
       for (const e of entries) {
         if (!COUNTED.has(e.kind)) continue
         const key = `${e.time.slice(0, 10)} ${e.kind}`

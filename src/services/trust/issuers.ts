@@ -15,7 +15,7 @@ import {
   readKeySetKeys,
   type ShcPublicJwk,
 } from '../../core/shc/index.ts'
-import type { Actor, ServiceContext } from '../../platform/context/index.ts'
+import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { trustedIssuers } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 
@@ -120,19 +120,17 @@ function checkCrls(keys: ShcPublicJwk[], crls: Record<string, unknown>): Record<
   return out
 }
 
-export async function listTrustedIssuers(
-  ctx: Pick<ServiceContext, 'db'>,
-): Promise<TrustedIssuerView[]> {
+export async function listTrustedIssuers(ctx: ServiceContext): Promise<TrustedIssuerView[]> {
   const rows = await ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss))
   return rows.map(view)
 }
 
 /** Adds or replaces an issuer (its keys and CRLs as given now). */
 export async function putTrustedIssuer(
-  ctx: Pick<ServiceContext, 'db' | 'config' | 'clock'>,
+  ctx: ServiceContext,
   input: TrustedIssuerInput,
-  actor: Actor,
 ): Promise<{ created: boolean; issuer: TrustedIssuerView }> {
+  const actor = requireActor(ctx)
   let iss: string
   try {
     iss = checkIssuerUrl(input.iss)
@@ -166,7 +164,7 @@ export async function putTrustedIssuer(
   return { created: existing === undefined, issuer: view(row as Row) }
 }
 
-export async function removeTrustedIssuer(ctx: Pick<ServiceContext, 'db'>, iss: string) {
+export async function removeTrustedIssuer(ctx: ServiceContext, iss: string): Promise<void> {
   const rows = await ctx.db
     .delete(trustedIssuers)
     .where(eq(trustedIssuers.iss, iss))

@@ -23,8 +23,6 @@ import { logVerifierKey } from '../../platform/keys/index.ts'
 import { issuerCrl, issuerJwks } from '../credentials/index.ts'
 import { publishedCheckpoint } from '../ledger/index.ts'
 
-type Ctx = Pick<ServiceContext, 'db' | 'keys' | 'config' | 'clock'>
-
 /**
  * The witness policy verifiers apply to this log: its key, the configured witnesses (with their
  * add-checkpoint URLs) and k of them as the quorum; `quorum none` without witnesses.
@@ -42,7 +40,8 @@ export function logPolicy(
   }
 }
 
-export async function logVkey(ctx: Pick<ServiceContext, 'keys' | 'config'>): Promise<string> {
+/** The log's signed-note verifier key (c2sp.org/signed-note), named for its origin. */
+export async function logVkey(ctx: ServiceContext): Promise<string> {
   const key = await ctx.keys.active('log')
   return logVerifierKey(key, ctx.config.logOrigin)
 }
@@ -56,7 +55,7 @@ export function selfIssuerName(publicUrl: string): string {
  * This deployment as an issuer: its issuer URL now, and the issuer URLs of earlier cards (after
  * `vigil identity set-url`) with the same keys and revocation lists, so those cards verify too.
  */
-async function selfIssuers(ctx: Ctx): Promise<TrustedIssuer[]> {
+async function selfIssuers(ctx: ServiceContext): Promise<TrustedIssuer[]> {
   const jwks = await issuerJwks(ctx)
   const crls: Record<string, unknown> = {}
   for (const key of jwks.keys) crls[key.kid] = await issuerCrl(ctx, key.kid)
@@ -69,7 +68,7 @@ async function selfIssuers(ctx: Ctx): Promise<TrustedIssuer[]> {
   }))
 }
 
-export async function assembleTrustMaterial(ctx: Ctx): Promise<TrustMaterial> {
+export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustMaterial> {
   const deployment = ctx.config.publicUrl
   try {
     checkDeploymentUrl(deployment)
@@ -84,7 +83,7 @@ export async function assembleTrustMaterial(ctx: Ctx): Promise<TrustMaterial> {
   const [own, others, checkpoint] = await Promise.all([
     selfIssuers(ctx),
     ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
-    publishedCheckpoint(ctx.db, ctx.config.witnessQuorum),
+    publishedCheckpoint(ctx),
   ])
   const configured: TrustedIssuer[] = others
     .filter((row) => !own.some((o) => o.iss === row.iss))
@@ -107,7 +106,7 @@ export async function assembleTrustMaterial(ctx: Ctx): Promise<TrustMaterial> {
 }
 
 /** The material as a compact JWS signed with the log's Ed25519 key. */
-export async function signedTrustMaterial(ctx: Ctx): Promise<string> {
+export async function signedTrustMaterial(ctx: ServiceContext): Promise<string> {
   const material = await assembleTrustMaterial(ctx)
   const key = await ctx.keys.active('log')
   return signTrustMaterial(material, key.privateKey)

@@ -26,14 +26,14 @@ import { selfIssuerName } from './material.ts'
 export const PASSPORT_KEY_HEADER = 'x-vigil-passport-key'
 const KEY_BYTES = 16
 
-export async function passportKey(ctx: Pick<ServiceContext, 'keys'>, id: string): Promise<string> {
+export async function passportKey(ctx: ServiceContext, id: string): Promise<string> {
   const secret = await ctx.keys.deriveSecret('passport-link')
   return toBase64Url(hmac(sha256, secret, utf8(`passport/v1/${id}`)).subarray(0, KEY_BYTES))
 }
 
 /** The link the issuer hands to the citizen (issuer role). */
 export async function passportLink(
-  ctx: Pick<ServiceContext, 'db' | 'keys' | 'config'>,
+  ctx: ServiceContext,
   id: string,
 ): Promise<{ id: string; url: string }> {
   await getCredential(ctx, id)
@@ -41,27 +41,24 @@ export async function passportLink(
 }
 
 /** The link for a credential the caller knows exists (one it has just issued). */
-export async function passportUrl(
-  ctx: Pick<ServiceContext, 'keys' | 'config'>,
-  id: string,
-): Promise<string> {
+export async function passportUrl(ctx: ServiceContext, id: string): Promise<string> {
   return `${ctx.config.publicUrl}/passport/${id}#k=${await passportKey(ctx, id)}`
 }
 
 /** The JSON the passport page reads: declared in core, where the page imports it too. */
 export type { PassportView }
 
-async function checkKey(ctx: Pick<ServiceContext, 'keys'>, id: string, key: string | undefined) {
+async function checkKey(ctx: ServiceContext, id: string, key: string | undefined) {
   const expected = utf8(await passportKey(ctx, id))
   if (key === undefined || !equalBytes(utf8(key), expected)) {
     throw new ServiceError('NOT_FOUND', `no passport ${id} for this link`, { field: 'id' })
   }
 }
 
+/** The passport page's data, for the holder of the link's `key` (NOT_FOUND for a wrong one). */
 export async function readPassport(
   ctx: ServiceContext,
-  id: string,
-  key: string | undefined,
+  { id, key }: { id: string; key: string | undefined },
 ): Promise<PassportView> {
   await checkKey(ctx, id, key)
   const row = await getCredential(ctx, id)
@@ -74,12 +71,12 @@ export async function readPassport(
   const { jws } = personal
   const { claims } = await decodeShcPayload(parseShcJws(jws).deflated)
   const vc = claims.vc as { credentialSubject: { fhirBundle: unknown } }
-  const latest = await latestCheckpoint(ctx.db)
+  const latest = await latestCheckpoint(ctx)
   const receipt =
     row.leafIndex < latest.size
       ? formatTlogProof({
           index: row.leafIndex,
-          proof: (await inclusionProof(ctx.db, row.leafIndex, latest.size)).proof,
+          proof: (await inclusionProof(ctx, { index: row.leafIndex, size: latest.size })).proof,
           checkpoint: latest.note,
         })
       : null

@@ -50,7 +50,7 @@ describe.each(ENGINES)('issuer key rotation on %s', (engine) => {
       (await (await t.app.request('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }
     ).keys.map((k) => k.kid)
   const announced = async () =>
-    (await listEntries(t.ctx.db, { start: 0n, limit: 10_000 }))
+    (await listEntries(t.ctx, { start: 0n, limit: 10_000 }))
       .filter((e) => e.kind === 'issuer-key')
       .map((e) => e.artefactHash)
 
@@ -60,7 +60,7 @@ describe.each(ENGINES)('issuer key rotation on %s', (engine) => {
     // (The test app skips start-up's announcement of its first key; the CLI test below has it.)
     const earlier = await announced()
 
-    const { retired, created } = await rotateIssuerKey(t.ctx, t.ledger)
+    const { retired, created } = await rotateIssuerKey(t.ctx)
     expect(retired).toBe(oldKid)
     expect(created).not.toBe(oldKid)
 
@@ -104,7 +104,7 @@ describe.each(ENGINES)('issuer key rotation on %s', (engine) => {
       logName: t.ctx.config.logOrigin,
       now: () => new Date(),
     })
-    const { retired, created } = await rotateIssuerKey({ ...t.ctx, keys: other }, t.ledger)
+    const { retired, created } = await rotateIssuerKey({ ...t.ctx, keys: other })
     expect(retired).toBe(current)
     await new Promise((r) => setTimeout(r, 1100))
     expect(kidOf((await issue()).jws)).toBe(created)
@@ -141,7 +141,7 @@ describe('vigil keys rotate', () => {
     // embedded database, so it can be opened here).
     const database = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') })
     try {
-      const entries = await listEntries(database.db, { start: 0n, limit: 100 })
+      const entries = await listEntries(database, { start: 0n, limit: 100 })
       expect(entries.filter((e) => e.kind === 'issuer-key').map((e) => e.keyId)).toEqual([
         oldKid,
         newKid,

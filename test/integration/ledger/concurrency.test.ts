@@ -82,10 +82,10 @@ describe.skipIf(POSTGRES_SKIP_REASON !== undefined)('sequencers in several proce
     for (const r of all) await verifyTlogProof(r.receipt, r.leafHash, policy)
     expect(new Set(all.map((r) => r.checkpoint)).size).toBeGreaterThan(1)
 
-    const latest = await latestCheckpoint(t.ctx.db)
+    const latest = await latestCheckpoint(t.ctx)
     expect(latest.size).toBe(BigInt(N))
     const { root } = parseVigilCheckpoint(parseNote(latest.note).text)
-    const reader = storedHashReader(t.ctx.db, latest.size)
+    const reader = storedHashReader(t.ctx, latest.size)
     for (const r of all) {
       const proof = await proveInclusion(r.index, latest.size, reader)
       verifyInclusion(r.leafHash, r.index, latest.size, proof, root)

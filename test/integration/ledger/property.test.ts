@@ -99,7 +99,7 @@ describe.each(ENGINES)('proofs from stored tiles on %s', (engine) => {
       const picks = new Set([0, n - 1, Math.min(255, n - 1), Math.min(256, n - 1)])
       for (let k = 0; k < 6; k++) picks.add(rand(n))
       for (const i of picks) {
-        const { proof } = await inclusionProof(t.ctx.db, BigInt(i), size)
+        const { proof } = await inclusionProof(t.ctx, { index: BigInt(i), size })
         verifyInclusion(leaves[i] as Uint8Array, BigInt(i), size, proof, root(size))
         checked++
       }
@@ -111,7 +111,7 @@ describe.each(ENGINES)('proofs from stored tiles on %s', (engine) => {
     const all = sizes()
     for (const [k, first] of all.entries()) {
       for (const second of all.slice(k)) {
-        const { proof } = await consistencyProof(t.ctx.db, first, second)
+        const { proof } = await consistencyProof(t.ctx, { first, second })
         verifyConsistency(first, second, root(first), root(second), proof)
       }
     }
@@ -121,12 +121,12 @@ describe.each(ENGINES)('proofs from stored tiles on %s', (engine) => {
     const all = sizes()
     const size = all.at(-1) as bigint
     const index = BigInt(rand(Number(size)))
-    const inc = (await inclusionProof(t.ctx.db, index, size)).proof
+    const inc = (await inclusionProof(t.ctx, { index, size })).proof
     expectTamperedFail(inc, (p) =>
       verifyInclusion(leaves[Number(index)] as Uint8Array, index, size, p, root(size)),
     )
     const first = all[1 + rand(all.length - 2)] as bigint
-    const con = (await consistencyProof(t.ctx.db, first, size)).proof
+    const con = (await consistencyProof(t.ctx, { first, second: size })).proof
     expectTamperedFail(con, (p) => verifyConsistency(first, size, root(first), root(size), p))
   })
 })

@@ -30,7 +30,7 @@ describe.each(ENGINES)('sequencer on %s', (engine) => {
   afterAll(() => t?.close())
 
   it('starts with a signed empty-tree checkpoint', async () => {
-    const c = await latestCheckpoint(t.ctx.db)
+    const c = await latestCheckpoint(t.ctx)
     expect(c.size).toBe(0n)
     const opened = await openNote(c.note, [await createVerifier(await logVkey(t.ctx))])
     expect(opened.verified).toHaveLength(1)
@@ -49,12 +49,12 @@ describe.each(ENGINES)('sequencer on %s', (engine) => {
       expect(r.leafHash).toEqual(hashLeaf(encodeEntry(flatInputs[i] as never)))
       if (i % 10 === 0) await verifyTlogProof(r.receipt, r.leafHash, policy)
     }
-    const latest = await latestCheckpoint(t.ctx.db)
+    const latest = await latestCheckpoint(t.ctx)
     expect(latest.size).toBe(740n)
   })
 
   it('checkpoints form a hash chain and the root matches a recomputation', async () => {
-    const latest = await latestCheckpoint(t.ctx.db)
+    const latest = await latestCheckpoint(t.ctx)
     const text = parseVigilCheckpoint(parseNote(latest.note).text)
     expect(text.prev).toBeDefined()
     const entries = await t.ctx.db.query.logEntries.findMany({
@@ -62,13 +62,13 @@ describe.each(ENGINES)('sequencer on %s', (engine) => {
     })
     const root = rootFromLeafHashes(entries.map((e) => hashLeaf(e.entry)))
     expect(text.root).toEqual(root)
-    const { proof } = await inclusionProof(t.ctx.db, 5n)
+    const { proof } = await inclusionProof(t.ctx, { index: 5n })
     expect(proof.length).toBe(10)
     const first = await t.ctx.db.query.logCheckpoints.findFirst({
       where: (c, { gt }) => gt(c.size, 0n),
     })
     const old = parseVigilCheckpoint(parseNote(first?.note as string).text)
-    const c = await consistencyProof(t.ctx.db, old.size)
+    const c = await consistencyProof(t.ctx, { first: old.size })
     verifyConsistency(old.size, 740n, old.root, root, c.proof)
   })
 })

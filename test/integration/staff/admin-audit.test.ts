@@ -267,7 +267,7 @@ describe.each(ENGINES)('administration and audit on %s', (engine) => {
     const [digest] = await runAuditDigests(at(DAY + 6 * 60_000))
     expect(digest).toMatchObject({ day: '2026-11-24' })
     expect(digest?.events).toBeGreaterThan(10)
-    const [entry] = await listEntries(t.ctx.db, { start: BigInt(digest?.leafIndex ?? 0), limit: 1 })
+    const [entry] = await listEntries(t.ctx, { start: BigInt(digest?.leafIndex ?? 0), limit: 1 })
     expect(entry).toMatchObject({
       kind: 'audit-digest',
       keyId: 'audit:2026-11-24',
@@ -318,7 +318,7 @@ describe.each(ENGINES)('administration and audit on %s', (engine) => {
       runAuditDigests(at(4 * DAY + 7 * 60_000)),
     ])
     expect([...(first ?? []), ...(second ?? [])].map((d) => d.day)).toContain('2026-11-27')
-    const entries = await listEntries(t.ctx.db, { start: 0n, limit: 1000 })
+    const entries = await listEntries(t.ctx, { start: 0n, limit: 1000 })
     const days = entries.filter((e) => e.kind === 'audit-digest').map((e) => e.keyId)
     expect(days.filter((d) => d === 'audit:2026-11-27')).toHaveLength(1)
     expect(new Set(days).size).toBe(days.length)

@@ -113,7 +113,7 @@ describe.each(ENGINES)('surveillance on %s', (engine) => {
     // The revocation shows in the ledger's own totals (below), not in the facts.
     const id = ((await r1.json()) as { id: string }).id
     const actor: Actor = { kind: 'token', id: 'test', name: 'test', roles: ['issuer'] }
-    await revokeCredential(t.ctx, t.ledger, id, 'test', actor)
+    await revokeCredential({ ...t.ctx, actor }, { id, reason: 'test' })
   })
 
   it('exposure codes, redemptions and uploads write facts with no link to the code', async () => {

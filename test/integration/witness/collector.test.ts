@@ -2,8 +2,9 @@
  * The log side of witnessing, on each engine: a real log (createTestApp) and three witnesses
  * served on loopback ports. Cosignatures are collected after each checkpoint and served with it;
  * the 2-of-3 policy is met with all three, and with one that never answers (bounded by the
- * timeout); 409 recovery from a log instance that lost its rows; wait mode makes appends resolve
- * against a cosigned checkpoint, or fail when the policy cannot be met.
+ * timeout, which runs on the collector's injected clock); 409 recovery from a log instance that
+ * lost its rows; wait mode makes appends resolve against a cosigned checkpoint, or fail when the
+ * policy cannot be met.
  */
 
 import { eq } from 'drizzle-orm'
@@ -22,7 +23,7 @@ import {
   verifyTlogProof,
 } from '../../../src/core/note/index.ts'
 import { logCosignatures } from '../../../src/platform/db/schema/index.ts'
-import { Ledger } from '../../../src/services/ledger/index.ts'
+import { Ledger, WitnessCollector } from '../../../src/services/ledger/index.ts'
 import { logPolicy } from '../../../src/services/trust/index.ts'
 import type { FollowedLog } from '../../../src/services/witness/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
@@ -206,6 +207,38 @@ describe.each(ENGINES)('witness collection (%s)', (engine) => {
     expect(round?.results.find((r) => r.witness === 'w1')).toMatchObject({ ok: true })
     const note = await (await t.app.request('/log/checkpoint')).text()
     expect((await verifyCheckpointWithPolicy(note, await policyOf(t))).cosignatures).toHaveLength(3)
+  })
+
+  it("a witness's time budget runs on the collector's clock, not on the wall clock", async () => {
+    const t = await createTestApp(engine, { VIGIL_LOG_ORIGIN: `log${++n}.example/log` })
+    apps.push(t)
+    await t.ledger.append([entry(10)])
+    // Each reading is 40 s after the last: the 60 s budget is spent after one attempt, which
+    // on real time would be retried for a minute.
+    let readings = 0
+    let attempts = 0
+    const collector = new WitnessCollector({
+      db: t.ctx.db,
+      witnesses: [
+        { name: 'w1', vkey: witnesses[0]?.vkey ?? '', url: 'http://127.0.0.1:1/witness' },
+      ],
+      quorum: 1,
+      timeoutMs: 60_000,
+      logger: t.ctx.logger,
+      now: () => 40_000 * readings++,
+      fetch: async () => {
+        attempts++
+        return new Response('busy', { status: 503 })
+      },
+    })
+    const started = Date.now()
+    const round = await collector.collect()
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(attempts).toBe(1)
+    expect(round?.results).toHaveLength(1)
+    expect(round?.results[0]).toMatchObject({ witness: 'w1', ok: false, reason: 'timeout' })
+    expect(round?.results[0]?.ms).toBeGreaterThan(60_000)
+    expect(round?.met).toBe(false)
   })
 
   it('wait mode: receipts prove against a cosigned checkpoint; without quorum the append fails', async () => {
