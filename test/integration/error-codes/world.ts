@@ -70,8 +70,6 @@ export interface HttpCase {
   field?: string
   /** Retry-After: exactly these seconds, or `true` for any positive number. */
   retryAfter?: number | true
-  /** Why the case cannot run yet (then it is skipped, with this reason). */
-  pending?: string | undefined
 }
 
 export type Case = HttpCase
