@@ -104,6 +104,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /exposure/:file': 'public',
   'GET /api/surveillance/series': EPIDEMIOLOGIST,
   'GET /api/surveillance/regions': EPIDEMIOLOGIST,
+  'PUT /api/surveillance/regions': ADMIN,
   'GET /api/public/stats': 'public',
 }
 
