@@ -39,7 +39,11 @@ function filler(n: number): LogEntry[] {
   })
 }
 
-async function expectCode(job: Promise<unknown>, type: typeof Error, code: string) {
+async function expectCode(
+  job: Promise<unknown>,
+  type: new (...args: never[]) => Error,
+  code: string,
+) {
   const err = await job.then(
     () => undefined,
     (e: unknown) => e,
