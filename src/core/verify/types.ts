@@ -60,6 +60,9 @@ const OWN_CODES = [
   'VERIFY_LEDGER_UNAVAILABLE',
   'VERIFY_LEDGER_NOT_ANCHORED',
   'VERIFY_CHECKPOINT_UNVERIFIED',
+  // ledger, from the device's offline snapshot (core/snapshot) when the log cannot be reached
+  'VERIFY_SNAPSHOT_NEWER',
+  'VERIFY_SNAPSHOT_STALE',
   // any check: not reached, or a failure that is not a core error
   'VERIFY_NOT_CHECKED',
   'VERIFY_UNEXPECTED',

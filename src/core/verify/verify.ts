@@ -44,6 +44,7 @@ import {
   selectIssuerKey,
   verifyShcSignature,
 } from '../shc/index.ts'
+import { type LogSnapshot, snapshotHasLeaf } from '../snapshot/index.ts'
 import { VerifyError } from './errors.ts'
 import { readScannedText, type ScannedCard } from './input.ts'
 import {
@@ -80,7 +81,21 @@ export interface VerifyOptions {
   readonly cache?: VerifyCache
   /** The ES256 implementation (default WebCrypto; see core/shc/verify-signature.ts). */
   readonly es256?: Es256Verify
+  /**
+   * The device's offline snapshot of a deployment's log (core/snapshot), used only when the
+   * ledger cannot be reached: the live lookup and inclusion proof always come first.
+   */
+  readonly snapshot?: (material: OpenedTrustMaterial) => LogSnapshot | undefined
+  /** A snapshot older than this many seconds cannot vouch that a card is absent (default 7 days). */
+  readonly snapshotMaxAge?: number
 }
+
+export const DEFAULT_SNAPSHOT_MAX_AGE = 7 * 86_400
+/**
+ * A card issued this long before a checkpoint may still be missing from it: its leaf is queued
+ * at issuance and a checkpoint signed meanwhile for an earlier batch can leave it out.
+ */
+export const SNAPSHOT_MARGIN_SECONDS = 300
 
 interface CheckpointOutcome {
   readonly ok: boolean
@@ -493,6 +508,60 @@ function revocationCheck(chosen: Chosen, payload: ShcPayload, stale: boolean): C
   return outcome
 }
 
+/**
+ * The ledger check from the offline snapshot, or undefined without a usable one. A leaf whose
+ * 96-bit prefix is in the snapshot was logged (a logged card stays logged, whatever the
+ * snapshot's age); one missing from a snapshot taken after the card's `nbf` was never logged;
+ * otherwise the card may be newer than the copy, and only a fresher one can tell.
+ */
+function snapshotCheck(
+  material: OpenedTrustMaterial,
+  leafHash: Uint8Array,
+  nbf: number,
+  options: VerifyOptions,
+): Check | undefined {
+  const snapshot = options.snapshot?.(material)
+  if (snapshot === undefined || snapshot.origin !== material.log.origin) return undefined
+  const { now } = options
+  const asOf = snapshot.time
+  const age = Math.max(0, now - asOf)
+  const detail = { source: 'snapshot', size: snapshot.size.toString(), age: String(age) }
+  if (snapshotHasLeaf(snapshot, leafHash)) {
+    return check(
+      'ledger',
+      'pass',
+      'VERIFY_LEDGER_INCLUDED',
+      `in this device's copy of the ledger (${snapshot.size} entries)`,
+      { asOf, detail },
+    )
+  }
+  if (nbf <= asOf - SNAPSHOT_MARGIN_SECONDS) {
+    return check(
+      'ledger',
+      'fail',
+      'VERIFY_LEDGER_NOT_FOUND',
+      "issued before this device's copy of the ledger, yet not in it",
+      { asOf, detail },
+    )
+  }
+  if (age > (options.snapshotMaxAge ?? DEFAULT_SNAPSHOT_MAX_AGE)) {
+    return check(
+      'ledger',
+      'unknown',
+      'VERIFY_SNAPSHOT_STALE',
+      "this device's copy of the ledger is too old",
+      { asOf, detail },
+    )
+  }
+  return check(
+    'ledger',
+    'unknown',
+    'VERIFY_SNAPSHOT_NEWER',
+    "the card is newer than this device's copy of the ledger",
+    { asOf, detail },
+  )
+}
+
 async function ledgerChecks(
   list: CheckList,
   card: ReadCard,
@@ -514,7 +583,6 @@ async function ledgerChecks(
   }
   if (!cp.ok)
     return unknown('VERIFY_CHECKPOINT_UNVERIFIED', 'no verified checkpoint to prove against')
-  if (source === undefined) return unknown('VERIFY_LEDGER_UNAVAILABLE', 'no access to the ledger')
   const { payload, header } = card
   let leafHash: Uint8Array
   try {
@@ -524,16 +592,23 @@ async function ledgerChecks(
     list.add('ledger', 'fail', codeOf(err), messageOf(err))
     return
   }
+  /** Out of reach of the live ledger: the offline snapshot decides when there is one. */
+  const offline = (code: CheckCode, message: string, asOf?: number) => {
+    const fromSnapshot = snapshotCheck(material, leafHash, payload.nbf, options)
+    if (fromSnapshot !== undefined) return list.set(fromSnapshot)
+    return unknown(code, message, asOf)
+  }
+  if (source === undefined) return offline('VERIFY_LEDGER_UNAVAILABLE', 'no access to the ledger')
   let located: Located
   try {
     located = await locateLeaf(source, leafHash)
   } catch (err) {
-    return unknown('VERIFY_LEDGER_UNAVAILABLE', `cannot reach the ledger: ${messageOf(err)}`)
+    return offline('VERIFY_LEDGER_UNAVAILABLE', `cannot reach the ledger: ${messageOf(err)}`)
   }
   const lookup = { prefix: located.prefix, bucket: String(located.bucketSize) }
   if (located.index === undefined) {
     if (located.asOf !== undefined && located.asOf < payload.nbf) {
-      return unknown(
+      return offline(
         'VERIFY_LEDGER_NOT_YET',
         'the cached ledger answer predates the card',
         located.asOf,
@@ -553,7 +628,7 @@ async function ledgerChecks(
       note = await source.latestCheckpoint?.()
     } catch {}
     if (note === undefined) {
-      return unknown('VERIFY_LEDGER_NOT_IN_CHECKPOINT', 'no checkpoint covers the entry yet')
+      return offline('VERIFY_LEDGER_NOT_IN_CHECKPOINT', 'no checkpoint covers the entry yet')
     }
     cp = await verifyCheckpointCached(note, material, now, cache)
     list.set(cp.checkpoint)
@@ -575,7 +650,7 @@ async function ledgerChecks(
   } catch (err) {
     const code = coreCodeOf(err)
     if (code !== undefined) return unknown(code, messageOf(err))
-    return unknown('VERIFY_LEDGER_UNAVAILABLE', `cannot read the ledger tiles: ${messageOf(err)}`)
+    return offline('VERIFY_LEDGER_UNAVAILABLE', `cannot read the ledger tiles: ${messageOf(err)}`)
   }
   list.add('ledger', 'pass', 'VERIFY_LEDGER_INCLUDED', `in the ledger at index ${index}`, {
     asOf: cp.checkpoint.asOf,

@@ -21,6 +21,7 @@ import {
   inflateRaw,
   signShcPayload,
 } from '../../../src/core/shc/index.ts'
+import { type LogSnapshot, syncSnapshot } from '../../../src/core/snapshot/index.ts'
 import {
   type Check,
   type CheckCode,
@@ -28,6 +29,7 @@ import {
   createVerifyCache,
   credentialLeafHash,
   decideVerdict,
+  type LedgerSource,
   VERIFY_CHECK_CODES,
   type Verdict,
   type VerifyCache,
@@ -675,6 +677,93 @@ describe('a signed card whose nbf no ledger leaf can hold', () => {
     const v = await verifyCredential(await signShcPayload(payload, issuer.keyPair), base)
     expect(v.status).toBe('invalid')
     expectCheck(v, 'ledger', 'fail', 'ENTRY_TIME')
+  })
+})
+
+describe('offline, from the device snapshot of the ledger', () => {
+  let snapshot: LogSnapshot
+  /** The ledger as the page sees it offline: every request fails. */
+  const unreachable = (): LedgerSource => ({
+    lookup: () => Promise.reject(new TypeError('Failed to fetch')),
+    readTiles: () => Promise.reject(new TypeError('Failed to fetch')),
+  })
+  const offline = (extra: Partial<VerifyOptions> = {}): VerifyOptions => ({
+    ...base,
+    ledger: unreachable,
+    snapshot: () => snapshot,
+    ...extra,
+  })
+
+  beforeAll(async () => {
+    const { opened } = await material(log, [issuerEntry(issuer)])
+    snapshot = (
+      await syncSnapshot(undefined, {
+        readTiles: log.source().readTiles,
+        note: await log.checkpoint(),
+        policy: opened.policyValue,
+        origin: log.origin,
+        now: NOW,
+      })
+    ).snapshot
+  })
+
+  it('says valid for a logged card it never looked up, dated as of the snapshot', async () => {
+    const v = await verifyCredential(card, offline())
+    expect(v.status).toBe('valid')
+    expectCheck(v, 'ledger', 'pass', 'VERIFY_LEDGER_INCLUDED')
+    expect(byId(v, 'ledger').detail).toMatchObject({
+      source: 'snapshot',
+      size: String(snapshot.size),
+    })
+    expect(snapshot.size).toBe(BigInt(log.leaves.length))
+    expect(byId(v, 'ledger').asOf).toBe(NOW - 60)
+  })
+
+  it('says invalid for a card signed with the real key before the snapshot but never logged', async () => {
+    const forged = await issueCard(issuer, { nbf: NOW - HOUR, subject: 'forged' })
+    const v = await verifyCredential(forged, offline())
+    expect(v.status).toBe('invalid')
+    expectCheck(v, 'ledger', 'fail', 'VERIFY_LEDGER_NOT_FOUND')
+    expect(byId(v, 'ledger').detail?.source).toBe('snapshot')
+  })
+
+  it('cannot confirm a card newer than the snapshot, nor one that a too-old snapshot lacks', async () => {
+    const newer = await issueCard(issuer, { nbf: NOW - 30, subject: 'newer' })
+    const v = await verifyCredential(newer, offline())
+    expect(v.status).toBe('cannot-confirm')
+    expectCheck(v, 'ledger', 'unknown', 'VERIFY_SNAPSHOT_NEWER')
+    // Within the margin before the checkpoint: perhaps queued while it was signed.
+    const queued = await issueCard(issuer, { nbf: NOW - 60 - 299, subject: 'queued' })
+    expectCheck(
+      await verifyCredential(queued, offline()),
+      'ledger',
+      'unknown',
+      'VERIFY_SNAPSHOT_NEWER',
+    )
+    const later = { now: NOW + 8 * 86_400 }
+    const stale = await verifyCredential(newer, offline(later))
+    expect(stale.status).toBe('cannot-confirm')
+    expectCheck(stale, 'ledger', 'unknown', 'VERIFY_SNAPSHOT_STALE')
+    expectCheck(
+      await verifyCredential(newer, offline({ ...later, snapshotMaxAge: 9 * 86_400 })),
+      'ledger',
+      'unknown',
+      'VERIFY_SNAPSHOT_NEWER',
+    )
+    // A logged card stays logged, whatever the snapshot's age.
+    expect((await verifyCredential(card, offline(later))).status).toBe('valid')
+  })
+
+  it('is not consulted while the ledger answers, nor for another log', async () => {
+    const fresh = await issueCard(issuer, { nbf: NOW - 30, subject: 'fresh' })
+    await log.appendCard(fresh, issuer.kid, NOW - 30)
+    const latest = () => log.checkpoint()
+    const online = await verifyCredential(fresh, offline({ ledger: () => log.source({ latest }) }))
+    expect(online.status).toBe('valid')
+    expect(byId(online, 'ledger').detail?.source).toBeUndefined()
+    const other = { ...snapshot, origin: 'other.test/log' }
+    const v = await verifyCredential(card, offline({ snapshot: () => other }))
+    expectCheck(v, 'ledger', 'unknown', 'VERIFY_LEDGER_UNAVAILABLE')
   })
 })
 

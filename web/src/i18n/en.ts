@@ -59,6 +59,9 @@ export const en = {
   'data.stale':
     'This is older than your limit ({limit}): cards cannot be confirmed until it is refreshed.',
   'data.failed': 'No trust data: {error}. Connect to the internet once to load it.',
+  'snapshot.status': 'Offline copy of the log: {count} entries, as of {time} ({age}).',
+  'snapshot.syncing': 'Updating the offline copy of the log…',
+  'snapshot.none': 'No offline copy of the log yet: connect to the internet to make one.',
   'data.deploymentFailed': '{url} could not be loaded: {error}.',
   timing: 'Checked in {ms} ms.',
   next: 'Check another card',

@@ -62,6 +62,9 @@ export const es: Record<MessageKey, string> = {
   'data.stale':
     'Son más antiguos que su límite ({limit}): los certificados no se pueden confirmar hasta que se actualicen.',
   'data.failed': 'No hay datos de confianza: {error}. Conéctese a internet una vez para cargarlos.',
+  'snapshot.status': 'Copia sin conexión del registro: {count} entradas, del {time} ({age}).',
+  'snapshot.syncing': 'Actualizando la copia sin conexión del registro…',
+  'snapshot.none': 'Aún no hay copia sin conexión del registro: conéctese a internet para crearla.',
   'data.deploymentFailed': 'No se ha podido cargar {url}: {error}.',
   timing: 'Comprobado en {ms} ms.',
   next: 'Comprobar otro certificado',

@@ -32,6 +32,12 @@ import {
 } from './data.ts'
 import { decodeImageFile } from './decoder.ts'
 import { signal, unlockAudio } from './feedback.ts'
+import {
+  mountSnapshotStatus,
+  SNAPSHOT_SYNC_MS,
+  snapshotFor,
+  syncSnapshots,
+} from './snapshot-store.ts'
 import { renderVerdict, renderWorking, type ShownVerdict } from './view.ts'
 
 initI18n()
@@ -117,6 +123,7 @@ function refreshTrust(): Promise<TrustState> {
   job.then((state) => {
     trustShown = state
     showTrustStatus()
+    void syncSnapshots(state.loaded)
   })
   return job
 }
@@ -163,6 +170,9 @@ function showTrustStatus(): void {
 }
 
 setInterval(showTrustStatus, 30_000)
+// The offline copy of the log: kept current while online, never awaited by a check.
+mountSnapshotStatus(ui.trustStatus)
+setInterval(() => void trust.then((s) => syncSnapshots(s.loaded)), SNAPSHOT_SYNC_MS)
 
 // ---- Verifying --------------------------------------------------------------------------------
 
@@ -182,6 +192,7 @@ async function check(text: string): Promise<void> {
       now: Math.floor(Date.now() / 1000),
       maxAge: settings.maxAge,
       ledger: ledgerFor(state.loaded),
+      snapshot: snapshotFor,
       cache,
     })
     const ms = performance.now() - started
