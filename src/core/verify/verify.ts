@@ -526,16 +526,10 @@ function snapshotCheck(
   const asOf = snapshot.time
   const age = Math.max(0, now - asOf)
   const detail = { source: 'snapshot', size: snapshot.size.toString(), age: String(age) }
-  if (snapshotHasLeaf(snapshot, leafHash)) {
-    return check(
-      'ledger',
-      'pass',
-      'VERIFY_LEDGER_INCLUDED',
-      `in this device's copy of the ledger (${snapshot.size} entries)`,
-      { asOf, detail },
-    )
-  }
-  if (nbf <= asOf - SNAPSHOT_MARGIN_SECONDS) {
+  const found = snapshotHasLeaf(snapshot, leafHash)
+  // Issued before the copy yet absent from it: never logged, however old the copy (a forgery
+  // signed with a real key, say).
+  if (!found && nbf <= asOf - SNAPSHOT_MARGIN_SECONDS) {
     return check(
       'ledger',
       'fail',
@@ -544,12 +538,22 @@ function snapshotCheck(
       { asOf, detail },
     )
   }
+  // Past the venue's limit a copy confirms nothing: the venue asked for fresher evidence.
   if (age > (options.snapshotMaxAge ?? DEFAULT_SNAPSHOT_MAX_AGE)) {
     return check(
       'ledger',
       'unknown',
       'VERIFY_SNAPSHOT_STALE',
       "this device's copy of the ledger is too old",
+      { asOf, detail },
+    )
+  }
+  if (found) {
+    return check(
+      'ledger',
+      'pass',
+      'VERIFY_LEDGER_INCLUDED',
+      `in this device's copy of the ledger (${snapshot.size} entries)`,
       { asOf, detail },
     )
   }
