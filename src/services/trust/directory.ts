@@ -7,7 +7,7 @@
  * the trusted issuers an admin adds (services/trust/issuers).
  */
 import { asc } from 'drizzle-orm'
-import { checkIssuerUrl, isJsonObject } from '../../core/shc/index.ts'
+import { checkIssuerUrl, isJsonObject, isLoopbackHttpOrigin } from '../../core/shc/index.ts'
 import type { DirectoryEntry } from '../../core/verify/index.ts'
 import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { issuerDirectory } from '../../platform/db/index.ts'
@@ -20,9 +20,9 @@ function invalid(message: string, field: string): ServiceError {
   return new ServiceError('VALIDATION', message, { field })
 }
 
-function issuerUrl(value: unknown, field: string): string {
+function issuerUrl(value: unknown, field: string, loopback: boolean): string {
   try {
-    return checkIssuerUrl(value)
+    return checkIssuerUrl(value, { allowLoopbackHttp: loopback })
   } catch (cause) {
     throw new ServiceError('VALIDATION', 'must be an https URL without a trailing slash', {
       field,
@@ -31,8 +31,11 @@ function issuerUrl(value: unknown, field: string): string {
   }
 }
 
-/** Reads the VCI directory JSON format; throws VALIDATION naming the entry at fault. */
-export function parseVciDirectory(json: unknown): DirectoryEntry[] {
+/**
+ * Reads the VCI directory JSON format; throws VALIDATION naming the entry at fault. `loopback`
+ * admits http issuers on loopback hosts, as a development deployment's own issuer is.
+ */
+export function parseVciDirectory(json: unknown, loopback = false): DirectoryEntry[] {
   if (!isJsonObject(json) || !Array.isArray(json.participating_issuers)) {
     throw invalid('expected {"participating_issuers": [...]}', 'participating_issuers')
   }
@@ -43,7 +46,7 @@ export function parseVciDirectory(json: unknown): DirectoryEntry[] {
   const entries = list.map((e, i): DirectoryEntry => {
     const field = `participating_issuers.${i}`
     if (!isJsonObject(e)) throw invalid('an issuer must be an object', field)
-    const iss = issuerUrl(e.iss, `${field}.iss`)
+    const iss = issuerUrl(e.iss, `${field}.iss`, loopback)
     const name = typeof e.name === 'string' ? e.name.trim() : ''
     if (name === '' || name.length > MAX_NAME)
       throw invalid('name: 1-200 characters', `${field}.name`)
@@ -54,7 +57,7 @@ export function parseVciDirectory(json: unknown): DirectoryEntry[] {
     const canonical =
       e.canonical_iss === undefined
         ? undefined
-        : issuerUrl(e.canonical_iss, `${field}.canonical_iss`)
+        : issuerUrl(e.canonical_iss, `${field}.canonical_iss`, loopback)
     return {
       iss,
       name,
@@ -82,7 +85,7 @@ export async function importIssuerDirectory(
   input: { json: unknown },
 ): Promise<{ imported: number }> {
   requireActor(ctx)
-  const entries = parseVciDirectory(input.json)
+  const entries = parseVciDirectory(input.json, isLoopbackHttpOrigin(ctx.config.publicUrl))
   const importedAt = ctx.clock.now()
   await ctx.db.transaction(async (tx) => {
     await tx.delete(issuerDirectory)

@@ -32,6 +32,8 @@ import {
 } from './data.ts'
 import { decodeImageFile } from './decoder.ts'
 import { signal, unlockAudio } from './feedback.ts'
+import { mountRuleSettings, setRuleSource } from './rules.ts'
+import { setDirectory } from './summary.ts'
 import { renderVerdict, renderWorking, type ShownVerdict } from './view.ts'
 
 initI18n()
@@ -109,12 +111,16 @@ interface TrustState {
   at: number
 }
 
+mountRuleSettings() // entry rules (rules.ts)
 let trust: Promise<TrustState> = refreshTrust()
 let trustShown: TrustState | undefined
 
 function refreshTrust(): Promise<TrustState> {
   const job = loadTrust().then((r) => ({ ...r, at: Date.now() }))
   job.then((state) => {
+    // Entry rules and issuer names from the verified trust material (rules.ts, summary.ts).
+    setRuleSource(state.loaded.map((d) => d.material))
+    setDirectory(state.loaded.flatMap((d) => d.material.directory ?? []))
     trustShown = state
     showTrustStatus()
   })
