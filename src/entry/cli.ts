@@ -244,6 +244,31 @@ Exit 0: every exposed phone matched and no other did; 1: a missed or false match
       return runExposureSimulate(args)
     },
   },
+  'trust rules publish': {
+    summary:
+      'publish entry rule sets (vigil-rules/v1) for venues: a ledger entry, then trust material',
+    usage: `vigil trust rules publish FILE
+
+FILE is a vigil-rules/v1 JSON document (docs/rules-example.json). Its exact bytes become the
+next release: their SHA-256 is logged as a verifier-release entry (key id rules:<release>) and
+the release is served in the signed trust material. Exit 0: published; 1: refused; 2: usage.`,
+    async run(args) {
+      const { runTrustRulesPublish } = await import('./commands/trust.ts')
+      return runTrustRulesPublish(args)
+    },
+  },
+  'trust issuers import': {
+    summary: "replace the issuer directory (display names) from the VCI directory's JSON format",
+    usage: `vigil trust issuers import FILE
+
+FILE: {"participating_issuers": [{"iss", "name", "website"?, "canonical_iss"?}]}, the format
+of the VCI directory. Names only: keys come from trusted issuers (PUT /api/trust/issuers).
+Exit 0: imported; 1: refused (nothing changed); 2: usage.`,
+    async run(args) {
+      const { runTrustIssuersImport } = await import('./commands/trust.ts')
+      return runTrustIssuersImport(args)
+    },
+  },
   'regions load': {
     summary: 'load the place hierarchy and population by age band from a CSV (replaces it)',
     usage: `vigil regions load FILE
@@ -356,7 +381,7 @@ ${Object.entries(COMMANDS)
 
 export async function main(argv: string[]): Promise<number | undefined> {
   const words = argv.filter((a) => !a.startsWith('-'))
-  const name = [words.slice(0, 2).join(' '), words[0] ?? ''].find((n) => n in COMMANDS)
+  const name = [3, 2, 1].map((n) => words.slice(0, n).join(' ')).find((n) => n in COMMANDS)
   const wantsHelp = argv.includes('--help') || argv.includes('-h')
   if (name === undefined) {
     if (argv.length === 0 || wantsHelp || words[0] === 'help') {

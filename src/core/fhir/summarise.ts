@@ -7,7 +7,18 @@
  * quantity results) but a card without a Patient, a name, a birth date, codes or dates is
  * refused: a verifier must not show half a credential.
  */
-import { CVX_SYSTEM, displayOf, LOINC_SYSTEM, SNOMED_SYSTEM } from './codes.ts'
+import {
+  CVX_SYSTEM,
+  displayOf,
+  LOINC_SYSTEM,
+  type ResultCode,
+  resultByCode,
+  SNOMED_SYSTEM,
+  type TestCode,
+  testByCode,
+  type VaccineFamily,
+  vaccineByCode,
+} from './codes.ts'
 import { FhirError } from './errors.ts'
 
 export interface ImmunizationSummary {
@@ -16,6 +27,12 @@ export interface ImmunizationSummary {
   readonly display: string
   readonly date: string
   readonly lot?: string
+  /** The product's family from the code list; undefined for a code Vigil does not list. */
+  readonly family?: VaccineFamily
+  /** n in "dose n of m": this dose's place, by date, among the card's doses of its family. */
+  readonly doseNumber: number
+  /** m: doses in the product's complete primary series, where the code list states one. */
+  readonly seriesDoses?: number
 }
 
 export interface TestSummary {
@@ -26,6 +43,12 @@ export interface TestSummary {
   readonly result: string
   readonly resultDisplay: string
   readonly date: string
+  /** The collection time as the card states it (a date, or a dateTime): sample age is from it. */
+  readonly collected: string
+  /** From the code list; undefined for codes Vigil does not list. */
+  readonly target?: TestCode['target']
+  readonly method?: TestCode['method']
+  readonly outcome?: ResultCode['outcome']
 }
 
 export interface CredentialSummary {
@@ -59,7 +82,7 @@ function coding(concept: unknown, preferred: string, field: string) {
   const chosen = codings.find((c) => c.system === preferred) ?? codings[0]
   if (chosen === undefined) throw bad('has no coding with a system and a code', field)
   const display = displayOf(chosen.system, chosen.code) ?? `${chosen.system}|${chosen.code}`
-  return { code: chosen.code, display }
+  return { code: chosen.code, display, system: chosen.system }
 }
 
 /** The date part of a FHIR date or dateTime (the IG warns on, but allows, a time). */
@@ -76,17 +99,54 @@ function nameOf(patient: Json, field: string): string {
   return text(name?.text, `${field}.name`)
 }
 
-function immunization(r: Json, field: string): ImmunizationSummary {
-  const { code, display } = coding(r.vaccineCode, CVX_SYSTEM, `${field}.vaccineCode`)
+type Dose = Omit<ImmunizationSummary, 'doseNumber'> & { readonly system: string }
+
+function immunization(r: Json, field: string): Dose {
+  const { code, display, system } = coding(r.vaccineCode, CVX_SYSTEM, `${field}.vaccineCode`)
   const date = day(r.occurrenceDateTime, `${field}.occurrenceDateTime`)
   const lot = typeof r.lotNumber === 'string' && r.lotNumber !== '' ? r.lotNumber : undefined
-  return { kind: 'immunization', code, display, date, ...(lot === undefined ? {} : { lot }) }
+  const known = system === CVX_SYSTEM ? vaccineByCode(code) : undefined
+  return {
+    kind: 'immunization',
+    system,
+    code,
+    display,
+    date,
+    ...(lot === undefined ? {} : { lot }),
+    ...(known === undefined ? {} : { family: known.family }),
+    ...(known?.seriesDoses === undefined ? {} : { seriesDoses: known.seriesDoses }),
+  }
 }
 
-function resultOf(r: Json, field: string): { result: string; resultDisplay: string } {
+/**
+ * Numbers doses within their family by date (bundle order breaks ties): the IG does not require
+ * bundles to list Immunizations in date order. A code outside the list is its own family.
+ */
+function numberDoses(doses: readonly Dose[]): ImmunizationSummary[] {
+  const familyOf = (d: Dose) => d.family ?? `${d.system}|${d.code}`
+  const order = doses.map((d, i) => ({ d, i })).sort((a, b) => a.d.date.localeCompare(b.d.date))
+  const counts = new Map<string, number>()
+  const numbers = new Array<number>(doses.length)
+  for (const { d, i } of order) {
+    const n = (counts.get(familyOf(d)) ?? 0) + 1
+    counts.set(familyOf(d), n)
+    numbers[i] = n
+  }
+  return doses.map(({ system: _, ...d }, i) => ({ ...d, doseNumber: numbers[i] as number }))
+}
+
+function resultOf(
+  r: Json,
+  field: string,
+): { result: string; resultDisplay: string; outcome?: ResultCode['outcome'] } {
   if (r.valueCodeableConcept !== undefined) {
     const c = coding(r.valueCodeableConcept, SNOMED_SYSTEM, `${field}.valueCodeableConcept`)
-    return { result: c.code, resultDisplay: c.display }
+    const known = c.system === SNOMED_SYSTEM ? resultByCode(c.code) : undefined
+    return {
+      result: c.code,
+      resultDisplay: c.display,
+      ...(known === undefined ? {} : { outcome: known.outcome }),
+    }
   }
   if (typeof r.valueString === 'string')
     return { result: r.valueString, resultDisplay: r.valueString }
@@ -99,9 +159,19 @@ function resultOf(r: Json, field: string): { result: string; resultDisplay: stri
 }
 
 function test(r: Json, field: string): TestSummary {
-  const { code, display } = coding(r.code, LOINC_SYSTEM, `${field}.code`)
-  const date = day(r.effectiveDateTime, `${field}.effectiveDateTime`)
-  return { kind: 'test', code, display, ...resultOf(r, field), date }
+  const { code, display, system } = coding(r.code, LOINC_SYSTEM, `${field}.code`)
+  const collected = text(r.effectiveDateTime, `${field}.effectiveDateTime`)
+  const date = day(collected, `${field}.effectiveDateTime`)
+  const known = system === LOINC_SYSTEM ? testByCode(code) : undefined
+  return {
+    kind: 'test',
+    code,
+    display,
+    ...resultOf(r, field),
+    date,
+    collected,
+    ...(known === undefined ? {} : { target: known.target, method: known.method }),
+  }
 }
 
 /** The display summary of a verified bundle (e.g. VerifiedShc.bundle). */
@@ -116,11 +186,16 @@ export function summarise(bundle: unknown): CredentialSummary {
   const at = patients[0] as number
   const patient = resources[at] as Json
   const field = (i: number) => `fhirBundle.entry.${i}.resource`
-  const entries = resources.flatMap((r, i): (ImmunizationSummary | TestSummary)[] => {
+  const read = resources.flatMap((r, i): (Dose | TestSummary)[] => {
     if (r.resourceType === 'Immunization') return [immunization(r, field(i))]
     if (r.resourceType === 'Observation') return [test(r, field(i))]
     return []
   })
+  const doses = numberDoses(read.filter((e): e is Dose => e.kind === 'immunization'))
+  let next = 0
+  const entries = read.map((e) =>
+    e.kind === 'immunization' ? (doses[next++] as ImmunizationSummary) : e,
+  )
   return {
     name: nameOf(patient, field(at)),
     birthDate: text(patient.birthDate, `${field(at)}.birthDate`),

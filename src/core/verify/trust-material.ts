@@ -50,6 +50,30 @@ export interface TrustedIssuer {
   readonly crls: Readonly<Record<string, unknown>>
 }
 
+/**
+ * The latest release of the authority's entry rule sets (core/rules): the exact published text
+ * and the ledger entry committing to it (`verifier-release`, key id `rules:<release>`, artefact
+ * SHA-256 of the text), so a venue can rebuild the leaf and prove which rules it applied.
+ */
+export interface RuleRelease {
+  readonly release: number
+  readonly text: string
+  /** Hex SHA-256 of the UTF-8 text. */
+  readonly sha256: string
+  /** The ledger index of its entry, null while it waits to be integrated. */
+  readonly leafIndex: number | null
+  /** The entry's time (POSIX seconds, a whole hour). */
+  readonly entryTime: number
+}
+
+/** A display name for an SHC issuer from the authority's directory (trusted or not). */
+export interface DirectoryEntry {
+  readonly iss: string
+  readonly name: string
+  readonly website?: string
+  readonly canonicalIss?: string
+}
+
 export interface TrustMaterial {
   readonly format: typeof TRUST_MATERIAL_FORMAT
   /** The deployment's public URL: its log API lives under `<deployment>/log/`. */
@@ -63,6 +87,10 @@ export interface TrustMaterial {
   /** The latest signed checkpoint note when the material was assembled. */
   readonly checkpoint: string
   readonly issuers: readonly TrustedIssuer[]
+  /** Entry rule sets (absent until the authority publishes some); opened with core/rules. */
+  readonly rules?: RuleRelease
+  /** Issuer display names (absent until a directory is imported). */
+  readonly directory?: readonly DirectoryEntry[]
 }
 
 export interface OpenedTrustMaterial extends TrustMaterial {
@@ -109,6 +137,44 @@ function checkIssuer(value: unknown, i: number, loopback: boolean): TrustedIssue
   return { iss, name, anchored, jwks: { keys: jwks.keys }, crls }
 }
 
+const MAX_DIRECTORY = 5000
+
+function checkRules(value: unknown): RuleRelease {
+  const field = 'rules'
+  if (!isJsonObject(value)) throw format('rules must be an object', field)
+  const { release, text, sha256, leafIndex, entryTime } = value
+  if (typeof release !== 'number' || !Number.isSafeInteger(release) || release < 1) {
+    throw format('rules.release must be a positive integer', `${field}.release`)
+  }
+  if (typeof text !== 'string') throw format('rules.text must be text', `${field}.text`)
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) {
+    throw format('rules.sha256 must be 64 hex digits', `${field}.sha256`)
+  }
+  if (leafIndex !== null && (typeof leafIndex !== 'number' || !Number.isSafeInteger(leafIndex))) {
+    throw format('rules.leafIndex must be an index or null', `${field}.leafIndex`)
+  }
+  if (typeof entryTime !== 'number' || !Number.isSafeInteger(entryTime)) {
+    throw format('rules.entryTime must be POSIX seconds', `${field}.entryTime`)
+  }
+  return { release, text, sha256, leafIndex, entryTime }
+}
+
+function checkDirectory(value: unknown): DirectoryEntry[] {
+  if (!Array.isArray(value) || value.length > MAX_DIRECTORY) {
+    throw format(`directory must be a list of at most ${MAX_DIRECTORY}`, 'directory')
+  }
+  return value.map((e, i) => {
+    const field = `directory[${i}]`
+    if (!isJsonObject(e) || typeof e.iss !== 'string' || typeof e.name !== 'string') {
+      throw format('a directory entry needs iss and name', field)
+    }
+    if (e.name === '' || e.name.length > MAX_NAME) throw format('name: 1-200 characters', field)
+    const website = typeof e.website === 'string' ? { website: e.website } : {}
+    const canonical = typeof e.canonicalIss === 'string' ? { canonicalIss: e.canonicalIss } : {}
+    return { iss: e.iss, name: e.name, ...website, ...canonical }
+  })
+}
+
 /** Structural check of the material's JSON (attacker-controlled until its signature verified). */
 export function checkTrustMaterial(value: unknown): TrustMaterial {
   if (!isJsonObject(value)) throw format('trust material is not a JSON object')
@@ -146,6 +212,8 @@ export function checkTrustMaterial(value: unknown): TrustMaterial {
     policy,
     checkpoint,
     issuers: checked,
+    ...(value.rules === undefined ? {} : { rules: checkRules(value.rules) }),
+    ...(value.directory === undefined ? {} : { directory: checkDirectory(value.directory) }),
   }
 }
 

@@ -5,6 +5,10 @@
  *   GET    /api/trust/issuers                   the SHC issuers an admin trusts (admin)
  *   PUT    /api/trust/issuers                   add or replace one (admin)
  *   DELETE /api/trust/issuers?iss=              remove one (admin)
+ *   GET    /api/trust/rules                     entry rule-set releases (admin)
+ *   POST   /api/trust/rules                     publish a release: a ledger entry (admin)
+ *   GET    /api/trust/directory                 the issuer directory's names (admin)
+ *   PUT    /api/trust/directory                 replace it from VCI directory JSON (admin)
  *   GET    /api/credentials/{id}/passport-link  the citizen's capability link (issuer)
  *   GET    /api/passport/{id}                   the passport page's data (the link's key, no role)
  *   GET    /verify, /passport/{id}              the built pages (web/dist), on Node and Workers
@@ -13,9 +17,13 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { TRUST_MATERIAL_MEDIA_TYPE } from '../../core/verify/index.ts'
 import {
+  importIssuerDirectory,
+  listIssuerDirectory,
+  listRuleReleases,
   listTrustedIssuers,
   PASSPORT_KEY_HEADER,
   passportLink,
+  publishRuleSets,
   putTrustedIssuer,
   readPassport,
   removeTrustedIssuer,
@@ -57,6 +65,43 @@ const TrustedIssuerView = z
     updatedAt: z.string(),
   })
   .openapi('TrustedIssuer')
+
+const RuleRelease = z
+  .object({
+    release: z.number().int(),
+    sha256: z.string().openapi({ description: 'SHA-256 of the text: the ledger entry artefact' }),
+    ruleSets: z.array(z.string()),
+    publishedBy: z.string(),
+    publishedAt: z.string(),
+    leafIndex: z.number().int().nullable(),
+  })
+  .openapi('RuleRelease')
+const RulesBody = z
+  .object({
+    text: z
+      .string()
+      .min(1)
+      .max(64 * 1024)
+      .openapi({ description: 'A vigil-rules/v1 JSON document, as text: its bytes are logged' }),
+  })
+  .openapi('RuleSetsInput')
+const DirectoryEntry = z
+  .object({
+    iss: z.string(),
+    name: z.string(),
+    website: z.string().optional(),
+    canonicalIss: z.string().optional(),
+  })
+  .openapi('DirectoryEntry')
+const VciDirectory = z
+  .object({
+    participating_issuers: z
+      .array(z.record(z.string(), z.unknown()))
+      .min(1)
+      .max(5000)
+      .openapi({ description: '{iss, name, website?, canonical_iss?} as the VCI directory' }),
+  })
+  .openapi('VciDirectory')
 
 export function trustRoutes() {
   const app = new OpenAPIHono<AppEnv>()
@@ -147,6 +192,91 @@ export function trustRoutes() {
       await removeTrustedIssuer(c.get('ctx'), c.req.valid('query').iss)
       return c.body(null, 204)
     },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/trust/rules',
+      tags: ['verify'],
+      summary: 'Releases of the entry rule sets, newest first, with their ledger indices',
+      security,
+      middleware: [admin] as const,
+      responses: {
+        200: {
+          description: 'the releases',
+          content: { 'application/json': { schema: z.object({ releases: z.array(RuleRelease) }) } },
+        },
+      },
+    }),
+    async (c) => c.json({ releases: await listRuleReleases(c.get('ctx')) }, 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/trust/rules',
+      tags: ['verify'],
+      summary:
+        'Publish entry rule sets (vigil-rules/v1): the next release, logged as a verifier-release entry and served in the trust material',
+      security,
+      middleware: [admin, jsonBody()] as const,
+      request: {
+        body: { required: true, content: { 'application/json': { schema: RulesBody } } },
+      },
+      responses: {
+        201: {
+          description: 'published',
+          content: { 'application/json': { schema: RuleRelease } },
+        },
+        400: problem('VALIDATION: the rule-set field at fault (field)'),
+        409: problem('CONFLICT: another release was published at the same time'),
+      },
+    }),
+    async (c) => c.json(await publishRuleSets(c.get('ctx'), c.req.valid('json')), 201),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/trust/directory',
+      tags: ['verify'],
+      summary: 'The issuer directory: display names of SHC issuers (served in the trust material)',
+      security,
+      middleware: [admin] as const,
+      responses: {
+        200: {
+          description: 'the directory',
+          content: {
+            'application/json': { schema: z.object({ issuers: z.array(DirectoryEntry) }) },
+          },
+        },
+      },
+    }),
+    async (c) => c.json({ issuers: await listIssuerDirectory(c.get('ctx')) }, 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/trust/directory',
+      tags: ['verify'],
+      summary: "Replace the issuer directory from the VCI directory's JSON format",
+      security,
+      middleware: [admin, jsonBody()] as const,
+      request: {
+        body: { required: true, content: { 'application/json': { schema: VciDirectory } } },
+      },
+      responses: {
+        200: {
+          description: 'imported',
+          content: { 'application/json': { schema: z.object({ imported: z.number().int() }) } },
+        },
+        400: problem('VALIDATION: the directory entry at fault (field)'),
+      },
+    }),
+    async (c) =>
+      c.json(await importIssuerDirectory(c.get('ctx'), { json: c.req.valid('json') }), 200),
   )
 
   app.openapi(

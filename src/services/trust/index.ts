@@ -1,7 +1,9 @@
 /**
  * @module trust — what verifiers trust: the signed trust material of this deployment, the SHC
- * issuers an admin adds to it, and the capability links of the citizens' passport pages.
+ * issuers an admin adds to it, the entry rule sets an authority publishes (each release a ledger
+ * entry), the issuer directory's names, and the capability links of the citizens' passport pages.
  */
+export { importIssuerDirectory, listIssuerDirectory, parseVciDirectory } from './directory.ts'
 export {
   listTrustedIssuers,
   putTrustedIssuer,
@@ -24,3 +26,10 @@ export {
   passportUrl,
   readPassport,
 } from './passport.ts'
+export {
+  latestRuleRelease,
+  listRuleReleases,
+  publishRuleSets,
+  type RuleReleaseView,
+  ruleReleaseKeyId,
+} from './rules.ts'

@@ -2,7 +2,8 @@
  * @module services/trust/material
  * This deployment's trust material for verifiers (core/verify/trust-material): its own issuer
  * (JWK Set and one CRL per key; anchored in this log), the SHC issuers an admin trusts
- * (`trusted_issuers`), the log's vkey and witness policy, and the latest signed checkpoint — one
+ * (`trusted_issuers`), the log's vkey and witness policy, the latest signed checkpoint, the latest
+ * release of the entry rule sets and the issuer directory's names — one
  * JSON document, signed as a compact JWS (EdDSA) with the log's key. Assembled per request from
  * the database, so every instance serves the same thing; caches and CDNs may keep it briefly.
  */
@@ -22,6 +23,8 @@ import { ServiceError } from '../../platform/errors/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
 import { issuerCrl, issuerJwks } from '../credentials/index.ts'
 import { publishedCheckpoint } from '../ledger/index.ts'
+import { listIssuerDirectory } from './directory.ts'
+import { latestRuleRelease } from './rules.ts'
 
 /**
  * The witness policy verifiers apply to this log: its key, the configured witnesses (with their
@@ -80,10 +83,12 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
     )
   }
   const vkey = await logVkey(ctx)
-  const [own, others, checkpoint] = await Promise.all([
+  const [own, others, checkpoint, rules, directory] = await Promise.all([
     selfIssuers(ctx),
     ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
     publishedCheckpoint(ctx),
+    latestRuleRelease(ctx),
+    listIssuerDirectory(ctx),
   ])
   const configured: TrustedIssuer[] = others
     .filter((row) => !own.some((o) => o.iss === row.iss))
@@ -102,6 +107,8 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
     policy: formatPolicy(logPolicy(vkey, ctx.config.witnesses, ctx.config.witnessQuorum)),
     checkpoint: checkpoint.note,
     issuers: [...own, ...configured],
+    ...(rules === undefined ? {} : { rules }),
+    ...(directory.length === 0 ? {} : { directory }),
   }
 }
 

@@ -42,8 +42,18 @@ describe('summarise', () => {
       display: 'COVID-19, mRNA, LNP-S, PF, 30 mcg/0.3 mL dose',
       date: '2021-01-01',
       lot: 'EW0182',
+      family: 'covid-19',
+      doseNumber: 1,
+      seriesDoses: 2,
     })
     expect(summary.entries.map((e) => e.code)).toEqual(['208', '208', '300'])
+    // "dose n of m": the booster (300) is dose 3 and states no primary series of its own.
+    const doses = summary.entries.map((e) => (e.kind === 'immunization' ? e : undefined))
+    expect(doses.map((d) => [d?.doseNumber, d?.seriesDoses])).toEqual([
+      [1, 2],
+      [2, 2],
+      [3, undefined],
+    ])
   })
 
   it('names a test and its result', () => {
@@ -55,6 +65,10 @@ describe('summarise', () => {
         result: '260415000',
         resultDisplay: 'Not detected',
         date: '2024-05-30',
+        collected: '2024-05-30',
+        target: 'sars-cov-2',
+        method: 'antigen',
+        outcome: 'negative',
       },
     ])
   })
@@ -158,4 +172,48 @@ describe('summarise', () => {
   it.each(refusals)('refuses %s', (_name, bundle, code, field) =>
     expectFhirCode(() => summarise(bundle), code, field),
   )
+
+  it('numbers doses by date within their family, whatever the bundle order', () => {
+    const dose = (code: string, date: string) => ({
+      resourceType: 'Immunization',
+      vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code }] },
+      occurrenceDateTime: date,
+    })
+    const summary = summarise(
+      withPatient(
+        dose('208', '2021-02-01'),
+        dose('03', '1990-01-01'),
+        dose('208', '2021-01-01'),
+        dose('999', '2020-01-01'),
+      ),
+    )
+    expect(
+      summary.entries.map((e) =>
+        e.kind === 'immunization' ? [e.code, e.family, e.doseNumber, e.seriesDoses] : [],
+      ),
+    ).toEqual([
+      ['208', 'covid-19', 2, 2],
+      ['03', 'mmr', 1, 2],
+      ['208', 'covid-19', 1, 2],
+      // A code Vigil does not list: its own family, no series length guessed.
+      ['999', undefined, 1, undefined],
+    ])
+  })
+
+  it("keeps a test's collection time as written, for its sample age", () => {
+    const summary = summarise(
+      withPatient({
+        resourceType: 'Observation',
+        code: { coding: [{ system: 'http://loinc.org', code: '94500-6' }] },
+        effectiveDateTime: '2024-05-30T07:30:00-05:00',
+        valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260373001' }] },
+      }),
+    )
+    expect(summary.entries[0]).toMatchObject({
+      date: '2024-05-30',
+      collected: '2024-05-30T07:30:00-05:00',
+      method: 'naat',
+      outcome: 'positive',
+    })
+  })
 })

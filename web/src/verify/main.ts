@@ -38,6 +38,8 @@ import {
   snapshotFor,
   syncSnapshots,
 } from './snapshot-store.ts'
+import { mountRuleSettings, setRuleSource } from './rules.ts'
+import { setDirectory } from './summary.ts'
 import { renderVerdict, renderWorking, type ShownVerdict } from './view.ts'
 
 initI18n()
@@ -115,12 +117,16 @@ interface TrustState {
   at: number
 }
 
+mountRuleSettings() // entry rules (rules.ts)
 let trust: Promise<TrustState> = refreshTrust()
 let trustShown: TrustState | undefined
 
 function refreshTrust(): Promise<TrustState> {
   const job = loadTrust().then((r) => ({ ...r, at: Date.now() }))
   job.then((state) => {
+    // Entry rules and issuer names from the verified trust material (rules.ts, summary.ts).
+    setRuleSource(state.loaded.map((d) => d.material))
+    setDirectory(state.loaded.flatMap((d) => d.material.directory ?? []))
     trustShown = state
     showTrustStatus()
     void syncSnapshots(state.loaded)

@@ -15,6 +15,8 @@ import {
   type MessageKey,
   t,
 } from '../i18n/index.ts'
+import { renderRuleOutcome } from './rules.ts'
+import { renderSummary } from './summary.ts'
 
 const ICON = { valid: '✓', invalid: '✗', 'cannot-confirm': '?' } as const
 const RESULT_ICON = { pass: '✓', fail: '✗', unknown: '?', skipped: '–' } as const
@@ -106,6 +108,9 @@ export function renderVerdict(shown: ShownVerdict): void {
     byId('holder-issuer').textContent =
       verdict.card === undefined ? '' : `${verdict.card.issuerName} (${verdict.card.iss})`
   }
+  // Entry rules and the richer card summary (rules.ts, summary.ts).
+  renderSummary(verdict)
+  renderRuleOutcome(verdict)
   byId('verdict-more').hidden = !verdict.warnings.includes('VERIFY_FILE_MORE_CARDS')
   byId('checks-list').replaceChildren(...verdict.checks.map(checkItem))
   byId('verdict-data').replaceChildren(...dataLines(shown))

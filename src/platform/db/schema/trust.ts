@@ -4,7 +4,8 @@
  * JWK Sets and CRLs are kept here and served, signed, as trust material.
  */
 import { sql } from 'drizzle-orm'
-import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { bytea } from '../columns.ts'
 
 export const trustedIssuers = pgTable('trusted_issuers', {
   /** The SMART Health Cards `iss` (https URL, no trailing slash). */
@@ -16,4 +17,35 @@ export const trustedIssuers = pgTable('trusted_issuers', {
   addedBy: text('added_by').notNull(),
   addedAt: timestamp('added_at', { withTimezone: true }).notNull().default(sql`now()`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+})
+
+/**
+ * Each release of the entry rule sets an authority publishes, as the exact text published: its
+ * SHA-256 is the artefact hash of a `verifier-release` ledger entry, so a venue can prove which
+ * rules it applied. The latest release is the one served in the trust material.
+ */
+export const ruleSetReleases = pgTable('rule_set_releases', {
+  release: integer('release').primaryKey(),
+  text: text('text').notNull(),
+  sha256: bytea('sha256').notNull(),
+  publishedBy: text('published_by').notNull(),
+  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().default(sql`now()`),
+  /** The log_pending id of its ledger entry, written in the transaction that queues it. */
+  pendingId: bigint('pending_id', { mode: 'bigint' }),
+  /** The ledger index of its entry; null until integrated. */
+  leafIndex: bigint('leaf_index', { mode: 'number' }),
+})
+
+/**
+ * The trusted-issuer directory: display names for SHC issuers (`iss`), imported from the VCI
+ * directory's published JSON format. A name here does not make an issuer trusted; it lets a
+ * verifier name an issuer, trusted or not.
+ */
+export const issuerDirectory = pgTable('issuer_directory', {
+  iss: text('iss').primaryKey(),
+  name: text('name').notNull(),
+  website: text('website'),
+  /** The issuer's primary `iss` when it signs under several. */
+  canonicalIss: text('canonical_iss'),
+  importedAt: timestamp('imported_at', { withTimezone: true }).notNull().default(sql`now()`),
 })
