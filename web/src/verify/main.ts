@@ -32,13 +32,13 @@ import {
 } from './data.ts'
 import { decodeImageFile } from './decoder.ts'
 import { signal, unlockAudio } from './feedback.ts'
+import { mountRuleSettings, setRuleSource } from './rules.ts'
 import {
   mountSnapshotStatus,
   SNAPSHOT_SYNC_MS,
   snapshotFor,
   syncSnapshots,
 } from './snapshot-store.ts'
-import { mountRuleSettings, setRuleSource } from './rules.ts'
 import { setDirectory } from './summary.ts'
 import { renderVerdict, renderWorking, type ShownVerdict } from './view.ts'
 
