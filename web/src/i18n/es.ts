@@ -136,6 +136,9 @@ export const es: Record<MessageKey, string> = {
   'scan.denied':
     'La cámara no está disponible ({error}). Pegue el texto o abra una imagen en su lugar.',
   'scan.continuous': 'Seguir escaneando (para una fila de personas)',
+  'scan.door': 'Modo puerta a pantalla completa',
+  'scan.doorExit': 'Salir del modo puerta',
+  'scan.ready': 'Listo para la siguiente persona.',
   'scan.feedback': 'Sonido y vibración con cada resultado',
   'paste.heading': 'Pegar el texto',
   'paste.label': 'El texto del certificado (shc:/…) o el contenido de su archivo',

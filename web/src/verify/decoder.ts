@@ -3,40 +3,51 @@
  * (transferred, not copied); one answer per request.
  */
 import type { DecodeRequest, DecodeResponse } from './qr-worker.ts'
+import workerUrl from './qr-worker.ts?worker&url'
 
-let worker: Worker | undefined
+let worker: Promise<Worker> | undefined
 let nextId = 1
 const pending = new Map<
   number,
   { resolve: (text: string | null) => void; reject: (err: Error) => void }
 >()
 
-function getWorker(): Worker {
-  if (worker === undefined) {
-    worker = new Worker(new URL('./qr-worker.ts', import.meta.url), { type: 'module' })
-    worker.onmessage = (event: MessageEvent<DecodeResponse>) => {
-      const waiting = pending.get(event.data.id)
-      pending.delete(event.data.id)
-      waiting?.resolve(event.data.text)
-    }
-    // A worker script that cannot load (offline and never kept) must not leave "Reading the
-    // file…" on screen for ever: every request waiting on it fails, and the next one retries.
-    worker.onerror = (event) => {
-      event.preventDefault()
-      worker = undefined
-      for (const waiting of pending.values()) waiting.reject(new Error('QR reader unavailable'))
-      pending.clear()
-    }
+/**
+ * The worker's script is fetched like any other asset (the service worker answers from its
+ * precache offline) and started from a blob: URL. Chromium may fail a worker's own script load
+ * while offline even when the service worker holds it; a fetch is answered reliably.
+ */
+async function startWorker(): Promise<Worker> {
+  let url = workerUrl
+  try {
+    const res = await fetch(workerUrl)
+    if (res.ok) url = URL.createObjectURL(await res.blob())
+  } catch {}
+  const started = new Worker(url)
+  started.onmessage = (event: MessageEvent<DecodeResponse>) => {
+    const waiting = pending.get(event.data.id)
+    pending.delete(event.data.id)
+    waiting?.resolve(event.data.text)
   }
-  return worker
+  // A script that cannot load must not leave "Reading the file…" on screen for ever: every
+  // request waiting on it fails, and the next one starts a new worker.
+  started.onerror = (event) => {
+    event.preventDefault()
+    worker = undefined
+    for (const waiting of pending.values()) waiting.reject(new Error('QR reader unavailable'))
+    pending.clear()
+  }
+  return started
 }
 
-export function decodeImageData(image: ImageData, thorough: boolean): Promise<string | null> {
+export async function decodeImageData(image: ImageData, thorough: boolean): Promise<string | null> {
+  worker ??= startWorker()
+  const running = await worker
   const id = nextId++
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject })
     const request: DecodeRequest = { id, image, thorough }
-    getWorker().postMessage(request, [image.data.buffer])
+    running.postMessage(request, [image.data.buffer])
   })
 }
 
