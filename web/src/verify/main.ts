@@ -319,6 +319,7 @@ function stopCamera(): void {
 
 async function startCamera(): Promise<boolean> {
   unlockAudio()
+  announced = { text: '', at: -Infinity } // turned on by hand: the first card is announced
   ui.cameraStatus.textContent = t('scan.starting')
   try {
     ui.video.hidden = false
@@ -349,7 +350,7 @@ ui.cameraStop.addEventListener('click', () => {
  */
 async function enterDoorMode(): Promise<void> {
   doorMode = true
-  announced = { text: '', at: -Infinity } // a new queue: the first card is always announced
+  announced = { text: '', at: -Infinity } // a new queue: its first card is announced
   document.body.classList.add('door')
   ui.door.setAttribute('aria-pressed', 'true')
   ui.door.textContent = t('scan.doorExit')
