@@ -7,6 +7,11 @@
 const SHELL = 'vigil-verify-shell-v1'
 const DATA = 'vigil-verify-data-v1'
 const PAGE = '/verify'
+/**
+ * Every built file /verify needs offline (scripts, styles, the QR worker, fonts, images),
+ * written here by the build (vite.config.ts, verifyPrecache); empty when served by `vite dev`.
+ */
+const PRECACHE = []
 
 /** The page's hashed scripts and styles, read from its HTML (the worker cannot guess names). */
 async function cacheShell(urls) {
@@ -30,8 +35,26 @@ async function shellFromHtml() {
   await cacheShell([...assets, '/favicon.svg'])
 }
 
+/** Drops kept files of earlier builds (hashed names no page of this build asks for). */
+async function pruneShell() {
+  if (PRECACHE.length === 0) return
+  const keep = new Set(PRECACHE)
+  const cache = await caches.open(SHELL)
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname
+    if (path.startsWith('/assets/') && !keep.has(path)) await cache.delete(request)
+  }
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(shellFromHtml().then(() => self.skipWaiting()))
+  // The build's list first: the QR worker is not named in the HTML and is first fetched only
+  // when an image is read, perhaps offline.
+  event.waitUntil(
+    cacheShell(PRECACHE)
+      .then(() => shellFromHtml())
+      .catch(() => undefined)
+      .then(() => self.skipWaiting()),
+  )
 })
 
 self.addEventListener('activate', (event) => {
@@ -45,6 +68,7 @@ self.addEventListener('activate', (event) => {
             .map((k) => caches.delete(k)),
         ),
       )
+      .then(() => pruneShell())
       .then(() => self.clients.claim()),
   )
 })

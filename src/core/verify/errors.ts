@@ -10,6 +10,8 @@ export type VerifyErrorCode =
   | 'VERIFY_INPUT_EMPTY'
   /** The text is neither `shc:/…`, a compact JWS nor a `.smart-health-card` file. */
   | 'VERIFY_INPUT_UNRECOGNISED'
+  /** An EU Digital COVID Certificate (`HC1:` text): another format, not read by this verifier. */
+  | 'VERIFY_INPUT_DCC'
   /** Trust material is not a compact JWS, or its signature does not verify with the pinned key. */
   | 'VERIFY_TRUST_SIGNATURE'
   /** Trust material is signed but malformed (format, fields, sizes, policy). */

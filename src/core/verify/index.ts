@@ -7,6 +7,7 @@
 export * from './errors.ts'
 export * from './http-source.ts'
 export * from './input.ts'
+export * from './kinds.ts'
 export * from './ledger.ts'
 export * from './trust-material.ts'
 export * from './types.ts'

@@ -39,6 +39,24 @@ export interface ScannedCard {
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 const QR_PREFIX = /^shc:\//i
+/** Where each QR text of a pasted set starts (scanners may upper-case the prefix). */
+const QR_START = /(?=shc:\/)/i
+const WHITESPACE = /\s+/g
+/** EU DCC QR text: `HC1:` then base45 (eHealth Network, Electronic Health Certificates §2). */
+const DCC_PREFIX = /^hc1:/i
+
+/**
+ * The QR texts of a pasted `shc:/…` text: one per `shc:/` prefix, with every space and line
+ * break removed (an e-mail client wraps long digit runs; QR text itself never holds whitespace,
+ * SHC 1.4 §Encoding chunks as QR codes).
+ */
+function qrTexts(text: string): string[] {
+  return text
+    .split(QR_START)
+    .map((part) => part.replace(WHITESPACE, ''))
+    .filter((part) => part !== '')
+    .map((part) => part.replace(QR_PREFIX, 'shc:/'))
+}
 
 export function readScannedText(text: string): ScannedCard {
   if (typeof text === 'string' && text.length > MAX_SCANNED_TEXT) {
@@ -53,11 +71,7 @@ export function readScannedText(text: string): ScannedCard {
     if (trimmed.length > MAX_QR_SET_TEXT) {
       throw new ShcError('SHC_TOO_LARGE', 'QR text longer than the longest JWS', { field: 'qr' })
     }
-    // Scanners in QR alphanumeric mode may upper-case the prefix; the digits are unaffected.
-    const lines = trimmed
-      .split(/\s+/)
-      .filter((l) => l !== '')
-      .map((l) => l.replace(QR_PREFIX, 'shc:/'))
+    const lines = qrTexts(trimmed)
     const { jws, warnings } = readShcQr(lines.length === 1 ? (lines[0] as string) : lines)
     return { jws, source: 'qr', warnings: warnings.map((w) => w.code) }
   }
@@ -71,9 +85,37 @@ export function readScannedText(text: string): ScannedCard {
     if (file.jws.length > 1) warnings.push('VERIFY_FILE_MORE_CARDS')
     return { jws: jws as string, source: 'file', warnings }
   }
-  if (COMPACT_JWS.test(trimmed)) return { jws: trimmed, source: 'jws', warnings: [] }
+  if (DCC_PREFIX.test(trimmed)) {
+    throw new VerifyError('VERIFY_INPUT_DCC', 'an EU Digital COVID Certificate (HC1:) is not read')
+  }
+  // A JWS wrapped over lines: base64url never holds whitespace (RFC 7515 §7.1).
+  const jws = trimmed.replace(WHITESPACE, '')
+  if (COMPACT_JWS.test(jws)) return { jws, source: 'jws', warnings: [] }
   throw new VerifyError(
     'VERIFY_INPUT_UNRECOGNISED',
     'not a SMART Health Card: expected shc:/ QR text, a compact JWS or a .smart-health-card file',
   )
+}
+
+const CHUNK_HEADER = /^shc:\/(\d{1,2})\/(\d{1,2})\//
+
+/**
+ * How much of a chunked `shc:/C/N/…` set the text holds, when parts are missing: `k` distinct
+ * chunks of `n` (SHC 1.4 §Chunking, deprecated but still printed). Undefined for a single QR,
+ * a complete set or anything else, so a page can say "2 of 3 parts scanned".
+ */
+export function qrChunkProgress(text: string): { scanned: number; total: number } | undefined {
+  if (typeof text !== 'string' || text.length > MAX_SCANNED_TEXT) return undefined
+  const seen = new Set<number>()
+  let total: number | undefined
+  for (const part of qrTexts(text.trim())) {
+    const m = CHUNK_HEADER.exec(part)
+    if (m === null) return undefined
+    const [c, n] = [Number(m[1]), Number(m[2])]
+    if (n < 2 || c < 1 || c > n || (total !== undefined && n !== total)) return undefined
+    total = n
+    seen.add(c)
+  }
+  if (total === undefined || seen.size >= total) return undefined
+  return { scanned: seen.size, total }
 }

@@ -87,12 +87,19 @@ describe.each(ENGINES)('witness collection (%s)', (engine) => {
     `w${i + 1} ${witnesses[i]?.vkey} ${url ?? `${witnesses[i]?.served.url}/witness`}`
 
   /** A log with its own origin (keys are random per app); every witness follows it too. */
+  /**
+   * Each witness's time budget. Long enough that a witness on this machine answers within it with
+   * both cores busy (at 800 ms, a run beside two CPU burners missed the 2-of-3 quorum), short
+   * enough that the hanging witness's timeout stays cheap to wait for.
+   */
+  const BUDGET_MS = 3000
+
   async function logWith(specs: string[], extra: Record<string, string> = {}) {
     const t = await createTestApp(engine, {
       VIGIL_LOG_ORIGIN: `log${++n}.example/log`,
       VIGIL_WITNESSES: specs.join(';'),
       VIGIL_WITNESS_QUORUM: '2',
-      VIGIL_WITNESS_TIMEOUT_MS: '800',
+      VIGIL_WITNESS_TIMEOUT_MS: String(BUDGET_MS),
       ...extra,
     })
     apps.push(t)
@@ -141,12 +148,13 @@ describe.each(ENGINES)('witness collection (%s)', (engine) => {
     const appended = Date.now() - started
     const round = await t.ledger.witnesses?.collect()
     const elapsed = Date.now() - started
-    expect(appended).toBeLessThan(800) // the append does not wait for witnesses
+    expect(appended).toBeLessThan(BUDGET_MS) // the append does not wait for witnesses
     expect(round?.met).toBe(true)
     const dead = round?.results.find((r) => r.witness === 'w3')
     expect(dead).toMatchObject({ ok: false, reason: 'timeout' })
-    expect(dead?.ms ?? 0).toBeGreaterThanOrEqual(790)
-    expect(elapsed).toBeLessThan(800 + 1500)
+    expect(dead?.ms ?? 0).toBeGreaterThanOrEqual(BUDGET_MS - 10)
+    // At most two rounds wait for it: the one the append started and the one collect() runs.
+    expect(elapsed).toBeLessThan(BUDGET_MS * 2 + 1500)
     await verifyCheckpointWithPolicy(
       await (await t.app.request('/log/checkpoint')).text(),
       await policyOf(t),
@@ -254,6 +262,6 @@ describe.each(ENGINES)('witness collection (%s)', (engine) => {
     )
     const started = Date.now()
     await expect(down.ledger.append([entry(9)])).rejects.toMatchObject({ code: 'UNAVAILABLE' })
-    expect(Date.now() - started).toBeLessThan(800 * 2 + 1500)
+    expect(Date.now() - started).toBeLessThan(BUDGET_MS * 2 + 1500)
   })
 })

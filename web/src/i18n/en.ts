@@ -45,6 +45,59 @@ export const en = {
   'summary.outcome.negative': 'Negative',
   'summary.outcome.positive': 'Positive',
   'summary.outcome.inconclusive': 'Inconclusive',
+  'kind.valid': 'Valid',
+  'kind.valid.lede': 'Accept: compare the name and birth date with an identity document.',
+  'kind.not-valid': 'Not valid',
+  'kind.not-valid.lede': 'Do not accept this card.',
+  'kind.cannot-confirm': 'Cannot confirm',
+  'kind.cannot-confirm.lede': 'This device cannot confirm the card now: do not accept it as valid.',
+  'kind.could-not-read': 'Could not read',
+  'kind.could-not-read.lede': 'Try again: hold the code steady and closer, or paste its text.',
+  'plain.valid':
+    'Genuine: signed by a trusted issuer, in the public ledger, not expired, not revoked.',
+  'plain.altered': 'The card was altered or forged: its signature does not match.',
+  'plain.forged': 'The card was not signed with any key its issuer publishes: it is forged.',
+  'plain.revoked': 'The issuer has withdrawn (revoked) this card.',
+  'plain.superseded': 'This card was replaced by a newer card. Ask for the newer one.',
+  'plain.expired': 'The card has expired.',
+  'plain.not-yet-valid': 'The card is not valid yet (or this device’s clock is wrong).',
+  'plain.not-in-log': 'The card is not in the public ledger: it was never officially issued.',
+  'plain.log-forked':
+    'The ledger showed two different histories: nothing it proves can be trusted.',
+  'plain.witness-bad':
+    'A witness’s signature on the ledger is false: nothing it proves can be trusted.',
+  'plain.issuer-unknown':
+    'The issuer {iss} is not on this device’s trusted list. This alone does not mean the card is forged.',
+  'plain.data-stale':
+    'The trust data on this device is older than your limit. Connect to the internet to refresh it.',
+  'plain.no-trust': 'This device has no trust data yet. Connect to the internet once.',
+  'plain.trust-invalid':
+    'The trust data for this issuer is damaged. Connect to the internet to refresh it.',
+  'plain.copy-stale':
+    'This device’s copy of the ledger is older than your limit. Connect to the internet to refresh it.',
+  'plain.newer-than-copy':
+    'The card is newer than the copy of the ledger on this device. Connect to the internet to check it.',
+  'plain.not-yet-published':
+    'The ledger has not published this card yet. Try again in a few minutes.',
+  'plain.ledger-unreachable':
+    'The ledger could not be reached, and this device has no copy that covers this card.',
+  'plain.ledger-proof': 'The ledger’s proof for this card did not check out.',
+  'plain.checkpoint-unverified': 'The ledger’s signed checkpoint could not be verified.',
+  'plain.witnesses-missing': 'Not enough independent witnesses have confirmed the ledger yet.',
+  'plain.revocation-unknown': 'The revocation list of this issuer is missing or damaged.',
+  'plain.content-unreadable': 'The card is signed, but its content cannot be shown.',
+  'plain.dcc-unsupported':
+    'This is an EU Digital COVID Certificate: this kind of certificate is not supported yet.',
+  'plain.unexpected': 'Something went wrong while checking. Try again.',
+  'plain.empty': 'Nothing was scanned or pasted.',
+  'plain.damaged': 'The code was not read correctly: the scan is damaged or incomplete.',
+  'plain.partial':
+    'This card has several QR codes: {scanned} of {total} parts scanned. Scan the others.',
+  'plain.unrecognised': 'This is not a SMART Health Card.',
+  'support.show': 'Details for support',
+  'support.code': 'Code',
+  'support.message': 'Technical message',
+
   'holder.heading': 'Holder',
   'holder.name': 'Name',
   'holder.birthDate': 'Born',
@@ -99,6 +152,9 @@ export const en = {
   'scan.stopped': 'The camera is off.',
   'scan.denied': 'The camera is not available ({error}). Paste the text or open an image instead.',
   'scan.continuous': 'Keep scanning (for a queue of people)',
+  'scan.door': 'Full-screen door mode',
+  'scan.doorExit': 'Leave door mode',
+  'scan.ready': 'Ready for the next person.',
   'scan.feedback': 'Sound and vibration on each result',
   'paste.heading': 'Paste the text',
   'paste.label': "The card's text (shc:/…), or the content of its file",

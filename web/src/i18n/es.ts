@@ -47,6 +47,68 @@ export const es: Record<MessageKey, string> = {
   'summary.outcome.negative': 'Negativo',
   'summary.outcome.positive': 'Positivo',
   'summary.outcome.inconclusive': 'No concluyente',
+  'kind.valid': 'Válido',
+  'kind.valid.lede':
+    'Acéptelo: compare el nombre y la fecha de nacimiento con un documento de identidad.',
+  'kind.not-valid': 'No válido',
+  'kind.not-valid.lede': 'No acepte este certificado.',
+  'kind.cannot-confirm': 'No se puede confirmar',
+  'kind.cannot-confirm.lede':
+    'Este dispositivo no puede confirmar el certificado ahora: no lo acepte como válido.',
+  'kind.could-not-read': 'No se pudo leer',
+  'kind.could-not-read.lede':
+    'Inténtelo de nuevo: sostenga el código quieto y más cerca, o pegue su texto.',
+  'plain.valid':
+    'Auténtico: firmado por un emisor de confianza, en el registro público, no caducado, no revocado.',
+  'plain.altered': 'El certificado se ha alterado o falsificado: su firma no coincide.',
+  'plain.forged':
+    'El certificado no está firmado con ninguna clave que publique su emisor: es falso.',
+  'plain.revoked': 'El emisor ha retirado (revocado) este certificado.',
+  'plain.superseded':
+    'Este certificado ha sido sustituido por uno más reciente. Pida el más reciente.',
+  'plain.expired': 'El certificado ha caducado.',
+  'plain.not-yet-valid':
+    'El certificado aún no es válido (o el reloj de este dispositivo está mal).',
+  'plain.not-in-log':
+    'El certificado no está en el registro público: nunca se emitió oficialmente.',
+  'plain.log-forked':
+    'El registro mostró dos historias distintas: nada de lo que prueba es fiable.',
+  'plain.witness-bad':
+    'La firma de un testigo sobre el registro es falsa: nada de lo que prueba es fiable.',
+  'plain.issuer-unknown':
+    'El emisor {iss} no está en la lista de confianza de este dispositivo. Esto por sí solo no significa que el certificado sea falso.',
+  'plain.data-stale':
+    'Los datos de confianza de este dispositivo superan su límite de antigüedad. Conéctese a internet para actualizarlos.',
+  'plain.no-trust':
+    'Este dispositivo aún no tiene datos de confianza. Conéctese a internet una vez.',
+  'plain.trust-invalid':
+    'Los datos de confianza de este emisor están dañados. Conéctese a internet para actualizarlos.',
+  'plain.copy-stale':
+    'La copia del registro en este dispositivo es más antigua que su límite. Conéctese a internet para actualizarla.',
+  'plain.newer-than-copy':
+    'El certificado es más reciente que la copia del registro de este dispositivo. Conéctese a internet para comprobarlo.',
+  'plain.not-yet-published':
+    'El registro aún no ha publicado este certificado. Inténtelo de nuevo en unos minutos.',
+  'plain.ledger-unreachable':
+    'No se pudo contactar con el registro y este dispositivo no tiene una copia que cubra este certificado.',
+  'plain.ledger-proof': 'La prueba del registro para este certificado no es correcta.',
+  'plain.checkpoint-unverified': 'No se pudo verificar el punto de control firmado del registro.',
+  'plain.witnesses-missing':
+    'Aún no hay suficientes testigos independientes que hayan confirmado el registro.',
+  'plain.revocation-unknown': 'Falta la lista de revocación de este emisor o está dañada.',
+  'plain.content-unreadable': 'El certificado está firmado, pero su contenido no se puede mostrar.',
+  'plain.dcc-unsupported':
+    'Es un Certificado COVID Digital de la UE: este tipo de certificado aún no se admite.',
+  'plain.unexpected': 'Algo falló durante la comprobación. Inténtelo de nuevo.',
+  'plain.empty': 'No se ha escaneado ni pegado nada.',
+  'plain.damaged': 'El código no se leyó correctamente: el escaneo está dañado o incompleto.',
+  'plain.partial':
+    'Este certificado tiene varios códigos QR: {scanned} de {total} partes escaneadas. Escanee las demás.',
+  'plain.unrecognised': 'No es un SMART Health Card.',
+  'support.show': 'Detalles para soporte',
+  'support.code': 'Código',
+  'support.message': 'Mensaje técnico',
+
   'holder.heading': 'Titular',
   'holder.name': 'Nombre',
   'holder.birthDate': 'Nacimiento',
@@ -102,6 +164,9 @@ export const es: Record<MessageKey, string> = {
   'scan.denied':
     'La cámara no está disponible ({error}). Pegue el texto o abra una imagen en su lugar.',
   'scan.continuous': 'Seguir escaneando (para una fila de personas)',
+  'scan.door': 'Modo puerta a pantalla completa',
+  'scan.doorExit': 'Salir del modo puerta',
+  'scan.ready': 'Listo para la siguiente persona.',
   'scan.feedback': 'Sonido y vibración con cada resultado',
   'paste.heading': 'Pegar el texto',
   'paste.label': 'El texto del certificado (shc:/…) o el contenido de su archivo',

@@ -1,9 +1,10 @@
 /**
  * A sound and a vibration per result, where the browser allows them (the audio context starts
  * on the click that turns the camera on). Distinct patterns, so staff need not look: one high
- * tone = valid, two low = not valid, one middle = cannot confirm.
+ * tone = valid, two low = not valid, one middle = cannot confirm,
+ * three short high = could not read (scan again).
  */
-import type { VerdictStatus } from '../../../src/core/verify/index.ts'
+import type { VerdictKind } from '../../../src/core/verify/index.ts'
 
 let audio: AudioContext | undefined
 
@@ -17,18 +18,25 @@ export function unlockAudio(): void {
   }
 }
 
-const TONES: Record<VerdictStatus, { hz: number; beeps: number }> = {
+const TONES: Record<VerdictKind, { hz: number; beeps: number }> = {
   valid: { hz: 1320, beeps: 1 },
-  invalid: { hz: 330, beeps: 2 },
+  'not-valid': { hz: 330, beeps: 2 },
   'cannot-confirm': { hz: 660, beeps: 1 },
+  'could-not-read': { hz: 880, beeps: 3 },
 }
-const VIBRATION: Record<VerdictStatus, number[]> = {
+const VIBRATION: Record<VerdictKind, number[]> = {
   valid: [80],
-  invalid: [200, 100, 200],
+  'not-valid': [200, 100, 200],
   'cannot-confirm': [150],
+  'could-not-read': [40, 60, 40, 60, 40],
 }
 
-export function signal(status: VerdictStatus): void {
+/** Cues given so far, on the page's root element (browser tests cannot hear). */
+let signalsGiven = 0
+
+export function signal(status: VerdictKind): void {
+  signalsGiven++
+  document.documentElement.dataset.signals = String(signalsGiven)
   try {
     navigator.vibrate?.(VIBRATION[status])
   } catch {}

@@ -7,6 +7,7 @@ import { parseVerifierKey } from '../../../src/core/note/index.ts'
 import {
   checkDeploymentUrl,
   createVerifyCache,
+  qrChunkProgress,
   verifyCredential,
 } from '../../../src/core/verify/index.ts'
 import { byId, el } from '../dom.ts'
@@ -77,6 +78,7 @@ const ui = {
   cameraStop: byId<HTMLButtonElement>('camera-stop'),
   video: byId<HTMLVideoElement>('camera-video'),
   cameraStatus: byId('camera-status'),
+  door: byId<HTMLButtonElement>('door-mode'),
   continuous: byId<HTMLInputElement>('continuous'),
   feedback: byId<HTMLInputElement>('feedback'),
   pasteForm: byId<HTMLFormElement>('paste-form'),
@@ -185,6 +187,11 @@ setInterval(() => void trust.then((s) => syncSnapshots(s.loaded)), SNAPSHOT_SYNC
 const cache = createVerifyCache()
 let busy = false
 let shown: ShownVerdict | undefined
+/** The text last announced and when (performance.now()): not announced again in the pause. */
+let announced = { text: '', at: -Infinity }
+let resetTimer: ReturnType<typeof setTimeout> | undefined
+/** Full-screen door mode: after each result, ready again for the next person on its own. */
+const DOOR_PAUSE_MS = 3000
 
 async function check(text: string): Promise<void> {
   if (busy) return
@@ -202,29 +209,81 @@ async function check(text: string): Promise<void> {
       cache,
     })
     const ms = performance.now() - started
+    const progress = qrChunkProgress(text)
     shown = {
       verdict,
       ms,
       offline: state.loaded.some((d) => d.offline) || wasOffline(),
       maxAge: settings.maxAge,
+      ...(progress === undefined ? {} : { progress }),
     }
-    renderVerdict(shown)
-    if (settings.feedback) signal(verdict.status)
-    if (scanner !== undefined && !settings.continuous) stopCamera()
-    if (scanner === undefined) ui.verdict.focus()
+    const plain = renderVerdict(shown)
+    announced = { text, at: performance.now() }
+    if (settings.feedback) signal(plain.kind)
+    flash()
+    if (scanner !== undefined && !settings.continuous && !doorMode) stopCamera()
+    if (doorMode) scheduleReset()
+    else if (scanner === undefined) ui.verdict.focus()
     else ui.result.scrollIntoView({ block: 'start' })
   } finally {
     busy = false
   }
 }
 
+/** A visible cue per result (the colour pulses once), for staff looking at the queue. */
+function flash(): void {
+  ui.verdict.classList.remove('flash')
+  void ui.verdict.offsetWidth // restart the animation
+  ui.verdict.classList.add('flash')
+}
+
+function scheduleReset(): void {
+  clearTimeout(resetTimer)
+  resetTimer = setTimeout(() => {
+    ui.result.hidden = true
+    shown = undefined
+    ui.cameraStatus.textContent = t('scan.ready')
+  }, DOOR_PAUSE_MS)
+}
+
+// ---- Chunked QR sets (camera) -----------------------------------------------------------------
+
+/** Parts of a chunked `shc:/C/N/…` set seen by the camera, by index (one set at a time). */
+let chunks = new Map<number, string>()
+const CHUNK = /^shc:\/(\d{1,2})\/(\d{1,2})\//i
+
+/** One camera read → the text to verify: a chunk joins the parts seen so far. */
+function fromCamera(text: string): string {
+  const m = CHUNK.exec(text)
+  if (m === null || Number(m[2]) < 2) {
+    chunks = new Map()
+    return text
+  }
+  const total = Number(m[2])
+  const first = [...chunks.values()][0]
+  if (first !== undefined && CHUNK.exec(first)?.[2] !== m[2]) chunks = new Map()
+  chunks.set(Number(m[1]), text)
+  const joined = [...chunks.values()].join('\n')
+  if (chunks.size >= total) chunks = new Map()
+  return joined
+}
+
+function onScan(raw: string): void {
+  const text = fromCamera(raw)
+  // The same card held up again within the pause is not announced twice.
+  if (text === announced.text && performance.now() - announced.at < DOOR_PAUSE_MS + 1000) return
+  void check(text)
+}
+
 onLangChange(() => {
   if (shown !== undefined) renderVerdict(shown)
   showTrustStatus()
   if (scanner !== undefined) ui.cameraStatus.textContent = t('scan.running')
+  ui.door.textContent = t(doorMode ? 'scan.doorExit' : 'scan.door')
 })
 
 ui.next.addEventListener('click', () => {
+  announced = { text: '', at: -Infinity }
   ui.result.hidden = true
   ui.pasteInput.value = ''
   shown = undefined
@@ -263,6 +322,7 @@ ui.fileInput.addEventListener('change', async () => {
 // ---- Camera -----------------------------------------------------------------------------------
 
 let scanner: Scanner | undefined
+let doorMode = false
 
 function stopCamera(): void {
   scanner?.stop()
@@ -271,27 +331,68 @@ function stopCamera(): void {
   ui.cameraStop.hidden = true
   ui.cameraStart.hidden = false
   ui.cameraStatus.textContent = t('scan.stopped')
+  if (doorMode) leaveDoorMode()
 }
 
-ui.cameraStart.addEventListener('click', async () => {
+async function startCamera(): Promise<boolean> {
   unlockAudio()
+  announced = { text: '', at: -Infinity } // turned on by hand: the first card is announced
   ui.cameraStatus.textContent = t('scan.starting')
   try {
     ui.video.hidden = false
-    scanner = await startScanner(ui.video, (text) => void check(text))
+    scanner = await startScanner(ui.video, onScan)
     ui.cameraStart.hidden = true
     ui.cameraStop.hidden = false
     ui.cameraStop.focus()
     ui.cameraStatus.textContent = t('scan.running')
+    return true
   } catch (err) {
     ui.video.hidden = true
     const name = err instanceof Error ? err.name || err.message : String(err)
     ui.cameraStatus.textContent = t('scan.denied', { error: name })
+    return false
   }
-})
+}
+
+ui.cameraStart.addEventListener('click', () => void startCamera())
 ui.cameraStop.addEventListener('click', () => {
   stopCamera()
   ui.cameraStart.focus()
+})
+
+/**
+ * Door mode: the camera and the verdict fill the screen, scanning never stops, each result is
+ * announced (sound unless muted, a flash, vibration) and cleared after DOOR_PAUSE_MS, so staff
+ * need not touch the screen between people.
+ */
+async function enterDoorMode(): Promise<void> {
+  doorMode = true
+  announced = { text: '', at: -Infinity } // a new queue: its first card is announced
+  document.body.classList.add('door')
+  ui.door.setAttribute('aria-pressed', 'true')
+  ui.door.textContent = t('scan.doorExit')
+  try {
+    await document.documentElement.requestFullscreen?.()
+  } catch {} // refused (no gesture, iframe, old browser): the page layout is full-screen anyway
+  if (scanner === undefined && !(await startCamera())) leaveDoorMode()
+}
+
+function leaveDoorMode(): void {
+  doorMode = false
+  clearTimeout(resetTimer)
+  document.body.classList.remove('door')
+  ui.door.setAttribute('aria-pressed', 'false')
+  ui.door.textContent = t('scan.door')
+  if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined)
+  if (scanner !== undefined) stopCamera()
+}
+
+ui.door.addEventListener('click', () => {
+  if (doorMode) leaveDoorMode()
+  else void enterDoorMode()
+})
+document.addEventListener('fullscreenchange', () => {
+  if (doorMode && document.fullscreenElement === null) leaveDoorMode()
 })
 
 // ---- Deployments ------------------------------------------------------------------------------

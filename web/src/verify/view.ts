@@ -4,7 +4,14 @@
  * of its data, and how old the trust data is. Text only (textContent): card data is never HTML.
  */
 import type { CredentialSummary } from '../../../src/core/fhir/index.ts'
-import type { Check, Verdict } from '../../../src/core/verify/index.ts'
+import {
+  type Check,
+  type PlainVerdict,
+  plainVerdict,
+  type ScanProgress,
+  type Verdict,
+  type VerdictKind,
+} from '../../../src/core/verify/index.ts'
 import { byId, el } from '../dom.ts'
 import {
   formatAge,
@@ -18,7 +25,12 @@ import {
 import { renderRuleOutcome } from './rules.ts'
 import { renderSummary } from './summary.ts'
 
-const ICON = { valid: '✓', invalid: '✗', 'cannot-confirm': '?' } as const
+const ICON: Record<VerdictKind, string> = {
+  valid: '✓',
+  'not-valid': '✗',
+  'cannot-confirm': '?',
+  'could-not-read': '↻',
+}
 const RESULT_ICON = { pass: '✓', fail: '✗', unknown: '?', skipped: '–' } as const
 
 /** The localised sentence for a check's code, with its details filled in. */
@@ -83,20 +95,37 @@ export interface ShownVerdict {
   readonly ms: number
   readonly offline: boolean
   readonly maxAge: number
+  /** Parts of a chunked QR set scanned so far, when some are missing. */
+  readonly progress?: ScanProgress
 }
 
-export function renderVerdict(shown: ShownVerdict): void {
+/** The plain sentence of a verdict (a partial scan without its count reads as damaged). */
+export function plainText(plain: PlainVerdict): string {
+  if (plain.key === 'partial' && plain.params.scanned === undefined) return t('plain.damaged')
+  return t(`plain.${plain.key}` as MessageKey, plain.params)
+}
+
+export function renderVerdict(shown: ShownVerdict): PlainVerdict {
   const { verdict, ms } = shown
+  const plain = plainVerdict(verdict, shown.progress)
   const box = byId('verdict')
   box.dataset.status = verdict.status
+  box.dataset.kind = plain.kind
   box.dataset.ms = ms.toFixed(2)
-  byId('verdict-icon').textContent = ICON[verdict.status]
-  byId('verdict-heading').textContent = t(`verdict.${verdict.status}` as MessageKey)
-  byId('verdict-lede').textContent = t(`verdict.${verdict.status}.lede` as MessageKey)
+  byId('verdict-icon').textContent = ICON[plain.kind]
+  byId('verdict-heading').textContent = t(`kind.${plain.kind}` as MessageKey)
   const reason = byId('verdict-reason')
-  reason.textContent =
-    verdict.reason === undefined ? '' : t('verdict.reason', { reason: reasonText(verdict.reason) })
+  reason.textContent = plainText(plain)
   reason.dataset.code = verdict.reason?.code ?? ''
+  reason.dataset.key = plain.key
+  byId('verdict-lede').textContent = t(`kind.${plain.kind}.lede` as MessageKey)
+  // The code and the verifier's own words, one tap away for support staff.
+  const support = byId<HTMLDetailsElement>('support')
+  support.hidden = verdict.reason === undefined
+  support.open = false
+  byId('support-code').textContent = verdict.reason?.code ?? ''
+  byId('support-message').textContent =
+    verdict.reason === undefined ? '' : `${verdict.reason.id}: ${verdict.reason.message}`
 
   const holder = byId('holder')
   const summary = verdict.summary
@@ -115,6 +144,7 @@ export function renderVerdict(shown: ShownVerdict): void {
   byId('checks-list').replaceChildren(...verdict.checks.map(checkItem))
   byId('verdict-data').replaceChildren(...dataLines(shown))
   byId('result').hidden = false
+  return plain
 }
 
 function dataLines(shown: ShownVerdict): (Node | string)[] {
@@ -136,10 +166,12 @@ function dataLines(shown: ShownVerdict): (Node | string)[] {
 export function renderWorking(): void {
   const box = byId('verdict')
   box.dataset.status = 'working'
+  box.dataset.kind = 'working'
   byId('verdict-icon').textContent = '…'
   byId('verdict-heading').textContent = t('verdict.working')
   byId('verdict-lede').textContent = ''
   byId('verdict-reason').textContent = ''
   byId('holder').hidden = true
+  byId('support').hidden = true
   byId('result').hidden = false
 }
