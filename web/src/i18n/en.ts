@@ -29,6 +29,8 @@ export const en = {
     'Rules of release {release}, as published by the health authority and recorded in its ledger.',
   'rules.refused':
     'The published rules were refused ({code}): they do not match their ledger record.',
+  'rules.lede.fails':
+    'Authentic, but it does not meet the entry rule below: do not admit under this rule.',
   'rules.meets': 'Meets the rule “{rule}”',
   'rules.fails': 'Does not meet the rule “{rule}”',
   'rules.RULE_DOSE_TOO_RECENT': 'last dose {days} days ago; {needed} needed',

@@ -31,6 +31,8 @@ export const es: Record<MessageKey, string> = {
   'rules.release':
     'Reglas de la versión {release}, publicadas por la autoridad sanitaria y registradas en su registro público.',
   'rules.refused': 'Se rechazaron las reglas publicadas ({code}): no coinciden con su registro.',
+  'rules.lede.fails':
+    'Auténtico, pero no cumple la regla de entrada de abajo: no admita con esta regla.',
   'rules.meets': 'Cumple la regla «{rule}»',
   'rules.fails': 'No cumple la regla «{rule}»',
   'rules.RULE_DOSE_TOO_RECENT': 'última dosis hace {days} días; se necesitan {needed}',

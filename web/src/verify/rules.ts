@@ -86,17 +86,20 @@ function reasonText(reason: Reason): string {
   return t(`rules.${reason.code}` as MessageKey, reason.params)
 }
 
-/** Shows whether a valid card meets the chosen rule set (nothing when none is chosen). */
-export function renderRuleOutcome(verdict: Verdict): void {
+/**
+ * Shows, right under the verdict, whether a valid card meets the chosen rule set; returns
+ * whether it does (undefined when no rule set is chosen or the card is not valid).
+ */
+export function renderRuleOutcome(verdict: Verdict): boolean | undefined {
   let box = document.getElementById('rule-outcome')
   if (box === null) {
-    box = el('p', { id: 'rule-outcome', class: 'rule-outcome', role: 'status' })
-    byId('holder').prepend(box)
+    box = el('p', { id: 'rule-outcome', class: 'rule-outcome' })
+    byId('verdict').after(box)
   }
   const set = chosen()
   if (set === undefined || verdict.status !== 'valid' || verdict.summary === undefined) {
     box.hidden = true
-    return
+    return undefined
   }
   const outcome = evaluate(set, verdict.summary, verdict.now)
   box.hidden = false
@@ -110,4 +113,5 @@ export function renderRuleOutcome(verdict: Verdict): void {
     el('strong', {}, head),
     ...(outcome.meets ? [] : [el('br'), outcome.reasons.map(reasonText).join('; ')]),
   )
+  return outcome.meets
 }

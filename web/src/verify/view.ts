@@ -139,7 +139,8 @@ export function renderVerdict(shown: ShownVerdict): PlainVerdict {
   }
   // Entry rules and the richer card summary (rules.ts, summary.ts).
   renderSummary(verdict)
-  renderRuleOutcome(verdict)
+  // An authentic card that fails the venue's rule must not read "Accept".
+  if (renderRuleOutcome(verdict) === false) byId('verdict-lede').textContent = t('rules.lede.fails')
   byId('verdict-more').hidden = !verdict.warnings.includes('VERIFY_FILE_MORE_CARDS')
   byId('checks-list').replaceChildren(...verdict.checks.map(checkItem))
   byId('verdict-data').replaceChildren(...dataLines(shown))
