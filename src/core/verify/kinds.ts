@@ -84,6 +84,7 @@ export const CODE_KINDS: Readonly<Record<VerifyCheckCode | VerifyErrorCode, Plai
   VERIFY_NO_CRL: VALID,
   VERIFY_NO_RID: VALID,
   VERIFY_NOT_REVOKED: VALID,
+  VERIFY_SUPERSEDED: ['not-valid', 'superseded'],
   VERIFY_CHECKPOINT_SIGNED: VALID,
   VERIFY_LOG_FORK: ['not-valid', 'log-forked'],
   VERIFY_WITNESS_QUORUM_MET: VALID,
@@ -150,10 +151,6 @@ function hasOwn(code: CheckCode): code is VerifyCheckCode | VerifyErrorCode {
 /** The kind and sentence of one check's code (its own row, else its check's rule). */
 export function plainOfCheck(check: Check): { kind: VerdictKind; key: PlainKey } {
   const [kind, key] = hasOwn(check.code) ? CODE_KINDS[check.code] : byCheck(check)
-  // The issuer marks a reissued card's old rid as superseded: replaced, not withdrawn.
-  if (key === 'revoked' && check.detail?.superseded !== undefined) {
-    return { kind, key: 'superseded' }
-  }
   return { kind, key }
 }
 
