@@ -174,6 +174,13 @@ export const en = {
   'age.86400': '24 hours',
   'age.259200': '3 days',
   'age.604800': '7 days',
+  'age.1209600': '14 days',
+  'age.2592000': '30 days',
+  'settings.snapshotMaxAge': 'Maximum age of the offline copy of the log',
+  'settings.snapshotMaxAge.hint':
+    'Used only without network. An older copy makes a listed card “Cannot confirm”; a card issued before the copy and missing from it is still “Not valid”.',
+  'snapshot.stale':
+    'It is older than this venue’s limit ({limit}): offline, cards cannot be confirmed.',
   'deployments.heading': 'Vigil deployments trusted',
   'deployments.home': 'This site',
   'deployments.add': 'Add a deployment',
