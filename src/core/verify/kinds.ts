@@ -103,6 +103,9 @@ export const CODE_KINDS: Readonly<Record<VerifyCheckCode | VerifyErrorCode, Plai
   VERIFY_TRUST_SIGNATURE: ['cannot-confirm', 'trust-invalid'],
   VERIFY_TRUST_FORMAT: ['cannot-confirm', 'trust-invalid'],
   VERIFY_TRUST_KEY_MISMATCH: ['cannot-confirm', 'trust-invalid'],
+  // Entry rules, never a card's verdict: rows only so that the table stays total.
+  VERIFY_RULES_NOT_LOGGED: ['cannot-confirm', 'trust-invalid'],
+  VERIFY_RULES_PROOF: ['cannot-confirm', 'trust-invalid'],
   SHC_EXPIRED: ['not-valid', 'expired'],
   SHC_NBF_FUTURE: ['not-valid', 'not-yet-valid'],
   SHC_REVOKED: ['not-valid', 'revoked'],
