@@ -3,10 +3,12 @@
  * copy of the log has an age limit the venue chooses (kept with its other settings, passed to
  * core/verify as `snapshotMaxAge`). Online once, then offline with the page's clock two hours
  * on: under a 1-hour limit a logged card reads "cannot confirm" (the copy is too old), under a
- * 30-day limit it is valid; English and Spanish, 360 px, axe clean. Screenshots go to
+ * 30-day limit it is valid. The entry rules applied are proved: the page shows the release and
+ * its verified ledger index (offline too, from the kept proof), and refuses rules whose proof
+ * has one corrupted byte. English and Spanish, 360 px, axe clean. Screenshots go to
  * test-results/verify/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +19,7 @@ import { toBase64 } from '../../src/core/codec/base64.ts'
 import { startRuntime } from '../../src/entry/runtime.ts'
 import { parseConfig } from '../../src/platform/config/config.ts'
 import { createApiToken } from '../../src/services/staff/index.ts'
+import { publishRuleSets } from '../../src/services/trust/index.ts'
 import { TEST_MASTER_KEY } from '../helpers/app.ts'
 import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
 import { immunization } from '../helpers/credentials.ts'
@@ -26,6 +29,9 @@ import { type RunningServer, startServer } from '../helpers/server.ts'
 const SHOTS = fileURLToPath(new URL('../../test-results/verify/', import.meta.url))
 const PUBLIC_URL = 'http://localhost:8787'
 const HOUR_MS = 3_600_000
+const RULES = readFileSync(new URL('../../docs/rules-example.json', import.meta.url), 'utf8')
+const day = (daysAgo: number) =>
+  new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10)
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
@@ -56,12 +62,13 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('venue settings on the verifi
   let server: RunningServer
   let browser: Browser
   let token: string
+  let rulesIndex: number
 
-  const issue = async (): Promise<string> => {
+  const issue = async (body: unknown = immunization()): Promise<string> => {
     const res = await fetch(`${server.url}/api/credentials`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(immunization()),
+      body: JSON.stringify(body),
     })
     expect(res.status).toBe(201)
     return ((await res.json()) as { qr: string }).qr
@@ -92,6 +99,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('venue settings on the verifi
         expiresAt: new Date(Date.now() + 86_400_000),
       })
     ).token
+    // The authority's rules, as `vigil trust rules publish` does: release 1, a ledger entry.
+    rulesIndex = (await publishRuleSets(runtime.ctx, { text: RULES })).leafIndex as number
     await runtime.database.close()
     server = await startServer({ ...env, VIGIL_LOG_LEVEL: 'warn' })
     browser = await launchChromium()
@@ -166,5 +175,73 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('venue settings on the verifi
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     expect(errors).toEqual([])
     await context.close()
+  }, 180_000)
+
+  it('shows which rules it applies, proved in the ledger, and refuses a corrupted proof', async () => {
+    const dose = (code: string, date: string) => ({ code, date, lotNumber: 'EW0182' })
+    const card = await issue(
+      immunization({ immunizations: [dose('208', day(60)), dose('208', day(30))] }),
+    )
+    const proven = `Rules release 1, in the ledger at index ${rulesIndex} (verified).`
+    const context = await browser.newContext({ viewport: { width: 360, height: 900 } })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(`${server.url}/verify`)
+    await page.evaluate(() => navigator.serviceWorker.ready)
+    const hint = page.locator('#rule-set-hint')
+    await expect.poll(() => hint.getAttribute('data-proof'), { timeout: 20_000 }).toBe('verified')
+    expect(await hint.textContent()).toBe(proven)
+    await page.locator('#settings summary').click()
+    await page.getByLabel('Entry rule').selectOption('vaccinated')
+    await page.screenshot({ path: `${SHOTS}venue-rules-proven-settings.png`, fullPage: true })
+
+    expect(await paste(page, card)).toMatchObject({ kind: 'valid' })
+    const box = page.locator('#rule-outcome')
+    expect(await box.getAttribute('data-meets')).toBe('true')
+    expect(await box.getAttribute('data-proof')).toBe('verified')
+    expect(await box.locator('.rule-proof').textContent()).toBe(proven)
+    await page.locator('#verdict').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: `${SHOTS}venue-rules-proven.png`, fullPage: true })
+    expect(await axeSerious(page)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+
+    // Offline, from the proof kept on the device.
+    await context.route('**/*', (route) => route.abort('internetdisconnected'))
+    await context.setOffline(true)
+    await page.reload()
+    await expect.poll(() => hint.getAttribute('data-proof'), { timeout: 20_000 }).toBe('verified')
+    await page.getByRole('button', { name: 'Español' }).click()
+    expect(await hint.textContent()).toBe(
+      `Reglas de la versión 1, en el registro público en el índice ${rulesIndex} (verificado).`,
+    )
+    expect(await paste(page, card)).toMatchObject({ kind: 'valid' })
+    expect(await box.locator('.rule-proof').textContent()).toContain('(verificado)')
+    await page.screenshot({ path: `${SHOTS}venue-rules-proven-es.png`, fullPage: true })
+    expect(await axeSerious(page)).toEqual([])
+    expect(errors).toEqual([])
+    await context.close()
+
+    // A fresh device whose proof arrives with one byte flipped: the rules are refused.
+    const bad = await browser.newContext({ viewport: { width: 360, height: 900 } })
+    await bad.route('**/log/proof/inclusion*', async (route) => {
+      const res = await route.fetch()
+      const body = (await res.json()) as { proof: string[] }
+      const first = Buffer.from(body.proof[0] as string, 'base64')
+      first[0] = (first[0] as number) ^ 1
+      body.proof[0] = first.toString('base64')
+      await route.fulfill({ response: res, json: body })
+    })
+    const refused = await bad.newPage()
+    await refused.goto(`${server.url}/verify`)
+    const badHint = refused.locator('#rule-set-hint')
+    await expect
+      .poll(() => badHint.textContent(), { timeout: 20_000 })
+      .toContain('VERIFY_RULES_PROOF')
+    expect(await refused.locator('#rule-set option').count()).toBe(1)
+    await refused.locator('#settings summary').click()
+    await refused.screenshot({ path: `${SHOTS}venue-rules-refused.png`, fullPage: true })
+    expect(await axeSerious(refused)).toEqual([])
+    await bad.close()
   }, 180_000)
 })

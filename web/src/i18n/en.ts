@@ -27,6 +27,9 @@ export const en = {
   'rules.unpublished': 'The health authority has not published entry rules yet.',
   'rules.release':
     'Rules of release {release}, as published by the health authority and recorded in its ledger.',
+  'rules.proven': 'Rules release {release}, in the ledger at index {index} (verified).',
+  'rules.unproven':
+    'Rules release {release}, not yet checked against the ledger: connect to the internet.',
   'rules.refused':
     'The published rules were refused ({code}): they do not match their ledger record.',
   'rules.lede.fails':

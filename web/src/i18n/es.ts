@@ -30,6 +30,10 @@ export const es: Record<MessageKey, string> = {
   'rules.unpublished': 'La autoridad sanitaria aún no ha publicado reglas de entrada.',
   'rules.release':
     'Reglas de la versión {release}, publicadas por la autoridad sanitaria y registradas en su registro público.',
+  'rules.proven':
+    'Reglas de la versión {release}, en el registro público en el índice {index} (verificado).',
+  'rules.unproven':
+    'Reglas de la versión {release}, aún sin comprobar en el registro público: conéctese a internet.',
   'rules.refused': 'Se rechazaron las reglas publicadas ({code}): no coinciden con su registro.',
   'rules.lede.fails':
     'Auténtico, pero no cumple la regla de entrada de abajo: no admita con esta regla.',

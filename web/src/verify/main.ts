@@ -172,7 +172,7 @@ function refreshTrust(): Promise<TrustState> {
   const job = loadTrust().then((r) => ({ ...r, at: Date.now() }))
   job.then((state) => {
     // Entry rules and issuer names from the verified trust material (rules.ts, summary.ts).
-    setRuleSource(state.loaded.map((d) => d.material))
+    setRuleSource(state.loaded)
     setDirectory(state.loaded.flatMap((d) => d.material.directory ?? []))
     trustShown = state
     showTrustStatus()
