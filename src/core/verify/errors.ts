@@ -18,5 +18,9 @@ export type VerifyErrorCode =
   | 'VERIFY_TRUST_FORMAT'
   /** The material names a log key other than the one that signed it (or the one pinned). */
   | 'VERIFY_TRUST_KEY_MISMATCH'
+  /** The rule release has no ledger index yet, or no checkpoint covers it. */
+  | 'VERIFY_RULES_NOT_LOGGED'
+  /** The rule release's inclusion proof fails: the rules are refused. */
+  | 'VERIFY_RULES_PROOF'
 
 export class VerifyError extends CoreError<VerifyErrorCode> {}

@@ -84,6 +84,7 @@ export const CODE_KINDS: Readonly<Record<VerifyCheckCode | VerifyErrorCode, Plai
   VERIFY_NO_CRL: VALID,
   VERIFY_NO_RID: VALID,
   VERIFY_NOT_REVOKED: VALID,
+  VERIFY_SUPERSEDED: ['not-valid', 'superseded'],
   VERIFY_CHECKPOINT_SIGNED: VALID,
   VERIFY_LOG_FORK: ['not-valid', 'log-forked'],
   VERIFY_WITNESS_QUORUM_MET: VALID,
@@ -102,6 +103,9 @@ export const CODE_KINDS: Readonly<Record<VerifyCheckCode | VerifyErrorCode, Plai
   VERIFY_TRUST_SIGNATURE: ['cannot-confirm', 'trust-invalid'],
   VERIFY_TRUST_FORMAT: ['cannot-confirm', 'trust-invalid'],
   VERIFY_TRUST_KEY_MISMATCH: ['cannot-confirm', 'trust-invalid'],
+  // Entry rules, never a card's verdict: rows only so that the table stays total.
+  VERIFY_RULES_NOT_LOGGED: ['cannot-confirm', 'trust-invalid'],
+  VERIFY_RULES_PROOF: ['cannot-confirm', 'trust-invalid'],
   SHC_EXPIRED: ['not-valid', 'expired'],
   SHC_NBF_FUTURE: ['not-valid', 'not-yet-valid'],
   SHC_REVOKED: ['not-valid', 'revoked'],
@@ -150,10 +154,6 @@ function hasOwn(code: CheckCode): code is VerifyCheckCode | VerifyErrorCode {
 /** The kind and sentence of one check's code (its own row, else its check's rule). */
 export function plainOfCheck(check: Check): { kind: VerdictKind; key: PlainKey } {
   const [kind, key] = hasOwn(check.code) ? CODE_KINDS[check.code] : byCheck(check)
-  // The issuer marks a reissued card's old rid as superseded: replaced, not withdrawn.
-  if (key === 'revoked' && check.detail?.superseded !== undefined) {
-    return { kind, key: 'superseded' }
-  }
   return { kind, key }
 }
 

@@ -48,6 +48,12 @@ export interface TrustedIssuer {
   readonly jwks: { readonly keys: readonly unknown[] }
   /** CRLs by kid, `{kid, method: "rid", ctr, rids}` (checked when used). */
   readonly crls: Readonly<Record<string, unknown>>
+  /**
+   * Rids by kid whose cards were revoked because the issuer replaced them with a newer card
+   * (a correction). The CRL stays as SHC 1.4 §Revocation defines it, with no reason; this list
+   * only names why a revoked card is revoked, it never revokes anything by itself.
+   */
+  readonly superseded?: Readonly<Record<string, readonly string[]>>
 }
 
 /**
@@ -134,7 +140,24 @@ function checkIssuer(value: unknown, i: number, loopback: boolean): TrustedIssue
     throw format('jwks must be a JWK Set', `${field}.jwks`)
   }
   if (!isJsonObject(crls)) throw format('crls must be an object by kid', `${field}.crls`)
-  return { iss, name, anchored, jwks: { keys: jwks.keys }, crls }
+  const superseded =
+    value.superseded === undefined ? {} : { superseded: checkSuperseded(value.superseded, field) }
+  return { iss, name, anchored, jwks: { keys: jwks.keys }, crls, ...superseded }
+}
+
+const RID = /^[A-Za-z0-9_-]{1,64}$/
+
+function checkSuperseded(value: unknown, field: string): Record<string, string[]> {
+  if (!isJsonObject(value))
+    throw format('superseded must be an object by kid', `${field}.superseded`)
+  const out: Record<string, string[]> = {}
+  for (const [kid, rids] of Object.entries(value)) {
+    if (!Array.isArray(rids) || !rids.every((r) => typeof r === 'string' && RID.test(r))) {
+      throw format('superseded lists rids by kid', `${field}.superseded.${kid}`)
+    }
+    out[kid] = rids as string[]
+  }
+  return out
 }
 
 const MAX_DIRECTORY = 5000

@@ -47,6 +47,7 @@ const OWN_CODES = [
   'VERIFY_NO_CRL',
   'VERIFY_NO_RID',
   'VERIFY_NOT_REVOKED',
+  'VERIFY_SUPERSEDED',
   // checkpoint and witnesses
   'VERIFY_CHECKPOINT_SIGNED',
   'VERIFY_LOG_FORK',

@@ -462,6 +462,20 @@ async function chooseIssuer(
   return { error, candidates: candidates.length }
 }
 
+/** Superseded rids as sets, per list (the material's arrays live as long as the material). */
+const supersededSets = new WeakMap<readonly string[], Set<string>>()
+
+function isSuperseded(issuer: TrustedIssuer, kid: string, rid: string): boolean {
+  const list = issuer.superseded?.[kid]
+  if (list === undefined) return false
+  let set = supersededSets.get(list)
+  if (set === undefined) {
+    set = new Set(list)
+    supersededSets.set(list, set)
+  }
+  return set.has(rid)
+}
+
 function revocationCheck(chosen: Chosen, payload: ShcPayload, stale: boolean): Check {
   const { material, issuer, jwk } = chosen
   const asOf = material.issuedAt
@@ -489,9 +503,17 @@ function revocationCheck(chosen: Chosen, payload: ShcPayload, stale: boolean): C
     }
     const status = checkRevocation({ rid, nbf: payload.nbf }, crl)
     if (status.revoked) {
+      const detail = { entry: status.entry ?? rid, ctr: String(crl.ctr) }
+      // Revoked by the CRL; the signed material may add that a newer card replaced it.
+      if (isSuperseded(issuer, jwk.kid, rid)) {
+        return check('revocation', 'fail', 'VERIFY_SUPERSEDED', 'a newer card replaced this one', {
+          asOf,
+          detail,
+        })
+      }
       return check('revocation', 'fail', 'SHC_REVOKED', 'the issuer has revoked this card', {
         asOf,
-        detail: { entry: status.entry ?? rid, ctr: String(crl.ctr) },
+        detail,
       })
     }
     return check('revocation', 'pass', 'VERIFY_NOT_REVOKED', 'not in the revocation list', {

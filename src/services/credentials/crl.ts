@@ -4,7 +4,8 @@
  * active and retired, so older cards keep verifying) and one CRL per key at
  * /.well-known/crl/{kid}.json (SHC 1.4 §Revocation: `{kid, method:'rid', ctr, rids}`).
  */
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, isNotNull } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { credentials, crlState } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
@@ -37,4 +38,27 @@ export async function issuerCrl(ctx: ServiceContext, kid: string) {
     .where(and(eq(credentials.issuerKid, kid), eq(credentials.status, 'revoked')))
     .orderBy(asc(credentials.revokedAt))
   return { kid, method: 'rid', ctr: state?.ctr ?? 1, rids: revoked.map((r) => r.rid) }
+}
+
+/**
+ * The rids of key `kid`'s revoked cards that a newer card replaced (a correction). The CRL has
+ * no reason field (SHC 1.4 §Revocation), so this list travels beside it in the signed trust
+ * material. It is read through the replacement's `replaces` link, written when the new card is
+ * issued, before the old one is revoked: a revoked card is never listed without its reason.
+ */
+export async function issuerSupersededRids(ctx: ServiceContext, kid: string): Promise<string[]> {
+  const newer = alias(credentials, 'newer')
+  const rows = await ctx.db
+    .select({ rid: credentials.rid })
+    .from(credentials)
+    .innerJoin(newer, eq(newer.replaces, credentials.id))
+    .where(
+      and(
+        eq(credentials.issuerKid, kid),
+        eq(credentials.status, 'revoked'),
+        isNotNull(newer.replaces),
+      ),
+    )
+    .orderBy(asc(credentials.revokedAt))
+  return rows.map((r) => r.rid)
 }

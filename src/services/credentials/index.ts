@@ -1,6 +1,6 @@
 /** @module credentials — issuing, revocation, correction and erasure of SMART Health Cards. */
 export { issueBatch, issueBatchText, parseCsv, parseNdjson, type RowReport } from './batch.ts'
-export { issuerCrl, issuerJwks } from './crl.ts'
+export { issuerCrl, issuerJwks, issuerSupersededRids } from './crl.ts'
 export { CredentialInput } from './input.ts'
 export { type IssuedCredential, issueCredential } from './issue.ts'
 export {

@@ -1,7 +1,7 @@
 /**
  * @module services/trust/material
  * This deployment's trust material for verifiers (core/verify/trust-material): its own issuer
- * (JWK Set and one CRL per key; anchored in this log), the SHC issuers an admin trusts
+ * (JWK Set, one CRL per key and the rids of cards replaced by a correction; anchored in this log), the SHC issuers an admin trusts
  * (`trusted_issuers`), the log's vkey and witness policy, the latest signed checkpoint, the latest
  * release of the entry rule sets and the issuer directory's names — one
  * JSON document, signed as a compact JWS (EdDSA) with the log's key. Assembled per request from
@@ -21,7 +21,7 @@ import type { ServiceContext } from '../../platform/context/index.ts'
 import { trustedIssuers } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
-import { issuerCrl, issuerJwks } from '../credentials/index.ts'
+import { issuerCrl, issuerJwks, issuerSupersededRids } from '../credentials/index.ts'
 import { publishedCheckpoint } from '../ledger/index.ts'
 import { listIssuerDirectory } from './directory.ts'
 import { latestRuleRelease } from './rules.ts'
@@ -61,13 +61,21 @@ export function selfIssuerName(publicUrl: string): string {
 async function selfIssuers(ctx: ServiceContext): Promise<TrustedIssuer[]> {
   const jwks = await issuerJwks(ctx)
   const crls: Record<string, unknown> = {}
-  for (const key of jwks.keys) crls[key.kid] = await issuerCrl(ctx, key.kid)
+  const superseded: Record<string, string[]> = {}
+  for (const key of jwks.keys) {
+    crls[key.kid] = await issuerCrl(ctx, key.kid)
+    const rids = await issuerSupersededRids(ctx, key.kid)
+    if (rids.length > 0) superseded[key.kid] = rids
+  }
+  // Absent rather than empty, so material without corrections keeps its earlier shape.
+  const reasons = Object.keys(superseded).length === 0 ? {} : { superseded }
   return [ctx.config.issuerUrl, ...ctx.config.formerIssuerUrls].map((iss) => ({
     iss,
     name: selfIssuerName(iss),
     anchored: true,
     jwks,
     crls,
+    ...reasons,
   }))
 }
 

@@ -78,7 +78,7 @@ describe('the code table', () => {
   })
 
   it('says a superseded card was replaced, not revoked', () => {
-    const c = { ...check('revocation', 'fail', 'SHC_REVOKED'), detail: { superseded: '1' } }
+    const c = check('revocation', 'fail', 'VERIFY_SUPERSEDED')
     expect(plainOfCheck(c)).toEqual({ kind: 'not-valid', key: 'superseded' })
   })
 

@@ -344,6 +344,19 @@ describe('revocation', () => {
     expect(v.summary?.name).toBe('Anne Marie Jansen')
   })
 
+  it('a listed rid the material marks superseded → invalid, VERIFY_SUPERSEDED', async () => {
+    const entry = issuerEntry(issuer, {
+      crl: crl([ridOf(issuer)]),
+      jwk: { ...issuer.jwk, crlVersion: 2 },
+    })
+    const trust = [
+      (await material(log, [{ ...entry, superseded: { [issuer.kid]: [ridOf(issuer)] } }])).opened,
+    ]
+    const v = await verifyCredential(card, { ...base, trust })
+    expect(v.status).toBe('invalid')
+    expectCheck(v, 'revocation', 'fail', 'VERIFY_SUPERSEDED')
+  })
+
   it('rid.<t> revokes cards issued before t only', async () => {
     const after = [await withCrl(crl([`${ridOf(issuer)}.${NOW - HOUR}`]))]
     expectCheck(

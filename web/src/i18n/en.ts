@@ -27,6 +27,9 @@ export const en = {
   'rules.unpublished': 'The health authority has not published entry rules yet.',
   'rules.release':
     'Rules of release {release}, as published by the health authority and recorded in its ledger.',
+  'rules.proven': 'Rules release {release}, in the ledger at index {index} (verified).',
+  'rules.unproven':
+    'Rules release {release}, not yet checked against the ledger: connect to the internet.',
   'rules.refused':
     'The published rules were refused ({code}): they do not match their ledger record.',
   'rules.lede.fails':
@@ -174,6 +177,13 @@ export const en = {
   'age.86400': '24 hours',
   'age.259200': '3 days',
   'age.604800': '7 days',
+  'age.1209600': '14 days',
+  'age.2592000': '30 days',
+  'settings.snapshotMaxAge': 'Maximum age of the offline copy of the log',
+  'settings.snapshotMaxAge.hint':
+    'Used only without network. An older copy makes a listed card “Cannot confirm”; a card issued before the copy and missing from it is still “Not valid”.',
+  'snapshot.stale':
+    'It is older than this venue’s limit ({limit}): offline, cards cannot be confirmed.',
   'deployments.heading': 'Vigil deployments trusted',
   'deployments.home': 'This site',
   'deployments.add': 'Add a deployment',

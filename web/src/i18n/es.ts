@@ -30,6 +30,10 @@ export const es: Record<MessageKey, string> = {
   'rules.unpublished': 'La autoridad sanitaria aún no ha publicado reglas de entrada.',
   'rules.release':
     'Reglas de la versión {release}, publicadas por la autoridad sanitaria y registradas en su registro público.',
+  'rules.proven':
+    'Reglas de la versión {release}, en el registro público en el índice {index} (verificado).',
+  'rules.unproven':
+    'Reglas de la versión {release}, aún sin comprobar en el registro público: conéctese a internet.',
   'rules.refused': 'Se rechazaron las reglas publicadas ({code}): no coinciden con su registro.',
   'rules.lede.fails':
     'Auténtico, pero no cumple la regla de entrada de abajo: no admita con esta regla.',
@@ -187,6 +191,13 @@ export const es: Record<MessageKey, string> = {
   'age.86400': '24 horas',
   'age.259200': '3 días',
   'age.604800': '7 días',
+  'age.1209600': '14 días',
+  'age.2592000': '30 días',
+  'settings.snapshotMaxAge': 'Antigüedad máxima de la copia sin conexión del registro',
+  'settings.snapshotMaxAge.hint':
+    'Solo se usa sin red. Con una copia más antigua, un certificado que figura en ella será «No se puede confirmar»; uno emitido antes de la copia y ausente de ella sigue siendo «No válido».',
+  'snapshot.stale':
+    'Es más antigua que el límite de este local ({limit}): sin conexión, no se pueden confirmar certificados.',
   'deployments.heading': 'Instalaciones de Vigil de confianza',
   'deployments.home': 'Este sitio',
   'deployments.add': 'Añadir una instalación',

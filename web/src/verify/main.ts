@@ -7,6 +7,7 @@ import { parseVerifierKey } from '../../../src/core/note/index.ts'
 import {
   checkDeploymentUrl,
   createVerifyCache,
+  DEFAULT_SNAPSHOT_MAX_AGE,
   qrChunkProgress,
   verifyCredential,
 } from '../../../src/core/verify/index.ts'
@@ -37,6 +38,7 @@ import { mountRuleSettings, setRuleSource } from './rules.ts'
 import {
   mountSnapshotStatus,
   SNAPSHOT_SYNC_MS,
+  setSnapshotLimit,
   snapshotFor,
   syncSnapshots,
 } from './snapshot-store.ts'
@@ -51,11 +53,20 @@ mountLanguageSwitch(byId('lang-switch'))
 const SETTINGS_KEY = 'vigil.verify.settings'
 interface Settings {
   maxAge: number
+  /** core/verify's `snapshotMaxAge`: the oldest offline copy of the log that confirms a card. */
+  snapshotMaxAge: number
   continuous: boolean
   feedback: boolean
 }
+/** The ages the venue may choose for the offline copy (seconds; each has an `age.*` label). */
+const SNAPSHOT_AGES = [3600, 21_600, 86_400, 259_200, 604_800, 1_209_600, 2_592_000] as const
 function readSettings(): Settings {
-  const defaults: Settings = { maxAge: 86_400, continuous: false, feedback: true }
+  const defaults: Settings = {
+    maxAge: 86_400,
+    snapshotMaxAge: DEFAULT_SNAPSHOT_MAX_AGE,
+    continuous: false,
+    feedback: true,
+  }
   try {
     return { ...defaults, ...(JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}') as object) }
   } catch {
@@ -93,6 +104,40 @@ const ui = {
   deploymentStatus: byId('deployment-status'),
 }
 
+/** The offline copy's age limit, beside the trust data's (built here: the page's HTML is shared). */
+function mountSnapshotAge(): HTMLSelectElement {
+  const select = el(
+    'select',
+    { id: 'snapshot-max-age', 'aria-describedby': 'snapshot-max-age-hint' },
+    ...SNAPSHOT_AGES.map((s) => {
+      const option = el('option', { value: String(s) }, t(`age.${s}` as MessageKey))
+      option.dataset.i18n = `age.${s}`
+      return option
+    }),
+  )
+  const label = el('label', { for: 'snapshot-max-age' }, t('settings.snapshotMaxAge'))
+  label.dataset.i18n = 'settings.snapshotMaxAge'
+  const hint = el(
+    'p',
+    { id: 'snapshot-max-age-hint', class: 'hint' },
+    t('settings.snapshotMaxAge.hint'),
+  )
+  hint.dataset.i18n = 'settings.snapshotMaxAge.hint'
+  byId('max-age-hint').after(el('p', {}, label, select), hint)
+  return select
+}
+const snapshotAge = mountSnapshotAge()
+if (!SNAPSHOT_AGES.some((s) => s === settings.snapshotMaxAge)) {
+  settings.snapshotMaxAge = DEFAULT_SNAPSHOT_MAX_AGE
+}
+snapshotAge.value = String(settings.snapshotMaxAge)
+setSnapshotLimit(settings.snapshotMaxAge)
+snapshotAge.addEventListener('change', () => {
+  settings.snapshotMaxAge = Number(snapshotAge.value)
+  saveSettings()
+  setSnapshotLimit(settings.snapshotMaxAge)
+})
+
 ui.maxAge.value = String(settings.maxAge)
 ui.continuous.checked = settings.continuous
 ui.feedback.checked = settings.feedback
@@ -127,7 +172,7 @@ function refreshTrust(): Promise<TrustState> {
   const job = loadTrust().then((r) => ({ ...r, at: Date.now() }))
   job.then((state) => {
     // Entry rules and issuer names from the verified trust material (rules.ts, summary.ts).
-    setRuleSource(state.loaded.map((d) => d.material))
+    setRuleSource(state.loaded)
     setDirectory(state.loaded.flatMap((d) => d.material.directory ?? []))
     trustShown = state
     showTrustStatus()
@@ -206,6 +251,7 @@ async function check(text: string): Promise<void> {
       maxAge: settings.maxAge,
       ledger: ledgerFor(state.loaded),
       snapshot: snapshotFor,
+      snapshotMaxAge: settings.snapshotMaxAge,
       cache,
     })
     const ms = performance.now() - started

@@ -2,22 +2,40 @@
  * Entry rules at the door: the venue picks one of the rule sets its authority published in the
  * signed trust material (settings, kept on this device), and each valid card shows whether it
  * meets it and, if not, why — evaluated here by core/rules, offline. Rule sets whose text does
- * not match the hash logged for them are refused (RULES_HASH_MISMATCH) and never offered.
+ * not match the hash logged for them are refused (RULES_HASH_MISMATCH) and never offered. The
+ * release's own ledger entry is proved too (core/verify/rule-proof): the proof is fetched while
+ * online, kept on the device and checked again offline, so the venue can show which rules it
+ * applied; a proof that fails (VERIFY_RULES_PROOF) refuses the rules.
  */
+import { createLogClient } from '../../../src/core/log-client/index.ts'
 import {
   evaluate,
   openRuleSetText,
   type Reason,
   type RuleSet,
 } from '../../../src/core/rules/index.ts'
-import type { OpenedTrustMaterial, Verdict } from '../../../src/core/verify/index.ts'
+import {
+  checkRuleProof,
+  fetchRuleProof,
+  type OpenedTrustMaterial,
+  type ProvenRules,
+  parseRuleProof,
+  type Verdict,
+  VerifyError,
+} from '../../../src/core/verify/index.ts'
 import { byId, el } from '../dom.ts'
 import { lang, type MessageKey, onLangChange, t } from '../i18n/index.ts'
+import { cachingFetcher, type LoadedDeployment } from './data.ts'
 
 const KEY = 'vigil.verify.ruleSet'
+const PROOF_KEY = 'vigil.verify.rulesProof'
 let ruleSets: RuleSet[] = []
 let release: number | undefined
 let refused: string | undefined
+/** The release's verified place in the ledger; 'checking' until known, 'unproven' offline. */
+let proof: ProvenRules | 'checking' | 'unproven' = 'checking'
+/** Each new source supersedes the proofs still running for an older one. */
+let generation = 0
 
 function chosen(): RuleSet | undefined {
   const name = localStorage.getItem(KEY)
@@ -57,24 +75,83 @@ function fillOptions(): void {
   )
   select.value = current
   const hint = byId('rule-set-hint')
+  hint.dataset.proof = typeof proof === 'string' ? proof : 'verified'
   hint.textContent =
     refused !== undefined
       ? t('rules.refused', { code: refused })
       : release === undefined
         ? t('rules.unpublished')
-        : t('rules.release', { release })
+        : proofText()
 }
 
-/** Takes the rule sets from the home deployment's verified trust material. */
-export function setRuleSource(materials: readonly OpenedTrustMaterial[]): void {
-  const rules = materials.find((m) => m.rules !== undefined)?.rules
+function proofText(): string {
+  if (release === undefined) return ''
+  if (proof === 'checking') return t('rules.release', { release })
+  if (proof === 'unproven') return t('rules.unproven', { release })
+  return t('rules.proven', { release: proof.release, index: proof.leafIndex })
+}
+
+/** The kept proof of this log's rule release (checked by the caller, never trusted). */
+function keptProof(material: OpenedTrustMaterial) {
+  try {
+    const kept = JSON.parse(localStorage.getItem(PROOF_KEY) ?? 'null') as {
+      origin?: unknown
+      proof?: unknown
+    } | null
+    return kept?.origin === material.log.origin ? parseRuleProof(kept.proof) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Verifies the release's inclusion: the kept proof first (offline), else a fresh one. */
+async function proveRelease(d: LoadedDeployment): Promise<ProvenRules> {
+  const now = Math.floor(Date.now() / 1000)
+  const kept = keptProof(d.material)
+  if (kept !== undefined) {
+    try {
+      return await checkRuleProof(d.material, kept, now)
+    } catch {} // an older release's proof, say: fetch the current one
+  }
+  const fresh = await fetchRuleProof(d.material, createLogClient(d.base, cachingFetcher))
+  const proven = await checkRuleProof(d.material, fresh, now)
+  try {
+    localStorage.setItem(PROOF_KEY, JSON.stringify({ origin: d.material.log.origin, proof: fresh }))
+  } catch {}
+  return proven
+}
+
+/** Takes the rule sets from the first deployment whose verified trust material has some. */
+export function setRuleSource(loaded: readonly LoadedDeployment[]): void {
+  const home = loaded.find((d) => d.material.rules !== undefined)
+  const rules = home?.material.rules
+  const mine = ++generation
   ruleSets = []
   release = undefined
   refused = undefined
-  if (rules !== undefined) {
+  proof = 'checking'
+  if (home !== undefined && rules !== undefined) {
     try {
-      ruleSets = [...openRuleSetText(rules.text, rules.sha256).ruleSets]
+      const sets = [...openRuleSetText(rules.text, rules.sha256).ruleSets]
       release = rules.release
+      void proveRelease(home).then(
+        (proven) => {
+          if (mine !== generation) return
+          proof = proven
+          ruleSets = sets
+          fillOptions()
+        },
+        (err: unknown) => {
+          if (mine !== generation) return
+          if (err instanceof VerifyError && err.code === 'VERIFY_RULES_PROOF') {
+            refused = err.code // the log does not hold these rules: never apply them
+          } else {
+            proof = 'unproven' // not logged yet, or no network and no kept proof
+            ruleSets = sets
+          }
+          fillOptions()
+        },
+      )
     } catch (err) {
       refused = (err as { code?: string }).code ?? 'RULES_FORMAT'
     }
@@ -108,10 +185,13 @@ export function renderRuleOutcome(verdict: Verdict): boolean | undefined {
   const head = outcome.meets
     ? t('rules.meets', { rule: title(set) })
     : t('rules.fails', { rule: title(set) })
+  box.dataset.proof = typeof proof === 'string' ? proof : 'verified'
   box.replaceChildren(
     el('span', { class: 'rule-icon', 'aria-hidden': 'true' }, outcome.meets ? '✓ ' : '✗ '),
     el('strong', {}, head),
     ...(outcome.meets ? [] : [el('br'), outcome.reasons.map(reasonText).join('; ')]),
+    el('br'),
+    el('small', { class: 'rule-proof' }, proofText()),
   )
   return outcome.meets
 }

@@ -15,7 +15,7 @@ import {
 } from '../../../src/core/snapshot/index.ts'
 import type { OpenedTrustMaterial } from '../../../src/core/verify/index.ts'
 import { el } from '../dom.ts'
-import { formatAge, formatTime, onLangChange, t } from '../i18n/index.ts'
+import { formatAge, formatTime, type MessageKey, onLangChange, t } from '../i18n/index.ts'
 import { DATA_CACHE, type LoadedDeployment } from './data.ts'
 
 const DB_NAME = 'vigil-verify-snapshot'
@@ -36,6 +36,14 @@ const keyOf = (material: OpenedTrustMaterial) => `${material.log.origin}\n${mate
 const held = new Map<string, LogSnapshot>()
 let state: SnapshotState = { syncing: false, snapshots: [] }
 const listeners: ((s: SnapshotState) => void)[] = []
+/** The venue's limit on the copy's age (seconds), for the status line. */
+let limit: number | undefined
+
+/** Sets the venue's limit (core/verify's `snapshotMaxAge`) the status line compares with. */
+export function setSnapshotLimit(seconds: number): void {
+  limit = seconds
+  for (const f of listeners) f(state)
+}
 
 function publish(syncing: boolean, error?: string): void {
   state = { syncing, snapshots: [...held.values()], ...(error === undefined ? {} : { error }) }
@@ -189,6 +197,9 @@ export function mountSnapshotStatus(anchor: HTMLElement): void {
           age: formatAge(Math.max(0, now - time)),
         }),
       )
+      const stale = limit !== undefined && now - time > limit
+      line.dataset.stale = String(stale)
+      if (stale) parts.push(t('snapshot.stale', { limit: t(`age.${limit}` as MessageKey) }))
     } else if (!state.syncing) parts.push(t('snapshot.none'))
     if (state.syncing) parts.push(t('snapshot.syncing'))
     line.textContent = parts.join(' ')
