@@ -16,6 +16,11 @@
  *
  * Environment: BENCH_CARDS (default 100), BENCH_SECONDS per Node figure (default 3), BENCH_PORT
  * (default: any free port).
+ *
+ * `npm run bench:verify` then runs bench/verify-rules.ts (`npm run bench:verify:rules`): the
+ * door's full path offline, text → verdict with the ledger check answered from the device's
+ * snapshot → entry rule, in Node and Chromium. The snapshot's sync costs are
+ * `npm run bench:snapshot` (bench/snapshot.ts).
  */
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
