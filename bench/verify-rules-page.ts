@@ -5,10 +5,20 @@
  */
 import { type DoorMaterial, doorLoop, doorSteps, openDoor } from './verify-rules-run.ts'
 
-async function run(material: DoorMaterial, rounds: number) {
+/** `ruleFirst`: which path runs first (the driver alternates it between runs). */
+async function run(material: DoorMaterial, rounds: number, ruleFirst: boolean) {
   const door = await openDoor(material)
-  const full = await doorLoop(material.cards, rounds, door.check)
-  const verifyOnly = await doorLoop(material.cards, rounds, door.verifyOnly)
+  const loop = (fn: (text: string, now: number) => Promise<unknown>) =>
+    doorLoop(material.cards, rounds, fn)
+  let full: Awaited<ReturnType<typeof loop>>
+  let verifyOnly: Awaited<ReturnType<typeof loop>>
+  if (ruleFirst) {
+    full = await loop(door.check)
+    verifyOnly = await loop(door.verifyOnly)
+  } else {
+    verifyOnly = await loop(door.verifyOnly)
+    full = await loop(door.check)
+  }
   const steps = await doorSteps(door, material.cards, rounds)
   return { full, verifyOnly, steps }
 }

@@ -28,7 +28,13 @@ import { fileURLToPath } from 'node:url'
 import { build, type Rollup } from 'vite'
 import { createLogClient } from '../src/core/log-client/index.ts'
 import { parseCheckpoint, parseNote } from '../src/core/note/index.ts'
-import { encodeSnapshot, type LogSnapshot, syncSnapshot } from '../src/core/snapshot/index.ts'
+import {
+  encodeSnapshot,
+  type LogSnapshot,
+  PREFIX_BYTES,
+  snapshotHasLeaf,
+  syncSnapshot,
+} from '../src/core/snapshot/index.ts'
 import { openTrustMaterial } from '../src/core/verify/index.ts'
 import { createApp } from '../src/http/app.ts'
 import type { Actor } from '../src/platform/context/index.ts'
@@ -92,6 +98,8 @@ function medianRun<T extends { perSec: number }>(runs: (T & { loadAvg1m: number 
   const median = sorted[Math.floor((sorted.length - 1) / 2)] as T & { loadAvg1m: number }
   return {
     ...median,
+    // The least disturbed run: on a shared machine, closest to what the code itself costs.
+    bestPerSec: sorted.at(-1)?.perSec,
     runs: runs.map((r) => ({ perSec: r.perSec, loadAvg1m: r.loadAvg1m })),
   }
 }
@@ -137,10 +145,12 @@ async function nodeFigures(material: DoorMaterial, entries: number, storedBytes:
   const plain: (LoopResult & { perCpuSec: number; loadAvg1m: number })[] = []
   const steps: Record<string, number>[] = []
   for (let run = 0; run < RUNS; run++) {
-    for (const [out, fn] of [
+    const pair = [
       [full, door.check],
       [plain, door.verifyOnly],
-    ] as const) {
+    ] as const
+    // Alternated, so that neither path always runs on the warmer (or more loaded) turn.
+    for (const [out, fn] of run % 2 === 0 ? pair : [...pair].reverse()) {
       const cpu0 = process.cpuUsage()
       const r = await doorLoop(material.cards, ROUNDS, fn)
       const cpu = process.cpuUsage(cpu0)
@@ -188,13 +198,13 @@ async function chromiumFigures(material: DoorMaterial, entries: number, code: st
     const runs: (PageRun & { loadAvg1m: number })[] = []
     for (let run = 0; run < RUNS; run++) {
       const r = await page.evaluate(
-        ([m, rounds]) =>
+        ([m, rounds, ruleFirst]) =>
           (
             globalThis as unknown as {
-              vigilDoor: (m: DoorMaterial, rounds: number) => Promise<PageRun>
+              vigilDoor: (m: DoorMaterial, rounds: number, ruleFirst: boolean) => Promise<PageRun>
             }
-          ).vigilDoor(m, rounds),
-        [material, ROUNDS] as const,
+          ).vigilDoor(m, rounds, ruleFirst),
+        [material, ROUNDS, run % 2 === 0] as const,
       )
       runs.push({ ...r, loadAvg1m: load1() })
     }
@@ -298,7 +308,46 @@ async function main(): Promise<void> {
     await ledger.close()
     await drop()
   }
+  log('snapshot lookup at 1,000,000 entries')
+  emit(lookupAtMillion())
   emit({ bench: 'done', loadAvg1m: load1() })
+}
+
+/**
+ * The snapshot lookup at the budget's 1,000,000 entries, without a log that large: evenly spread
+ * sorted 96-bit prefixes (what SHA-256 leaf hashes look like once sorted), half the lookups hits
+ * and half misses. Only `prefixes` is read by snapshotHasLeaf.
+ */
+function lookupAtMillion(): Figure {
+  const n = 1_000_000
+  const prefixes = new Uint8Array(n * PREFIX_BYTES)
+  const view = new DataView(prefixes.buffer)
+  const step = 2 ** 32 / n
+  for (let i = 0; i < n; i++) {
+    view.setUint32(i * PREFIX_BYTES, Math.floor(i * step))
+    view.setUint32(i * PREFIX_BYTES + 4, (i * 2654435761) >>> 0)
+    view.setUint32(i * PREFIX_BYTES + 8, (i * 40503) >>> 0)
+  }
+  const snapshot = { prefixes } as LogSnapshot
+  const keys = Array.from({ length: 2000 }, (_, k) => {
+    const key = crypto.getRandomValues(new Uint8Array(32))
+    if (k % 2 === 0)
+      key.set(prefixes.subarray(k * 499 * PREFIX_BYTES, (k * 499 + 1) * PREFIX_BYTES))
+    return key
+  })
+  let hits = 0
+  const t0 = performance.now()
+  const reps = 500
+  for (let r = 0; r < reps; r++) for (const key of keys) if (snapshotHasLeaf(snapshot, key)) hits++
+  const us = ((performance.now() - t0) * 1000) / (reps * keys.length)
+  if (hits !== (reps * keys.length) / 2) throw new Error(`lookup hits ${hits}`)
+  return {
+    bench: 'door.node.lookup',
+    entries: n,
+    prefixBytes: n * PREFIX_BYTES,
+    lookupUs: round(us, 3),
+    loadAvg1m: load1(),
+  }
 }
 
 /** Appends filler entries (distinct artefact hashes) until the log holds `target` leaves. */
@@ -330,8 +379,15 @@ function table(): string {
       rows.push([
         name,
         String(f.entries),
-        `${f.perSec} cards/s${f.perCpuSec === undefined ? '' : ` (${f.perCpuSec}/CPU-s)`}, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms`,
+        `${f.perSec} cards/s (best ${f.bestPerSec}${f.perCpuSec === undefined ? '' : `, ${f.perCpuSec}/CPU-s`}), p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms`,
         rule ? `p50 < ${TARGET_P50_MS} ms, ≥ ${TARGET_PER_SEC}/s: ${met ? 'met' : 'MISSED'}` : '',
+      ])
+    } else if (f.bench === 'door.node.lookup') {
+      rows.push([
+        'Node, snapshot lookup alone (synthetic prefixes)',
+        String(f.entries),
+        `${f.lookupUs} µs per lookup over ${f.prefixBytes} bytes of prefixes`,
+        '',
       ])
     } else if (f.bench.endsWith('.steps')) {
       rows.push([
