@@ -15,6 +15,31 @@ import {
   verifyCredential,
 } from '../src/core/verify/index.ts'
 
+export const RULE_SET = 'tested-or-vaccinated'
+
+/**
+ * Test first, so that a vaccinated card is judged by both rules (the test rule finds no
+ * evidence, then the vaccination rule is met): the slower of the two orders.
+ */
+export const RULES_TEXT = JSON.stringify({
+  format: 'vigil-rules/v1',
+  ruleSets: [
+    {
+      name: RULE_SET,
+      title: { en: 'Tested within 48 h or vaccinated', es: 'Test en 48 h o vacunado' },
+      anyOf: [
+        { kind: 'test', target: 'sars-cov-2', maxSampleAgeHours: 48, methods: ['antigen', 'naat'] },
+        {
+          kind: 'vaccination',
+          family: 'covid-19',
+          minDaysSinceLastDose: 14,
+          mixedProducts: 'larger',
+        },
+      ],
+    },
+  ],
+})
+
 /** What the driver hands over: the same bytes a device keeps (trust material, snapshot). */
 export interface DoorMaterial {
   readonly trustText: string

@@ -49,6 +49,8 @@ import {
   doorSteps,
   type LoopResult,
   openDoor,
+  RULE_SET,
+  RULES_TEXT,
 } from './verify-rules-run.ts'
 
 const CARDS = Number(process.env.BENCH_CARDS ?? '200')
@@ -57,31 +59,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '10')
 const RUNS = Number(process.env.BENCH_RUNS ?? '3')
 const TARGET_P50_MS = 20
 const TARGET_PER_SEC = 5000
-const RULE_SET = 'tested-or-vaccinated'
-
-/**
- * Test first, so that a vaccinated card is judged by both rules (the test rule finds no
- * evidence, then the vaccination rule is met): the slower of the two orders.
- */
-const RULES_TEXT = JSON.stringify({
-  format: 'vigil-rules/v1',
-  ruleSets: [
-    {
-      name: RULE_SET,
-      title: { en: 'Tested within 48 h or vaccinated', es: 'Test en 48 h o vacunado' },
-      anyOf: [
-        { kind: 'test', target: 'sars-cov-2', maxSampleAgeHours: 48, methods: ['antigen', 'naat'] },
-        {
-          kind: 'vaccination',
-          family: 'covid-19',
-          minDaysSinceLastDose: 14,
-          mixedProducts: 'larger',
-        },
-      ],
-    },
-  ],
-})
-
 type Figure = Record<string, unknown> & { bench: string }
 const figures: Figure[] = []
 function emit(figure: Figure): void {
