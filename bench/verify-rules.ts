@@ -9,6 +9,7 @@
  * material), then fills its log to N entries for each N in BENCH_SNAPSHOT_SIZES (default
  * 10,000 and 100,000). At each N the device's snapshot is synced through core/log-client and
  * core/snapshot (first sync, then incremental), encoded as a device keeps it, and:
+ *   door.snapshot        that sync: seconds, tiles and bytes read, bytes kept
  *   door.node            core in Node, one card at a time on one thread: cards/s (wall and CPU)
  *                        and p50/p99 per card, full path; and verify-only (no rule) beside it
  *   door.node.steps      the steps the path adds, alone: snapshot lookup, rule evaluation (µs)
@@ -256,7 +257,8 @@ async function main(): Promise<void> {
       const trustText = await (await fetch('/trust/material')).text()
       const material = await openTrustMaterial(trustText, vkey)
       const started = performance.now()
-      const synced = await syncSnapshot(snapshot, {
+      const previous = snapshot
+      const synced = await syncSnapshot(previous, {
         readTiles: client.readTiles,
         note: await client.checkpoint(),
         policy: material.policyValue,
@@ -265,6 +267,16 @@ async function main(): Promise<void> {
       })
       snapshot = synced.snapshot
       const bytes = encodeSnapshot(snapshot)
+      emit({
+        bench: 'door.snapshot',
+        sync: synced.tiles === 0 ? 'none' : previous === undefined ? 'first' : 'incremental',
+        entries: Number(snapshot.size),
+        newEntries: Number(snapshot.size - (previous?.size ?? 0n)),
+        seconds: round((performance.now() - started) / 1000, 3),
+        tiles: synced.tiles,
+        bytesRead: synced.bytes,
+        storedBytes: bytes.length,
+      })
       log(
         `snapshot of ${snapshot.size} entries: ${bytes.length} bytes, synced in ${round((performance.now() - started) / 1000)} s`,
       )
@@ -358,6 +370,13 @@ function table(): string {
         String(f.entries),
         `${f.perSec} cards/s (best ${f.bestPerSec}${f.perCpuSec === undefined ? '' : `, ${f.perCpuSec}/CPU-s`}), p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms`,
         rule ? `p50 < ${TARGET_P50_MS} ms, ≥ ${TARGET_PER_SEC}/s: ${met ? 'met' : 'MISSED'}` : '',
+      ])
+    } else if (f.bench === 'door.snapshot') {
+      rows.push([
+        `snapshot sync (${f.sync}, ${f.newEntries} new)`,
+        String(f.entries),
+        `${f.seconds} s, ${f.tiles} tiles, ${f.bytesRead} bytes read, ${f.storedBytes} bytes kept`,
+        '',
       ])
     } else if (f.bench === 'door.node.lookup') {
       rows.push([
