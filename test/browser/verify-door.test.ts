@@ -7,29 +7,19 @@
  * precaches the QR worker); door mode announces each person once and resets by itself.
  * Screenshots of every kind at 360 px and desktop, EN and ES, go to test-results/verify/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { PNG } from 'pngjs'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toBase64 } from '../../src/core/codec/base64.ts'
 import { buildImmunizationBundle } from '../../src/core/fhir/index.ts'
 import { encodeShcQr, issueShc } from '../../src/core/shc/index.ts'
-import { startRuntime } from '../../src/entry/runtime.ts'
-import { parseConfig } from '../../src/platform/config/config.ts'
 import { issuerSigner } from '../../src/services/credentials/index.ts'
-import { createApiToken } from '../../src/services/staff/index.ts'
-import { TEST_MASTER_KEY } from '../helpers/app.ts'
+import type { IssuerSigner } from '../../src/services/credentials/issuer.ts'
 import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
 import { immunization } from '../helpers/credentials.ts'
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/db.ts'
-import { type RunningServer, startServer } from '../helpers/server.ts'
-
-const SHOTS = fileURLToPath(new URL('../../test-results/verify/', import.meta.url))
-const PUBLIC_URL = 'http://localhost:8787'
+import type { RunningServer } from '../helpers/server.ts'
+import { VERIFY_SHOTS as SHOTS, startVerifySite, type VerifySite } from '../helpers/verify-site.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
@@ -140,11 +130,9 @@ function y4mOf(png: Buffer, width = 640, height = 480, frames = 5): Buffer {
 }
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier at the door (Chromium)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-verify-door-'))
-  let database: TestDatabase | undefined
+  let site: VerifySite
   let server: RunningServer
   let browser: Browser
-  let token: string
   let card: Issued
   let revoked: Issued
   let forged: string
@@ -158,7 +146,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier at the door (Ch
     fetch(`${server.url}${path}`, {
       ...init,
       headers: {
-        authorization: `Bearer ${token}`,
+        authorization: `Bearer ${site.token}`,
         'content-type': 'application/json',
         ...(init.headers ?? {}),
       },
@@ -170,33 +158,16 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier at the door (Ch
   }
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
+    // Kept to sign a card that is never logged (the stolen-key case).
+    let signer!: IssuerSigner
+    site = await startVerifySite({
+      name: 'verify-door',
+      roles: ['issuer', 'admin'],
+      prepare: async (ctx) => {
+        signer = await issuerSigner(ctx)
+      },
     })
-    const env: Record<string, string> = {
-      VIGIL_DATA_DIR: dir,
-      PUBLIC_URL,
-      VIGIL_MASTER_KEY: toBase64(TEST_MASTER_KEY),
-      VIGIL_LOG_LEVEL: 'silent',
-    }
-    if (POSTGRES_URL !== undefined) {
-      database = await createTestDatabase('postgres', { migrate: false })
-      env.DATABASE_URL = database.url as string
-    }
-    const runtime = await startRuntime(parseConfig(env), { migrate: true })
-    token = (
-      await createApiToken(runtime.ctx, {
-        name: 'door test',
-        roles: ['issuer', 'admin'],
-        expiresAt: new Date(Date.now() + 86_400_000),
-      })
-    ).token
-    const signer = await issuerSigner(runtime.ctx)
-    await runtime.database.close()
-    server = await startServer({ ...env, VIGIL_LOG_LEVEL: 'warn' })
+    ;({ server, browser } = site)
 
     card = await issue(immunization())
     revoked = await issue(immunization())
@@ -239,7 +210,6 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier at the door (Ch
     )
     qrPng = Buffer.from(await (await request(`/api/credentials/${card.id}/qr.png`)).arrayBuffer())
     qrSvg = Buffer.from(await (await request(`/api/credentials/${card.id}/qr.svg`)).arrayBuffer())
-    browser = await launchChromium()
 
     // A JPEG of the QR, and a photo of it on a phone screen: grey surround, rotated 7°, blurred,
     // lower contrast and recompressed (drawn in a blank page, away from any CSP).
@@ -280,10 +250,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier at the door (Ch
   }, 180_000)
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    await database?.drop()
-    rmSync(dir, { recursive: true, force: true })
+    await site?.close()
   })
 
   it('reads every image a door is handed: SVG (Vigil’s own qr.svg), PNG, JPEG, a photo of a screen', async () => {
@@ -428,7 +395,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier at the door (Ch
   })
 
   it('scans with the camera offline, in door mode: one cue per person, then ready again by itself', async () => {
-    const video = join(dir, 'qr.y4m')
+    const video = join(site.dir, 'qr.y4m')
     writeFileSync(video, y4mOf(qrPng))
     const camera = await launchChromium([
       '--use-fake-ui-for-media-stream',

@@ -5,29 +5,15 @@
  * sync (cannot confirm: newer than the copy) and a card signed with the real issuer key but never
  * logged (not valid, offline too). Screenshots go to test-results/verify/offline-*.png.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toBase64 } from '../../src/core/codec/base64.ts'
 import { buildImmunizationBundle } from '../../src/core/fhir/index.ts'
 import { encodeShcQr, issueShc } from '../../src/core/shc/index.ts'
-import { startRuntime } from '../../src/entry/runtime.ts'
-import { parseConfig } from '../../src/platform/config/config.ts'
 import { issuerSigner } from '../../src/services/credentials/index.ts'
 import type { IssuerSigner } from '../../src/services/credentials/issuer.ts'
-import { createApiToken } from '../../src/services/staff/index.ts'
-import { TEST_MASTER_KEY } from '../helpers/app.ts'
-import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
-import { immunization } from '../helpers/credentials.ts'
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/db.ts'
-import { type RunningServer, startServer } from '../helpers/server.ts'
-
-const SHOTS = fileURLToPath(new URL('../../test-results/verify/', import.meta.url))
-const PUBLIC_URL = 'http://localhost:8787'
+import { axeSerious, BROWSER_SKIP_REASON } from '../helpers/browser.ts'
+import type { RunningServer } from '../helpers/server.ts'
+import { VERIFY_SHOTS as SHOTS, startVerifySite, type VerifySite } from '../helpers/verify-site.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
@@ -57,60 +43,27 @@ async function paste(page: Page, text: string): Promise<Outcome> {
 }
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier offline, for any card', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-verify-offline-'))
-  let database: TestDatabase | undefined
+  let site: VerifySite
   let server: RunningServer
   let browser: Browser
-  let token: string
   let signer: IssuerSigner
 
-  const issue = async (): Promise<string> => {
-    const res = await fetch(`${server.url}/api/credentials`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(immunization()),
-    })
-    expect(res.status).toBe(201)
-    return ((await res.json()) as { qr: string }).qr
-  }
+  const issue = async (): Promise<string> => (await site.issue()).qr
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
+    site = await startVerifySite({
+      name: 'verify-offline',
+      roles: ['issuer'],
+      // The issuer key is kept to sign a card that is never logged (the stolen-key case).
+      prepare: async (ctx) => {
+        signer = await issuerSigner(ctx)
+      },
     })
-    const env: Record<string, string> = {
-      VIGIL_DATA_DIR: dir,
-      PUBLIC_URL,
-      VIGIL_MASTER_KEY: toBase64(TEST_MASTER_KEY),
-      VIGIL_LOG_LEVEL: 'silent',
-    }
-    if (POSTGRES_URL !== undefined) {
-      database = await createTestDatabase('postgres', { migrate: false })
-      env.DATABASE_URL = database.url as string
-    }
-    // The issuer key is kept to sign a card that is never logged (the stolen-key case).
-    const runtime = await startRuntime(parseConfig(env), { migrate: true })
-    token = (
-      await createApiToken(runtime.ctx, {
-        name: 'browser test',
-        roles: ['issuer'],
-        expiresAt: new Date(Date.now() + 86_400_000),
-      })
-    ).token
-    signer = await issuerSigner(runtime.ctx)
-    await runtime.database.close()
-    server = await startServer({ ...env, VIGIL_LOG_LEVEL: 'warn' })
-    browser = await launchChromium()
+    ;({ server, browser } = site)
   }, 180_000)
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    await database?.drop()
-    rmSync(dir, { recursive: true, force: true })
+    await site?.close()
   })
 
   it('checks 20 never-seen cards offline, and tells newer and unlogged cards apart', async () => {

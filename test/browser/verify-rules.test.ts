@@ -5,26 +5,21 @@
  * it meets the rule or why not ("last dose 9 days ago; 14 needed"), in English and Spanish, at
  * 360 px without horizontal scrolling, axe clean. Screenshots go to test-results/verify/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toBase64 } from '../../src/core/codec/base64.ts'
-import { startRuntime } from '../../src/entry/runtime.ts'
-import { parseConfig } from '../../src/platform/config/config.ts'
-import { createApiToken } from '../../src/services/staff/index.ts'
 import { importIssuerDirectory, publishRuleSets } from '../../src/services/trust/index.ts'
-import { TEST_MASTER_KEY } from '../helpers/app.ts'
-import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { axeSerious, BROWSER_SKIP_REASON } from '../helpers/browser.ts'
 import { immunization } from '../helpers/credentials.ts'
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/db.ts'
-import { type RunningServer, startServer } from '../helpers/server.ts'
+import type { RunningServer } from '../helpers/server.ts'
+import {
+  VERIFY_SHOTS as SHOTS,
+  startVerifySite,
+  VERIFY_PUBLIC_URL,
+  type VerifySite,
+} from '../helpers/verify-site.ts'
 
-const SHOTS = fileURLToPath(new URL('../../test-results/verify/', import.meta.url))
-const PUBLIC_URL = 'http://localhost:8787'
+const PUBLIC_URL = VERIFY_PUBLIC_URL
 const RULES = readFileSync(new URL('../../docs/rules-example.json', import.meta.url), 'utf8')
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
@@ -54,57 +49,28 @@ async function check(page: Page, text: string) {
 }
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('entry rules on the verifier page', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-verify-rules-'))
-  let database: TestDatabase | undefined
+  let site: VerifySite
   let server: RunningServer
   let browser: Browser
-  let token: string
   const cards: Record<string, string> = {}
 
-  const issue = async (body: unknown): Promise<string> => {
-    const res = await fetch(`${server.url}/api/credentials`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    expect(res.status).toBe(201)
-    return ((await res.json()) as { qr: string }).qr
-  }
+  const issue = async (body: unknown): Promise<string> => (await site.issue(body)).qr
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
-    const env: Record<string, string> = {
-      VIGIL_DATA_DIR: dir,
-      PUBLIC_URL,
-      VIGIL_MASTER_KEY: toBase64(TEST_MASTER_KEY),
-      VIGIL_LOG_LEVEL: 'silent',
-    }
-    if (POSTGRES_URL !== undefined) {
-      database = await createTestDatabase('postgres', { migrate: false })
-      env.DATABASE_URL = database.url as string
-    }
-    const runtime = await startRuntime(parseConfig(env), { migrate: true })
-    token = (
-      await createApiToken(runtime.ctx, {
-        name: 'browser test',
-        roles: ['issuer', 'admin'],
-        expiresAt: new Date(Date.now() + 86_400_000),
-      })
-    ).token
-    // The authority's rules and directory, as `vigil trust rules publish` and `issuers import` do.
-    await publishRuleSets(runtime.ctx, { text: RULES })
-    await importIssuerDirectory(runtime.ctx, {
-      json: {
-        participating_issuers: [{ iss: PUBLIC_URL, name: 'Example Region Health Authority' }],
+    site = await startVerifySite({
+      name: 'verify-rules',
+      roles: ['issuer', 'admin'],
+      // The authority's rules and directory, as `vigil trust rules publish` and `issuers import` do.
+      prepare: async (ctx) => {
+        await publishRuleSets(ctx, { text: RULES })
+        await importIssuerDirectory(ctx, {
+          json: {
+            participating_issuers: [{ iss: PUBLIC_URL, name: 'Example Region Health Authority' }],
+          },
+        })
       },
     })
-    await runtime.database.close()
-    server = await startServer({ ...env, VIGIL_LOG_LEVEL: 'warn' })
+    ;({ server, browser } = site)
     const dose = (code: string, date: string) => ({ code, date, lotNumber: 'EW0182' })
     cards.vaccinated = await issue(
       immunization({ immunizations: [dose('208', day(60)), dose('208', day(30))] }),
@@ -113,14 +79,10 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('entry rules on the verifier 
       immunization({ immunizations: [dose('208', day(37)), dose('208', day(9))] }),
     )
     cards.partial = await issue(immunization({ immunizations: [dose('208', day(20))] }))
-    browser = await launchChromium()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    await database?.drop()
-    rmSync(dir, { recursive: true, force: true })
+    await site?.close()
   })
 
   it('shows the summary and whether the card meets the chosen rule, in English and Spanish, at 360 px', async () => {

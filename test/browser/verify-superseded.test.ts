@@ -4,25 +4,12 @@
  * revoked sentence), a withdrawn one still reads revoked, and the new one is valid, in English
  * and Spanish, at 360 px, axe clean. Screenshots go to test-results/verify/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toBase64 } from '../../src/core/codec/base64.ts'
-import { startRuntime } from '../../src/entry/runtime.ts'
-import { parseConfig } from '../../src/platform/config/config.ts'
-import { createApiToken } from '../../src/services/staff/index.ts'
-import { TEST_MASTER_KEY } from '../helpers/app.ts'
-import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { axeSerious, BROWSER_SKIP_REASON } from '../helpers/browser.ts'
 import { immunization } from '../helpers/credentials.ts'
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/db.ts'
-import { type RunningServer, startServer } from '../helpers/server.ts'
-
-const SHOTS = fileURLToPath(new URL('../../test-results/verify/', import.meta.url))
-const PUBLIC_URL = 'http://localhost:8787'
+import type { RunningServer } from '../helpers/server.ts'
+import { VERIFY_SHOTS as SHOTS, startVerifySite, type VerifySite } from '../helpers/verify-site.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
@@ -46,50 +33,15 @@ async function check(page: Page, text: string) {
 }
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('a superseded card on the verifier page', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-verify-superseded-'))
-  let database: TestDatabase | undefined
+  let site: VerifySite
   let server: RunningServer
   let browser: Browser
-  let token: string
   const cards: Record<string, string> = {}
-
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    expect(res.status).toBeLessThan(300)
-    return (await res.json()) as { id: string; qr: string }
-  }
+  const post = (path: string, body: unknown) => site.post(path, body)
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
-    const env: Record<string, string> = {
-      VIGIL_DATA_DIR: dir,
-      PUBLIC_URL,
-      VIGIL_MASTER_KEY: toBase64(TEST_MASTER_KEY),
-      VIGIL_LOG_LEVEL: 'silent',
-    }
-    if (POSTGRES_URL !== undefined) {
-      database = await createTestDatabase('postgres', { migrate: false })
-      env.DATABASE_URL = database.url as string
-    }
-    const runtime = await startRuntime(parseConfig(env), { migrate: true })
-    token = (
-      await createApiToken(runtime.ctx, {
-        name: 'browser test',
-        roles: ['issuer'],
-        expiresAt: new Date(Date.now() + 86_400_000),
-      })
-    ).token
-    await runtime.database.close()
-    server = await startServer({ ...env, VIGIL_LOG_LEVEL: 'warn' })
+    site = await startVerifySite({ name: 'verify-superseded', roles: ['issuer'] })
+    ;({ server, browser } = site)
     const old = await post('/api/credentials', immunization())
     cards.old = old.qr
     const fixed = immunization({
@@ -99,14 +51,10 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('a superseded card on the ver
     const withdrawn = await post('/api/credentials', immunization())
     cards.withdrawn = withdrawn.qr
     await post(`/api/credentials/${withdrawn.id}/revoke`, { reason: 'entered in error' })
-    browser = await launchChromium()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    await database?.drop()
-    rmSync(dir, { recursive: true, force: true })
+    await site?.close()
   })
 
   it('says the old card was replaced by a newer card, in English and Spanish, at 360 px', async () => {

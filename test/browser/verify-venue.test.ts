@@ -8,26 +8,15 @@
  * has one corrupted byte. English and Spanish, 360 px, axe clean. Screenshots go to
  * test-results/verify/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toBase64 } from '../../src/core/codec/base64.ts'
-import { startRuntime } from '../../src/entry/runtime.ts'
-import { parseConfig } from '../../src/platform/config/config.ts'
-import { createApiToken } from '../../src/services/staff/index.ts'
 import { publishRuleSets } from '../../src/services/trust/index.ts'
-import { TEST_MASTER_KEY } from '../helpers/app.ts'
-import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { axeSerious, BROWSER_SKIP_REASON } from '../helpers/browser.ts'
 import { immunization } from '../helpers/credentials.ts'
-import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/db.ts'
-import { type RunningServer, startServer } from '../helpers/server.ts'
+import type { RunningServer } from '../helpers/server.ts'
+import { VERIFY_SHOTS as SHOTS, startVerifySite, type VerifySite } from '../helpers/verify-site.ts'
 
-const SHOTS = fileURLToPath(new URL('../../test-results/verify/', import.meta.url))
-const PUBLIC_URL = 'http://localhost:8787'
 const HOUR_MS = 3_600_000
 const RULES = readFileSync(new URL('../../docs/rules-example.json', import.meta.url), 'utf8')
 const day = (daysAgo: number) =>
@@ -57,60 +46,28 @@ async function paste(page: Page, text: string) {
 }
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('venue settings on the verifier page', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-verify-venue-'))
-  let database: TestDatabase | undefined
+  let site: VerifySite
   let server: RunningServer
   let browser: Browser
-  let token: string
   let rulesIndex: number
 
-  const issue = async (body: unknown = immunization()): Promise<string> => {
-    const res = await fetch(`${server.url}/api/credentials`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    expect(res.status).toBe(201)
-    return ((await res.json()) as { qr: string }).qr
-  }
+  const issue = async (body: unknown = immunization()): Promise<string> =>
+    (await site.issue(body)).qr
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
+    site = await startVerifySite({
+      name: 'verify-venue',
+      roles: ['issuer', 'admin'],
+      // The authority's rules, as `vigil trust rules publish` does: release 1, a ledger entry.
+      prepare: async (ctx) => {
+        rulesIndex = (await publishRuleSets(ctx, { text: RULES })).leafIndex as number
+      },
     })
-    const env: Record<string, string> = {
-      VIGIL_DATA_DIR: dir,
-      PUBLIC_URL,
-      VIGIL_MASTER_KEY: toBase64(TEST_MASTER_KEY),
-      VIGIL_LOG_LEVEL: 'silent',
-    }
-    if (POSTGRES_URL !== undefined) {
-      database = await createTestDatabase('postgres', { migrate: false })
-      env.DATABASE_URL = database.url as string
-    }
-    const runtime = await startRuntime(parseConfig(env), { migrate: true })
-    token = (
-      await createApiToken(runtime.ctx, {
-        name: 'browser test',
-        roles: ['issuer', 'admin'],
-        expiresAt: new Date(Date.now() + 86_400_000),
-      })
-    ).token
-    // The authority's rules, as `vigil trust rules publish` does: release 1, a ledger entry.
-    rulesIndex = (await publishRuleSets(runtime.ctx, { text: RULES })).leafIndex as number
-    await runtime.database.close()
-    server = await startServer({ ...env, VIGIL_LOG_LEVEL: 'warn' })
-    browser = await launchChromium()
+    ;({ server, browser } = site)
   }, 180_000)
 
   afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    await database?.drop()
-    rmSync(dir, { recursive: true, force: true })
+    await site?.close()
   })
 
   it('an offline copy older than the chosen limit gives "cannot confirm"', async () => {
