@@ -2,6 +2,7 @@
  * @module http/errors
  * The one place where errors become HTTP responses (problem+json). A client mistake is never a
  * 500; an unexpected failure is a 500 that says nothing internal and is logged with its id.
+ * A browser asking for a page outside /api/ gets the same status as HTML (./error-page.ts).
  */
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
@@ -13,6 +14,7 @@ export { DATABASE_RETRY_AFTER_S }
 
 import { ServiceError } from '../platform/errors/index.ts'
 import type { AppEnv } from './env.ts'
+import { respondError } from './error-page.ts'
 import { ProblemError, problemResponse } from './problem.ts'
 import { SERVICE_STATUS } from './status.ts'
 
@@ -33,7 +35,7 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   const instance = new URL(c.req.url).pathname
   const base = { requestId, instance }
   if (err instanceof ProblemError) {
-    return problemResponse(err.status, err.code, err.message, {
+    return respondError(c, err.status, err.code, err.message, {
       ...base,
       field: err.field,
       headers: err.headers,
@@ -46,7 +48,7 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
       code: err.code,
       requestId,
     })
-    return problemResponse(status, err.code, err.message, {
+    return respondError(c, status, err.code, err.message, {
       ...base,
       field: err.field,
       headers: err.retryAfter === undefined ? {} : { 'retry-after': String(err.retryAfter) },
@@ -54,16 +56,16 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   }
   if (err instanceof CoreError) {
     // The pure core rejects untrusted input with a code; reaching here means a request carried it.
-    return problemResponse(400, err.code, err.message, { ...base, field: err.field })
+    return respondError(c, 400, err.code, err.message, { ...base, field: err.field })
   }
   if (clientWentAway(err, c)) {
     // Routine (a closed tab, a dropped connection): one line, no stack. Nobody reads the answer.
     c.get('ctx')?.logger.debug('client closed the request', { requestId, instance })
-    return problemResponse(400, 'REQUEST_ABORTED', 'the client closed the request', base)
+    return respondError(c, 400, 'REQUEST_ABORTED', 'the client closed the request', base)
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode
-    return problemResponse(status, `HTTP_${status}`, err.message || 'request failed', base)
+    return respondError(c, status, `HTTP_${status}`, err.message || 'request failed', base)
   }
   if (isDatabaseUnavailable(err)) {
     // Not the client's fault nor a bug: the database is restarting, failing over or full.
@@ -76,7 +78,8 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     message: err.message,
     stack: err.stack,
   })
-  return problemResponse(
+  return respondError(
+    c,
     500,
     'INTERNAL',
     'an unexpected error occurred; quote the request id',

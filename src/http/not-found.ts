@@ -2,11 +2,12 @@
  * @module http/not-found
  * 404 for an unknown path, 405 (with `Allow`, RFC 9110 §15.5.6) for a known path and a method it
  * does not serve. Hono has no built-in 405, so the routes are indexed once in a second router.
+ * Browsers asking for a page get the HTML error page (./error-page.ts).
  */
 import type { Context, Hono } from 'hono'
 import { PatternRouter } from 'hono/router/pattern-router'
 import type { AppEnv } from './env.ts'
-import { problemResponse } from './problem.ts'
+import { respondError } from './error-page.ts'
 
 export function notFoundHandler(app: Hono<AppEnv>) {
   let router: PatternRouter<string> | undefined
@@ -31,12 +32,12 @@ export function notFoundHandler(app: Hono<AppEnv>) {
     const base = { requestId: c.get('requestId'), instance: path }
     if (allowed.size > 0 && !allowed.has(c.req.method)) {
       const allow = [...allowed].sort().join(', ')
-      return problemResponse(405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here`, {
+      return respondError(c, 405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here`, {
         ...base,
         field: 'method',
         headers: { allow },
       })
     }
-    return problemResponse(404, 'NOT_FOUND', `no resource at ${path}`, base)
+    return respondError(c, 404, 'NOT_FOUND', `no resource at ${path}`, base)
   }
 }

@@ -13,7 +13,12 @@ import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addVirtualAuthenticator, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import {
+  addVirtualAuthenticator,
+  axeSerious,
+  BROWSER_SKIP_REASON,
+  launchChromium,
+} from '../helpers/browser.ts'
 import { BIN, freePort } from '../helpers/server.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
@@ -87,7 +92,10 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('staff pages in Chromium', ()
     )?.[1]
     expect(link, server.output()).toBeDefined()
 
-    const page = await browser.newPage()
+    const page = await browser.newPage({
+      permissions: ['clipboard-read', 'clipboard-write'],
+      viewport: { width: 360, height: 800 },
+    })
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => {
@@ -139,29 +147,56 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('staff pages in Chromium', ()
     await page.waitForURL('**/admin.html')
     await expect.poll(() => page.locator('#people').textContent()).toContain('First administrator')
     await page.getByLabel('Name', { exact: true }).first().fill('Irene Issuer')
+    // No role is pre-ticked: a forgotten choice is said at the field, in plain words.
+    await page.getByRole('button', { name: 'Create invitation link' }).click()
+    await expect
+      .poll(() => page.locator('#invite-roles-error').textContent())
+      .toBe('Choose at least one role.')
+    await page.screenshot({ path: '/tmp/staff-admin-field-error.png' })
+    await page.locator('#invite-roles input[value=issuer]').check()
     await page.getByRole('button', { name: 'Create invitation link' }).click()
     await expect
       .poll(() => page.locator('#invite-link').textContent())
       .toMatch(/\/enrol\.html#vgi_/)
+    // The earlier error is gone, and the copy button copies the link.
+    expect(await page.locator('#invite-roles-error').textContent()).toBe('')
+    await page.locator('#invite-copy').click()
+    await expect.poll(() => page.locator('#invite-copied').textContent()).toBe('Copied.')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+      await page.locator('#invite-link').textContent(),
+    )
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await expect.poll(() => page.locator('#invitations').textContent()).toContain('Irene Issuer')
 
     // An API token: its secret shown once, listed, then revoked from its row.
     await page.locator('#token-name').fill('Records system')
+    await page.locator('#token-roles input[value=issuer]').check()
     await page.getByRole('button', { name: 'Create API token' }).click()
     await expect.poll(() => page.locator('#token-secret').textContent()).toMatch(/^vgl_/)
     const tokenRow = page.locator('#tokens tr', { hasText: 'Records system' })
     await expect.poll(() => tokenRow.locator('td').nth(2).textContent()).toBe('active')
+    // Revoking asks first: Cancel leaves the token active, Revoke in the dialog revokes it.
     await tokenRow.getByRole('button', { name: 'Revoke' }).click()
+    await expect.poll(() => page.locator('#confirm').getAttribute('open')).toBe('')
+    expect(await page.locator('#confirm-text').textContent()).toContain('Records system')
+    await page.screenshot({ path: '/tmp/staff-admin-confirm.png' })
+    expect(await axeSerious(page)).toEqual([])
+    await page.locator('#confirm-cancel').click()
+    expect(await tokenRow.locator('td').nth(2).textContent()).toBe('active')
+    await tokenRow.getByRole('button', { name: 'Revoke' }).click()
+    await page.locator('#confirm-ok').click()
     await expect
       .poll(() => page.locator('#token-status').textContent())
       .toContain('The token Records system is revoked.')
     await expect.poll(() => tokenRow.locator('td').nth(2).textContent()).toBe('revoked')
     expect(await tokenRow.getByRole('button', { name: 'Revoke' }).count()).toBe(0)
     await page.screenshot({ path: '/tmp/staff-admin.png', fullPage: true })
+    expect(await axeSerious(page)).toEqual([])
 
     // The invitation, revoked the same way (the link above stops working).
     const inviteRow = page.locator('#invitations tr', { hasText: 'Irene Issuer' })
     await inviteRow.getByRole('button', { name: 'Revoke' }).click()
+    await page.locator('#confirm-ok').click()
     await expect
       .poll(() => page.locator('#invite-status').textContent())
       .toContain('The invitation for Irene Issuer is revoked.')

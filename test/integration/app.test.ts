@@ -124,6 +124,57 @@ describe.each(ENGINES)('HTTP foundation on %s', (engine) => {
     expect(res.headers.get('allow')).toBe('GET, HEAD')
   })
 
+  const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8'
+
+  it('a browser gets an HTML 404 page in its language, with the code and request id', async () => {
+    const res = await t.app.request('/nonexistent', {
+      headers: { accept: BROWSER, 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' },
+    })
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(res.headers.get('vary')).toBe('Accept, Accept-Language')
+    const html = await res.text()
+    expect(html).toContain('<html lang="es">')
+    expect(html).toContain('No hay ninguna página en esta dirección')
+    expect(html).toContain('href="/"')
+    expect(html).toContain('NOT_FOUND')
+    expect(html).toMatch(/id de la solicitud [\w-]{8,}/)
+    const en = await t.app.request('/nonexistent', { headers: { accept: BROWSER } })
+    expect(await en.text()).toContain('There is no page at this address')
+  })
+
+  it('a browser gets an HTML 405 page that keeps Allow', async () => {
+    const res = await t.app.request('/healthz', { method: 'DELETE', headers: { accept: BROWSER } })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('GET, HEAD')
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(await res.text()).toContain('METHOD_NOT_ALLOWED')
+  })
+
+  it('API clients keep problem+json: JSON accept types, */*, and any /api/ path', async () => {
+    for (const accept of [
+      'application/json',
+      'application/problem+json',
+      '*/*',
+      'text/html;q=0.5, application/json',
+    ])
+      await expectProblem(
+        await t.app.request('/nonexistent', { headers: { accept } }),
+        404,
+        'NOT_FOUND',
+      )
+    await expectProblem(
+      await t.app.request('/api/nonexistent', { headers: { accept: BROWSER } }),
+      404,
+      'NOT_FOUND',
+    )
+    const res = await t.app.request('/healthz', {
+      method: 'DELETE',
+      headers: { accept: 'application/json' },
+    })
+    await expectProblem(res, 405, 'METHOD_NOT_ALLOWED', 'method')
+  })
+
   it('the five edge failures have five distinct codes', async () => {
     const codes = new Set<string>()
     for (const res of [

@@ -99,3 +99,14 @@ export interface AuditPage {
   events: AuditEventView[]
   next: number | null
 }
+
+// ---- Administrator workspace: re-enrolment and a person's sessions --------------------------
+
+/** One live sign-in session of a person, as `/api/staff/people/{id}/sessions` lists it. */
+export interface PersonSessionView {
+  createdAt: string
+  lastSeenAt: string
+  expiresAt: string
+  /** The passkey that opened it (null for a session from before passkeys were recorded). */
+  passkeyId: string | null
+}

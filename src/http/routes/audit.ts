@@ -1,10 +1,13 @@
 /**
  * @module http/routes/audit
  * The audit trail for admins and auditors: page and filter the events (newest first, keyset
- * cursor), and list the daily digests committed to the ledger with a check of the chain.
+ * cursor), export them as CSV, and list the daily digests committed to the ledger with a check of
+ * the chain.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import {
+  AUDIT_CSV_COLUMNS,
+  auditCsv,
   listAuditDigests,
   listAuditEvents,
   MAX_AUDIT_PAGE,
@@ -97,6 +100,52 @@ export function auditRoutes() {
       })
       c.header('cache-control', 'no-store')
       return c.json(page, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'get',
+      middleware: [requireRole('admin', 'auditor')] as const,
+      path: '/api/audit.csv',
+      summary: 'The audit trail as CSV (RFC 4180), newest first, with the same filters; streamed',
+      request: { query: Query.omit({ before: true, limit: true }) },
+      responses: {
+        200: {
+          description: `a header line (${AUDIT_CSV_COLUMNS.join(', ')}), then one record per event; detail is JSON`,
+          content: { 'text/csv': { schema: z.string() } },
+        },
+        400: problem('VALIDATION'),
+        ...denied('admin or auditor'),
+      },
+    }),
+    (c) => {
+      const q = c.req.valid('query')
+      const chunks = auditCsv(c.get('ctx'), {
+        action: q.action,
+        actorId: q.actor,
+        targetId: q.target,
+        requestId: q.requestId,
+        from: q.from === undefined ? undefined : new Date(q.from),
+        to: q.to === undefined ? undefined : new Date(q.to),
+      })
+      const encoder = new TextEncoder()
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const next = await chunks.next()
+          if (next.done) controller.close()
+          else controller.enqueue(encoder.encode(next.value))
+        },
+        async cancel() {
+          await chunks.return(undefined)
+        },
+      })
+      c.header('cache-control', 'no-store')
+      // `header=present` (RFC 4180 §3): the first line names the columns.
+      c.header('content-type', 'text/csv; charset=utf-8; header=present')
+      c.header('content-disposition', 'attachment; filename="vigil-audit.csv"')
+      return c.body(body, 200)
     },
   )
 

@@ -1,18 +1,21 @@
 /**
  * @module http/routes/staff-admin
  * People and invitations (role `admin`): list people, change their roles or name, disable or
- * enable them, sign them out everywhere; create (the link is in this one response), list and
- * revoke invitations. API tokens are in ./tokens.ts.
+ * enable them, see their sessions and sign them out everywhere, issue a re-enrolment link for one
+ * who lost their passkeys; create (the link is in this one response), list and revoke invitations. API tokens are in ./tokens.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { ROLES } from '../../platform/context/index.ts'
 import {
   createInvitation,
+  createReenrolment,
   DEFAULT_INVITATION_HOURS,
+  DEFAULT_REENROL_HOURS,
   displayName,
   getPerson,
   listInvitations,
   listPeople,
+  listSessionsOf,
   MAX_INVITATION_HOURS,
   revokeInvitation,
   signOutPerson,
@@ -165,6 +168,84 @@ export function staffAdminRoutes() {
     async (c) => {
       await signOutPerson(c.get('ctx'), c.req.valid('param').id)
       return c.body(null, 204)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'get',
+      path: '/api/staff/people/{id}/sessions',
+      summary: 'A person’s live sign-in sessions (newest first)',
+      middleware: [admin] as const,
+      request: { params: Id('a person') },
+      responses: {
+        200: jsonResponse(
+          'live sessions',
+          z.object({
+            sessions: z.array(
+              z.object({
+                createdAt: z.string(),
+                lastSeenAt: z.string(),
+                expiresAt: z.string(),
+                passkeyId: z.string().nullable(),
+              }),
+            ),
+          }),
+        ),
+        404: problem('NOT_FOUND'),
+        ...denied('admin'),
+      },
+    }),
+    async (c) => {
+      c.header('cache-control', 'no-store')
+      const sessions = await listSessionsOf(c.get('ctx'), c.req.valid('param').id)
+      return c.json({ sessions }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'post',
+      path: '/api/staff/people/{id}/reenrol',
+      summary:
+        'A single-use re-enrolment link for a person who lost their passkeys (shown once): ' +
+        'their new passkey joins the same account, their old sessions end',
+      middleware: [admin, jsonBody()] as const,
+      request: {
+        params: Id('a person'),
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                expiresInHours: z
+                  .number()
+                  .int()
+                  .min(1)
+                  .max(MAX_INVITATION_HOURS)
+                  .default(DEFAULT_REENROL_HOURS),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        201: jsonResponse('created', CreatedInvitation),
+        400: problem('VALIDATION'),
+        404: problem('NOT_FOUND'),
+        409: problem('CONFLICT'),
+        ...denied('admin'),
+      },
+    }),
+    async (c) => {
+      const created = await createReenrolment(c.get('ctx'), {
+        personId: c.req.valid('param').id,
+        expiresInHours: c.req.valid('json').expiresInHours,
+      })
+      c.header('cache-control', 'no-store')
+      return c.json(created, 201)
     },
   )
 

@@ -2,7 +2,8 @@
  * @module services/staff/enrol
  * Enrolment from an invitation: the invitation becomes a person with its roles and a first
  * passkey, the invitation is spent (in the same transaction, so it can be used once even when two
- * tabs race), and the new person is signed in.
+ * tabs race), and the new person is signed in. A re-enrolment link (./reenrol.ts) adds the passkey
+ * to the existing person it names instead, and ends that person's other sessions.
  */
 import type {
   PublicKeyCredentialCreationOptionsJSON,
@@ -11,16 +12,18 @@ import type {
 import { and, eq, isNull } from 'drizzle-orm'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
 import type { Actor, Role, ServiceContext } from '../../platform/context/index.ts'
-import { invitations, passkeys, users } from '../../platform/db/index.ts'
+import { invitations, passkeys, sessions, users } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { ENROL_LIMIT, hitRateLimit, INVITATION_LIMIT } from '../../platform/rate-limit/index.ts'
+import { knownRoles } from './fields.ts'
 import { checkInvitation, parseInvitationToken } from './invitations.ts'
-import { registrationOptions, verifyRegistration } from './register.ts'
+import { type NewPasskey, registrationOptions, verifyRegistration } from './register.ts'
 import { createSession } from './sessions.ts'
 import { newTokenId } from './token-format.ts'
 
 export interface EnrolmentStart {
-  invitation: { name: string; roles: Role[]; expiresAt: string }
+  /** `reenrol`: a new passkey for an existing person, who keeps their roles and history. */
+  invitation: { name: string; roles: Role[]; expiresAt: string; reenrol: boolean }
   options: PublicKeyCredentialCreationOptionsJSON
 }
 
@@ -49,18 +52,29 @@ export async function beginEnrolment(
   await hitRateLimit(ctx, { rule: ENROL_LIMIT, key: clientKey })
   await hitRateLimit(ctx, { rule: INVITATION_LIMIT, key: parseInvitationToken(token).id })
   const invitation = await checkInvitation(ctx, token)
-  const userHandle = ctx.random(32)
+  const person = invitation.userId === null ? undefined : await reenrolled(ctx, invitation.userId)
+  // The same WebAuthn user handle for a returning person, so their authenticators see one account.
+  const userHandle = person?.userHandle ?? ctx.random(32)
+  const exclude =
+    person === undefined
+      ? []
+      : await ctx.db
+          .select({ credentialId: passkeys.credentialId, transports: passkeys.transports })
+          .from(passkeys)
+          .where(eq(passkeys.userId, person.id))
   const options = await registrationOptions(
     ctx,
     'enrol',
-    { name: invitation.name, userHandle },
+    { name: person?.name ?? invitation.name, userHandle },
     { invitationId: invitation.id },
+    exclude,
   )
   return {
     invitation: {
-      name: invitation.name,
-      roles: invitation.roles,
+      name: person?.name ?? invitation.name,
+      roles: person === undefined ? invitation.roles : knownRoles(person.roles),
       expiresAt: invitation.expiresAt.toISOString(),
+      reenrol: person !== undefined,
     },
     options,
   }
@@ -82,6 +96,15 @@ export async function finishEnrolment(
   const passkey = await verifyRegistration(ctx, response, 'enrol', { invitationId: invitation.id })
   const userHandle = passkey.challenge.userHandle
   if (userHandle === null) throw new Error('enrolment challenge without a user handle')
+  if (invitation.userId !== null)
+    return finishReenrolment(
+      ctx,
+      { invitationId: invitation.id, userId: invitation.userId },
+      {
+        passkey,
+        passkeyName,
+      },
+    )
   const userId = newTokenId(ctx.random)
   const passkeyId = newTokenId(ctx.random)
   const now = ctx.clock.now()
@@ -144,4 +167,75 @@ export async function finishEnrolment(
     passkeyId,
     session,
   }
+}
+
+/** The person a re-enrolment link names, while they may still sign in. */
+async function reenrolled(ctx: ServiceContext, userId: string) {
+  const [person] = await ctx.db.select().from(users).where(eq(users.id, userId))
+  if (person === undefined || person.disabledAt !== null)
+    throw new ServiceError('INVITATION_REVOKED', 'this person can no longer sign in', {
+      field: 'invitation',
+    })
+  return person
+}
+
+/**
+ * A new passkey for an existing person: the link is spent, the passkey added, their old sessions
+ * end (whoever held them, a lost device included), and a fresh session starts here.
+ */
+async function finishReenrolment(
+  ctx: ServiceContext,
+  link: { invitationId: string; userId: string },
+  { passkey, passkeyName }: { passkey: NewPasskey; passkeyName: string },
+): Promise<Enrolled> {
+  const person = await reenrolled(ctx, link.userId)
+  const roles = knownRoles(person.roles)
+  const passkeyId = newTokenId(ctx.random)
+  const now = ctx.clock.now()
+  await ctx.db.transaction(async (tx) => {
+    const spent = await tx
+      .update(invitations)
+      .set({ usedAt: now, usedBy: person.id })
+      .where(
+        and(
+          eq(invitations.id, link.invitationId),
+          isNull(invitations.usedAt),
+          isNull(invitations.revokedAt),
+        ),
+      )
+      .returning({ id: invitations.id })
+    if (spent.length === 0)
+      throw new ServiceError('INVITATION_USED', 'this invitation was already used', {
+        field: 'invitation',
+      })
+    await tx.insert(passkeys).values({
+      id: passkeyId,
+      userId: person.id,
+      credentialId: passkey.credentialId,
+      publicKey: passkey.publicKey,
+      counter: passkey.counter,
+      transports: passkey.transports,
+      name: passkeyName,
+      deviceType: passkey.deviceType,
+      backedUp: passkey.backedUp,
+      createdAt: now,
+      lastUsedAt: now,
+    })
+    const ended = await tx
+      .delete(sessions)
+      .where(eq(sessions.userId, person.id))
+      .returning({ userId: sessions.userId })
+    const actor: Actor = { kind: 'staff', id: person.id, name: person.name, roles }
+    await recordAudit(
+      { ...ctx, db: tx, actor, role: undefined },
+      {
+        action: 'staff.reenrol',
+        targetId: person.id,
+        detail: { invitation: link.invitationId, passkey: passkeyId, sessions: ended.length },
+      },
+    )
+  })
+  const session = await createSession(ctx, { userId: person.id, passkeyId })
+  ctx.logger.info('staff member re-enrolled', { userId: person.id })
+  return { user: { id: person.id, name: person.name, roles }, passkeyId, session }
 }

@@ -1,4 +1,5 @@
 /** @module staff — people, sessions, roles and API tokens (services; ctx-based, no HTTP). */
+export * from './audit-csv.ts'
 export * from './audit-digest.ts'
 export * from './create-token.ts'
 export * from './enrol.ts'
@@ -8,6 +9,7 @@ export * from './list-audit.ts'
 export * from './me.ts'
 export * from './passkeys.ts'
 export * from './people.ts'
+export * from './reenrol.ts'
 export * from './sessions.ts'
 export * from './sign-in.ts'
 export * from './tokens.ts'

@@ -4,17 +4,17 @@
  * person sees themself. Vigil never leaves itself without an administrator: removing the admin
  * role from, or disabling, the last active admin is refused with LAST_ADMIN.
  */
-import { and, asc, count, eq, isNull, max, ne, sql } from 'drizzle-orm'
-import type { PersonView } from '../../core/api-types/index.ts'
+import { and, asc, count, desc, eq, gt, isNull, max, ne, sql } from 'drizzle-orm'
+import type { PersonSessionView, PersonView } from '../../core/api-types/index.ts'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
 import type { Role, ServiceContext } from '../../platform/context/index.ts'
-import { passkeys, users } from '../../platform/db/index.ts'
+import { passkeys, sessions, users } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { knownRoles } from './fields.ts'
-import { endSessionsOf } from './sessions.ts'
+import { endSessionsOf, SESSION_IDLE_MS } from './sessions.ts'
 
 /** The JSON the admin page reads: declared in core, where the page imports it too. */
-export type { PersonView }
+export type { PersonSessionView, PersonView }
 
 /** Everyone, oldest first. */
 export function listPeople(ctx: ServiceContext): Promise<PersonView[]> {
@@ -125,4 +125,30 @@ export async function updatePerson(ctx: ServiceContext, change: PersonChange): P
 export async function signOutPerson(ctx: ServiceContext, id: string): Promise<number> {
   await getPerson(ctx, id)
   return endSessionsOf(ctx, { userId: id, audit: true })
+}
+
+/** A person's live sessions (not expired, not idle past the limit), newest first. */
+export async function listSessionsOf(
+  ctx: ServiceContext,
+  id: string,
+): Promise<PersonSessionView[]> {
+  await getPerson(ctx, id)
+  const now = ctx.clock.now().getTime()
+  const rows = await ctx.db
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, id),
+        gt(sessions.expiresAt, new Date(now)),
+        gt(sessions.lastSeenAt, new Date(now - SESSION_IDLE_MS)),
+      ),
+    )
+    .orderBy(desc(sessions.createdAt))
+  return rows.map((r) => ({
+    createdAt: r.createdAt.toISOString(),
+    lastSeenAt: r.lastSeenAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+    passkeyId: r.passkeyId,
+  }))
 }

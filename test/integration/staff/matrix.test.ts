@@ -110,6 +110,10 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/surveillance/regions': EPIDEMIOLOGIST,
   'PUT /api/surveillance/regions': ADMIN,
   'GET /api/public/stats': 'public',
+  // Administrator workspace: a person's sessions, re-enrolment links, the audit trail as CSV
+  'GET /api/staff/people/:id/sessions': ADMIN,
+  'POST /api/staff/people/:id/reenrol': ADMIN,
+  'GET /api/audit.csv': AUDIT,
 }
 
 /** The app's resources as `METHOD path` ('ALL' entries are middleware, not routes). */

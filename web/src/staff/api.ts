@@ -10,12 +10,15 @@ export type { Me }
 export class ApiError extends Error {
   readonly code: string
   readonly status: number
+  /** The request field at fault (problem+json `field`), when the server named one. */
+  readonly field: string | undefined
 
-  constructor(code: string, message: string, status: number) {
+  constructor(code: string, message: string, status: number, field?: string) {
     super(message)
     this.name = 'ApiError'
     this.code = code
     this.status = status
+    this.field = field
   }
 }
 
@@ -43,11 +46,12 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
     data = undefined
   }
   if (!res.ok) {
-    const problem = (data ?? {}) as { code?: string; detail?: string }
+    const problem = (data ?? {}) as { code?: string; detail?: string; field?: string }
     throw new ApiError(
       problem.code ?? `HTTP_${res.status}`,
       problem.detail ?? res.statusText,
       res.status,
+      problem.field,
     )
   }
   return data as T

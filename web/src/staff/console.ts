@@ -142,6 +142,10 @@ async function loadAudit(more: boolean): Promise<void> {
   const actor = byId<HTMLInputElement>('audit-actor').value.trim()
   if (action !== '') params.set('action', action)
   if (actor !== '') params.set('actor', actor)
+  // The CSV download follows the filters shown (the export ignores the page size).
+  const csv = new URLSearchParams(params)
+  csv.delete('limit')
+  byId<HTMLAnchorElement>('audit-csv').href = `/api/audit.csv${csv.size > 0 ? `?${csv}` : ''}`
   if (more && next !== null) params.set('before', String(next))
   try {
     const page = await api<AuditPage>('GET', `/api/audit?${params}`)

@@ -9,7 +9,7 @@ import { byId, setState, when } from './dom.ts'
 
 type CreationOptions = Parameters<typeof startRegistration>[0]['optionsJSON']
 interface Started {
-  invitation: { name: string; roles: string[]; expiresAt: string }
+  invitation: { name: string; roles: string[]; expiresAt: string; reenrol?: boolean }
   options: CreationOptions
 }
 
@@ -67,7 +67,9 @@ async function start(): Promise<void> {
     setState(
       status,
       'info',
-      `Invitation for ${started.invitation.name}: create your passkey below.`,
+      started.invitation.reenrol === true
+        ? `Re-enrolment for ${started.invitation.name}: create a new passkey below. It joins your existing account; your other sessions end.`
+        : `Invitation for ${started.invitation.name}: create your passkey below.`,
     )
   } catch (err) {
     setState(status, 'bad', `This invitation cannot be used: ${describe(err)}.`)

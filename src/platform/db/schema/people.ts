@@ -89,6 +89,11 @@ export const invitations = pgTable('invitations', {
   usedAt: at('used_at'),
   usedBy: text('used_by'),
   revokedAt: at('revoked_at'),
+  /**
+   * Set for a re-enrolment link: the existing person who gets a new passkey (keeping their id,
+   * roles and history) instead of a new person being created.
+   */
+  userId: text('user_id').references(() => users.id),
 })
 
 /**
