@@ -15,6 +15,7 @@ import {
   issueCode,
   issueCodes,
   listCodes,
+  lookUpCode,
   MAX_CODE_PAGE,
   publish,
   revokeCode,
@@ -182,6 +183,33 @@ export function exposureRoutes() {
       const page = await listCodes(c.get('ctx'), c.req.valid('query'))
       noStore(c)
       return c.json(page, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/exposure/codes/lookup',
+      tags: ['exposure'],
+      summary: 'Status of the code a person quotes (matched by its HMAC; the code is not kept)',
+      security,
+      middleware: [tracer, jsonBody()] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': { schema: z.object({ code: z.string().min(1).max(64) }) },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'status', content: { 'application/json': { schema: ListItem } } },
+      },
+    }),
+    async (c) => {
+      const found = await lookUpCode(c.get('ctx'), c.req.valid('json').code)
+      noStore(c)
+      return c.json(found, 200)
     },
   )
 

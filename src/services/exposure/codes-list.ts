@@ -17,6 +17,7 @@ import { requireActor, type ServiceContext } from '../../platform/context/index.
 import { exposureCodes } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { readHierarchy } from '../surveillance/index.ts'
+import { findCode } from './codes.ts'
 
 export const MAX_CODE_PAGE = 200
 
@@ -28,6 +29,19 @@ export function statusOf(
   if (row.revokedAt !== null) return 'revoked'
   if (row.usedHour !== null) return 'used'
   return row.longExpiresAt.getTime() <= now ? 'expired' : 'unused'
+}
+
+function listItem(r: typeof exposureCodes.$inferSelect, now: number, me: string): CodeListItem {
+  return {
+    id: r.id,
+    status: statusOf(r, now),
+    testType: r.testType,
+    region: r.region,
+    issuedAt: r.createdAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+    longExpiresAt: r.longExpiresAt.toISOString(),
+    mine: r.issuedBy === me,
+  }
 }
 
 /** `<issued ms>.<id>`: opaque to the page; parsed strictly, it is caller-controlled. */
@@ -62,16 +76,7 @@ export async function listCodes(
     .limit(limit + 1)
   const now = ctx.clock.now().getTime()
   const page = rows.slice(0, limit)
-  const codes: CodeListItem[] = page.map((r) => ({
-    id: r.id,
-    status: statusOf(r, now),
-    testType: r.testType,
-    region: r.region,
-    issuedAt: r.createdAt.toISOString(),
-    expiresAt: r.expiresAt.toISOString(),
-    longExpiresAt: r.longExpiresAt.toISOString(),
-    mine: r.issuedBy === me,
-  }))
+  const codes = page.map((r) => listItem(r, now, me))
   const last = page.at(-1)
   return {
     codes,
@@ -116,4 +121,15 @@ export async function codeHandover(ctx: ServiceContext, code: string): Promise<C
   const link = `${ctx.config.publicUrl}/report.html#code=${clean}`
   const svg = await QRCode.toString(link, { errorCorrectionLevel: 'M', margin: 2, type: 'svg' })
   return { link, svg }
+}
+
+/**
+ * The status of the code a person quotes (a tracer on the phone with them): found by its HMAC,
+ * so nothing is stored or logged in clear; an unknown code is NOT_FOUND at the field.
+ */
+export async function lookUpCode(ctx: ServiceContext, code: string): Promise<CodeListItem> {
+  const found = await findCode(ctx, code.replace(/[\s-]/g, ''))
+  if (found === undefined)
+    throw new ServiceError('NOT_FOUND', 'no such code (or it has been deleted)', { field: 'code' })
+  return listItem(found.row, ctx.clock.now().getTime(), requireActor(ctx).id)
 }

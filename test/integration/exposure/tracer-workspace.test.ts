@@ -133,6 +133,18 @@ describe.each(ENGINES)('tracer workspace on %s', (engine) => {
     expect(await big.json()).toMatchObject({ code: 'VALIDATION' })
   })
 
+  it('a quoted code (either one, spaces and case aside) finds its status; an unknown one 404s', async () => {
+    const { id, code, longCode } = await issue(two)
+    for (const quoted of [code, `${code.slice(0, 4)} ${code.slice(4)}`, longCode.toUpperCase()]) {
+      const r = await one.post('/api/exposure/codes/lookup', { code: quoted })
+      expect(r.status).toBe(200)
+      expect(await r.json()).toMatchObject({ id, status: 'unused', mine: false })
+    }
+    const none = await one.post('/api/exposure/codes/lookup', { code: '00000000' })
+    expect(none.status).toBe(404)
+    expect(await none.json()).toMatchObject({ code: 'NOT_FOUND', field: 'code' })
+  })
+
   it('the hand-over link carries the code in its fragment; the QR is an SVG', async () => {
     const { longCode } = await issue(one)
     const r = await one.post('/api/exposure/codes/handover', { code: longCode.toUpperCase() })

@@ -103,6 +103,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/exposure/codes': TRACER,
   'GET /api/exposure/regions': TRACER,
   'POST /api/exposure/codes/handover': TRACER,
+  'POST /api/exposure/codes/lookup': TRACER,
   'POST /api/exposure/verify': 'public',
   'POST /api/exposure/certificate': 'public',
   'POST /api/exposure/publish': 'public',
