@@ -75,6 +75,10 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('tracer workspace in Chromium
   async function shoot(page: Page, name: string): Promise<void> {
     for (const lang of ['English', 'Español'] as const) {
       await page.getByRole('button', { name: lang }).click()
+      // Status lines are said again in the new language, not left in the old one.
+      await expect
+        .poll(() => page.locator('#status').textContent())
+        .toMatch(lang === 'English' ? /Signed in as/ : /Sesión iniciada como/)
       for (const width of [360, 1280]) {
         await page.setViewportSize({ width, height: 900 })
         const tag = lang === 'English' ? 'en' : 'es'
@@ -148,6 +152,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('tracer workspace in Chromium
       .poll(() => tess.locator('#codes .code-status').allTextContents())
       .toEqual(['Unused'])
     await shoot(tess, 'issued')
+    expect(await tess.locator('#issue-status').textContent()).toMatch(/Code issued/)
 
     // Two more codes (one revoked after the confirmation) from Tess.
     await tess.getByRole('button', { name: 'Issue code' }).click()

@@ -6,8 +6,8 @@
 import type { CodeListItem, CodePage } from '../../../src/core/api-types/index.ts'
 import { formatTime, t } from '../i18n/index.ts'
 import { api, describe } from '../staff/api.ts'
-import { button, byId, el, setState } from '../staff/dom.ts'
-import { at, statusWord, testTypeWord } from './tracer-words.ts'
+import { button, byId, el } from '../staff/dom.ts'
+import { at, say, statusWord, testTypeWord } from './tracer-words.ts'
 
 const PAGE = 50
 const body = byId('codes')
@@ -79,20 +79,18 @@ function render(): void {
 
 /** Reloads from the newest code, as many rows as are shown (at least a page). */
 export async function loadCodes(): Promise<void> {
-  setState(codesStatus, 'busy', t('tracer.loading'))
+  say(codesStatus, 'busy', () => t('tracer.loading'))
   try {
     const limit = Math.min(Math.max(shown.length, PAGE), 200)
     const page = await api<CodePage>('GET', `/api/exposure/codes?limit=${limit}`)
     shown = page.codes
     next = page.next
     render()
-    setState(
-      codesStatus,
-      'ok',
-      t('tracer.loaded', { count: shown.length, time: formatTime(Date.now() / 1000) }),
-    )
+    const count = shown.length
+    const asOf = Date.now() / 1000
+    say(codesStatus, 'ok', () => t('tracer.loaded', { count, time: formatTime(asOf) }))
   } catch (err) {
-    setState(codesStatus, 'bad', t('tracer.loadFailed', { error: describe(err) }))
+    say(codesStatus, 'bad', () => t('tracer.loadFailed', { error: describe(err) }))
   }
 }
 
@@ -107,7 +105,7 @@ async function loadOlder(): Promise<void> {
     next = page.next
     render()
   } catch (err) {
-    setState(codesStatus, 'bad', t('tracer.loadFailed', { error: describe(err) }))
+    say(codesStatus, 'bad', () => t('tracer.loadFailed', { error: describe(err) }))
   }
 }
 
@@ -116,9 +114,9 @@ async function revoke(id: string): Promise<void> {
   try {
     await api('POST', `/api/exposure/codes/${id}/revoke`)
     await loadCodes()
-    setState(codesStatus, 'ok', t('tracer.revoked'))
+    say(codesStatus, 'ok', () => t('tracer.revoked'))
   } catch (err) {
-    setState(codesStatus, 'bad', t('tracer.notRevoked', { error: describe(err) }))
+    say(codesStatus, 'bad', () => t('tracer.notRevoked', { error: describe(err) }))
   }
 }
 

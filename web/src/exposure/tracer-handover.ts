@@ -8,8 +8,8 @@ import { en, type MessageKey } from '../i18n/en.ts'
 import { es } from '../i18n/es.ts'
 import { t } from '../i18n/index.ts'
 import { describe } from '../staff/api.ts'
-import { byId, setState } from '../staff/dom.ts'
-import { postJson } from './tracer-words.ts'
+import { byId } from '../staff/dom.ts'
+import { postJson, say } from './tracer-words.ts'
 
 const message = byId<HTMLTextAreaElement>('message')
 const messageLang = byId<HTMLSelectElement>('message-lang')
@@ -37,22 +37,22 @@ function compose(): void {
 async function copy(text: string, select: () => void): Promise<void> {
   try {
     await navigator.clipboard.writeText(text)
-    setState(copyStatus, 'ok', t('tracer.copied'))
+    say(copyStatus, 'ok', () => t('tracer.copied'))
   } catch {
     select()
-    setState(copyStatus, 'info', t('tracer.copySelect'))
+    say(copyStatus, 'info', () => t('tracer.copySelect'))
   }
 }
 
 /** Shows the hand-over for a freshly issued code (the link and QR come from the server). */
 export async function showHandover(issued: IssuedCode, testType: string): Promise<void> {
-  setState(copyStatus, 'info', '')
+  say(copyStatus, 'info', () => '')
   messageLang.value = document.documentElement.lang === 'es' ? 'es' : 'en'
   let out: CodeHandover
   try {
     out = await postJson<CodeHandover>('/api/exposure/codes/handover', { code: issued.longCode })
   } catch (err) {
-    setState(copyStatus, 'bad', describe(err))
+    say(copyStatus, 'bad', () => describe(err))
     return
   }
   current = { issued, testType, link: out.link }

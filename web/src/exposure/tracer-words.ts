@@ -2,6 +2,7 @@
 import type { CodeStatus } from '../../../src/core/api-types/index.ts'
 import { formatTime, hasMessage, t } from '../i18n/index.ts'
 import { ApiError } from '../staff/api.ts'
+import { type State, setState } from '../staff/dom.ts'
 
 export function statusWord(status: CodeStatus): string {
   return t(`tracer.st.${status}`)
@@ -50,9 +51,28 @@ export async function postJson<T>(path: string, body: unknown): Promise<T> {
   return data as T
 }
 
+/** What each status line or field error says, as a function so a language switch says it again. */
+const said = new Map<HTMLElement, () => void>()
+
+/** Sets a status line from words that are re-read in the new language on a switch. */
+export function say(node: HTMLElement, state: State, text: () => string): void {
+  const draw = () => setState(node, state, text())
+  said.set(node, draw)
+  draw()
+}
+
+/** Says everything again in the page's (new) language. */
+export function sayAgain(): void {
+  for (const draw of said.values()) draw()
+}
+
 /** Shows (or, with undefined, clears) the error under a field and marks the field invalid. */
-export function fieldError(input: HTMLElement, errorNode: HTMLElement, text?: string): void {
-  errorNode.textContent = text ?? ''
+export function fieldError(input: HTMLElement, errorNode: HTMLElement, text?: () => string): void {
+  const draw = () => {
+    errorNode.textContent = text?.() ?? ''
+  }
+  said.set(errorNode, draw)
+  draw()
   errorNode.hidden = text === undefined
   if (text === undefined) input.removeAttribute('aria-invalid')
   else input.setAttribute('aria-invalid', 'true')

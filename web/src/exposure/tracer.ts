@@ -7,10 +7,19 @@
 import type { CodeListItem, CodePlace, IssuedCode } from '../../../src/core/api-types/index.ts'
 import { initI18n, mountLanguageSwitch, onLangChange, t } from '../i18n/index.ts'
 import { api, describe, whoAmI } from '../staff/api.ts'
-import { byId, el, setState } from '../staff/dom.ts'
+import { byId, el } from '../staff/dom.ts'
 import { loadCodes, mountCodes, redrawCodes } from './tracer-codes.ts'
 import { mountHandover, redrawHandover, showHandover } from './tracer-handover.ts'
-import { at, FieldError, fieldError, postJson, statusWord, testTypeWord } from './tracer-words.ts'
+import {
+  at,
+  FieldError,
+  fieldError,
+  postJson,
+  say,
+  sayAgain,
+  statusWord,
+  testTypeWord,
+} from './tracer-words.ts'
 
 initI18n()
 mountLanguageSwitch(byId('lang-switch'))
@@ -25,18 +34,11 @@ const lookupInput = byId<HTMLInputElement>('lookup-code')
 const lookupError = byId('lookup-error')
 const lookupResult = byId('lookup-result')
 
-/** The status line, kept as a key so a language switch says it again. */
-let said: () => string = () => t('tracer.checking')
-function say(state: 'ok' | 'bad' | 'busy', text: () => string): void {
-  said = text
-  setState(status, state, text())
-}
-
 async function loadPlaces(): Promise<void> {
   const { places } = await api<{ places: CodePlace[] }>('GET', '/api/exposure/regions')
   if (places.length === 0) {
     region.disabled = true
-    fieldError(region, regionError, t('tracer.regionsMissing'))
+    fieldError(region, regionError, () => t('tracer.regionsMissing'))
     region.removeAttribute('aria-invalid')
     return
   }
@@ -57,9 +59,9 @@ async function loadPlaces(): Promise<void> {
 }
 
 /** The day as the form holds it, or the words of what is wrong with it. */
-function checkDate(): string | undefined {
-  if (dateInput.value === '') return t('tracer.dateMissing')
-  if (dateInput.value > dateInput.max) return t('tracer.dateFuture')
+function checkDate(): (() => string) | undefined {
+  if (dateInput.value === '') return () => t('tracer.dateMissing')
+  if (dateInput.value > dateInput.max) return () => t('tracer.dateFuture')
   return undefined
 }
 
@@ -69,13 +71,13 @@ byId<HTMLFormElement>('issue').addEventListener('submit', async (event) => {
   const dateProblem = checkDate()
   fieldError(dateInput, dateError, dateProblem)
   if (dateProblem !== undefined) {
-    setState(issueStatus, 'bad', t('tracer.fixField'))
+    say(issueStatus, 'bad', () => t('tracer.fixField'))
     dateInput.focus()
     return
   }
   const testType = byId<HTMLSelectElement>('test-type').value
   const kind = byId<HTMLInputElement>('kind-test').checked ? 'testDate' : 'symptomDate'
-  setState(issueStatus, 'busy', t('tracer.issuing'))
+  say(issueStatus, 'busy', () => t('tracer.issuing'))
   byId('issued').hidden = true
   try {
     const issued = await postJson<IssuedCode>('/api/exposure/codes', {
@@ -88,41 +90,39 @@ byId<HTMLFormElement>('issue').addEventListener('submit', async (event) => {
     byId('issued-long').textContent = issued.longCode
     byId('issued-long-exp').textContent = t('tracer.until', { time: at(issued.longExpiresAt) })
     byId('issued').hidden = false
-    setState(issueStatus, 'ok', t('tracer.issued'))
+    say(issueStatus, 'ok', () => t('tracer.issued'))
     await Promise.all([showHandover(issued, testType), loadCodes()])
   } catch (err) {
     const at = err instanceof FieldError ? err.field : undefined
     if (at === 'region' || at === 'symptomDate' || at === 'testDate') {
       const [input, node] = at === 'region' ? [region, regionError] : [dateInput, dateError]
-      fieldError(input, node, describe(err))
-      setState(issueStatus, 'bad', t('tracer.fixField'))
+      fieldError(input, node, () => describe(err))
+      say(issueStatus, 'bad', () => t('tracer.fixField'))
       input.focus()
-    } else setState(issueStatus, 'bad', t('tracer.notIssued', { error: describe(err) }))
+    } else say(issueStatus, 'bad', () => t('tracer.notIssued', { error: describe(err) }))
   }
 })
 
 byId<HTMLFormElement>('lookup').addEventListener('submit', async (event) => {
   event.preventDefault()
-  setState(lookupResult, 'info', '')
+  say(lookupResult, 'info', () => '')
   const code = lookupInput.value.trim()
-  fieldError(lookupInput, lookupError, code === '' ? t('tracer.lookupMissing') : undefined)
+  fieldError(lookupInput, lookupError, code === '' ? () => t('tracer.lookupMissing') : undefined)
   if (code === '') return lookupInput.focus()
   try {
     const found = await postJson<CodeListItem>('/api/exposure/codes/lookup', { code })
-    const words = {
+    const words = () => ({
       type: testTypeWord(found.testType),
       issued: at(found.issuedAt),
       status: statusWord(found.status),
-    }
-    setState(
-      lookupResult,
-      found.status === 'unused' ? 'ok' : 'info',
-      t('tracer.lookupFound', words),
+    })
+    say(lookupResult, found.status === 'unused' ? 'ok' : 'info', () =>
+      t('tracer.lookupFound', words()),
     )
   } catch (err) {
     if (err instanceof FieldError && err.code === 'NOT_FOUND')
-      fieldError(lookupInput, lookupError, t('tracer.lookupNone'))
-    else fieldError(lookupInput, lookupError, describe(err))
+      fieldError(lookupInput, lookupError, () => t('tracer.lookupNone'))
+    else fieldError(lookupInput, lookupError, () => describe(err))
     lookupInput.focus()
   }
 })
@@ -130,27 +130,27 @@ byId<HTMLFormElement>('lookup').addEventListener('submit', async (event) => {
 mountCodes()
 mountHandover()
 onLangChange(() => {
-  setState(status, status.dataset.state === 'bad' ? 'bad' : 'ok', said())
+  sayAgain()
   redrawCodes()
   redrawHandover()
 })
 
 async function start(): Promise<void> {
-  say('busy', () => t('tracer.checking'))
+  say(status, 'busy', () => t('tracer.checking'))
   const me = await whoAmI()
   if (me === undefined) {
     location.assign('/signin.html')
     return
   }
   if (!me.roles.includes('tracer')) {
-    say('bad', () => t('tracer.notTracer'))
+    say(status, 'bad', () => t('tracer.notTracer'))
     return
   }
   dateInput.value = new Date().toISOString().slice(0, 10)
   dateInput.max = dateInput.value
   byId('tracer').hidden = false
-  say('ok', () => t('tracer.signedIn', { name: me.name }))
+  say(status, 'ok', () => t('tracer.signedIn', { name: me.name }))
   await Promise.all([loadPlaces(), loadCodes()])
 }
 
-start().catch((err) => say('bad', () => t('tracer.startFailed', { error: describe(err) })))
+start().catch((err) => say(status, 'bad', () => t('tracer.startFailed', { error: describe(err) })))
