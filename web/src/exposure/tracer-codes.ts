@@ -4,7 +4,7 @@
  * an unused code can be revoked after an inline confirmation.
  */
 import type { CodeListItem, CodePage } from '../../../src/core/api-types/index.ts'
-import { formatTime, t } from '../i18n/index.ts'
+import { formatTime, type MessageKey, t } from '../i18n/index.ts'
 import { api, describe } from '../staff/api.ts'
 import { button, byId, el } from '../staff/dom.ts'
 import { at, say, statusWord, testTypeWord } from './tracer-words.ts'
@@ -51,20 +51,29 @@ function actions(code: CodeListItem): HTMLElement {
 }
 
 function row(code: CodeListItem): HTMLTableRowElement {
+  // Each cell names its column, so narrow screens can show a row as a card (exposure.css).
+  const cell = (label: MessageKey, props: Record<string, string>, ...kids: (Node | string)[]) =>
+    el('td', { 'data-label': t(label), ...props }, ...kids)
+  const acts = actions(code)
+  acts.dataset.label = t('tracer.colActions')
   return el(
     'tr',
     { 'data-id': code.id },
-    el(
-      'td',
+    cell(
+      'tracer.colIssued',
       {},
       at(code.issuedAt),
       code.mine ? el('span', { class: 'mine' }, ` ${t('tracer.mine')}`) : '',
     ),
-    el('td', {}, testTypeWord(code.testType)),
-    el('td', {}, code.region ?? '—'),
-    el('td', { class: 'code-status', 'data-status': code.status }, statusWord(code.status)),
-    el('td', {}, at(code.longExpiresAt)),
-    actions(code),
+    cell('tracer.colType', {}, testTypeWord(code.testType)),
+    cell('tracer.colRegion', {}, code.region ?? '—'),
+    cell(
+      'tracer.colStatus',
+      { class: 'code-status', 'data-status': code.status },
+      statusWord(code.status),
+    ),
+    cell('tracer.colUntil', {}, at(code.longExpiresAt)),
+    acts,
   )
 }
 
