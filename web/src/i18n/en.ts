@@ -441,7 +441,7 @@ export const en = {
   'tracer.issuing': 'Issuing…',
   'tracer.issued': 'Code issued. Read it to the person now; it is not shown again.',
   'tracer.notIssued': 'Not issued: {error}',
-  'tracer.fixField': 'Not issued: correct the field marked below.',
+  'tracer.fixField': 'Not issued: correct the field marked above.',
   'tracer.short': 'Short code',
   'tracer.long': 'Long code',
   'tracer.until': 'until {time}',

@@ -466,7 +466,7 @@ export const es: Record<MessageKey, string> = {
   'tracer.issuing': 'Emitiendo…',
   'tracer.issued': 'Código emitido. Léaselo a la persona ahora; no se vuelve a mostrar.',
   'tracer.notIssued': 'No emitido: {error}',
-  'tracer.fixField': 'No emitido: corrija el campo señalado abajo.',
+  'tracer.fixField': 'No emitido: corrija el campo señalado arriba.',
   'tracer.short': 'Código corto',
   'tracer.long': 'Código largo',
   'tracer.until': 'hasta {time}',
