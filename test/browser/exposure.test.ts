@@ -150,9 +150,10 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('exposure pages in Chromium',
     const code = (await page.locator('#issued-short').textContent()) as string
     expect(code).toMatch(/^\d{8}$/)
     expect(await page.locator('#issued-long').textContent()).toMatch(/^\S{16}$/)
+    // The list is the deployment's: the code the API token issued above is there too, used.
     await expect
       .poll(() => page.locator('#codes .code-status').allTextContents())
-      .toEqual(['Unused'])
+      .toEqual(['Unused', 'Used'])
 
     const citizen = await context.newPage()
     await citizen.goto(`${origin}/report.html`)
@@ -165,7 +166,9 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('exposure pages in Chromium',
     await citizen.close()
 
     await page.getByRole('button', { name: 'Refresh status' }).click()
-    await expect.poll(() => page.locator('#codes .code-status').allTextContents()).toEqual(['Used'])
+    await expect
+      .poll(() => page.locator('#codes .code-status').allTextContents())
+      .toEqual(['Used', 'Used'])
 
     // A second code, revoked: it shows as revoked and no longer offers revocation.
     await page.getByLabel('Test type').selectOption('likely')
@@ -173,11 +176,12 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('exposure pages in Chromium',
     await page.getByRole('button', { name: 'Issue code' }).click()
     await expect
       .poll(() => page.locator('#codes .code-status').allTextContents())
-      .toEqual(['Unused', 'Used'])
+      .toEqual(['Unused', 'Used', 'Used'])
     await page.getByRole('button', { name: /^Revoke the code/ }).click()
+    await page.getByRole('button', { name: 'Yes, revoke' }).click()
     await expect
       .poll(() => page.locator('#codes .code-status').allTextContents())
-      .toEqual(['Revoked', 'Used'])
+      .toEqual(['Revoked', 'Used', 'Used'])
     expect(await page.getByRole('button', { name: /^Revoke the code/ }).count()).toBe(0)
     await page.screenshot({ path: '/tmp/vigil-tracer.png', fullPage: true })
     expect(errors).toEqual([])

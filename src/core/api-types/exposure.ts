@@ -72,3 +72,34 @@ export interface PublishResponse {
   warnings?: string[]
   padding: string
 }
+
+// The tracer workspace: the deployment's codes, the places a code may name, the hand-over link.
+
+/** One row of `GET /api/exposure/codes`: never the code, never the keys. */
+export interface CodeListItem extends CodeStatusView {
+  /** ISO 3166-2 place the tracer named, or null. */
+  region: string | null
+  issuedAt: string
+  /** Issued by the caller. */
+  mine: boolean
+}
+
+/** `GET /api/exposure/codes`: newest first; `next` is the `before` of the following page. */
+export interface CodePage {
+  codes: CodeListItem[]
+  next: string | null
+}
+
+/** `GET /api/exposure/regions`: a place a code may name. */
+export interface CodePlace {
+  code: string
+  name: string
+  level: 'country' | 'region' | 'district'
+  parent: string | null
+}
+
+/** `POST /api/exposure/codes/handover`: the citizen page's link with the code, and its QR (SVG). */
+export interface CodeHandover {
+  link: string
+  svg: string
+}

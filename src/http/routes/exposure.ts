@@ -8,10 +8,15 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import {
   chaffResponse,
+  codeHandover,
+  codePlaces,
   codeStatus,
   issueCertificate,
   issueCode,
   issueCodes,
+  listCodes,
+  lookUpCode,
+  MAX_CODE_PAGE,
   publish,
   revokeCode,
   TEST_TYPES,
@@ -56,6 +61,23 @@ const Status = z
   })
   .openapi('ExposureCodeStatus')
 const Id = z.object({ id: canonicalUuid() })
+const ListItem = Status.extend({
+  region: z.string().nullable(),
+  issuedAt: z.string(),
+  mine: z.boolean().openapi({ description: 'Issued by the caller' }),
+}).openapi('ExposureCodeListItem')
+const ListQuery = z.object({
+  before: z.string().max(80).optional().openapi({ description: "The previous page's `next`" }),
+  limit: z.coerce.number().int().min(1).max(MAX_CODE_PAGE).optional(),
+})
+const Place = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    level: z.enum(['country', 'region', 'district']),
+    parent: z.string().nullable(),
+  })
+  .openapi('ExposurePlace')
 
 const PublishBody = z
   .object({
@@ -133,6 +155,111 @@ export function exposureRoutes() {
       const codes = await issueCodes(c.get('ctx'), c.req.valid('json').cases)
       noStore(c)
       return c.json({ codes }, 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/exposure/codes',
+      tags: ['exposure'],
+      summary:
+        "The deployment's codes, newest first, with their status (every tracer sees them all)",
+      security,
+      middleware: [tracer] as const,
+      request: { query: ListQuery },
+      responses: {
+        200: {
+          description: 'a page',
+          content: {
+            'application/json': {
+              schema: z.object({ codes: z.array(ListItem), next: z.string().nullable() }),
+            },
+          },
+        },
+      },
+    }),
+    async (c) => {
+      const page = await listCodes(c.get('ctx'), c.req.valid('query'))
+      noStore(c)
+      return c.json(page, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/exposure/codes/lookup',
+      tags: ['exposure'],
+      summary: 'Status of the code a person quotes (matched by its HMAC; the code is not kept)',
+      security,
+      middleware: [tracer, jsonBody()] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': { schema: z.object({ code: z.string().min(1).max(64) }) },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'status', content: { 'application/json': { schema: ListItem } } },
+      },
+    }),
+    async (c) => {
+      const found = await lookUpCode(c.get('ctx'), c.req.valid('json').code)
+      noStore(c)
+      return c.json(found, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/exposure/regions',
+      tags: ['exposure'],
+      summary: 'The regions and districts a code may name (the loaded place hierarchy)',
+      security,
+      middleware: [tracer] as const,
+      responses: {
+        200: {
+          description: 'places',
+          content: { 'application/json': { schema: z.object({ places: z.array(Place) }) } },
+        },
+      },
+    }),
+    async (c) => c.json({ places: await codePlaces(c.get('ctx')) }, 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/exposure/codes/handover',
+      tags: ['exposure'],
+      summary: "The citizen page's link carrying a code (in the fragment) and its QR code as SVG",
+      security,
+      middleware: [tracer, jsonBody()] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': { schema: z.object({ code: z.string().min(1).max(64) }) },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: 'link and QR',
+          content: {
+            'application/json': { schema: z.object({ link: z.string(), svg: z.string() }) },
+          },
+        },
+      },
+    }),
+    async (c) => {
+      const out = await codeHandover(c.get('ctx'), c.req.valid('json').code)
+      noStore(c)
+      return c.json(out, 200)
     },
   )
 

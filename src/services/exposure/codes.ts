@@ -7,7 +7,7 @@
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { and, eq, or } from 'drizzle-orm'
-import type { CodeStatus, CodeStatusView, IssuedCode } from '../../core/api-types/index.ts'
+import type { CodeStatusView, IssuedCode } from '../../core/api-types/index.ts'
 import { utf8 } from '../../core/codec/index.ts'
 import { dayStart, intervalNumber } from '../../core/gaen/index.ts'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
@@ -16,6 +16,7 @@ import { exposureCodes } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { uuidFrom } from '../../platform/ids/index.ts'
 import { exposureFact, recordFacts, toDay } from '../surveillance/index.ts'
+import { checkRegion, statusOf } from './codes-list.ts'
 import { EXPOSURE, type TestType } from './settings.ts'
 
 export interface IssueCodeInput {
@@ -68,6 +69,7 @@ export async function issueCode(ctx: ServiceContext, input: IssueCodeInput): Pro
   const issuedBy = requireActor(ctx).id
   const now = ctx.clock.now().getTime()
   const onset = onsetInterval(input)
+  await checkRegion(ctx, input.region)
   for (let attempt = 0; attempt < 6; attempt++) {
     const code = randomCode(ctx.random, DIGITS, 8)
     const longCode = randomCode(ctx.random, ALNUM, 16)
@@ -137,17 +139,9 @@ export async function codeStatus(ctx: ServiceContext, id: string): Promise<CodeS
   const [row] = await ctx.db.select().from(exposureCodes).where(eq(exposureCodes.id, id))
   if (row === undefined) throw new ServiceError('NOT_FOUND', 'no such code', { field: 'id' })
   const now = ctx.clock.now().getTime()
-  const status: CodeStatus =
-    row.revokedAt !== null
-      ? 'revoked'
-      : row.usedHour !== null
-        ? 'used'
-        : row.longExpiresAt.getTime() <= now
-          ? 'expired'
-          : 'unused'
   return {
     id: row.id,
-    status,
+    status: statusOf(row, now),
     testType: row.testType,
     expiresAt: row.expiresAt.toISOString(),
     longExpiresAt: row.longExpiresAt.toISOString(),

@@ -3,6 +3,7 @@
  * exports.
  */
 export * from './codes.ts'
+export * from './codes-list.ts'
 export * from './export.ts'
 export * from './export-pad.ts'
 export * from './publish.ts'

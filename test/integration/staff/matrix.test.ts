@@ -99,6 +99,11 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/exposure/codes/batch': TRACER,
   'GET /api/exposure/codes/:id': TRACER,
   'POST /api/exposure/codes/:id/revoke': TRACER,
+  // tracer workspace
+  'GET /api/exposure/codes': TRACER,
+  'GET /api/exposure/regions': TRACER,
+  'POST /api/exposure/codes/handover': TRACER,
+  'POST /api/exposure/codes/lookup': TRACER,
   'POST /api/exposure/verify': 'public',
   'POST /api/exposure/certificate': 'public',
   'POST /api/exposure/publish': 'public',

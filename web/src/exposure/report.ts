@@ -46,6 +46,18 @@ function readKeys(): TekMacKey[] | undefined {
   }
 }
 
+/**
+ * A tracer's hand-over link carries the code in the fragment (`#code=…`), which browsers never
+ * send to a server (RFC 3986 §3.5); it is read once, then dropped from the address bar and history.
+ */
+function prefillCode(): void {
+  const code = new URLSearchParams(location.hash.slice(1)).get('code')
+  if (code === null) return
+  codeInput.value = code.slice(0, 64)
+  history.replaceState(null, '', location.pathname + location.search)
+}
+prefillCode()
+
 keysInput.addEventListener('input', () => readKeys())
 fileInput.addEventListener('change', async () => {
   const file = fileInput.files?.[0]

@@ -1,148 +1,156 @@
 /**
- * The tracer's page (role tracer, staff session): issue a verification code for a test result,
- * follow the status of the codes issued from this browser (their ids are kept in localStorage,
- * never the codes, and forgotten once the server has deleted the code), and revoke an unused one.
+ * The tracer's page (role tracer, staff session): issue a verification code for a test result
+ * (test type, region from the loaded places, date), hand it over (message, link, QR), look up the
+ * code a person quotes, and follow the deployment's codes with their status (tracer-codes.ts).
+ * English and Spanish; errors the API names a field for are shown at that field.
  */
-import type { CodeStatus, CodeStatusView, IssuedCode } from '../../../src/core/api-types/index.ts'
+import type { CodeListItem, CodePlace, IssuedCode } from '../../../src/core/api-types/index.ts'
+import { initI18n, mountLanguageSwitch, onLangChange, t } from '../i18n/index.ts'
 import { api, describe, whoAmI } from '../staff/api.ts'
-import { button, byId, el, setState, when } from '../staff/dom.ts'
+import { byId, el } from '../staff/dom.ts'
+import { loadCodes, mountCodes, redrawCodes } from './tracer-codes.ts'
+import { mountHandover, redrawHandover, showHandover } from './tracer-handover.ts'
+import {
+  at,
+  FieldError,
+  fieldError,
+  postJson,
+  say,
+  sayAgain,
+  statusWord,
+  testTypeWord,
+} from './tracer-words.ts'
 
-interface Remembered {
-  id: string
-  issuedAt: string
-}
+initI18n()
+mountLanguageSwitch(byId('lang-switch'))
 
-const STORE = 'vigil.tracer.codes'
 const status = byId('status')
 const issueStatus = byId('issue-status')
-const codesStatus = byId('codes-status')
 const dateInput = byId<HTMLInputElement>('date')
+const dateError = byId('date-error')
+const region = byId<HTMLSelectElement>('region')
+const regionError = byId('region-error')
+const lookupInput = byId<HTMLInputElement>('lookup-code')
+const lookupError = byId('lookup-error')
+const lookupResult = byId('lookup-result')
 
-function remembered(): Remembered[] {
-  try {
-    const list = JSON.parse(localStorage.getItem(STORE) ?? '[]')
-    return Array.isArray(list) ? (list as Remembered[]) : []
-  } catch {
-    return []
-  }
-}
-
-function remember(list: Remembered[]): void {
-  localStorage.setItem(STORE, JSON.stringify(list.slice(0, 200)))
-}
-
-const WORDS: Record<CodeStatus, string> = {
-  unused: 'Unused',
-  used: 'Used',
-  expired: 'Expired',
-  revoked: 'Revoked',
-}
-
-/** The server deletes a code 12 h after its long code expires, 36 h after issuing (retention). */
-const RETAINED_MS = 36 * 3_600_000
-
-async function loadCodes(): Promise<void> {
-  const all = remembered()
-  const list = all.filter((r) => Date.parse(r.issuedAt) > Date.now() - RETAINED_MS)
-  if (list.length !== all.length) remember(list)
-  if (list.length === 0) {
-    byId('codes').replaceChildren(el('tr', {}, el('td', { colspan: '5' }, 'No codes yet.')))
-    setState(codesStatus, 'info', '')
+async function loadPlaces(): Promise<void> {
+  const { places } = await api<{ places: CodePlace[] }>('GET', '/api/exposure/regions')
+  if (places.length === 0) {
+    region.disabled = true
+    fieldError(region, regionError, () => t('tracer.regionsMissing'))
+    region.removeAttribute('aria-invalid')
     return
   }
-  setState(codesStatus, 'busy', 'Loading status…')
-  const rows = await Promise.all(
-    list.map(async (r) => {
-      try {
-        return { r, s: await api<CodeStatusView>('GET', `/api/exposure/codes/${r.id}`) }
-      } catch (err) {
-        return { r, err: describe(err) }
-      }
-    }),
-  )
-  byId('codes').replaceChildren(
-    ...rows.map(({ r, s, err }) =>
+  // Regions as groups, their districts inside; a region itself is a choice too.
+  const groups = places
+    .filter((p) => p.level === 'region')
+    .map((r) =>
       el(
-        'tr',
-        { 'data-id': r.id },
-        el('td', {}, when(r.issuedAt)),
-        el('td', {}, s?.testType ?? '—'),
-        el('td', { class: 'code-status' }, s === undefined ? `Unknown: ${err}` : WORDS[s.status]),
-        el('td', {}, s === undefined ? '—' : when(s.longExpiresAt)),
-        el(
-          'td',
-          {},
-          s?.status === 'unused'
-            ? button('Revoke', () => void revoke(r.id), {
-                'aria-label': `Revoke the code issued ${when(r.issuedAt)}`,
-              })
-            : undefined,
-        ),
+        'optgroup',
+        { label: r.name },
+        el('option', { value: r.code }, `${r.name} (${r.code})`),
+        ...places
+          .filter((d) => d.parent === r.code)
+          .map((d) => el('option', { value: d.code }, `${d.name} (${d.code})`)),
       ),
-    ),
-  )
-  setState(codesStatus, 'ok', `Status of ${rows.length} code(s) loaded.`)
+    )
+  region.append(...groups)
 }
 
-async function revoke(id: string): Promise<void> {
-  try {
-    await api<CodeStatusView>('POST', `/api/exposure/codes/${id}/revoke`)
-    setState(codesStatus, 'ok', 'Code revoked; it can no longer be used.')
-    await loadCodes()
-  } catch (err) {
-    setState(codesStatus, 'bad', `Not revoked: ${describe(err)}`)
-  }
+/** The day as the form holds it, or the words of what is wrong with it. */
+function checkDate(): (() => string) | undefined {
+  if (dateInput.value === '') return () => t('tracer.dateMissing')
+  if (dateInput.value > dateInput.max) return () => t('tracer.dateFuture')
+  return undefined
 }
 
 byId<HTMLFormElement>('issue').addEventListener('submit', async (event) => {
   event.preventDefault()
-  const testType = byId<HTMLSelectElement>('test-type').value
-  const kind = byId<HTMLInputElement>('kind-test').checked ? 'testDate' : 'symptomDate'
-  if (dateInput.value === '') {
-    setState(issueStatus, 'bad', 'Choose the day (code DATE_MISSING).')
+  fieldError(region, regionError)
+  const dateProblem = checkDate()
+  fieldError(dateInput, dateError, dateProblem)
+  if (dateProblem !== undefined) {
+    say(issueStatus, 'bad', () => t('tracer.fixField'))
     dateInput.focus()
     return
   }
-  setState(issueStatus, 'busy', 'Issuing…')
+  const testType = byId<HTMLSelectElement>('test-type').value
+  const kind = byId<HTMLInputElement>('kind-test').checked ? 'testDate' : 'symptomDate'
+  say(issueStatus, 'busy', () => t('tracer.issuing'))
+  byId('issued').hidden = true
   try {
-    const issued = await api<IssuedCode>('POST', '/api/exposure/codes', {
+    const issued = await postJson<IssuedCode>('/api/exposure/codes', {
       testType,
       [kind]: dateInput.value,
+      ...(region.value === '' ? {} : { region: region.value }),
     })
-    remember([{ id: issued.id, issuedAt: new Date().toISOString() }, ...remembered()])
     byId('issued-short').textContent = issued.code
-    byId('issued-short-exp').textContent = when(issued.expiresAt)
+    byId('issued-short-exp').textContent = t('tracer.until', { time: at(issued.expiresAt) })
     byId('issued-long').textContent = issued.longCode
-    byId('issued-long-exp').textContent = when(issued.longExpiresAt)
+    byId('issued-long-exp').textContent = t('tracer.until', { time: at(issued.longExpiresAt) })
     byId('issued').hidden = false
-    setState(issueStatus, 'ok', 'Code issued. Read it to the person now; it is not shown again.')
-    await loadCodes()
+    say(issueStatus, 'ok', () => t('tracer.issued'))
+    await Promise.all([showHandover(issued, testType), loadCodes()])
   } catch (err) {
-    setState(issueStatus, 'bad', `Not issued: ${describe(err)}`)
+    const at = err instanceof FieldError ? err.field : undefined
+    if (at === 'region' || at === 'symptomDate' || at === 'testDate') {
+      const [input, node] = at === 'region' ? [region, regionError] : [dateInput, dateError]
+      fieldError(input, node, () => describe(err))
+      say(issueStatus, 'bad', () => t('tracer.fixField'))
+      input.focus()
+    } else say(issueStatus, 'bad', () => t('tracer.notIssued', { error: describe(err) }))
   }
 })
 
-byId('refresh').addEventListener('click', () => void loadCodes())
-byId('forget').addEventListener('click', () => {
-  remember([])
-  void loadCodes()
+byId<HTMLFormElement>('lookup').addEventListener('submit', async (event) => {
+  event.preventDefault()
+  say(lookupResult, 'info', () => '')
+  const code = lookupInput.value.trim()
+  fieldError(lookupInput, lookupError, code === '' ? () => t('tracer.lookupMissing') : undefined)
+  if (code === '') return lookupInput.focus()
+  try {
+    const found = await postJson<CodeListItem>('/api/exposure/codes/lookup', { code })
+    const words = () => ({
+      type: testTypeWord(found.testType),
+      issued: at(found.issuedAt),
+      status: statusWord(found.status),
+    })
+    say(lookupResult, found.status === 'unused' ? 'ok' : 'info', () =>
+      t('tracer.lookupFound', words()),
+    )
+  } catch (err) {
+    if (err instanceof FieldError && err.code === 'NOT_FOUND')
+      fieldError(lookupInput, lookupError, () => t('tracer.lookupNone'))
+    else fieldError(lookupInput, lookupError, () => describe(err))
+    lookupInput.focus()
+  }
+})
+
+mountCodes()
+mountHandover()
+onLangChange(() => {
+  sayAgain()
+  redrawCodes()
+  redrawHandover()
 })
 
 async function start(): Promise<void> {
+  say(status, 'busy', () => t('tracer.checking'))
   const me = await whoAmI()
   if (me === undefined) {
     location.assign('/signin.html')
     return
   }
   if (!me.roles.includes('tracer')) {
-    setState(status, 'bad', 'This page is for contact tracers (role tracer).')
+    say(status, 'bad', () => t('tracer.notTracer'))
     return
   }
   dateInput.value = new Date().toISOString().slice(0, 10)
   dateInput.max = dateInput.value
   byId('tracer').hidden = false
-  setState(status, 'ok', `Signed in as ${me.name} (tracer).`)
-  await loadCodes()
+  say(status, 'ok', () => t('tracer.signedIn', { name: me.name }))
+  await Promise.all([loadPlaces(), loadCodes()])
 }
 
-start().catch((err) => setState(status, 'bad', `The page could not start: ${describe(err)}`))
+start().catch((err) => say(status, 'bad', () => t('tracer.startFailed', { error: describe(err) })))

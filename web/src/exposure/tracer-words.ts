@@ -1,0 +1,79 @@
+/** Words the tracer's page shares between its parts: statuses, test types, times, field errors. */
+import type { CodeStatus } from '../../../src/core/api-types/index.ts'
+import { formatTime, hasMessage, t } from '../i18n/index.ts'
+import { ApiError } from '../staff/api.ts'
+import { type State, setState } from '../staff/dom.ts'
+
+export function statusWord(status: CodeStatus): string {
+  return t(`tracer.st.${status}`)
+}
+
+export function testTypeWord(type: string): string {
+  const key = `tracer.tt.${type}`
+  return hasMessage(key) ? t(key) : type
+}
+
+export function at(iso: string): string {
+  return formatTime(Date.parse(iso) / 1000)
+}
+
+/** A refusal with the field at fault (problem+json `field`, RFC 9457 §3.2 extension member). */
+export class FieldError extends ApiError {
+  readonly field: string | undefined
+
+  constructor(code: string, message: string, status: number, field: string | undefined) {
+    super(code, message, status)
+    this.field = field
+  }
+}
+
+/** POST JSON to the API, keeping the `field` of a refusal so the page can show it there. */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  } catch {
+    throw new FieldError('NETWORK', 'the service did not answer', 0, undefined)
+  }
+  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>
+  if (!res.ok)
+    throw new FieldError(
+      typeof data.code === 'string' ? data.code : `HTTP_${res.status}`,
+      typeof data.detail === 'string' ? data.detail : res.statusText,
+      res.status,
+      typeof data.field === 'string' ? data.field : undefined,
+    )
+  return data as T
+}
+
+/** What each status line or field error says, as a function so a language switch says it again. */
+const said = new Map<HTMLElement, () => void>()
+
+/** Sets a status line from words that are re-read in the new language on a switch. */
+export function say(node: HTMLElement, state: State, text: () => string): void {
+  const draw = () => setState(node, state, text())
+  said.set(node, draw)
+  draw()
+}
+
+/** Says everything again in the page's (new) language. */
+export function sayAgain(): void {
+  for (const draw of said.values()) draw()
+}
+
+/** Shows (or, with undefined, clears) the error under a field and marks the field invalid. */
+export function fieldError(input: HTMLElement, errorNode: HTMLElement, text?: () => string): void {
+  const draw = () => {
+    errorNode.textContent = text?.() ?? ''
+  }
+  said.set(errorNode, draw)
+  draw()
+  errorNode.hidden = text === undefined
+  if (text === undefined) input.removeAttribute('aria-invalid')
+  else input.setAttribute('aria-invalid', 'true')
+}
