@@ -282,7 +282,8 @@ form.addEventListener('submit', async (event) => {
   } catch (err) {
     const field = err instanceof FieldError ? fieldOf(err.field) : undefined
     if (field !== undefined) {
-      fieldError(field, (err as FieldError).message)
+      // The detail may start with the field's path, which the field's place already says.
+      fieldError(field, (err as FieldError).message.replace(/^[\w.]+: /, ''))
       byId(field).focus()
       setState(issueStatus, 'bad', t('issuer.fixFields'))
     } else setState(issueStatus, 'bad', t('issuer.failed', { reason: reason(err) }))
