@@ -80,6 +80,7 @@ export default defineConfig({
         tracer: web('tracer.html'),
         dashboard: web('dashboard.html'),
         stats: web('stats.html'),
+        issuer: web('issuer.html'),
       },
     },
   },

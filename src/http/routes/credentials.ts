@@ -8,9 +8,12 @@ import type { ServiceContext } from '../../platform/context/index.ts'
 import {
   CredentialInput,
   eraseCredentialPersonalData,
+  findCredentials,
   getCredential,
   issueBatchText,
   issueCredential,
+  listCredentials,
+  MAX_LIST,
   reissueCredential,
   renderCredential,
   revokeCredential,
@@ -84,6 +87,72 @@ export function credentialRoutes() {
         { ...issued, leafIndex: String(issued.leafIndex), links: await links(ctx, issued.id) },
         201,
       )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/credentials',
+      tags: ['credentials'],
+      summary: 'Recent credentials, newest first, with their state and subject (keyset pages)',
+      security,
+      middleware: [issuer] as const,
+      request: {
+        query: z.object({
+          limit: z.coerce.number().int().min(1).max(MAX_LIST).optional(),
+          before: canonicalUuid().optional().openapi({ description: "the previous page's next" }),
+        }),
+      },
+      responses: { 200: { description: '{ items, next }' } },
+    }),
+    async (c) => {
+      const { limit, before } = c.req.valid('query')
+      c.header('cache-control', 'private, no-store')
+      return c.json(
+        await listCredentials(c.get('ctx'), {
+          ...(limit === undefined ? {} : { limit }),
+          ...(before === undefined ? {} : { before }),
+        }),
+        200,
+      )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/credentials/search',
+      tags: ['credentials'],
+      summary:
+        'Find credentials by id, or by name and birth date (matched by a keyed hash, docs/PRIVACY.md)',
+      security,
+      middleware: [issuer, jsonBody()] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              // POST, so names never travel in a URL (history, proxies, logs).
+              schema: z.union([
+                z.strictObject({ id: canonicalUuid() }),
+                z.strictObject({
+                  givenNames: z.array(z.string().min(1).max(100)).min(1).max(10),
+                  familyName: z.string().min(1).max(100),
+                  birthDate: z
+                    .string()
+                    .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD'),
+                }),
+              ]),
+            },
+          },
+        },
+      },
+      responses: { 200: { description: '{ items }' } },
+    }),
+    async (c) => {
+      c.header('cache-control', 'private, no-store')
+      return c.json({ items: await findCredentials(c.get('ctx'), c.req.valid('json')) }, 200)
     },
   )
 

@@ -11,8 +11,10 @@ export {
   issuerSigner,
   rotateIssuerKey,
 } from './issuer.ts'
+export { findCredentials, listCredentials, MAX_LIST } from './list.ts'
 export * from './personal-data.ts'
 export { getCredential, type Rendering, renderCredential } from './read.ts'
 export { eraseCredentialPersonalData, reissueCredential } from './reissue.ts'
 export * from './render.ts'
 export { revokeCredential } from './revoke.ts'
+export { normaliseName, type SearchSubject, searchKey } from './search-key.ts'

@@ -19,6 +19,7 @@ import { buildBundle, deidentifyInput } from './bundle.ts'
 import type { CredentialInput } from './input.ts'
 import { isLoopbackIssuer, issuerSigner } from './issuer.ts'
 import { readPersonalData, sealPersonalData } from './personal-data.ts'
+import { searchKey } from './search-key.ts'
 import { writeIssuance } from './write.ts'
 
 export interface IssuedCredential {
@@ -79,11 +80,12 @@ export async function issueWith(
   assertFitsSingleQr(jws)
   const jwsHash = await sha256(new TextEncoder().encode(jws))
   // Sealing needs only the card, so it runs while the ledger integrates.
-  const [[logged], personal] = await Promise.all([
+  const [[logged], personal, key] = await Promise.all([
     ctx.ledger.append([
       { kind: 'credential', artefactHash: jwsHash, keyId: signer.kid, time: roundToHour(nbf) },
     ]),
     sealPersonalData(ctx, { credentialId: id, record: { input, jws } }),
+    searchKey(ctx, input.patient),
   ])
   if (logged === undefined) throw new Error('ledger returned no entry')
   await writeIssuance(ctx.db, {
@@ -99,7 +101,7 @@ export async function issueWith(
       replaces: options.replaces,
       issuedBy: `${actor.kind}:${actor.id}`,
     },
-    personal,
+    personal: { ...personal, searchKey: key },
     // A correction re-issues what was already counted: its facts would count twice.
     facts: options.replaces === undefined ? deidentifyInput(input, now) : [],
     audit: auditRow(

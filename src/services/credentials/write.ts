@@ -102,6 +102,7 @@ function personalJson(all: readonly IssuanceRows[]): string {
       credential_id: p.credentialId,
       wrapped_key: b64(p.wrappedKey),
       sealed: b64(p.sealed),
+      search_key: b64(p.searchKey),
     })),
   )
 }
@@ -146,10 +147,11 @@ async function insertAll(db: Db, all: IssuanceRows[]): Promise<void> {
         issuer_kid text, jws_hash text, leaf_index int8, rid text, nbf int8, replaces uuid,
         import_key text, issued_by text)
     ), w1 as (
-      insert into ${credentialPersonalData} (credential_id, wrapped_key, sealed)
-      select credential_id, decode(wrapped_key, 'base64'), decode(sealed, 'base64')
+      insert into ${credentialPersonalData} (credential_id, wrapped_key, sealed, search_key)
+      select credential_id, decode(wrapped_key, 'base64'), decode(sealed, 'base64'),
+        decode(search_key, 'base64')
       from json_to_recordset(${personalJson(all)}::json) as t(credential_id uuid,
-        wrapped_key text, sealed text)
+        wrapped_key text, sealed text, search_key text)
     )${withFacts}
     insert into ${auditEvents} (at, actor_kind, actor_id, actor_name, role, action, target_id,
       request_id, detail)

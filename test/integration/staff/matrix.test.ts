@@ -52,6 +52,9 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/tokens': ADMIN,
   'DELETE /api/tokens/:id': ADMIN,
   'POST /api/credentials': ISSUER,
+  // issuer workspace
+  'GET /api/credentials': ISSUER,
+  'POST /api/credentials/search': ISSUER,
   'POST /api/credentials/batch': ISSUER,
   'GET /api/credentials/:id': ISSUER,
   'GET /api/credentials/:id/qr.svg': ISSUER,

@@ -44,16 +44,30 @@ export const credentials = pgTable(
     issuedBy: text('issued_by').notNull(),
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().default(sql`now()`),
   },
-  (t) => [index('credentials_issuer_kid_status').on(t.issuerKid, t.status)],
+  (t) => [
+    index('credentials_issuer_kid_status').on(t.issuerKid, t.status),
+    // The issuer's list: newest first, by keyset (issued_at, id).
+    index('credentials_issued_at_id').on(t.issuedAt.desc(), t.id.desc()),
+  ],
 )
 
 /** Sealed personal data: AES-256-GCM under a data key that is itself wrapped by the master key. */
-export const credentialPersonalData = pgTable('credential_personal_data', {
-  credentialId: uuid('credential_id').primaryKey(),
-  wrappedKey: bytea('wrapped_key').notNull(),
-  sealed: bytea('sealed').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
-})
+export const credentialPersonalData = pgTable(
+  'credential_personal_data',
+  {
+    credentialId: uuid('credential_id').primaryKey(),
+    wrappedKey: bytea('wrapped_key').notNull(),
+    sealed: bytea('sealed').notNull(),
+    /**
+     * HMAC-SHA-256 of the normalised name and birth date under a key derived from the master key
+     * (services/credentials/search-key.ts): finds a person's credentials without a name in
+     * clear. On this row so that erasing the record erases it too.
+     */
+    searchKey: bytea('search_key'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [index('credential_personal_data_search_key').on(t.searchKey)],
+)
 
 /** CRL counter per issuer key (`ctr` in /.well-known/crl/{kid}.json, SHC 1.4 §Revocation). */
 export const crlState = pgTable('crl_state', {

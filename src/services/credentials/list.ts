@@ -1,0 +1,126 @@
+/**
+ * @module services/credentials/list
+ * The issuer's list, newest first, by keyset (the cursor is the last row's id: the next page
+ * starts below its `(issued_at, id)`, so a page costs the same at any depth), and finding a
+ * person's credentials by id or by the keyed search hash of name and birth date (search-key.ts).
+ * Each row's subject comes from its sealed record; an erased row has none.
+ */
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
+import type { CredentialListItem, CredentialState } from '../../core/api-types/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
+import { credentialPersonalData, credentials } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
+import type { PersonalRecord } from './personal-data.ts'
+import { type SearchSubject, searchKey } from './search-key.ts'
+
+export const MAX_LIST = 100
+
+const columns = {
+  id: credentials.id,
+  kind: credentials.kind,
+  status: credentials.status,
+  issuedAt: credentials.issuedAt,
+  revokedAt: credentials.revokedAt,
+  revocationReason: credentials.revocationReason,
+  replaces: credentials.replaces,
+  replacedBy: credentials.replacedBy,
+  wrappedKey: credentialPersonalData.wrappedKey,
+  sealed: credentialPersonalData.sealed,
+}
+
+type Row = {
+  id: string
+  kind: string
+  status: string
+  issuedAt: Date
+  revokedAt: Date | null
+  revocationReason: string | null
+  replaces: string | null
+  replacedBy: string | null
+  wrappedKey: Uint8Array | null
+  sealed: Uint8Array | null
+}
+
+async function toItem(ctx: ServiceContext, row: Row): Promise<CredentialListItem> {
+  let record: PersonalRecord | undefined
+  if (row.wrappedKey !== null && row.sealed !== null) {
+    // The stored id is the AAD the record was sealed with (personal-data.ts).
+    const bytes = await ctx.keys.unsealRecord(
+      { wrappedKey: row.wrappedKey, sealed: row.sealed },
+      row.id,
+    )
+    record = JSON.parse(new TextDecoder().decode(bytes)) as PersonalRecord
+  }
+  const patient = (record?.input as { patient?: SearchSubject } | undefined)?.patient
+  const state: CredentialState =
+    row.status === 'active' ? 'valid' : row.replacedBy !== null ? 'superseded' : 'revoked'
+  return {
+    id: row.id,
+    kind: row.kind as CredentialListItem['kind'],
+    state,
+    erased: record === undefined,
+    issuedAt: row.issuedAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    revocationReason: row.revocationReason,
+    replaces: row.replaces,
+    replacedBy: row.replacedBy,
+    subject:
+      patient === undefined
+        ? null
+        : {
+            givenNames: [...patient.givenNames],
+            familyName: patient.familyName,
+            birthDate: patient.birthDate,
+          },
+    input: record?.input ?? null,
+  }
+}
+
+function select(ctx: ServiceContext, where: SQL | undefined, limit: number) {
+  return ctx.db
+    .select(columns)
+    .from(credentials)
+    .leftJoin(credentialPersonalData, eq(credentialPersonalData.credentialId, credentials.id))
+    .where(where)
+    .orderBy(desc(credentials.issuedAt), desc(credentials.id))
+    .limit(limit)
+}
+
+/** Credentials newest first; `before` is the `next` of the previous page. */
+export async function listCredentials(
+  ctx: ServiceContext,
+  input: { limit?: number; before?: string },
+): Promise<{ items: CredentialListItem[]; next: string | null }> {
+  const limit = Math.min(Math.max(input.limit ?? 25, 1), MAX_LIST)
+  let where: SQL | undefined
+  if (input.before !== undefined) {
+    const [cursor] = await ctx.db
+      .select({ issuedAt: credentials.issuedAt, id: credentials.id })
+      .from(credentials)
+      .where(eq(credentials.id, input.before))
+    if (cursor === undefined)
+      throw new ServiceError('NOT_FOUND', `no credential ${input.before}`, { field: 'before' })
+    where = or(
+      lt(credentials.issuedAt, cursor.issuedAt),
+      and(eq(credentials.issuedAt, cursor.issuedAt), lt(credentials.id, cursor.id)),
+    )
+  }
+  // One row more than asked says whether an older page exists.
+  const rows = await select(ctx, where, limit + 1)
+  const page = rows.slice(0, limit)
+  const items = await Promise.all(page.map((row) => toItem(ctx, row)))
+  return { items, next: rows.length > limit ? (page.at(-1)?.id ?? null) : null }
+}
+
+/** A person's credentials by id, or by name and birth date through the keyed search hash. */
+export async function findCredentials(
+  ctx: ServiceContext,
+  input: { id: string } | SearchSubject,
+): Promise<CredentialListItem[]> {
+  const where =
+    'id' in input
+      ? eq(credentials.id, input.id)
+      : eq(credentialPersonalData.searchKey, await searchKey(ctx, input))
+  const rows = await select(ctx, where, MAX_LIST)
+  return Promise.all(rows.map((row) => toItem(ctx, row)))
+}

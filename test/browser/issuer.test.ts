@@ -1,0 +1,297 @@
+/**
+ * The issuer workspace end to end in Debian Chromium with a virtual authenticator, against the
+ * real `vigil serve`: an issuer enrols from an invitation, issues a vaccination and a test
+ * credential through the form (refusals shown at their field), finds them by name and birth
+ * date, revokes one and corrects another after confirming, erases one, and the page is
+ * screenshotted in English and Spanish at 360 px and 1280 px, axe-clean, without horizontal
+ * scrolling. Screenshots: test-results/issuer/.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  axeSerious,
+  BROWSER_SKIP_REASON,
+  enrolPasskey,
+  launchChromium,
+} from '../helpers/browser.ts'
+import { BIN, freePort } from '../helpers/server.ts'
+
+if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
+
+const SHOTS = fileURLToPath(new URL('../../test-results/issuer/', import.meta.url))
+
+interface Server {
+  url: string
+  child: ChildProcess
+  output: () => string
+}
+
+/** `vigil serve` on localhost (the WebAuthn RP ID must be a host name, not an address). */
+async function serve(dir: string): Promise<Server> {
+  const port = await freePort()
+  const url = `http://localhost:${port}`
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PUBLIC_URL: url,
+      VIGIL_DATA_DIR: dir,
+      VIGIL_LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout?.on('data', (d) => (out += d))
+  child.stderr?.on('data', (d) => (out += d))
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`)
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break
+    } catch {}
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`server did not start:\n${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return { url, child, output: () => out }
+}
+
+/** Screenshot, axe and no horizontal scroll for the page as it stands. */
+async function check(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+  expect(await axeSerious(page), name).toEqual([])
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  )
+  expect(overflow, `${name}: horizontal scroll`).toBeLessThanOrEqual(0)
+}
+
+describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-issuer-'))
+  let browser: Browser
+  let server: Server
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    await build({
+      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+      build: { emptyOutDir: false },
+    })
+    ;[browser, server] = await Promise.all([launchChromium(), serve(dir)])
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    if (server?.child.exitCode === null) {
+      const exited = new Promise((r) => server.child.on('exit', r))
+      server.child.kill('SIGTERM')
+      await exited
+    }
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('issues, finds, revokes, corrects and erases through the page, in EN and ES', async () => {
+    const first = /http:\/\/localhost:\d+\/enrol\.html#(vgi_[a-z2-7]{12}_[\w-]{43})/.exec(
+      server.output(),
+    )?.[1]
+    expect(first, server.output()).toBeDefined()
+
+    // The first administrator invites an issuer.
+    const adminContext = await browser.newContext()
+    const admin = await adminContext.newPage()
+    await enrolPasskey(admin, server.url, first as string, 'First administrator', 'Admin key')
+    const invitation = await admin.evaluate(async () => {
+      const res = await fetch('/api/staff/invitations', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Irene Issuer', roles: ['issuer'] }),
+      })
+      return ((await res.json()) as { link: string }).link
+    })
+    // An admin without the issuer role is told so, not shown the workspace.
+    await admin.goto(`${server.url}/issuer.html`)
+    await expect.poll(() => admin.locator('#status').textContent()).toContain('issuer role')
+    expect(await admin.locator('#issuer').isHidden()).toBe(true)
+    await adminContext.close()
+
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-GB',
+    })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    let refusals = 0
+    page.on('console', (m) => {
+      // The one deliberate API refusal below shows as a failed load; anything else is an error.
+      if (m.type() === 'error' && /status of 400/.test(m.text())) refusals++
+      else if (m.type() === 'error') errors.push(m.text())
+    })
+    await enrolPasskey(
+      page,
+      server.url,
+      invitation.split('#')[1] as string,
+      'Irene Issuer',
+      'Issuer laptop',
+    )
+    await page.goto(`${server.url}/issuer.html`)
+    await expect.poll(() => page.locator('#status').textContent()).toContain('Irene Issuer')
+    await expect.poll(() => page.locator('#list').textContent()).toContain('No credentials yet.')
+    await check(page, 'en-1280-empty')
+    const issueForm = page.locator('#issue-form')
+
+    // An empty form: each field says what it needs, in plain words.
+    await page.getByRole('button', { name: 'Issue the credential' }).click()
+    expect(await page.locator('#given-names-error').textContent()).toBe('Required.')
+    expect(await page.locator('#birth-date-error').textContent()).toContain('YYYY-MM-DD')
+    expect(await page.locator('#given-names').getAttribute('aria-invalid')).toBe('true')
+    await check(page, 'en-1280-form-errors')
+
+    // A refusal from the API lands at its field (a birth date after the vaccination).
+    await issueForm.getByLabel('Given names').fill('Anne Marie')
+    await issueForm.getByLabel('Family name').fill('Jansen')
+    await issueForm.getByLabel('Date of birth').fill('2099-03-14')
+    await issueForm.getByLabel('Region').fill('nl-nh')
+    await issueForm.getByLabel('Vaccine').selectOption('208')
+    expect(await issueForm.getByLabel('Vaccine').locator('option:checked').textContent()).toContain(
+      'Comirnaty',
+    )
+    await issueForm.getByLabel('Date given').fill('2021-05-01')
+    await issueForm.getByLabel('Lot number (optional)').fill('EW0182')
+    await page.getByRole('button', { name: 'Issue the credential' }).click()
+    await expect
+      .poll(() => page.locator('#birth-date-error').textContent())
+      .toBe('2099-03-14 is in the future')
+    expect(await page.locator('#issue-status').textContent()).toContain(
+      'Some fields need attention',
+    )
+    await check(page, 'en-1280-api-field-error')
+
+    // Corrected: issued, with its QR, print, file and passport link.
+    await issueForm.getByLabel('Date of birth').fill('1985-03-14')
+    await page.getByRole('button', { name: 'Issue the credential' }).click()
+    await expect.poll(() => page.locator('#result').isVisible(), { timeout: 20_000 }).toBe(true)
+    expect(await page.locator('#birth-date-error').textContent()).toBe('')
+    expect(await page.locator('#result-for').textContent()).toBe(
+      'Vaccination for Anne Marie Jansen, born 1985-03-14.',
+    )
+    await expect
+      .poll(() => page.locator('#result-qr').evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBeGreaterThan(0)
+    const link = (await page.locator('#result-link').textContent()) ?? ''
+    expect(link).toMatch(/\/passport\/[0-9a-f-]{36}#k=/)
+    const download = await page.locator('#result-download').getAttribute('href')
+    const card = await page.evaluate(async (href) => (await fetch(href as string)).text(), download)
+    expect(JSON.parse(card).verifiableCredential).toHaveLength(1)
+    await page.getByRole('button', { name: 'Copy' }).click()
+    await expect.poll(() => page.locator('#copy-status').textContent()).toContain('Copied.')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link)
+    await check(page, 'en-1280-issued')
+
+    // A test credential for the same person.
+    await page.getByRole('button', { name: 'Issue another' }).click()
+    await issueForm.getByLabel('Test result').check()
+    await issueForm.getByLabel('Given names').fill('Anne Marie')
+    await issueForm.getByLabel('Family name').fill('Jansen')
+    await issueForm.getByLabel('Date of birth').fill('1985-03-14')
+    await issueForm.getByLabel('Region').fill('NL-NH')
+    await issueForm.getByLabel('Test', { exact: true }).selectOption('94558-4')
+    await issueForm.getByLabel('Sample taken on').fill('2021-06-01')
+    await issueForm.getByLabel('Result', { exact: true }).selectOption('260415000')
+    await page.getByRole('button', { name: 'Issue the credential' }).click()
+    await expect
+      .poll(() => page.locator('#result-for').textContent(), { timeout: 20_000 })
+      .toContain('Test result for Anne Marie Jansen')
+    await expect.poll(() => page.locator('#list article').count()).toBe(2)
+
+    // Found by name and birth date, spelled loosely.
+    await page.locator('#find-given').fill('ANNE  marie')
+    await page.locator('#find-family').fill('jansen')
+    await page.locator('#find-birth').fill('1985-03-14')
+    await page.getByRole('button', { name: 'Find', exact: true }).click()
+    await expect.poll(() => page.locator('#find-status').textContent()).toBe('2 found.')
+    await check(page, 'en-1280-found')
+
+    // Revoke the test credential: cancelling does nothing, a reason is required.
+    const testCard = page.locator('#list article', { hasText: 'Test result' })
+    const vaxCard = page.locator('#list article', { hasText: 'Vaccination' })
+    await testCard.getByRole('button', { name: /^Revoke/ }).click()
+    await page.locator('#confirm-no').click()
+    expect(await testCard.getAttribute('data-state')).toBe('valid')
+    await testCard.getByRole('button', { name: /^Revoke/ }).click()
+    await page.locator('#confirm-yes').click()
+    expect(await page.locator('#reason-error').textContent()).toBe('Give a reason.')
+    await check(page, 'en-1280-confirm-revoke')
+    await page.getByLabel('Reason (shown in the audit trail)').fill('entered in error')
+    await page.locator('#confirm-yes').click()
+    await expect.poll(() => testCard.getAttribute('data-state')).toBe('revoked')
+    expect(await testCard.textContent()).toContain('entered in error')
+
+    // Correct the vaccination through the same form, pre-filled.
+    await vaxCard.getByRole('button', { name: /^Correct/ }).click()
+    expect(await issueForm.getByLabel('Lot number (optional)').inputValue()).toBe('EW0182')
+    expect(await issueForm.getByLabel('Given names').inputValue()).toBe('Anne Marie')
+    await check(page, 'en-1280-correcting')
+    await issueForm.getByLabel('Lot number (optional)').fill('EW0183')
+    await page.getByRole('button', { name: 'Issue the corrected credential' }).click()
+    await expect.poll(() => page.locator('#list article').count(), { timeout: 20_000 }).toBe(3)
+    await expect
+      .poll(() =>
+        page
+          .locator('#list article')
+          .evaluateAll((a) => a.map((n) => n.getAttribute('data-state'))),
+      )
+      .toEqual(['valid', 'revoked', 'superseded'])
+
+    // Erase the corrected card's personal data: the search no longer finds it.
+    const newest = page.locator('#list article').first()
+    await newest.getByRole('button', { name: /^Erase personal data/ }).click()
+    await check(page, 'en-1280-confirm-erase')
+    await page.locator('#confirm-yes').click()
+    await expect.poll(() => newest.getAttribute('data-erased')).toBe('true')
+    expect(await newest.locator('h3').textContent()).toBe('Personal data erased')
+    await expect.poll(() => page.locator('#find-status').textContent()).toBe('2 found.')
+    expect(await page.locator('#found article[data-erased="true"]').count()).toBe(0)
+    await check(page, 'en-1280-list')
+
+    // Every state again at 360 px, then in Spanish at both widths.
+    await page.setViewportSize({ width: 360, height: 800 })
+    await check(page, 'en-360-list')
+    await page.getByRole('button', { name: 'Español' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Certificados de salud')
+    expect(await page.locator('#list article').first().textContent()).toContain(
+      'Datos personales borrados',
+    )
+    await check(page, 'es-360-list')
+    await page.getByRole('button', { name: 'Emitir el certificado' }).click()
+    expect(await page.locator('#given-names-error').textContent()).toBe('Obligatorio.')
+    await check(page, 'es-360-form-errors')
+    await page
+      .locator('#list article')
+      .nth(2)
+      .getByRole('button', { name: /^Mostrar/ })
+      .click()
+    await expect.poll(() => page.locator('#result-for').textContent()).toContain('Vacunación de')
+    await check(page, 'es-360-issued')
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await check(page, 'es-1280-issued')
+    await page.getByRole('button', { name: 'English' }).click()
+    await page.setViewportSize({ width: 360, height: 800 })
+    await page.locator('#list article').nth(1).getByRole('button', { name: /^Show/ }).click()
+    await check(page, 'en-360-issued')
+
+    expect(errors).toEqual([])
+    expect(refusals).toBe(1)
+    await context.close()
+  }, 180_000)
+})
