@@ -17,15 +17,8 @@ export function at(iso: string): string {
   return formatTime(Date.parse(iso) / 1000)
 }
 
-/** A refusal with the field at fault (problem+json `field`, RFC 9457 §3.2 extension member). */
-export class FieldError extends ApiError {
-  readonly field: string | undefined
-
-  constructor(code: string, message: string, status: number, field: string | undefined) {
-    super(code, message, status)
-    this.field = field
-  }
-}
+/** A refusal with the field at fault: the staff pages' ApiError carries problem+json `field`. */
+export { ApiError as FieldError }
 
 /** POST JSON to the API, keeping the `field` of a refusal so the page can show it there. */
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
@@ -38,11 +31,11 @@ export async function postJson<T>(path: string, body: unknown): Promise<T> {
       body: JSON.stringify(body),
     })
   } catch {
-    throw new FieldError('NETWORK', 'the service did not answer', 0, undefined)
+    throw new ApiError('NETWORK', 'the service did not answer', 0, undefined)
   }
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>
   if (!res.ok)
-    throw new FieldError(
+    throw new ApiError(
       typeof data.code === 'string' ? data.code : `HTTP_${res.status}`,
       typeof data.detail === 'string' ? data.detail : res.statusText,
       res.status,
