@@ -1,7 +1,7 @@
 /** Words the tracer's page shares between its parts: statuses, test types, times, field errors. */
 import type { CodeStatus } from '../../../src/core/api-types/index.ts'
 import { formatTime, hasMessage, t } from '../i18n/index.ts'
-import { ApiError } from '../staff/api.ts'
+import { ApiError, api } from '../staff/api.ts'
 import { type State, setState } from '../staff/dom.ts'
 
 export function statusWord(status: CodeStatus): string {
@@ -20,29 +20,8 @@ export function at(iso: string): string {
 /** A refusal with the field at fault: the staff pages' ApiError carries problem+json `field`. */
 export { ApiError as FieldError }
 
-/** POST JSON to the API, keeping the `field` of a refusal so the page can show it there. */
-export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  let res: Response
-  try {
-    res = await fetch(path, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-  } catch {
-    throw new ApiError('NETWORK', 'the service did not answer', 0, undefined)
-  }
-  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>
-  if (!res.ok)
-    throw new ApiError(
-      typeof data.code === 'string' ? data.code : `HTTP_${res.status}`,
-      typeof data.detail === 'string' ? data.detail : res.statusText,
-      res.status,
-      typeof data.field === 'string' ? data.field : undefined,
-    )
-  return data as T
-}
+/** POST JSON to the API through the staff pages' client (keeps the `field` of a refusal). */
+export const postJson = <T>(path: string, body: unknown): Promise<T> => api<T>('POST', path, body)
 
 /** What each status line or field error says, as a function so a language switch says it again. */
 const said = new Map<HTMLElement, () => void>()
