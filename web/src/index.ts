@@ -3,7 +3,6 @@
  * offers their workspace — straight there with one role, a short list with several. Anonymous
  * visitors see the public links only.
  */
-import { whoAmI } from './staff/api.ts'
 
 const line = document.getElementById('status-line')
 
@@ -28,10 +27,12 @@ export const WORKSPACES = [
 ] as const
 
 async function route(): Promise<void> {
-  // Only a visitor who has signed in before carries the session cookie; others get a quick 401.
-  const me = await whoAmI().catch(() => undefined)
-  if (me === undefined) return
-  const mine = WORKSPACES.filter((w) => (me.roles as readonly string[]).includes(w.role))
+  // Asks without a refused request: anonymous visitors get `signedIn: false`, not a 401.
+  const me = await fetch('/api/staff/session', { credentials: 'same-origin' })
+    .then((r) => r.json() as Promise<{ signedIn: boolean; name?: string; roles?: string[] }>)
+    .catch(() => undefined)
+  if (me?.signedIn !== true) return
+  const mine = WORKSPACES.filter((w) => (me.roles ?? []).includes(w.role))
   if (mine.length === 1 && new URLSearchParams(location.search).get('stay') === null) {
     location.replace((mine[0] as (typeof WORKSPACES)[number]).href)
     return
@@ -40,7 +41,7 @@ async function route(): Promise<void> {
   const who = document.getElementById('workspace-who')
   const section = document.getElementById('workspace')
   if (list === null || who === null || section === null) return
-  who.textContent = `Signed in as ${me.name}.`
+  who.textContent = `Signed in as ${me.name ?? ''}.`
   const items = (mine.length > 0 ? mine : [WORKSPACES[4]]).map((w) => {
     const li = document.createElement('li')
     const a = document.createElement('a')

@@ -261,6 +261,34 @@ export function staffRoutes() {
   app.openapi(
     createRoute({
       method: 'get',
+      path: '/api/staff/session',
+      tags: ['staff'],
+      summary:
+        'Whether this browser is signed in, and as whom (200 either way, so a page can ask without a refused request)',
+      responses: {
+        200: jsonResponse(
+          'the signed-in person, or signedIn false',
+          z.object({
+            signedIn: z.boolean(),
+            name: z.string().optional(),
+            roles: z.array(Role).optional(),
+          }),
+        ),
+      },
+    }),
+    (c) => {
+      const actor = c.get('ctx').actor
+      c.header('cache-control', 'no-store')
+      // Only a passkey session: an API token is not a browser's sign-in.
+      return actor?.kind === 'staff'
+        ? c.json({ signedIn: true, name: actor.name, roles: [...actor.roles] }, 200)
+        : c.json({ signedIn: false }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/api/staff/me',
       tags: ['staff'],
       summary: 'Who am I: name, roles, this session and my passkeys',

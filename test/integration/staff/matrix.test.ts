@@ -84,6 +84,7 @@ const MATRIX: Record<string, Rule> = {
   'POST /api/staff/sign-in': 'public',
   'POST /api/staff/sign-out': SELF,
   'POST /api/staff/sign-out-everywhere': SELF,
+  'GET /api/staff/session': 'public',
   'GET /api/staff/me': SELF,
   'POST /api/staff/me/passkeys/options': SELF,
   'POST /api/staff/me/passkeys': SELF,
@@ -203,6 +204,24 @@ describe.each(ENGINES)('authorisation matrix on %s', (engine) => {
     const { token } = await createSession(ctx, { userId, passkeyId: null })
     return { cookie: `vigil_session=${token}` }
   }
+
+  it('GET /api/staff/session answers 200 to anyone: signed in with a passkey session, or not', async () => {
+    const anonymous = await call(t, 'GET', '/api/staff/session')
+    expect(anonymous.status).toBe(200)
+    expect(await anonymous.json()).toEqual({ signedIn: false })
+    const byToken = await call(t, 'GET', '/api/staff/session', undefined, {
+      token: tokens.get('admin') as string,
+    })
+    expect(await byToken.json()).toEqual({ signedIn: false })
+    const bySession = await call(
+      t,
+      'GET',
+      '/api/staff/session',
+      undefined,
+      await credentialsFor({ kind: 'session', roles: ['tracer'] }),
+    )
+    expect(await bySession.json()).toEqual({ signedIn: true, name: 'p tracer', roles: ['tracer'] })
+  })
 
   it('every route of the app has a row, and every row a route', () => {
     const routes = routesOf(t.app)
