@@ -14,5 +14,8 @@ export default defineConfig({
     maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/helpers/no-stragglers.ts'],
+    // A page that fetches and decrypts before it shows a result can take seconds with both cores
+    // busy; expect.poll's default of 1 s made browser tests fail under load, not on behaviour.
+    expect: { poll: { timeout: 15_000 } },
   },
 })
