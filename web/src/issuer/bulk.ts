@@ -125,6 +125,14 @@ const FIELD_LABEL: Record<string, MessageKey> = {
   type: 'issuer.bulk.field.type',
 }
 
+/**
+ * A refusal's detail in plain words: a missing or empty value (the schema's "too small" or
+ * "received undefined") says so; the service's own details are already sentences.
+ */
+function detailWords(detail: string): string {
+  return /^too small|received undefined|^required/i.test(detail) ? t('issuer.err.required') : detail
+}
+
 function fieldWords(field: string | undefined): string {
   if (field === undefined || field === '') return t('issuer.bulk.field.row')
   const key = FIELD_LABEL[field.replace(/\.\d+(?=\.|$)/g, '')]
@@ -218,7 +226,7 @@ function render(): void {
         t('issuer.bulk.refusedRow', {
           row: r.row,
           field: fieldWords(r.status === 'error' ? r.error.field : undefined),
-          detail: r.status === 'error' ? r.error.detail : '',
+          detail: r.status === 'error' ? detailWords(r.error.detail) : '',
         }),
       ),
     ),
