@@ -587,6 +587,26 @@ export const en = {
   'issuer.err.birthDate': 'Write the date as YYYY-MM-DD (or YYYY-MM, or YYYY).',
   'issuer.err.region': 'Write a region code such as NL-NH.',
   'issuer.err.date': 'Choose a day.',
+  // issuer workspace: bulk upload (web/src/issuer/bulk.ts)
+  'issuer.bulk.heading': 'Issue from a file',
+  'issuer.bulk.hint':
+    'A CSV file with the columns row_key, type, given_names, family_name, birth_date, region, code, date, lot_number, performer, result — or NDJSON, one request per line. Uploading the same file again issues nothing twice.',
+  'issuer.bulk.file': 'CSV or NDJSON file',
+  'issuer.bulk.upload': 'Upload and issue',
+  'issuer.bulk.progress': 'Progress',
+  'issuer.bulk.count': '{done} of {total} rows',
+  'issuer.bulk.uploading': 'Uploading… keep this page open.',
+  'issuer.bulk.summary': '{issued} issued, {refused} refused.',
+  'issuer.bulk.existing': '{existing} were already issued from this file.',
+  'issuer.bulk.failed':
+    'The upload stopped after {done} rows: {reason}. Upload the file again to go on.',
+  'issuer.bulk.report': 'Download the report (CSV)',
+  'issuer.bulk.refusedHeading': 'Refused rows',
+  'issuer.bulk.refusedRow': 'Line {row}, {field}: {detail}',
+  'issuer.bulk.field.row': 'the whole row',
+  'issuer.bulk.field.type': 'Kind of credential',
+  'issuer.bulk.err.noFile': 'Choose a file.',
+  'issuer.bulk.err.empty': 'The file has no rows.',
 } as const
 
 export type MessageKey = keyof typeof en

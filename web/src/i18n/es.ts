@@ -614,4 +614,24 @@ export const es: Record<MessageKey, string> = {
   'issuer.err.birthDate': 'Escriba la fecha como AAAA-MM-DD (o AAAA-MM, o AAAA).',
   'issuer.err.region': 'Escriba un código de región como NL-NH.',
   'issuer.err.date': 'Elija un día.',
+  // issuer workspace: bulk upload (web/src/issuer/bulk.ts)
+  'issuer.bulk.heading': 'Emitir desde un archivo',
+  'issuer.bulk.hint':
+    'Un archivo CSV con las columnas row_key, type, given_names, family_name, birth_date, region, code, date, lot_number, performer, result, o NDJSON, una solicitud por línea. Subir otra vez el mismo archivo no emite nada dos veces.',
+  'issuer.bulk.file': 'Archivo CSV o NDJSON',
+  'issuer.bulk.upload': 'Subir y emitir',
+  'issuer.bulk.progress': 'Progreso',
+  'issuer.bulk.count': '{done} de {total} filas',
+  'issuer.bulk.uploading': 'Subiendo… mantenga esta página abierta.',
+  'issuer.bulk.summary': '{issued} emitidos, {refused} rechazados.',
+  'issuer.bulk.existing': '{existing} ya se habían emitido desde este archivo.',
+  'issuer.bulk.failed':
+    'La subida se detuvo tras {done} filas: {reason}. Suba el archivo otra vez para continuar.',
+  'issuer.bulk.report': 'Descargar el informe (CSV)',
+  'issuer.bulk.refusedHeading': 'Filas rechazadas',
+  'issuer.bulk.refusedRow': 'Línea {row}, {field}: {detail}',
+  'issuer.bulk.field.row': 'la fila entera',
+  'issuer.bulk.field.type': 'Tipo de certificado',
+  'issuer.bulk.err.noFile': 'Elija un archivo.',
+  'issuer.bulk.err.empty': 'El archivo no tiene filas.',
 }
