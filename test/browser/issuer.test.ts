@@ -6,7 +6,6 @@
  * screenshotted in English and Spanish at 360 px and 1280 px, axe-clean, without horizontal
  * scrolling. Screenshots: test-results/issuer/.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,66 +13,15 @@ import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  axeSerious,
-  BROWSER_SKIP_REASON,
-  enrolPasskey,
-  launchChromium,
-} from '../helpers/browser.ts'
-import { BIN, freePort } from '../helpers/server.ts'
+import { BROWSER_SKIP_REASON, enrolPasskey, launchChromium } from '../helpers/browser.ts'
+import { checkPage, type Server, serve } from '../helpers/issuer-session.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
 const SHOTS = fileURLToPath(new URL('../../test-results/issuer/', import.meta.url))
 
-interface Server {
-  url: string
-  child: ChildProcess
-  output: () => string
-}
-
-/** `vigil serve` on localhost (the WebAuthn RP ID must be a host name, not an address). */
-async function serve(dir: string): Promise<Server> {
-  const port = await freePort()
-  const url = `http://localhost:${port}`
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      PUBLIC_URL: url,
-      VIGIL_DATA_DIR: dir,
-      VIGIL_LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout?.on('data', (d) => (out += d))
-  child.stderr?.on('data', (d) => (out += d))
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`)
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break
-    } catch {}
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`server did not start:\n${out}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return { url, child, output: () => out }
-}
-
 /** Screenshot, axe and no horizontal scroll for the page as it stands. */
-async function check(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
-  expect(await axeSerious(page), name).toEqual([])
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  )
-  expect(overflow, `${name}: horizontal scroll`).toBeLessThanOrEqual(0)
-}
+const check = (page: Page, name: string) => checkPage(page, SHOTS, name)
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-issuer-'))
@@ -91,11 +39,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
   }, 120_000)
   afterAll(async () => {
     await browser?.close()
-    if (server?.child.exitCode === null) {
-      const exited = new Promise((r) => server.child.on('exit', r))
-      server.child.kill('SIGTERM')
-      await exited
-    }
+    await server?.stop()
     rmSync(dir, { recursive: true, force: true })
   })
 
