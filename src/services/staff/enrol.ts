@@ -12,7 +12,7 @@ import type {
 import { and, eq, isNull } from 'drizzle-orm'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
 import type { Actor, Role, ServiceContext } from '../../platform/context/index.ts'
-import { invitations, passkeys, sessions, users } from '../../platform/db/index.ts'
+import { type Db, invitations, passkeys, sessions, users } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { ENROL_LIMIT, hitRateLimit, INVITATION_LIMIT } from '../../platform/rate-limit/index.ts'
 import { knownRoles } from './fields.ts'
@@ -109,21 +109,7 @@ export async function finishEnrolment(
   const passkeyId = newTokenId(ctx.random)
   const now = ctx.clock.now()
   await ctx.db.transaction(async (tx) => {
-    const spent = await tx
-      .update(invitations)
-      .set({ usedAt: now, usedBy: userId })
-      .where(
-        and(
-          eq(invitations.id, invitation.id),
-          isNull(invitations.usedAt),
-          isNull(invitations.revokedAt),
-        ),
-      )
-      .returning({ id: invitations.id })
-    if (spent.length === 0)
-      throw new ServiceError('INVITATION_USED', 'this invitation was already used', {
-        field: 'invitation',
-      })
+    await spendInvitation(tx, invitation.id, userId, now)
     await tx.insert(users).values({
       id: userId,
       name: invitation.name,
@@ -131,19 +117,7 @@ export async function finishEnrolment(
       userHandle,
       createdAt: now,
     })
-    await tx.insert(passkeys).values({
-      id: passkeyId,
-      userId,
-      credentialId: passkey.credentialId,
-      publicKey: passkey.publicKey,
-      counter: passkey.counter,
-      transports: passkey.transports,
-      name: passkeyName,
-      deviceType: passkey.deviceType,
-      backedUp: passkey.backedUp,
-      createdAt: now,
-      lastUsedAt: now,
-    })
+    await tx.insert(passkeys).values(passkeyRow(passkeyId, userId, passkey, passkeyName, now))
     // The new person acts (the request was anonymous until now), by invitation, not by a role.
     const person: Actor = {
       kind: 'staff',
@@ -166,6 +140,36 @@ export async function finishEnrolment(
     user: { id: userId, name: invitation.name, roles: invitation.roles },
     passkeyId,
     session,
+  }
+}
+
+/** Spends a single-use link inside `tx`; a link already used or revoked is refused. */
+async function spendInvitation(tx: Db, id: string, usedBy: string, now: Date): Promise<void> {
+  const spent = await tx
+    .update(invitations)
+    .set({ usedAt: now, usedBy })
+    .where(and(eq(invitations.id, id), isNull(invitations.usedAt), isNull(invitations.revokedAt)))
+    .returning({ id: invitations.id })
+  if (spent.length === 0)
+    throw new ServiceError('INVITATION_USED', 'this invitation was already used', {
+      field: 'invitation',
+    })
+}
+
+/** The stored passkey of a verified registration (W3C WebAuthn §7.1). */
+function passkeyRow(id: string, userId: string, passkey: NewPasskey, name: string, now: Date) {
+  return {
+    id,
+    userId,
+    credentialId: passkey.credentialId,
+    publicKey: passkey.publicKey,
+    counter: passkey.counter,
+    transports: passkey.transports,
+    name,
+    deviceType: passkey.deviceType,
+    backedUp: passkey.backedUp,
+    createdAt: now,
+    lastUsedAt: now,
   }
 }
 
@@ -193,34 +197,8 @@ async function finishReenrolment(
   const passkeyId = newTokenId(ctx.random)
   const now = ctx.clock.now()
   await ctx.db.transaction(async (tx) => {
-    const spent = await tx
-      .update(invitations)
-      .set({ usedAt: now, usedBy: person.id })
-      .where(
-        and(
-          eq(invitations.id, link.invitationId),
-          isNull(invitations.usedAt),
-          isNull(invitations.revokedAt),
-        ),
-      )
-      .returning({ id: invitations.id })
-    if (spent.length === 0)
-      throw new ServiceError('INVITATION_USED', 'this invitation was already used', {
-        field: 'invitation',
-      })
-    await tx.insert(passkeys).values({
-      id: passkeyId,
-      userId: person.id,
-      credentialId: passkey.credentialId,
-      publicKey: passkey.publicKey,
-      counter: passkey.counter,
-      transports: passkey.transports,
-      name: passkeyName,
-      deviceType: passkey.deviceType,
-      backedUp: passkey.backedUp,
-      createdAt: now,
-      lastUsedAt: now,
-    })
+    await spendInvitation(tx, link.invitationId, person.id, now)
+    await tx.insert(passkeys).values(passkeyRow(passkeyId, person.id, passkey, passkeyName, now))
     const ended = await tx
       .delete(sessions)
       .where(eq(sessions.userId, person.id))
