@@ -5,7 +5,6 @@
  * reach the console, see the actions in the audit trail, invite someone from the admin page.
  * The server runs on http://localhost:<port> — the RP ID must be a host name, not an address.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -19,53 +18,14 @@ import {
   BROWSER_SKIP_REASON,
   launchChromium,
 } from '../helpers/browser.ts'
-import { BIN, freePort } from '../helpers/server.ts'
+import { type RunningServer, startLocalhostServer } from '../helpers/server.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
-
-interface Server {
-  url: string
-  child: ChildProcess
-  output: () => string
-}
-
-/** `vigil serve` with PUBLIC_URL on localhost and the chosen port (startServer picks its own). */
-async function serve(dir: string): Promise<Server> {
-  const port = await freePort()
-  const url = `http://localhost:${port}`
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      PUBLIC_URL: url,
-      VIGIL_DATA_DIR: dir,
-      VIGIL_LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout?.on('data', (d) => (out += d))
-  child.stderr?.on('data', (d) => (out += d))
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`)
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break
-    } catch {}
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`server did not start:\n${out}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return { url, child, output: () => out }
-}
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('staff pages in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-staff-'))
   let browser: Browser
-  let server: Server
+  let server: RunningServer
 
   beforeAll(async () => {
     // A fresh build so the staff pages exist; not emptying web/dist keeps other servers whole.
@@ -74,15 +34,11 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('staff pages in Chromium', ()
       logLevel: 'warn',
       build: { emptyOutDir: false },
     })
-    ;[browser, server] = await Promise.all([launchChromium(), serve(dir)])
+    ;[browser, server] = await Promise.all([launchChromium(), startLocalhostServer(dir)])
   }, 120_000)
   afterAll(async () => {
     await browser?.close()
-    if (server?.child.exitCode === null) {
-      const exited = new Promise((r) => server.child.on('exit', r))
-      server.child.kill('SIGTERM')
-      await exited
-    }
+    await server?.stop()
     rmSync(dir, { recursive: true, force: true })
   })
 

@@ -3,58 +3,16 @@
  * workspace's browser tests: the first administrator enrols from the printed invitation and
  * invites the issuer, who enrols in a fresh context.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { axeSerious, enrolPasskey } from './browser.ts'
-import { BIN, freePort } from './server.ts'
+import { type RunningServer, startLocalhostServer } from './server.ts'
 
-export interface Server {
-  url: string
-  child: ChildProcess
-  output: () => string
-  stop: () => Promise<void>
-}
+export type Server = RunningServer
 
 /** `vigil serve` on localhost (the WebAuthn RP ID must be a host name, not an address). */
-export async function serve(dir: string): Promise<Server> {
-  const port = await freePort()
-  const url = `http://localhost:${port}`
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      PUBLIC_URL: url,
-      VIGIL_DATA_DIR: dir,
-      VIGIL_LOG_LEVEL: 'warn',
-      DATABASE_URL: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout?.on('data', (d) => (out += d))
-  child.stderr?.on('data', (d) => (out += d))
-  const stop = async () => {
-    if (child.exitCode !== null) return
-    const exited = new Promise((r) => child.on('exit', r))
-    child.kill('SIGTERM')
-    await exited
-  }
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`)
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break
-    } catch {}
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`server did not start:\n${out}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  return { url, child, output: () => out, stop }
-}
+export const serve = startLocalhostServer
 
 /** Screenshot to `dir/name.png`, then axe (nothing serious) and no horizontal scroll. */
 export async function checkPage(page: Page, dir: string, name: string): Promise<void> {

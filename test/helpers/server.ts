@@ -72,3 +72,20 @@ export async function startServer(
     },
   }
 }
+
+/**
+ * `vigil serve` on the embedded database with its public URL on `localhost` (a WebAuthn RP ID
+ * must be a host name, not an address), for the staff pages' browser tests.
+ */
+export async function startLocalhostServer(dir: string): Promise<RunningServer> {
+  const port = await freePort()
+  const url = `http://localhost:${port}`
+  const server = await startServer({
+    PORT: String(port),
+    PUBLIC_URL: url,
+    VIGIL_DATA_DIR: dir,
+    VIGIL_LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+  })
+  return { ...server, url }
+}
