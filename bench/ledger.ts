@@ -28,6 +28,7 @@ import { runAppenders } from './append.ts'
 import { buildLog, measureCheckpoint, measureProofs, serveBenchDb, warmAllTiles } from './http.ts'
 import { compareMerkle } from './merkle.ts'
 import { DATABASE_URL, type Engine, openBenchDb } from './setup.ts'
+import { formatColumns } from './table.ts'
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1')
 if (!(SCALE > 0)) throw new Error('BENCH_SCALE must be a positive number')
@@ -273,13 +274,7 @@ function table(): string {
       ])
     }
   }
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? []
-  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ')
-  return [
-    line(rows[0] ?? []),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.slice(1).map(line),
-  ].join('\n')
+  return formatColumns(rows)
 }
 
 const started = performance.now()

@@ -12,7 +12,9 @@ import { CHROMIUM, hasChromium, launchChromium } from '../test/helpers/chromium.
 import type { OfflineSetup } from './offline.ts'
 import type { OfflineMaterial } from './offline-page.ts'
 
-async function bundle(): Promise<string> {
+/** A bench page's entry, bundled by Vite into one ES module's text (loaded into a blank page). */
+export async function bundlePage(entry: URL): Promise<string> {
+  const name = fileURLToPath(entry).replace(/^.*\//, '').replace(/\.ts$/, '')
   const out = (await build({
     configFile: false,
     logLevel: 'warn',
@@ -21,9 +23,9 @@ async function bundle(): Promise<string> {
       // Readable names in a profile.
       minify: process.env.BENCH_CHROMIUM_PROFILE === undefined,
       lib: {
-        entry: fileURLToPath(new URL('./offline-page.ts', import.meta.url)),
+        entry: fileURLToPath(entry),
         formats: ['es'],
-        fileName: 'offline-page',
+        fileName: name,
       },
     },
   })) as Rollup.RollupOutput[]
@@ -40,7 +42,7 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
       skipped: `${CHROMIUM} is missing`,
     }
   }
-  const code = await bundle()
+  const code = await bundlePage(new URL('./offline-page.ts', import.meta.url))
   const browser = await launchChromium()
   try {
     const page = await browser.newPage()

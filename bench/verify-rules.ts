@@ -25,8 +25,6 @@
  * BENCH_ROUNDS passes over the cards per run (default 10), BENCH_RUNS (default 3).
  */
 import { cpus, loadavg } from 'node:os'
-import { fileURLToPath } from 'node:url'
-import { build, type Rollup } from 'vite'
 import { createLogClient } from '../src/core/log-client/index.ts'
 import { parseCheckpoint, parseNote } from '../src/core/note/index.ts'
 import {
@@ -43,7 +41,9 @@ import { CredentialInput, issueCredential } from '../src/services/credentials/in
 import { publishRuleSets } from '../src/services/trust/index.ts'
 import { CHROMIUM, hasChromium, launchChromium } from '../test/helpers/chromium.ts'
 import { benchEntry } from './append.ts'
+import { bundlePage } from './offline-chromium.ts'
 import { openBenchDb } from './setup.ts'
+import { formatColumns } from './table.ts'
 import {
   type DoorMaterial,
   doorLoop,
@@ -90,25 +90,6 @@ function medianSteps(runs: Record<string, number>[]): Record<string, number> {
     out[key] = values[Math.floor((values.length - 1) / 2)] as number
   }
   return out
-}
-
-async function bundle(): Promise<string> {
-  const out = (await build({
-    configFile: false,
-    logLevel: 'warn',
-    build: {
-      write: false,
-      minify: process.env.BENCH_CHROMIUM_PROFILE === undefined,
-      lib: {
-        entry: fileURLToPath(new URL('./verify-rules-page.ts', import.meta.url)),
-        formats: ['es'],
-        fileName: 'verify-rules-page',
-      },
-    },
-  })) as Rollup.RollupOutput[]
-  const chunk = out[0]?.output.find((o) => o.type === 'chunk')
-  if (chunk === undefined || chunk.type !== 'chunk') throw new Error('no bundle')
-  return chunk.code
 }
 
 interface PageRun {
@@ -248,7 +229,9 @@ async function main(): Promise<void> {
     const fetch = (url: string) => Promise.resolve(app.request(url))
     const client = createLogClient('', fetch)
     const vkey = (await client.key()).trim()
-    const code = hasChromium() ? await bundle() : ''
+    const code = hasChromium()
+      ? await bundlePage(new URL('./verify-rules-page.ts', import.meta.url))
+      : ''
 
     let snapshot: LogSnapshot | undefined
     for (const target of SIZES) {
@@ -394,13 +377,7 @@ function table(): string {
       ])
     }
   }
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? []
-  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ')
-  return [
-    line(rows[0] ?? []),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.slice(1).map(line),
-  ].join('\n')
+  return formatColumns(rows)
 }
 
 await main()

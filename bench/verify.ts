@@ -54,6 +54,7 @@ import { createApiToken } from '../src/services/staff/index.ts'
 import { publishRuleSets } from '../src/services/trust/index.ts'
 import { launchChromium } from '../test/helpers/chromium.ts'
 import { openBenchDb } from './setup.ts'
+import { formatColumns } from './table.ts'
 import { RULE_SET, RULES_TEXT } from './verify-rules-run.ts'
 
 const CARDS = Number(process.env.BENCH_CARDS ?? '100')
@@ -435,13 +436,7 @@ function table(): string {
       ])
     }
   }
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? []
-  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ')
-  return [
-    line(rows[0] ?? []),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.slice(1).map(line),
-  ].join('\n')
+  return formatColumns(rows)
 }
 
 await main()
