@@ -10,7 +10,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildImmunizationBundle } from '../../src/core/fhir/index.ts'
 import { encodeShcQr, issueShc } from '../../src/core/shc/index.ts'
@@ -18,6 +17,7 @@ import { issuerSigner } from '../../src/services/credentials/index.ts'
 import type { IssuerSigner } from '../../src/services/credentials/issuer.ts'
 import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
 import { immunization } from '../helpers/credentials.ts'
+import { y4mOf } from '../helpers/fake-camera.ts'
 import type { RunningServer } from '../helpers/server.ts'
 import { VERIFY_SHOTS as SHOTS, startVerifySite, type VerifySite } from '../helpers/verify-site.ts'
 
@@ -105,28 +105,6 @@ async function goOffline(context: BrowserContext): Promise<void> {
   // Chromium's own offline emulation only: a Playwright route would answer requests before the
   // service worker sees them, which a real device without network never does.
   await context.setOffline(true)
-}
-
-/** A Y4M (4:2:0) video of the PNG centred on white: what Chromium's fake camera plays. */
-function y4mOf(png: Buffer, width = 640, height = 480, frames = 5): Buffer {
-  const image = PNG.sync.read(png)
-  const y = Buffer.alloc(width * height, 235)
-  const ox = Math.floor((width - image.width) / 2)
-  const oy = Math.floor((height - image.height) / 2)
-  for (let row = 0; row < image.height; row++) {
-    for (let col = 0; col < image.width; col++) {
-      const i = (row * image.width + col) * 4
-      const luma =
-        0.299 * (image.data[i] as number) +
-        0.587 * (image.data[i + 1] as number) +
-        0.114 * (image.data[i + 2] as number)
-      y[(oy + row) * width + ox + col] = Math.round(16 + (luma * 219) / 255)
-    }
-  }
-  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128)
-  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`)
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma])
-  return Buffer.concat([header, ...Array.from({ length: frames }, () => frame)])
 }
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier at the door (Chromium)', () => {

@@ -37,6 +37,7 @@ import { TEST_MASTER_KEY } from '../helpers/app.ts'
 import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
 import { immunization } from '../helpers/credentials.ts'
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/db.ts'
+import { y4mOf } from '../helpers/fake-camera.ts'
 import { type RunningServer, startServer } from '../helpers/server.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/verify/', import.meta.url))
@@ -123,28 +124,6 @@ async function openVerify(context: BrowserContext, server: RunningServer): Promi
     .poll(() => page.locator('#trust-status').getAttribute('data-state'), { timeout: 20_000 })
     .toMatch(/ok|bad|info/)
   return { page, errors }
-}
-
-/** A Y4M (4:2:0) video of the PNG centred on white: what Chromium's fake camera plays. */
-function y4mOf(png: Buffer, width = 640, height = 480, frames = 5): Buffer {
-  const image = PNG.sync.read(png)
-  const y = Buffer.alloc(width * height, 235)
-  const ox = Math.floor((width - image.width) / 2)
-  const oy = Math.floor((height - image.height) / 2)
-  for (let row = 0; row < image.height; row++) {
-    for (let col = 0; col < image.width; col++) {
-      const i = (row * image.width + col) * 4
-      const luma =
-        0.299 * (image.data[i] as number) +
-        0.587 * (image.data[i + 1] as number) +
-        0.114 * (image.data[i + 2] as number)
-      y[(oy + row) * width + ox + col] = Math.round(16 + (luma * 219) / 255)
-    }
-  }
-  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128)
-  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`)
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma])
-  return Buffer.concat([header, ...Array.from({ length: frames }, () => frame)])
 }
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)(
