@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BROWSER_SKIP_REASON, enrolPasskey, launchChromium } from '../helpers/browser.ts'
@@ -142,6 +142,41 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link)
     await check(page, 'en-1280-issued')
 
+    // At the door: a venue photographs each QR from the result screen and checks it on /verify.
+    // The corrected card is valid; the card it replaced reads superseded, the withdrawn one revoked.
+    const venueContext = await browser.newContext({ viewport: { width: 360, height: 900 } })
+    const venue = await venueContext.newPage()
+    venue.on('pageerror', (e) => errors.push(e.message))
+    await venue.goto(`${server.url}/verify`)
+    const atTheDoor = async (card: Locator) => {
+      const id = await card.getAttribute('data-id')
+      await card.getByRole('button', { name: /^Show/ }).click()
+      await expect
+        .poll(() =>
+          page
+            .locator('#result-qr')
+            .evaluate((img: HTMLImageElement) => img.complete && img.src.split('/').at(-2)),
+        )
+        .toBe(id)
+      const buffer = await page.locator('#result-qr').screenshot()
+      await venue.evaluate(() => {
+        ;(document.getElementById('verdict') as HTMLElement).dataset.status = ''
+      })
+      await venue
+        .getByLabel(/A photo or image of the QR code/)
+        .setInputFiles({ name: 'card.png', mimeType: 'image/png', buffer })
+      await expect
+        .poll(() => venue.locator('#verdict').getAttribute('data-status'), { timeout: 20_000 })
+        .toMatch(/^(valid|invalid|cannot-confirm)$/)
+      return venue.evaluate(() => ({
+        status: (document.getElementById('verdict') as HTMLElement).dataset.status,
+        code: (document.getElementById('verdict-reason') as HTMLElement).dataset.code,
+      }))
+    }
+    expect(await atTheDoor(page.locator('#list article').first())).toMatchObject({
+      status: 'valid',
+    })
+
     // A test credential for the same person.
     await page.getByRole('button', { name: 'Issue another' }).click()
     await issueForm.getByLabel('Test result').check()
@@ -196,6 +231,26 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
           .evaluateAll((a) => a.map((n) => n.getAttribute('data-state'))),
       )
       .toEqual(['valid', 'revoked', 'superseded'])
+
+    // The venue opens its page again later (an open page refreshes its trust material each
+    // minute online, docs/VERIFIER.md): the corrected card is valid, the replaced one superseded,
+    // the withdrawn one revoked.
+    await venue.reload()
+    const [corrected, withdrawn, replaced] = [0, 1, 2].map((i) =>
+      page.locator('#list article').nth(i),
+    )
+    expect(await atTheDoor(corrected as Locator)).toMatchObject({ status: 'valid' })
+    await venue.screenshot({ path: `${SHOTS}venue-corrected-valid.png`, fullPage: true })
+    expect(await atTheDoor(withdrawn as Locator)).toEqual({
+      status: 'invalid',
+      code: 'SHC_REVOKED',
+    })
+    expect(await atTheDoor(replaced as Locator)).toEqual({
+      status: 'invalid',
+      code: 'VERIFY_SUPERSEDED',
+    })
+    await venue.screenshot({ path: `${SHOTS}venue-superseded.png`, fullPage: true })
+    await venueContext.close()
 
     // Erase the corrected card's personal data: the search no longer finds it.
     const newest = page.locator('#list article').first()

@@ -17,7 +17,7 @@ export const DATA_CACHE = 'vigil-verify-data-v1'
 const DEPLOYMENTS_KEY = 'vigil.verify.deployments'
 const MAX_MEMORY_TILES = 2048
 /** Trust material is fetched again when older than this (when online). */
-export const REFRESH_SECONDS = 300
+export const REFRESH_SECONDS = 60
 
 /** A trusted Vigil deployment other than this site: its URL and pinned log key. */
 export interface Deployment {
