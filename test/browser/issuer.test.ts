@@ -77,7 +77,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
     page.on('pageerror', (e) => errors.push(e.message))
     let refusals = 0
     page.on('console', (m) => {
-      // The one deliberate API refusal below shows as a failed load; anything else is an error.
+      // The two deliberate API refusals below show as failed loads; anything else is an error.
       if (m.type() === 'error' && /status of 400/.test(m.text())) refusals++
       else if (m.type() === 'error') errors.push(m.text())
     })
@@ -275,6 +275,19 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
     await page.getByRole('button', { name: 'Emitir el certificado' }).click()
     expect(await page.locator('#given-names-error').textContent()).toBe('Obligatorio.')
     await check(page, 'es-360-form-errors')
+    // The API's refusal, worded in Spanish at its field (its detail is English).
+    await page.locator('#given-names').fill('Ana')
+    await page.locator('#family-name').fill('García')
+    await page.locator('#birth-date').fill('2099-03-14')
+    await page.locator('#region').fill('ES-MD')
+    await page.locator('#product').selectOption('208')
+    await page.locator('#dose-date').fill('2021-05-01')
+    await page.getByRole('button', { name: 'Emitir el certificado' }).click()
+    await expect
+      .poll(() => page.locator('#birth-date-error').textContent())
+      .toBe('2099-03-14 está en el futuro')
+    await check(page, 'es-360-api-field-error')
+    await page.locator('#issue-form').evaluate((f: HTMLFormElement) => f.reset())
     await page
       .locator('#list article')
       .nth(2)
@@ -290,7 +303,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
     await check(page, 'en-360-issued')
 
     expect(errors).toEqual([])
-    expect(refusals).toBe(1)
+    expect(refusals).toBe(2)
     await context.close()
   }, 180_000)
 })

@@ -587,6 +587,14 @@ export const en = {
   'issuer.err.birthDate': 'Write the date as YYYY-MM-DD (or YYYY-MM, or YYYY).',
   'issuer.err.region': 'Write a region code such as NL-NH.',
   'issuer.err.date': 'Choose a day.',
+  'issuer.err.type': 'This value has the wrong form.',
+  'issuer.err.codeUnknown': 'Choose one of the listed codes.',
+  'issuer.err.future': '{value} is in the future',
+  'issuer.err.beforeBirth': '{value} is before the date of birth',
+  'issuer.err.name': 'Write the name in at most 100 characters, without control characters.',
+  'issuer.err.performer': 'Write at most 29 characters, without control characters.',
+  'issuer.err.lot': 'Use 1 to 20 letters, digits, dots, slashes or hyphens.',
+  'issuer.err.tooMany': 'Too many entries here.',
   // issuer workspace: bulk upload (web/src/issuer/bulk.ts)
   'issuer.bulk.heading': 'Issue from a file',
   'issuer.bulk.hint':

@@ -614,6 +614,14 @@ export const es: Record<MessageKey, string> = {
   'issuer.err.birthDate': 'Escriba la fecha como AAAA-MM-DD (o AAAA-MM, o AAAA).',
   'issuer.err.region': 'Escriba un código de región como NL-NH.',
   'issuer.err.date': 'Elija un día.',
+  'issuer.err.type': 'Este valor no tiene la forma correcta.',
+  'issuer.err.codeUnknown': 'Elija uno de los códigos de la lista.',
+  'issuer.err.future': '{value} está en el futuro',
+  'issuer.err.beforeBirth': '{value} es anterior a la fecha de nacimiento',
+  'issuer.err.name': 'Escriba el nombre con 100 caracteres como máximo, sin caracteres de control.',
+  'issuer.err.performer': 'Escriba 29 caracteres como máximo, sin caracteres de control.',
+  'issuer.err.lot': 'Use de 1 a 20 letras, cifras, puntos, barras o guiones.',
+  'issuer.err.tooMany': 'Demasiadas entradas aquí.',
   // issuer workspace: bulk upload (web/src/issuer/bulk.ts)
   'issuer.bulk.heading': 'Emitir desde un archivo',
   'issuer.bulk.hint':

@@ -21,6 +21,7 @@ import {
 } from '../i18n/index.ts'
 import { call, FieldError, reason } from './api.ts'
 import { type Choice, RESULTS, TESTS, VACCINES } from './codes.ts'
+import { refusalWords } from './refusal.ts'
 
 initI18n()
 mountLanguageSwitch(byId('lang-switch'))
@@ -282,8 +283,9 @@ form.addEventListener('submit', async (event) => {
   } catch (err) {
     const field = err instanceof FieldError ? fieldOf(err.field) : undefined
     if (field !== undefined) {
-      // The detail may start with the field's path, which the field's place already says.
-      fieldError(field, (err as FieldError).message.replace(/^[\w.]+: /, ''))
+      const refusal = err as FieldError
+      const value = byId<HTMLInputElement>(field).value ?? ''
+      fieldError(field, refusalWords(refusal.code, refusal.message, refusal.field, value))
       byId(field).focus()
       setState(issueStatus, 'bad', t('issuer.fixFields'))
     } else setState(issueStatus, 'bad', t('issuer.failed', { reason: reason(err) }))
