@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
+import { releasePlugin } from './web/build/release.ts'
 
 const web = (p: string) => fileURLToPath(new URL(`./web/${p}`, import.meta.url))
 
@@ -61,7 +62,7 @@ function verifyPrecache(): Plugin {
 export default defineConfig({
   root: web(''),
   publicDir: web('public'),
-  plugins: [verifyPrecache()],
+  plugins: [verifyPrecache(), releasePlugin()],
   build: {
     outDir: web('dist'),
     emptyOutDir: true,

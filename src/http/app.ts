@@ -9,6 +9,7 @@ import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { isLoopbackIssuer } from '../services/credentials/index.ts'
+import { INTEGRITY_POLICY, PAGE_CSP, serializeCsp, verifierCsp } from './csp.ts'
 import { renderDocsPage } from './docs-page.ts'
 import type { AppDeps, AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
@@ -46,32 +47,21 @@ export interface AppOptions {
 const VERIFIER_PAGES = new Set(['/verify', '/verify.html'])
 
 /**
- * One strict policy for every response, except that the verifier page may fetch the trust
- * material and ledger of other Vigil deployments (a verifier may trust several), so its
- * connect-src adds `https:`; a development deployment on loopback also reaches others on
- * loopback, which is what the page's settings accept. Scripts stay 'self' everywhere, so only
- * the page's own code makes those requests, and only to the deployments the user added.
+ * One strict policy for every response, the verifier page's with a wider connect-src
+ * (src/http/csp.ts, the same text the release manifest records), and the Integrity-Policy.
  */
 function pageSecurityHeaders(publicUrl: string): MiddlewareHandler {
-  const csp = {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:', 'blob:'],
-    workerSrc: ["'self'", 'blob:'],
-    connectSrc: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-    formAction: ["'self'"],
-  }
   const permissionsPolicy = { camera: ['self'], microphone: [], geolocation: [] }
-  const loopback = isLoopbackIssuer(publicUrl) ? ['http://localhost:*', 'http://127.0.0.1:*'] : []
-  const strict = secureHeaders({ contentSecurityPolicy: csp, permissionsPolicy })
-  const verifier = secureHeaders({
-    contentSecurityPolicy: { ...csp, connectSrc: ["'self'", 'https:', ...loopback] },
-    permissionsPolicy,
-  })
-  return (c, next) => (VERIFIER_PAGES.has(c.req.path) ? verifier : strict)(c, next)
+  const headers = secureHeaders({ contentSecurityPolicy: undefined, permissionsPolicy })
+  const strict = serializeCsp(PAGE_CSP)
+  const verifier = serializeCsp(verifierCsp(isLoopbackIssuer(publicUrl)))
+  return async (c, next) => {
+    await headers(c, next)
+    c.header('Content-Security-Policy', VERIFIER_PAGES.has(c.req.path) ? verifier : strict)
+    // The browser refuses any script without integrity metadata (every built page carries SRI,
+    // web/build/release.ts), so a tampered or injected script tag does not run.
+    c.header('Integrity-Policy', INTEGRITY_POLICY)
+  }
 }
 
 const OPENAPI_INFO = {

@@ -1,7 +1,8 @@
 /**
  * @module trust — what verifiers trust: the signed trust material of this deployment, the SHC
  * issuers an admin adds to it, the entry rule sets an authority publishes (each release a ledger
- * entry), the issuer directory's names, and the capability links of the citizens' passport pages.
+ * entry), the issuer directory's names, the capability links of the citizens' passport pages,
+ * and the releases of the web pages (each a ledger entry, listed in the release feed).
  */
 export { importIssuerDirectory, listIssuerDirectory, parseVciDirectory } from './directory.ts'
 export {
@@ -33,3 +34,9 @@ export {
   type RuleReleaseView,
   ruleReleaseKeyId,
 } from './rules.ts'
+export {
+  findWebRelease,
+  listWebReleases,
+  publishWebRelease,
+  type WebReleaseView,
+} from './web-release.ts'

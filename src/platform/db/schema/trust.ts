@@ -49,3 +49,21 @@ export const issuerDirectory = pgTable('issuer_directory', {
   canonicalIss: text('canonical_iss'),
   importedAt: timestamp('imported_at', { withTimezone: true }).notNull().default(sql`now()`),
 })
+
+/**
+ * Each release of the web pages this deployment has served: the exact manifest text
+ * (`vigil-release/v1`, core/release) whose SHA-256 is the artefact of a `verifier-release` ledger
+ * entry with key id `web:<release>`. The list is the deployment's release feed
+ * (GET /release/feed.json) that monitors compare with the log (docs/RELEASES.md).
+ */
+export const webReleases = pgTable('web_releases', {
+  release: integer('release').primaryKey(),
+  sha256: bytea('sha256').notNull().unique(),
+  text: text('text').notNull(),
+  version: text('version').notNull(),
+  commit: text('commit').notNull(),
+  publishedBy: text('published_by').notNull(),
+  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().default(sql`now()`),
+  pendingId: bigint('pending_id', { mode: 'bigint' }),
+  leafIndex: bigint('leaf_index', { mode: 'number' }),
+})
