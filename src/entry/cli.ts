@@ -257,6 +257,32 @@ the release is served in the signed trust material. Exit 0: published; 1: refuse
       return runTrustRulesPublish(args)
     },
   },
+  'release publish': {
+    summary: "log the web pages' release manifest (vigil serve does it at start when it is new)",
+    usage: `vigil release publish [FILE]
+
+FILE defaults to web/dist/release.json, written by npm run build:web. Its SHA-256 is logged as a
+verifier-release entry (key id web:<release>) and listed in GET /release/feed.json; the same
+manifest again is a no-op (docs/RELEASES.md). Exit 0: published; 1: refused; 2: usage.`,
+    async run(args) {
+      const { runReleasePublish } = await import('./commands/release.ts')
+      return runReleasePublish(args)
+    },
+  },
+  'release verify': {
+    summary: 'rebuild a published web release from its commit and compare the manifests',
+    usage: `vigil release verify --url URL [--release N]
+vigil release verify --manifest FILE
+
+Fetches the manifest (URL/release.json, or URL/release/N.json), rebuilds the pages from the commit
+it names (git archive of this repository, this checkout's node_modules: the commit's
+package-lock.json must equal this one) and compares byte for byte. Exit 0: identical;
+1: different (the differing paths are listed) or not rebuildable; 2: usage.`,
+    async run(args) {
+      const { runReleaseVerify } = await import('./commands/release.ts')
+      return runReleaseVerify(args)
+    },
+  },
   'trust issuers import': {
     summary: "replace the issuer directory (display names) from the VCI directory's JSON format",
     usage: `vigil trust issuers import FILE

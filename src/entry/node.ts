@@ -21,6 +21,7 @@ import { followIdentity } from '../platform/deployment/index.ts'
 import { exportBatch, runExposureRetention } from '../services/exposure/index.ts'
 import { bootstrapInvitation, runAuditDigests } from '../services/staff/index.ts'
 import { serveWithProblems } from './client-errors.ts'
+import { publishServedRelease } from './commands/release.ts'
 import { loadConfig, startRuntime, VERSION } from './runtime.ts'
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url))
@@ -103,7 +104,10 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
     { ...ctx, version: VERSION, ledger },
     { staticFiles: serveStatic({ root: WEB_DIST }), accessLog: config.logLevel === 'debug' },
   )
-  if (index === undefined) await printBootstrapLink(ctx)
+  if (index === undefined) {
+    await printBootstrapLink(ctx)
+    await publishServedRelease(ctx, WEB_DIST)
+  }
   // The audit trail's daily digests go into the ledger: soon after start, then every hour.
   const failed = (what: string) => (err: unknown) => {
     ctx.logger.error(`${what} failed`, { error: String(err) })
@@ -193,6 +197,7 @@ async function servePrimary(env: Record<string, string | undefined>, count: numb
   await ensureWebBuilt(log)
   const { ctx, database, ledger } = await startRuntime(config, { migrate: true, role: 'serve' })
   await printBootstrapLink(ctx)
+  await publishServedRelease(ctx, WEB_DIST)
   await ledger.close()
   await database.close()
 

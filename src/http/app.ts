@@ -28,6 +28,7 @@ import { healthRoutes } from './routes/health.ts'
 import { keyRoutes } from './routes/keys.ts'
 import { logRoutes } from './routes/log.ts'
 import { surveillancePageRoutes } from './routes/pages.ts'
+import { releaseRoutes } from './routes/release.ts'
 import { staffRoutes } from './routes/staff.ts'
 import { staffAdminRoutes } from './routes/staff-admin.ts'
 import { surveillanceRoutes } from './routes/surveillance.ts'
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     '/.well-known/*',
     '/exposure/*',
     '/api/public/*',
+    '/release/*',
   ]) {
     app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
   }
@@ -127,6 +129,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', exposureExportRoutes())
   app.route('/', surveillanceRoutes())
   app.route('/', trustRoutes())
+  app.route('/', releaseRoutes())
   app.route(
     '/',
     pageRoutes((request) => app.fetch(request)),

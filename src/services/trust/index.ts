@@ -39,4 +39,5 @@ export {
   listWebReleases,
   publishWebRelease,
   type WebReleaseView,
+  webReleaseText,
 } from './web-release.ts'

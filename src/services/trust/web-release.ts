@@ -138,3 +138,15 @@ export async function findWebRelease(
   const [placed] = await ctx.db.select().from(webReleases).where(eq(webReleases.sha256, hash))
   return view(placed ?? row)
 }
+
+/** The exact manifest text of release `release`, if published. */
+export async function webReleaseText(
+  ctx: ServiceContext,
+  release: number,
+): Promise<string | undefined> {
+  const [row] = await ctx.db
+    .select({ text: webReleases.text })
+    .from(webReleases)
+    .where(eq(webReleases.release, release))
+  return row?.text
+}
