@@ -1,59 +1,36 @@
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
 import { releasePlugin } from './web/build/release.ts'
 
 const web = (p: string) => fileURLToPath(new URL(`./web/${p}`, import.meta.url))
 
-const ASSET_REF = /assets\/[A-Za-z0-9_.-]+/g
-const PRECACHE_SLOT = /const PRECACHE = \[[^\]]*\]/
+const BUILD_SLOT = 'VIGIL_BUILD_ID'
 
 /**
- * Every file /verify needs offline, QR worker included: the page's HTML, then each built file
- * it names, transitively (scripts name their chunks, workers and styles by path; styles name
- * fonts and images). The list replaces `const PRECACHE = []` in the service worker, so each
- * build's hashed names are precached on install and a new build installs a new worker.
+ * The verifier's service worker (web/src/sw/sw.ts) is built as /sw.js, at the site root (a
+ * worker's scope cannot exceed its path). Its BUILD_SLOT becomes a digest of every other file
+ * of the build, so a change to any page changes the worker's bytes and browsers install it
+ * again (and it proves the new release before it activates, docs/RELEASES.md).
  */
-function verifyPrecache(): Plugin {
-  let files: string[] = []
-  let outDir = ''
+function serviceWorkerBuildId(): Plugin {
   return {
-    name: 'vigil:verify-precache',
+    name: 'vigil:sw-build-id',
     apply: 'build',
-    configResolved(config) {
-      outDir = config.build.outDir
-    },
-    // After vite:build-html has emitted the pages.
     generateBundle: {
       order: 'post',
       handler(_options, bundle) {
-        const text = (name: string): string => {
+        const worker = bundle['sw.js']
+        if (worker?.type !== 'chunk') throw new Error('the build has no sw.js chunk')
+        const digest = createHash('sha256')
+        for (const name of Object.keys(bundle).sort()) {
           const item = bundle[name]
-          if (item === undefined) return ''
-          if (item.type === 'chunk') return item.code
-          return typeof item.source === 'string'
-            ? item.source
-            : new TextDecoder().decode(item.source)
+          if (item === undefined || name === 'sw.js') continue
+          digest.update(name).update(item.type === 'chunk' ? item.code : item.source)
         }
-        const seen = new Set<string>()
-        const queue = ['verify.html']
-        while (queue.length > 0) {
-          for (const ref of text(queue.pop() as string).match(ASSET_REF) ?? []) {
-            if (!seen.has(ref) && ref in bundle) {
-              seen.add(ref)
-              queue.push(ref)
-            }
-          }
-        }
-        files = [...seen].sort().map((f) => `/${f}`)
+        if (!worker.code.includes(BUILD_SLOT)) throw new Error(`sw.js lost its ${BUILD_SLOT}`)
+        worker.code = worker.code.replace(BUILD_SLOT, digest.digest('hex').slice(0, 32))
       },
-    },
-    writeBundle() {
-      const sw = join(outDir, 'sw.js')
-      const source = readFileSync(sw, 'utf8')
-      if (!PRECACHE_SLOT.test(source)) throw new Error('sw.js has no `const PRECACHE = []`')
-      writeFileSync(sw, source.replace(PRECACHE_SLOT, `const PRECACHE = ${JSON.stringify(files)}`))
     },
   }
 }
@@ -62,7 +39,8 @@ function verifyPrecache(): Plugin {
 export default defineConfig({
   root: web(''),
   publicDir: web('public'),
-  plugins: [verifyPrecache(), releasePlugin()],
+  // SRI and the manifest last: they hash the final bytes (web/build/release.ts).
+  plugins: [serviceWorkerBuildId(), releasePlugin()],
   build: {
     outDir: web('dist'),
     emptyOutDir: true,
@@ -82,6 +60,10 @@ export default defineConfig({
         dashboard: web('dashboard.html'),
         stats: web('stats.html'),
         issuer: web('issuer.html'),
+        sw: web('src/sw/sw.ts'),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
       },
     },
   },

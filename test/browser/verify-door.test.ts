@@ -93,9 +93,13 @@ async function readyOffline(page: Page): Promise<void> {
   await expect
     .poll(() =>
       page.evaluate(async () =>
-        (await (await caches.open('vigil-verify-shell-v1')).keys()).some((r) =>
-          r.url.includes('/assets/qr-worker-'),
-        ),
+        (
+          await (
+            await caches.open(
+              (await caches.keys()).find((k) => k.startsWith('vigil-verify-shell-')) ?? 'none',
+            )
+          ).keys()
+        ).some((r) => r.url.includes('/assets/qr-worker-')),
       ),
     )
     .toBe(true)

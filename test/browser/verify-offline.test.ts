@@ -85,7 +85,14 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier offline, for an
     await expect
       .poll(() =>
         page.evaluate(
-          async () => (await (await caches.open('vigil-verify-shell-v1')).keys()).length,
+          async () =>
+            (
+              await (
+                await caches.open(
+                  (await caches.keys()).find((k) => k.startsWith('vigil-verify-shell-')) ?? 'none',
+                )
+              ).keys()
+            ).length,
         ),
       )
       .toBeGreaterThan(3)

@@ -22,6 +22,23 @@ export const en = {
   'verdict.more': 'The file holds more cards: only the first was checked.',
 
   // Entry rules and the card summary (verify/rules.ts, verify/summary.ts)
+  // The page's release (verify/release.ts, sw/sw.ts)
+  'release.heading': "This page's release",
+  'release.logged': 'Release {release}, logged at index {index}, cosigned by {k} witnesses.',
+  'release.loggedNoWitness':
+    'Release {release}, logged at index {index} (this deployment asks for no witness cosignatures).',
+  'release.unchecked': "This page's release has not been checked against the public ledger yet.",
+  'release.build': 'Version {version}, commit {commit}.',
+  'release.refused':
+    'An update to this page (release {release}) was refused: {reason}. This device keeps using the checked release. Code: {code}',
+  'release.refusedFirst':
+    'This page could not be checked against the public ledger: {reason}. It works online, but is not kept on this device for offline use. Code: {code}',
+  'release.why.notLogged': 'it is not in the public ledger',
+  'release.why.proof': 'its proof of being in the public ledger does not check out',
+  'release.why.asset': 'one of its files differs from the list in the ledger',
+  'release.why.logKey': "the ledger's key changed",
+  'release.why.manifest': 'its list of files cannot be read',
+  'release.why.fetch': 'it could not be downloaded',
   'rules.setting': 'Entry rule',
   'rules.none': 'None (check the card only)',
   'rules.unpublished': 'The health authority has not published entry rules yet.',

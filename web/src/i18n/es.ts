@@ -25,6 +25,24 @@ export const es: Record<MessageKey, string> = {
   'verdict.more': 'El archivo contiene más certificados: solo se ha comprobado el primero.',
 
   // Entry rules and the card summary (verify/rules.ts, verify/summary.ts)
+  // The page's release (verify/release.ts, sw/sw.ts)
+  'release.heading': 'Versión de esta página',
+  'release.logged':
+    'Versión {release}, registrada en el índice {index}, cofirmada por {k} testigos.',
+  'release.loggedNoWitness':
+    'Versión {release}, registrada en el índice {index} (esta instalación no pide cofirmas de testigos).',
+  'release.unchecked': 'La versión de esta página aún no se ha comprobado en el registro público.',
+  'release.build': 'Versión {version}, commit {commit}.',
+  'release.refused':
+    'Se rechazó una actualización de esta página (versión {release}): {reason}. Este dispositivo sigue usando la versión comprobada. Código: {code}',
+  'release.refusedFirst':
+    'No se pudo comprobar esta página en el registro público: {reason}. Funciona en línea, pero no se guarda en este dispositivo para usarla sin conexión. Código: {code}',
+  'release.why.notLogged': 'no está en el registro público',
+  'release.why.proof': 'su prueba de estar en el registro público no es válida',
+  'release.why.asset': 'uno de sus archivos no coincide con la lista del registro',
+  'release.why.logKey': 'la clave del registro ha cambiado',
+  'release.why.manifest': 'su lista de archivos no se puede leer',
+  'release.why.fetch': 'no se pudo descargar',
   'rules.setting': 'Regla de entrada',
   'rules.none': 'Ninguna (solo el certificado)',
   'rules.unpublished': 'La autoridad sanitaria aún no ha publicado reglas de entrada.',

@@ -3,6 +3,7 @@
  * Verdict of src/core/verify, computed here with trust material that this page keeps (offline
  * too). The card never leaves the device; the ledger is asked for a 4-hex-digit bucket only.
  */
+
 import { parseVerifierKey } from '../../../src/core/note/index.ts'
 import {
   checkDeploymentUrl,
@@ -34,6 +35,7 @@ import {
 } from './data.ts'
 import { decodeImageFile } from './decoder.ts'
 import { signal, unlockAudio } from './feedback.ts'
+import { mountRelease } from './release.ts'
 import { mountRuleSettings, setRuleSource } from './rules.ts'
 import {
   mountSnapshotStatus,
@@ -490,19 +492,15 @@ ui.deploymentForm.addEventListener('submit', (event) => {
 // ---- Offline ----------------------------------------------------------------------------------
 
 /**
- * The service worker (web/public/sw.js) keeps this page and its scripts for offline use; once
- * it is ready, the page tells it which files it loaded (hashed names it cannot guess).
+ * The service worker (web/src/sw/sw.ts) keeps this page and its files for offline use, each
+ * checked against a release manifest it proved to be in the ledger (docs/RELEASES.md); its
+ * verdict on the release shows in the footer and settings (release.ts).
  */
 async function registerServiceWorker(): Promise<void> {
   if (!('serviceWorker' in navigator)) return
+  mountRelease()
   try {
-    await navigator.serviceWorker.register('/sw.js', { scope: '/verify' })
-    const registration = await navigator.serviceWorker.ready
-    const urls = performance
-      .getEntriesByType('resource')
-      .map((e) => e.name)
-      .filter((u) => u.startsWith(`${location.origin}/assets/`) || u.endsWith('/favicon.svg'))
-    registration.active?.postMessage({ type: 'cache-shell', urls: [location.pathname, ...urls] })
+    await navigator.serviceWorker.register('/sw.js', { scope: '/verify', type: 'module' })
   } catch {}
 }
 void registerServiceWorker()
