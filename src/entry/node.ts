@@ -24,10 +24,18 @@ import { serveWithProblems } from './client-errors.ts'
 import { publishServedRelease } from './commands/release.ts'
 import { loadConfig, startRuntime, VERSION } from './runtime.ts'
 
-export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url))
+/**
+ * The built pages: web/dist, or VIGIL_WEB_DIST (pages built elsewhere, a reproducible build being
+ * checked, a release being staged). Its release.json is logged at start when new.
+ */
+export const WEB_DIST =
+  process.env.VIGIL_WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url))
 
 export async function ensureWebBuilt(log: (msg: string) => void): Promise<void> {
   if (existsSync(`${WEB_DIST}/index.html`)) return
+  if (process.env.VIGIL_WEB_DIST !== undefined) {
+    throw new Error(`VIGIL_WEB_DIST=${WEB_DIST} holds no built pages (index.html)`)
+  }
   log('web/dist is missing: building the pages with Vite (once)')
   const { build } = await import('vite')
   await build({

@@ -39,6 +39,8 @@ export interface VerifySite {
   readonly server: RunningServer
   readonly browser: Browser
   readonly token: string
+  /** The deployment's environment (for `vigil` commands run beside the server). */
+  readonly env: Readonly<Record<string, string>>
   /** POSTs JSON with the site's token; the answer must be a success. */
   post<T = IssuedCard>(path: string, body: unknown): Promise<T>
   /** Issues a credential (an immunization unless `body` says otherwise) through the API. */
@@ -53,6 +55,8 @@ export interface VerifySiteOptions {
   roles: Role[]
   /** Runs against the deployment before the server starts (publish rules, keep the signer…). */
   prepare?: (ctx: ServiceContext) => Promise<void>
+  /** More environment for the server (VIGIL_WEB_DIST…). */
+  serverEnv?: Record<string, string>
 }
 
 export async function startVerifySite(options: VerifySiteOptions): Promise<VerifySite> {
@@ -89,6 +93,7 @@ export async function startVerifySite(options: VerifySiteOptions): Promise<Verif
     await runtime.ledger.close()
     await runtime.database.close()
   }
+  Object.assign(env, options.serverEnv)
   const server = await startServer({ ...env, VIGIL_LOG_LEVEL: 'warn' })
   const browser = await launchChromium()
   const post = async <T>(path: string, body: unknown): Promise<T> => {
@@ -105,6 +110,7 @@ export async function startVerifySite(options: VerifySiteOptions): Promise<Verif
     server,
     browser,
     token,
+    env,
     post,
     issue: (body = immunization()) => post<IssuedCard>('/api/credentials', body),
     async close() {
