@@ -157,6 +157,58 @@ describe.each(ENGINES)('re-enrolment and the audit export on %s', (engine) => {
     )
   })
 
+  it('ends one of a person’s sessions by its listed id, leaving the others', async () => {
+    const someone = await personWith(t, ['tracer'])
+    const second = await signIn(t, someone.authenticator)
+    const listed = (await (
+      await asAdmin('GET', `/api/staff/people/${someone.id}/sessions`)
+    ).json()) as { sessions: { id: string }[] }
+    expect(listed.sessions).toHaveLength(2)
+    for (const s of listed.sessions) expect(s.id).toMatch(/^[0-9a-f]{24}$/)
+    const newest = listed.sessions[0]?.id as string
+    expect(
+      (await asAdmin('DELETE', `/api/staff/people/${someone.id}/sessions/${newest}`)).status,
+    ).toBe(204)
+    // Exactly one of the two devices is signed out (the test clock may give both one time).
+    const statuses = await Promise.all(
+      [someone.cookie, second.cookie as string].map(
+        async (cookie) => (await call(t, 'GET', '/api/staff/me', undefined, { cookie })).status,
+      ),
+    )
+    expect(statuses.sort()).toEqual([200, 401])
+    const left = (await (
+      await asAdmin('GET', `/api/staff/people/${someone.id}/sessions`)
+    ).json()) as { sessions: { id: string }[] }
+    expect(left.sessions.map((s) => s.id)).toEqual([listed.sessions[1]?.id])
+    // Gone, another person's, or not a handle at all.
+    await expectProblem(
+      await asAdmin('DELETE', `/api/staff/people/${someone.id}/sessions/${newest}`),
+      404,
+      'NOT_FOUND',
+    )
+    const remaining = listed.sessions[1]?.id as string
+    await expectProblem(
+      await asAdmin('DELETE', `/api/staff/people/${admin.id}/sessions/${remaining}`),
+      404,
+      'NOT_FOUND',
+    )
+    await expectProblem(
+      await asAdmin('DELETE', `/api/staff/people/${someone.id}/sessions/XYZ`),
+      400,
+      'VALIDATION',
+    )
+    const trail = (await (await asAdmin('GET', `/api/audit?action=session.end`)).json()) as {
+      events: AuditEvent[]
+    }
+    expect(trail.events).toHaveLength(1)
+    expect(trail.events[0]).toMatchObject({
+      actor: { id: admin.id },
+      role: 'admin',
+      targetId: someone.id,
+      detail: { session: newest },
+    })
+  })
+
   it('the CSV export equals the trail, with RFC 4180 quoting', async () => {
     // A name with a comma, a quote and a formula-looking start lands in the trail's actor name.
     const odd = await personWith(t, ['auditor'])
