@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
+import { parseCsv } from '../../helpers/csv.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
 import {
   call,
@@ -28,37 +29,6 @@ interface AuditEvent {
   targetId: string | null
   requestId: string | null
   detail: Record<string, unknown> | null
-}
-
-/** A small RFC 4180 reader for the test: quoted fields, doubled quotes, CRLF records. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (ch === '"') quoted = false
-      else field += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') {
-      row.push(field)
-      field = ''
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-      i++
-    } else field += ch
-  }
-  expect(field).toBe('')
-  expect(row).toEqual([])
-  return rows
 }
 
 describe.each(ENGINES)('re-enrolment and the audit export on %s', (engine) => {
