@@ -117,7 +117,7 @@ export const staffEs: Record<keyof typeof staffEn, string> = {
   'console.synced': 'sincronizada',
   'console.thisDevice': 'solo este dispositivo',
   'console.rename': 'Cambiar nombre',
-  'console.renameLabel': 'Cambiar el nombre de {name}',
+  'console.renameLabel': 'Cambiar nombre de {name}',
   'console.remove': 'Quitar',
   'console.removeLabel': 'Quitar {name}',
   'console.renamePrompt': 'Nuevo nombre para «{name}»',
