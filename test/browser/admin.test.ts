@@ -451,6 +451,9 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('admin workspace in Chromium'
           lang === 'en' ? 'People, roles and tokens' : 'Personas, roles y tokens',
         )
         await checkPage(admin, SHOTS, shot('admin', 'signed-in'))
+        // Each person's actions are on screen at any width (a card per person on a phone).
+        const box = await row(TRACER).getByRole('button').last().boundingBox()
+        expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(width)
         // With the sessions list and a confirmation open.
         await row(ADMIN)
           .getByRole('button', { name: lang === 'en' ? 'Sessions' : 'Sesiones' })

@@ -172,6 +172,8 @@ function revocableRows<T>(
   items: readonly T[],
   how: {
     cells: (item: T) => string[]
+    /** Each cell's column, named on a phone where the row is a card (staff.css table.stack). */
+    labels: MessageKey[]
     live: (item: T) => boolean
     path: (item: T) => string
     done: (item: T) => Said
@@ -184,7 +186,11 @@ function revocableRows<T>(
     el(
       'tr',
       {},
-      ...how.cells(item).map((text) => el('td', {}, text)),
+      ...how
+        .cells(item)
+        .map((text, i) =>
+          el('td', i === 0 ? {} : { 'data-label': t(how.labels[i] as MessageKey) }, text),
+        ),
       el(
         'td',
         {},
@@ -233,9 +239,9 @@ async function loadSessions(): Promise<void> {
       el(
         'tr',
         { 'data-session': s.id },
-        el('td', {}, when(s.createdAt)),
-        el('td', {}, when(s.lastSeenAt)),
-        el('td', {}, when(s.expiresAt)),
+        el('td', { 'data-label': t('admin.col.started') }, when(s.createdAt)),
+        el('td', { 'data-label': t('admin.col.lastSeen') }, when(s.lastSeenAt)),
+        el('td', { 'data-label': t('admin.col.ends') }, when(s.expiresAt)),
         el(
           'td',
           {},
@@ -297,9 +303,13 @@ async function loadPeople(): Promise<void> {
         { 'data-person': p.id },
         el('td', {}, p.name),
         el('td', {}, roles.fieldset),
-        el('td', {}, String(p.passkeys)),
-        el('td', {}, when(p.lastSignInAt)),
-        el('td', {}, t(disabled ? 'admin.person.disabled' : 'admin.person.active')),
+        el('td', { 'data-label': t('admin.col.passkeys') }, String(p.passkeys)),
+        el('td', { 'data-label': t('admin.col.lastSignIn') }, when(p.lastSignInAt)),
+        el(
+          'td',
+          { 'data-label': t('admin.col.status') },
+          t(disabled ? 'admin.person.disabled' : 'admin.person.active'),
+        ),
         el(
           'td',
           {},
@@ -391,6 +401,7 @@ async function loadInvitations(): Promise<void> {
         t(`admin.invitation.${i.status}`),
         when(i.expiresAt),
       ],
+      labels: ['admin.col.name', 'admin.col.roles', 'admin.col.status', 'admin.col.expires'],
       live: (i) => i.status === 'pending',
       path: (i) => `/api/staff/invitations/${i.id}`,
       done: (i) => ['admin.invitationRevoked', { name: i.name }],
@@ -438,6 +449,13 @@ async function loadTokens(): Promise<void> {
         t(`admin.token.${k.status}`),
         when(k.expiresAt),
         when(k.lastUsedAt),
+      ],
+      labels: [
+        'admin.col.name',
+        'admin.col.roles',
+        'admin.col.status',
+        'admin.col.expires',
+        'admin.col.lastUsed',
       ],
       live: (k) => k.status === 'active',
       path: (k) => `/api/tokens/${k.id}`,
