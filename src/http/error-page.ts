@@ -106,6 +106,11 @@ const escapeHtml = (s: string) =>
     (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
   )
 
+/** The pages' look in a few lines (web/src/base.css is a hashed asset the server cannot name). */
+const STYLE =
+  'body{font:1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}' +
+  'small{color:#555;overflow-wrap:anywhere}a{color:#1a4fa3}'
+
 export function renderErrorPage(
   lang: Lang,
   status: number,
@@ -122,6 +127,7 @@ export function renderErrorPage(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(heading)} — Vigil</title>
+<style>${STYLE}</style>
 </head>
 <body>
 <main>

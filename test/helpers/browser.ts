@@ -44,7 +44,7 @@ export async function addVirtualAuthenticator(
 
 /**
  * Enrols a passkey from an invitation link on the enrol page (the invitation must name
- * `person`), which signs in and lands on the console.
+ * `person`), which signs in and lands on the console. Returns the page's virtual authenticator.
  */
 export async function enrolPasskey(
   page: Page,
@@ -52,13 +52,14 @@ export async function enrolPasskey(
   invitation: string,
   person: string,
   passkeyName: string,
-): Promise<void> {
-  await addVirtualAuthenticator(page)
+): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const authenticator = await addVirtualAuthenticator(page)
   await page.goto(`${origin}/enrol.html#${invitation}`)
   await expect.poll(() => page.locator('#invitation-name').textContent()).toBe(person)
   await page.getByLabel('Name this passkey').fill(passkeyName)
   await page.getByRole('button', { name: 'Create passkey' }).click()
   await page.waitForURL('**/console.html')
+  return authenticator
 }
 
 const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url))

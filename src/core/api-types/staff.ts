@@ -104,6 +104,8 @@ export interface AuditPage {
 
 /** One live sign-in session of a person, as `/api/staff/people/{id}/sessions` lists it. */
 export interface PersonSessionView {
+  /** A handle for ending this one session (not its secret, nor the stored hash of it). */
+  id: string
   createdAt: string
   lastSeenAt: string
   expiresAt: string

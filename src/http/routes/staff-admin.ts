@@ -1,7 +1,7 @@
 /**
  * @module http/routes/staff-admin
  * People and invitations (role `admin`): list people, change their roles or name, disable or
- * enable them, see their sessions and sign them out everywhere, issue a re-enrolment link for one
+ * enable them, see their sessions and end one or all, issue a re-enrolment link for one
  * who lost their passkeys; create (the link is in this one response), list and revoke invitations. API tokens are in ./tokens.ts.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
@@ -12,6 +12,7 @@ import {
   DEFAULT_INVITATION_HOURS,
   DEFAULT_REENROL_HOURS,
   displayName,
+  endSessionOf,
   getPerson,
   listInvitations,
   listPeople,
@@ -185,6 +186,7 @@ export function staffAdminRoutes() {
           z.object({
             sessions: z.array(
               z.object({
+                id: z.string(),
                 createdAt: z.string(),
                 lastSeenAt: z.string(),
                 expiresAt: z.string(),
@@ -201,6 +203,35 @@ export function staffAdminRoutes() {
       c.header('cache-control', 'no-store')
       const sessions = await listSessionsOf(c.get('ctx'), c.req.valid('param').id)
       return c.json({ sessions }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      ...guarded,
+      method: 'delete',
+      path: '/api/staff/people/{id}/sessions/{sessionId}',
+      summary: 'End one of a person’s sessions (the id from their sessions list)',
+      middleware: [admin] as const,
+      request: {
+        params: Id('a person').extend({
+          sessionId: z
+            .string()
+            .regex(/^[0-9a-f]{24}$/, 'must be a session id from the list (24 hex digits)')
+            .openapi({ param: { name: 'sessionId', in: 'path' } }),
+        }),
+      },
+      responses: {
+        204: { description: 'the session ended' },
+        400: problem('VALIDATION'),
+        404: problem('NOT_FOUND'),
+        ...denied('admin'),
+      },
+    }),
+    async (c) => {
+      const { id, sessionId } = c.req.valid('param')
+      await endSessionOf(c.get('ctx'), { personId: id, sessionId })
+      return c.body(null, 204)
     },
   )
 

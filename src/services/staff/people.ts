@@ -6,6 +6,7 @@
  */
 import { and, asc, count, desc, eq, gt, isNull, max, ne, sql } from 'drizzle-orm'
 import type { PersonSessionView, PersonView } from '../../core/api-types/index.ts'
+import { toHex } from '../../core/codec/index.ts'
 import { recordAudit } from '../../platform/audit-trail/index.ts'
 import type { Role, ServiceContext } from '../../platform/context/index.ts'
 import { passkeys, sessions, users } from '../../platform/db/index.ts'
@@ -146,9 +147,48 @@ export async function listSessionsOf(
     )
     .orderBy(desc(sessions.createdAt))
   return rows.map((r) => ({
+    id: sessionHandle(r.idHash),
     createdAt: r.createdAt.toISOString(),
     lastSeenAt: r.lastSeenAt.toISOString(),
     expiresAt: r.expiresAt.toISOString(),
     passkeyId: r.passkeyId,
   }))
+}
+
+/**
+ * A session's handle for the admin page: the first 12 bytes of the stored hash, in hex. Enough to
+ * name one of a person's few sessions; a hash prefix cannot be turned back into the cookie.
+ */
+function sessionHandle(idHash: Uint8Array): string {
+  return toHex(idHash.subarray(0, 12))
+}
+
+/**
+ * An admin ends one of a person's sessions (say, on a lost phone), leaving the others. NOT_FOUND
+ * when the person has no live session with that handle.
+ */
+export async function endSessionOf(
+  ctx: ServiceContext,
+  input: { personId: string; sessionId: string },
+): Promise<void> {
+  const live = await ctx.db
+    .select({ idHash: sessions.idHash })
+    .from(sessions)
+    .where(eq(sessions.userId, input.personId))
+  const found = live.find((s) => sessionHandle(s.idHash) === input.sessionId)
+  if (found === undefined)
+    throw new ServiceError(
+      'NOT_FOUND',
+      `no session ${input.sessionId} of person ${input.personId}`,
+      {
+        field: 'sessionId',
+      },
+    )
+  await ctx.db.transaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.idHash, found.idHash))
+    await recordAudit(
+      { ...ctx, db: tx },
+      { action: 'session.end', targetId: input.personId, detail: { session: input.sessionId } },
+    )
+  })
 }

@@ -121,6 +121,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/public/stats': 'public',
   // Administrator workspace: a person's sessions, re-enrolment links, the audit trail as CSV
   'GET /api/staff/people/:id/sessions': ADMIN,
+  'DELETE /api/staff/people/:id/sessions/:sessionId': ADMIN,
   'POST /api/staff/people/:id/reenrol': ADMIN,
   'GET /api/audit.csv': AUDIT,
 }

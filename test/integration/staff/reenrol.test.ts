@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
+import { parseCsv } from '../../helpers/csv.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
 import {
   call,
@@ -28,37 +29,6 @@ interface AuditEvent {
   targetId: string | null
   requestId: string | null
   detail: Record<string, unknown> | null
-}
-
-/** A small RFC 4180 reader for the test: quoted fields, doubled quotes, CRLF records. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (ch === '"') quoted = false
-      else field += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') {
-      row.push(field)
-      field = ''
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-      i++
-    } else field += ch
-  }
-  expect(field).toBe('')
-  expect(row).toEqual([])
-  return rows
 }
 
 describe.each(ENGINES)('re-enrolment and the audit export on %s', (engine) => {
@@ -155,6 +125,58 @@ describe.each(ENGINES)('re-enrolment and the audit export on %s', (engine) => {
       409,
       'CONFLICT',
     )
+  })
+
+  it('ends one of a person’s sessions by its listed id, leaving the others', async () => {
+    const someone = await personWith(t, ['tracer'])
+    const second = await signIn(t, someone.authenticator)
+    const listed = (await (
+      await asAdmin('GET', `/api/staff/people/${someone.id}/sessions`)
+    ).json()) as { sessions: { id: string }[] }
+    expect(listed.sessions).toHaveLength(2)
+    for (const s of listed.sessions) expect(s.id).toMatch(/^[0-9a-f]{24}$/)
+    const newest = listed.sessions[0]?.id as string
+    expect(
+      (await asAdmin('DELETE', `/api/staff/people/${someone.id}/sessions/${newest}`)).status,
+    ).toBe(204)
+    // Exactly one of the two devices is signed out (the test clock may give both one time).
+    const statuses = await Promise.all(
+      [someone.cookie, second.cookie as string].map(
+        async (cookie) => (await call(t, 'GET', '/api/staff/me', undefined, { cookie })).status,
+      ),
+    )
+    expect(statuses.sort()).toEqual([200, 401])
+    const left = (await (
+      await asAdmin('GET', `/api/staff/people/${someone.id}/sessions`)
+    ).json()) as { sessions: { id: string }[] }
+    expect(left.sessions.map((s) => s.id)).toEqual([listed.sessions[1]?.id])
+    // Gone, another person's, or not a handle at all.
+    await expectProblem(
+      await asAdmin('DELETE', `/api/staff/people/${someone.id}/sessions/${newest}`),
+      404,
+      'NOT_FOUND',
+    )
+    const remaining = listed.sessions[1]?.id as string
+    await expectProblem(
+      await asAdmin('DELETE', `/api/staff/people/${admin.id}/sessions/${remaining}`),
+      404,
+      'NOT_FOUND',
+    )
+    await expectProblem(
+      await asAdmin('DELETE', `/api/staff/people/${someone.id}/sessions/XYZ`),
+      400,
+      'VALIDATION',
+    )
+    const trail = (await (await asAdmin('GET', `/api/audit?action=session.end`)).json()) as {
+      events: AuditEvent[]
+    }
+    expect(trail.events).toHaveLength(1)
+    expect(trail.events[0]).toMatchObject({
+      actor: { id: admin.id },
+      role: 'admin',
+      targetId: someone.id,
+      detail: { session: newest },
+    })
   })
 
   it('the CSV export equals the trail, with RFC 4180 quoting', async () => {

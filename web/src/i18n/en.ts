@@ -1,5 +1,8 @@
 /** English: the source of every message key (Spanish must have them all). */
+import { staffEn } from './staff-en.ts'
+
 export const en = {
+  ...staffEn,
   'lang.label': 'Language',
   'nav.home': 'Vigil',
 

@@ -1,7 +1,9 @@
 /** Spanish (español): every key of en.ts, checked by the type. */
 import type { MessageKey } from './en.ts'
+import { staffEs } from './staff-es.ts'
 
 export const es: Record<MessageKey, string> = {
+  ...staffEs,
   'lang.label': 'Idioma',
   'nav.home': 'Vigil',
 

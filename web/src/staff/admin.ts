@@ -1,9 +1,9 @@
 /**
- * The admin page (/admin.html, role admin): people and their roles (change, disable, sign out
- * everywhere, re-enrol one who lost their passkeys), invitations (the link is shown once), and API
+ * The admin page (/admin.html, role admin): people and their roles (change, disable, see and end
+ * sessions, re-enrol one who lost their passkeys), invitations (the link is shown once), and API
  * tokens (the secret is shown once). Each one-time secret has a copy button; each destructive
  * action asks first in a dialog; form errors are said in plain words at their field. Every change
- * lands in the audit trail on the server.
+ * lands in the audit trail on the server. English and Spanish (../i18n).
  */
 import type {
   CreatedInvitation,
@@ -13,37 +13,55 @@ import type {
   PersonView,
   TokenView,
 } from '../../../src/core/api-types/index.ts'
+import { initI18n, type MessageKey, mountLanguageSwitch, onLangChange, t } from '../i18n/index.ts'
 import { ApiError, api, describe, ROLES, whoAmI } from './api.ts'
-import { button, byId, el, roleBoxes, setState, when } from './dom.ts'
+import {
+  button,
+  byId,
+  el,
+  focusableTables,
+  hush,
+  type Param,
+  roleBoxes,
+  roleName,
+  say,
+  when,
+} from './dom.ts'
+
+initI18n()
+mountLanguageSwitch(byId('lang-switch'))
 
 const status = byId('status')
 
-// A table that scrolls sideways at 360 px must be reachable by keyboard (WCAG 2.1.1; axe
-// scrollable-region-focusable): a focusable region named by the table's caption.
-for (const wrap of document.querySelectorAll<HTMLElement>('.table-wrap')) {
-  wrap.tabIndex = 0
-  wrap.setAttribute('role', 'region')
-  wrap.setAttribute('aria-label', wrap.querySelector('caption')?.textContent ?? '')
-}
+focusableTables()
 const NOTES = ['people-status', 'invite-status', 'token-status']
 
 /** Each action starts clean: no status line or field error from an earlier one stays behind. */
 function clearNotes(): void {
-  for (const id of NOTES) setState(byId(id), 'info', '')
-  for (const node of document.querySelectorAll<HTMLElement>('.field-error')) node.textContent = ''
+  for (const id of NOTES) hush(byId(id))
+  for (const node of document.querySelectorAll<HTMLElement>('.field-error')) hush(node)
   for (const node of document.querySelectorAll('[aria-invalid]'))
     node.removeAttribute('aria-invalid')
 }
 
-async function act(node: HTMLElement, work: () => Promise<string>, reload: () => Promise<void>) {
+/** A status line's words: a message key and its parameters. */
+type Said = [MessageKey, Record<string, Param>?]
+
+async function act(node: HTMLElement, work: () => Promise<Said>, reload: () => Promise<void>) {
   clearNotes()
-  setState(node, 'busy', 'Working…')
+  say(node, 'busy', 'staff.working')
   try {
-    setState(node, 'ok', await work())
+    const [key, params] = await work()
+    say(node, 'ok', key, params)
   } catch (err) {
-    setState(node, 'bad', describe(err))
+    setErrorLine(node, err)
   }
   await reload()
+}
+
+/** A refused action's line: the error in words with its code, nothing else around it. */
+function setErrorLine(node: HTMLElement, err: unknown): void {
+  say(node, 'bad', 'staff.plain', { text: () => describe(err) })
 }
 
 const dialog = byId<HTMLDialogElement>('confirm')
@@ -61,9 +79,9 @@ function confirmed(question: string, action: string): Promise<boolean> {
 }
 
 /** `button` that runs `work` only after the dialog's yes. */
-function guarded(label: string, question: string, run: () => void): HTMLButtonElement {
+function guarded(label: string, question: () => string, run: () => void): HTMLButtonElement {
   return button(label, () => {
-    void confirmed(question, label).then((yes) => {
+    void confirmed(question(), label).then((yes) => {
       if (yes) run()
     })
   })
@@ -74,12 +92,8 @@ function copier(buttonId: string, sourceId: string, noteId: string): void {
   byId(buttonId).addEventListener('click', () => {
     const note = byId(noteId)
     navigator.clipboard.writeText(byId(sourceId).textContent ?? '').then(
-      () => {
-        note.textContent = 'Copied.'
-      },
-      () => {
-        note.textContent = 'Could not copy: select the text and copy it by hand.'
-      },
+      () => say(note, 'info', 'admin.copied'),
+      () => say(note, 'info', 'admin.copyFailed'),
     )
   })
 }
@@ -88,49 +102,64 @@ copier('token-copy', 'token-secret', 'token-copied')
 copier('reenrol-copy', 'reenrol-link', 'reenrol-copied')
 
 /** Plain words for each form field the server may name in a VALIDATION problem. */
-const FIELD_WORDS: Record<string, string> = {
-  name: 'Enter a name (1 to 100 characters).',
-  roles: 'Choose at least one role.',
-  expiresInHours: 'Enter a whole number of hours from 1 to 336.',
-  expiresInDays: 'Enter a whole number of days from 1 to 365.',
+const FIELD_WORDS: Record<string, MessageKey> = {
+  name: 'admin.field.name',
+  roles: 'admin.field.roles',
+  expiresInHours: 'admin.field.expiresInHours',
+  expiresInDays: 'admin.field.expiresInDays',
 }
 
 /**
- * A form's submission: the roles are checked here first (none is ticked by default, so a
- * forgotten choice is caught before the request), and a VALIDATION answer naming a field is shown
- * at that field, in the words above, instead of the schema's message.
+ * A form's submission: the name and roles are checked here first (no role is ticked by default,
+ * so a forgotten choice is caught before the request), and a VALIDATION answer naming a field is
+ * shown at that field, in the words above, instead of the schema's message.
  */
 async function submitForm(
   prefix: 'invite' | 'token',
   fields: Record<string, string>,
-  roles: string[],
-  work: () => Promise<string>,
+  local: { name: string; roles: string[] },
+  work: () => Promise<Said>,
   reload: () => Promise<void>,
 ): Promise<void> {
   const note = byId(`${prefix}-status`)
   const showAt = (field: string) => {
     const suffix = fields[field]
     if (suffix === undefined) return false
-    byId(`${prefix}-${suffix}-error`).textContent = FIELD_WORDS[field] ?? 'Check this field.'
-    const input = document.getElementById(`${prefix}-${suffix}`)
-    input?.setAttribute('aria-invalid', 'true')
-    if (input instanceof HTMLInputElement) input.focus()
+    say(byId(`${prefix}-${suffix}-error`), 'info', FIELD_WORDS[field] ?? 'admin.field.other')
+    document.getElementById(`${prefix}-${suffix}`)?.setAttribute('aria-invalid', 'true')
     return true
   }
   clearNotes()
-  if (roles.length === 0) {
-    showAt('roles')
-    setState(note, 'bad', 'Not created: choose at least one role.')
+  const missing = [
+    ...(local.name.trim() === '' ? ['name'] : []),
+    ...(local.roles.length === 0 ? ['roles'] : []),
+  ]
+  if (missing.length > 0) {
+    for (const field of missing) showAt(field)
+    // The first field at fault takes the focus, so a keyboard or screen-reader user lands there.
+    const first =
+      missing[0] === 'name'
+        ? byId(`${prefix}-name`)
+        : byId(`${prefix}-roles`).querySelector<HTMLInputElement>('input')
+    first?.focus()
+    say(
+      note,
+      'bad',
+      missing.includes('roles') && missing.length === 1
+        ? 'admin.notCreatedRoles'
+        : 'admin.notCreatedField',
+    )
     return
   }
-  setState(note, 'busy', 'Working…')
+  say(note, 'busy', 'staff.working')
   try {
-    setState(note, 'ok', await work())
+    const [key, params] = await work()
+    say(note, 'ok', key, params)
   } catch (err) {
     const field = err instanceof ApiError && err.code === 'VALIDATION' ? err.field : undefined
     if (field !== undefined && showAt(field.split('.')[0] as string))
-      setState(note, 'bad', 'Not created: correct the field marked above.')
-    else setState(note, 'bad', describe(err))
+      say(note, 'bad', 'admin.notCreatedField')
+    else setErrorLine(note, err)
   }
   await reload()
 }
@@ -143,9 +172,11 @@ function revocableRows<T>(
   items: readonly T[],
   how: {
     cells: (item: T) => string[]
+    /** Each cell's column, named on a phone where the row is a card (staff.css table.stack). */
+    labels: MessageKey[]
     live: (item: T) => boolean
     path: (item: T) => string
-    done: (item: T) => string
+    done: (item: T) => Said
     question: (item: T) => string
     note: HTMLElement
     reload: () => Promise<void>
@@ -155,14 +186,18 @@ function revocableRows<T>(
     el(
       'tr',
       {},
-      ...how.cells(item).map((text) => el('td', {}, text)),
+      ...how
+        .cells(item)
+        .map((text, i) =>
+          el('td', i === 0 ? {} : { 'data-label': t(how.labels[i] as MessageKey) }, text),
+        ),
       el(
         'td',
         {},
         how.live(item)
           ? guarded(
-              'Revoke',
-              how.question(item),
+              t('admin.revoke'),
+              () => how.question(item),
               () =>
                 void act(
                   how.note,
@@ -179,23 +214,102 @@ function revocableRows<T>(
   )
 }
 
+const roleList = (roles: readonly string[]) => roles.map(roleName).join(', ')
+
 // ---- People -----------------------------------------------------------------------------------
+
+/** The person whose sessions are listed, if any (the list follows reloads and the language). */
+let sessionsOf: PersonView | undefined
+
+async function loadSessions(): Promise<void> {
+  const p = sessionsOf
+  const box = byId('sessions-box')
+  if (p === undefined) {
+    box.hidden = true
+    return
+  }
+  const note = byId('people-status')
+  const { sessions } = await api<{ sessions: PersonSessionView[] }>(
+    'GET',
+    `/api/staff/people/${p.id}/sessions`,
+  )
+  byId('sessions-heading').textContent = t('admin.sessionsHeading', { name: p.name })
+  byId('sessions').replaceChildren(
+    ...sessions.map((s) =>
+      el(
+        'tr',
+        { 'data-session': s.id },
+        el('td', { 'data-label': t('admin.col.started') }, when(s.createdAt)),
+        el('td', { 'data-label': t('admin.col.lastSeen') }, when(s.lastSeenAt)),
+        el('td', { 'data-label': t('admin.col.ends') }, when(s.expiresAt)),
+        el(
+          'td',
+          {},
+          guarded(
+            t('admin.endSession'),
+            () => t('admin.endSessionQuestion', { name: p.name, when: when(s.createdAt) }),
+            () =>
+              void act(
+                note,
+                async () => {
+                  await api('DELETE', `/api/staff/people/${p.id}/sessions/${s.id}`)
+                  return ['admin.sessionEnded', { name: p.name, when: when(s.createdAt) }]
+                },
+                loadPeople,
+              ),
+          ),
+        ),
+      ),
+    ),
+  )
+  box.hidden = false
+}
+
+async function showSessions(p: PersonView): Promise<Said> {
+  sessionsOf = p
+  const { sessions } = await api<{ sessions: PersonSessionView[] }>(
+    'GET',
+    `/api/staff/people/${p.id}/sessions`,
+  )
+  if (sessions.length === 0) return ['admin.noSessions', { name: p.name }]
+  const last =
+    sessions
+      .map((x) => x.lastSeenAt)
+      .sort()
+      .at(-1) ?? null
+  return sessions.length === 1
+    ? ['admin.oneSession', { name: p.name, when: when(last) }]
+    : ['admin.someSessions', { name: p.name, count: sessions.length, when: when(last) }]
+}
 
 async function loadPeople(): Promise<void> {
   const { people } = await api<{ people: PersonView[] }>('GET', '/api/staff/people')
   const note = byId('people-status')
   byId('people').replaceChildren(
     ...people.map((p) => {
-      const roles = roleBoxes(`Roles of ${p.name}`, ROLES, p.roles)
+      const roles = roleBoxes(t('admin.rolesOf', { name: p.name }), ROLES, p.roles)
       const disabled = p.disabledAt !== null
+      const toggle = () =>
+        void act(
+          note,
+          async () => {
+            await api('PATCH', `/api/staff/people/${p.id}`, { disabled: !disabled })
+            return [disabled ? 'admin.enabledDone' : 'admin.disabledDone', { name: p.name }]
+          },
+          loadPeople,
+        )
       return el(
         'tr',
-        {},
+        { 'data-person': p.id },
         el('td', {}, p.name),
         el('td', {}, roles.fieldset),
-        el('td', {}, String(p.passkeys)),
-        el('td', {}, when(p.lastSignInAt)),
-        el('td', {}, disabled ? 'disabled' : 'active'),
+        el('td', { 'data-label': t('admin.col.passkeys') }, String(p.passkeys)),
+        el('td', { 'data-label': t('admin.col.lastSignIn') }, when(p.lastSignInAt)),
+        el(
+          'td',
+          { 'data-label': t('admin.col.status') },
+          t(disabled ? 'admin.person.disabled' : 'admin.person.active'),
+        ),
         el(
           'td',
           {},
@@ -203,74 +317,43 @@ async function loadPeople(): Promise<void> {
             'div',
             { class: 'row' },
             button(
-              'Save roles',
+              t('admin.saveRoles'),
               () =>
                 void act(
                   note,
                   async () => {
                     await api('PATCH', `/api/staff/people/${p.id}`, { roles: roles.read() })
-                    return `Roles of ${p.name} saved.`
+                    return ['admin.rolesSaved', { name: p.name }]
                   },
                   loadPeople,
                 ),
             ),
-            (disabled
-              ? button
-              : (label: string, run: () => void) =>
-                  guarded(
-                    label,
-                    `Disable ${p.name}? They are signed out at once and cannot sign in until enabled.`,
-                    run,
-                  ))(
-              disabled ? 'Enable' : 'Disable',
-              () =>
-                void act(
-                  note,
-                  async () => {
-                    await api('PATCH', `/api/staff/people/${p.id}`, { disabled: !disabled })
-                    return `${p.name} is ${disabled ? 'enabled' : 'disabled'}.`
-                  },
-                  loadPeople,
+            disabled
+              ? button(t('admin.enable'), toggle)
+              : guarded(
+                  t('admin.disable'),
+                  () => t('admin.disableQuestion', { name: p.name }),
+                  toggle,
                 ),
-            ),
-            button(
-              'Sessions',
-              () =>
-                void act(
-                  note,
-                  async () => {
-                    const { sessions } = await api<{ sessions: PersonSessionView[] }>(
-                      'GET',
-                      `/api/staff/people/${p.id}/sessions`,
-                    )
-                    if (sessions.length === 0) return `${p.name} has no live session.`
-                    const last =
-                      sessions
-                        .map((x) => x.lastSeenAt)
-                        .sort()
-                        .at(-1) ?? null
-                    return `${p.name} has ${sessions.length} live session${sessions.length === 1 ? '' : 's'}, last active ${when(last)}.`
-                  },
-                  async () => {},
-                ),
-            ),
+            button(t('admin.sessions'), () => void act(note, () => showSessions(p), loadPeople)),
             guarded(
-              'Sign out everywhere',
-              `Sign ${p.name} out on every device? Any work in progress there is lost.`,
+              t('admin.signOutEverywhere'),
+              () => t('admin.signOutQuestion', { name: p.name }),
               () =>
                 void act(
                   note,
                   async () => {
                     await api('DELETE', `/api/staff/people/${p.id}/sessions`)
-                    return `${p.name} is signed out everywhere.`
+                    return ['admin.signedOut', { name: p.name }]
                   },
                   loadPeople,
                 ),
             ),
             disabled
               ? undefined
-              : button(
-                  'Re-enrol',
+              : guarded(
+                  t('admin.reenrol'),
+                  () => t('admin.reenrolQuestion', { name: p.name }),
                   () =>
                     void act(
                       note,
@@ -282,9 +365,12 @@ async function loadPeople(): Promise<void> {
                         )
                         byId('reenrol-name').textContent = p.name
                         byId('reenrol-link').textContent = created.link
-                        byId('reenrol-copied').textContent = ''
+                        hush(byId('reenrol-copied'))
                         byId('reenrol-box').hidden = false
-                        return `Re-enrolment link for ${p.name} created (valid until ${when(created.expiresAt)}).`
+                        return [
+                          'admin.reenrolCreated',
+                          { name: p.name, when: when(created.expiresAt) },
+                        ]
                       },
                       loadPeople,
                     ),
@@ -294,11 +380,12 @@ async function loadPeople(): Promise<void> {
       )
     }),
   )
+  await loadSessions()
 }
 
 // ---- Invitations --------------------------------------------------------------------------------
 
-const inviteRoles = roleBoxes('Roles', ROLES)
+let inviteRoles = roleBoxes(t('admin.roles'), ROLES)
 byId('invite-roles').append(inviteRoles.fieldset)
 
 async function loadInvitations(): Promise<void> {
@@ -308,11 +395,17 @@ async function loadInvitations(): Promise<void> {
   )
   byId('invitations').replaceChildren(
     ...revocableRows(invitations.reverse(), {
-      cells: (i) => [i.name, i.roles.join(', '), i.status, when(i.expiresAt)],
+      cells: (i) => [
+        i.name,
+        roleList(i.roles),
+        t(`admin.invitation.${i.status}`),
+        when(i.expiresAt),
+      ],
+      labels: ['admin.col.name', 'admin.col.roles', 'admin.col.status', 'admin.col.expires'],
       live: (i) => i.status === 'pending',
       path: (i) => `/api/staff/invitations/${i.id}`,
-      done: (i) => `The invitation for ${i.name} is revoked.`,
-      question: (i) => `Revoke the invitation for ${i.name}? Its link will stop working.`,
+      done: (i) => ['admin.invitationRevoked', { name: i.name }],
+      question: (i) => t('admin.invitationQuestion', { name: i.name }),
       note: byId('invite-status'),
       reload: loadInvitations,
     }),
@@ -321,20 +414,21 @@ async function loadInvitations(): Promise<void> {
 
 byId<HTMLFormElement>('invite-form').addEventListener('submit', (event) => {
   event.preventDefault()
+  const name = byId<HTMLInputElement>('invite-name').value
   void submitForm(
     'invite',
     { name: 'name', roles: 'roles', expiresInHours: 'hours' },
-    inviteRoles.read(),
+    { name, roles: inviteRoles.read() },
     async () => {
       const created = await api<CreatedInvitation>('POST', '/api/staff/invitations', {
-        name: byId<HTMLInputElement>('invite-name').value,
+        name,
         roles: inviteRoles.read(),
         expiresInHours: Number(byId<HTMLInputElement>('invite-hours').value),
       })
       byId('invite-link').textContent = created.link
-      byId('invite-copied').textContent = ''
+      hush(byId('invite-copied'))
       byId('invite-link-box').hidden = false
-      return `Invitation for ${created.name} created.`
+      return ['admin.invitationCreated', { name: created.name }]
     },
     loadInvitations,
   )
@@ -342,19 +436,31 @@ byId<HTMLFormElement>('invite-form').addEventListener('submit', (event) => {
 
 // ---- API tokens ---------------------------------------------------------------------------------
 
-const tokenRoles = roleBoxes('Roles', ROLES)
+let tokenRoles = roleBoxes(t('admin.roles'), ROLES)
 byId('token-roles').append(tokenRoles.fieldset)
 
 async function loadTokens(): Promise<void> {
   const { tokens } = await api<{ tokens: TokenView[] }>('GET', '/api/tokens')
   byId('tokens').replaceChildren(
     ...revocableRows(tokens.reverse(), {
-      cells: (k) => [k.name, k.roles.join(', '), k.status, when(k.expiresAt), when(k.lastUsedAt)],
+      cells: (k) => [
+        k.name,
+        roleList(k.roles),
+        t(`admin.token.${k.status}`),
+        when(k.expiresAt),
+        when(k.lastUsedAt),
+      ],
+      labels: [
+        'admin.col.name',
+        'admin.col.roles',
+        'admin.col.status',
+        'admin.col.expires',
+        'admin.col.lastUsed',
+      ],
       live: (k) => k.status === 'active',
       path: (k) => `/api/tokens/${k.id}`,
-      done: (k) => `The token ${k.name} is revoked.`,
-      question: (k) =>
-        `Revoke the API token ${k.name}? Systems using it are refused from now on; this cannot be undone.`,
+      done: (k) => ['admin.tokenRevoked', { name: k.name }],
+      question: (k) => t('admin.tokenQuestion', { name: k.name }),
       note: byId('token-status'),
       reload: loadTokens,
     }),
@@ -363,24 +469,40 @@ async function loadTokens(): Promise<void> {
 
 byId<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
   event.preventDefault()
+  const name = byId<HTMLInputElement>('token-name').value
   void submitForm(
     'token',
     { name: 'name', roles: 'roles', expiresInDays: 'days' },
-    tokenRoles.read(),
+    { name, roles: tokenRoles.read() },
     async () => {
       const created = await api<CreatedToken>('POST', '/api/tokens', {
-        name: byId<HTMLInputElement>('token-name').value,
+        name,
         roles: tokenRoles.read(),
         expiresInDays: Number(byId<HTMLInputElement>('token-days').value),
       })
       byId('token-secret').textContent = created.token
-      byId('token-copied').textContent = ''
+      hush(byId('token-copied'))
       byId('token-box').hidden = false
-      return `Token ${created.name} created.`
+      return ['admin.tokenCreated', { name: created.name }]
     },
     loadTokens,
   )
 })
+
+/** The role boxes in the new language, keeping what is ticked. */
+function relabelRoleBoxes(): void {
+  const keep = (box: { read: () => string[] }, id: string) => {
+    const next = roleBoxes(t('admin.roles'), ROLES, box.read())
+    byId(id).replaceChildren(next.fieldset)
+    return next
+  }
+  inviteRoles = keep(inviteRoles, 'invite-roles')
+  tokenRoles = keep(tokenRoles, 'token-roles')
+}
+
+async function loadAll(): Promise<void> {
+  await Promise.all([loadPeople(), loadInvitations(), loadTokens()])
+}
 
 async function start(): Promise<void> {
   const me = await whoAmI()
@@ -389,18 +511,17 @@ async function start(): Promise<void> {
     return
   }
   if (!me.roles.includes('admin')) {
-    setState(status, 'bad', 'This page is for administrators (role admin).')
+    say(status, 'bad', 'admin.notAdmin')
     return
   }
-  await Promise.all([loadPeople(), loadInvitations(), loadTokens()])
+  await loadAll()
   byId('admin').hidden = false
-  setState(status, 'ok', `Signed in as ${me.name} (admin).`)
+  say(status, 'ok', 'admin.signedIn', { name: me.name })
+  onLangChange(() => {
+    focusableTables()
+    relabelRoleBoxes()
+    void loadAll()
+  })
 }
 
-start().catch((err) =>
-  setState(
-    status,
-    'bad',
-    `The page could not load: ${err instanceof ApiError ? describe(err) : String(err)}.`,
-  ),
-)
+start().catch((err) => say(status, 'bad', 'admin.loadFailed', { error: () => describe(err) }))

@@ -4,6 +4,7 @@
  * with the stable `code` a person can quote.
  */
 import type { Me, Role } from '../../../src/core/api-types/index.ts'
+import { t } from '../i18n/index.ts'
 
 export type { Me }
 
@@ -35,7 +36,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
   } catch {
-    throw new ApiError('NETWORK', 'the service did not answer', 0)
+    throw new ApiError('NETWORK', t('staff.network'), 0)
   }
   if (res.status === 204) return undefined as T
   const text = await res.text()
@@ -57,13 +58,18 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   return data as T
 }
 
-/** Any thrown value as words with its code: WebAuthn's DOMExceptions have a name, ours a code. */
+/**
+ * Any thrown value as words with its code: WebAuthn's DOMExceptions have a name, ours a code. The
+ * server's detail stays in its words (English); the code is what support looks up.
+ */
 export function describe(err: unknown): string {
-  if (err instanceof ApiError) return `${err.message} (code ${err.code})`
-  if (err instanceof Error && err.name === 'NotAllowedError')
-    return 'The passkey prompt was cancelled or timed out (code NotAllowedError)'
+  if (err instanceof ApiError) return t('staff.error', { message: err.message, code: err.code })
+  if (err instanceof Error && err.name === 'NotAllowedError') return t('staff.cancelled')
   if (err instanceof Error)
-    return `${err.message} (code ${'code' in err ? String(err.code) : err.name})`
+    return t('staff.error', {
+      message: err.message,
+      code: 'code' in err ? String(err.code) : err.name,
+    })
   return String(err)
 }
 

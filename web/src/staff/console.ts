@@ -1,19 +1,26 @@
 /**
  * The staff console shell (/console.html): who am I, my passkeys (add, rename, remove), sign out
  * here or everywhere, and — for admins and auditors — the audit trail. Later issues add their
- * work pages to WORK. Without a live session it sends you to sign in.
+ * work pages to WORK. Without a live session it sends you to sign in. English and Spanish.
  */
 import { startRegistration } from '@simplewebauthn/browser'
 import type { AuditPage, PasskeyView, Role } from '../../../src/core/api-types/index.ts'
+import { initI18n, type MessageKey, mountLanguageSwitch, onLangChange, t } from '../i18n/index.ts'
 import { api, describe, type Me, whoAmI } from './api.ts'
-import { button, byId, el, setState, when } from './dom.ts'
+import { button, byId, el, focusableTables, hush, roleName, say, suggest, when } from './dom.ts'
+
+initI18n()
+mountLanguageSwitch(byId('lang-switch'))
+focusableTables()
+suggest(byId<HTMLInputElement>('new-passkey-name'), 'enrol.defaultName')
 
 /** Work pages by role (later issues add theirs). */
-const WORK: { roles: Role[]; href: string; label: string }[] = [
-  { roles: ['admin'], href: '/admin.html', label: 'People, roles, invitations and API tokens' },
-  { roles: ['auditor', 'admin'], href: '/log.html', label: 'Transparency log' },
-  { roles: ['tracer'], href: '/tracer.html', label: 'Verification codes for positive tests' },
-  { roles: ['epidemiologist'], href: '/dashboard', label: 'Surveillance dashboard' },
+const WORK: { roles: Role[]; href: string; label: MessageKey }[] = [
+  { roles: ['admin'], href: '/admin.html', label: 'console.work.admin' },
+  { roles: ['issuer'], href: '/issuer.html', label: 'console.work.issuer' },
+  { roles: ['auditor', 'admin'], href: '/log.html', label: 'console.work.log' },
+  { roles: ['tracer'], href: '/tracer.html', label: 'console.work.tracer' },
+  { roles: ['epidemiologist'], href: '/dashboard', label: 'console.work.dashboard' },
 ]
 
 const status = byId('status')
@@ -27,22 +34,34 @@ async function load(): Promise<void> {
     return
   }
   me = found
-  byId('me-name').textContent = me.name
-  byId('me-roles').textContent = me.roles.join(', ')
-  byId('me-session').textContent =
-    `${when(me.session.idleExpiresAt)} if idle, ${when(me.session.expiresAt)} at the latest`
-  byId('work-links').replaceChildren(
-    ...WORK.filter((w) => w.roles.some((r) => me.roles.includes(r))).map((w) =>
-      el('li', {}, el('a', { href: w.href }, w.label)),
-    ),
-  )
-  showPasskeys(me.passkeys)
+  showMe()
   byId('console').hidden = false
-  setState(status, 'ok', `Signed in as ${me.name}.`)
+  say(status, 'ok', 'console.signedIn', { name: me.name })
   if (me.roles.includes('admin') || me.roles.includes('auditor')) {
     byId('audit').hidden = false
     await loadAudit(false)
   }
+  onLangChange(() => {
+    focusableTables()
+    showMe()
+    void loadAudit(false)
+  })
+}
+
+/** Who I am, my work pages and my passkeys, in the page language. */
+function showMe(): void {
+  byId('me-name').textContent = me.name
+  byId('me-roles').textContent = me.roles.map(roleName).join(', ')
+  byId('me-session').textContent = t('console.sessionEndsValue', {
+    idle: when(me.session.idleExpiresAt),
+    end: when(me.session.expiresAt),
+  })
+  byId('work-links').replaceChildren(
+    ...WORK.filter((w) => w.roles.some((r) => me.roles.includes(r))).map((w) =>
+      el('li', {}, el('a', { href: w.href }, t(w.label))),
+    ),
+  )
+  showPasskeys(me.passkeys)
 }
 
 function showPasskeys(passkeys: PasskeyView[]): void {
@@ -54,15 +73,19 @@ function showPasskeys(passkeys: PasskeyView[]): void {
         el('td', {}, p.name),
         el('td', {}, when(p.createdAt)),
         el('td', {}, when(p.lastUsedAt)),
-        el('td', {}, p.deviceType === 'multiDevice' ? 'synced' : 'this device only'),
+        el('td', {}, t(p.deviceType === 'multiDevice' ? 'console.synced' : 'console.thisDevice')),
         el(
           'td',
           {},
           el(
             'div',
             { class: 'row' },
-            button('Rename', () => void rename(p), { 'aria-label': `Rename ${p.name}` }),
-            button('Remove', () => void remove(p), { 'aria-label': `Remove ${p.name}` }),
+            button(t('console.rename'), () => void rename(p), {
+              'aria-label': t('console.renameLabel', { name: p.name }),
+            }),
+            button(t('console.remove'), () => void remove(p), {
+              'aria-label': t('console.removeLabel', { name: p.name }),
+            }),
           ),
         ),
       ),
@@ -72,47 +95,50 @@ function showPasskeys(passkeys: PasskeyView[]): void {
 
 async function refreshPasskeys(): Promise<void> {
   const found = await whoAmI()
-  if (found !== undefined) showPasskeys(found.passkeys)
+  if (found !== undefined) {
+    me = found
+    showPasskeys(found.passkeys)
+  }
 }
 
-async function guarded(action: () => Promise<string>): Promise<void> {
-  setState(passkeysStatus, 'busy', 'Working…')
+async function guarded(action: () => Promise<[MessageKey, { name: string }]>): Promise<void> {
+  say(passkeysStatus, 'busy', 'staff.working')
   try {
-    setState(passkeysStatus, 'ok', await action())
+    const [key, params] = await action()
+    say(passkeysStatus, 'ok', key, params)
     await refreshPasskeys()
   } catch (err) {
-    setState(passkeysStatus, 'bad', describe(err))
+    say(passkeysStatus, 'bad', 'staff.plain', { text: () => describe(err) })
   }
 }
 
 function rename(p: PasskeyView): Promise<void> {
-  const name = prompt(`New name for “${p.name}”`, p.name)?.trim()
+  const name = prompt(t('console.renamePrompt', { name: p.name }), p.name)?.trim()
   if (!name) return Promise.resolve()
   return guarded(async () => {
     await api('PATCH', `/api/staff/me/passkeys/${p.id}`, { name })
-    return `Renamed to ${name}.`
+    return ['console.renamed', { name }]
   })
 }
 
 function remove(p: PasskeyView): Promise<void> {
-  if (!confirm(`Remove the passkey “${p.name}”? It will no longer sign you in.`))
-    return Promise.resolve()
+  if (!confirm(t('console.removeQuestion', { name: p.name }))) return Promise.resolve()
   return guarded(async () => {
     await api('DELETE', `/api/staff/me/passkeys/${p.id}`)
-    return `Removed ${p.name}.`
+    return ['console.removed', { name: p.name }]
   })
 }
 
 byId<HTMLFormElement>('add-passkey').addEventListener('submit', (event) => {
   event.preventDefault()
-  const name = byId<HTMLInputElement>('new-passkey-name').value.trim() || 'Passkey'
+  const name = byId<HTMLInputElement>('new-passkey-name').value.trim() || t('enrol.defaultName')
   void guarded(async () => {
     const { options } = await api<{
       options: Parameters<typeof startRegistration>[0]['optionsJSON']
     }>('POST', '/api/staff/me/passkeys/options')
     const response = await startRegistration({ optionsJSON: options })
     await api('POST', '/api/staff/me/passkeys', { response, name })
-    return `Added the passkey ${name}.`
+    return ['console.added', { name }]
   })
 })
 
@@ -120,7 +146,7 @@ async function signOut(path: string): Promise<void> {
   try {
     await api('POST', path)
   } catch (err) {
-    setState(status, 'bad', `Could not sign out: ${describe(err)}.`)
+    say(status, 'bad', 'console.signOutFailed', { error: () => describe(err) })
     return
   }
   location.assign('/signin.html')
@@ -152,11 +178,11 @@ async function loadAudit(more: boolean): Promise<void> {
     const rows = page.events.map((e) =>
       el(
         'tr',
-        { 'data-action': e.action },
+        { 'data-action': e.action, 'data-id': String(e.id) },
         el('td', {}, when(e.at)),
         el('td', {}, el('code', {}, e.action)),
         el('td', {}, `${e.actor.name} (${e.actor.kind} ${e.actor.id})`),
-        el('td', {}, e.role ?? '—'),
+        el('td', {}, e.role === null ? '—' : roleName(e.role)),
         el('td', {}, e.targetId ?? '—'),
         el('td', {}, el('code', {}, e.requestId?.slice(0, 8) ?? '—')),
       ),
@@ -166,9 +192,10 @@ async function loadAudit(more: boolean): Promise<void> {
     else body.replaceChildren(...rows)
     next = page.next
     byId('audit-more').hidden = next === null
-    setState(auditStatus, 'info', page.events.length === 0 && !more ? 'No events match.' : '')
+    if (page.events.length === 0 && !more) say(auditStatus, 'info', 'console.auditNone')
+    else hush(auditStatus)
   } catch (err) {
-    setState(auditStatus, 'bad', `The audit trail could not be read: ${describe(err)}.`)
+    say(auditStatus, 'bad', 'console.auditFailed', { error: () => describe(err) })
   }
 }
 byId<HTMLFormElement>('audit-filter').addEventListener('submit', (event) => {
@@ -177,4 +204,4 @@ byId<HTMLFormElement>('audit-filter').addEventListener('submit', (event) => {
 })
 byId('audit-more').addEventListener('click', () => void loadAudit(true))
 
-load().catch((err) => setState(status, 'bad', `The console could not load: ${describe(err)}.`))
+load().catch((err) => say(status, 'bad', 'console.loadFailed', { error: () => describe(err) }))

@@ -4,8 +4,12 @@
  * with which roles, then registers a passkey and lands in the console, signed in.
  */
 import { browserSupportsWebAuthn, startRegistration } from '@simplewebauthn/browser'
+import { initI18n, mountLanguageSwitch, onLangChange, t } from '../i18n/index.ts'
 import { api, describe } from './api.ts'
-import { byId, setState, when } from './dom.ts'
+import { byId, roleName, say, suggest, when } from './dom.ts'
+
+initI18n()
+mountLanguageSwitch(byId('lang-switch'))
 
 type CreationOptions = Parameters<typeof startRegistration>[0]['optionsJSON']
 interface Started {
@@ -17,6 +21,7 @@ const status = byId('status')
 const form = byId<HTMLFormElement>('enrol-form')
 const submit = byId<HTMLButtonElement>('enrol')
 const passkeyName = byId<HTMLInputElement>('passkey-name')
+suggest(passkeyName, 'enrol.defaultName')
 
 const KEY = 'vigil-invitation'
 // Kept for this tab only (a reload still works), and taken out of the address bar and history:
@@ -28,51 +33,47 @@ history.replaceState(null, '', location.pathname)
 async function enrol(event: Event): Promise<void> {
   event.preventDefault()
   submit.disabled = true
-  setState(status, 'busy', 'Creating your passkey…')
+  say(status, 'busy', 'enrol.creating')
   try {
     const { options } = await api<Started>('POST', '/api/staff/enrol/options', { invitation })
     const response = await startRegistration({ optionsJSON: options })
-    const name = passkeyName.value.trim() || 'Passkey'
+    const name = passkeyName.value.trim() || t('enrol.defaultName')
     await api('POST', '/api/staff/enrol', { invitation, response, passkeyName: name })
     sessionStorage.removeItem(KEY)
-    setState(status, 'ok', 'Your passkey is enrolled and you are signed in. Opening the console…')
+    say(status, 'ok', 'enrol.done')
     location.assign('/console.html')
   } catch (err) {
-    setState(status, 'bad', `Not enrolled: ${describe(err)}.`)
+    say(status, 'bad', 'enrol.failed', { error: () => describe(err) })
     submit.disabled = false
   }
 }
 
 async function start(): Promise<void> {
   if (invitation === '') {
-    setState(
-      status,
-      'bad',
-      'This page needs the invitation link you were sent (it ends in #vgi_…).',
-    )
+    say(status, 'bad', 'enrol.needLink')
     return
   }
   if (!browserSupportsWebAuthn()) {
-    setState(status, 'bad', 'This browser cannot create passkeys (WebAuthn is unavailable).')
+    say(status, 'bad', 'enrol.noWebAuthn')
     return
   }
   try {
     const started = await api<Started>('POST', '/api/staff/enrol/options', { invitation })
     byId('invitation-name').textContent = started.invitation.name
-    byId('invitation-roles').textContent = started.invitation.roles.join(', ')
+    const roles = () => {
+      byId('invitation-roles').textContent = started.invitation.roles.map(roleName).join(', ')
+    }
+    roles()
+    onLangChange(roles)
     byId('invitation-expires').textContent = when(started.invitation.expiresAt)
     byId('invitation').hidden = false
     form.hidden = false
     form.addEventListener('submit', (e) => void enrol(e))
-    setState(
-      status,
-      'info',
-      started.invitation.reenrol === true
-        ? `Re-enrolment for ${started.invitation.name}: create a new passkey below. It joins your existing account; your other sessions end.`
-        : `Invitation for ${started.invitation.name}: create your passkey below.`,
-    )
+    say(status, 'info', started.invitation.reenrol === true ? 'enrol.reenrol' : 'enrol.invited', {
+      name: started.invitation.name,
+    })
   } catch (err) {
-    setState(status, 'bad', `This invitation cannot be used: ${describe(err)}.`)
+    say(status, 'bad', 'enrol.unusable', { error: () => describe(err) })
   }
 }
 

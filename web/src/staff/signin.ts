@@ -4,8 +4,12 @@
  * the assertion and sets the session cookie; then on to the console.
  */
 import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser'
+import { initI18n, mountLanguageSwitch } from '../i18n/index.ts'
 import { api, describe, whoAmI } from './api.ts'
-import { byId, setState } from './dom.ts'
+import { byId, say } from './dom.ts'
+
+initI18n()
+mountLanguageSwitch(byId('lang-switch'))
 
 const button = byId<HTMLButtonElement>('sign-in')
 const status = byId('status')
@@ -13,7 +17,7 @@ const CONSOLE = '/console.html'
 
 async function signIn(): Promise<void> {
   button.disabled = true
-  setState(status, 'busy', 'Waiting for your passkey…')
+  say(status, 'busy', 'signin.waiting')
   try {
     const { options } = await api<{
       options: Parameters<typeof startAuthentication>[0]['optionsJSON']
@@ -22,10 +26,10 @@ async function signIn(): Promise<void> {
     const { user } = await api<{ user: { name: string } }>('POST', '/api/staff/sign-in', {
       response,
     })
-    setState(status, 'ok', `Signed in as ${user.name}. Opening the console…`)
+    say(status, 'ok', 'signin.done', { name: user.name })
     location.assign(CONSOLE)
   } catch (err) {
-    setState(status, 'bad', `Not signed in: ${describe(err)}.`)
+    say(status, 'bad', 'signin.failed', { error: () => describe(err) })
     button.disabled = false
   }
 }
@@ -33,12 +37,12 @@ async function signIn(): Promise<void> {
 async function start(): Promise<void> {
   if (!browserSupportsWebAuthn()) {
     button.disabled = true
-    setState(status, 'bad', 'This browser cannot use passkeys (WebAuthn is unavailable).')
+    say(status, 'bad', 'signin.noWebAuthn')
     return
   }
   button.addEventListener('click', () => void signIn())
   const me = await whoAmI().catch(() => undefined)
-  if (me !== undefined) setState(status, 'info', `You are already signed in as ${me.name}.`)
+  if (me !== undefined) say(status, 'info', 'signin.already', { name: me.name })
 }
 
 void start()
