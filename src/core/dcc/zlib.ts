@@ -27,8 +27,13 @@ const CHUNK = 16_384
 const ZLIB_WINDOW_BITS = 15
 const NO_INPUT = new Uint8Array(0)
 
-/** One inflate state, reset per certificate (inflating is synchronous from reset to end). */
+/**
+ * One inflate state and one output buffer, reset per certificate: safe to share because
+ * inflating is synchronous from reset to the last chunk, and a fresh 16 KiB buffer per
+ * certificate cost as much as the inflate itself.
+ */
 let stream: ZStream | undefined
+let buffer: Uint8Array<ArrayBuffer> | undefined
 
 function resetStream(): ZStream {
   if (stream) {
@@ -60,7 +65,8 @@ export function inflateZlib(bytes: Uint8Array, maxBytes = MAX_COSE_BYTES): Uint8
     throw notZlib('no zlib header: uncompressed or another format')
   }
   const strm = resetStream()
-  const out = new Uint8Array(CHUNK)
+  buffer ??= new Uint8Array(CHUNK)
+  const out = buffer
   strm.input = bytes
   strm.next_in = 0
   strm.avail_in = bytes.length

@@ -19,6 +19,7 @@ import {
   DccError,
   type DccPayload,
   type DccRevocationList,
+  type DccSignatureVerify,
   type DccSigner,
   type DccTrust,
   type DecodedDcc,
@@ -49,6 +50,8 @@ export interface DccVerifyOptions {
   readonly revoked?: DccRevocationList
   /** Allowed clock difference for `iat`, seconds (default DCC_CLOCK_SKEW_SECONDS). */
   readonly skew?: number
+  /** The signature check (default WebCrypto; see core/dcc/signature.ts). */
+  readonly verifySignature?: DccSignatureVerify
 }
 
 function check(
@@ -119,7 +122,7 @@ export async function verifyDcc(text: string, options: DccVerifyOptions): Promis
   }
   let signer: DccSigner
   try {
-    signer = await verifyDccSignature(cose, trust)
+    signer = await verifyDccSignature(cose, trust, options.verifySignature)
   } catch (err) {
     const code = err instanceof DccError ? err.code : undefined
     if (code === 'DCC_ALG' || code === 'DCC_SIGNATURE') {

@@ -1,5 +1,5 @@
 /**
- * core/dcc step by step on certificates signed here (fixtures.ts): each step accepts what hcert
+ * core/dcc step by step on certificates signed here (test/helpers/dcc.ts): each step accepts what hcert
  * allows (three COSE taggings, kid and alg in either header, ES256 and PS256, colliding kids)
  * and refuses one corruption at a time with its own code.
  */
@@ -36,7 +36,7 @@ import {
   TEST_RESULT,
   type TestKey,
   VACCINATION,
-} from './fixtures.ts'
+} from '../../helpers/dcc.ts'
 import { readDccVector } from './vector-file.ts'
 
 const code = (c: string) => expect.objectContaining({ code: c })

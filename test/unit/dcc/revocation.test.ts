@@ -11,7 +11,7 @@ import {
   dccRevocationHashes,
   parseCoseSign1,
 } from '../../../src/core/dcc/index.ts'
-import { createKey, signCose, type TestKey, VACCINATION } from './fixtures.ts'
+import { createKey, signCose, type TestKey, VACCINATION } from '../../helpers/dcc.ts'
 
 const hash16 = (data: Uint8Array | string) =>
   createHash('sha256').update(data).digest().subarray(0, 16).toString('base64')

@@ -36,7 +36,7 @@ import {
   TEST_RESULT,
   type TestKey,
   VACCINATION,
-} from '../dcc/fixtures.ts'
+} from '../../helpers/dcc.ts'
 import { readDccVector, validationClock } from '../dcc/vector-file.ts'
 
 const produced = new Set<CheckCode>()

@@ -6,9 +6,9 @@
  */
 import { encode } from 'cborg'
 import { zlibSync } from 'fflate'
-import { concatBytes, toBase64 } from '../../../src/core/codec/index.ts'
-import { encodeStringArray } from '../../../src/core/dcc/cbor.ts'
-import { ALG_ES256, ALG_PS256, base45Encode, type DccSigner } from '../../../src/core/dcc/index.ts'
+import { concatBytes, toBase64 } from '../../src/core/codec/index.ts'
+import { encodeStringArray } from '../../src/core/dcc/cbor.ts'
+import { ALG_ES256, ALG_PS256, base45Encode, type DccSigner } from '../../src/core/dcc/index.ts'
 
 /** 2026-11-24T12:00:00Z, as in the core/verify fixtures. */
 export const NOW = 1_795_521_600
