@@ -21,8 +21,8 @@ export interface RevocationInput {
   readonly kid: string
   /** The CWT `iss` (issuing country). */
   readonly iss: string | undefined
-  /** The entry's `ci`. */
-  readonly uci: string
+  /** The entry's `ci` (undefined for a payload without one: only the signature is hashed). */
+  readonly uci: string | undefined
   readonly signature: Uint8Array
   readonly keyType: 'EC' | 'RSA'
 }
@@ -33,7 +33,7 @@ async function hash16(bytes: Uint8Array): Promise<string> {
 
 /** The three hashes of a certificate (base64 of 16 bytes each). */
 export async function dccRevocationHashes(
-  input: Omit<RevocationInput, 'kid'>,
+  input: Omit<RevocationInput, 'kid' | 'uci'> & { readonly uci: string },
 ): Promise<Record<DccHashType, string>> {
   const sig =
     input.keyType === 'EC'
@@ -68,9 +68,11 @@ export async function checkDccRevocation(
 ): Promise<DccHashType[]> {
   const lists = Object.hasOwn(revoked, input.kid) ? revoked[input.kid] : undefined
   if (lists === undefined) return []
-  const types = DCC_HASH_TYPES.filter((t) => (lists[t]?.length ?? 0) > 0)
+  const types = DCC_HASH_TYPES.filter(
+    (t) => (lists[t]?.length ?? 0) > 0 && (t === 'SIGNATURE' || input.uci !== undefined),
+  )
   if (types.length === 0) return []
-  const hashes = await dccRevocationHashes(input)
+  const hashes = await dccRevocationHashes({ ...input, uci: input.uci ?? '' })
   for (const t of types) {
     if (asSet(lists[t] as readonly string[]).has(hashes[t])) {
       throw new DccError('DCC_REVOKED', `revoked (${t} hash on the list)`, { field: t })

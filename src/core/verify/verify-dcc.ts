@@ -224,9 +224,9 @@ async function revocationCheck(
 ): Promise<Check> {
   const asOf = options.trust.asOf
   const revoked = options.revoked
-  const uci = payload?.entry.ci
+  const ci = payload?.entry.ci
   let outcome: Check
-  if (revoked === undefined || typeof uci !== 'string') {
+  if (revoked === undefined) {
     outcome = check('revocation', 'pass', 'DCC_NO_REVOCATION_LIST', 'no revocation list loaded', {
       asOf,
     })
@@ -236,7 +236,8 @@ async function revocationCheck(
         {
           kid: signer.kid,
           iss: decoded.claims.iss,
-          uci,
+          // A payload the schema refused has no trusted UCI: its signature is still hashed.
+          uci: typeof ci === 'string' ? ci : undefined,
           signature: cose.signature,
           keyType: signer.keyType,
         },

@@ -306,6 +306,22 @@ describe('one corruption, one code', () => {
   )
 })
 
+describe('revocation of a certificate the schema refuses', () => {
+  it('is still found by its SIGNATURE hash; the UCI lists are not consulted', async () => {
+    const text = await signHc1(ec, { dcc: { ...VACCINATION, t: TEST_RESULT.t } })
+    const { signature } = decodeHc1(text).cose
+    const uci = VACCINATION.v[0]?.ci as string
+    const hashes = await dccRevocationHashes({ iss: 'AT', uci, signature, keyType: 'EC' })
+    const bySignature = await verify(text, {
+      revoked: { [ec.signer.kid]: { SIGNATURE: [hashes.SIGNATURE] } },
+    })
+    expectCheck(bySignature, 'revocation', 'fail', 'DCC_REVOKED')
+    const byUci = await verify(text, { revoked: { [ec.signer.kid]: { UCI: [hashes.UCI] } } })
+    expectCheck(byUci, 'revocation', 'pass', 'DCC_NO_REVOCATION_LIST')
+    expect(byUci.reason?.code).toBe('DCC_SCHEMA')
+  })
+})
+
 describe('trust data', () => {
   it('no signers → issuer unknown (VERIFY_NO_TRUST), cannot confirm', async () => {
     const v = await verify(await signHc1(ec), { trust: dccTrust([]) })
