@@ -194,6 +194,27 @@ the expected set.
       return runMonitor(args)
     },
   },
+  verify: {
+    summary:
+      'verify one certificate offline (EU DCC HC1 against DSCs from a file) and print the verdict',
+    usage: `vigil verify TEXT|FILE [--dcc-trust FILE] [--dcc-revoked FILE] [--now T] [--max-age S]
+
+TEXT is the scanned text (HC1:…, shc:/…); a FILE that exists is read instead. Prints the
+Verdict and its plain sentence as JSON; exits 0 (valid), 1 (invalid) or 3 (cannot confirm).
+
+  --dcc-trust FILE    EU DCC signer certificates by kid: {"<kid base64>": "<DSC base64 DER>"},
+                      a value may also be {"certificate": …, "country": "AT"} or a list of them
+  --dcc-revoked FILE  revoked DCC hashes: {"<kid>": {"UCI"|"COUNTRYCODEUCI"|"SIGNATURE": [base64]}}
+  --now T             the validation clock: POSIX seconds or an ISO date (default: now)
+  --max-age S         refuse to vouch with a trust file last modified more than S seconds ago
+
+SMART Health Cards need a deployment's trust material, which this command does not load: they
+come out "cannot confirm" (use the /verify page).`,
+    async run(args) {
+      const { runVerify } = await import('./commands/verify.ts')
+      return runVerify(args)
+    },
+  },
   'exposure export': {
     summary: 'write signed exposure-key exports for closed windows (vigil serve does it hourly)',
     usage: `vigil exposure export [--json]

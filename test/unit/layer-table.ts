@@ -43,7 +43,7 @@ export interface Row {
   files?: readonly string[]
 }
 
-const CORE_PACKAGES = ['jose', '@noble/*', 'pako', 'fflate', '@bufbuild/protobuf']
+const CORE_PACKAGES = ['jose', '@noble/*', 'pako', 'fflate', '@bufbuild/protobuf', 'cborg']
 const PLATFORM_PACKAGES = [...CORE_PACKAGES, 'zod', 'drizzle-orm']
 const SERVICE_PACKAGES = [
   ...CORE_PACKAGES,

@@ -4,6 +4,7 @@
  * of when). Pure: trust material and the ledger are data and callbacks passed in; the same code
  * runs in the verifier page, in Node (bench, tests) and in the service.
  */
+export * from './decide.ts'
 export * from './errors.ts'
 export * from './http-source.ts'
 export * from './input.ts'
@@ -13,3 +14,4 @@ export * from './rule-proof.ts'
 export * from './trust-material.ts'
 export * from './types.ts'
 export * from './verify.ts'
+export * from './verify-dcc.ts'

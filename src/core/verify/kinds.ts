@@ -42,6 +42,10 @@ export const PLAIN_KEYS = [
   'revocation-unknown',
   'content-unreadable',
   'dcc-unsupported',
+  // not-valid, EU DCC only: its signer may not sign it, or its content breaks the EU format
+  'signer-invalid',
+  'signer-not-allowed',
+  'content-invalid',
   'unexpected',
   // could-not-read
   'empty',
@@ -110,6 +114,30 @@ export const CODE_KINDS: Readonly<Record<VerifyCheckCode | VerifyErrorCode, Plai
   SHC_NBF_FUTURE: ['not-valid', 'not-yet-valid'],
   SHC_REVOKED: ['not-valid', 'revoked'],
   SHC_CRL_UNAVAILABLE: ['cannot-confirm', 'revocation-unknown'],
+  DCC_FORMAT_OK: VALID,
+  DCC_SIGNER_TRUSTED: VALID,
+  DCC_SIGNATURE_VALID: VALID,
+  DCC_NOT_EXPIRED: VALID,
+  DCC_NOT_REVOKED: VALID,
+  DCC_NO_REVOCATION_LIST: VALID,
+  DCC_PREFIX: ['could-not-read', 'unrecognised'],
+  DCC_BASE45: ['could-not-read', 'damaged'],
+  DCC_ZLIB: ['could-not-read', 'damaged'],
+  DCC_COSE: ['could-not-read', 'damaged'],
+  DCC_CWT: ['could-not-read', 'damaged'],
+  // Signed, yet not a DCC the EU schema allows (e.g. two entries): the EU apps refuse it too.
+  DCC_SCHEMA: ['not-valid', 'content-invalid'],
+  // No trusted signer has the kid: this device's list may lack it (or the code is forged).
+  DCC_KID_UNKNOWN: ['cannot-confirm', 'issuer-unknown'],
+  DCC_KEY_USAGE: ['not-valid', 'signer-not-allowed'],
+  DCC_TRUST: ['cannot-confirm', 'trust-invalid'],
+  DCC_ALG: ['not-valid', 'altered'],
+  DCC_SIGNATURE: ['not-valid', 'altered'],
+  DCC_NOT_YET_VALID: ['not-valid', 'not-yet-valid'],
+  DCC_EXPIRED: ['not-valid', 'expired'],
+  DCC_DSC_EXPIRED: ['not-valid', 'signer-invalid'],
+  DCC_DSC_NOT_YET_VALID: ['not-valid', 'signer-invalid'],
+  DCC_REVOKED: ['not-valid', 'revoked'],
 }
 
 /** Core codes passed on by a check, by the check that failed (the table above comes first). */

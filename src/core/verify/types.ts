@@ -5,6 +5,7 @@
  * it used (e.g. "revocation list as of 10:02"). Codes are closed strings the pages translate;
  * messages are English, for logs and tests.
  */
+import type { DccErrorCode, DccSummary, DccType } from '../dcc/index.ts'
 import type { CredentialSummary } from '../fhir/index.ts'
 import type { EntryErrorCode } from '../leaf/index.ts'
 import type { MerkleErrorCode } from '../merkle/index.ts'
@@ -77,8 +78,43 @@ const SHC_CODES = [
   'SHC_CRL_UNAVAILABLE',
 ] as const satisfies readonly ShcErrorCode[]
 
+/**
+ * EU DCC (HC1) codes: the pass codes the DCC verifier writes, then every step's failure code
+ * (core/dcc). Produced by test/unit/verify/verify-dcc.test.ts.
+ */
+export const DCC_CHECK_CODES = [
+  // pass
+  'DCC_FORMAT_OK',
+  'DCC_SIGNER_TRUSTED',
+  'DCC_SIGNATURE_VALID',
+  'DCC_NOT_EXPIRED',
+  'DCC_NOT_REVOKED',
+  'DCC_NO_REVOCATION_LIST',
+  // format
+  'DCC_PREFIX',
+  'DCC_BASE45',
+  'DCC_ZLIB',
+  'DCC_COSE',
+  'DCC_CWT',
+  'DCC_SCHEMA',
+  // issuer
+  'DCC_KID_UNKNOWN',
+  'DCC_KEY_USAGE',
+  'DCC_TRUST',
+  // signature
+  'DCC_ALG',
+  'DCC_SIGNATURE',
+  // expiry
+  'DCC_NOT_YET_VALID',
+  'DCC_EXPIRED',
+  'DCC_DSC_EXPIRED',
+  'DCC_DSC_NOT_YET_VALID',
+  // revocation
+  'DCC_REVOKED',
+] as const satisfies readonly (DccErrorCode | `DCC_${string}`)[]
+
 /** Every code the verifier puts on a check by name: a closed list, each produced by a test. */
-export const VERIFY_CHECK_CODES = [...OWN_CODES, ...SHC_CODES] as const
+export const VERIFY_CHECK_CODES = [...OWN_CODES, ...SHC_CODES, ...DCC_CHECK_CODES] as const
 
 export type VerifyCheckCode = (typeof VERIFY_CHECK_CODES)[number]
 
@@ -131,6 +167,22 @@ export interface CardFacts {
   readonly source: 'qr' | 'jws' | 'file'
 }
 
+/** What an EU DCC states about itself, once its signature verified. */
+export interface DccFacts {
+  /** CWT `iss`: the issuing country. */
+  readonly country: string | undefined
+  /** Base64 key id of the signer certificate. */
+  readonly kid: string
+  readonly iat: number
+  readonly exp: number
+  readonly alg: 'ES256' | 'PS256'
+  readonly type?: DccType
+  /** The country the trust list files the signer under. */
+  readonly signerCountry?: string
+  /** Name, birth date and the vaccination, test or recovery (only for a schema-valid DCC). */
+  readonly summary?: DccSummary
+}
+
 export interface Verdict {
   readonly status: VerdictStatus
   /** The check that decided a non-valid verdict (the first fail, else the first unknown). */
@@ -140,6 +192,8 @@ export interface Verdict {
   /** Name, birth date and what was given or tested: only for a card whose signature verified. */
   readonly summary?: CredentialSummary
   readonly card?: CardFacts
+  /** An EU DCC's facts (instead of `summary` and `card`, which are a SMART Health Card's). */
+  readonly dcc?: DccFacts
   /** When the trust material used was assembled (POSIX seconds), and its age at `now`. */
   readonly dataAsOf?: number
   readonly dataAge?: number

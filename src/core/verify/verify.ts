@@ -45,6 +45,7 @@ import {
   verifyShcSignature,
 } from '../shc/index.ts'
 import { type LogSnapshot, snapshotHasLeaf } from '../snapshot/index.ts'
+import { decideVerdict } from './decide.ts'
 import { VerifyError } from './errors.ts'
 import { readScannedText, type ScannedCard } from './input.ts'
 import {
@@ -64,9 +65,9 @@ import {
   type CheckResult,
   type CoreCheckCode,
   type Verdict,
-  type VerdictStatus,
   type VerifyCheckCode,
 } from './types.ts'
+import { type DccVerifyOptions, verifyDcc } from './verify-dcc.ts'
 
 export interface VerifyOptions {
   /** Verified trust material of every deployment the verifier trusts (see openTrustMaterial). */
@@ -88,7 +89,15 @@ export interface VerifyOptions {
   readonly snapshot?: (material: OpenedTrustMaterial) => LogSnapshot | undefined
   /** A snapshot older than this many seconds cannot vouch that a card is absent (default 7 days). */
   readonly snapshotMaxAge?: number
+  /**
+   * Trusted EU DCC signer certificates (and revocation lists): with them, `HC1:` text is
+   * verified (verify-dcc.ts); without them it is named and refused (VERIFY_INPUT_DCC).
+   */
+  readonly dcc?: Omit<DccVerifyOptions, 'now'>
 }
+
+/** `HC1:` at the start, as a scanner or a paste gives it. */
+const HC1_TEXT = /^\s*HC1:/
 
 export const DEFAULT_SNAPSHOT_MAX_AGE = 7 * 86_400
 /**
@@ -156,21 +165,6 @@ const WITNESS_CODES = new Set<CheckCode>([
   'COSIGNATURE_MALFORMED',
   'POLICY_NOT_MET',
 ])
-/**
- * Proof that the log or a witness lies, not just missing data: a cosignature from a policy
- * witness that does not verify, or two signed tree heads that cannot both hold (a fork). The
- * verdict is `invalid`, as for a bad card.
- */
-const LOG_FRAUD_CODES = new Set<CheckCode>(['COSIGNATURE_BAD', 'VERIFY_LOG_FORK'])
-/** A failure of one of these is a failure of the card: the verdict is `invalid`. */
-const CARD_CHECKS = new Set<CheckId>([
-  'format',
-  'issuer',
-  'signature',
-  'expiry',
-  'revocation',
-  'ledger',
-])
 const MAX_CACHED_CHECKPOINTS = 64
 
 /** The code of a core error the verifier's steps throw (see CoreCheckCode); else undefined. */
@@ -209,21 +203,6 @@ function check(
     ...(extra.asOf === undefined ? {} : { asOf: extra.asOf }),
     ...(extra.detail === undefined ? {} : { detail: extra.detail }),
   }
-}
-
-/** Decides the verdict from the checks (see the module comment). */
-export function decideVerdict(checks: readonly Check[]): {
-  status: VerdictStatus
-  reason: Check | undefined
-} {
-  const failed = checks.find(
-    (c) => c.result === 'fail' && (CARD_CHECKS.has(c.id) || LOG_FRAUD_CODES.has(c.code)),
-  )
-  if (failed !== undefined) return { status: 'invalid', reason: failed }
-  const doubt =
-    checks.find((c) => c.result === 'fail') ?? checks.find((c) => c.result === 'unknown')
-  if (doubt !== undefined) return { status: 'cannot-confirm', reason: doubt }
-  return { status: 'valid', reason: undefined }
 }
 
 function checkpointTime(note: string): number | undefined {
@@ -687,6 +666,9 @@ async function ledgerChecks(
 /** Verifies one scanned, pasted or opened card. Never throws for a bad card. */
 export async function verifyCredential(text: string, options: VerifyOptions): Promise<Verdict> {
   const { trust, now } = options
+  if (options.dcc !== undefined && typeof text === 'string' && HC1_TEXT.test(text)) {
+    return verifyDcc(text, { ...options.dcc, now })
+  }
   const list = new CheckList()
   const newest = trust.reduce<number | undefined>(
     (t, m) => (t === undefined || m.issuedAt > t ? m.issuedAt : t),

@@ -1,2 +1,3 @@
+export * from './dcc.ts'
 export * from './gaen.ts'
 export * from './key-crypto.ts'

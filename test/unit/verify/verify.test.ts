@@ -28,6 +28,7 @@ import {
   type CheckId,
   createVerifyCache,
   credentialLeafHash,
+  DCC_CHECK_CODES,
   decideVerdict,
   type LedgerSource,
   VERIFY_CHECK_CODES,
@@ -793,8 +794,10 @@ describe('check codes', () => {
   })
 
   // Last in the file: it reads what every case above produced.
+  // The EU DCC codes are produced by verify-dcc.test.ts.
   it('every code in VERIFY_CHECK_CODES is produced by a case in this file', () => {
     expect(new Set(VERIFY_CHECK_CODES).size).toBe(VERIFY_CHECK_CODES.length)
-    expect(VERIFY_CHECK_CODES.filter((code) => !produced.has(code))).toEqual([])
+    const dcc = new Set<string>(DCC_CHECK_CODES)
+    expect(VERIFY_CHECK_CODES.filter((code) => !dcc.has(code) && !produced.has(code))).toEqual([])
   })
 })

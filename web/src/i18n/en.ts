@@ -113,6 +113,12 @@ export const en = {
   'plain.content-unreadable': 'The card is signed, but its content cannot be shown.',
   'plain.dcc-unsupported':
     'This is an EU Digital COVID Certificate: this kind of certificate is not supported yet.',
+  'plain.signer-invalid':
+    'The key that signed this certificate was not valid (expired, or not yet in force): do not accept it.',
+  'plain.signer-not-allowed':
+    'The key that signed this certificate may not sign this kind of certificate: do not accept it.',
+  'plain.content-invalid':
+    'The certificate is signed, but its content breaks the EU certificate format: do not accept it.',
   'plain.unexpected': 'Something went wrong while checking. Try again.',
   'plain.empty': 'Nothing was scanned or pasted.',
   'plain.damaged': 'The code was not read correctly: the scan is damaged or incomplete.',
@@ -256,6 +262,29 @@ export const en = {
   'code.POLICY_NOT_MET': 'Not enough witnesses cosigned the checkpoint.',
   'code.COSIGNATURE_BAD': "A witness's cosignature is wrong.",
   'code.VERIFY_NOT_CHECKED': 'Not checked.',
+  'code.DCC_FORMAT_OK': 'An EU Digital COVID Certificate.',
+  'code.DCC_SIGNER_TRUSTED': 'Signed by a trusted key of {country}.',
+  'code.DCC_SIGNATURE_VALID': 'The issuing country’s signature is valid.',
+  'code.DCC_NOT_EXPIRED': 'Valid until {exp}.',
+  'code.DCC_NOT_REVOKED': 'Not on the revocation list.',
+  'code.DCC_NO_REVOCATION_LIST': 'No revocation list is loaded for this signing key.',
+  'code.DCC_PREFIX': 'This is not an EU certificate code (it must start with HC1:).',
+  'code.DCC_BASE45': 'The code’s text is damaged (not valid Base45).',
+  'code.DCC_ZLIB': 'The code’s content is damaged (it does not decompress).',
+  'code.DCC_COSE': 'The code’s signed envelope is damaged.',
+  'code.DCC_CWT': 'The certificate’s data is damaged or incomplete.',
+  'code.DCC_SCHEMA': 'The certificate’s content does not follow the EU format.',
+  'code.DCC_KID_UNKNOWN':
+    'The key that signed this certificate is not on this device’s trusted list.',
+  'code.DCC_KEY_USAGE': 'The signing key may not sign this kind of certificate.',
+  'code.DCC_TRUST': 'The trusted key for this certificate is damaged.',
+  'code.DCC_ALG': 'The signature uses an algorithm the signing key does not allow.',
+  'code.DCC_SIGNATURE': 'The signature does not match: the certificate was altered or forged.',
+  'code.DCC_NOT_YET_VALID': 'The certificate is issued in the future (check this device’s clock).',
+  'code.DCC_EXPIRED': 'The certificate expired on {exp}.',
+  'code.DCC_DSC_EXPIRED': 'The key that signed this certificate has expired.',
+  'code.DCC_DSC_NOT_YET_VALID': 'The certificate predates the key that signed it.',
+  'code.DCC_REVOKED': 'The issuing country has revoked this certificate.',
   'code.other': '{message} (code {code})',
 
   'passport.title': 'Your health card — Vigil',

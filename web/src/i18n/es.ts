@@ -125,6 +125,12 @@ export const es: Record<MessageKey, string> = {
   'plain.content-unreadable': 'El certificado está firmado, pero su contenido no se puede mostrar.',
   'plain.dcc-unsupported':
     'Es un Certificado COVID Digital de la UE: este tipo de certificado aún no se admite.',
+  'plain.signer-invalid':
+    'La clave que firmó este certificado no era válida (caducada o aún no vigente): no lo acepte.',
+  'plain.signer-not-allowed':
+    'La clave que firmó este certificado no puede firmar este tipo de certificado: no lo acepte.',
+  'plain.content-invalid':
+    'El certificado está firmado, pero su contenido no respeta el formato de certificado de la UE: no lo acepte.',
   'plain.unexpected': 'Algo falló durante la comprobación. Inténtelo de nuevo.',
   'plain.empty': 'No se ha escaneado ni pegado nada.',
   'plain.damaged': 'El código no se leyó correctamente: el escaneo está dañado o incompleto.',
@@ -276,6 +282,31 @@ export const es: Record<MessageKey, string> = {
   'code.POLICY_NOT_MET': 'No hay suficientes testigos que hayan cofirmado el punto de control.',
   'code.COSIGNATURE_BAD': 'La cofirma de un testigo es incorrecta.',
   'code.VERIFY_NOT_CHECKED': 'No comprobado.',
+  'code.DCC_FORMAT_OK': 'Un Certificado COVID Digital de la UE.',
+  'code.DCC_SIGNER_TRUSTED': 'Firmado por una clave de confianza de {country}.',
+  'code.DCC_SIGNATURE_VALID': 'La firma del país emisor es válida.',
+  'code.DCC_NOT_EXPIRED': 'Válido hasta {exp}.',
+  'code.DCC_NOT_REVOKED': 'No figura en la lista de revocación.',
+  'code.DCC_NO_REVOCATION_LIST':
+    'No hay ninguna lista de revocación cargada para esta clave de firma.',
+  'code.DCC_PREFIX': 'No es un código de certificado de la UE (debe empezar por HC1:).',
+  'code.DCC_BASE45': 'El texto del código está dañado (no es Base45 válido).',
+  'code.DCC_ZLIB': 'El contenido del código está dañado (no se puede descomprimir).',
+  'code.DCC_COSE': 'El sobre firmado del código está dañado.',
+  'code.DCC_CWT': 'Los datos del certificado están dañados o incompletos.',
+  'code.DCC_SCHEMA': 'El contenido del certificado no sigue el formato de la UE.',
+  'code.DCC_KID_UNKNOWN':
+    'La clave que firmó este certificado no está en la lista de confianza de este dispositivo.',
+  'code.DCC_KEY_USAGE': 'La clave de firma no puede firmar este tipo de certificado.',
+  'code.DCC_TRUST': 'La clave de confianza de este certificado está dañada.',
+  'code.DCC_ALG': 'La firma usa un algoritmo que la clave de firma no permite.',
+  'code.DCC_SIGNATURE': 'La firma no coincide: el certificado fue alterado o falsificado.',
+  'code.DCC_NOT_YET_VALID':
+    'El certificado tiene fecha de emisión futura (compruebe el reloj de este dispositivo).',
+  'code.DCC_EXPIRED': 'El certificado caducó el {exp}.',
+  'code.DCC_DSC_EXPIRED': 'La clave que firmó este certificado ha caducado.',
+  'code.DCC_DSC_NOT_YET_VALID': 'El certificado es anterior a la clave que lo firmó.',
+  'code.DCC_REVOKED': 'El país emisor ha revocado este certificado.',
   'code.other': '{message} (código {code})',
 
   'passport.title': 'Su certificado de salud — Vigil',

@@ -1,0 +1,108 @@
+/**
+ * @module entry/commands/verify
+ * `vigil verify TEXT|FILE --dcc-trust FILE`: verifies one scanned certificate offline with the
+ * same core the venue page runs, and prints the Verdict and its plain sentence as JSON. EU DCCs
+ * (`HC1:`) are checked against signer certificates from a JSON file of DSCs by kid (its --help
+ * text, in cli.ts, gives the format); a SMART Health Card is read, but with no trust material
+ * given here it cannot be confirmed. Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { fromBase64 } from '../../core/codec/index.ts'
+import {
+  type DccRevocationList,
+  type DccSigner,
+  dccTrust,
+  signerFromDsc,
+} from '../../core/dcc/index.ts'
+import { plainVerdict, verifyCredential } from '../../core/verify/index.ts'
+import { nodeDccVerify } from '../../platform/node-crypto/index.ts'
+
+const EXIT = { valid: 0, invalid: 1, 'cannot-confirm': 3 } as const
+
+type Listed = string | { certificate: string; country?: string }
+
+/** `{ kid: DER | {certificate, country} | [..] }` → signers (the kid as the file gives it). */
+export async function readDscFile(text: string): Promise<DccSigner[]> {
+  const json: unknown = JSON.parse(text)
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new Error('the trust file must be a JSON object of DSCs by kid')
+  }
+  const signers: DccSigner[] = []
+  for (const [kid, value] of Object.entries(json)) {
+    for (const entry of (Array.isArray(value) ? value : [value]) as Listed[]) {
+      const listed = typeof entry === 'string' ? { certificate: entry } : entry
+      if (typeof listed?.certificate !== 'string') {
+        throw new Error(`kid ${kid}: each DSC is base64 DER, or {"certificate": base64 DER}`)
+      }
+      signers.push(
+        await signerFromDsc(fromBase64(listed.certificate), {
+          kid,
+          ...(listed.country === undefined ? {} : { country: listed.country }),
+        }),
+      )
+    }
+  }
+  return signers
+}
+
+function parseNow(value: string | undefined): number | undefined {
+  if (value === undefined) return Math.floor(Date.now() / 1000)
+  const seconds = /^\d+$/.test(value) ? Number(value) : Date.parse(value) / 1000
+  return Number.isFinite(seconds) ? Math.floor(seconds) : undefined
+}
+
+export async function runVerify(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'dcc-trust': { type: 'string' },
+      'dcc-revoked': { type: 'string' },
+      now: { type: 'string' },
+      'max-age': { type: 'string' },
+    },
+    strict: true,
+  })
+  const [input] = positionals
+  if (input === undefined || positionals.length !== 1) {
+    console.error('vigil verify: give exactly one certificate text or file')
+    return 2
+  }
+  const now = parseNow(values.now)
+  const maxAge = values['max-age'] === undefined ? undefined : Number(values['max-age'])
+  if (now === undefined || (maxAge !== undefined && !(maxAge >= 0))) {
+    console.error('vigil verify: --now takes POSIX seconds or an ISO date; --max-age seconds')
+    return 2
+  }
+  // A file that exists is read; anything else is the certificate's text itself.
+  const text = existsSync(input) ? readFileSync(input, 'utf8') : input
+  let signers: DccSigner[] = []
+  let revoked: DccRevocationList | undefined
+  let asOf: number | undefined
+  try {
+    if (values['dcc-trust'] !== undefined) {
+      signers = await readDscFile(readFileSync(values['dcc-trust'], 'utf8'))
+      // The list is as fresh as the file: --max-age judges its modification time.
+      asOf = Math.floor(statSync(values['dcc-trust']).mtimeMs / 1000)
+    }
+    if (values['dcc-revoked'] !== undefined) {
+      revoked = JSON.parse(readFileSync(values['dcc-revoked'], 'utf8')) as DccRevocationList
+    }
+  } catch (err) {
+    console.error(`vigil verify: ${err instanceof Error ? err.message : String(err)}`)
+    return 2
+  }
+  const verdict = await verifyCredential(text, {
+    trust: [],
+    now,
+    dcc: {
+      trust: dccTrust(signers, asOf),
+      verifySignature: nodeDccVerify,
+      ...(revoked === undefined ? {} : { revoked }),
+      ...(maxAge === undefined ? {} : { maxAge }),
+    },
+  })
+  console.log(JSON.stringify({ verdict, plain: plainVerdict(verdict) }, null, 2))
+  return EXIT[verdict.status]
+}
