@@ -8,6 +8,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { remoteSource } from '../../tools/audit/index.ts'
 import {
+  type AnnouncedRelease,
   emptyState,
   type MonitorState,
   type MonitorStep,
@@ -59,7 +60,15 @@ export async function runMonitor(args: string[]): Promise<number | undefined> {
   for (;;) {
     let step: MonitorStep
     try {
-      step = await monitorStep(source, state ?? emptyState(vkey), { vkey, expectKeys })
+      step = await monitorStep(source, state ?? emptyState(vkey), {
+        vkey,
+        expectKeys,
+        releaseFeed: async () => {
+          const res = await fetch(`${base}/release/feed.json`)
+          if (!res.ok) throw new Error(`${base}/release/feed.json answered ${res.status}`)
+          return ((await res.json()) as { releases: AnnouncedRelease[] }).releases
+        },
+      })
     } catch (err) {
       console.error(`vigil monitor: ${err instanceof Error ? err.message : String(err)}`)
       if (values.once) return 2

@@ -5,9 +5,11 @@
  * with the last one seen (the log's RFC 9162 proof, and again by recomputing the root from the
  * new entries read through tiles onto the compact range kept in the state), recomputes the public
  * totals (credentials issued and revoked per issuer key and UTC day) and alerts on issuer-key
- * entries it was not told to expect. The state is a small JSON value the caller stores.
+ * entries it was not told to expect, and on web releases (`verifier-release`, key id web:<n>)
+ * that the deployment's release feed does not announce with the same manifest hash at that index
+ * (docs/RELEASES.md). The state is a small JSON value the caller stores.
  */
-import { equalBytes, fromBase64, toBase64 } from '../../core/codec/index.ts'
+import { equalBytes, fromBase64, toBase64, toHex } from '../../core/codec/index.ts'
 import { decodeEntry } from '../../core/leaf/index.ts'
 import { CompactRange, hashLeaf, verifyConsistency } from '../../core/merkle/index.ts'
 import {
@@ -31,6 +33,8 @@ export interface MonitorState {
   totals: Record<string, Record<string, Record<string, number>>>
   /** Issuer keys announced in the log, in log order. */
   issuerKeys: string[]
+  /** Web release entries seen, in log order: `web:<n>` (absent in states of older monitors). */
+  releases?: string[]
 }
 
 export type MonitorAlertCode =
@@ -42,6 +46,8 @@ export type MonitorAlertCode =
   | 'MONITOR_ENTRIES_MISMATCH'
   /** An issuer-key entry for a key not in the expected set. */
   | 'MONITOR_UNEXPECTED_KEY'
+  /** A web release entry the deployment's release feed does not announce (or not as logged). */
+  | 'MONITOR_RELEASE_UNANNOUNCED'
 
 export interface MonitorAlert {
   code: MonitorAlertCode
@@ -62,6 +68,15 @@ export interface MonitorOptions {
   vkey: string
   /** Issuer key ids that may appear in issuer-key entries (undefined: any, no alert). */
   expectKeys?: ReadonlySet<string>
+  /** The deployment's release feed (GET /release/feed.json); undefined: releases unchecked. */
+  releaseFeed?: () => Promise<readonly AnnouncedRelease[]>
+}
+
+/** A release as the feed announces it (core/release ReleaseRecord, the fields checked). */
+export interface AnnouncedRelease {
+  release: number
+  sha256: string
+  leafIndex: number | null
 }
 
 /** The remote log: its head and entries as the audit reads them, its proofs from the log client. */
@@ -80,6 +95,7 @@ export function emptyState(vkey: string): MonitorState {
     range: toBase64(range.encode()),
     totals: {},
     issuerKeys: [],
+    releases: [],
   }
 }
 
@@ -150,6 +166,8 @@ export async function monitorStep(
   let range = CompactRange.decode(fromBase64(previous.range))
   const totals = structuredClone(previous.totals)
   const issuerKeys = [...previous.issuerKeys]
+  const releases = [...(previous.releases ?? [])]
+  const logged: { index: bigint; keyId: string; sha256: string }[] = []
   let read = 0
   for (let start = oldSize; start < size; ) {
     const end = start + PAGE < size ? start + PAGE : size
@@ -190,6 +208,9 @@ export async function monitorStep(
             message: `issuer key ${entry.keyId} announced at index ${row.index} was not expected`,
             index: String(row.index),
           })
+      } else if (entry.kind === 'verifier-release' && entry.keyId.startsWith('web:')) {
+        releases.push(entry.keyId)
+        logged.push({ index: row.index, keyId: entry.keyId, sha256: toHex(entry.artefactHash) })
       }
     }
     start = end
@@ -201,6 +222,9 @@ export async function monitorStep(
     })
     return unchanged(read)
   }
+  if (logged.length > 0 && options.releaseFeed !== undefined) {
+    alerts.push(...(await unannounced(logged, options.releaseFeed)))
+  }
   return {
     state: {
       vkey: options.vkey,
@@ -210,9 +234,43 @@ export async function monitorStep(
       range: toBase64(range.encode()),
       totals,
       issuerKeys,
+      releases,
     },
     alerts,
     entries: read,
     advanced: true,
   }
+}
+
+/** Release entries the feed does not list as `web:<release>` with that hash at that index. */
+async function unannounced(
+  logged: readonly { index: bigint; keyId: string; sha256: string }[],
+  feed: () => Promise<readonly AnnouncedRelease[]>,
+): Promise<MonitorAlert[]> {
+  let announced: readonly AnnouncedRelease[]
+  try {
+    announced = await feed()
+  } catch (e) {
+    return logged.map((r) => ({
+      code: 'MONITOR_RELEASE_UNANNOUNCED' as const,
+      message: `release ${r.keyId} at index ${r.index}: the release feed could not be read (${reason(e)})`,
+      index: String(r.index),
+    }))
+  }
+  return logged
+    .filter(
+      (r) =>
+        !announced.some(
+          (a) =>
+            `web:${a.release}` === r.keyId &&
+            a.sha256 === r.sha256 &&
+            a.leafIndex !== null &&
+            BigInt(a.leafIndex) === r.index,
+        ),
+    )
+    .map((r) => ({
+      code: 'MONITOR_RELEASE_UNANNOUNCED' as const,
+      message: `release ${r.keyId} (manifest ${r.sha256.slice(0, 16)}…) logged at index ${r.index} is not in the deployment's release feed`,
+      index: String(r.index),
+    }))
 }

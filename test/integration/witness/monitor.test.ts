@@ -2,12 +2,21 @@
  * `vigil monitor` over a real log's HTTP API (the app's own request handler, on each engine):
  * totals of credentials and revocations per issuer key and day, an alert for an unexpected
  * issuer key, consistent growth, and a fork (a rewritten leaf, re-signed) caught as
- * MONITOR_INCONSISTENT without advancing the state.
+ * MONITOR_INCONSISTENT without advancing the state; a web release entry that the release feed
+ * does not announce, raised as MONITOR_RELEASE_UNANNOUNCED (an announced one is not).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateSignerKey } from '../../../src/core/note/index.ts'
+import { serializeReleaseManifest } from '../../../src/core/release/index.ts'
+import { COMMAND_LINE } from '../../../src/platform/context/index.ts'
+import { publishWebRelease } from '../../../src/services/trust/index.ts'
 import { remoteSource } from '../../../src/tools/audit/remote-source.ts'
-import { emptyState, type MonitorOptions, monitorStep } from '../../../src/tools/monitor/monitor.ts'
+import {
+  type AnnouncedRelease,
+  emptyState,
+  type MonitorOptions,
+  monitorStep,
+} from '../../../src/tools/monitor/monitor.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
 import { forkLog } from '../../helpers/fork.ts'
@@ -75,5 +84,53 @@ describe.each(ENGINES)('monitor (%s)', (engine) => {
     ).vkey
     const stranger = await monitorStep(source(), second.state, { ...options, vkey: other })
     expect(stranger.alerts.map((a) => a.code)).toEqual(['MONITOR_BAD_SIGNATURE'])
+  })
+
+  it('alerts on a web release the release feed does not announce', async () => {
+    const fresh = await createTestApp(engine)
+    try {
+      const vkey = await logVkey(fresh.ctx)
+      const src = remoteSource({
+        url: 'http://localhost:8787',
+        fetch: (url: string) => fresh.app.request(url),
+      })
+      const releaseFeed = async () =>
+        (
+          (await (await fresh.app.request('/release/feed.json')).json()) as {
+            releases: AnnouncedRelease[]
+          }
+        ).releases
+      const text = serializeReleaseManifest({
+        format: 'vigil-release/v1',
+        version: '0.1.0',
+        commit: 'unknown',
+        csp: "default-src 'self'",
+        verifierCsp: "default-src 'self'",
+        serviceWorker: { path: '/sw.js', sha256: 'a'.repeat(64) },
+        assets: [],
+      })
+      await publishWebRelease({ ...fresh.ctx, actor: COMMAND_LINE }, { text })
+      const announced = await monitorStep(src, emptyState(vkey), { vkey, releaseFeed })
+      expect(announced.alerts).toEqual([])
+      expect(announced.state.releases).toEqual(['web:1'])
+
+      // A release entry nobody announced: logged straight into the ledger, not in the feed.
+      await fresh.ledger.append([
+        {
+          ...entry(9),
+          kind: 'verifier-release',
+          keyId: 'web:2',
+          artefactHash: new Uint8Array(32).fill(9),
+        },
+      ])
+      const hidden = await monitorStep(src, announced.state, { vkey, releaseFeed })
+      expect(hidden.alerts.map((a) => [a.code, a.index])).toEqual([
+        ['MONITOR_RELEASE_UNANNOUNCED', String(Number(announced.state.size))],
+      ])
+      expect(hidden.alerts[0]?.message).toContain('web:2')
+      expect(hidden.state.releases).toEqual(['web:1', 'web:2'])
+    } finally {
+      await fresh.close()
+    }
   })
 })
