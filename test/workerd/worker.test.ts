@@ -97,4 +97,19 @@ describe.skipIf(skip !== undefined)('Vigil in workerd', () => {
     expect(res.status).toBe(200)
     expect(await res.text()).toContain('<h1>Vigil</h1>')
   })
+
+  it('serves the pages with the CSP and Integrity-Policy the release records (web/dist/_headers)', async () => {
+    const manifest = (await (await worker.fetch('/release.json')).json()) as {
+      csp: string
+      verifierCsp: string
+    }
+    const landing = await worker.fetch('/')
+    expect(landing.headers.get('integrity-policy')).toBe('blocked-destinations=(script)')
+    expect(landing.headers.get('content-security-policy')).toBe(manifest.csp)
+    const verifier = await worker.fetch('/verify')
+    expect(verifier.headers.get('content-security-policy')).toBe(manifest.verifierCsp)
+    expect(await verifier.text()).toMatch(
+      /<script type="module" crossorigin src="\/assets\/verify-[\w-]+\.js" integrity="sha384-/,
+    )
+  })
 })

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import type { Plugin } from 'vite'
 import { RELEASE_MANIFEST_PATH, serializeReleaseManifest } from '../../src/core/release/index.ts'
-import { PAGE_CSP, serializeCsp, verifierCsp } from '../../src/http/csp.ts'
+import { INTEGRITY_POLICY, PAGE_CSP, serializeCsp, verifierCsp } from '../../src/http/csp.ts'
 
 const ROOT = new URL('../../', import.meta.url)
 const SW_PATH = '/sw.js'
@@ -42,6 +42,21 @@ function filesUnder(dir: string): string[] {
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
+
+/**
+ * Headers for hosts that serve the built files themselves, before any app code runs (Cloudflare
+ * Workers static assets read `_headers`): the same CSP and Integrity-Policy as the Node server.
+ */
+function staticHeaders(): string {
+  const verifier = serializeCsp(verifierCsp(false))
+  const page = (path: string) =>
+    `${path}\n  ! Content-Security-Policy\n  Content-Security-Policy: ${verifier}\n`
+  return [
+    `/*\n  Content-Security-Policy: ${serializeCsp(PAGE_CSP)}\n  Integrity-Policy: ${INTEGRITY_POLICY}\n  X-Content-Type-Options: nosniff\n`,
+    page('/verify'),
+    page('/verify.html'),
+  ].join('')
+}
 
 export function releasePlugin(): Plugin {
   let outDir = ''
@@ -75,8 +90,8 @@ export function releasePlugin(): Plugin {
         }
       },
     },
-    // After vigil:verify-precache has written the service worker's list (plugin order).
     writeBundle() {
+      writeFileSync(join(outDir, '_headers'), staticHeaders())
       const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
         version: string
       }
