@@ -43,8 +43,8 @@ function inControlMeans(s: CountSeries, c: CusumControl, from: number, to: numbe
     const m = train.reduce((a, t) => a + (s.counts[t] as number), 0) / train.length
     return new Array<number>(to - from).fill(m)
   }
-  const x = new Float64Array(train.flatMap((t) => seasonRow(t, s.frequency)))
-  const y = Float64Array.from(train, (t) => s.counts[t] as number)
+  const x = train.flatMap((t) => seasonRow(t, s.frequency))
+  const y = train.map((t) => s.counts[t] as number)
   const fit = fitQuasiPoisson({ x, p: 3, y })
   if (fit === undefined || !fit.converged) return undefined
   return Array.from({ length: to - from }, (_, i) =>

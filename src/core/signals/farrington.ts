@@ -13,7 +13,14 @@
  *    at least `limit54[0]` cases fell in the last `limit54[1]` periods.
  */
 import { normalQuantile } from './distributions.ts'
-import { coefficientPValue, fitQuasiPoisson, type GlmData, hatValues, predictLink } from './glm.ts'
+import {
+  coefficientPValue,
+  fitQuasiPoisson,
+  type GlmData,
+  hatValues,
+  predictLink,
+  zeros,
+} from './glm.ts'
 import { baselinePeriods } from './reference-periods.ts'
 import { deltaThreshold, negBinomialThreshold, type PowerTransform } from './thresholds.ts'
 import type { CountSeries, SignalPoint, SignalRange, SignalResult } from './types.ts'
@@ -104,33 +111,35 @@ function design(
   if (c.noPeriods > 1 && !levels.includes(c.noPeriods)) return undefined
   const p = 1 + (trend ? 1 : 0) + dummies.length
   const n = base.index.length
-  const x = new Float64Array(n * p)
-  const y = new Float64Array(n)
-  const offset = c.populationOffset ? new Float64Array(n) : undefined
-  const rowOf = (t: number, level: number) => {
-    const row = [1]
-    if (trend) row.push((t - k) / series.frequency)
-    for (const l of dummies) row.push(level === l ? 1 : 0)
-    return row
+  const x = zeros(n * p)
+  const y = zeros(n)
+  const offset = c.populationOffset ? zeros(n) : undefined
+  const fill = (out: number[], at: number, t: number, level: number) => {
+    out[at] = 1
+    if (trend) out[at + 1] = (t - k) / series.frequency
+    const first = at + p - dummies.length
+    for (let j = 0; j < dummies.length; j++) out[first + j] = level === dummies[j] ? 1 : 0
   }
   for (let i = 0; i < n; i++) {
     const t = base.index[i] as number
-    x.set(rowOf(t, base.level[i] as number), i * p)
+    fill(x, i * p, t, base.level[i] as number)
     y[i] = series.counts[t] as number
     if (offset !== undefined) offset[i] = Math.log(series.population?.[t] as number)
   }
+  const row = new Array<number>(p)
+  fill(row, 0, k, c.noPeriods)
   return {
     data: offset === undefined ? { x, p, y } : { x, p, y, offset },
-    row: rowOf(k, c.noPeriods),
+    row,
     offset: c.populationOffset ? Math.log(series.population?.[k] as number) : 0,
   }
 }
 
 /** Anscombe residuals of a Poisson fit, scaled by √(φ(1 − h)) (Farrington 1996 §3.2). */
-function downWeights(m: Model, threshold: number): Float64Array {
+function downWeights(m: Model, threshold: number): number[] {
   const h = hatValues(m.data, m.fit)
   const n = m.data.y.length
-  const s = new Float64Array(n)
+  const s = zeros(n)
   let denominator = 0
   for (let i = 0; i < n; i++) {
     const y = m.data.y[i] as number
@@ -200,11 +209,10 @@ function evaluate(k: number, series: CountSeries, c: FarringtonControl, z: numbe
     noPeriods: c.noPeriods,
     pastWeeksNotIncluded: pastWeeks(c),
   })
-  const kept = base.index.map((t) => series.outbreak?.[t] !== true)
-  const usable = {
-    index: base.index.filter((_, i) => kept[i]),
-    level: base.level.filter((_, i) => kept[i]),
-  }
+  const mask = series.outbreak
+  const kept = (_: number, i: number) => mask?.[base.index[i] as number] !== true
+  const usable =
+    mask === undefined ? base : { index: base.index.filter(kept), level: base.level.filter(kept) }
   let model = fitFlexible(usable, k, c, series, c.trend)
   if (model?.trend === true) {
     const { eta } = predictLink(model.fit, model.row, model.offset)

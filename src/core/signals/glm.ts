@@ -14,32 +14,38 @@ const MAX_ITERATIONS = 25
 
 export interface GlmData {
   /** Design matrix, row-major, n × p. */
-  x: Float64Array
+  x: number[]
   p: number
-  y: Float64Array
+  y: number[]
   /** Added to the linear predictor (log population); zeros when absent. */
-  offset?: Float64Array
+  offset?: number[]
   /** Prior weights; ones when absent. */
-  weights?: Float64Array
+  weights?: number[]
 }
 
 export interface GlmFit {
   converged: boolean
-  coef: Float64Array
+  coef: number[]
   /** Fitted means. */
-  mu: Float64Array
+  mu: number[]
   /** (XᵀWX)⁻¹, p × p, from the last iteration's working weights (R's cov.unscaled). */
-  covUnscaled: Float64Array
+  covUnscaled: number[]
   /** Working weights of the last iteration. */
-  workWeights: Float64Array
+  workWeights: number[]
   /** Pearson estimate Σ W r² / (n − p), as summary.glm gives for quasi families. */
   dispersion: number
   dfResidual: number
 }
 
+/**
+ * A zero-filled array. Plain arrays, not Float64Array: the vectors here hold tens of values and
+ * are made by the thousand, and small typed arrays cost far more to allocate and collect.
+ */
+export const zeros = (n: number): number[] => new Array<number>(n).fill(0)
+
 const linkInverse = (eta: number) => Math.max(Math.exp(eta), EPS)
 
-function deviance(y: Float64Array, mu: Float64Array, w: Float64Array | undefined): number {
+function deviance(y: number[], mu: number[], w: number[] | undefined): number {
   let dev = 0
   for (let i = 0; i < y.length; i++) {
     const yi = y[i] as number
@@ -51,7 +57,7 @@ function deviance(y: Float64Array, mu: Float64Array, w: Float64Array | undefined
 }
 
 /** In-place Cholesky inverse of a symmetric positive definite p × p matrix; false if singular. */
-function invertSpd(a: Float64Array, p: number): boolean {
+function invertSpd(a: number[], p: number, scratch: number[]): boolean {
   // Cholesky factor L (lower) in place.
   for (let j = 0; j < p; j++) {
     let d = a[j * p + j] as number
@@ -74,7 +80,7 @@ function invertSpd(a: Float64Array, p: number): boolean {
       a[i * p + j] = s / (a[i * p + i] as number)
     }
   }
-  const inv = new Float64Array(p * p)
+  const inv = scratch
   for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {
       let s = 0
@@ -83,16 +89,26 @@ function invertSpd(a: Float64Array, p: number): boolean {
       inv[j * p + i] = s
     }
   }
-  a.set(inv)
+  for (let i = 0; i < p * p; i++) a[i] = inv[i] as number
   return true
 }
 
-/** One weighted least-squares solve: β = (XᵀWX)⁻¹ XᵀWz with W = w², leaving (XᵀWX)⁻¹ in `cov`. */
-function weightedSolve(d: GlmData, w: Float64Array, z: Float64Array, cov: Float64Array) {
+interface Scratch {
+  cov: number[]
+  inverse: number[]
+  xtz: number[]
+}
+
+/**
+ * One weighted least-squares solve: β = (XᵀWX)⁻¹ XᵀWz with W = w², into `beta`, leaving
+ * (XᵀWX)⁻¹ in `s.cov`. False when XᵀWX is singular.
+ */
+function weightedSolve(d: GlmData, w: number[], z: number[], beta: number[], s: Scratch) {
   const { x, p } = d
   const n = d.y.length
+  const { cov, xtz } = s
   cov.fill(0)
-  const xtz = new Float64Array(p)
+  xtz.fill(0)
   for (let i = 0; i < n; i++) {
     const wi = (w[i] as number) ** 2
     const row = i * p
@@ -105,17 +121,21 @@ function weightedSolve(d: GlmData, w: Float64Array, z: Float64Array, cov: Float6
   }
   for (let a = 0; a < p; a++)
     for (let b = a + 1; b < p; b++) cov[a * p + b] = cov[b * p + a] as number
-  if (!invertSpd(cov, p)) return undefined
-  const beta = new Float64Array(p)
+  if (!invertSpd(cov, p, s.inverse)) return false
   for (let a = 0; a < p; a++) {
-    let s = 0
-    for (let b = 0; b < p; b++) s += (cov[a * p + b] as number) * (xtz[b] as number)
-    beta[a] = s
+    let sum = 0
+    for (let b = 0; b < p; b++) sum += (cov[a * p + b] as number) * (xtz[b] as number)
+    beta[a] = sum
   }
-  return beta
+  return true
 }
 
-function linearPredictor(d: GlmData, beta: Float64Array, eta: Float64Array) {
+function allFinite(v: number[]): boolean {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false
+  return true
+}
+
+function linearPredictor(d: GlmData, beta: number[], eta: number[]) {
   const { x, p } = d
   for (let i = 0; i < eta.length; i++) {
     let s = d.offset === undefined ? 0 : (d.offset[i] as number)
@@ -129,18 +149,23 @@ export function fitQuasiPoisson(d: GlmData): GlmFit | undefined {
   const { y, p } = d
   const n = y.length
   const prior = d.weights
-  const eta = new Float64Array(n)
-  const mu = new Float64Array(n)
+  const eta = zeros(n)
+  const mu = zeros(n)
   for (let i = 0; i < n; i++) {
     mu[i] = (y[i] as number) + 0.1
     eta[i] = Math.log(mu[i] as number)
   }
   let devOld = deviance(y, mu, prior)
-  const w = new Float64Array(n)
-  const z = new Float64Array(n)
-  const cov = new Float64Array(p * p)
-  let coef = new Float64Array(p)
-  let coefOld: Float64Array | undefined
+  const w = zeros(n)
+  const z = zeros(n)
+  const scratch: Scratch = {
+    cov: zeros(p * p),
+    inverse: zeros(p * p),
+    xtz: zeros(p),
+  }
+  const coef = zeros(p)
+  const coefOld = zeros(p)
+  let haveOld = false
   let converged = false
   for (let iter = 0; iter < MAX_ITERATIONS; iter++) {
     for (let i = 0; i < n; i++) {
@@ -151,15 +176,13 @@ export function fitQuasiPoisson(d: GlmData): GlmFit | undefined {
       z[i] = e - off + ((y[i] as number) - m) / dmu
       w[i] = Math.sqrt(((prior === undefined ? 1 : (prior[i] as number)) * dmu * dmu) / m)
     }
-    const beta = weightedSolve(d, w, z, cov)
-    if (beta === undefined || beta.some((b) => !Number.isFinite(b))) return undefined
-    coef = beta
+    if (!weightedSolve(d, w, z, coef, scratch) || !allFinite(coef)) return undefined
     linearPredictor(d, coef, eta)
     for (let i = 0; i < n; i++) mu[i] = linkInverse(eta[i] as number)
     let dev = deviance(y, mu, prior)
     // R halves the step back towards the previous coefficients while the deviance diverges.
-    for (let halving = 0; !Number.isFinite(dev) || mu.some((m) => !Number.isFinite(m)); halving++) {
-      if (coefOld === undefined || halving >= MAX_ITERATIONS) return undefined
+    for (let halving = 0; !Number.isFinite(dev) || !allFinite(mu); halving++) {
+      if (!haveOld || halving >= MAX_ITERATIONS) return undefined
       for (let a = 0; a < p; a++) coef[a] = ((coef[a] as number) + (coefOld[a] as number)) / 2
       linearPredictor(d, coef, eta)
       for (let i = 0; i < n; i++) mu[i] = linkInverse(eta[i] as number)
@@ -170,7 +193,8 @@ export function fitQuasiPoisson(d: GlmData): GlmFit | undefined {
       break
     }
     devOld = dev
-    coefOld = Float64Array.from(coef)
+    for (let a = 0; a < p; a++) coefOld[a] = coef[a] as number
+    haveOld = true
   }
   const workWeights = w.map((v) => v * v)
   let pearson = 0
@@ -183,7 +207,7 @@ export function fitQuasiPoisson(d: GlmData): GlmFit | undefined {
     converged,
     coef,
     mu,
-    covUnscaled: cov,
+    covUnscaled: scratch.cov,
     workWeights,
     dispersion: dfResidual > 0 ? pearson / dfResidual : Number.NaN,
     dfResidual,
@@ -191,10 +215,10 @@ export function fitQuasiPoisson(d: GlmData): GlmFit | undefined {
 }
 
 /** Leverages hᵢ = Wᵢ xᵢᵀ (XᵀWX)⁻¹ xᵢ, as R's hatvalues() gives for a GLM. */
-export function hatValues(d: GlmData, fit: GlmFit): Float64Array {
+export function hatValues(d: GlmData, fit: GlmFit): number[] {
   const { x, p } = d
   const cov = fit.covUnscaled
-  const out = new Float64Array(d.y.length)
+  const out = zeros(d.y.length)
   for (let i = 0; i < out.length; i++) {
     let q = 0
     for (let a = 0; a < p; a++) {
