@@ -152,8 +152,8 @@ export function fitQuasiPoisson(d: GlmData): GlmFit | undefined {
   const eta = zeros(n)
   const mu = zeros(n)
   for (let i = 0; i < n; i++) {
-    mu[i] = (y[i] as number) + 0.1
-    eta[i] = Math.log(mu[i] as number)
+    eta[i] = Math.log((y[i] as number) + 0.1)
+    mu[i] = linkInverse(eta[i] as number)
   }
   let devOld = deviance(y, mu, prior)
   const w = zeros(n)
@@ -171,10 +171,11 @@ export function fitQuasiPoisson(d: GlmData): GlmFit | undefined {
     for (let i = 0; i < n; i++) {
       const e = eta[i] as number
       const m = mu[i] as number
-      const dmu = Math.max(Math.exp(e), EPS)
+      // For the log link dμ/dη = max(e^η, ε) = μ itself (μ is kept at that value), so the
+      // working weight μ'²/V(μ) is just μ.
       const off = d.offset === undefined ? 0 : (d.offset[i] as number)
-      z[i] = e - off + ((y[i] as number) - m) / dmu
-      w[i] = Math.sqrt(((prior === undefined ? 1 : (prior[i] as number)) * dmu * dmu) / m)
+      z[i] = e - off + ((y[i] as number) - m) / m
+      w[i] = Math.sqrt((prior === undefined ? 1 : (prior[i] as number)) * m)
     }
     if (!weightedSolve(d, w, z, coef, scratch) || !allFinite(coef)) return undefined
     linearPredictor(d, coef, eta)
@@ -199,7 +200,7 @@ export function fitQuasiPoisson(d: GlmData): GlmFit | undefined {
   const workWeights = w.map((v) => v * v)
   let pearson = 0
   for (let i = 0; i < n; i++) {
-    const r = ((y[i] as number) - (mu[i] as number)) / Math.max(Math.exp(eta[i] as number), EPS)
+    const r = ((y[i] as number) - (mu[i] as number)) / (mu[i] as number)
     pearson += (workWeights[i] as number) * r * r
   }
   const dfResidual = n - p
