@@ -8,5 +8,10 @@ export { normalQuantile } from './distributions.ts'
 export * from './ears.ts'
 export * from './errors.ts'
 export * from './farrington.ts'
+export {
+  FARRINGTON_DEFAULTS,
+  type FarringtonControl,
+  NOUFAILY,
+} from './farrington-control.ts'
 export type * from './types.ts'
 export { describePeriods } from './validate.ts'
