@@ -1,12 +1,14 @@
 /**
- * Dashboards (docs/SURVEILLANCE.md): the epidemiologist's series and places (role
- * epidemiologist), and the public statistics (no sign-in; always noisy and suppressed). Every
+ * Dashboards (docs/SURVEILLANCE.md): the epidemiologist's series, outbreak signals and places
+ * (role epidemiologist), and the public statistics (no sign-in; always noisy and suppressed). Every
  * series response carries its privacy metadata; an exhausted privacy budget is a 429 with its
  * own code, DP_BUDGET_EXHAUSTED, and a Retry-After until the next UTC day.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import {
   BREAKDOWNS,
+  COUNTS,
+  detectSignals,
   GRAINS,
   LEVELS,
   loadRegions,
@@ -14,6 +16,7 @@ import {
   MECHANISMS,
   publicStats,
   querySeries,
+  SIGNAL_METHODS,
   surveillanceCatalogue,
 } from '../../services/surveillance/index.ts'
 import type { AppEnv } from '../env.ts'
@@ -23,6 +26,9 @@ import { ProblemError } from '../problem.ts'
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
 const Cells = z.array(z.number().nullable())
+const PlaceCode = z
+  .string()
+  .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be a loaded place code such as XV-N')
 
 const SeriesQuery = z.object({
   measure: z.enum(MEASURES).openapi({ example: 'doses' }),
@@ -30,11 +36,7 @@ const SeriesQuery = z.object({
   from: Day.optional().openapi({ description: 'Default: 52 weeks before `to`' }),
   to: Day.optional().openapi({ description: 'Default: today (UTC)' }),
   level: z.enum(LEVELS).default('region'),
-  region: z
-    .string()
-    .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be a loaded place code such as XV-N')
-    .optional()
-    .openapi({ description: 'Only places within this one' }),
+  region: PlaceCode.optional().openapi({ description: 'Only places within this one' }),
   breakdown: z.enum(BREAKDOWNS).optional(),
   dp: z
     .enum(['none', ...MECHANISMS])
@@ -42,6 +44,55 @@ const SeriesQuery = z.object({
     .openapi({ description: 'Differential privacy: spends `epsilon` from the daily budget' }),
   epsilon: z.coerce.number().gt(0).max(5).optional().openapi({ example: 1 }),
 })
+
+const SignalsQuery = z.object({
+  measure: z.enum(COUNTS).openapi({ example: 'positives' }),
+  method: z.enum(SIGNAL_METHODS).default('farrington').openapi({
+    description: 'Farrington flexible (R defaults), Noufaily settings, EARS C1–C3, CUSUM',
+  }),
+  level: z.enum(LEVELS).default('district'),
+  region: PlaceCode.optional().openapi({ description: 'Only places within this one' }),
+  weeks: z.coerce.number().int().min(1).max(52).default(4).openapi({
+    description: 'Complete weeks to evaluate, the latest last',
+  }),
+  to: Day.optional().openapi({
+    description:
+      'The last evaluated week is the last complete ISO week on or before it (default today)',
+  }),
+  years: z.coerce.number().int().min(1).max(5).optional().openapi({
+    description: "Farrington's b: years of reference weeks (default 5)",
+  }),
+})
+
+const TooShort = z
+  .object({
+    code: z.literal('HISTORY_TOO_SHORT'),
+    needed: z.number(),
+    has: z.number(),
+    message: z.string(),
+  })
+  .openapi('HistoryTooShort')
+
+const Signals = z
+  .object({
+    measure: z.enum(COUNTS),
+    method: z.enum(SIGNAL_METHODS),
+    level: z.enum(LEVELS),
+    region: z.string().nullable(),
+    weeks: z.array(z.string()),
+    history: z.object({ from: z.string().nullable(), weeks: z.number() }),
+    tooShort: TooShort.nullable(),
+    places: z.array(
+      z.object({
+        region: z.string(),
+        name: z.string(),
+        alarms: z.array(z.string()).openapi({ description: 'First days of weeks with an alarm' }),
+      }),
+    ),
+    threshold: z.number(),
+    notes: z.array(z.string()),
+  })
+  .openapi('SurveillanceSignals')
 
 const Line = z
   .object({
@@ -160,6 +211,30 @@ export function surveillanceRoutes() {
     }),
     async (c) => {
       const result = await querySeries(c.get('ctx'), c.req.valid('query'))
+      c.header('cache-control', 'no-store')
+      return c.json(result, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/surveillance/signals',
+      tags: ['surveillance'],
+      summary: 'Outbreak signals per place for the last complete weeks (alarms only, no counts)',
+      security,
+      middleware: [epidemiologist] as const,
+      request: { query: SignalsQuery },
+      responses: {
+        200: {
+          description:
+            'the weeks with an alarm per place, or why the history is too short (tooShort)',
+          content: { 'application/json': { schema: Signals } },
+        },
+      },
+    }),
+    async (c) => {
+      const result = await detectSignals(c.get('ctx'), c.req.valid('query'))
       c.header('cache-control', 'no-store')
       return c.json(result, 200)
     },

@@ -32,4 +32,12 @@ export { publicStats } from './public.ts'
 export { querySeries, type SeriesQuery, surveillanceCatalogue } from './query.ts'
 export { Hierarchy, readHierarchy } from './regions.ts'
 export * from './regions-csv.ts'
+export {
+  detectSignals,
+  type PlaceSignals,
+  SIGNAL_METHODS,
+  type SignalMethodName,
+  type SignalsQuery,
+  type SignalsResult,
+} from './signals.ts'
 export * from './synthetic.ts'

@@ -116,6 +116,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /exposure/export-key.jwk': 'public',
   'GET /exposure/:file': 'public',
   'GET /api/surveillance/series': EPIDEMIOLOGIST,
+  'GET /api/surveillance/signals': EPIDEMIOLOGIST,
   'GET /api/surveillance/regions': EPIDEMIOLOGIST,
   'PUT /api/surveillance/regions': ADMIN,
   'GET /api/public/stats': 'public',

@@ -1,0 +1,108 @@
+/**
+ * @module core/signals/ears
+ * The CDC's Early Aberration Reporting System statistics (Hutwagner et al. 2003; Fricker et al.
+ * 2008), for short histories: no seasonality, a moving baseline of the last `baseline` periods
+ * (7 by default).
+ *
+ * - C1: C = (y − ȳ) / s over the 7 periods just before.
+ * - C2: the same with a 2-period gap between baseline and current period.
+ * - C3: Σ max(0, C2 − 1) over the current and the 2 previous periods (a short CUSUM).
+ *
+ * ȳ and s are the baseline's mean and sample standard deviation; s is raised to `minSigma`
+ * (R's earsC, after Burkom) so sparse data cannot divide by zero. An alarm is C > z(1 − α),
+ * α = 0.001 for C1 and C2 (z ≈ 3.09) and 0.025 for C3 (z ≈ 1.96), R's defaults. C1 and C2 match
+ * R's `earsC`; C3 follows the definition, where R's upper bound leaves out the current period.
+ * Minimum history: `baseline` periods for C1, `baseline` + 2 for C2, `baseline` + 4 for C3.
+ */
+import { normalQuantile } from './distributions.ts'
+import type { CountSeries, SignalPoint, SignalRange, SignalResult } from './types.ts'
+import { checkSeries, resolveRange, throwOnFirst } from './validate.ts'
+
+export interface EarsControl {
+  method: 'C1' | 'C2' | 'C3'
+  baseline: number
+  /** Default 0.001 for C1 and C2, 0.025 for C3. */
+  alpha?: number
+  minSigma: number
+}
+
+const LAG = { C1: 0, C2: 2, C3: 2 } as const
+
+/** Mean and spread of the `size` latest periods outside outbreaks ending `lag` before t. */
+function baselineStats(
+  series: CountSeries,
+  t: number,
+  lag: number,
+  size: number,
+  minSigma: number,
+): { mean: number; sigma: number } | undefined {
+  const values: number[] = []
+  for (let i = t - 1 - lag; i >= 0 && values.length < size; i--) {
+    if (series.outbreak?.[i] !== true) values.push(series.counts[i] as number)
+  }
+  if (values.length < size) return undefined
+  const mean = values.reduce((a, b) => a + b, 0) / size
+  const ss = values.reduce((a, b) => a + (b - mean) ** 2, 0)
+  return { mean, sigma: Math.max(Math.sqrt(ss / (size - 1)), minSigma) }
+}
+
+/** (y − mean) / sigma, with 0/0 read as 0 (a flat baseline matched exactly). */
+function standardise(y: number, s: { mean: number; sigma: number }): number {
+  return y === s.mean ? 0 : (y - s.mean) / s.sigma
+}
+
+const finite = (v: number) => (Number.isFinite(v) ? v : null)
+
+function pointAt(series: CountSeries, t: number, c: EarsControl, z: number): SignalPoint {
+  const y = series.counts[t] as number
+  const empty: SignalPoint = {
+    index: t,
+    observed: y,
+    expected: null,
+    upperBound: null,
+    alarm: false,
+    score: null,
+    pValue: null,
+  }
+  const now = baselineStats(series, t, LAG[c.method], c.baseline, c.minSigma)
+  if (now === undefined) return { ...empty, note: 'SHORT_BASELINE' }
+  const stat = standardise(y, now)
+  if (c.method !== 'C3') {
+    const upperBound = now.mean + z * now.sigma
+    return { ...empty, expected: now.mean, upperBound, alarm: y > upperBound, score: finite(stat) }
+  }
+  let past = 0
+  for (const back of [2, 1]) {
+    const s = baselineStats(series, t - back, 2, c.baseline, c.minSigma)
+    if (s === undefined) return { ...empty, note: 'SHORT_BASELINE' }
+    past += Math.max(0, standardise(series.counts[t - back] as number, s) - 1)
+  }
+  const c3 = past + Math.max(0, stat - 1)
+  // The count that would lift C3 to z given the two previous periods' share.
+  const upperBound = Math.max(0, now.mean + now.sigma * (1 + z - past))
+  return { ...empty, expected: now.mean, upperBound, alarm: c3 > z, score: finite(c3) }
+}
+
+/** EARS C1, C2 or C3 for each period in `range` (default: every period with enough history). */
+export function ears(
+  series: CountSeries,
+  options: { control?: Partial<EarsControl>; range?: SignalRange } = {},
+): SignalResult {
+  const c: EarsControl = { method: 'C1', baseline: 7, minSigma: 0, ...options.control }
+  checkSeries(series)
+  const alpha = c.alpha ?? (c.method === 'C3' ? 0.025 : 0.001)
+  throwOnFirst([
+    ['method', c.method in LAG],
+    ['baseline', Number.isInteger(c.baseline) && c.baseline >= 3],
+    ['alpha', alpha > 0 && alpha < 1],
+    ['minSigma', c.minSigma >= 0],
+  ])
+  const method = c.method === 'C1' ? 'ears-c1' : c.method === 'C2' ? 'ears-c2' : 'ears-c3'
+  const history = c.baseline + (c.method === 'C1' ? 0 : c.method === 'C2' ? 2 : 4)
+  const range = resolveRange(series, history, options.range)
+  if (!range.ok) return { ok: false, method, reason: range.reason }
+  const z = normalQuantile(1 - alpha)
+  const points: SignalPoint[] = []
+  for (let t = range.from; t < range.to; t++) points.push(pointAt(series, t, c, z))
+  return { ok: true, method, points }
+}
