@@ -67,6 +67,8 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/credentials/:id/passport-link': ISSUER,
   'GET /api/passport/:id': 'public',
   'GET /trust/material': 'public',
+  'GET /release/feed.json': 'public',
+  'GET /release/:file': 'public',
   'GET /api/trust/issuers': ADMIN,
   'PUT /api/trust/issuers': ADMIN,
   'DELETE /api/trust/issuers': ADMIN,
