@@ -5,6 +5,7 @@
  * PGlite (one process only) checks the empty log; Postgres, seeded by a Ledger in this process
  * with the server's master key and origin, checks a log with a full tile and a partial one.
  */
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -104,24 +105,28 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('log page in Chromium', () =>
       rmSync(dir, { recursive: true, force: true })
     })
 
-    // A fresh log holds one entry: the announcement of the issuer key made at first start.
-    it("verifies the fresh log's checkpoint (the issuer-key entry) and its chain, finds nothing else", async () => {
+    // A fresh log holds two entries made at first start: the announcement of the issuer key and
+    // the release of the pages it serves (docs/RELEASES.md).
+    it("verifies the fresh log's checkpoint (issuer key, pages' release) and its chain, finds nothing else", async () => {
       const { page, urls, errors } = await openLogPage(browser, server)
       expect(await page.locator('h1').textContent()).toBe('Transparency log')
       expect(await page.locator('#checkpoint-status').textContent()).toContain('Signature verified')
       expect(await page.locator('#checkpoint-status').getAttribute('data-state')).toBe('ok')
-      expect(await page.locator('#cp-size').textContent()).toBe('1')
-      // A one-leaf tree's root is that leaf's hash.
-      const first = (await (await fetch(`${server.url}/log/entries?start=0&limit=1`)).json()) as {
+      expect(await page.locator('#cp-size').textContent()).toBe('2')
+      // A two-leaf tree's root is SHA-256(0x01 ‖ leaf 0 ‖ leaf 1) (RFC 9162 §2.1.1).
+      const first = (await (await fetch(`${server.url}/log/entries?start=0&limit=2`)).json()) as {
         entries: { leafHash: string; kind: string }[]
       }
-      expect(first.entries[0]?.kind).toBe('issuer-key')
-      expect(await page.locator('#cp-root').textContent()).toBe(
-        toBase64(Buffer.from(first.entries[0]?.leafHash ?? '', 'hex')),
-      )
+      expect(first.entries.map((e) => e.kind)).toEqual(['issuer-key', 'verifier-release'])
+      const root = createHash('sha256')
+        .update(Buffer.from([1]))
+        .update(Buffer.from(first.entries[0]?.leafHash ?? '', 'hex'))
+        .update(Buffer.from(first.entries[1]?.leafHash ?? '', 'hex'))
+        .digest()
+      expect(await page.locator('#cp-root').textContent()).toBe(toBase64(root))
       await expect
         .poll(() => page.locator('#cp-chain').textContent())
-        .toContain('checkpoint of size 0')
+        .toContain('checkpoint of size 1')
       expect(await page.locator('#recent-table caption').count()).toBe(1)
 
       const status = await lookUp(page, MADE_UP)
@@ -143,7 +148,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('log page in Chromium', () =>
       const page = await browser.newPage()
       await page.route('**/log/checkpoint', async (route) => {
         const response = await route.fetch()
-        const body = (await response.text()).replace(/\n1\n/, '\n2\n') // claim a bigger tree
+        const body = (await response.text()).replace(/\n2\n/, '\n3\n') // claim a bigger tree
         await route.fulfill({ response, body })
       })
       await page.goto(`${server.url}/log.html`)
