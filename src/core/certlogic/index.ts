@@ -21,6 +21,16 @@ export {
   parseDccValueSets,
 } from './parse.ts'
 export {
+  type DccRulesRelease,
+  type DccValueSetsRelease,
+  dccRulesHash,
+  dccRulesKeyId,
+  dccValueSetsKeyId,
+  openDccRulesRelease,
+  openDccValueSetsRelease,
+  parseDccValueSetsText,
+} from './release.ts'
+export {
   compareVersions,
   type DccRuleSelection,
   dccRuleType,
