@@ -11,15 +11,21 @@ import { describe, expect, it } from 'vitest'
 import {
   type DccRuleSet,
   dccExternal,
+  dccRulesHash,
   dccRuleType,
   evaluateDccRules,
   parseDccRule,
   parseDccValueSets,
 } from '../../src/core/certlogic/index.ts'
-import { fromBase64 } from '../../src/core/codec/index.ts'
+import { fromBase64, toHex } from '../../src/core/codec/index.ts'
 import { dccTrust, signerFromDsc } from '../../src/core/dcc/index.ts'
-import { plainVerdict, verifyCredential } from '../../src/core/verify/index.ts'
-import { readVectorJson, vectorPath } from '../helpers/vectors.ts'
+import {
+  dccRuleCountries,
+  dccRulesFor,
+  plainVerdict,
+  verifyCredential,
+} from '../../src/core/verify/index.ts'
+import { readVectorJson, readVectorText, vectorPath } from '../helpers/vectors.ts'
 import { readDccVector } from './dcc/vector-file.ts'
 
 const AT: DccRuleSet = {
@@ -200,5 +206,58 @@ describe('signed EU vectors verified with the rules of the country of arrival', 
     expect(plain).toMatchObject({ kind: 'not-valid', key: 'rule-failed', code: 'DCC_RULE_FAILED' })
     expect(plain.params.rule).toBe('VR-AT-0004')
     expect(plain.params.desc).toContain('more than 22 days')
+  })
+})
+
+describe('the rules a venue applies, from its trust material (dccRulesFor)', () => {
+  const rulesText = JSON.stringify(
+    readdirSync(vectorPath('certlogic/rules/AT')).map((id) =>
+      readVectorJson(`certlogic/rules/AT/${id}/rule.json`),
+    ),
+  )
+  const valueSetsText = readVectorText('certlogic/rules/valuesets/valueSets.json')
+  const logged = (text: string) => ({
+    release: 1,
+    text,
+    sha256: toHex(dccRulesHash(text)),
+    leafIndex: 7,
+    entryTime: at('2021-06-01T00:00:00Z'),
+  })
+  const material = {
+    dccRules: [{ country: 'AT', ...logged(rulesText) }],
+    dccValueSets: logged(valueSetsText),
+  }
+  async function verifyDe1(rules: ReturnType<typeof dccRulesFor>) {
+    const vector = readDccVector('DE/2DCode/raw/1.json')
+    const signer = await signerFromDsc(fromBase64(vector.TESTCTX?.CERTIFICATE as string))
+    return verifyCredential(vector.PREFIX as string, {
+      trust: [],
+      now: at('2021-06-01T18:00:00Z'),
+      dcc: { trust: dccTrust([signer]), rules },
+    })
+  }
+
+  it('lists the countries and opens the chosen one with its value sets', async () => {
+    expect(dccRuleCountries(material)).toEqual(['AT'])
+    const option = dccRulesFor(material, 'AT', 'es')
+    expect(option).toMatchObject({ lang: 'es', set: { country: 'AT', release: 'dcc-rules:AT:1' } })
+    const v = await verifyDe1(option)
+    expect(v.status).toBe('valid')
+    expect(v.checks.at(-1)?.code).toBe('DCC_RULES_PASSED')
+  })
+
+  it('a country the material lacks → DCC_RULES_NONE, cannot confirm', async () => {
+    const v = await verifyDe1(dccRulesFor(material, 'FR'))
+    expect(v.status).toBe('cannot-confirm')
+    expect(v.reason).toMatchObject({ id: 'rules', code: 'DCC_RULES_NONE' })
+  })
+
+  it('rules or value sets changed after logging → DCC_RULES_INVALID, cannot confirm', async () => {
+    const [release] = material.dccRules
+    const altered = { ...material, dccRules: [{ ...release, text: `${release?.text} ` }] }
+    const v = await verifyDe1(dccRulesFor(altered as typeof material, 'AT'))
+    expect(v.reason).toMatchObject({ id: 'rules', code: 'DCC_RULES_INVALID' })
+    const vs = { ...material, dccValueSets: { ...material.dccValueSets, sha256: '0'.repeat(64) } }
+    expect((await verifyDe1(dccRulesFor(vs, 'AT'))).reason?.code).toBe('DCC_RULES_INVALID')
   })
 })
