@@ -168,9 +168,11 @@ export async function listDccRules(ctx: ServiceContext): Promise<DccRulesView[]>
   return rows.map(view)
 }
 
-/** The latest import of each country, as the trust material carries them (by country). */
+/**
+ * The latest import of each country, as the trust material carries them (by country). Read only
+ * (the material is served from read paths, Workers too): an import places its own entry.
+ */
 export async function latestDccRules(ctx: ServiceContext): Promise<DccRulesRelease[]> {
-  await placePending(ctx)
   const rows = await ctx.db
     .selectDistinctOn([dccRuleSets.country])
     .from(dccRuleSets)

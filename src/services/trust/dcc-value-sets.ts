@@ -5,7 +5,7 @@
  * exact text and is a ledger entry (kind `verifier-release`, key id `dcc-valuesets:<release>`)
  * queued in the transaction that records it; the latest goes into the signed trust material.
  */
-import { desc, eq, isNull, sql } from 'drizzle-orm'
+import { desc, eq, sql } from 'drizzle-orm'
 import {
   CertLogicError,
   type DccValueSetsRelease,
@@ -109,16 +109,13 @@ export async function importDccValueSets(
   return view(placed ?? row)
 }
 
-/** The latest import as the trust material carries it (undefined before the first). */
+/**
+ * The latest import as the trust material carries it (undefined before the first). Read only,
+ * as latestDccRules is: an import places its own entry.
+ */
 export async function latestDccValueSets(
   ctx: ServiceContext,
 ): Promise<DccValueSetsRelease | undefined> {
-  const pending = await ctx.db
-    .select({ r: dccValueSets.release })
-    .from(dccValueSets)
-    .where(isNull(dccValueSets.leafIndex))
-    .limit(1)
-  if (pending.length > 0) await placeImports(ctx)
   const [row] = await ctx.db
     .select()
     .from(dccValueSets)
