@@ -198,6 +198,7 @@ the expected set.
     summary:
       'verify one certificate offline (EU DCC HC1 against DSCs from a file) and print the verdict',
     usage: `vigil verify TEXT|FILE [--dcc-trust FILE] [--dcc-revoked FILE] [--now T] [--max-age S]
+                    [--rules-country CC --dcc-rules FILE [--dcc-value-sets FILE] [--lang L]]
 
 TEXT is the scanned text (HC1:…, shc:/…); a FILE that exists is read instead. Prints the
 Verdict and its plain sentence as JSON; exits 0 (valid), 1 (invalid) or 3 (cannot confirm).
@@ -207,6 +208,11 @@ Verdict and its plain sentence as JSON; exits 0 (valid), 1 (invalid) or 3 (canno
   --dcc-revoked FILE  revoked DCC hashes: {"<kid>": {"UCI"|"COUNTRYCODEUCI"|"SIGNATURE": [base64]}}
   --now T             the validation clock: POSIX seconds or an ISO date (default: now)
   --max-age S         refuse to vouch with a trust file last modified more than S seconds ago
+  --rules-country CC  also apply the EU business rules (CertLogic) of the country of arrival CC,
+                      read from --dcc-rules FILE: a JSON array of EU rules, as the gateway
+                      distributes them (vigil trust dcc rules import takes the same file)
+  --dcc-value-sets F  the value sets the rules read: {"<value set id>": ["<code>", …]}
+  --lang L            language of the failed rule's description (default en)
 
 SMART Health Cards need a deployment's trust material, which this command does not load: they
 come out "cannot confirm" (use the /verify page).`,
@@ -276,6 +282,33 @@ the release is served in the signed trust material. Exit 0: published; 1: refuse
     async run(args) {
       const { runTrustRulesPublish } = await import('./commands/trust.ts')
       return runTrustRulesPublish(args)
+    },
+  },
+  'trust dcc rules import': {
+    summary: "import a country's EU DCC business rules (CertLogic) for venues: a ledger entry each",
+    usage: `vigil trust dcc rules import COUNTRY FILE
+
+FILE is a JSON array of EU validation rules (CertLogic), as the EU gateway distributes a
+country's rules; COUNTRY (ISO 3166-1 alpha-2) must own every rule. Its exact bytes become the
+country's next release: their SHA-256 is logged as a verifier-release entry (key id
+dcc-rules:<COUNTRY>:<release>) and the latest release per country is served in the signed trust
+material, where a venue picks the country of arrival. Exit 0: imported; 1: refused; 2: usage.`,
+    async run(args) {
+      const { runTrustDccRulesImport } = await import('./commands/trust.ts')
+      return runTrustDccRulesImport(args)
+    },
+  },
+  'trust dcc valuesets import': {
+    summary: 'import the EU value sets that DCC business rules read: a ledger entry each',
+    usage: `vigil trust dcc valuesets import FILE
+
+FILE: {"<value set id>": ["<code>", …]} (e.g. vaccines-covid-19-names), the value sets the rules
+read as external.valueSets. Its exact bytes become the next release: their SHA-256 is logged as a
+verifier-release entry (key id dcc-valuesets:<release>) and the latest release is served in the
+signed trust material beside the rules. Exit 0: imported; 1: refused; 2: usage.`,
+    async run(args) {
+      const { runTrustDccValueSetsImport } = await import('./commands/trust.ts')
+      return runTrustDccValueSetsImport(args)
     },
   },
   'release publish': {
@@ -428,7 +461,7 @@ ${Object.entries(COMMANDS)
 
 export async function main(argv: string[]): Promise<number | undefined> {
   const words = argv.filter((a) => !a.startsWith('-'))
-  const name = [3, 2, 1].map((n) => words.slice(0, n).join(' ')).find((n) => n in COMMANDS)
+  const name = [4, 3, 2, 1].map((n) => words.slice(0, n).join(' ')).find((n) => n in COMMANDS)
   const wantsHelp = argv.includes('--help') || argv.includes('-h')
   if (name === undefined) {
     if (argv.length === 0 || wantsHelp || words[0] === 'help') {

@@ -1,15 +1,18 @@
 /**
  * `vigil verify`: one EU DCC from dgc-testdata (DE/2DCode/raw/1.json) verified offline against
  * its DSC from a trust file, at the vector's validation clock; then the same text tampered,
- * revoked, without trust, and read from a file. Exit codes: 0 valid, 1 invalid, 3 cannot confirm.
+ * revoked, without trust, and read from a file; then with Austria's business rules (CertLogic,
+ * test/vectors/certlogic) met by DE 1 and failed by DE 4. Exit codes: 0 valid, 1 invalid,
+ * 3 cannot confirm.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64 } from '../../src/core/codec/index.ts'
 import { dccRevocationHashes, decodeHc1, dscKid } from '../../src/core/dcc/index.ts'
 import { runVigil } from '../helpers/cli.ts'
+import { readVectorJson, vectorPath } from '../helpers/vectors.ts'
 import { readDccVector, validationClock } from '../unit/dcc/vector-file.ts'
 
 const vector = readDccVector('DE/2DCode/raw/1.json')
@@ -88,5 +91,75 @@ describe('vigil verify', () => {
     expect((await verify(text, '--now', 'yesterday')).status).toBe(2)
     writeFileSync(join(dir, 'bad.json'), '["not by kid"]')
     expect((await verify(text, '--dcc-trust', join(dir, 'bad.json'))).status).toBe(2)
+  })
+})
+
+describe('vigil verify --rules-country', () => {
+  let rules: string
+  const valueSets = () => vectorPath('certlogic/rules/valuesets/valueSets.json')
+  beforeAll(() => {
+    const ids = readdirSync(vectorPath('certlogic/rules/AT'))
+    rules = join(dir, 'rules-at.json')
+    writeFileSync(
+      rules,
+      JSON.stringify(ids.map((id) => readVectorJson(`certlogic/rules/AT/${id}/rule.json`))),
+    )
+  })
+  const withRules = (vectorText: string, ...more: string[]) =>
+    verify(
+      vectorText,
+      '--dcc-trust',
+      trust,
+      '--now',
+      now,
+      '--rules-country',
+      'AT',
+      '--dcc-rules',
+      rules,
+      '--dcc-value-sets',
+      valueSets(),
+      ...more,
+    )
+
+  it("DE 1 (2 of 2, 3 days after) meets Austria's rules → exit 0, the rules check passed", async () => {
+    const r = await withRules(text)
+    expect(r.status).toBe(0)
+    expect(r.json.verdict.checks.at(-1)).toMatchObject({ id: 'rules', code: 'DCC_RULES_PASSED' })
+  })
+
+  it('DE 4 (1 of 2, 3 days after) fails VR-AT-0004 → exit 1, the rule named', async () => {
+    const de4 = readDccVector('DE/2DCode/raw/4.json').PREFIX as string
+    const r = await withRules(de4)
+    expect(r.status).toBe(1)
+    expect(r.json.plain).toMatchObject({
+      kind: 'not-valid',
+      key: 'rule-failed',
+      code: 'DCC_RULE_FAILED',
+      params: { rule: 'VR-AT-0004', country: 'AT' },
+    })
+  })
+
+  it('a rules file that does not read, or a flag alone → exit 2 naming the field', async () => {
+    const bad = join(dir, 'rules-bad.json')
+    writeFileSync(
+      bad,
+      JSON.stringify([
+        { ...readVectorJson<object>('certlogic/rules/AT/VR-AT-0001/rule.json'), Engine: 'X' },
+      ]),
+    )
+    const r = await verify(
+      text,
+      '--dcc-trust',
+      trust,
+      '--now',
+      now,
+      '--rules-country',
+      'AT',
+      '--dcc-rules',
+      bad,
+    )
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('field 0.Engine')
+    expect((await verify(text, '--dcc-trust', trust, '--rules-country', 'AT')).status).toBe(2)
   })
 })

@@ -43,7 +43,15 @@ export interface Row {
   files?: readonly string[]
 }
 
-const CORE_PACKAGES = ['jose', '@noble/*', 'pako', 'fflate', '@bufbuild/protobuf', 'cborg']
+const CORE_PACKAGES = [
+  'jose',
+  '@noble/*',
+  'pako',
+  'fflate',
+  '@bufbuild/protobuf',
+  'cborg',
+  'certlogic-js',
+]
 const PLATFORM_PACKAGES = [...CORE_PACKAGES, 'zod', 'drizzle-orm']
 const SERVICE_PACKAGES = [
   ...CORE_PACKAGES,

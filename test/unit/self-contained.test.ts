@@ -47,7 +47,7 @@ describe('the repository carries its own test vectors', () => {
   })
 
   it('the vectors folder is there, with a README naming each source', () => {
-    for (const d of ['tlog', 'gaen', 'shc', 'dcc', 'signals']) {
+    for (const d of ['tlog', 'gaen', 'shc', 'dcc', 'signals', 'certlogic']) {
       expect(readFileSync(join(VECTORS, d, 'README.md'), 'utf8')).toMatch(/licen[cs]e/i)
     }
   })

@@ -20,6 +20,8 @@ const CARD_CHECKS = new Set<CheckId>([
   'expiry',
   'revocation',
   'ledger',
+  // A country's acceptance rule that the certificate does not meet (EU DCC business rules).
+  'rules',
 ])
 /** Decides the verdict from the checks (see the module comment). */
 export function decideVerdict(checks: readonly Check[]): {

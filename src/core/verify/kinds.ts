@@ -46,6 +46,10 @@ export const PLAIN_KEYS = [
   'signer-invalid',
   'signer-not-allowed',
   'content-invalid',
+  // not-valid, EU DCC with a country's business rules: the rule named does not accept it
+  'rule-failed',
+  // cannot-confirm: the rule set has no rules for the chosen country
+  'rules-none',
   'unexpected',
   // could-not-read
   'empty',
@@ -60,7 +64,11 @@ export interface PlainVerdict {
   readonly key: PlainKey
   /** The deciding check's code (none for a valid card): for support staff. */
   readonly code: CheckCode | undefined
-  /** Facts the sentence names: `iss` (unknown issuer), `scanned` and `total` (partial scan). */
+  /**
+   * Facts the sentence names: `iss` (unknown issuer), `scanned` and `total` (partial scan),
+   * `rule` and `desc` (the business rule that failed, its description in the verifier's
+   * language), `country` (of arrival).
+   */
   readonly params: Readonly<Record<string, string>>
 }
 
@@ -138,6 +146,12 @@ export const CODE_KINDS: Readonly<Record<VerifyCheckCode | VerifyErrorCode, Plai
   DCC_DSC_EXPIRED: ['not-valid', 'signer-invalid'],
   DCC_DSC_NOT_YET_VALID: ['not-valid', 'signer-invalid'],
   DCC_REVOKED: ['not-valid', 'revoked'],
+  DCC_RULES_PASSED: VALID,
+  // A rule that cannot be evaluated counts as failed (CertLogic spec; the EU apps do the same).
+  DCC_RULE_FAILED: ['not-valid', 'rule-failed'],
+  DCC_RULE_ERROR: ['not-valid', 'rule-failed'],
+  DCC_RULES_NONE: ['cannot-confirm', 'rules-none'],
+  DCC_RULES_INVALID: ['cannot-confirm', 'trust-invalid'],
 }
 
 /** Core codes passed on by a check, by the check that failed (the table above comes first). */
@@ -167,6 +181,8 @@ function byCheck(check: Check): Plain {
         : ['cannot-confirm', 'ledger-proof']
     case 'checkpoint':
       return ['cannot-confirm', 'checkpoint-unverified']
+    case 'rules':
+      return ['cannot-confirm', 'trust-invalid']
     case 'witnesses':
       // A policy witness's cosignature that does not verify is proof of a lie (see verify.ts).
       return code === 'COSIGNATURE_BAD'
@@ -206,6 +222,10 @@ export function plainVerdict(verdict: Verdict, progress?: ScanProgress): PlainVe
   const params: Record<string, string> = {}
   const iss = reason.detail?.iss ?? verdict.card?.iss
   if (iss !== undefined) params.iss = iss
+  for (const name of ['rule', 'desc', 'country'] as const) {
+    const value = reason.detail?.[name]
+    if (value !== undefined) params[name] = value
+  }
   if (key === 'partial' && progress !== undefined) {
     params.scanned = String(progress.scanned)
     params.total = String(progress.total)

@@ -12,6 +12,7 @@
  * replayed as the other.
  */
 import { CompactSign, compactVerify, importJWK } from 'jose'
+import type { DccRulesRelease, DccValueSetsRelease } from '../certlogic/index.ts'
 import { fromUtf8, toBase64Url, toHex, utf8 } from '../codec/index.ts'
 import type { Policy } from '../note/index.ts'
 import {
@@ -97,6 +98,13 @@ export interface TrustMaterial {
   readonly rules?: RuleRelease
   /** Issuer display names (absent until a directory is imported). */
   readonly directory?: readonly DirectoryEntry[]
+  /**
+   * EU DCC business rules, the latest import per country of arrival (absent until one is
+   * imported); opened with core/certlogic openDccRulesRelease.
+   */
+  readonly dccRules?: readonly DccRulesRelease[]
+  /** The EU value sets those rules read (absent until imported); openDccValueSetsRelease. */
+  readonly dccValueSets?: DccValueSetsRelease
 }
 
 export interface OpenedTrustMaterial extends TrustMaterial {
@@ -198,6 +206,49 @@ function checkDirectory(value: unknown): DirectoryEntry[] {
   })
 }
 
+const MAX_DCC_RULE_COUNTRIES = 300
+
+/** release, text, sha256, leafIndex, entryTime: a logged text as the material carries it. */
+function checkLoggedText(e: Record<string, unknown>, field: string): DccValueSetsRelease {
+  const { release, text, sha256, leafIndex, entryTime } = e
+  if (typeof release !== 'number' || !Number.isSafeInteger(release) || release < 1) {
+    throw format('release must be a positive integer', `${field}.release`)
+  }
+  if (typeof text !== 'string') throw format('text must be text', `${field}.text`)
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) {
+    throw format('sha256 must be 64 hex digits', `${field}.sha256`)
+  }
+  if (leafIndex !== null && (typeof leafIndex !== 'number' || !Number.isSafeInteger(leafIndex))) {
+    throw format('leafIndex must be an index or null', `${field}.leafIndex`)
+  }
+  if (typeof entryTime !== 'number' || !Number.isSafeInteger(entryTime)) {
+    throw format('entryTime must be POSIX seconds', `${field}.entryTime`)
+  }
+  return { release, text, sha256, leafIndex, entryTime }
+}
+
+function checkDccValueSets(value: unknown): DccValueSetsRelease {
+  if (!isJsonObject(value)) throw format('dccValueSets must be an object', 'dccValueSets')
+  return checkLoggedText(value, 'dccValueSets')
+}
+
+function checkDccRules(value: unknown): DccRulesRelease[] {
+  if (!Array.isArray(value) || value.length > MAX_DCC_RULE_COUNTRIES) {
+    throw format(`dccRules must be a list of at most ${MAX_DCC_RULE_COUNTRIES}`, 'dccRules')
+  }
+  const out = value.map((e, i): DccRulesRelease => {
+    const field = `dccRules[${i}]`
+    if (!isJsonObject(e) || typeof e.country !== 'string' || !/^[A-Z]{2}$/.test(e.country)) {
+      throw format('a DCC rule release needs its country (two capitals)', field)
+    }
+    return { country: e.country, ...checkLoggedText(e, field) }
+  })
+  if (new Set(out.map((r) => r.country)).size !== out.length) {
+    throw format('a country is listed twice', 'dccRules')
+  }
+  return out
+}
+
 /** Structural check of the material's JSON (attacker-controlled until its signature verified). */
 export function checkTrustMaterial(value: unknown): TrustMaterial {
   if (!isJsonObject(value)) throw format('trust material is not a JSON object')
@@ -237,6 +288,10 @@ export function checkTrustMaterial(value: unknown): TrustMaterial {
     issuers: checked,
     ...(value.rules === undefined ? {} : { rules: checkRules(value.rules) }),
     ...(value.directory === undefined ? {} : { directory: checkDirectory(value.directory) }),
+    ...(value.dccRules === undefined ? {} : { dccRules: checkDccRules(value.dccRules) }),
+    ...(value.dccValueSets === undefined
+      ? {}
+      : { dccValueSets: checkDccValueSets(value.dccValueSets) }),
   }
 }
 

@@ -25,7 +25,13 @@ export const CHECK_IDS = [
   'witnesses',
 ] as const
 
-export type CheckId = (typeof CHECK_IDS)[number]
+/**
+ * A check listed only when asked for, after the others: `rules`, a country's EU business rules
+ * (CertLogic) applied to an EU DCC when the venue chose a country of arrival.
+ */
+export const RULES_CHECK_ID = 'rules' as const
+
+export type CheckId = (typeof CHECK_IDS)[number] | typeof RULES_CHECK_ID
 
 /** The reasons the verifier names itself, by the check that gives them. */
 const OWN_CODES = [
@@ -111,6 +117,13 @@ export const DCC_CHECK_CODES = [
   'DCC_DSC_NOT_YET_VALID',
   // revocation
   'DCC_REVOKED',
+  // rules (core/certlogic): passed; a rule failed or could not be evaluated; the set has no rule
+  // of the country of arrival; the set does not validate
+  'DCC_RULES_PASSED',
+  'DCC_RULE_FAILED',
+  'DCC_RULE_ERROR',
+  'DCC_RULES_NONE',
+  'DCC_RULES_INVALID',
 ] as const satisfies readonly (DccErrorCode | `DCC_${string}`)[]
 
 /** Every code the verifier puts on a check by name: a closed list, each produced by a test. */
@@ -187,7 +200,7 @@ export interface Verdict {
   readonly status: VerdictStatus
   /** The check that decided a non-valid verdict (the first fail, else the first unknown). */
   readonly reason: Check | undefined
-  /** Every check, in CHECK_IDS order. */
+  /** Every check, in CHECK_IDS order (then `rules`, when a rule set was applied). */
   readonly checks: readonly Check[]
   /** Name, birth date and what was given or tested: only for a card whose signature verified. */
   readonly summary?: CredentialSummary

@@ -5,9 +5,11 @@
  * checks follow the core/dcc steps: format (prefix, Base45, zlib, COSE, CWT; then the schema,
  * once signed) → issuer (a trusted DSC with the kid, allowed by its key usage to sign the type) →
  * signature (ES256 or PS256) → expiry (iat, exp and the DSC at `now`) → revocation (the three
- * hash types). EU DCCs are not in a Vigil ledger: those checks are skipped, as for an issuer
- * that does not anchor its cards.
+ * hash types) → rules (a country's EU business rules, when the venue chose one: core/certlogic).
+ * EU DCCs are not in a Vigil ledger: those checks are skipped, as for an issuer that does not
+ * anchor its cards.
  */
+import { type DccRuleSet, dccExternal, dccRuleType, evaluateDccRules } from '../certlogic/index.ts'
 import {
   ALG_ES256,
   type CoseSign1,
@@ -36,8 +38,19 @@ import {
   type CheckId,
   type CheckResult,
   type DccFacts,
+  RULES_CHECK_ID,
   type Verdict,
 } from './types.ts'
+
+/** A country's business rules to apply, as the venue chose them. */
+export interface DccRulesOption {
+  /** The parsed set, or why the set the device holds could not be read (DCC_RULES_INVALID). */
+  readonly set: DccRuleSet | { readonly invalid: string }
+  /** The verifier's language for the rule descriptions (`en`, `es`; English when absent). */
+  readonly lang?: string
+  /** A region of the country of arrival, for rules limited to one. */
+  readonly region?: string
+}
 
 export interface DccVerifyOptions {
   /** Trusted signer certificates by kid (core/dcc signerFromDsc, dccTrust). */
@@ -52,6 +65,8 @@ export interface DccVerifyOptions {
   readonly skew?: number
   /** The signature check (default WebCrypto; see core/dcc/signature.ts). */
   readonly verifySignature?: DccSignatureVerify
+  /** A country's business rules (adds the `rules` check; none: no such check). */
+  readonly rules?: DccRulesOption
 }
 
 function check(
@@ -84,7 +99,9 @@ export async function verifyDcc(text: string, options: DccVerifyOptions): Promis
     for (const id of ['ledger', 'checkpoint', 'witnesses'] as const) {
       set(check(id, 'skipped', 'VERIFY_LEDGER_NOT_ANCHORED', NOT_ANCHORED))
     }
-    const list = CHECK_IDS.map(
+    const ids: readonly CheckId[] =
+      options.rules === undefined ? CHECK_IDS : [...CHECK_IDS, RULES_CHECK_ID]
+    const list = ids.map(
       (id) => checks.get(id) ?? check(id, 'skipped', 'VERIFY_NOT_CHECKED', skipMessage),
     )
     return {
@@ -202,6 +219,9 @@ export async function verifyDcc(text: string, options: DccVerifyOptions): Promis
   }
 
   set(await revocationCheck(cose, decoded, signer, payload, options, stale))
+  if (options.rules !== undefined && payload !== undefined) {
+    set(rulesCheck(options.rules, claims.dcc, { ...claims, kid: signer.kid }, now))
+  }
 
   return finish({
     country: claims.iss,
@@ -267,4 +287,73 @@ async function revocationCheck(
     })
   }
   return outcome
+}
+
+/**
+ * The `rules` check: the country's rules that apply to this certificate, evaluated over the
+ * signed payload as it is (the JSON the rules' AffectedFields name) and the EU apps' `external`
+ * context. Fails on the first rule (by Identifier) not met, naming it and its description.
+ */
+function rulesCheck(
+  option: DccRulesOption,
+  payload: Readonly<Record<string, unknown>>,
+  claims: { iss: string | undefined; iat: number; exp: number; kid: string },
+  now: number,
+): Check {
+  const { set } = option
+  if ('invalid' in set) {
+    return check(RULES_CHECK_ID, 'unknown', 'DCC_RULES_INVALID', set.invalid)
+  }
+  const certificateType = dccRuleType(payload)
+  if (certificateType === undefined) {
+    return check(
+      RULES_CHECK_ID,
+      'skipped',
+      'VERIFY_NOT_CHECKED',
+      'not a vaccination, test or recovery',
+    )
+  }
+  const external = dccExternal({
+    now,
+    country: set.country,
+    exp: claims.exp,
+    iat: claims.iat,
+    issuerCountry: claims.iss,
+    kid: claims.kid,
+    region: option.region,
+    valueSets: set.valueSets,
+  })
+  const result = evaluateDccRules(set, {
+    payload,
+    external,
+    certificateType,
+    ...(option.lang === undefined ? {} : { lang: option.lang }),
+  })
+  const base = {
+    country: set.country,
+    ...(set.release === undefined ? {} : { release: set.release }),
+  }
+  switch (result.code) {
+    case 'DCC_RULES_NONE':
+      return check(RULES_CHECK_ID, 'unknown', 'DCC_RULES_NONE', `no rules for ${set.country}`, {
+        detail: base,
+      })
+    case 'DCC_RULES_PASSED':
+      return check(
+        RULES_CHECK_ID,
+        'pass',
+        'DCC_RULES_PASSED',
+        `meets the ${result.outcomes.length} rule(s) of ${set.country}`,
+        { detail: { ...base, count: String(result.outcomes.length) } },
+      )
+    default: {
+      const failed = result.failed
+      const rule = failed?.identifier ?? ''
+      const desc = failed?.description ?? ''
+      const why = failed?.error === undefined ? '' : ` (could not be evaluated: ${failed.error})`
+      return check(RULES_CHECK_ID, 'fail', result.code, `rule ${rule} not met: ${desc}${why}`, {
+        detail: { ...base, rule, desc, version: failed?.version ?? '' },
+      })
+    }
+  }
 }

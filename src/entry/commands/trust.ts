@@ -1,11 +1,18 @@
 /**
  * @module entry/commands/trust
  * `vigil trust rules publish FILE` and `vigil trust issuers import FILE` (help texts in cli.ts):
- * the same verbs as POST /api/trust/rules and PUT /api/trust/directory, run as the command line.
+ * the same verbs as POST /api/trust/rules and PUT /api/trust/directory, run as the command line;
+ * `vigil trust dcc rules import COUNTRY FILE`, a country's EU DCC business rules, and
+ * `vigil trust dcc valuesets import FILE`, the EU value sets those rules read.
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { importIssuerDirectory, publishRuleSets } from '../../services/trust/index.ts'
+import {
+  importDccRules,
+  importDccValueSets,
+  importIssuerDirectory,
+  publishRuleSets,
+} from '../../services/trust/index.ts'
 import { usage, withRuntime } from './run.ts'
 
 function readFile(path: string): string | { error: string } {
@@ -58,6 +65,42 @@ export async function runTrustIssuersImport(args: string[]): Promise<number> {
     async ({ ctx }) => {
       const { imported } = await importIssuerDirectory(ctx, { json })
       console.log(`issuer directory: ${imported} issuers imported`)
+      return 0
+    },
+    () => 1,
+  )
+}
+
+export async function runTrustDccRulesImport(args: string[]): Promise<number> {
+  const command = 'trust dcc rules'
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true })
+  if (positionals.length !== 2) return usage(command, 'import', 'needs COUNTRY and FILE')
+  const [country, file] = positionals as [string, string]
+  const text = readFile(file)
+  if (typeof text !== 'string') return usage(command, 'import', text.error)
+  return withRuntime(
+    command,
+    'import',
+    async ({ ctx }) => {
+      const r = await importDccRules(ctx, { country, text })
+      const where = r.leafIndex === null ? 'pending in the ledger' : `ledger index ${r.leafIndex}`
+      console.log(`${r.keyId}: ${r.rules} rules of ${r.country}, sha256 ${r.sha256}, ${where}`)
+      return 0
+    },
+    () => 1,
+  )
+}
+
+export async function runTrustDccValueSetsImport(args: string[]): Promise<number> {
+  const text = oneFile(args, 'trust dcc valuesets', 'import')
+  if (typeof text === 'number') return text
+  return withRuntime(
+    'trust dcc valuesets',
+    'import',
+    async ({ ctx }) => {
+      const r = await importDccValueSets(ctx, { text })
+      const where = r.leafIndex === null ? 'pending in the ledger' : `ledger index ${r.leafIndex}`
+      console.log(`${r.keyId}: ${r.ids.length} value sets, sha256 ${r.sha256}, ${where}`)
       return 0
     },
     () => 1,

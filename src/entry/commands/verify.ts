@@ -4,10 +4,18 @@
  * same core the venue page runs, and prints the Verdict and its plain sentence as JSON. EU DCCs
  * (`HC1:`) are checked against signer certificates from a JSON file of DSCs by kid (its --help
  * text, in cli.ts, gives the format); a SMART Health Card is read, but with no trust material
- * given here it cannot be confirmed. Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage.
+ * given here it cannot be confirmed. With `--rules-country CC --dcc-rules FILE` an EU DCC is
+ * also checked against that country's business rules (CertLogic; core/certlogic), offline.
+ * Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import {
+  CertLogicError,
+  type DccRuleSet,
+  parseDccRulesText,
+  parseDccValueSets,
+} from '../../core/certlogic/index.ts'
 import { fromBase64 } from '../../core/codec/index.ts'
 import {
   type DccRevocationList,
@@ -52,6 +60,18 @@ function parseNow(value: string | undefined): number | undefined {
   return Number.isFinite(seconds) ? Math.floor(seconds) : undefined
 }
 
+/** The country's rules from --dcc-rules (a JSON array of EU rules) and --dcc-value-sets. */
+function readRules(
+  country: string,
+  values: { 'dcc-rules'?: string | undefined; 'dcc-value-sets'?: string | undefined },
+): DccRuleSet {
+  const rules = parseDccRulesText(readFileSync(values['dcc-rules'] as string, 'utf8'))
+  const file = values['dcc-value-sets']
+  const valueSets =
+    file === undefined ? undefined : parseDccValueSets(JSON.parse(readFileSync(file, 'utf8')))
+  return { country, rules, ...(valueSets === undefined ? {} : { valueSets }) }
+}
+
 export async function runVerify(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -61,6 +81,10 @@ export async function runVerify(args: string[]): Promise<number> {
       'dcc-revoked': { type: 'string' },
       now: { type: 'string' },
       'max-age': { type: 'string' },
+      'rules-country': { type: 'string' },
+      'dcc-rules': { type: 'string' },
+      'dcc-value-sets': { type: 'string' },
+      lang: { type: 'string' },
     },
     strict: true,
   })
@@ -75,11 +99,21 @@ export async function runVerify(args: string[]): Promise<number> {
     console.error('vigil verify: --now takes POSIX seconds or an ISO date; --max-age seconds')
     return 2
   }
+  const country = values['rules-country']
+  if ((country === undefined) !== (values['dcc-rules'] === undefined)) {
+    console.error('vigil verify: --rules-country CC and --dcc-rules FILE go together')
+    return 2
+  }
+  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) {
+    console.error('vigil verify: --rules-country takes two capital letters (ISO 3166-1)')
+    return 2
+  }
   // A file that exists is read; anything else is the certificate's text itself.
   const text = existsSync(input) ? readFileSync(input, 'utf8') : input
   let signers: DccSigner[] = []
   let revoked: DccRevocationList | undefined
   let asOf: number | undefined
+  let rules: DccRuleSet | undefined
   try {
     if (values['dcc-trust'] !== undefined) {
       signers = await readDscFile(readFileSync(values['dcc-trust'], 'utf8'))
@@ -89,8 +123,10 @@ export async function runVerify(args: string[]): Promise<number> {
     if (values['dcc-revoked'] !== undefined) {
       revoked = JSON.parse(readFileSync(values['dcc-revoked'], 'utf8')) as DccRevocationList
     }
+    if (country !== undefined) rules = readRules(country, values)
   } catch (err) {
-    console.error(`vigil verify: ${err instanceof Error ? err.message : String(err)}`)
+    const field = err instanceof CertLogicError && err.field ? ` (field ${err.field})` : ''
+    console.error(`vigil verify: ${err instanceof Error ? err.message : String(err)}${field}`)
     return 2
   }
   const verdict = await verifyCredential(text, {
@@ -101,6 +137,9 @@ export async function runVerify(args: string[]): Promise<number> {
       verifySignature: nodeDccVerify,
       ...(revoked === undefined ? {} : { revoked }),
       ...(maxAge === undefined ? {} : { maxAge }),
+      ...(rules === undefined
+        ? {}
+        : { rules: { set: rules, ...(values.lang === undefined ? {} : { lang: values.lang }) } }),
     },
   })
   console.log(JSON.stringify({ verdict, plain: plainVerdict(verdict) }, null, 2))

@@ -1,9 +1,20 @@
 /**
  * @module trust — what verifiers trust: the signed trust material of this deployment, the SHC
  * issuers an admin adds to it, the entry rule sets an authority publishes (each release a ledger
- * entry), the issuer directory's names, the capability links of the citizens' passport pages,
+ * entry), the EU DCC business rules imported per country (each import a ledger entry), the issuer directory's names, the capability links of the citizens' passport pages,
  * and the releases of the web pages (each a ledger entry, listed in the release feed).
  */
+export {
+  type DccRulesView,
+  importDccRules,
+  latestDccRules,
+  listDccRules,
+} from './dcc-rules.ts'
+export {
+  type DccValueSetsView,
+  importDccValueSets,
+  latestDccValueSets,
+} from './dcc-value-sets.ts'
 export { importIssuerDirectory, listIssuerDirectory, parseVciDirectory } from './directory.ts'
 export {
   listTrustedIssuers,

@@ -23,6 +23,8 @@ import { ServiceError } from '../../platform/errors/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
 import { issuerCrl, issuerJwks, issuerSupersededRids } from '../credentials/index.ts'
 import { publishedCheckpoint } from '../ledger/index.ts'
+import { latestDccRules } from './dcc-rules.ts'
+import { latestDccValueSets } from './dcc-value-sets.ts'
 import { listIssuerDirectory } from './directory.ts'
 import { latestRuleRelease } from './rules.ts'
 
@@ -91,12 +93,14 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
     )
   }
   const vkey = await logVkey(ctx)
-  const [own, others, checkpoint, rules, directory] = await Promise.all([
+  const [own, others, checkpoint, rules, directory, dccRules, dccValueSets] = await Promise.all([
     selfIssuers(ctx),
     ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
     publishedCheckpoint(ctx),
     latestRuleRelease(ctx),
     listIssuerDirectory(ctx),
+    latestDccRules(ctx),
+    latestDccValueSets(ctx),
   ])
   const configured: TrustedIssuer[] = others
     .filter((row) => !own.some((o) => o.iss === row.iss))
@@ -117,6 +121,8 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
     issuers: [...own, ...configured],
     ...(rules === undefined ? {} : { rules }),
     ...(directory.length === 0 ? {} : { directory }),
+    ...(dccRules.length === 0 ? {} : { dccRules }),
+    ...(dccValueSets === undefined ? {} : { dccValueSets }),
   }
 }
 

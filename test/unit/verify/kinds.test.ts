@@ -73,6 +73,10 @@ describe('the code table', () => {
     ['checkpoint', 'fail', 'NOTE_BAD_SIGNATURE', 'cannot-confirm', 'checkpoint-unverified'],
     ['witnesses', 'fail', 'COSIGNATURE_BAD', 'not-valid', 'witness-bad'],
     ['witnesses', 'fail', 'POLICY_NOT_MET', 'cannot-confirm', 'witnesses-missing'],
+    ['rules', 'fail', 'DCC_RULE_FAILED', 'not-valid', 'rule-failed'],
+    ['rules', 'fail', 'DCC_RULE_ERROR', 'not-valid', 'rule-failed'],
+    ['rules', 'unknown', 'DCC_RULES_NONE', 'cannot-confirm', 'rules-none'],
+    ['rules', 'unknown', 'DCC_RULES_INVALID', 'cannot-confirm', 'trust-invalid'],
   ] as const)('%s %s %s → %s (%s)', (id, result, code, kind, key) => {
     expect(plainOfCheck(check(id, result, code))).toEqual({ kind, key })
   })
@@ -89,6 +93,11 @@ describe('the code table', () => {
     }
     expect(es['plain.issuer-unknown']).toContain('{iss}')
     expect(es['plain.partial']).toContain('{scanned}')
+    // The failed business rule is named, with its description, in both languages.
+    for (const messages of [en, es] as Record<string, string>[]) {
+      expect(messages['plain.rule-failed']).toMatch(/\{rule\}.*\{desc\}/)
+      expect(messages['code.DCC_RULE_FAILED']).toMatch(/\{rule\}.*\{desc\}/)
+    }
   })
 })
 

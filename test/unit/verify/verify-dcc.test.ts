@@ -6,6 +6,7 @@
 
 import { zlibSync } from 'fflate'
 import { beforeAll, describe, expect, it } from 'vitest'
+import type { DccRule } from '../../../src/core/certlogic/index.ts'
 import { fromBase64 } from '../../../src/core/codec/index.ts'
 import {
   base45Encode,
@@ -18,6 +19,7 @@ import {
   type CheckCode,
   type CheckId,
   DCC_CHECK_CODES,
+  type DccRulesOption,
   type DccVerifyOptions,
   plainVerdict,
   type Verdict,
@@ -341,6 +343,97 @@ describe('trust data', () => {
     const v = await verify(await signHc1(ec), { trust: dccTrust([broken]) })
     expect(v.reason).toMatchObject({ id: 'issuer', code: 'DCC_TRUST' })
     expect(plainVerdict(v)).toMatchObject({ kind: 'cannot-confirm', key: 'trust-invalid' })
+  })
+})
+
+/** A rule of the EU format, Country AT, for vaccinations (overrides per case). */
+function rule(over: Partial<DccRule> = {}): DccRule {
+  return {
+    Identifier: 'VR-AT-0001',
+    Type: 'Acceptance',
+    Country: 'AT',
+    Version: '1.0.0',
+    SchemaVersion: '1.0.0',
+    Engine: 'CERTLOGIC',
+    EngineVersion: '1.3.3',
+    CertificateType: 'Vaccination',
+    Description: [
+      { lang: 'en', desc: 'Only vaccines in the allowed list are accepted' },
+      { lang: 'es', desc: 'Solo se aceptan las vacunas de la lista permitida' },
+    ],
+    ValidFrom: '2021-06-01T00:00:00Z',
+    ValidTo: '2030-06-01T00:00:00Z',
+    AffectedFields: ['v.0.mp'],
+    Logic: { in: [{ var: 'payload.v.0.mp' }, ['EU/1/20/1528', 'EU/1/20/1507']] },
+    ...over,
+  }
+}
+const rulesOf = (...rules: DccRule[]): DccRulesOption => ({ set: { country: 'AT', rules } })
+
+describe("a country's business rules (CertLogic) add the rules check", () => {
+  it('met → rules passes, listed last, the verdict valid', async () => {
+    const v = await verify(await signHc1(ec), { rules: rulesOf(rule()) })
+    expect(v.status).toBe('valid')
+    expect(v.checks.map((c) => c.id).at(-1)).toBe('rules')
+    expectCheck(v, 'rules', 'pass', 'DCC_RULES_PASSED')
+    expect(v.checks.at(-1)?.detail).toMatchObject({ country: 'AT', count: '1' })
+  })
+
+  it('not met → DCC_RULE_FAILED, not valid, naming the rule in the verifier’s language', async () => {
+    const strict = rule({ Logic: { in: [{ var: 'payload.v.0.mp' }, ['EU/1/20/1507']] } })
+    const v = await verify(await signHc1(ec), { rules: { ...rulesOf(strict), lang: 'es' } })
+    expect(v.status).toBe('invalid')
+    expect(v.reason).toMatchObject({ id: 'rules', result: 'fail', code: 'DCC_RULE_FAILED' })
+    expect(plainVerdict(v)).toMatchObject({
+      kind: 'not-valid',
+      key: 'rule-failed',
+      params: { rule: 'VR-AT-0001', desc: 'Solo se aceptan las vacunas de la lista permitida' },
+    })
+  })
+
+  it('an evaluation error counts as failed → DCC_RULE_ERROR', async () => {
+    const broken = rule({
+      Identifier: 'VR-AT-0002',
+      Logic: { 'not-after': [{ plusTime: [{ var: 'payload.v.0.nope' }, 0, 'day'] }, true] },
+    })
+    const v = await verify(await signHc1(ec), { rules: rulesOf(rule(), broken) })
+    expect(v.status).toBe('invalid')
+    expect(v.reason).toMatchObject({ id: 'rules', code: 'DCC_RULE_ERROR' })
+    expect(v.reason?.detail?.rule).toBe('VR-AT-0002')
+  })
+
+  it('no rule of the country of arrival → DCC_RULES_NONE, cannot confirm', async () => {
+    const v = await verify(await signHc1(ec), {
+      rules: { set: { country: 'DE', rules: [rule()] } },
+    })
+    expect(v.status).toBe('cannot-confirm')
+    expect(v.reason).toMatchObject({ id: 'rules', result: 'unknown', code: 'DCC_RULES_NONE' })
+    expect(plainVerdict(v)).toMatchObject({ key: 'rules-none', params: { country: 'DE' } })
+  })
+
+  it('a rule set the device could not read → DCC_RULES_INVALID, cannot confirm', async () => {
+    const v = await verify(await signHc1(ec), { rules: { set: { invalid: 'rule 0: Logic' } } })
+    expect(v.status).toBe('cannot-confirm')
+    expect(v.reason).toMatchObject({ id: 'rules', code: 'DCC_RULES_INVALID' })
+  })
+
+  it('rules of another type, or not yet valid, do not apply (a test meets the set)', async () => {
+    const later = rule({
+      Identifier: 'TR-AT-0001',
+      CertificateType: 'Test',
+      ValidFrom: '2027-01-01T00:00:00Z',
+    })
+    const v = await verify(await signHc1(ec, { dcc: TEST_RESULT }), {
+      rules: rulesOf(rule(), later),
+    })
+    expectCheck(v, 'rules', 'pass', 'DCC_RULES_PASSED')
+    expect(v.checks.at(-1)?.detail?.count).toBe('0')
+  })
+
+  it('without a rule set there is no rules check; a certificate not read skips it', async () => {
+    expect((await verify(await signHc1(ec))).checks.some((c) => c.id === 'rules')).toBe(false)
+    const v = await verify('HC1:!!', { rules: rulesOf(rule()) })
+    expectCheck(v, 'rules', 'skipped', 'VERIFY_NOT_CHECKED')
   })
 })
 

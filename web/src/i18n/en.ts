@@ -119,6 +119,10 @@ export const en = {
     'The key that signed this certificate may not sign this kind of certificate: do not accept it.',
   'plain.content-invalid':
     'The certificate is signed, but its content breaks the EU certificate format: do not accept it.',
+  'plain.rule-failed':
+    'The certificate does not meet the entry rules of {country}: rule {rule} ({desc}). Do not accept it.',
+  'plain.rules-none':
+    'There are no entry rules for {country} on this device: the certificate cannot be checked against them.',
   'plain.unexpected': 'Something went wrong while checking. Try again.',
   'plain.empty': 'Nothing was scanned or pasted.',
   'plain.damaged': 'The code was not read correctly: the scan is damaged or incomplete.',
@@ -148,6 +152,7 @@ export const en = {
   'check.ledger': 'In the public ledger',
   'check.checkpoint': 'Ledger checkpoint signed by the log',
   'check.witnesses': 'Witness policy met',
+  'check.rules': 'Entry rules of the country',
   'result.pass': 'Passed',
   'result.fail': 'Failed',
   'result.unknown': 'Unknown',
@@ -285,6 +290,12 @@ export const en = {
   'code.DCC_DSC_EXPIRED': 'The key that signed this certificate has expired.',
   'code.DCC_DSC_NOT_YET_VALID': 'The certificate predates the key that signed it.',
   'code.DCC_REVOKED': 'The issuing country has revoked this certificate.',
+  'code.DCC_RULES_PASSED': 'Meets the {count} entry rule(s) of {country} that apply.',
+  'code.DCC_RULE_FAILED': 'Rule {rule} of {country} is not met: {desc}',
+  'code.DCC_RULE_ERROR':
+    'Rule {rule} of {country} could not be evaluated, so it counts as not met: {desc}',
+  'code.DCC_RULES_NONE': 'No entry rules for {country} are loaded.',
+  'code.DCC_RULES_INVALID': 'The entry rules on this device are damaged.',
   'code.other': '{message} (code {code})',
 
   'passport.title': 'Your health card — Vigil',

@@ -131,6 +131,10 @@ export const es: Record<MessageKey, string> = {
     'La clave que firmó este certificado no puede firmar este tipo de certificado: no lo acepte.',
   'plain.content-invalid':
     'El certificado está firmado, pero su contenido no respeta el formato de certificado de la UE: no lo acepte.',
+  'plain.rule-failed':
+    'El certificado no cumple las reglas de entrada de {country}: regla {rule} ({desc}). No lo acepte.',
+  'plain.rules-none':
+    'Este dispositivo no tiene reglas de entrada de {country}: no se puede comprobar el certificado con ellas.',
   'plain.unexpected': 'Algo falló durante la comprobación. Inténtelo de nuevo.',
   'plain.empty': 'No se ha escaneado ni pegado nada.',
   'plain.damaged': 'El código no se leyó correctamente: el escaneo está dañado o incompleto.',
@@ -160,6 +164,7 @@ export const es: Record<MessageKey, string> = {
   'check.ledger': 'En el registro público',
   'check.checkpoint': 'Punto de control firmado por el registro',
   'check.witnesses': 'Política de testigos cumplida',
+  'check.rules': 'Reglas de entrada del país',
   'result.pass': 'Correcto',
   'result.fail': 'Fallido',
   'result.unknown': 'Desconocido',
@@ -307,6 +312,12 @@ export const es: Record<MessageKey, string> = {
   'code.DCC_DSC_EXPIRED': 'La clave que firmó este certificado ha caducado.',
   'code.DCC_DSC_NOT_YET_VALID': 'El certificado es anterior a la clave que lo firmó.',
   'code.DCC_REVOKED': 'El país emisor ha revocado este certificado.',
+  'code.DCC_RULES_PASSED': 'Cumple las {count} reglas de entrada de {country} que se aplican.',
+  'code.DCC_RULE_FAILED': 'No se cumple la regla {rule} de {country}: {desc}',
+  'code.DCC_RULE_ERROR':
+    'La regla {rule} de {country} no se pudo evaluar, así que cuenta como no cumplida: {desc}',
+  'code.DCC_RULES_NONE': 'No hay reglas de entrada de {country} cargadas.',
+  'code.DCC_RULES_INVALID': 'Las reglas de entrada de este dispositivo están dañadas.',
   'code.other': '{message} (código {code})',
 
   'passport.title': 'Su certificado de salud — Vigil',

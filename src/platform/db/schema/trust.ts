@@ -4,7 +4,7 @@
  * JWK Sets and CRLs are kept here and served, signed, as trust material.
  */
 import { sql } from 'drizzle-orm'
-import { bigint, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 import { bytea } from '../columns.ts'
 
 export const trustedIssuers = pgTable('trusted_issuers', {
@@ -64,6 +64,47 @@ export const webReleases = pgTable('web_releases', {
   commit: text('commit').notNull(),
   publishedBy: text('published_by').notNull(),
   publishedAt: timestamp('published_at', { withTimezone: true }).notNull().default(sql`now()`),
+  pendingId: bigint('pending_id', { mode: 'bigint' }),
+  leafIndex: bigint('leaf_index', { mode: 'number' }),
+})
+
+/**
+ * Each import of a country's EU DCC business rules (CertLogic, core/certlogic): the exact JSON
+ * array of rules as the EU gateway distributes them. Its SHA-256 is the artefact hash of a
+ * `verifier-release` ledger entry with key id `dcc-rules:<country>:<release>`; the latest
+ * import per country is served in the trust material, and a venue applies the country it picks.
+ */
+export const dccRuleSets = pgTable(
+  'dcc_rule_sets',
+  {
+    /** ISO 3166-1 alpha-2 of the country of arrival whose rules these are. */
+    country: text('country').notNull(),
+    /** 1, 2, … per country. */
+    release: integer('release').notNull(),
+    text: text('text').notNull(),
+    sha256: bytea('sha256').notNull(),
+    /** How many rules the text holds (for listings). */
+    rules: integer('rules').notNull(),
+    importedBy: text('imported_by').notNull(),
+    importedAt: timestamp('imported_at', { withTimezone: true }).notNull().default(sql`now()`),
+    pendingId: bigint('pending_id', { mode: 'bigint' }),
+    leafIndex: bigint('leaf_index', { mode: 'number' }),
+  },
+  (t) => [primaryKey({ columns: [t.country, t.release] })],
+)
+
+/**
+ * Each import of the EU value sets the rules read through `external.valueSets` (id → codes): one
+ * list for every country's rules, as the EU gateway distributes it. Its SHA-256 is a
+ * `verifier-release` ledger entry with key id `dcc-valuesets:<release>`; the latest import is
+ * served in the trust material beside the rules.
+ */
+export const dccValueSets = pgTable('dcc_value_sets', {
+  release: integer('release').primaryKey(),
+  text: text('text').notNull(),
+  sha256: bytea('sha256').notNull(),
+  importedBy: text('imported_by').notNull(),
+  importedAt: timestamp('imported_at', { withTimezone: true }).notNull().default(sql`now()`),
   pendingId: bigint('pending_id', { mode: 'bigint' }),
   leafIndex: bigint('leaf_index', { mode: 'number' }),
 })
