@@ -22,6 +22,8 @@ export const ENTRY_KINDS = {
   'export-batch': 4,
   'verifier-release': 5,
   'audit-digest': 6,
+  /** A public statistics release (core/stats statsReleaseText); 7 is the DCC trust lists'. */
+  'stats-release': 8,
 } as const
 
 export type EntryKind = keyof typeof ENTRY_KINDS

@@ -4,5 +4,6 @@
  * pages that read it (dashboard, public statistics). Pure: constants and types only.
  */
 export type * from './public-stats.ts'
+export * from './release-text.ts'
 export type * from './series.ts'
 export * from './vocabulary.ts'

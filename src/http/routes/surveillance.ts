@@ -10,10 +10,14 @@ import {
   COUNTS,
   detectSignals,
   GRAINS,
+  isOpenDataMeasure,
   LEVELS,
   loadRegions,
   MEASURES,
   MECHANISMS,
+  openDataIndex,
+  openDataset,
+  openDataZip,
   publicStats,
   querySeries,
   SIGNAL_METHODS,
@@ -310,6 +314,82 @@ export function surveillanceRoutes() {
       // Released figures never change; a short cache lets a CDN carry the load.
       c.header('cache-control', 'public, max-age=300')
       return c.json(stats, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/public/data',
+      tags: ['surveillance'],
+      summary: 'Open data: every public figure as CSV, metadata JSON and zip, at stable URLs',
+      responses: {
+        200: {
+          description: 'the datasets and their URLs',
+          content: {
+            'application/json': {
+              schema: z.object({
+                datasets: z.array(
+                  z.object({
+                    dataset: z.string(),
+                    csv: z.string(),
+                    json: z.string(),
+                    zip: z.string(),
+                  }),
+                ),
+              }),
+            },
+          },
+        },
+      },
+    }),
+    (c) => {
+      c.header('cache-control', 'public, max-age=3600')
+      return c.json(openDataIndex(), 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/public/data/{file}',
+      tags: ['surveillance'],
+      summary:
+        "One public figure's open data: <measure>.csv (as the public page shows it), <measure>.json (definitions, ε, suppression threshold, each week's release time, hash and ledger entry) or <measure>.zip (both)",
+      request: {
+        params: z.object({
+          file: z
+            .string()
+            .regex(/^[a-z]{1,20}\.(csv|json|zip)$/)
+            .openapi({ example: 'positives.csv' }),
+        }),
+      },
+      responses: {
+        200: { description: 'text/csv, application/json or application/zip' },
+        404: { description: 'not a public figure' },
+      },
+    }),
+    async (c) => {
+      const file = c.req.valid('param').file
+      const [measure = '', ext] = file.split('.')
+      if (!isOpenDataMeasure(measure)) {
+        throw new ProblemError(404, 'NOT_FOUND', `${measure} is not a public figure`, {
+          field: 'file',
+        })
+      }
+      const dataset = await openDataset(c.get('ctx'), measure)
+      c.header('cache-control', 'public, max-age=300')
+      if (ext === 'csv') {
+        c.header('content-disposition', `attachment; filename="vigil-${measure}.csv"`)
+        return c.body(dataset.csv as never, 200, { 'content-type': 'text/csv; charset=utf-8' })
+      }
+      if (ext === 'json') {
+        return c.body(dataset.metadata as never, 200, { 'content-type': 'application/json' })
+      }
+      c.header('content-disposition', `attachment; filename="vigil-${measure}.zip"`)
+      return c.body(openDataZip(measure, dataset) as never, 200, {
+        'content-type': 'application/zip',
+      })
     },
   )
 

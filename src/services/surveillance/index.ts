@@ -27,6 +27,7 @@ export {
   upsertRollupsSql,
 } from './facts.ts'
 export { type FactRow, SENSITIVITY, seriesCompletes, testTypeOf } from './measures.ts'
+export { isOpenDataMeasure, openDataIndex, openDataset, openDataZip } from './open-data.ts'
 export * from './periods.ts'
 export { publicStats } from './public.ts'
 export { querySeries, type SeriesQuery, surveillanceCatalogue } from './query.ts'

@@ -4,9 +4,14 @@
  * then suppressed), stored in `public_releases` and `public_release_cells`, and never redrawn, so
  * nobody can average the noise away by asking again. Facts arriving after a week's release do
  * not change it: a complete release is immutable, which is what lets a process keep it in memory.
+ * Each release is also a ledger entry (`stats-release`, core/stats statsReleaseText), queued in
+ * the transaction that stores it: the open data (open-data.ts) names its index, and a second,
+ * different release of the same week would show in the public log.
  */
 import { and, eq, gte, inArray, lt } from 'drizzle-orm'
-import type { CountMeasure } from '../../core/stats/index.ts'
+import { sha256, utf8 } from '../../core/codec/index.ts'
+import { roundToHour } from '../../core/leaf/index.ts'
+import { type CountMeasure, statsReleaseKeyId, statsReleaseText } from '../../core/stats/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { publicReleaseCells, publicReleases, surveillanceRollups } from '../../platform/db/index.ts'
 import { noisyCount, uniform } from './dp.ts'
@@ -80,6 +85,16 @@ function draw(
       threshold: ctx.config.surveillance.threshold,
       suppressed: t.primary,
       complementary: t.complementary,
+      text: {
+        measure,
+        week,
+        epsilon,
+        threshold: ctx.config.surveillance.threshold,
+        cells: [
+          ...keys.map((region, i) => ({ region, value: shown(i) ?? null })),
+          { region: NATIONAL, value: shown(keys.length) ?? null },
+        ],
+      },
     },
     cells: [
       ...keys.map((region, i) => ({ measure, week, region, value: shown(i) ?? null })),
@@ -134,11 +149,18 @@ export async function releaseMissing(
       draw(ctx, h, measure, week, counts.get(`${measure} ${week}`) ?? new Map()),
     ]),
   )
-  await ctx.db.transaction(async (tx) => {
+  const now = ctx.clock.now()
+  const hashes = new Map<string, Uint8Array>()
+  for (const [key, d] of drawn) hashes.set(key, await sha256(utf8(statsReleaseText(d.header.text))))
+  const queued = await ctx.db.transaction(async (tx) => {
     const won = await tx
       .insert(publicReleases)
       .values(
-        sorted.map((m) => (drawn.get(`${m.measure} ${m.week}`) as ReturnType<typeof draw>).header),
+        sorted.map((m) => {
+          const key = `${m.measure} ${m.week}`
+          const { text: _text, ...header } = (drawn.get(key) as ReturnType<typeof draw>).header
+          return { ...header, releasedAt: now, sha256: hashes.get(key) as Uint8Array }
+        }),
       )
       .onConflictDoNothing()
       .returning({ measure: publicReleases.measure, week: publicReleases.week })
@@ -147,7 +169,26 @@ export async function releaseMissing(
     )
     for (let i = 0; i < cells.length; i += CHUNK)
       await tx.insert(publicReleaseCells).values(cells.slice(i, i + CHUNK))
+    if (won.length === 0) return false
+    const time = roundToHour(Math.floor(now.getTime() / 1000))
+    const pending = await ctx.ledger.queue(
+      tx,
+      won.map((w) => ({
+        kind: 'stats-release' as const,
+        artefactHash: hashes.get(`${w.measure} ${w.week}`) as Uint8Array,
+        keyId: statsReleaseKeyId(w.measure, w.week),
+        time,
+      })),
+    )
+    for (const [i, w] of won.entries()) {
+      await tx
+        .update(publicReleases)
+        .set({ pendingId: pending[i] })
+        .where(and(eq(publicReleases.measure, w.measure), eq(publicReleases.week, w.week)))
+    }
+    return true
   })
+  if (queued) await ctx.ledger.flush()
 }
 
 /** The stored figures of the weeks in [first, thisWeek). */

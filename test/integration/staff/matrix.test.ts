@@ -122,6 +122,8 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/surveillance/regions': EPIDEMIOLOGIST,
   'PUT /api/surveillance/regions': ADMIN,
   'GET /api/public/stats': 'public',
+  'GET /api/public/data': 'public',
+  'GET /api/public/data/:file': 'public',
   // Administrator workspace: a person's sessions, re-enrolment links, the audit trail as CSV
   'GET /api/staff/people/:id/sessions': ADMIN,
   'DELETE /api/staff/people/:id/sessions/:sessionId': ADMIN,

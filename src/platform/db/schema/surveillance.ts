@@ -17,6 +17,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core'
+import { bytea } from '../columns.ts'
 
 /** country (level 0) → region (1) → district (2); ISO 3166-2-style codes. */
 export const regions = pgTable('regions', {
@@ -81,6 +82,11 @@ export const publicReleases = pgTable(
     suppressed: integer('suppressed').notNull(),
     complementary: integer('complementary').notNull(),
     releasedAt: timestamp('released_at', { withTimezone: true }).notNull().default(sql`now()`),
+    /** SHA-256 of its canonical text (core/stats statsReleaseText): a `stats-release` entry. */
+    sha256: bytea('sha256'),
+    /** The log_pending id of that entry; its ledger index once integrated. */
+    pendingId: bigint('pending_id', { mode: 'bigint' }),
+    leafIndex: bigint('leaf_index', { mode: 'number' }),
   },
   (t) => [primaryKey({ columns: [t.measure, t.week] })],
 )
