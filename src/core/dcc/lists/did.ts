@@ -1,0 +1,83 @@
+/**
+ * @module core/dcc/lists/did
+ * The WHO GDHCN DID trust list v2, embedded variant (smart-trust concepts_did_gdhcn,
+ * landscape-2026 §2.2): a `did:web` document whose `verificationMethod` entries are
+ * `JsonWebKey2020` keys with the DCC kid as the DID fragment and `publicKeyJwk.x5c` = [DSC,
+ * its SCA…], signed by a `JsonWebSignature2020` proof (did-proof.ts). The proof is verified
+ * first (a document that fails is refused whole); then each DSC must carry the kid it is filed
+ * under and chain to the SCA beside it. A reference-variant document (ids only) holds no keys
+ * and is refused: import the embedded list it points to.
+ */
+import { checkSigners, derOf, type ListedCsca, type ListedDsc } from './chain.ts'
+import { type DidSigningKeys, verifyDidProof } from './did-proof.ts'
+import { formatError, isObject, parseListJson } from './json.ts'
+import type { DccListOptions, DccListProblem, DccTrustList } from './types.ts'
+
+export interface DidListOptions extends DccListOptions {
+  /** The pinned keys of the DIDs that sign trust lists (the WHO signing DID). */
+  readonly signingKeys: DidSigningKeys
+}
+
+export async function loadDidList(
+  bytes: Uint8Array | string,
+  options: DidListOptions,
+): Promise<DccTrustList & { readonly id: string; readonly signedBy: string }> {
+  const doc = parseListJson(bytes)
+  if (!isObject(doc) || typeof doc.id !== 'string' || !doc.id.startsWith('did:web:')) {
+    throw formatError('a GDHCN trust list is a did:web DID document', 'id')
+  }
+  if (!Array.isArray(doc.verificationMethod)) {
+    throw formatError('the DID document has no verificationMethod', 'verificationMethod')
+  }
+  const signedBy = await verifyDidProof(doc, options.signingKeys)
+  const problems: DccListProblem[] = []
+  const entries: { dsc: ListedDsc; cscas: ListedCsca[] }[] = []
+  for (const [i, vm] of doc.verificationMethod.entries()) {
+    if (typeof vm === 'string') {
+      throw formatError(
+        'a reference trust list holds no keys: import the embedded list',
+        'verificationMethod',
+      )
+    }
+    const field = `verificationMethod[${i}]`
+    if (!isObject(vm) || vm.type !== 'JsonWebKey2020' || !isObject(vm.publicKeyJwk)) {
+      throw formatError(`${field} is not a JsonWebKey2020 method`, field)
+    }
+    const jwk = vm.publicKeyJwk
+    const fragment = typeof vm.id === 'string' ? vm.id.split('#')[1] : undefined
+    const kid = typeof jwk.kid === 'string' ? jwk.kid : fragment
+    if (fragment !== undefined && kid !== fragment) {
+      problems.push({
+        code: 'DCC_LIST_KID',
+        message: `${field}: id fragment and kid differ`,
+        ...(kid ? { kid } : {}),
+      })
+      continue
+    }
+    if (!Array.isArray(jwk.x5c) || jwk.x5c.length === 0) {
+      problems.push({
+        code: 'DCC_LIST_FORMAT',
+        message: `${field} has no x5c`,
+        ...(kid ? { kid } : {}),
+      })
+      continue
+    }
+    const [dsc, ...sca] = jwk.x5c.map((c, j) => derOf(c, `${field}.publicKeyJwk.x5c[${j}]`))
+    entries.push({ dsc: { der: dsc as Uint8Array, kid }, cscas: sca.map((der) => ({ der })) })
+  }
+  const signers = []
+  for (const { dsc, cscas } of entries) {
+    const checked = await checkSigners([dsc], cscas, cscas.length > 0)
+    signers.push(...checked.signers)
+    problems.push(...checked.problems)
+  }
+  return {
+    format: 'did',
+    source: options.source,
+    asOf: options.asOf,
+    id: doc.id,
+    signedBy,
+    signers,
+    problems,
+  }
+}

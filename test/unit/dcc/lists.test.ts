@@ -1,0 +1,264 @@
+/**
+ * Trust-list loaders (core/dcc/lists): each format from certificates and keys made here, in the
+ * published shapes (dgc-gateway TrustListDto, dgca-verifier-service, JWKS x5c, the GDHCN DID
+ * trust list v2 of smart-trust concepts_did_gdhcn). Each negative changes one thing and expects
+ * one code.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import { concatBytes, toBase64Url, utf8 } from '../../../src/core/codec/index.ts'
+import {
+  canonicalJson,
+  DccListError,
+  loadDidList,
+  loadEuDtoList,
+  loadJwksList,
+  loadVerifierServiceList,
+} from '../../../src/core/dcc/index.ts'
+import { DAY, NOW } from '../../helpers/dcc.ts'
+import { kidOf, makeCert, sha256Hex, type TestCert } from '../../helpers/x509.ts'
+
+const opts = { source: 'test', asOf: NOW }
+let csca: TestCert
+let dsc: TestCert
+let rogue: TestCert
+let otherCsca: TestCert
+
+beforeAll(async () => {
+  const span = { notBefore: NOW - 400 * DAY, notAfter: NOW + 3000 * DAY }
+  csca = await makeCert({ country: 'XA', cn: 'XA CSCA', ...span })
+  otherCsca = await makeCert({ country: 'XA', cn: 'XA CSCA', ...span })
+  dsc = await makeCert({
+    country: 'XA',
+    cn: 'XA DSC 1',
+    notBefore: NOW - 100 * DAY,
+    notAfter: NOW + 300 * DAY,
+    issuer: csca,
+    eku: ['1.3.6.1.4.1.1847.2021.1.2'],
+  })
+  // Names the XA CSCA as its issuer (same DN and AKI) but was signed by another key.
+  rogue = await makeCert({
+    country: 'XA',
+    cn: 'XA DSC 2',
+    notBefore: NOW - 100 * DAY,
+    notAfter: NOW + 300 * DAY,
+    issuer: csca,
+    signWith: otherCsca.privateKey,
+  })
+})
+
+async function dto(cert: TestCert, type: 'DSC' | 'CSCA', country = 'XA') {
+  return {
+    kid: await kidOf(cert.der),
+    timestamp: '2026-11-01T00:00:00Z',
+    country,
+    certificateType: type,
+    thumbprint: await sha256Hex(cert.der),
+    signature: 'not checked',
+    rawData: cert.b64,
+  }
+}
+
+describe('EU gateway TrustListDto', () => {
+  it('loads a DSC its country CSCA signed, with kid, country, validity and EKU', async () => {
+    const list = await loadEuDtoList(
+      JSON.stringify([await dto(csca, 'CSCA'), await dto(dsc, 'DSC')]),
+      opts,
+    )
+    expect(list.problems).toEqual([])
+    expect(list.signers).toHaveLength(1)
+    const [s] = list.signers
+    expect(s?.kid).toBe(await kidOf(dsc.der))
+    expect(s?.country).toBe('XA')
+    expect(s?.eku).toEqual(['1.3.6.1.4.1.1847.2021.1.2'])
+    expect(s?.notAfter).toBe(NOW + 300 * DAY)
+  })
+
+  it('drops a DSC not signed by its CSCA with DCC_LIST_CHAIN', async () => {
+    const list = await loadEuDtoList(
+      JSON.stringify([await dto(csca, 'CSCA'), await dto(dsc, 'DSC'), await dto(rogue, 'DSC')]),
+      opts,
+    )
+    expect(list.signers.map((s) => s.kid)).toEqual([await kidOf(dsc.der)])
+    expect(list.problems).toEqual([
+      expect.objectContaining({ code: 'DCC_LIST_CHAIN', kid: await kidOf(rogue.der) }),
+    ])
+  })
+
+  it('drops a DSC with no CSCA of its country (DCC_LIST_CHAIN)', async () => {
+    const list = await loadEuDtoList(JSON.stringify([await dto(dsc, 'DSC')]), opts)
+    expect(list.signers).toEqual([])
+    expect(list.problems.map((p) => p.code)).toEqual(['DCC_LIST_CHAIN'])
+  })
+
+  it('drops a DSC filed under another country (DCC_LIST_COUNTRY)', async () => {
+    const list = await loadEuDtoList(
+      JSON.stringify([await dto(csca, 'CSCA'), await dto(dsc, 'DSC', 'XB')]),
+      opts,
+    )
+    expect(list.problems.map((p) => p.code)).toEqual(['DCC_LIST_COUNTRY'])
+  })
+
+  it('drops an entry whose kid is not its DSC (DCC_LIST_KID)', async () => {
+    const entry = { ...(await dto(dsc, 'DSC')), kid: 'AAAAAAAAAAA=' }
+    const list = await loadEuDtoList(JSON.stringify([await dto(csca, 'CSCA'), entry]), opts)
+    expect(list.problems.map((p) => p.code)).toEqual(['DCC_LIST_KID'])
+  })
+
+  it('refuses a document that is not a list (DCC_LIST_FORMAT)', async () => {
+    await expect(loadEuDtoList('{"keys": []}', opts)).rejects.toMatchObject({
+      code: 'DCC_LIST_FORMAT',
+    })
+    await expect(loadEuDtoList('not json', opts)).rejects.toBeInstanceOf(DccListError)
+  })
+})
+
+describe('verifier-service capture and JWKS', () => {
+  it('keeps only the kids the status list names', async () => {
+    const kid = await kidOf(dsc.der)
+    const capture = {
+      signercertificateStatus: [kid],
+      signercertificateUpdate: [
+        { kid, rawData: dsc.b64 },
+        { kid: await kidOf(rogue.der), rawData: rogue.b64 },
+      ],
+    }
+    const list = await loadVerifierServiceList(JSON.stringify(capture), opts)
+    expect(list.signers.map((s) => s.kid)).toEqual([kid])
+    expect(list.problems).toEqual([])
+    // With the CSCA given, every DSC must chain to it.
+    const chained = await loadVerifierServiceList(
+      JSON.stringify({
+        ...capture,
+        signercertificateStatus: [kid, await kidOf(rogue.der)],
+        cscas: [csca.b64],
+      }),
+      opts,
+    )
+    expect(chained.signers.map((s) => s.kid)).toEqual([kid])
+    expect(chained.problems.map((p) => p.code)).toEqual(['DCC_LIST_CHAIN'])
+  })
+
+  it('loads x5c keys and checks the chain they carry', async () => {
+    const jwks = {
+      keys: [
+        { kty: 'EC', kid: await kidOf(dsc.der), x5c: [dsc.b64, csca.b64] },
+        { kty: 'EC', kid: await kidOf(rogue.der), x5c: [rogue.b64, csca.b64] },
+        { kty: 'EC', kid: 'AAAAAAAAAAA=', x5c: [dsc.b64] },
+      ],
+    }
+    const list = await loadJwksList(JSON.stringify(jwks), opts)
+    expect(list.signers.map((s) => s.kid)).toEqual([await kidOf(dsc.der)])
+    expect(list.problems.map((p) => p.code)).toEqual(['DCC_LIST_CHAIN', 'DCC_LIST_KID'])
+  })
+})
+
+// ---- GDHCN DID trust list v2 ------------------------------------------------------------------
+
+const SIGNER_DID = 'did:web:example.test:WHO:signing:DID'
+const LIST_DID = 'did:web:example.test:tng-cdn:v2:trustlist:DCC:XXA:DSC'
+
+async function rawToDer(raw: Uint8Array): Promise<Uint8Array> {
+  const int = (b: Uint8Array) => {
+    let v = b
+    while (v.length > 1 && v[0] === 0 && ((v[1] as number) & 0x80) === 0) v = v.subarray(1)
+    if (((v[0] as number) & 0x80) !== 0) v = concatBytes(Uint8Array.of(0), v)
+    return concatBytes(Uint8Array.of(2, v.length), v)
+  }
+  const body = concatBytes(int(raw.subarray(0, 32)), int(raw.subarray(32)))
+  return concatBytes(Uint8Array.of(0x30, body.length), body)
+}
+
+/** A DID document in the published shape, signed as JsonWebSignature2020 (b64:false, DER sig). */
+async function didList(signingKey: CryptoKey, certs: TestCert[]) {
+  const doc: Record<string, unknown> = {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
+    id: LIST_DID,
+    controller: 'did:web:example.test:tng-cdn:v2:trustlist:DCC:XXA',
+    verificationMethod: await Promise.all(
+      certs.map(async (c) => {
+        const kid = await kidOf(c.der)
+        return {
+          id: `${LIST_DID}#${kid}`,
+          type: 'JsonWebKey2020',
+          controller: 'did:web:example.test:tng-cdn:v2:trustlist:DCC:XXA',
+          publicKeyJwk: { kty: 'EC', crv: 'P-256', kid, x5c: [c.b64, csca.b64] },
+        }
+      }),
+    ),
+  }
+  const head = toBase64Url(utf8(JSON.stringify({ b64: false, crit: ['b64'], alg: 'ES256' })))
+  const input = concatBytes(utf8(`${head}.`), utf8(canonicalJson(doc)))
+  const raw = new Uint8Array(
+    await crypto.subtle.sign(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      signingKey,
+      input as Uint8Array<ArrayBuffer>,
+    ),
+  )
+  doc.proof = {
+    type: 'JsonWebSignature2020',
+    created: '2026-11-10T12:00:21Z',
+    nonce: 'Gp3uOuUTNgAFxm31fIjNy7yYt34aOP0g',
+    proofPurpose: 'assertionMethod',
+    verificationMethod: SIGNER_DID,
+    jws: `${head}..${toBase64Url(await rawToDer(raw))}`,
+  }
+  return doc
+}
+
+describe('GDHCN DID trust list v2', () => {
+  let signing: CryptoKeyPair
+  let keys: Record<string, JsonWebKey>
+  beforeAll(async () => {
+    signing = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair
+    keys = { [SIGNER_DID]: await crypto.subtle.exportKey('jwk', signing.publicKey) }
+  })
+
+  it('verifies the proof and loads the DSC keys', async () => {
+    const doc = await didList(signing.privateKey, [dsc])
+    const list = await loadDidList(JSON.stringify(doc, null, 2), { ...opts, signingKeys: keys })
+    expect(list.signedBy).toBe(SIGNER_DID)
+    expect(list.id).toBe(LIST_DID)
+    expect(list.problems).toEqual([])
+    expect(list.signers.map((s) => [s.kid, s.country])).toEqual([[await kidOf(dsc.der), 'XA']])
+  })
+
+  it('refuses a tampered document (DCC_LIST_SIGNATURE)', async () => {
+    const doc = await didList(signing.privateKey, [dsc])
+    const [method] = doc.verificationMethod as { publicKeyJwk: { x5c: string[] } }[]
+    if (method !== undefined) method.publicKeyJwk.x5c[0] = rogue.b64
+    await expect(
+      loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys }),
+    ).rejects.toMatchObject({ code: 'DCC_LIST_SIGNATURE' })
+  })
+
+  it('refuses a proof by a key that is not pinned (DCC_LIST_SIGNATURE)', async () => {
+    const other = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair
+    const doc = await didList(other.privateKey, [dsc])
+    await expect(
+      loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys }),
+    ).rejects.toMatchObject({
+      code: 'DCC_LIST_SIGNATURE',
+      message: 'the proof signature does not verify',
+    })
+    await expect(
+      loadDidList(JSON.stringify(doc), {
+        ...opts,
+        signingKeys: { 'did:web:else': keys[SIGNER_DID] as JsonWebKey },
+      }),
+    ).rejects.toMatchObject({ code: 'DCC_LIST_SIGNATURE' })
+  })
+
+  it('drops a DSC the SCA beside it did not sign (DCC_LIST_CHAIN), under a valid proof', async () => {
+    const doc = await didList(signing.privateKey, [dsc, rogue])
+    const list = await loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys })
+    expect(list.signers).toHaveLength(1)
+    expect(list.problems.map((p) => p.code)).toEqual(['DCC_LIST_CHAIN'])
+  })
+})
