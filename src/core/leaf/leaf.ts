@@ -22,6 +22,8 @@ export const ENTRY_KINDS = {
   'export-batch': 4,
   'verifier-release': 5,
   'audit-digest': 6,
+  /** An imported EU DCC / GDHCN trust or revocation list (key id `dcc:<name>`). */
+  'trust-list': 7,
 } as const
 
 export type EntryKind = keyof typeof ENTRY_KINDS

@@ -4,6 +4,8 @@
  * of when). Pure: trust material and the ledger are data and callbacks passed in; the same code
  * runs in the verifier page, in Node (bench, tests) and in the service.
  */
+
+export * from './dcc-trust-document.ts'
 export * from './decide.ts'
 export * from './errors.ts'
 export * from './http-source.ts'
