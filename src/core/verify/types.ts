@@ -12,6 +12,7 @@ import type { MerkleErrorCode } from '../merkle/index.ts'
 import type { NoteErrorCode } from '../note/index.ts'
 import type { ShcErrorCode } from '../shc/index.ts'
 import type { VerifyErrorCode } from './errors.ts'
+import type { DccRulesOutcome } from './verify-dcc.ts'
 
 /** The checks, in the order a verifier shows them. */
 export const CHECK_IDS = [
@@ -181,6 +182,8 @@ export interface DccFacts {
   readonly signerCountry?: string
   /** Name, birth date and the vaccination, test or recovery (only for a schema-valid DCC). */
   readonly summary?: DccSummary
+  /** The business rules' outcome, when rules were given (verify-dcc.ts DccVerifyOptions.rules). */
+  readonly rules?: DccRulesOutcome
 }
 
 export interface Verdict {

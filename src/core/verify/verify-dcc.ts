@@ -39,6 +39,28 @@ import {
   type Verdict,
 } from './types.ts'
 
+/**
+ * The business rules' input: the payload and the `external` data context the EU apps give
+ * CertLogic (dcc.md §7; names from the EU Android engine), for the rules unit to evaluate.
+ */
+export interface DccRulesInput {
+  readonly payload: Readonly<Record<string, unknown>>
+  readonly external: {
+    readonly validationClock: string
+    readonly issuerCountryCode: string | undefined
+    readonly kid: string
+    readonly iat: number
+    readonly exp: number
+  }
+}
+
+/** What the rules said: like the SHC entry rules, apart from the verdict (the page shows it). */
+export interface DccRulesOutcome {
+  readonly result: 'pass' | 'fail' | 'unknown'
+  /** The rules that failed (or could not be evaluated), by identifier, in plain words. */
+  readonly failed?: readonly { readonly id: string; readonly description: string }[]
+}
+
 export interface DccVerifyOptions {
   /** Trusted signer certificates by kid (core/dcc signerFromDsc, dccTrust). */
   readonly trust: DccTrust
@@ -52,6 +74,11 @@ export interface DccVerifyOptions {
   readonly skew?: number
   /** The signature check (default WebCrypto; see core/dcc/signature.ts). */
   readonly verifySignature?: DccSignatureVerify
+  /**
+   * The seam for CertLogic business rules (another unit): called once the signature verified and
+   * the schema held; its outcome is `verdict.dcc.rules`.
+   */
+  readonly rules?: (input: DccRulesInput) => DccRulesOutcome | Promise<DccRulesOutcome>
 }
 
 function check(
@@ -203,7 +230,22 @@ export async function verifyDcc(text: string, options: DccVerifyOptions): Promis
 
   set(await revocationCheck(cose, decoded, signer, payload, options, stale))
 
+  const rules =
+    payload === undefined || options.rules === undefined
+      ? undefined
+      : await options.rules({
+          payload: claims.dcc,
+          external: {
+            validationClock: new Date(now * 1000).toISOString(),
+            issuerCountryCode: claims.iss,
+            kid: signer.kid,
+            iat: claims.iat,
+            exp: claims.exp,
+          },
+        })
+
   return finish({
+    ...(rules === undefined ? {} : { rules }),
     country: claims.iss,
     kid: signer.kid,
     iat: claims.iat,

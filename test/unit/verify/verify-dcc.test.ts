@@ -344,6 +344,46 @@ describe('trust data', () => {
   })
 })
 
+describe('the business-rules seam', () => {
+  it('gives the rules the payload and the external context, and keeps their outcome', async () => {
+    const seen: unknown[] = []
+    const v = await verify(await signHc1(ec), {
+      rules: (input) => {
+        seen.push(input)
+        return { result: 'fail', failed: [{ id: 'VR-XA-0001', description: 'too old' }] }
+      },
+    })
+    expect(seen).toEqual([
+      expect.objectContaining({
+        payload: expect.objectContaining({ ver: VACCINATION.ver }),
+        external: expect.objectContaining({
+          validationClock: new Date(NOW * 1000).toISOString(),
+          kid: ec.signer.kid,
+        }),
+      }),
+    ])
+    // Apart from the verdict, as the SHC entry rules are: the page shows it.
+    expect(v.status).toBe('valid')
+    expect(v.dcc?.rules).toEqual({
+      result: 'fail',
+      failed: [{ id: 'VR-XA-0001', description: 'too old' }],
+    })
+  })
+
+  it('is not asked about a certificate whose signature failed', async () => {
+    let called = false
+    const other = await createKey('EC', { kid: ec.signer.kid })
+    const v = await verify(await signHc1(other), {
+      rules: () => {
+        called = true
+        return { result: 'pass' }
+      },
+    })
+    expect(v.status).toBe('invalid')
+    expect(called).toBe(false)
+  })
+})
+
 describe('check codes', () => {
   // Last in the file: it reads what every case above produced.
   it('every DCC code in VERIFY_CHECK_CODES is produced by a case in this file', () => {
