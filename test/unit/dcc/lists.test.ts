@@ -5,9 +5,7 @@
  * one code.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { concatBytes, toBase64Url, utf8 } from '../../../src/core/codec/index.ts'
 import {
-  canonicalJson,
   DccListError,
   loadDidList,
   loadEuDtoList,
@@ -15,6 +13,7 @@ import {
   loadVerifierServiceList,
 } from '../../../src/core/dcc/index.ts'
 import { DAY, NOW } from '../../helpers/dcc.ts'
+import { buildDidList, LIST_DID, SIGNER_DID } from '../../helpers/did-list.ts'
 import { kidOf, makeCert, sha256Hex, type TestCert } from '../../helpers/x509.ts'
 
 const opts = { source: 'test', asOf: NOW }
@@ -154,58 +153,6 @@ describe('verifier-service capture and JWKS', () => {
 
 // ---- GDHCN DID trust list v2 ------------------------------------------------------------------
 
-const SIGNER_DID = 'did:web:example.test:WHO:signing:DID'
-const LIST_DID = 'did:web:example.test:tng-cdn:v2:trustlist:DCC:XXA:DSC'
-
-async function rawToDer(raw: Uint8Array): Promise<Uint8Array> {
-  const int = (b: Uint8Array) => {
-    let v = b
-    while (v.length > 1 && v[0] === 0 && ((v[1] as number) & 0x80) === 0) v = v.subarray(1)
-    if (((v[0] as number) & 0x80) !== 0) v = concatBytes(Uint8Array.of(0), v)
-    return concatBytes(Uint8Array.of(2, v.length), v)
-  }
-  const body = concatBytes(int(raw.subarray(0, 32)), int(raw.subarray(32)))
-  return concatBytes(Uint8Array.of(0x30, body.length), body)
-}
-
-/** A DID document in the published shape, signed as JsonWebSignature2020 (b64:false, DER sig). */
-async function didList(signingKey: CryptoKey, certs: TestCert[]) {
-  const doc: Record<string, unknown> = {
-    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
-    id: LIST_DID,
-    controller: 'did:web:example.test:tng-cdn:v2:trustlist:DCC:XXA',
-    verificationMethod: await Promise.all(
-      certs.map(async (c) => {
-        const kid = await kidOf(c.der)
-        return {
-          id: `${LIST_DID}#${kid}`,
-          type: 'JsonWebKey2020',
-          controller: 'did:web:example.test:tng-cdn:v2:trustlist:DCC:XXA',
-          publicKeyJwk: { kty: 'EC', crv: 'P-256', kid, x5c: [c.b64, csca.b64] },
-        }
-      }),
-    ),
-  }
-  const head = toBase64Url(utf8(JSON.stringify({ b64: false, crit: ['b64'], alg: 'ES256' })))
-  const input = concatBytes(utf8(`${head}.`), utf8(canonicalJson(doc)))
-  const raw = new Uint8Array(
-    await crypto.subtle.sign(
-      { name: 'ECDSA', hash: 'SHA-256' },
-      signingKey,
-      input as Uint8Array<ArrayBuffer>,
-    ),
-  )
-  doc.proof = {
-    type: 'JsonWebSignature2020',
-    created: '2026-11-10T12:00:21Z',
-    nonce: 'Gp3uOuUTNgAFxm31fIjNy7yYt34aOP0g',
-    proofPurpose: 'assertionMethod',
-    verificationMethod: SIGNER_DID,
-    jws: `${head}..${toBase64Url(await rawToDer(raw))}`,
-  }
-  return doc
-}
-
 describe('GDHCN DID trust list v2', () => {
   let signing: CryptoKeyPair
   let keys: Record<string, JsonWebKey>
@@ -218,7 +165,7 @@ describe('GDHCN DID trust list v2', () => {
   })
 
   it('verifies the proof and loads the DSC keys', async () => {
-    const doc = await didList(signing.privateKey, [dsc])
+    const doc = await buildDidList(signing.privateKey, [{ dsc, sca: csca }])
     const list = await loadDidList(JSON.stringify(doc, null, 2), { ...opts, signingKeys: keys })
     expect(list.signedBy).toBe(SIGNER_DID)
     expect(list.id).toBe(LIST_DID)
@@ -227,7 +174,7 @@ describe('GDHCN DID trust list v2', () => {
   })
 
   it('refuses a tampered document (DCC_LIST_SIGNATURE)', async () => {
-    const doc = await didList(signing.privateKey, [dsc])
+    const doc = await buildDidList(signing.privateKey, [{ dsc, sca: csca }])
     const [method] = doc.verificationMethod as { publicKeyJwk: { x5c: string[] } }[]
     if (method !== undefined) method.publicKeyJwk.x5c[0] = rogue.b64
     await expect(
@@ -240,7 +187,7 @@ describe('GDHCN DID trust list v2', () => {
       'sign',
       'verify',
     ])) as CryptoKeyPair
-    const doc = await didList(other.privateKey, [dsc])
+    const doc = await buildDidList(other.privateKey, [{ dsc, sca: csca }])
     await expect(
       loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys }),
     ).rejects.toMatchObject({
@@ -256,7 +203,10 @@ describe('GDHCN DID trust list v2', () => {
   })
 
   it('drops a DSC the SCA beside it did not sign (DCC_LIST_CHAIN), under a valid proof', async () => {
-    const doc = await didList(signing.privateKey, [dsc, rogue])
+    const doc = await buildDidList(signing.privateKey, [
+      { dsc, sca: csca },
+      { dsc: rogue, sca: csca },
+    ])
     const list = await loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys })
     expect(list.signers).toHaveLength(1)
     expect(list.problems.map((p) => p.code)).toEqual(['DCC_LIST_CHAIN'])
