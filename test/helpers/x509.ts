@@ -1,7 +1,8 @@
 /**
  * Test certificates for the DCC PKI (RFC 5280 §4.1), built here with a few DER encoders so
  * tests can make a CSCA, a DSC it signs, a DSC signed by someone else, or a DSC filed under the
- * wrong country, from keys generated in the test. ECDSA P-256 with SHA-256 throughout.
+ * wrong country, from keys generated in the test: ECDSA P-256 or P-384, RSASSA-PKCS1-v1_5 or
+ * RSASSA-PSS (SHA-256, salt 32), as CSCAs of the DCC network use.
  */
 import { concatBytes, toBase64 } from '../../src/core/codec/index.ts'
 
@@ -47,9 +48,74 @@ function name(country: string, cn: string): Uint8Array {
   )
 }
 const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'))
+const ECDSA_SHA384 = seq(oid('1.2.840.10045.4.3.3'))
+const SHA256 = seq(oid('2.16.840.1.101.3.4.2.1'))
+const RSA_PKCS1_SHA256 = seq(oid('1.2.840.113549.1.1.11'), tlv(0x05))
+/** RFC 4055 §3.1: RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt. */
+const RSA_PSS_SHA256 = seq(
+  oid('1.2.840.113549.1.1.10'),
+  seq(
+    tlv(0xa0, SHA256),
+    tlv(0xa1, seq(oid('1.2.840.113549.1.1.8'), SHA256)),
+    tlv(0xa2, int(Uint8Array.of(32))),
+  ),
+)
 
 function rawToDer(raw: Uint8Array): Uint8Array {
-  return seq(int(raw.subarray(0, 32)), int(raw.subarray(32)))
+  const half = raw.length / 2
+  return seq(int(raw.subarray(0, half)), int(raw.subarray(half)))
+}
+
+export type KeyAlg = 'P-256' | 'P-384' | 'RSA'
+
+async function generate(alg: KeyAlg): Promise<CryptoKeyPair> {
+  const params =
+    alg === 'RSA'
+      ? {
+          name: 'RSASSA-PKCS1-v1_5',
+          modulusLength: 2048,
+          publicExponent: Uint8Array.of(1, 0, 1),
+          hash: 'SHA-256',
+        }
+      : { name: 'ECDSA', namedCurve: alg }
+  return (await crypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair
+}
+
+/** The AlgorithmIdentifier an issuer key signs with (written in the TBS and after it). */
+function algorithmOf(key: CryptoKey, rsa: 'pkcs1' | 'pss'): Uint8Array {
+  if (key.algorithm.name !== 'ECDSA') return rsa === 'pkcs1' ? RSA_PKCS1_SHA256 : RSA_PSS_SHA256
+  return (key.algorithm as EcKeyAlgorithm).namedCurve === 'P-384' ? ECDSA_SHA384 : ECDSA_SHA256
+}
+
+/** The issuer's signature over `tbs` with the algorithm its key and `rsa` choose. */
+async function signTbs(
+  key: CryptoKey,
+  tbs: Uint8Array,
+  rsa: 'pkcs1' | 'pss',
+): Promise<{ algorithm: Uint8Array; signature: Uint8Array }> {
+  const data = tbs as Uint8Array<ArrayBuffer>
+  if (key.algorithm.name === 'ECDSA') {
+    const p384 = (key.algorithm as EcKeyAlgorithm).namedCurve === 'P-384'
+    const raw = new Uint8Array(
+      await crypto.subtle.sign({ name: 'ECDSA', hash: p384 ? 'SHA-384' : 'SHA-256' }, key, data),
+    )
+    return { algorithm: p384 ? ECDSA_SHA384 : ECDSA_SHA256, signature: rawToDer(raw) }
+  }
+  if (rsa === 'pkcs1') {
+    const signature = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, data))
+    return { algorithm: RSA_PKCS1_SHA256, signature }
+  }
+  const pss = await crypto.subtle.importKey(
+    'pkcs8',
+    await crypto.subtle.exportKey('pkcs8', key),
+    { name: 'RSA-PSS', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
+  const signature = new Uint8Array(
+    await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, pss, data),
+  )
+  return { algorithm: RSA_PSS_SHA256, signature }
 }
 
 export interface TestCert {
@@ -72,15 +138,14 @@ export interface CertOptions {
   readonly signWith?: CryptoKey
   readonly eku?: readonly string[]
   readonly keys?: CryptoKeyPair
+  /** This certificate's own key (default P-256; CSCAs may be P-384 or RSA). */
+  readonly keyAlg?: KeyAlg
+  /** How an RSA issuer signs: RSASSA-PKCS1-v1_5 (default) or RSASSA-PSS. */
+  readonly rsa?: 'pkcs1' | 'pss'
 }
 
 export async function makeCert(o: CertOptions): Promise<TestCert> {
-  const keys =
-    o.keys ??
-    ((await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-      'sign',
-      'verify',
-    ])) as CryptoKeyPair)
+  const keys = o.keys ?? (await generate(o.keyAlg ?? 'P-256'))
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey))
   const ski = new Uint8Array(await crypto.subtle.digest('SHA-1', spki)).subarray(0, 20)
   const exts: Uint8Array[] = [seq(oid('2.5.29.14'), tlv(0x04, tlv(0x04, ski)))]
@@ -102,25 +167,20 @@ export async function makeCert(o: CertOptions): Promise<TestCert> {
     o.issuer === undefined
       ? name(o.country, o.cn)
       : name(o.issuer.subject.country, o.issuer.subject.cn)
+  const signer = o.signWith ?? o.issuer?.privateKey ?? keys.privateKey
+  const algorithm = algorithmOf(signer, o.rsa ?? 'pkcs1')
   const tbs = seq(
     tlv(0xa0, int(Uint8Array.of(2))),
     int(serial),
-    ECDSA_SHA256,
+    algorithm,
     issuerName,
     seq(time(o.notBefore), time(o.notAfter)),
     name(o.country, o.cn),
     spki,
     tlv(0xa3, seq(...exts)),
   )
-  const signer = o.signWith ?? o.issuer?.privateKey ?? keys.privateKey
-  const raw = new Uint8Array(
-    await crypto.subtle.sign(
-      { name: 'ECDSA', hash: 'SHA-256' },
-      signer,
-      tbs as Uint8Array<ArrayBuffer>,
-    ),
-  )
-  const der = seq(tbs, ECDSA_SHA256, tlv(0x03, Uint8Array.of(0), rawToDer(raw)))
+  const signed = await signTbs(signer, tbs, o.rsa ?? 'pkcs1')
+  const der = seq(tbs, signed.algorithm, tlv(0x03, Uint8Array.of(0), signed.signature))
   return {
     der,
     b64: toBase64(der),

@@ -111,6 +111,60 @@ describe('EU gateway TrustListDto', () => {
   })
 })
 
+describe('CSCA signature algorithms', () => {
+  it.each([
+    ['ECDSA P-384 with SHA-384', { keyAlg: 'P-384' as const }],
+    ['RSASSA-PKCS1-v1_5', { keyAlg: 'RSA' as const, rsa: 'pkcs1' as const }],
+    ['RSASSA-PSS (SHA-256, salt 32)', { keyAlg: 'RSA' as const, rsa: 'pss' as const }],
+  ])(
+    'chains a DSC to a CSCA signing with %s; a DSC signed by another key is dropped',
+    async (_, alg) => {
+      const span = { notBefore: NOW - 400 * DAY, notAfter: NOW + 3000 * DAY }
+      const root = await makeCert({ country: 'XC', cn: 'XC CSCA', ...span, keyAlg: alg.keyAlg })
+      const other = await makeCert({ country: 'XC', cn: 'XC CSCA', ...span, keyAlg: alg.keyAlg })
+      const issued = {
+        country: 'XC',
+        ...span,
+        issuer: root,
+        ...('rsa' in alg ? { rsa: alg.rsa } : {}),
+      }
+      const good = await makeCert({ ...issued, cn: 'XC DSC 1' })
+      const bad = await makeCert({ ...issued, cn: 'XC DSC 2', signWith: other.privateKey })
+      const entries = [
+        await dto(root, 'CSCA', 'XC'),
+        await dto(good, 'DSC', 'XC'),
+        await dto(bad, 'DSC', 'XC'),
+      ]
+      const list = await loadEuDtoList(JSON.stringify(entries), opts)
+      expect(list.signers.map((s) => s.kid)).toEqual([await kidOf(good.der)])
+      expect(list.problems).toEqual([
+        expect.objectContaining({ code: 'DCC_LIST_CHAIN', kid: await kidOf(bad.der) }),
+      ])
+    },
+  )
+
+  it('drops a DSC whose CSCA was not yet valid when the DSC began (shell model)', async () => {
+    const late = await makeCert({
+      country: 'XA',
+      cn: 'XA CSCA',
+      notBefore: NOW,
+      notAfter: NOW + 10 * DAY,
+    })
+    const early = await makeCert({
+      country: 'XA',
+      cn: 'XA DSC',
+      notBefore: NOW - 10 * DAY,
+      notAfter: NOW + 5 * DAY,
+      issuer: late,
+    })
+    const list = await loadEuDtoList(
+      JSON.stringify([await dto(late, 'CSCA'), await dto(early, 'DSC')]),
+      opts,
+    )
+    expect(list.problems.map((p) => p.code)).toEqual(['DCC_LIST_CHAIN'])
+  })
+})
+
 describe('verifier-service capture and JWKS', () => {
   it('keeps only the kids the status list names', async () => {
     const kid = await kidOf(dsc.der)
