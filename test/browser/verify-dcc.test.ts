@@ -155,6 +155,9 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('EU certificates on the verif
     expect(await list.getAttribute('data-list')).toBe('de-test')
     expect(await list.getAttribute('data-leaf-index')).toBe(String(logged.list))
     expect(await list.textContent()).toContain(`ledger entry ${logged.list}`)
+    expect(await page.locator('#trust-status').textContent()).toContain(
+      'EU trust lists: de-test, de-revoked',
+    )
     expect(await axeSerious(page)).toEqual([])
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await page.screenshot({ path: `${SHOTS}dcc-valid-360-en.png`, fullPage: true })

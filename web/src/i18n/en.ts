@@ -181,6 +181,9 @@ export const en = {
   'data.loading': 'Loading the trust data…',
   'data.asOf': 'Trust data as of {time} ({age}).',
   'data.offline': 'Offline: checking with the data saved on this device.',
+  'data.dccLists': 'EU trust lists: {lists}, fetched {age}.',
+  'data.dccStale':
+    'The EU trust lists are older than their limit: EU certificates cannot be confirmed.',
   'data.stale':
     'This is older than your limit ({limit}): cards cannot be confirmed until it is refreshed.',
   'data.failed': 'No trust data: {error}. Connect to the internet once to load it.',

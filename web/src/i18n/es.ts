@@ -194,6 +194,9 @@ export const es: Record<MessageKey, string> = {
   'data.loading': 'Cargando los datos de confianza…',
   'data.asOf': 'Datos de confianza del {time} ({age}).',
   'data.offline': 'Sin conexión: se comprueba con los datos guardados en este dispositivo.',
+  'data.dccLists': 'Listas de confianza de la UE: {lists}, obtenidas {age}.',
+  'data.dccStale':
+    'Las listas de confianza de la UE superan su antigüedad máxima: los certificados de la UE no se pueden confirmar.',
   'data.stale':
     'Son más antiguos que su límite ({limit}): los certificados no se pueden confirmar hasta que se actualicen.',
   'data.failed': 'No hay datos de confianza: {error}. Conéctese a internet una vez para cargarlos.',

@@ -215,6 +215,13 @@ function showTrustStatus(): void {
       lines.push(t('data.stale', { limit: t(`age.${settings.maxAge}` as MessageKey) }))
     }
   }
+  const dcc = state.dcc?.opened
+  const dccAsOf = dcc?.trust.asOf
+  if (dcc !== undefined && dcc.lists.length > 0 && dccAsOf !== undefined) {
+    const lists = [...dcc.lists, ...dcc.revocations].map((l) => l.name).join(', ')
+    lines.push(t('data.dccLists', { lists, age: formatAge(now - dccAsOf) }))
+    if (dcc.maxAge !== undefined && now - dccAsOf > dcc.maxAge) lines.push(t('data.dccStale'))
+  }
   for (const f of state.failed) {
     lines.push(
       f.base === ''
