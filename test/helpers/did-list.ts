@@ -28,22 +28,26 @@ export function rawToDer(raw: Uint8Array): Uint8Array {
 export async function buildDidList(
   signingKey: CryptoKey,
   entries: readonly { dsc: TestCert; sca: TestCert }[],
+  references: readonly string[] = [],
 ): Promise<Record<string, unknown>> {
   const doc: Record<string, unknown> = {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
     id: LIST_DID,
     controller: CONTROLLER,
-    verificationMethod: await Promise.all(
-      entries.map(async ({ dsc, sca }) => {
-        const kid = await kidOf(dsc.der)
-        return {
-          id: `${LIST_DID}#${kid}`,
-          type: 'JsonWebKey2020',
-          controller: CONTROLLER,
-          publicKeyJwk: { kty: 'EC', crv: 'P-256', kid, x5c: [dsc.b64, sca.b64] },
-        }
-      }),
-    ),
+    verificationMethod: [
+      ...(await Promise.all(
+        entries.map(async ({ dsc, sca }) => {
+          const kid = await kidOf(dsc.der)
+          return {
+            id: `${LIST_DID}#${kid}`,
+            type: 'JsonWebKey2020',
+            controller: CONTROLLER,
+            publicKeyJwk: { kty: 'EC', crv: 'P-256', kid, x5c: [dsc.b64, sca.b64] },
+          }
+        }),
+      )),
+      ...references,
+    ],
   }
   const head = toBase64Url(utf8(JSON.stringify({ b64: false, crit: ['b64'], alg: 'ES256' })))
   const input = concatBytes(utf8(`${head}.`), utf8(canonicalJson(doc)))

@@ -265,4 +265,30 @@ describe('GDHCN DID trust list v2', () => {
     expect(list.signers).toHaveLength(1)
     expect(list.problems.map((p) => p.code)).toEqual(['DCC_LIST_CHAIN'])
   })
+  it('passes over DID references among the keys; a list of references only is refused', async () => {
+    // As the WHO service adds trusted issuers' DIDs: re-signed with the reference in place.
+    const withRef = await buildDidList(
+      signing.privateKey,
+      [{ dsc, sca: csca }],
+      ['did:web:issuer.example'],
+    )
+    const list = await loadDidList(JSON.stringify(withRef), { ...opts, signingKeys: keys })
+    expect(list.signers).toHaveLength(1)
+    expect(list.problems).toEqual([])
+    const refsOnly = await buildDidList(signing.privateKey, [], ['did:web:issuer.example'])
+    await expect(
+      loadDidList(JSON.stringify(refsOnly), { ...opts, signingKeys: keys }),
+    ).rejects.toMatchObject({ code: 'DCC_LIST_FORMAT', field: 'verificationMethod' })
+  })
+
+  it('takes the proof payload from the caller (the JSON-LD canonicalisation plugs in here)', async () => {
+    const doc = await buildDidList(signing.privateKey, [{ dsc, sca: csca }])
+    await expect(
+      loadDidList(JSON.stringify(doc), {
+        ...opts,
+        signingKeys: keys,
+        proofPayload: () => new TextEncoder().encode('other bytes'),
+      }),
+    ).rejects.toMatchObject({ code: 'DCC_LIST_SIGNATURE' })
+  })
 })

@@ -3,11 +3,14 @@
  * The `JsonWebSignature2020` proof on a GDHCN DID trust-list document (smart-trust
  * concepts_did_gdhcn, landscape-2026 §2.2): a detached JWS (RFC 7515 Appendix F) with the
  * unencoded payload option (RFC 7797: header `{"alg":"ES256","b64":false,"crit":["b64"]}`), so
- * the signing input is `BASE64URL(header) "." payload`. The payload here is the document
- * without `proof`, canonicalised by RFC 8785 (an assumption stated in docs/VERIFIER.md: the
- * published pages do not name the canonicalisation). The signature may be raw r‖s (RFC 7518
- * §3.4) or DER, as the WHO's published examples are. The signing key is pinned by the
- * importer, by its verification-method id.
+ * the signing input is `BASE64URL(header) "." payload`. What the payload is depends on the
+ * signer: the WHO's key distribution service signs with a JSON-LD signer (ld-signatures-java
+ * JsonWebSignature2020LdSigner: RDF dataset canonicalisation of the document and of the proof
+ * options, with the DID and jws-2020 contexts), which this pure core does not implement; the
+ * default here is the RFC 8785 JSON of the document without `proof`, and `DidProofPayload`
+ * lets a caller plug in the JSON-LD one (docs/VERIFIER.md states the gap). The signature may be
+ * raw r‖s (RFC 7518 §3.4) or DER, as the WHO's published examples are. The signing key is
+ * pinned by the importer, by its verification-method id.
  */
 import { concatBytes, fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../codec/index.ts'
 import { ecdsaDerToRaw } from '../certificate-signature.ts'
@@ -22,8 +25,13 @@ function refuse(message: string, field = 'proof'): DccListError {
   return new DccListError('DCC_LIST_SIGNATURE', message, { field })
 }
 
-/** The bytes the proof signs: RFC 8785 JSON of the document without its proof. */
-export function didProofPayload(document: Record<string, unknown>): Uint8Array {
+/** The bytes a proof signs, from the document (proof included, for its options). */
+export type DidProofPayload = (
+  document: Readonly<Record<string, unknown>>,
+) => Uint8Array | Promise<Uint8Array>
+
+/** The default payload: RFC 8785 JSON of the document without its proof. */
+export const didProofPayload: DidProofPayload = (document) => {
   const { proof: _proof, ...rest } = document
   return utf8(canonicalJson(rest))
 }
@@ -32,6 +40,7 @@ export function didProofPayload(document: Record<string, unknown>): Uint8Array {
 export async function verifyDidProof(
   document: Record<string, unknown>,
   keys: DidSigningKeys,
+  payloadOf: DidProofPayload = didProofPayload,
 ): Promise<string> {
   const proof = document.proof
   if (!isObject(proof)) throw refuse('the document has no proof')
@@ -58,7 +67,7 @@ export async function verifyDidProof(
   }
   const raw = signature.length === 64 ? signature : ecdsaDerToRaw(signature, 32)
   if (raw === undefined) throw refuse('the proof signature is not an ES256 signature')
-  const payload = didProofPayload(document)
+  const payload = await payloadOf(document)
   // RFC 7797 §3: with b64 false the payload goes in as is; otherwise base64url as usual.
   const body = unencoded ? payload : utf8(toBase64Url(payload))
   const input = concatBytes(utf8(`${head}.`), body) as Uint8Array<ArrayBuffer>

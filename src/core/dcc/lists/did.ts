@@ -5,17 +5,20 @@
  * `JsonWebKey2020` keys with the DCC kid as the DID fragment and `publicKeyJwk.x5c` = [DSC,
  * its SCA…], signed by a `JsonWebSignature2020` proof (did-proof.ts). The proof is verified
  * first (a document that fails is refused whole); then each DSC must carry the kid it is filed
- * under and chain to the SCA beside it. A reference-variant document (ids only) holds no keys
- * and is refused: import the embedded list it points to.
+ * under and chain to the SCA beside it. DID URLs among the methods (references to other
+ * documents) are passed over; a document with no keys at all (the reference variant) is refused:
+ * import the embedded list it points to.
  */
 import { checkSigners, derOf, type ListedCsca, type ListedDsc } from './chain.ts'
-import { type DidSigningKeys, verifyDidProof } from './did-proof.ts'
+import { type DidProofPayload, type DidSigningKeys, verifyDidProof } from './did-proof.ts'
 import { formatError, isObject, parseListJson } from './json.ts'
 import type { DccListOptions, DccListProblem, DccTrustList } from './types.ts'
 
 export interface DidListOptions extends DccListOptions {
   /** The pinned keys of the DIDs that sign trust lists (the WHO signing DID). */
   readonly signingKeys: DidSigningKeys
+  /** The bytes the proof signs (default RFC 8785; see did-proof.ts). */
+  readonly proofPayload?: DidProofPayload
 }
 
 export async function loadDidList(
@@ -29,16 +32,13 @@ export async function loadDidList(
   if (!Array.isArray(doc.verificationMethod)) {
     throw formatError('the DID document has no verificationMethod', 'verificationMethod')
   }
-  const signedBy = await verifyDidProof(doc, options.signingKeys)
+  const signedBy = await verifyDidProof(doc, options.signingKeys, options.proofPayload)
   const problems: DccListProblem[] = []
   const entries: { dsc: ListedDsc; cscas: ListedCsca[] }[] = []
   for (const [i, vm] of doc.verificationMethod.entries()) {
-    if (typeof vm === 'string') {
-      throw formatError(
-        'a reference trust list holds no keys: import the embedded list',
-        'verificationMethod',
-      )
-    }
+    // A DID URL among the keys references another document (the WHO lists add trusted
+    // issuers' DIDs so): nothing to load from it here.
+    if (typeof vm === 'string') continue
     const field = `verificationMethod[${i}]`
     if (!isObject(vm) || vm.type !== 'JsonWebKey2020' || !isObject(vm.publicKeyJwk)) {
       throw formatError(`${field} is not a JsonWebKey2020 method`, field)
@@ -64,6 +64,12 @@ export async function loadDidList(
     }
     const [dsc, ...sca] = jwk.x5c.map((c, j) => derOf(c, `${field}.publicKeyJwk.x5c[${j}]`))
     entries.push({ dsc: { der: dsc as Uint8Array, kid }, cscas: sca.map((der) => ({ der })) })
+  }
+  if (entries.length === 0 && problems.length === 0) {
+    throw formatError(
+      'the document holds no keys (a reference list?): import the embedded list',
+      'verificationMethod',
+    )
   }
   const signers = []
   for (const { dsc, cscas } of entries) {
