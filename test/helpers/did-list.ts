@@ -39,7 +39,7 @@ export async function buildDidList(
         entries.map(async ({ dsc, sca }) => {
           const kid = await kidOf(dsc.der)
           return {
-            id: `${LIST_DID}#${kid}`,
+            id: `${LIST_DID}#${encodeURIComponent(kid)}`, // URL-encoded, as the WHO service writes it
             type: 'JsonWebKey2020',
             controller: CONTROLLER,
             publicKeyJwk: { kty: 'EC', crv: 'P-256', kid, x5c: [dsc.b64, sca.b64] },

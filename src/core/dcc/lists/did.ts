@@ -21,6 +21,16 @@ export interface DidListOptions extends DccListOptions {
   readonly proofPayload?: DidProofPayload
 }
 
+function fragmentOf(id: string): string | undefined {
+  const raw = id.split('#')[1]
+  if (raw === undefined) return undefined
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
+}
+
 export async function loadDidList(
   bytes: Uint8Array | string,
   options: DidListOptions,
@@ -44,7 +54,8 @@ export async function loadDidList(
       throw formatError(`${field} is not a JsonWebKey2020 method`, field)
     }
     const jwk = vm.publicKeyJwk
-    const fragment = typeof vm.id === 'string' ? vm.id.split('#')[1] : undefined
+    // The WHO service URL-encodes the kid in the fragment (`+`, `/`, `=` of base64).
+    const fragment = typeof vm.id === 'string' ? fragmentOf(vm.id) : undefined
     const kid = typeof jwk.kid === 'string' ? jwk.kid : fragment
     if (fragment !== undefined && kid !== fragment) {
       problems.push({
