@@ -3,18 +3,22 @@
  * deployment imports the DE test DSC as a JWKS list and a revocation list naming one UCI (each
  * a trust-list ledger entry) before it starts; the page, its clock at the vectors'
  * VALIDATIONCLOCK (dgc-testdata DE/2DCode), verifies an `HC1:` PNG and a pasted text as valid,
- * online and again offline from the service worker's copy of /trust/dcc, and shows the revoked
+ * (and one read by the camera), online and again offline from the service worker's copy of
+ * /trust/dcc, and shows the revoked
  * one as not valid. The holder block names the person (and the transliteration), the product
  * from the EU value sets, the issuer and the trust list with its ledger entry. Screenshots
  * EN/ES at 360 px (axe clean, no horizontal scroll) go to test-results/verify/dcc-*.png.
  */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64, utf8 } from '../../src/core/codec/index.ts'
 import { dccRevocationHashes, dscKid } from '../../src/core/dcc/index.ts'
 import { COMMAND_LINE } from '../../src/platform/context/index.ts'
 import { importDccList, importDccRevocations } from '../../src/services/trust/index.ts'
-import { axeSerious, BROWSER_SKIP_REASON } from '../helpers/browser.ts'
+import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { y4mOf } from '../helpers/fake-camera.ts'
 import { readVectorJson } from '../helpers/vectors.ts'
 import { VERIFY_SHOTS as SHOTS, startVerifySite, type VerifySite } from '../helpers/verify-site.ts'
 
@@ -212,5 +216,29 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('EU certificates on the verif
     expect(await paste(page, RECOVERY.PREFIX)).toMatchObject({ kind: 'not-valid', key: 'revoked' })
     await page.screenshot({ path: `${SHOTS}dcc-offline-360-en.png`, fullPage: true })
     await context.close()
+  })
+  it('reads an HC1 code from the camera', async () => {
+    const video = join(site.dir, 'hc1.y4m')
+    writeFileSync(video, y4mOf(Buffer.from(VACCINATION['2DCODE'], 'base64')))
+    const camera = await launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ])
+    try {
+      const context = await camera.newContext({
+        permissions: ['camera'],
+        viewport: { width: 360, height: 740 },
+      })
+      const page = await openVerify(context, site)
+      await clear(page)
+      await page.getByRole('button', { name: 'Start the camera' }).click()
+      expect(await readKind(page)).toMatchObject({ kind: 'valid', key: 'valid-dcc' })
+      expect(await page.locator('#holder-name').textContent()).toContain('Erika Mustermann')
+      await page.screenshot({ path: `${SHOTS}dcc-camera-360-en.png`, fullPage: true })
+      await context.close()
+    } finally {
+      await camera.close()
+    }
   })
 })
