@@ -2,10 +2,9 @@
  * EU certificates on the verifier page, in real Chromium against the real `vigil serve`: the
  * deployment imports the DE test DSC as a JWKS list and a revocation list naming one UCI (each
  * a trust-list ledger entry) before it starts; the page, its clock at the vectors'
- * VALIDATIONCLOCK (dgc-testdata DE/2DCode), verifies an `HC1:` PNG and a pasted text as valid,
- * (and one read by the camera), online and again offline from the service worker's copy of
- * /trust/dcc, and shows the revoked
- * one as not valid. The holder block names the person (and the transliteration), the product
+ * VALIDATIONCLOCK (dgc-testdata DE/2DCode), verifies an `HC1:` PNG, a pasted text and a camera
+ * read as valid, online and again offline from the service worker's copy of /trust/dcc, and
+ * shows the revoked one as not valid. The holder block names the person (and the transliteration), the product
  * from the EU value sets, the issuer and the trust list with its ledger entry. Screenshots
  * EN/ES at 360 px (axe clean, no horizontal scroll) go to test-results/verify/dcc-*.png.
  */
