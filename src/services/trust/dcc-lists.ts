@@ -181,6 +181,16 @@ async function record(ctx: ServiceContext, s: Snapshot): Promise<DccSnapshotView
   return view(placed ?? result.row, result.changed)
 }
 
+/** placeSnapshots only when some snapshot waits for its index: reads stay reads otherwise. */
+async function placePending(ctx: ServiceContext): Promise<void> {
+  const pending = await ctx.db
+    .select({ v: dccTrustSnapshots.version })
+    .from(dccTrustSnapshots)
+    .where(isNull(dccTrustSnapshots.leafIndex))
+    .limit(1)
+  if (pending.length > 0) await placeSnapshots(ctx)
+}
+
 /** Fills in the ledger index of snapshots whose entries have been integrated. */
 async function placeSnapshots(ctx: ServiceContext): Promise<void> {
   await ctx.db.execute(sql`
@@ -274,12 +284,7 @@ export async function listDccSnapshots(
   ctx: ServiceContext,
   name?: string,
 ): Promise<DccSnapshotView[]> {
-  const pending = await ctx.db
-    .select({ v: dccTrustSnapshots.version })
-    .from(dccTrustSnapshots)
-    .where(isNull(dccTrustSnapshots.leafIndex))
-    .limit(1)
-  if (pending.length > 0) await placeSnapshots(ctx)
+  await placePending(ctx)
   const rows = await ctx.db
     .select()
     .from(dccTrustSnapshots)
@@ -304,7 +309,7 @@ function info(row: Omit<Row, 'content'>): DccListInfo {
 
 /** The latest snapshot of every name, as verifiers get it. */
 export async function assembleDccTrust(ctx: ServiceContext): Promise<DccTrustDocument> {
-  await placeSnapshots(ctx)
+  await placePending(ctx)
   // Every version's metadata, newest first (the bytes stay in the table): the first per name wins.
   const { content: _content, ...columns } = getTableColumns(dccTrustSnapshots)
   const rows = await ctx.db
