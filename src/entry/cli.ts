@@ -349,6 +349,38 @@ Exit 0: imported; 1: refused (nothing changed); 2: usage.`,
       return runTrustIssuersImport(args)
     },
   },
+  'trust dcc import': {
+    summary: 'import an EU DCC / WHO GDHCN signer list: checked, stored, its SHA-256 logged',
+    usage: `vigil trust dcc import --format eu-dto|verifier-service|jwks|did FILE
+          [--name NAME] [--source URL] [--max-age S] [--signer-key FILE] [--allow-problems]
+
+FILE is the list as published: the EU gateway TrustListDto JSON, a verifier-service capture
+({"signercertificateStatus": [kid], "signercertificateUpdate": [{"kid", "rawData"}], "cscas"?}),
+a JWK Set with x5c, or a GDHCN DID trust list v2 document (its JsonWebSignature2020 proof is
+verified with --signer-key: the signing DID's document, or {"<method id>": JWK}). DSCs must
+chain to their country's CSCA where the list carries one. The snapshot's SHA-256 is logged as
+a trust-list entry (key id dcc:NAME; NAME defaults to the file name); the same bytes again log
+nothing and only renew the list's age. --max-age: seconds verifiers rely on it (default 2 days).
+--allow-problems keeps the good entries of a list some of whose entries are refused.
+Served signed at GET /trust/dcc. Exit 0: imported or unchanged; 1: refused; 2: usage.`,
+    async run(args) {
+      const { runTrustDccImport } = await import('./commands/trust-dcc.ts')
+      return runTrustDccImport(args)
+    },
+  },
+  'trust dcc revocations import': {
+    summary: 'import an EU DCC revocation hash list (vigil-dcc-revocations/v1), logged',
+    usage: `vigil trust dcc revocations import FILE [--name NAME] [--source URL] [--max-age S]
+
+FILE: {"format": "vigil-dcc-revocations/v1", "batches": [{"country", "kid", "hashType":
+UCI|COUNTRYCODEUCI|SIGNATURE, "expires", "entries": [{"hash": base64 of 16 bytes}]}]}, the EU
+gateway's revocation batches (docs/VERIFIER.md). Logged and served like a signer list.
+Exit 0: imported or unchanged; 1: refused; 2: usage.`,
+    async run(args) {
+      const { runTrustDccRevocationsImport } = await import('./commands/trust-dcc.ts')
+      return runTrustDccRevocationsImport(args)
+    },
+  },
   'regions load': {
     summary: 'load the place hierarchy and population by age band from a CSV (replaces it)',
     usage: `vigil regions load FILE

@@ -22,6 +22,7 @@ import { notFoundHandler } from './not-found.ts'
 import { ProblemError } from './problem.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { credentialRoutes } from './routes/credentials.ts'
+import { dccTrustRoutes } from './routes/dcc-trust.ts'
 import { exposureRoutes } from './routes/exposure.ts'
 import { exposureExportRoutes } from './routes/exposure-export.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', exposureExportRoutes())
   app.route('/', surveillanceRoutes())
   app.route('/', trustRoutes())
+  app.route('/', dccTrustRoutes())
   app.route('/', releaseRoutes())
   app.route(
     '/',

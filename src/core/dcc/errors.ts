@@ -40,3 +40,18 @@ export type DccErrorCode =
   | 'DCC_TRUST'
 
 export class DccError extends CoreError<DccErrorCode> {}
+
+/** Trust-list loaders' codes (core/dcc/lists): why a list or one of its entries was refused. */
+export type DccListErrorCode =
+  /** A trust list that is not in the format it claims (JSON shape, base64, DER, DID document). */
+  | 'DCC_LIST_FORMAT'
+  /** A trust list's own signature (DID proof, detached JWS) is missing, unknown or does not verify. */
+  | 'DCC_LIST_SIGNATURE'
+  /** A DSC that no listed CSCA of its country signed (AKI/SKI, signature or validity). */
+  | 'DCC_LIST_CHAIN'
+  /** A DSC or CSCA filed under a country its certificate does not name. */
+  | 'DCC_LIST_COUNTRY'
+  /** A listed kid that is not the DSC's own (SHA-256 of its DER, first 8 bytes). */
+  | 'DCC_LIST_KID'
+
+export class DccListError extends CoreError<DccListErrorCode> {}

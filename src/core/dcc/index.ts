@@ -6,10 +6,13 @@
  * parameters; core/verify turns the steps into a Verdict.
  */
 export * from './base45.ts'
+export * from './certificate.ts'
+export * from './certificate-signature.ts'
 export * from './cose.ts'
 export * from './cwt.ts'
 export * from './decode.ts'
 export * from './errors.ts'
+export * from './lists/index.ts'
 export * from './revocation.ts'
 export * from './schema.ts'
 export * from './signature.ts'

@@ -58,7 +58,8 @@ function readTime(tlv: Tlv | undefined): number {
   return Date.UTC(year, mo - 1, d, h, mi, s) / 1000
 }
 
-function subjectCountry(name: Tlv): string | undefined {
+/** The subject's countryName (2.5.4.6), when present. */
+export function subjectCountry(name: Tlv): string | undefined {
   for (const rdn of children(name.value)) {
     for (const atv of children(rdn.value)) {
       const [type, value] = children(atv.value)
@@ -68,6 +69,12 @@ function subjectCountry(name: Tlv): string | undefined {
     }
   }
   return undefined
+}
+
+/** RFC 5280 §4.1.2.5: the Validity SEQUENCE as POSIX seconds. */
+export function readValidity(validity: Tlv): { notBefore: number; notAfter: number } {
+  const [from, until] = children(validity.value)
+  return { notBefore: readTime(from), notAfter: readTime(until) }
 }
 
 function extendedKeyUsage(extensions: Tlv | undefined): string[] | undefined {
@@ -94,7 +101,7 @@ export function readDsc(der: Uint8Array): DscInfo {
   const fields = children(tbs.value)
   // RFC 5280 §4.1: [0] version is optional; serial, signature, issuer, validity, subject, spki.
   const base = fields[0]?.tag === EXPLICIT_0 ? 1 : 0
-  const validity = children(need(fields[base + 3], SEQUENCE, 'validity').value)
+  const validity = readValidity(need(fields[base + 3], SEQUENCE, 'validity'))
   const subject = need(fields[base + 4], SEQUENCE, 'subject')
   const spki = need(fields[base + 5], SEQUENCE, 'subjectPublicKeyInfo')
   const algorithm = children(need(children(spki.value)[0], SEQUENCE, 'key algorithm').value)
@@ -112,8 +119,7 @@ export function readDsc(der: Uint8Array): DscInfo {
   return {
     spki: spki.raw,
     keyType,
-    notBefore: readTime(validity[0]),
-    notAfter: readTime(validity[1]),
+    ...validity,
     country: subjectCountry(subject),
     eku: extendedKeyUsage(fields.slice(base + 6).find((f) => f.tag === EXPLICIT_3)),
   }

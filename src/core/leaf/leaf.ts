@@ -22,7 +22,9 @@ export const ENTRY_KINDS = {
   'export-batch': 4,
   'verifier-release': 5,
   'audit-digest': 6,
-  /** A public statistics release (core/stats statsReleaseText); 7 is the DCC trust lists'. */
+  /** An imported EU DCC / GDHCN trust or revocation list (key id `dcc:<name>`). */
+  'trust-list': 7,
+  /** A public statistics release (core/stats statsReleaseText). */
   'stats-release': 8,
 } as const
 

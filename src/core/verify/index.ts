@@ -5,6 +5,7 @@
  * runs in the verifier page, in Node (bench, tests) and in the service.
  */
 export * from './dcc-rules.ts'
+export * from './dcc-trust-document.ts'
 export * from './decide.ts'
 export * from './errors.ts'
 export * from './http-source.ts'

@@ -17,6 +17,8 @@ export type VerdictKind = (typeof VERDICT_KINDS)[number]
 /** The plain sentences, by key (pages translate `plain.<key>`). */
 export const PLAIN_KEYS = [
   'valid',
+  // valid, an EU DCC: signed by a key on a trusted list (not in a Vigil ledger)
+  'valid-dcc',
   // not-valid
   'altered',
   'forged',
@@ -215,7 +217,9 @@ export interface ScanProgress {
 export function plainVerdict(verdict: Verdict, progress?: ScanProgress): PlainVerdict {
   const reason = verdict.reason
   if (verdict.status === 'valid' || reason === undefined) {
-    return { kind: 'valid', key: 'valid', code: undefined, params: {} }
+    // An EU DCC is not in the ledger: its sentence must not say so.
+    const key = verdict.dcc === undefined ? 'valid' : 'valid-dcc'
+    return { kind: 'valid', key, code: undefined, params: {} }
   }
   let { kind, key } = plainOfCheck(reason)
   if (kind === 'valid') [kind, key] = ['cannot-confirm', 'unexpected']

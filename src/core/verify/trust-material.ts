@@ -296,7 +296,7 @@ export function checkTrustMaterial(value: unknown): TrustMaterial {
 }
 
 /** `name+hex8`: the signed-note key reference of a vkey, used as the JWS `kid`. */
-function keyRef(vkey: string): string {
+export function keyRef(vkey: string): string {
   const key = parseVerifierKey(vkey)
   return `${key.name}+${formatKeyId(key.keyId)}`
 }
@@ -312,7 +312,8 @@ export async function signTrustMaterial(
     .sign(privateKey)
 }
 
-async function importVkey(vkey: string): Promise<CryptoKey> {
+/** The pinned log vkey as an Ed25519 verification key (VERIFY_TRUST_SIGNATURE if it is not). */
+export async function importVkey(vkey: string): Promise<CryptoKey> {
   let key: ReturnType<typeof parseVerifierKey>
   try {
     key = parseVerifierKey(vkey)

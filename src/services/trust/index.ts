@@ -4,6 +4,18 @@
  * entry), the EU DCC business rules imported per country (each import a ledger entry), the issuer directory's names, the capability links of the citizens' passport pages,
  * and the releases of the web pages (each a ledger entry, listed in the release feed).
  */
+
+export {
+  assembleDccTrust,
+  type DccListImport,
+  type DccSnapshotView,
+  DEFAULT_DCC_LIST_MAX_AGE,
+  dccListKeyId,
+  importDccList,
+  importDccRevocations,
+  listDccSnapshots,
+  signedDccTrust,
+} from './dcc-lists.ts'
 export {
   type DccRulesView,
   importDccRules,

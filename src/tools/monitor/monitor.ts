@@ -7,7 +7,8 @@
  * totals (credentials issued and revoked per issuer key and UTC day) and alerts on issuer-key
  * entries it was not told to expect, and on web releases (`verifier-release`, key id web:<n>)
  * that the deployment's release feed does not announce with the same manifest hash at that index
- * (docs/RELEASES.md). The state is a small JSON value the caller stores.
+ * (docs/RELEASES.md). It lists the DCC trust-list snapshots logged (`trust-list`), so a list
+ * that changed is seen. The state is a small JSON value the caller stores.
  */
 import { equalBytes, fromBase64, toBase64, toHex } from '../../core/codec/index.ts'
 import { decodeEntry } from '../../core/leaf/index.ts'
@@ -35,6 +36,11 @@ export interface MonitorState {
   issuerKeys: string[]
   /** Web release entries seen, in log order: `web:<n>` (absent in states of older monitors). */
   releases?: string[]
+  /**
+   * DCC trust-list snapshots logged (`trust-list`, key id dcc:<name>), in log order: a list that
+   * changed shows as a new hash under its name (absent in states of older monitors).
+   */
+  trustLists?: { index: string; keyId: string; sha256: string }[]
 }
 
 export type MonitorAlertCode =
@@ -96,6 +102,7 @@ export function emptyState(vkey: string): MonitorState {
     totals: {},
     issuerKeys: [],
     releases: [],
+    trustLists: [],
   }
 }
 
@@ -167,6 +174,7 @@ export async function monitorStep(
   const totals = structuredClone(previous.totals)
   const issuerKeys = [...previous.issuerKeys]
   const releases = [...(previous.releases ?? [])]
+  const trustLists = [...(previous.trustLists ?? [])]
   const logged: { index: bigint; keyId: string; sha256: string }[] = []
   let read = 0
   for (let start = oldSize; start < size; ) {
@@ -208,6 +216,9 @@ export async function monitorStep(
             message: `issuer key ${entry.keyId} announced at index ${row.index} was not expected`,
             index: String(row.index),
           })
+      } else if (entry.kind === 'trust-list') {
+        const sha256 = toHex(entry.artefactHash)
+        trustLists.push({ index: String(row.index), keyId: entry.keyId, sha256 })
       } else if (entry.kind === 'verifier-release' && entry.keyId.startsWith('web:')) {
         releases.push(entry.keyId)
         logged.push({ index: row.index, keyId: entry.keyId, sha256: toHex(entry.artefactHash) })
@@ -235,6 +246,7 @@ export async function monitorStep(
       totals,
       issuerKeys,
       releases,
+      trustLists,
     },
     alerts,
     entries: read,

@@ -133,4 +133,29 @@ describe.each(ENGINES)('monitor (%s)', (engine) => {
       await fresh.close()
     }
   })
+  it('lists DCC trust-list snapshots, so a list that changed shows as a new hash', async () => {
+    const fresh = await createTestApp(engine)
+    try {
+      const vkey = await logVkey(fresh.ctx)
+      const src = remoteSource({
+        url: 'http://localhost:8787',
+        fetch: (url: string) => fresh.app.request(url),
+      })
+      const list = (n: number) => ({
+        ...entry(n),
+        kind: 'trust-list' as const,
+        keyId: 'dcc:who-gdhcn',
+        artefactHash: new Uint8Array(32).fill(n),
+      })
+      await fresh.ledger.append([list(1), list(2)])
+      const step = await monitorStep(src, emptyState(vkey), { vkey })
+      expect(step.alerts).toEqual([])
+      expect(step.state.trustLists).toEqual([
+        { index: '0', keyId: 'dcc:who-gdhcn', sha256: '01'.repeat(32) },
+        { index: '1', keyId: 'dcc:who-gdhcn', sha256: '02'.repeat(32) },
+      ])
+    } finally {
+      await fresh.close()
+    }
+  })
 })

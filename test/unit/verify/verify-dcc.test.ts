@@ -102,7 +102,7 @@ describe('a valid DCC', () => {
       },
     })
     expect(v.dataAge).toBe(3600)
-    expect(plainVerdict(v)).toMatchObject({ kind: 'valid', key: 'valid' })
+    expect(plainVerdict(v)).toMatchObject({ kind: 'valid', key: 'valid-dcc' })
   })
 
   it('is valid signed PS256 with an RSA key, and a test certificate is summarised', async () => {

@@ -9,7 +9,7 @@ export const en = {
   'verify.title': 'Check a health card — Vigil',
   'verify.h1': 'Check a health card',
   'verify.lede':
-    'Scan a SMART Health Card QR code, paste its text or open its file. The check runs on this device: the card, its hash and the name on it are never sent anywhere.',
+    'Scan a SMART Health Card or EU Digital COVID Certificate QR code, paste its text or open its file. The check runs on this device: the card, its hash and the name on it are never sent anywhere.',
   'verify.skip': 'Skip to the scanner',
 
   'verdict.heading': 'Result',
@@ -80,6 +80,7 @@ export const en = {
   'kind.could-not-read.lede': 'Try again: hold the code steady and closer, or paste its text.',
   'plain.valid':
     'Genuine: signed by a trusted issuer, in the public ledger, not expired, not revoked.',
+  'plain.valid-dcc': 'Genuine: signed by a key on the trusted EU list, not expired, not revoked.',
   'plain.altered': 'The card was altered or forged: its signature does not match.',
   'plain.forged': 'The card was not signed with any key its issuer publishes: it is forged.',
   'plain.revoked': 'The issuer has withdrawn (revoked) this card.',
@@ -112,7 +113,7 @@ export const en = {
   'plain.revocation-unknown': 'The revocation list of this issuer is missing or damaged.',
   'plain.content-unreadable': 'The card is signed, but its content cannot be shown.',
   'plain.dcc-unsupported':
-    'This is an EU Digital COVID Certificate: this kind of certificate is not supported yet.',
+    'This is an EU Digital COVID Certificate, and this verifier has no EU trust list loaded: it cannot check it.',
   'plain.signer-invalid':
     'The key that signed this certificate was not valid (expired, or not yet in force): do not accept it.',
   'plain.signer-not-allowed':
@@ -139,6 +140,22 @@ export const en = {
   'holder.records': 'Records',
   'holder.issuer': 'Issuer',
   'holder.compare': 'Compare the name and birth date with an identity document.',
+  // EU DCC / GDHCN certificates (verify/dcc-view.ts)
+  'dcc.transliterated': 'As in the passport: {name}',
+  'dcc.trustList': 'Trust list',
+  'dcc.list': '{name} (fetched {age}), ledger entry {index}',
+  'dcc.list.pending': '{name} (fetched {age}), ledger entry pending',
+  'dcc.issuer': '{issuer}, {country}',
+  'dcc.vaccination': 'Vaccination against {disease}',
+  'dcc.test': 'Test for {disease}',
+  'dcc.recovery': 'Recovered from {disease}',
+  'dcc.recovery.dates': 'first positive test {first} · valid {from} to {until}',
+  'dcc.sample': 'sample taken {time}',
+  'dcc.in': 'in {country}',
+  'dcc.testType.LP6464-4': 'PCR/NAAT',
+  'dcc.testType.LP217198-3': 'Rapid antigen test',
+  'dcc.result.260415000': 'Not detected',
+  'dcc.result.260373001': 'Detected',
   'entry.immunization': '{display}, {date}',
   'entry.lot': 'lot {lot}',
   'entry.test': '{display}: {result}, {date}',
@@ -169,6 +186,9 @@ export const en = {
   'data.loading': 'Loading the trust data…',
   'data.asOf': 'Trust data as of {time} ({age}).',
   'data.offline': 'Offline: checking with the data saved on this device.',
+  'data.dccLists': 'EU trust lists: {lists}, fetched {age}.',
+  'data.dccStale':
+    'The EU trust lists are older than their limit: EU certificates cannot be confirmed.',
   'data.stale':
     'This is older than your limit ({limit}): cards cannot be confirmed until it is refreshed.',
   'data.failed': 'No trust data: {error}. Connect to the internet once to load it.',

@@ -10,7 +10,7 @@ export const es: Record<MessageKey, string> = {
   'verify.title': 'Comprobar un certificado de salud — Vigil',
   'verify.h1': 'Comprobar un certificado de salud',
   'verify.lede':
-    'Escanee el código QR de un SMART Health Card, pegue su texto o abra su archivo. La comprobación se hace en este dispositivo: el certificado, su hash y el nombre que contiene nunca se envían a ningún sitio.',
+    'Escanee el código QR de un SMART Health Card o de un Certificado COVID Digital de la UE, pegue su texto o abra su archivo. La comprobación se hace en este dispositivo: el certificado, su hash y el nombre que contiene nunca se envían a ningún sitio.',
   'verify.skip': 'Ir al escáner',
 
   'verdict.heading': 'Resultado',
@@ -86,6 +86,8 @@ export const es: Record<MessageKey, string> = {
     'Inténtelo de nuevo: sostenga el código quieto y más cerca, o pegue su texto.',
   'plain.valid':
     'Auténtico: firmado por un emisor de confianza, en el registro público, no caducado, no revocado.',
+  'plain.valid-dcc':
+    'Auténtico: firmado por una clave de la lista de confianza de la UE, no caducado, no revocado.',
   'plain.altered': 'El certificado se ha alterado o falsificado: su firma no coincide.',
   'plain.forged':
     'El certificado no está firmado con ninguna clave que publique su emisor: es falso.',
@@ -124,7 +126,7 @@ export const es: Record<MessageKey, string> = {
   'plain.revocation-unknown': 'Falta la lista de revocación de este emisor o está dañada.',
   'plain.content-unreadable': 'El certificado está firmado, pero su contenido no se puede mostrar.',
   'plain.dcc-unsupported':
-    'Es un Certificado COVID Digital de la UE: este tipo de certificado aún no se admite.',
+    'Es un Certificado COVID Digital de la UE y este verificador no tiene ninguna lista de confianza de la UE: no puede comprobarlo.',
   'plain.signer-invalid':
     'La clave que firmó este certificado no era válida (caducada o aún no vigente): no lo acepte.',
   'plain.signer-not-allowed':
@@ -151,6 +153,22 @@ export const es: Record<MessageKey, string> = {
   'holder.records': 'Registros',
   'holder.issuer': 'Emisor',
   'holder.compare': 'Compare el nombre y la fecha de nacimiento con un documento de identidad.',
+  // Certificados UE DCC / GDHCN (verify/dcc-view.ts)
+  'dcc.transliterated': 'Como en el pasaporte: {name}',
+  'dcc.trustList': 'Lista',
+  'dcc.list': '{name} (obtenida {age}), entrada del registro {index}',
+  'dcc.list.pending': '{name} (obtenida {age}), entrada del registro pendiente',
+  'dcc.issuer': '{issuer}, {country}',
+  'dcc.vaccination': 'Vacunación contra {disease}',
+  'dcc.test': 'Prueba de {disease}',
+  'dcc.recovery': 'Recuperación de {disease}',
+  'dcc.recovery.dates': 'primera prueba positiva {first} · válido del {from} al {until}',
+  'dcc.sample': 'muestra tomada {time}',
+  'dcc.in': 'en {country}',
+  'dcc.testType.LP6464-4': 'PCR/NAAT',
+  'dcc.testType.LP217198-3': 'Prueba rápida de antígenos',
+  'dcc.result.260415000': 'No detectado',
+  'dcc.result.260373001': 'Detectado',
   'entry.immunization': '{display}, {date}',
   'entry.lot': 'lote {lot}',
   'entry.test': '{display}: {result}, {date}',
@@ -181,6 +199,9 @@ export const es: Record<MessageKey, string> = {
   'data.loading': 'Cargando los datos de confianza…',
   'data.asOf': 'Datos de confianza del {time} ({age}).',
   'data.offline': 'Sin conexión: se comprueba con los datos guardados en este dispositivo.',
+  'data.dccLists': 'Listas de confianza de la UE: {lists}, obtenidas {age}.',
+  'data.dccStale':
+    'Las listas de confianza de la UE superan su antigüedad máxima: los certificados de la UE no se pueden confirmar.',
   'data.stale':
     'Son más antiguos que su límite ({limit}): los certificados no se pueden confirmar hasta que se actualicen.',
   'data.failed': 'No hay datos de confianza: {error}. Conéctese a internet una vez para cargarlos.',

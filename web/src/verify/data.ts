@@ -1,5 +1,6 @@
 /**
- * The verifier's data: trust material of each trusted Vigil deployment, and ledger access, with
+ * The verifier's data: trust material of each trusted Vigil deployment, this site's EU DCC trust
+ * data (/trust/dcc), and ledger access, with
  * copies kept in Cache Storage (`vigil-verify-data-v1`, which the service worker also serves
  * offline). Mutable resources (trust material, log key, checkpoint, lookup buckets) are
  * network-first with the saved copy as the offline fallback; tiles are immutable, so cache-first
@@ -9,7 +10,9 @@ import { createLogClient, type LogFetch } from '../../../src/core/log-client/ind
 import {
   clientLedgerSource,
   type LedgerSource,
+  type OpenedDccTrust,
   type OpenedTrustMaterial,
+  openDccTrust,
   openTrustMaterial,
 } from '../../../src/core/verify/index.ts'
 
@@ -126,6 +129,23 @@ async function loadOther(d: Deployment): Promise<LoadedDeployment> {
     base: d.url,
     material: await openTrustMaterial(material.text, d.vkey),
     offline: material.offline,
+  }
+}
+
+/** This site's EU DCC / GDHCN trust data (GET /trust/dcc), signed with the same log key. */
+export interface LoadedDccTrust {
+  readonly opened: OpenedDccTrust
+  readonly offline: boolean
+}
+
+/** The DCC trust data, network first with the saved copy offline; undefined when there is none. */
+export async function loadDccTrust(): Promise<LoadedDccTrust | undefined> {
+  try {
+    const vkey = await createLogClient('', cachingFetcher).key()
+    const got = await text('/trust/dcc')
+    return { opened: await openDccTrust(got.text, vkey), offline: got.offline }
+  } catch {
+    return undefined
   }
 }
 

@@ -24,9 +24,11 @@ import {
 } from '../i18n/index.ts'
 import { type Scanner, startScanner } from './camera.ts'
 import {
+  type LoadedDccTrust,
   type LoadedDeployment,
   type LoadFailure,
   ledgerFor,
+  loadDccTrust,
   loadTrust,
   REFRESH_SECONDS,
   saveDeployments,
@@ -162,6 +164,8 @@ ui.feedback.addEventListener('change', () => {
 interface TrustState {
   loaded: LoadedDeployment[]
   failed: LoadFailure[]
+  /** This site's EU DCC / GDHCN trust data, when it serves some. */
+  dcc: LoadedDccTrust | undefined
   /** Date.now() when loaded. */
   at: number
 }
@@ -171,7 +175,11 @@ let trust: Promise<TrustState> = refreshTrust()
 let trustShown: TrustState | undefined
 
 function refreshTrust(): Promise<TrustState> {
-  const job = loadTrust().then((r) => ({ ...r, at: Date.now() }))
+  const job = Promise.all([loadTrust(), loadDccTrust()]).then(([r, dcc]) => ({
+    ...r,
+    dcc,
+    at: Date.now(),
+  }))
   job.then((state) => {
     // Entry rules and issuer names from the verified trust material (rules.ts, summary.ts).
     setRuleSource(state.loaded)
@@ -206,6 +214,13 @@ function showTrustStatus(): void {
     if (now - asOf > settings.maxAge) {
       lines.push(t('data.stale', { limit: t(`age.${settings.maxAge}` as MessageKey) }))
     }
+  }
+  const dcc = state.dcc?.opened
+  const dccAsOf = dcc?.trust.asOf
+  if (dcc !== undefined && dcc.lists.length > 0 && dccAsOf !== undefined) {
+    const lists = [...dcc.lists, ...dcc.revocations].map((l) => l.name).join(', ')
+    lines.push(t('data.dccLists', { lists, age: formatAge(now - dccAsOf) }))
+    if (dcc.maxAge !== undefined && now - dccAsOf > dcc.maxAge) lines.push(t('data.dccStale'))
   }
   for (const f of state.failed) {
     lines.push(
@@ -255,15 +270,18 @@ async function check(text: string): Promise<void> {
       snapshot: snapshotFor,
       snapshotMaxAge: settings.snapshotMaxAge,
       cache,
+      // EU DCC / GDHCN (HC1): the lists this site imported, each with the age its authority set.
+      ...dccOptions(state.dcc),
     })
     const ms = performance.now() - started
     const progress = qrChunkProgress(text)
     shown = {
       verdict,
       ms,
-      offline: state.loaded.some((d) => d.offline) || wasOffline(),
+      offline: state.loaded.some((d) => d.offline) || state.dcc?.offline === true || wasOffline(),
       maxAge: settings.maxAge,
       ...(progress === undefined ? {} : { progress }),
+      ...dccListOf(verdict.dcc?.kid, state.dcc),
     }
     const plain = renderVerdict(shown)
     announced = { text, at: performance.now() }
@@ -276,6 +294,18 @@ async function check(text: string): Promise<void> {
   } finally {
     busy = false
   }
+}
+
+/** Without any imported list an HC1 code is named and refused as not checkable here. */
+function dccOptions(loaded: LoadedDccTrust | undefined) {
+  if (loaded === undefined || loaded.opened.lists.length === 0) return {}
+  const { trust, revoked, maxAge } = loaded.opened
+  return { dcc: { trust, revoked, ...(maxAge === undefined ? {} : { maxAge }) } }
+}
+
+function dccListOf(kid: string | undefined, loaded: LoadedDccTrust | undefined) {
+  const list = kid === undefined ? undefined : loaded?.opened.listOf(kid)
+  return list === undefined ? {} : { dccList: list }
 }
 
 /** A visible cue per result (the colour pulses once), for staff looking at the queue. */

@@ -6,6 +6,7 @@
 import type { CredentialSummary } from '../../../src/core/fhir/index.ts'
 import {
   type Check,
+  type DccListInfo,
   type PlainVerdict,
   plainVerdict,
   type ScanProgress,
@@ -22,6 +23,7 @@ import {
   type MessageKey,
   t,
 } from '../i18n/index.ts'
+import { renderDccHolder } from './dcc-view.ts'
 import { renderRuleOutcome } from './rules.ts'
 import { renderSummary } from './summary.ts'
 
@@ -97,6 +99,8 @@ export interface ShownVerdict {
   readonly maxAge: number
   /** Parts of a chunked QR set scanned so far, when some are missing. */
   readonly progress?: ScanProgress
+  /** For an EU DCC: the trust list its signer came from. */
+  readonly dccList?: DccListInfo
 }
 
 /** The plain sentence of a verdict (a partial scan without its count reads as damaged). */
@@ -139,6 +143,7 @@ export function renderVerdict(shown: ShownVerdict): PlainVerdict {
   }
   // Entry rules and the richer card summary (rules.ts, summary.ts).
   renderSummary(verdict)
+  renderDccHolder(verdict, shown.dccList)
   // An authentic card that fails the venue's rule must not read "Accept".
   if (renderRuleOutcome(verdict) === false) byId('verdict-lede').textContent = t('rules.lede.fails')
   byId('verdict-more').hidden = !verdict.warnings.includes('VERIFY_FILE_MORE_CARDS')

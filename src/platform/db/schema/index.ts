@@ -1,5 +1,6 @@
 /** The drizzle schema: the one source of the SQL in migrations/ (drizzle-kit generate). */
 export * from './credentials.ts'
+export * from './dcc-trust.ts'
 export * from './deployment.ts'
 export * from './exposure.ts'
 export * from './keys.ts'
