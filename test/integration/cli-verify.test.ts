@@ -44,7 +44,7 @@ describe('vigil verify', () => {
     expect(r.json.verdict.status).toBe('valid')
     expect(r.json.verdict.dcc.summary.transliterated).toBe('ERIKA MUSTERMANN')
     expect(r.json.verdict.dcc.signerCountry).toBe('DE')
-    expect(r.json.plain).toMatchObject({ kind: 'valid', key: 'valid' })
+    expect(r.json.plain).toMatchObject({ kind: 'valid', key: 'valid-dcc' })
   })
 
   it('reads the text from a file', async () => {
