@@ -284,11 +284,48 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('surveillance pages in Chromi
       await page.getByRole('link', { name: 'Open the transparency log' }).getAttribute('href'),
     ).toBe('/log.html')
 
+    // Open data: the positives CSV behind the download link holds the very counts the table shows.
+    const csvLink = page.getByRole('link', { name: 'table (CSV): Positive tests per week' })
+    expect(await csvLink.getAttribute('href')).toBe('/api/public/data/positives.csv')
+    const csv = await page.evaluate(
+      async (href) => (await fetch(href as string)).text(),
+      await csvLink.getAttribute('href'),
+    )
+    const fromCsv = csv
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(',')[3] as string)
+      .filter((v) => v !== '')
+      .map(Number)
+      .sort((a, b) => a - b)
+    const fromTable = (await cellsOf(page, 'series-positives'))
+      .flat()
+      .filter((c) => c.kind === 'count' && c.value !== null)
+      .map((c) => Number(c.value))
+      .sort((a, b) => a - b)
+    expect(fromCsv).toEqual(fromTable)
+    const meta = await page.evaluate(async () =>
+      (await fetch('/api/public/data/positives.json')).json(),
+    )
+    expect(meta.privacy.suppressionThreshold).toBe(threshold)
+    expect(
+      meta.releases.every((r: { ledger: { index: number | null } }) => r.ledger.index !== null),
+    ).toBe(true)
+
     expect(await axeSerious(page)).toEqual([])
     await page.screenshot({ path: `${SHOTS}stats.png`, fullPage: true })
     await page.setViewportSize({ width: 360, height: 800 })
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await page.screenshot({ path: `${SHOTS}stats-360.png`, fullPage: true })
+    await page.getByRole('button', { name: 'Español' }).click()
+    expect(await page.locator('#open-data-heading').textContent()).toBe('Datos abiertos')
+    expect(
+      await page.locator('[aria-labelledby="series-positives-heading"] .open-data').textContent(),
+    ).toContain('tabla (CSV)')
+    expect(await axeSerious(page)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    await page.screenshot({ path: `${SHOTS}stats-360-es.png`, fullPage: true })
     expect(errors).toEqual([])
     await context.close()
   }, 60_000)

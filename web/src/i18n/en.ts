@@ -471,6 +471,14 @@ export const en = {
   'stats.m.uploads': 'Exposure key uploads per week',
   'stats.caption':
     '{what}: the whole country and each region, weeks {from} to {to}. Noised and suppressed.',
+  'stats.openData': 'Open data',
+  'stats.openDataLede':
+    'Every figure on this page can be downloaded at a fixed address: the table as CSV, a description (what is counted, the noise and the suppression threshold), or both in a zip. Each week of each figure is recorded in the public transparency log when it is released, so nobody can later publish different figures for the same week unnoticed.',
+  'stats.openDataIndex': 'List of the datasets (JSON)',
+  'stats.download': 'Download:',
+  'stats.dl.csv': 'table (CSV)',
+  'stats.dl.json': 'description (JSON)',
+  'stats.dl.zip': 'both (zip)',
   'stats.ledger': 'Credentials issued and revoked',
   'stats.ledgerLede':
     'These totals are not noised: they are counted from the public transparency log, where every credential and every revocation is an entry. Anyone can recount them from the log.',

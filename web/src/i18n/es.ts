@@ -498,6 +498,14 @@ export const es: Record<MessageKey, string> = {
   'stats.m.uploads': 'Envíos de claves de exposición por semana',
   'stats.caption':
     '{what}: todo el país y cada región, semanas del {from} al {to}. Con ruido y supresión.',
+  'stats.openData': 'Datos abiertos',
+  'stats.openDataLede':
+    'Cada cifra de esta página se puede descargar en una dirección fija: la tabla en CSV, una descripción (qué se cuenta, el ruido y el umbral de supresión) o ambas en un zip. Cada semana de cada cifra queda registrada en el registro público de transparencia al publicarse, de modo que nadie puede publicar después otras cifras para la misma semana sin que se note.',
+  'stats.openDataIndex': 'Lista de los conjuntos de datos (JSON)',
+  'stats.download': 'Descargar:',
+  'stats.dl.csv': 'tabla (CSV)',
+  'stats.dl.json': 'descripción (JSON)',
+  'stats.dl.zip': 'ambos (zip)',
   'stats.ledger': 'Certificados emitidos y revocados',
   'stats.ledgerLede':
     'Estos totales no llevan ruido: se cuentan en el registro público de transparencia, donde cada certificado y cada revocación es una entrada. Cualquiera puede volver a contarlos en el registro.',

@@ -60,6 +60,26 @@ function protection(v: PublicView): HTMLElement[] {
   ]
 }
 
+/** The figures published as open data (/api/public/data): the counts, not the derived rates. */
+const OPEN_DATA = new Set(['positives', 'tests', 'doses', 'complete', 'uploads'])
+
+/** Stable download links of one figure: its CSV, its description, both in a zip. */
+function openDataLinks(measure: string, heading: string): HTMLElement {
+  const base = `/api/public/data/${measure}`
+  const link = (href: string, key: MessageKey) =>
+    el('a', { href, 'aria-label': `${t(key)}: ${heading}` }, t(key))
+  return el(
+    'p',
+    { class: 'open-data' },
+    `${t('stats.download')} `,
+    link(`${base}.csv`, 'stats.dl.csv'),
+    ' · ',
+    link(`${base}.json`, 'stats.dl.json'),
+    ' · ',
+    link(`${base}.zip`, 'stats.dl.zip'),
+  )
+}
+
 function render(): void {
   if (view === undefined) return
   const v = view
@@ -79,6 +99,7 @@ function render(): void {
           el('h2', { id: `series-${s.measure}-heading` }, heading),
           body,
         )
+        if (OPEN_DATA.has(s.measure)) section.append(openDataLinks(s.measure, heading))
         renderPanel(body, {
           grid: seriesGrid(
             s,
