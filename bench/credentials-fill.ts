@@ -295,6 +295,7 @@ async function chunkLines(
         unit(i, 24) < 0.3 ? hex(createHash('sha256').update(`import ${i}`).digest()) : NULL,
         `token:${rowId(mix(i, 25) % 8)}`,
         at.toISOString(),
+        erasedAt(i) ? new Date(Math.min(at.getTime() + 180 * DAY_MS, END)).toISOString() : NULL,
       ].join('\t')}\n`,
     )
     if (erasedAt(i)) continue
@@ -319,7 +320,7 @@ async function copyChunk(sql: postgres.Sql, { publicLines, personalLines }: Chun
       tx,
       `copy credentials (id, kind, issuer_kid, jws_hash, leaf_index, rid, nbf, status, revoked_at,
         revocation_reason, revocation_leaf_index, replaces, replaced_by, import_key, issued_by,
-        issued_at) from stdin`,
+        issued_at, erased_at) from stdin`,
       each(publicLines),
     )
     await copyRows(

@@ -13,6 +13,8 @@
  *                            a random filled person (the keyed search hash, one to several rows)
  *   - search by name, miss   the same for a person nobody issued to
  *   - search by id           POST /api/credentials/search {id}
+ *   - floor                  GET /api/credentials/{id}: one row by primary key, no record
+ *                            opened — what any authenticated request costs here at that moment
  *
  * each at several numbers of requests in flight: p50 and p99 latency, requests per second. Every
  * answer is checked afterwards (not while timing): status 200, newest first, below the cursor, the
@@ -211,6 +213,22 @@ function scenarios(n: number, seed: number): { name: string; calls: Call[] }[] {
         items.length === 1 && items[0]?.id === rowId(r) ? undefined : `${items.length} found`,
       ),
     ),
+  })
+  // The floor: an authenticated read of one row by key (GET /api/credentials/{id}), so a
+  // figure can be told apart from what any request costs on this machine at that moment.
+  out.push({
+    name: 'floor',
+    calls: deep(5).map((r) => {
+      const call: Call = {
+        method: 'GET',
+        path: `/api/credentials/${rowId(r)}`,
+        check(status, text) {
+          if (status !== 200 || (JSON.parse(text) as { id: string }).id !== rowId(r))
+            fail(call, `HTTP ${status} ${text}`)
+        },
+      }
+      return call
+    }),
   })
   return out.filter((s) => ONLY.size === 0 || ONLY.has(s.name))
 }
