@@ -48,9 +48,14 @@ describe('fitting outlines to a box', () => {
       ],
     }
     const fit = fitToBox([square], 600, 0, 10, 2000)
-    const [a, b, c] = square.coordinates[0]?.map((p) => fit.project(p)) as [number, number][]
-    const width = (b as [number, number])[0] - (a as [number, number])[0]
-    const height = (a as [number, number])[1] - (c as [number, number])[1]
+    const ring = square.coordinates[0] as [number, number][]
+    const [a, b, c] = ring.map((p) => fit.project(p)) as [
+      [number, number],
+      [number, number],
+      [number, number],
+    ]
+    const width = b[0] - a[0]
+    const height = a[1] - c[1]
     expect(width / height).toBeCloseTo(Math.cos((60 * Math.PI) / 180), 6)
     expect(height).toBeGreaterThan(0)
   })

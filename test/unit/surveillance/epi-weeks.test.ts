@@ -78,7 +78,7 @@ describe('epi weeks between two days', () => {
       '2027-W02',
       '2027-W03',
     ])
-    weeks.slice(1).forEach((w, k) => expect(w).toBe(next(weeks[k] as string, 7)))
+    for (let k = 1; k < weeks.length; k++) expect(weeks[k]).toBe(next(weeks[k - 1] as string, 7))
   })
 
   it('across a 52-week year: 2025-W52 is followed by 2026-W01', () => {
