@@ -76,16 +76,19 @@ export interface YearsResult {
   name: string
   /** The last day counted: weeks after it in the current year are not yet there. */
   to: string
+  /** The first week the measure was recorded anywhere: earlier weeks are no data, not zeros. */
+  since: string | null
   years: {
     year: number
     /** 52 or 53 */
     weeks: number
     /**
      * Index k is ISO week k + 1 (53 entries): null where suppressed, and for a week the year does
-     * not have (week 53 of a 52-week year) or that has not ended by `to`; `present` tells which.
+     * not have (week 53 of a 52-week year), that has not ended by `to` or that lies before
+     * `since`; `present` tells which.
      */
     counts: (number | null)[]
-    /** Index k: week k + 1 exists in this year and ended on or before `to`. */
+    /** Index k: week k + 1 exists in this year, ended on or before `to`, and is not before `since`. */
     present: boolean[]
   }[]
   privacy: PrivacyMetadata

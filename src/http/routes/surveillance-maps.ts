@@ -129,6 +129,7 @@ const Years = z
     region: z.string().nullable(),
     name: z.string(),
     to: z.string(),
+    since: z.string().nullable(),
     years: z.array(
       z.object({
         year: z.number(),

@@ -7,6 +7,7 @@
  * laid side by side by week number. Weeks without facts are zeros: the periods are enumerated,
  * not read from the data, so a curve has no gaps.
  */
+import { and, eq, min } from 'drizzle-orm'
 import {
   type CountMeasure,
   type EpiCurve,
@@ -18,6 +19,7 @@ import {
   type YearsResult,
 } from '../../core/stats/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
+import { surveillanceRollups } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { dayMs, toDay } from './periods.ts'
 import { querySeries } from './query.ts'
@@ -101,6 +103,18 @@ export async function yearOnYear(ctx: ServiceContext, q: YearsQuery): Promise<Ye
   const first = current - q.years
   const { series, name } = await areaSeries(ctx, q, isoYearStart(first), to)
   const counts = new Map(series.periods.map((p, k) => [p, series.totals.all.counts[k] ?? null]))
+  // Weeks before the measure was first recorded anywhere are no data, not zeros (as in signals).
+  const [firstRow] = await ctx.db
+    .select({ week: min(surveillanceRollups.period) })
+    .from(surveillanceRollups)
+    .where(
+      and(
+        eq(surveillanceRollups.grain, 'week'),
+        eq(surveillanceRollups.measure, q.measure),
+        eq(surveillanceRollups.dim, ''),
+      ),
+    )
+  const since = firstRow?.week ?? null
   const years: YearsResult['years'] = []
   for (let year = current; year >= first; year--) {
     const n = isoWeeksInYear(year)
@@ -109,7 +123,8 @@ export async function yearOnYear(ctx: ServiceContext, q: YearsQuery): Promise<Ye
     for (let week = 1; week <= 53; week++) {
       const start = toDay(dayMs(isoYearStart(year)) + (week - 1) * 7 * DAY_MS)
       // A week is shown once it has ended; the current one is still filling up.
-      const ok = week <= n && toDay(dayMs(start) + 6 * DAY_MS) <= to
+      const ok =
+        week <= n && toDay(dayMs(start) + 6 * DAY_MS) <= to && since !== null && start >= since
       present.push(ok)
       line.push(ok ? (counts.get(start) ?? null) : null)
     }
@@ -120,6 +135,7 @@ export async function yearOnYear(ctx: ServiceContext, q: YearsQuery): Promise<Ye
     region: q.region ?? null,
     name,
     to,
+    since,
     years,
     privacy: series.privacy,
   }

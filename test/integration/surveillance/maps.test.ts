@@ -213,7 +213,11 @@ describe.each(ENGINES)('maps and curves on %s', (engine) => {
     // Today is Tuesday of 2026-W48: W47 has ended and shows, W48 does not yet.
     expect(now.present.lastIndexOf(true)).toBe(46)
     expect(now.counts.slice(47)).toEqual(Array(6).fill(null))
-    expect(before.present.filter(Boolean)).toHaveLength(52)
+    // Positives were first recorded in 2025-W10: earlier weeks are no data, not zeros.
+    expect(body.since).toBe('2025-03-03')
+    expect(before.present.indexOf(true)).toBe(9)
+    expect(before.present.filter(Boolean)).toHaveLength(52 - 9)
+    expect(before.counts.slice(0, 9)).toEqual(Array(9).fill(null))
     expect(before.present[52]).toBe(false)
     const after = await get<YearsResult>(
       '/api/surveillance/years?measure=positives&years=1&to=2027-01-17&region=XV-S03',

@@ -206,7 +206,7 @@ async function run(f: Filters): Promise<void> {
   shown = f
   results.clear()
   renderSummary()
-  const maps = showMapsAndCurves(f, finer(f.level, wholeLevel(f)), where(f))
+  const maps = showMapsAndCurves(f, finer(f.level, wholeLevel(f)), () => where(f))
   await Promise.all([
     maps,
     ...CHARTS.map(async (def) => {

@@ -27,7 +27,8 @@ const YEARS = 3
 interface Shown {
   f: Filters
   level: Level
-  where: string
+  /** The area in words, asked again at each draw (it follows the page's language). */
+  where: () => string
   measure: CountMeasure
   map?: { boundaries: Boundaries; result: MapResult } | Error
   epi?: EpiCurve | Error
@@ -69,7 +70,7 @@ function draw(): void {
     renderMap(byId('map'), {
       ...s.map,
       measureLabel: label,
-      where: s.where,
+      where: s.where(),
       filename: [...stem, 'map', s.level].join('-'),
     })
     setState(byId('map-status'), 'ok', t('dash.loaded'))
@@ -80,7 +81,7 @@ function draw(): void {
       measure: label,
       from: s.epi.from,
       to: s.epi.to,
-      where: s.where,
+      where: s.where(),
     })
     renderPanel(byId('epiweeks'), {
       grid: epiGrid(s.epi, caption, label),
@@ -92,7 +93,7 @@ function draw(): void {
   }
   if (s.years instanceof Error) failed('years', s.years)
   else if (s.years !== undefined) {
-    const caption = t('years.caption', { measure: label, where: s.where })
+    const caption = t('years.caption', { measure: label, where: s.where() })
     renderPanel(byId('years'), {
       grid: yearsGrid(s.years, caption),
       spec: { type: 'line' },
@@ -104,7 +105,11 @@ function draw(): void {
 }
 
 /** Asks for the three panels' figures under the filters `f`; the map at `level`. */
-export async function showMapsAndCurves(f: Filters, level: Level, where: string): Promise<void> {
+export async function showMapsAndCurves(
+  f: Filters,
+  level: Level,
+  where: () => string,
+): Promise<void> {
   const mine = ++generation
   const measure = measureOf()
   shown = { f, level, where, measure }
