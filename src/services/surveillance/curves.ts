@@ -101,20 +101,22 @@ export async function yearOnYear(ctx: ServiceContext, q: YearsQuery): Promise<Ye
   const to = q.to ?? toDay(ctx.clock.now().getTime())
   const current = isoWeekOf(to).year
   const first = current - q.years
-  const { series, name } = await areaSeries(ctx, q, isoYearStart(first), to)
-  const counts = new Map(series.periods.map((p, k) => [p, series.totals.all.counts[k] ?? null]))
   // Weeks before the measure was first recorded anywhere are no data, not zeros (as in signals).
-  const [firstRow] = await ctx.db
-    .select({ week: min(surveillanceRollups.period) })
-    .from(surveillanceRollups)
-    .where(
-      and(
-        eq(surveillanceRollups.grain, 'week'),
-        eq(surveillanceRollups.measure, q.measure),
-        eq(surveillanceRollups.dim, ''),
+  const [{ series, name }, [firstRow]] = await Promise.all([
+    areaSeries(ctx, q, isoYearStart(first), to),
+    ctx.db
+      .select({ week: min(surveillanceRollups.period) })
+      .from(surveillanceRollups)
+      .where(
+        and(
+          eq(surveillanceRollups.grain, 'week'),
+          eq(surveillanceRollups.measure, q.measure),
+          eq(surveillanceRollups.dim, ''),
+        ),
       ),
-    )
+  ])
   const since = firstRow?.week ?? null
+  const counts = new Map(series.periods.map((p, k) => [p, series.totals.all.counts[k] ?? null]))
   const years: YearsResult['years'] = []
   for (let year = current; year >= first; year--) {
     const n = isoWeeksInYear(year)
