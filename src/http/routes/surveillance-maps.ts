@@ -20,7 +20,8 @@ import { requireRole } from '../middleware/auth.ts'
 import { denied, jsonResponse, problem, security } from '../openapi.ts'
 import { ProblemError } from '../problem.ts'
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+// A calendar date (zod checks month lengths and leap years): 2026-02-30 is a 400, not a NaN.
+const Day = z.iso.date({ error: 'must be a date, YYYY-MM-DD' })
 const PlaceCode = z
   .string()
   .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be a loaded place code such as XV-N')

@@ -257,6 +257,8 @@ describe.each(ENGINES)('maps and curves on %s', (engine) => {
         'from',
       ],
       ['/api/surveillance/years?measure=tests&years=9', 400, 'VALIDATION', 'query.years'],
+      ['/api/surveillance/map?measure=tests&from=2026-02-30', 400, 'VALIDATION', 'query.from'],
+      ['/api/surveillance/epicurve?measure=tests&to=2026-13-01', 400, 'VALIDATION', 'query.to'],
       ['/api/surveillance/boundaries?level=planet', 400, 'VALIDATION', 'query.level'],
     ]
     for (const [path, status, code, field] of cases) {
