@@ -9,7 +9,12 @@
  *                           in process with an epidemiologist's token: p50 and p99 over N
  *                           sequential queries after a warm-up. Targets p50 < 100 ms, p99 < 300 ms
  *                           at 10,000,000 facts. Also with geometric noise (dp, budget raised).
- *   3. surveillance.public  GET /api/public/stats: the first request (releases 26 weeks × 5
+ *   3. surveillance.maps    the dashboard's map and curves (issue 22), same way: the map of
+ *                           positives per district over a year and over four weeks (rates per
+ *                           100,000, suppressed), the epi curve by ISO week for a year (country
+ *                           and one district), this year against the last three, the outlines.
+ *                           Target p99 < 100 ms at 10,000,000 facts.
+ *   4. surveillance.public  GET /api/public/stats: the first request (releases 26 weeks × 5
  *                           measures) and a repeated one.
  *
  * Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
@@ -18,10 +23,11 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
-import { DEFAULT_REGIONS } from '../src/entry/commands/demo.ts'
+import { DEFAULT_BOUNDARIES, DEFAULT_REGIONS } from '../src/entry/commands/demo.ts'
 import { createApp } from '../src/http/app.ts'
 import { rowsOf } from '../src/platform/db/client.ts'
 import { createApiToken } from '../src/services/staff/create-token.ts'
+import { loadBoundaries } from '../src/services/surveillance/boundaries.ts'
 import { ingestFacts } from '../src/services/surveillance/facts.ts'
 import { dayMs, toDay } from '../src/services/surveillance/periods.ts'
 import { readHierarchy } from '../src/services/surveillance/regions.ts'
@@ -56,6 +62,7 @@ async function main() {
       },
     }
     await loadRegions(ctx, readFileSync(DEFAULT_REGIONS, 'utf8'))
+    await loadBoundaries(ctx, readFileSync(DEFAULT_BOUNDARIES, 'utf8'))
     const places = await readHierarchy(ctx)
     const today = toDay(Date.now())
     const start = toDay(dayMs(today) - 365 * 86_400_000)
@@ -148,6 +155,54 @@ async function main() {
       `measure=doses&${year}&level=district&breakdown=age_band&dp=geometric&epsilon=1`,
     )
 
+    // The map and the curves: the same loop, any JSON answer.
+    const endpoint = async (label: string, url: string) => {
+      for (let i = 0; i < 10; i++) await (await app.request(url, { headers })).arrayBuffer()
+      const times: number[] = []
+      let bytes = 0
+      for (let i = 0; i < QUERIES; i++) {
+        const q0 = performance.now()
+        const res = await app.request(url, { headers })
+        const body = await res.text()
+        times.push(performance.now() - q0)
+        if (res.status !== 200) throw new Error(`${label}: ${res.status} ${body}`)
+        bytes = body.length
+      }
+      times.sort((x, y) => x - y)
+      emit({
+        bench: 'surveillance.maps',
+        query: label,
+        facts: written,
+        queries: QUERIES,
+        bytes,
+        p50Ms: Number(percentile(times, 50).toFixed(1)),
+        p99Ms: Number(percentile(times, 99).toFixed(1)),
+        target: 'p99 < 100 ms',
+      })
+    }
+    const month = toDay(dayMs(end) - 27 * 86_400_000)
+    await endpoint(
+      'map: positives per district, a year',
+      `/api/surveillance/map?measure=positives&from=${start}&to=${end}&level=district`,
+    )
+    await endpoint(
+      'map: positives per district, 4 weeks',
+      `/api/surveillance/map?measure=positives&from=${month}&to=${end}&level=district`,
+    )
+    await endpoint(
+      'epi curve: positives by ISO week, a year, country',
+      `/api/surveillance/epicurve?measure=positives&from=${start}&to=${end}`,
+    )
+    await endpoint(
+      'epi curve: positives by ISO week, a year, one district',
+      `/api/surveillance/epicurve?measure=positives&from=${start}&to=${end}&region=XV-C01`,
+    )
+    await endpoint(
+      'year on year: positives, this year and 3 before',
+      `/api/surveillance/years?measure=positives&years=3&to=${end}`,
+    )
+    await endpoint('outlines: districts', '/api/surveillance/boundaries?level=district')
+
     const p0 = performance.now()
     await (await app.request('/api/public/stats')).arrayBuffer()
     const first = performance.now() - p0
@@ -165,6 +220,10 @@ async function main() {
       if (f.bench === 'surveillance.ingest')
         console.log(
           `| ingest ${f.facts} facts with rollups (${f.rollupRows} rollup rows) | ${f.factsPerSec} facts/s (${f.seconds} s) | — |`,
+        )
+      else if (f.bench === 'surveillance.maps')
+        console.log(
+          `| ${f.query} (${f.bytes} bytes) | p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms | ${f.target} |`,
         )
       else if (f.bench === 'surveillance.series')
         console.log(

@@ -382,13 +382,20 @@ Exit 0: imported or unchanged; 1: refused; 2: usage.`,
     },
   },
   'regions load': {
-    summary: 'load the place hierarchy and population by age band from a CSV (replaces it)',
+    summary:
+      'load the places and population (CSV) or their outlines (TopoJSON/GeoJSON); replaces them',
     usage: `vigil regions load FILE
 
+A CSV replaces the place hierarchy and population by age band:
 CSV header: code,name,level,parent,0-4,5-11,12-17,18-29,30-39,40-49,50-59,60-69,70-79,80+
 level is country, region or district (in that order of parents); codes are ISO 3166-2 style
 (XV, XV-N, XV-N01); populations are given for districts only. data/regions-xv.csv is a sample.
-Exit 0: loaded; 1: the file is invalid (nothing changed); 2: usage.`,
+
+A TopoJSON or GeoJSON file (WGS 84 longitude/latitude) replaces the outlines the dashboard's map
+draws. Each Polygon/MultiPolygon feature is matched to a loaded place by its id or its code
+property (also iso_3166_2, shapeISO), else by a name only one place has. Features matching no
+place and places left without an outline are listed. data/boundaries-xv.topojson is a sample.
+Exit 0: loaded; 1: the file is invalid or matches no place (nothing changed); 2: usage.`,
     async run(args) {
       const { runRegionsLoad } = await import('./commands/demo.ts')
       return runRegionsLoad(args)
@@ -397,8 +404,10 @@ Exit 0: loaded; 1: the file is invalid (nothing changed); 2: usage.`,
   demo: {
     summary: 'seed a synthetic year: places, credentials, exposure codes and bulk facts',
     usage: `vigil demo [--facts N] [--seed S] [--credentials N] [--codes N] [--regions FILE]
+           [--boundaries FILE]
 
-Loads the places (default data/regions-xv.csv, a fictional country), issues --credentials
+Loads the places (default data/regions-xv.csv, a fictional country) and their outlines (default
+data/boundaries-xv.topojson with the default places, none with other places), issues --credentials
 credentials through the real issuing path (signed, in the ledger, about 5% revoked) and --codes
 exposure codes (most redeemed), then writes --facts synthetic facts of the last 365 days
 (vaccination campaigns by age, boosters, three epidemic waves, tests, exposure activity) with
@@ -408,7 +417,8 @@ their rollups, showing a progress bar and the ingest rate. Same seed, same data.
   --seed S         seed (default 1)
   --credentials N  credentials issued for real (default 120)
   --codes N        exposure codes issued (default 30)
-  --regions FILE   places CSV (see vigil regions load)`,
+  --regions FILE   places CSV (see vigil regions load)
+  --boundaries FILE  outlines, TopoJSON or GeoJSON (see vigil regions load)`,
     async run(args) {
       const { runDemo } = await import('./commands/demo.ts')
       return runDemo(args)

@@ -33,6 +33,7 @@ import { releaseRoutes } from './routes/release.ts'
 import { staffRoutes } from './routes/staff.ts'
 import { staffAdminRoutes } from './routes/staff-admin.ts'
 import { surveillanceRoutes } from './routes/surveillance.ts'
+import { surveillanceMapRoutes } from './routes/surveillance-maps.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { pageRoutes, trustRoutes } from './routes/trust.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', exposureRoutes())
   app.route('/', exposureExportRoutes())
   app.route('/', surveillanceRoutes())
+  app.route('/', surveillanceMapRoutes())
   app.route('/', trustRoutes())
   app.route('/', dccTrustRoutes())
   app.route('/', releaseRoutes())

@@ -66,4 +66,5 @@ export const SERVICE_STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
   RANGE_INVALID: 400,
   REGION_UNKNOWN: 404,
   REGIONS_CSV_INVALID: 400,
+  BOUNDARIES_INVALID: 400,
 }

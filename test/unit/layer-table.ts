@@ -59,6 +59,7 @@ const SERVICE_PACKAGES = [
   'drizzle-orm',
   '@simplewebauthn/server',
   'csv-parse',
+  'topojson-client',
   'qrcode',
 ]
 const HTTP_PACKAGES = [

@@ -1,7 +1,8 @@
 /**
  * @module entry/commands/demo
- * `vigil demo [--facts N] [--seed S] [--credentials N] [--codes N] [--regions FILE]`: seeds a
- * realistic synthetic year into the configured database. The places come from the regions CSV;
+ * `vigil demo [--facts N] [--seed S] [--credentials N] [--codes N] [--regions FILE]
+ * [--boundaries FILE]`: seeds a realistic synthetic year into the configured database. The places
+ * come from the regions CSV and their outlines from the boundary file (TopoJSON or GeoJSON);
  * a modest number of credentials go through the real issuing path (signed, in the ledger, some
  * revoked), exposure codes through the tracer's and the device's paths; then the bulk of the
  * facts (campaigns, waves, tests, exposure activity; surveillance/synthetic) are written with
@@ -15,8 +16,10 @@ import type { Actor } from '../../platform/context/index.ts'
 import { issueCredential, revokeCredential } from '../../services/credentials/index.ts'
 import { issueCode, verifyCode } from '../../services/exposure/index.ts'
 import {
+  type BoundariesReport,
   dayMs,
   ingestFacts,
+  loadBoundaries,
   loadRegions,
   readHierarchy,
   seededUniform,
@@ -26,6 +29,7 @@ import {
 import { loadConfig, startRuntime } from '../runtime.ts'
 
 export const DEFAULT_REGIONS = new URL('../../../data/regions-xv.csv', import.meta.url)
+export const DEFAULT_BOUNDARIES = new URL('../../../data/boundaries-xv.topojson', import.meta.url)
 
 const GIVEN = ['Ada', 'Bram', 'Chloé', 'Daan', 'Eva', 'Femke', 'Gijs', 'Hana', 'Ilse', 'Joris']
 const FAMILY = ['Bakker', 'Visser', 'Smit', 'Meijer', 'de Boer', 'Mulder', 'Bos', 'Vos']
@@ -37,7 +41,14 @@ const count = (v: string | undefined, name: string, fallback: number, max: numbe
 }
 
 export async function runDemo(args: string[]): Promise<number> {
-  let opts: { facts: number; seed: number; credentials: number; codes: number; regions: string }
+  let opts: {
+    facts: number
+    seed: number
+    credentials: number
+    codes: number
+    regions: string
+    boundaries: string
+  }
   try {
     const { values } = parseArgs({
       args,
@@ -47,6 +58,7 @@ export async function runDemo(args: string[]): Promise<number> {
         credentials: { type: 'string' },
         codes: { type: 'string' },
         regions: { type: 'string' },
+        boundaries: { type: 'string' },
       },
       strict: true,
     })
@@ -56,6 +68,9 @@ export async function runDemo(args: string[]): Promise<number> {
       credentials: count(values.credentials, 'credentials', 120, 100_000),
       codes: count(values.codes, 'codes', 30, 10_000),
       regions: values.regions ?? DEFAULT_REGIONS.pathname,
+      // The sample outlines fit the sample places only; other places bring their own file.
+      boundaries:
+        values.boundaries ?? (values.regions === undefined ? DEFAULT_BOUNDARIES.pathname : ''),
     }
   } catch (err) {
     console.error(`vigil demo: ${(err as Error).message}`)
@@ -65,6 +80,10 @@ export async function runDemo(args: string[]): Promise<number> {
   try {
     const loaded = await loadRegions(ctx, readFileSync(opts.regions, 'utf8'))
     console.error(`places: ${loaded.places} (${loaded.districts} districts) from ${opts.regions}`)
+    if (opts.boundaries !== '') {
+      const report = await loadBoundaries(ctx, readFileSync(opts.boundaries, 'utf8'))
+      for (const line of describeBoundaries(report, opts.boundaries)) console.error(line)
+    }
     const places = await readHierarchy(ctx)
     const districts = places.at('district').map((p) => p.code)
     const u = seededUniform(opts.seed ^ 0x5eed)
@@ -183,6 +202,23 @@ export async function runDemo(args: string[]): Promise<number> {
   }
 }
 
+/** What a boundary load did, in lines for the terminal: nothing left out is left unsaid. */
+export function describeBoundaries(report: BoundariesReport, file: string): string[] {
+  const lines = [`outlines: ${report.stored} places from ${file}`]
+  if (report.unmatched.length > 0) {
+    lines.push(`features matching no place (${report.unmatched.length}):`)
+    for (const u of report.unmatched) lines.push(`  ${u.feature}: ${u.reason}`)
+  }
+  if (report.missing.length > 0) {
+    lines.push(`places without an outline (${report.missing.length}):`)
+    for (const m of report.missing) lines.push(`  ${m.region} ${m.name} (${m.level})`)
+  }
+  return lines
+}
+
+/** A boundary file is JSON (TopoJSON or GeoJSON); the places file is CSV. */
+const isBoundaryFile = (text: string) => text.trimStart().startsWith('{')
+
 export async function runRegionsLoad(args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true })
   const file = positionals[0]
@@ -199,6 +235,11 @@ export async function runRegionsLoad(args: string[]): Promise<number> {
   }
   const { ctx, database } = await startRuntime(loadConfig(), { migrate: true })
   try {
+    if (isBoundaryFile(text)) {
+      const report = await loadBoundaries(ctx, text)
+      for (const line of describeBoundaries(report, file)) console.log(line)
+      return 0
+    }
     const loaded = await loadRegions(ctx, text)
     console.log(`loaded ${loaded.places} places (${loaded.districts} districts with population)`)
     return 0

@@ -86,6 +86,8 @@ type SurveillanceCode =
   | 'RANGE_INVALID'
   | 'REGION_UNKNOWN'
   | 'REGIONS_CSV_INVALID'
+  /** A boundary file (TopoJSON or GeoJSON) that cannot be read, or that matches no loaded place. */
+  | 'BOUNDARIES_INVALID'
 
 export type ServiceErrorCode = GeneralCode | StaffCode | ExposureCode | SurveillanceCode
 

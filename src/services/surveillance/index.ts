@@ -18,6 +18,14 @@ export {
   type SeriesResult,
 } from '../../core/stats/index.ts'
 export {
+  type BoundariesReport,
+  loadBoundaries,
+  matchBoundaries,
+  readBoundaries,
+} from './boundaries.ts'
+export { type FileFeature, MAX_VERTICES, parseBoundaries } from './boundaries-file.ts'
+export { type EpiCurveQuery, epiCurve, type YearsQuery, yearOnYear } from './curves.ts'
+export {
   exposureFact,
   type IngestInput,
   ingestFacts,
@@ -26,6 +34,7 @@ export {
   rollupDeltas,
   upsertRollupsSql,
 } from './facts.ts'
+export { MAX_MAP_DAYS, type MapQuery, mapRates, splitRange } from './map.ts'
 export { type FactRow, SENSITIVITY, seriesCompletes, testTypeOf } from './measures.ts'
 export { isOpenDataMeasure, openDataIndex, openDataset, openDataZip } from './open-data.ts'
 export * from './periods.ts'

@@ -20,6 +20,7 @@ import {
   MEASURES,
   type Measure,
   type Mechanism,
+  PRIVACY_NOTES,
   type PrivacyMetadata,
   type SeriesLine,
   type SeriesResult,
@@ -298,14 +299,9 @@ export async function querySeries(ctx: ServiceContext, query: SeriesQuery): Prom
   }
   if (q.breakdown !== undefined) totals.byRegion = rowKeys.map((_, i) => line(i, 'all'))
 
-  const notes = [
-    'Each period is suppressed as one table with its margins; across periods and queries, differential privacy is the protection.',
-  ]
-  if (q.measure === 'coverage')
-    notes.push(
-      'Coverage counts are cumulative: people with a complete series up to the end of each period.',
-    )
-  if (noisy) notes.push('Counts are noisy; totals are the sums of the noisy cells.')
+  const notes: string[] = [PRIVACY_NOTES.perPeriod]
+  if (q.measure === 'coverage') notes.push(PRIVACY_NOTES.cumulative)
+  if (noisy) notes.push(PRIVACY_NOTES.noisy)
   return {
     measure: q.measure,
     interval: q.interval,

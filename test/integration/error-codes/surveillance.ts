@@ -56,4 +56,35 @@ export const SURVEILLANCE_CASES = {
         body: 'code,name\nXX,Land\n',
       }),
   },
+  BOUNDARIES_INVALID: {
+    field: 'features[0].geometry.coordinates[0]',
+    // An administrator's boundary upload (as `vigil regions load`) with a ring of three positions.
+    provoke: async (w) =>
+      await w.t.app.request('/api/surveillance/boundaries', {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${w.auth.admin.token}`,
+          'content-type': 'application/geo+json',
+        },
+        body: JSON.stringify({
+          type: 'FeatureCollection',
+          features: [
+            {
+              type: 'Feature',
+              properties: { code: 'XV-N' },
+              geometry: {
+                type: 'Polygon',
+                coordinates: [
+                  [
+                    [0, 0],
+                    [1, 0],
+                    [0, 0],
+                  ],
+                ],
+              },
+            },
+          ],
+        }),
+      }),
+  },
 } satisfies Partial<Record<ServiceErrorCode, Case>>

@@ -41,6 +41,28 @@ describe('vigil demo', () => {
     const refused = run(['regions', 'load', file])
     expect(refused.status).toBe(1)
     expect(refused.stderr).toContain('header')
+    // The sample outlines came with the sample places; a boundary file with a bad ring is refused.
+    expect(r.stderr).toContain('outlines: 14 places')
+    const badOutline = join(dir, 'bad.geojson')
+    writeFileSync(
+      badOutline,
+      JSON.stringify({
+        type: 'Feature',
+        id: 'XV-N',
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [0, 0],
+            ],
+          ],
+        },
+      }),
+    )
+    const refusedOutline = run(['regions', 'load', badOutline])
+    expect(refusedOutline.status).toBe(1)
+    expect(refusedOutline.stderr).toContain('features[0].geometry.coordinates[0]')
 
     const database = await createDb({ kind: 'pglite', dataDir: join(dir, 'data', 'db') })
     try {
@@ -56,6 +78,8 @@ describe('vigil demo', () => {
       expect(Number(entries?.n)).toBeGreaterThanOrEqual(4)
       const [places] = await q(sql`select count(*)::int as n from regions`)
       expect(Number(places?.n)).toBe(14)
+      const [outlines] = await q(sql`select count(*)::int as n from region_boundaries`)
+      expect(Number(outlines?.n)).toBe(14)
     } finally {
       await database.close()
     }

@@ -14,6 +14,7 @@ import {
   type SeriesResult,
 } from '../../../src/core/stats/index.ts'
 import { breakdownLabel } from '../charts/labels.ts'
+import { noteText } from '../charts/notes.ts'
 import { noiseText, type PanelData, renderPanel } from '../charts/panel.ts'
 import { byId, el, type State, setState } from '../dom.ts'
 import { initI18n, type MessageKey, mountLanguageSwitch, onLangChange, t } from '../i18n/index.ts'
@@ -31,6 +32,7 @@ import {
   writeForm,
 } from './filters.ts'
 import { countsGrid, coverageGrid, positivityGrid } from './grids.ts'
+import { mountMapsAndCurves, redrawMapsAndCurves, showMapsAndCurves } from './maps-and-curves.ts'
 
 type PanelId = 'curve' | 'positivity' | 'coverage' | 'uploads'
 
@@ -189,13 +191,14 @@ function renderSummary(): void {
         ]),
   )
   const all = new Set(done.flatMap((r) => r.privacy.notes))
-  notes.replaceChildren(...[...all].map((n) => el('li', {}, n)))
+  notes.replaceChildren(...[...all].map((n) => el('li', {}, noteText(n))))
 }
 
 function renderAll(): void {
   if (shown === undefined) return
   for (const def of CHARTS) renderOne(def, shown)
   renderSummary()
+  redrawMapsAndCurves()
 }
 
 async function run(f: Filters): Promise<void> {
@@ -203,8 +206,10 @@ async function run(f: Filters): Promise<void> {
   shown = f
   results.clear()
   renderSummary()
-  await Promise.all(
-    CHARTS.map(async (def) => {
+  const maps = showMapsAndCurves(f, finer(f.level, wholeLevel(f)), () => where(f))
+  await Promise.all([
+    maps,
+    ...CHARTS.map(async (def) => {
       setState(byId(`${def.id}-status`), 'busy', t('dash.loading'))
       let result: SeriesResult | Error
       try {
@@ -220,7 +225,7 @@ async function run(f: Filters): Promise<void> {
       renderOne(def, f)
       renderSummary()
     }),
-  )
+  ])
 }
 
 /** Places in hierarchy order, each under its parent, indented by level. */
@@ -258,6 +263,7 @@ async function loadPlaces(): Promise<void> {
 }
 
 byId('f-dp').addEventListener('change', syncEpsilon)
+mountMapsAndCurves()
 byId<HTMLFormElement>('filters').addEventListener('submit', (event) => {
   event.preventDefault()
   const f = readForm()

@@ -1,8 +1,10 @@
 /** English: the source of every message key (Spanish must have them all). */
+import { mapsEn } from './maps-en.ts'
 import { staffEn } from './staff-en.ts'
 
 export const en = {
   ...staffEn,
+  ...mapsEn,
   'lang.label': 'Language',
   'nav.home': 'Vigil',
 

@@ -1,9 +1,11 @@
 /** Spanish (español): every key of en.ts, checked by the type. */
 import type { MessageKey } from './en.ts'
+import { mapsEs } from './maps-es.ts'
 import { staffEs } from './staff-es.ts'
 
 export const es: Record<MessageKey, string> = {
   ...staffEs,
+  ...mapsEs,
   'lang.label': 'Idioma',
   'nav.home': 'Vigil',
 

@@ -11,12 +11,14 @@ import {
   date,
   doublePrecision,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   smallint,
   text,
   timestamp,
 } from 'drizzle-orm/pg-core'
+import type { AreaGeometry } from '../../../core/stats/index.ts'
 import { bytea } from '../columns.ts'
 
 /** country (level 0) → region (1) → district (2); ISO 3166-2-style codes. */
@@ -25,6 +27,20 @@ export const regions = pgTable('regions', {
   name: text('name').notNull(),
   level: smallint('level').notNull(),
   parent: text('parent'),
+})
+
+/**
+ * The outline of a place, for the dashboard's map (`vigil regions load FILE.topojson|.geojson`):
+ * a GeoJSON Polygon or MultiPolygon in WGS 84 longitude/latitude (RFC 7946 §3.1.6–3.1.7),
+ * coordinates rounded to 1e-5°. Keyed by place code; a place without a row is listed as missing.
+ */
+export const regionBoundaries = pgTable('region_boundaries', {
+  region: text('region').primaryKey(),
+  /** What the file called the feature (its name or id), to trace a match back to the file. */
+  feature: text('feature').notNull(),
+  geometry: jsonb('geometry').$type<AreaGeometry>().notNull(),
+  vertices: integer('vertices').notNull(),
+  loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().default(sql`now()`),
 })
 
 /** Population by age band (core/fhir AGE_BANDS), given for the leaves of the hierarchy. */
