@@ -110,6 +110,12 @@ export const LAYERS: readonly Row[] = [
     packages: [...CORE_PACKAGES, 'node:*'],
   },
   {
+    path: 'src/platform/jsonld',
+    layer: 'platform',
+    imports: ['core', 'platform'],
+    packages: [...CORE_PACKAGES, 'jsonld'],
+  },
+  {
     path: 'src/platform/*',
     layer: 'platform',
     imports: ['core', 'platform'],
