@@ -11,11 +11,16 @@ import { CHROMIUM, hasChromium, launchChromium } from '../test/helpers/chromium.
 import { bundlePage } from './offline-chromium.ts'
 import type { DccPageMaterial } from './verify-dcc-page.ts'
 
+/** Seconds per burst: the renderer's CPU time is read around each. */
+const BURST = 0.5
+
 export interface ChromiumFigure {
   bench: string
   perSecond: number
   cpuUs: number
   perCoreSecond: number
+  bestCpuUs: number
+  bestPerCoreSecond: number
   p50Us: number
   runs: number
   chromium: string
@@ -39,40 +44,50 @@ export async function measureDccChromium(
       }),
     )
     await page.goto('http://localhost/dcc')
-    await page.waitForFunction(() => 'vigilDccBench' in globalThis)
+    await page.waitForFunction(() => 'vigilDccRun' in globalThis)
     const cdp = await browser.newBrowserCDPSession()
     const rendererCpu = async () =>
       ((await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Processes }).processInfo
         .filter((p) => p.type === 'renderer')
         .reduce((s, p) => s + p.cpuTime, 0)
+    type Page = {
+      vigilDccSetup: (m: DccPageMaterial) => Promise<void>
+      vigilDccRun: (s: number, w: boolean) => Promise<{ runs: number; ms: number; p50Ms: number }>
+    }
+    await page.evaluate((m) => (globalThis as unknown as Page).vigilDccSetup(m), material)
+    const run = (s: number, w: boolean) =>
+      page.evaluate(([s, w]) => (globalThis as unknown as Page).vigilDccRun(s, w), [s, w] as const)
     const figures: ChromiumFigure[] = []
-    const run = (seconds: number, withRules: boolean) =>
-      page.evaluate(
-        ([m, s, w]) =>
-          (
-            globalThis as unknown as {
-              vigilDccBench: (
-                m: DccPageMaterial,
-                s: number,
-                w: boolean,
-              ) => Promise<{ runs: number; ms: number; p50Ms: number }>
-            }
-          ).vigilDccBench(m, s, w),
-        [material, seconds, withRules] as const,
-      )
     for (const withRules of [false, true]) {
-      await run(1, withRules) // warm-up: JIT, the keys' first import
-      const cpu0 = await rendererCpu()
-      const r = await run(seconds, withRules)
-      // Includes the set-up pass over the certificates (once each): a slight overstatement.
-      const cpuUs = (((await rendererCpu()) - cpu0) * 1e6) / (r.runs + material.texts.length)
+      await run(1, withRules) // warm-up
+      // Bursts of BURST seconds, the renderer's CPU time read around each: the total, and the
+      // least contended burst (the machine is shared).
+      let runs = 0
+      let ms = 0
+      let cpu = 0
+      let best = Number.POSITIVE_INFINITY
+      const p50s: number[] = []
+      for (let b = 0; b < Math.max(1, Math.round(seconds / BURST)); b++) {
+        const cpu0 = await rendererCpu()
+        const r = await run(BURST, withRules)
+        const used = (await rendererCpu()) - cpu0
+        runs += r.runs
+        ms += r.ms
+        cpu += used
+        best = Math.min(best, (used * 1e6) / r.runs)
+        p50s.push(r.p50Ms)
+      }
+      p50s.sort((a, b) => a - b)
+      const cpuUs = (cpu * 1e6) / runs
       const figure = {
         bench: withRules ? 'verify-dcc.chromium.rules' : 'verify-dcc.chromium',
-        perSecond: Math.round((r.runs * 1000) / r.ms),
+        perSecond: Math.round((runs * 1000) / ms),
         cpuUs: Math.round(cpuUs),
         perCoreSecond: Math.round(1e6 / cpuUs),
-        p50Us: Math.round(r.p50Ms * 1000),
-        runs: r.runs,
+        bestCpuUs: Math.round(best),
+        bestPerCoreSecond: Math.round(1e6 / best),
+        p50Us: Math.round((p50s[Math.floor(p50s.length / 2)] ?? Number.NaN) * 1000),
+        runs,
         chromium: browser.version(),
       }
       process.stdout.write(`${JSON.stringify({ ...figure, load1: loadavg()[0] })}\n`)

@@ -6,7 +6,7 @@
 import { type DccRuleSet, parseDccRule, parseDccValueSets } from '../src/core/certlogic/index.ts'
 import { fromBase64 } from '../src/core/codec/index.ts'
 import { type DccRevocationList, dccTrust } from '../src/core/dcc/index.ts'
-import { verifyDcc } from '../src/core/verify/index.ts'
+import { type DccVerifyOptions, verifyDcc } from '../src/core/verify/index.ts'
 
 export interface DccPageMaterial {
   readonly signers: readonly { kid: string; country: string; spki: string }[]
@@ -17,7 +17,12 @@ export interface DccPageMaterial {
   readonly now: number
 }
 
-async function run(m: DccPageMaterial, seconds: number, withRules: boolean) {
+let state:
+  | { texts: readonly string[]; plain: DccVerifyOptions; rules: DccVerifyOptions }
+  | undefined
+
+/** Takes the material once (trust list, revocations, rules) and verifies every text once. */
+async function setup(m: DccPageMaterial): Promise<void> {
   const trust = dccTrust(
     m.signers.map((s) => ({
       ...s,
@@ -34,23 +39,28 @@ async function run(m: DccPageMaterial, seconds: number, withRules: boolean) {
     rules: m.rules.map(parseDccRule),
     valueSets: parseDccValueSets(m.valueSets),
   }
-  const options = {
-    trust,
-    now: m.now,
-    revoked: m.revoked,
-    ...(withRules ? { rules: { set } } : {}),
+  const plain = { trust, now: m.now, revoked: m.revoked }
+  state = { texts: m.texts, plain, rules: { ...plain, rules: { set } } }
+  for (const options of [state.plain, state.rules]) {
+    for (const text of m.texts) {
+      const v = await verifyDcc(text, options)
+      if (v.status !== 'valid') throw new Error(`bench certificate: ${v.reason?.code}`)
+    }
   }
-  for (const text of m.texts) {
-    const v = await verifyDcc(text, options)
-    if (v.status !== 'valid') throw new Error(`bench certificate: ${v.reason?.code}`)
-  }
+}
+
+/** Verifies the texts in turn for `seconds`, one at a time; wall times per verdict. */
+async function run(seconds: number, withRules: boolean) {
+  if (state === undefined) throw new Error('setup first')
+  const { texts } = state
+  const options = withRules ? state.rules : state.plain
   const times: number[] = []
   const started = performance.now()
   const end = started + seconds * 1000
   let i = 0
   while (performance.now() < end) {
     const t0 = performance.now()
-    await verifyDcc(m.texts[i++ % m.texts.length] as string, options)
+    await verifyDcc(texts[i++ % texts.length] as string, options)
     times.push(performance.now() - t0)
   }
   const ms = performance.now() - started
@@ -58,4 +68,6 @@ async function run(m: DccPageMaterial, seconds: number, withRules: boolean) {
   return { runs: times.length, ms, p50Ms: times[Math.floor(times.length / 2)] ?? Number.NaN }
 }
 
-;(globalThis as unknown as { vigilDccBench: typeof run }).vigilDccBench = run
+;(globalThis as unknown as { vigilDccSetup: typeof setup; vigilDccRun: typeof run }).vigilDccSetup =
+  setup
+;(globalThis as unknown as { vigilDccRun: typeof run }).vigilDccRun = run

@@ -41,6 +41,8 @@ const CARDS = Number(process.env.BENCH_CARDS ?? '200')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '3')
 const TARGET_PER_SECOND = 5_000
 const CHROMIUM_TARGET_PER_SECOND = 3_000
+/** Runs per burst of the least-contended figure. */
+const BURST = 500
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`)
 
 interface Figure {
@@ -49,6 +51,9 @@ interface Figure {
   /** CPU time per run (user + system): what one core pays, whatever else shares the machine. */
   cpuUs: number
   perCoreSecond: number
+  /** CPU µs per run in the least contended burst of BURST runs. */
+  bestCpuUs?: number
+  bestPerCoreSecond?: number
   p50Us: number
   p99Us?: number
   runs: number
@@ -60,20 +65,34 @@ async function measure<T>(
   inputs: readonly T[],
   step: (x: T) => Promise<unknown> | unknown,
 ): Promise<Figure> {
+  // Warm-up: every input once, then half a second.
   for (const x of inputs) await step(x)
+  for (let i = 0, warm = performance.now() + 500; performance.now() < warm; i++) {
+    await step(inputs[i % inputs.length] as T)
+  }
   const times: number[] = []
   const end = performance.now() + SECONDS * 1000
   let i = 0
   const cpu0 = process.cpuUsage()
   const started = performance.now()
+  // The CPU time of each burst of BURST runs too: the least contended one is the figure
+  // closest to a quiet machine's (the machine is shared).
+  let burst = process.cpuUsage()
+  let best = Number.POSITIVE_INFINITY
   while (performance.now() < end) {
     const t0 = performance.now()
     await step(inputs[i++ % inputs.length] as T)
     times.push(performance.now() - t0)
+    if (i % BURST === 0) {
+      const used = process.cpuUsage(burst)
+      best = Math.min(best, (used.user + used.system) / BURST)
+      burst = process.cpuUsage()
+    }
   }
   const elapsed = (performance.now() - started) / 1000
   const cpu = process.cpuUsage(cpu0)
   const cpuUs = (cpu.user + cpu.system) / times.length
+  if (!Number.isFinite(best)) best = cpuUs
   times.sort((a, b) => a - b)
   const at = (p: number) =>
     times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? Number.NaN
@@ -82,6 +101,8 @@ async function measure<T>(
     perSecond: Math.round(times.length / elapsed),
     cpuUs: Math.round(cpuUs),
     perCoreSecond: Math.round(1e6 / cpuUs),
+    bestCpuUs: Math.round(best),
+    bestPerCoreSecond: Math.round(1e6 / best),
     p50Us: Math.round(at(50) * 1000),
     p99Us: Math.round(at(99) * 1000),
     runs: times.length,
@@ -223,12 +244,24 @@ const [load1] = loadavg()
 log(`${cpus().length} cores, load average ${load1?.toFixed(2)} (the machine is shared)`)
 process.stderr.write(
   `${formatColumns([
-    ['figure', 'per second', 'CPU µs', 'per core-second', 'p50 µs', 'p99 µs', 'runs'],
+    [
+      'figure',
+      'per second',
+      'CPU µs',
+      'per core-second',
+      'best burst CPU µs',
+      'best per core-second',
+      'p50 µs',
+      'p99 µs',
+      'runs',
+    ],
     ...figures.map((f) => [
       f.bench,
       String(f.perSecond),
       String(f.cpuUs),
       String(f.perCoreSecond),
+      String(f.bestCpuUs ?? ''),
+      String(f.bestPerCoreSecond ?? ''),
       String(f.p50Us),
       String(f.p99Us ?? ''),
       String(f.runs),
@@ -242,6 +275,7 @@ process.stdout.write(
     bench: 'verify-dcc.target',
     node: {
       perCoreSecond: full.perCoreSecond,
+      bestPerCoreSecond: full.bestPerCoreSecond,
       perSecond: full.perSecond,
       target: TARGET_PER_SECOND,
     },
@@ -250,12 +284,20 @@ process.stdout.write(
         ? null
         : {
             perCoreSecond: page.perCoreSecond,
+            bestPerCoreSecond: page.bestPerCoreSecond,
             perSecond: page.perSecond,
             target: CHROMIUM_TARGET_PER_SECOND,
           },
     // Vigil's full verdict with the rule set against the peer's lighter path, per core-second.
     peerRatio:
-      peer === undefined ? null : Number((full.perCoreSecond / peer.perCoreSecond).toFixed(2)),
+      peer === undefined
+        ? null
+        : {
+            mean: Number((full.perCoreSecond / peer.perCoreSecond).toFixed(2)),
+            bestBurst: Number(
+              ((full.bestPerCoreSecond ?? 0) / (peer.bestPerCoreSecond ?? 1)).toFixed(2),
+            ),
+          },
     load1,
   })}\n`,
 )

@@ -28,21 +28,33 @@ async function main() {
   const started = performance.now()
   const end = started + seconds * 1000
   let i = 0
+  // As the Vigil figures: the CPU time of each burst of runs too, the least contended kept.
+  const burstRuns = 50
+  let burst = process.cpuUsage()
+  let best = Number.POSITIVE_INFINITY
   while (performance.now() < end) {
     const t0 = performance.now()
     await one(m.texts[i++ % m.texts.length])
     times.push(performance.now() - t0)
+    if (i % burstRuns === 0) {
+      const used = process.cpuUsage(burst)
+      best = Math.min(best, (used.user + used.system) / burstRuns)
+      burst = process.cpuUsage()
+    }
   }
   const ms = performance.now() - started
   const cpu = process.cpuUsage(cpu0)
   times.sort((a, b) => a - b)
   const cpuUs = (cpu.user + cpu.system) / times.length
+  if (!Number.isFinite(best)) best = cpuUs
   process.stdout.write(
     `${JSON.stringify({
       bench: 'verify-dcc.peer.dcc-utils',
       perSecond: Math.round((times.length * 1000) / ms),
       cpuUs: Math.round(cpuUs),
       perCoreSecond: Math.round(1e6 / cpuUs),
+      bestCpuUs: Math.round(best),
+      bestPerCoreSecond: Math.round(1e6 / best),
       p50Us: Math.round((times[Math.floor(times.length / 2)] ?? Number.NaN) * 1000),
       runs: times.length,
     })}\n`,
