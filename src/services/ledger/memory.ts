@@ -10,6 +10,7 @@
 
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toBase64 } from '../../core/codec/index.ts'
+import { parseEntriesPath, parseTilePath } from '../../core/merkle/index.ts'
 import type { Db } from '../../platform/db/index.ts'
 
 /** Most bytes of full tiles and bundles one database's cache holds (tiles are 8 KiB each). */
@@ -217,4 +218,42 @@ export function cosignaturesChanged(db: Db): void {
   const slot = slotOf(db)
   slot.generation++
   slot.served = undefined
+}
+
+/**
+ * The served checkpoint when memory holds a fresh one, without waiting (the HTTP layer's hot
+ * path); undefined sends the request the long way, which reads and keeps it.
+ */
+export function peekServedCheckpoint(db: Db): ServedCheckpoint | undefined {
+  const slot = checkpoints.get(db)
+  const served = slot?.served
+  if (slot === undefined || served === undefined || slot.latest?.size !== served.size)
+    return undefined
+  return fresh(slot.readAt) && fresh(served.readAt) ? served : undefined
+}
+
+/**
+ * A full tile or entry bundle held in memory, by its tlog-tiles path (`tile/0/x001/234`,
+ * `tile/entries/000`), without waiting; undefined for anything else (partial, not held,
+ * malformed: the long way answers those).
+ */
+export function peekFullTile(db: Db, path: string): Immutable | undefined {
+  const cache = immutables.get(db)
+  if (cache === undefined || cache.size === 0 || path.includes('.p/')) return undefined
+  try {
+    if (path.startsWith('tile/entries/')) return cache.get(bundleKey(parseEntriesPath(path).index))
+    const tile = parseTilePath(path)
+    return cache.get(tileKey(tile.level, tile.index))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Drops what memory holds for `db`'s log, as a restart would: for an operator who restored or
+ * repaired the stored log in place, and for tests that change stored rows behind the service.
+ */
+export function forgetLog(db: Db): void {
+  immutables.get(db)?.clear()
+  checkpoints.delete(db)
 }

@@ -62,6 +62,31 @@ describe.each(ENGINES)('log reads from memory on %s', (engine) => {
     expect(new Uint8Array(await other.arrayBuffer())).toEqual(body)
   })
 
+  it('answers from memory carry the same headers as the first answer (but their own request id)', async () => {
+    for (const path of ['/log/checkpoint', '/log/tile/0/000', '/log/tile/entries/000']) {
+      const first = await get(path)
+      const headers = (res: Response) =>
+        [...res.headers].filter(([name]) => name !== 'x-request-id').sort()
+      const again = await get(path)
+      expect(headers(again), path).toEqual(headers(first))
+      expect(headers(first).map(([name]) => name)).toEqual(
+        expect.arrayContaining([
+          'access-control-allow-origin',
+          'content-security-policy',
+          'x-content-type-options',
+          'etag',
+        ]),
+      )
+      expect(again.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'))
+      expect(new Uint8Array(await again.arrayBuffer())).toEqual(
+        new Uint8Array(await first.arrayBuffer()),
+      )
+      const head = await t.app.request(path, { method: 'HEAD' })
+      expect(head.status).toBe(200)
+      expect((await head.arrayBuffer()).byteLength).toBe(0)
+    }
+  })
+
   it('a partial tile and its prefix have different ETags', async () => {
     const a = (await get('/log/tile/0/001.p/44')).headers.get('etag')
     const b = (await get('/log/tile/0/001.p/43')).headers.get('etag')
