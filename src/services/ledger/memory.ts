@@ -99,6 +99,22 @@ export function immutableCache(db: Db): ByteLru<Immutable> {
 
 export const tileKey = (level: number, index: bigint) => `t${level}/${index}`
 export const bundleKey = (index: bigint) => `e${index}`
+export const partialKey = (level: number, index: bigint) => `p${level}/${index}`
+
+/**
+ * The first `width` hashes of partial tile `level/index` if memory holds at least that many: a
+ * prefix of a tile never changes once written (c2sp.org/tlog-tiles `.p/W`), whatever it grows to.
+ */
+export function heldPartialTile(
+  db: Db,
+  level: number,
+  index: bigint,
+  width: number,
+): Uint8Array | undefined {
+  const held = immutables.get(db)?.get(partialKey(level, index))
+  if (held === undefined || held.bytes.length < width * 32) return undefined
+  return held.bytes.subarray(0, width * 32)
+}
 
 /** The latest signed checkpoint as held in memory. */
 export interface LatestCheckpoint {

@@ -28,6 +28,7 @@ import { type Db, logCheckpoints, logTiles, rowsOf, toBigInt } from '../../platf
 import { ServiceError } from '../../platform/errors/index.ts'
 import { parseVigilCheckpoint } from './checkpoint.ts'
 import {
+  heldPartialTile,
   type Immutable,
   immutableCache,
   type LatestCheckpoint,
@@ -41,6 +42,7 @@ import {
   nodeKey,
   readTiles,
   rememberFullTile,
+  rememberPartialTile,
 } from './storage.ts'
 
 export interface StoredCheckpoint {
@@ -109,10 +111,16 @@ function tileNodeReader(db: Db, size: bigint, preloaded: Map<string, Uint8Array>
           continue
         }
       }
+      const held =
+        width < TILE_WIDTH ? heldPartialTile(db, slot.level, slot.index, width) : undefined
+      if (held !== undefined) {
+        partial.set(k, held)
+        continue
+      }
       const row = preloaded.get(k)
       if (row !== undefined && row.length >= width * HASH_SIZE) {
         if (width === TILE_WIDTH) fulls.set(k, rememberFullTile(db, slot.level, slot.index, row))
-        else partial.set(k, row.subarray(0, width * HASH_SIZE))
+        else partial.set(k, rememberPartialTile(db, slot.level, slot.index, row, width))
         continue
       }
       wanted.set(k, { level: slot.level, index: slot.index, width })
@@ -123,7 +131,7 @@ function tileNodeReader(db: Db, size: bigint, preloaded: Map<string, Uint8Array>
       const bytes = data[i] as Uint8Array
       const k = `${t.level}/${t.index}`
       if (t.width === TILE_WIDTH) fulls.set(k, rememberFullTile(db, t.level, t.index, bytes))
-      else partial.set(k, bytes)
+      else partial.set(k, rememberPartialTile(db, t.level, t.index, bytes, t.width))
     })
     return nodes.map((node, i) => {
       const known = found[i]
@@ -186,10 +194,14 @@ async function pathTiles(db: Db, index: bigint, size: bigint): Promise<Map<strin
     const width = tileWidthAt(t, tile, size)
     if (width === 0) break
     if (width === TILE_WIDTH && immutable.get(tileKey(t, tile)) !== undefined) continue
+    if (width < TILE_WIDTH && heldPartialTile(db, t, tile, width) !== undefined) continue
     if (t > 0) {
       let cached = true
       for (let level = TILE_HEIGHT * t; cached && level < TILE_HEIGHT * (t + 1); level++) {
-        cached = cache.get(nodeKey(level, (index >> BigInt(level)) ^ 1n)) !== undefined
+        // A sibling wholly beyond the tree is no node of it (the proof does not ask for it).
+        const sibling = (index >> BigInt(level)) ^ 1n
+        cached =
+          sibling << BigInt(level) >= size || cache.get(nodeKey(level, sibling)) !== undefined
       }
       if (cached) continue
     }

@@ -9,7 +9,7 @@ import { hashChildren, type StoredHash, type Tile } from '../../core/merkle/inde
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { type Db, logBundles, logPending, logTiles, rowsOf } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
-import { bundleKey, etagOf, type Immutable, immutableCache, tileKey } from './memory.ts'
+import { bundleKey, etagOf, type Immutable, immutableCache, partialKey, tileKey } from './memory.ts'
 
 const HASH = 32
 type Tx = Pick<Db, 'select' | 'insert' | 'execute'>
@@ -247,6 +247,24 @@ export async function readTile(
     return width === 256 ? kept : partOf(kept.bytes, width * HASH)
   }
   return partOf(row.hashes, width * HASH)
+}
+
+/** Keeps the widest prefix read of a partial tile (see heldPartialTile); returns `width` of it. */
+export function rememberPartialTile(
+  db: Db,
+  level: number,
+  index: bigint,
+  hashes: Uint8Array,
+  width: number,
+): Uint8Array {
+  const cache = immutableCache(db)
+  const k = partialKey(level, index)
+  const held = cache.get(k)
+  if (held === undefined || held.bytes.length < hashes.length) {
+    const bytes = hashes.slice()
+    cache.set(k, { bytes, etag: '' }, bytes.length)
+  }
+  return hashes.subarray(0, width * HASH)
 }
 
 function partOf(bytes: Uint8Array, length: number): TileBytes {
