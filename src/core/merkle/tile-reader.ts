@@ -46,6 +46,8 @@ interface TrustedTile {
   readonly bytes: Uint8Array
   /** A full tile's 254 in-tile nodes, depth 1 to 7, left to right (computed on first use). */
   internals?: Uint8Array
+  /** A partial tile's nodes folded so far, by `start/count`. */
+  folded?: Map<string, Uint8Array>
 }
 
 /** Most trees (checkpoints) and tiles per tree a TileTrust keeps (about 8 MB of tiles at most). */
@@ -148,10 +150,18 @@ function hashAt(data: Uint8Array[], { at, start, count }: Slot, trusted?: Truste
     const offset = (internalsOffset(depth) + (start >> depth)) * HASH_SIZE
     return trusted.internals.slice(offset, offset + HASH_SIZE)
   }
+  const key = `${start}/${count}`
+  const known = count > 1 ? trusted?.folded?.get(key) : undefined
+  if (known !== undefined) return known.slice()
   const hashes = Array.from({ length: count }, (_, i) =>
     bytes.subarray((start + i) * HASH_SIZE, (start + i + 1) * HASH_SIZE),
   )
-  return foldPerfect(hashes).slice()
+  const node = foldPerfect(hashes).slice()
+  if (count > 1 && trusted !== undefined) {
+    trusted.folded ??= new Map()
+    trusted.folded.set(key, node.slice())
+  }
+  return node
 }
 
 async function fetchTiles(readTiles: TileReader, tiles: Tile[]): Promise<Uint8Array[]> {
