@@ -4,7 +4,7 @@
  * read as an interior node (second-preimage defence, RFC 6962 §2.1).
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { sha256Sync } from '../codec/bytes.ts'
+import { sha256Sync } from '../codec/index.ts'
 
 /** SHA-256 output length; every leaf hash, node hash and root has it. */
 export const HASH_SIZE = 32
