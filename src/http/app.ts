@@ -13,6 +13,7 @@ import { INTEGRITY_POLICY, PAGE_CSP, serializeCsp, verifierCsp } from './csp.ts'
 import { renderDocsPage } from './docs-page.ts'
 import type { AppDeps, AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
+import { withHotReads } from './hot-reads.ts'
 import { accessLog } from './middleware/access-log.ts'
 import { authenticate } from './middleware/auth.ts'
 import { bodyLimit } from './middleware/body-limit.ts'
@@ -160,6 +161,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   }
   app.notFound(notFoundHandler(app))
   app.onError(handleError)
+  // The log's hot reads from memory skip routing and the per-request work above (issue 23).
+  app.fetch = withHotReads(app.fetch, deps.db)
   return app
 }
 
