@@ -3,6 +3,7 @@
  * The surveillance API's vocabulary and JSON, shared by the service (src/surveillance) and the
  * pages that read it (dashboard, public statistics). Pure: constants and types only.
  */
+export * from './alerts.ts'
 export type * from './public-stats.ts'
 export * from './release-text.ts'
 export type * from './series.ts'

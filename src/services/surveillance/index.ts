@@ -18,6 +18,15 @@ export {
   type SeriesResult,
 } from '../../core/stats/index.ts'
 export {
+  addExclusion,
+  deleteExclusion,
+  deleteThreshold,
+  listExclusions,
+  listThresholds,
+  setThreshold,
+} from './alert-settings.ts'
+export { listAlerts, reviewAlert, scanAlerts } from './alerts.ts'
+export {
   exposureFact,
   type IngestInput,
   ingestFacts,
