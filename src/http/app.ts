@@ -21,6 +21,7 @@ import { originCheck } from './middleware/origin.ts'
 import { sessionActor } from './middleware/session.ts'
 import { notFoundHandler } from './not-found.ts'
 import { ProblemError } from './problem.ts'
+import { alertRoutes } from './routes/alerts.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { credentialRoutes } from './routes/credentials.ts'
 import { dccTrustRoutes } from './routes/dcc-trust.ts'
@@ -132,6 +133,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', exposureExportRoutes())
   app.route('/', surveillanceRoutes())
   app.route('/', surveillanceMapRoutes())
+  app.route('/', alertRoutes())
   app.route('/', trustRoutes())
   app.route('/', dccTrustRoutes())
   app.route('/', releaseRoutes())
