@@ -147,7 +147,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('EU certificates on the verif
       },
     })
     browser = site.browser
-  }, 180_000)
+  }, 300_000) // a deployment, two trust lists, Austria's rules and the value sets, under load
   afterAll(() => site?.close())
 
   it('verifies an HC1 PNG and pasted text, shows the holder and the list, at 360 px in EN and ES', async () => {
@@ -243,7 +243,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('EU certificates on the verif
     await expect
       .poll(() => page.locator('#dcc-country option').count(), { timeout: 20_000 })
       .toBe(2)
-    await page.getByLabel('EU certificates: entry rules of').selectOption('AT')
+    await page.getByLabel('EU certificates: rules of the country of arrival').selectOption('AT')
     expect(await page.locator('#dcc-country option:checked').textContent()).toBe('Austria (AT)')
     expect(await axeSerious(page)).toEqual([])
     await page.screenshot({ path: `${SHOTS}dcc-rules-settings-360-en.png`, fullPage: true })

@@ -47,7 +47,7 @@ export const es: Record<MessageKey, string> = {
   'release.why.logKey': 'la clave del registro ha cambiado',
   'release.why.manifest': 'su lista de archivos no se puede leer',
   'release.why.fetch': 'no se pudo descargar',
-  'dccRules.setting': 'Certificados de la UE: reglas de entrada de',
+  'dccRules.setting': 'Certificados de la UE: reglas del país de llegada',
   'dccRules.none': 'Ningún país (solo el certificado)',
   'dccRules.hint':
     'Los certificados de la UE (códigos HC1) también deben cumplir las reglas de entrada que publica este país. Las reglas llegan con los datos de confianza y funcionan sin conexión.',
