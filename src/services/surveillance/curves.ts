@@ -52,16 +52,20 @@ const DAY_MS = 86_400_000
 async function areaSeries(ctx: ServiceContext, q: AreaQuery, from: string, to: string) {
   const places = await readHierarchy(ctx)
   const level = levelOfScope(places, q.region)
-  const series = await querySeries(ctx, {
-    measure: q.measure,
-    interval: 'week',
-    from,
-    to,
-    level,
-    region: q.region,
-    dp: q.dp,
-    epsilon: q.epsilon,
-  })
+  const series = await querySeries(
+    ctx,
+    {
+      measure: q.measure,
+      interval: 'week',
+      from,
+      to,
+      level,
+      region: q.region,
+      dp: q.dp,
+      epsilon: q.epsilon,
+    },
+    places,
+  )
   return { series, name: nameOfScope(places, q.region) }
 }
 

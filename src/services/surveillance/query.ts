@@ -101,10 +101,15 @@ const valueOrder = (breakdown: Breakdown | undefined) => (a: string, b: string) 
 }
 
 /** The series the query asks for, as the asker (the context's actor) may see it. */
-export async function querySeries(ctx: ServiceContext, query: SeriesQuery): Promise<SeriesResult> {
+export async function querySeries(
+  ctx: ServiceContext,
+  query: SeriesQuery,
+  /** The hierarchy, when the caller has just read it (the epi curve). */
+  hierarchy?: Hierarchy,
+): Promise<SeriesResult> {
   const to = query.to ?? toDay(ctx.clock.now().getTime())
   const q = { ...query, to, from: query.from ?? toDay(dayMs(to) - 364 * 86_400_000) }
-  const places = await readHierarchy(ctx)
+  const places = hierarchy ?? (await readHierarchy(ctx))
   validate(q, places)
   const periods = periodsBetween(q.interval, q.from, q.to)
   if (periods.length > MAX_PERIODS)

@@ -32,7 +32,12 @@ import {
   writeForm,
 } from './filters.ts'
 import { countsGrid, coverageGrid, positivityGrid } from './grids.ts'
-import { mountMapsAndCurves, redrawMapsAndCurves, showMapsAndCurves } from './maps-and-curves.ts'
+import {
+  mapsAndCurvesAnswers,
+  mountMapsAndCurves,
+  redrawMapsAndCurves,
+  showMapsAndCurves,
+} from './maps-and-curves.ts'
 
 type PanelId = 'curve' | 'positivity' | 'coverage' | 'uploads'
 
@@ -145,7 +150,11 @@ function renderOne(def: ChartDef, f: Filters): void {
 }
 
 function renderSummary(): void {
-  const done = [...results.values()].filter((r): r is SeriesResult => !(r instanceof Error))
+  // Every answer on the page, the maps and curves' too: each spent its ε and hid its cells.
+  const done = [
+    ...[...results.values()].filter((r): r is SeriesResult => !(r instanceof Error)),
+    ...mapsAndCurvesAnswers(),
+  ]
   const summary = byId('privacy-summary')
   const notes = byId('privacy-notes')
   if (done.length === 0) {
@@ -153,7 +162,7 @@ function renderSummary(): void {
     notes.replaceChildren()
     return
   }
-  const last = done[done.length - 1] as SeriesResult
+  const last = done[done.length - 1] as (typeof done)[number]
   const budgets = done.map((r) => r.privacy.budget)
   const lowest = budgets.reduce<(typeof budgets)[number] | undefined>(
     (a, b) => (a === undefined || b.remaining < a.remaining ? b : a),
@@ -206,7 +215,7 @@ async function run(f: Filters): Promise<void> {
   shown = f
   results.clear()
   renderSummary()
-  const maps = showMapsAndCurves(f, finer(f.level, wholeLevel(f)), () => where(f))
+  const maps = showMapsAndCurves(f, finer(f.level, wholeLevel(f)), () => where(f), renderSummary)
   await Promise.all([
     maps,
     ...CHARTS.map(async (def) => {
@@ -263,7 +272,7 @@ async function loadPlaces(): Promise<void> {
 }
 
 byId('f-dp').addEventListener('change', syncEpsilon)
-mountMapsAndCurves()
+mountMapsAndCurves(renderSummary)
 byId<HTMLFormElement>('filters').addEventListener('submit', (event) => {
   event.preventDefault()
   const f = readForm()

@@ -148,7 +148,7 @@ export function renderMap(root: HTMLElement, v: MapView): void {
   const grid = mapGrid(r, caption)
   const csv = el('button', { type: 'button', class: 'csv' }, t('chart.csv'))
   csv.addEventListener('click', () => downloadText(`${v.filename}.csv`, toCsv(grid)))
-  root.classList.add('panel-body')
+  root.classList.add('panel-body', 'map-panel')
   root.replaceChildren(
     figure,
     renderTable(grid),

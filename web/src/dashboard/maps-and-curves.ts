@@ -12,6 +12,7 @@ import {
   type EpiCurve,
   type Level,
   type MapResult,
+  type PrivacyMetadata,
   type YearsResult,
 } from '../../../src/core/stats/index.ts'
 import { renderPanel } from '../charts/panel.ts'
@@ -104,11 +105,25 @@ function draw(): void {
   }
 }
 
-/** Asks for the three panels' figures under the filters `f`; the map at `level`. */
+/** The answers shown, for the page's privacy summary (each spent its ε and hid its cells). */
+export function mapsAndCurvesAnswers(): { privacy: PrivacyMetadata }[] {
+  const s = shown
+  if (s === undefined) return []
+  const map = s.map instanceof Error || s.map === undefined ? undefined : s.map.result
+  return [map, s.epi, s.years].filter(
+    (r): r is MapResult | EpiCurve | YearsResult => r !== undefined && !(r instanceof Error),
+  )
+}
+
+/**
+ * Asks for the three panels' figures under the filters `f`; the map at `level`. `loaded` runs
+ * after each panel is drawn (the page's privacy summary counts these answers too).
+ */
 export async function showMapsAndCurves(
   f: Filters,
   level: Level,
   where: () => string,
+  loaded: () => void,
 ): Promise<void> {
   const mine = ++generation
   const measure = measureOf()
@@ -157,7 +172,15 @@ export async function showMapsAndCurves(
       },
     ),
   ]
-  await Promise.all(jobs.map((j) => j.then(() => mine === generation && draw())))
+  await Promise.all(
+    jobs.map((j) =>
+      j.then(() => {
+        if (mine !== generation) return
+        draw()
+        loaded()
+      }),
+    ),
+  )
 }
 
 /** Draws again in the page's language from the kept responses. */
@@ -166,8 +189,8 @@ export function redrawMapsAndCurves(): void {
 }
 
 /** The section's own measure: changing it asks again under the filters last shown. */
-export function mountMapsAndCurves(): void {
+export function mountMapsAndCurves(loaded: () => void): void {
   measureSelect().addEventListener('change', () => {
-    if (shown !== undefined) void showMapsAndCurves(shown.f, shown.level, shown.where)
+    if (shown !== undefined) void showMapsAndCurves(shown.f, shown.level, shown.where, loaded)
   })
 }
