@@ -130,13 +130,3 @@ export function buildPatientSummary(input: PatientSummaryInput): Json {
     ],
   }
 }
-
-/** A version 4 UUID (RFC 9562 §5.4) from 16 random bytes. */
-export function uuidFromBytes(bytes: Uint8Array): string {
-  if (bytes.length !== 16) throw new Error('a UUID takes 16 bytes')
-  const b = bytes.slice()
-  b[6] = ((b[6] as number) & 0x0f) | 0x40
-  b[8] = ((b[8] as number) & 0x3f) | 0x80
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-}

@@ -1,3 +1,4 @@
 export * from './dcc.ts'
 export * from './gaen.ts'
 export * from './key-crypto.ts'
+export * from './passcode.ts'
