@@ -14,6 +14,8 @@ export interface Holder {
   key: string
   /** Every credential issued to the holder, in order. */
   credentials: string[]
+  /** Name and birth date: a credential issued with them joins the holder's records. */
+  patient: { givenNames: string[]; familyName: string; birthDate: string }
 }
 
 let people = 0
@@ -44,17 +46,23 @@ export async function holderWith(
       }),
     ),
   ]
-  for (const body of bodies) {
-    const res = await t.app.request('/api/credentials', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    if (res.status !== 201) throw new Error(`issuing answered ${res.status}: ${await res.text()}`)
-    ids.push(((await res.json()) as { id: string }).id)
-  }
+  for (const body of bodies) ids.push(await issue(t, body, token))
   const id = ids[0] as string
-  return { id, key: await passportKey(t.ctx, id), credentials: ids }
+  return { id, key: await passportKey(t.ctx, id), credentials: ids, patient }
+}
+
+/** Issues one credential (an issuing request body); its id. */
+export async function issue(t: TestApp, body: unknown, token?: string): Promise<string> {
+  const res = await t.app.request('/api/credentials', {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token ?? (await tokenFor(t, ['issuer']))}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  })
+  if (res.status !== 201) throw new Error(`issuing answered ${res.status}: ${await res.text()}`)
+  return ((await res.json()) as { id: string }).id
 }
 
 /** A request of the passport page (the holder's key in its header). */
