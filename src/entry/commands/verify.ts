@@ -6,7 +6,8 @@
  * text, in cli.ts, gives the format); a SMART Health Card is read, but with no trust material
  * given here it cannot be confirmed. With `--rules-country CC --dcc-rules FILE` an EU DCC is
  * also checked against that country's business rules (CertLogic; core/certlogic), offline.
- * Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage.
+ * A SMART Health Link (`shlink:/…` or a viewer URL) is opened and each card in it verified
+ * (verify-shl.ts). Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -23,8 +24,10 @@ import {
   dccTrust,
   signerFromDsc,
 } from '../../core/dcc/index.ts'
+import { isShlink } from '../../core/shl/index.ts'
 import { plainVerdict, verifyCredential } from '../../core/verify/index.ts'
 import { nodeDccVerify } from '../../platform/node-crypto/index.ts'
+import { runVerifyShl } from './verify-shl.ts'
 
 const EXIT = { valid: 0, invalid: 1, 'cannot-confirm': 3 } as const
 
@@ -85,6 +88,11 @@ export async function runVerify(args: string[]): Promise<number> {
       'dcc-rules': { type: 'string' },
       'dcc-value-sets': { type: 'string' },
       lang: { type: 'string' },
+      // SMART Health Links (verify-shl.ts)
+      passcode: { type: 'string' },
+      recipient: { type: 'string' },
+      trust: { type: 'string', multiple: true },
+      'save-fhir': { type: 'string' },
     },
     strict: true,
   })
@@ -110,6 +118,16 @@ export async function runVerify(args: string[]): Promise<number> {
   }
   // A file that exists is read; anything else is the certificate's text itself.
   const text = existsSync(input) ? readFileSync(input, 'utf8') : input
+  if (isShlink(text)) {
+    return runVerifyShl(text, {
+      now,
+      maxAge,
+      recipient: values.recipient ?? 'vigil verify',
+      passcode: values.passcode,
+      trust: values.trust ?? [],
+      saveFhir: values['save-fhir'],
+    })
+  }
   let signers: DccSigner[] = []
   let revoked: DccRevocationList | undefined
   let asOf: number | undefined
