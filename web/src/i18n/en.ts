@@ -213,7 +213,8 @@ export const en = {
   'scan.ready': 'Ready for the next person.',
   'scan.feedback': 'Sound and vibration on each result',
   'paste.heading': 'Paste the text',
-  'paste.label': "The card's text (shc:/…), or the content of its file",
+  'paste.label':
+    "The card's text (shc:/…), a health link (shlink:/…), or the content of a card file",
   'paste.submit': 'Check',
   'file.heading': 'Open a file',
   'file.label': 'A photo or image of the QR code, or a .smart-health-card file',
@@ -244,9 +245,50 @@ export const en = {
   'deployments.removeLabel': 'Remove {url}',
   'deployments.invalid': 'Give an https address and a log key.',
 
+  'shl.heading': 'Shared health records',
+  'shl.passcode': 'Passcode (ask the person who shared it)',
+  'shl.recipient': 'Who is opening them',
+  'shl.recipient.hint':
+    'The person who shared the link sees this name in their list of who opened it.',
+  'shl.open': 'Open the records',
+  'shl.label': 'Shared as: “{label}”.',
+  'shl.noLabel': 'A SMART Health Link.',
+  'shl.exp': 'The link says it expires on {date}.',
+  'shl.opening': 'Fetching and decrypting the records…',
+  'shl.opened': '{cards} cards, {valid} of them valid, in {files} files.',
+  'shl.needRecipient': 'Say who is opening the records.',
+  'shl.card': 'Card {n} of {of}',
+  'shl.fhirHeading': 'Records (not signed)',
+  'shl.fhirUnsigned':
+    'This file is not signed: trust it as far as you trust who shared it. The cards above are the signed copies.',
+  'shl.fhirNoSummary': 'A FHIR {type} this page cannot summarise; download it to read it.',
+  'shl.download': 'Download the records (FHIR JSON)',
+  'shl.err.SHL_FORMAT': 'This is not a SMART Health Link this page can read.',
+  'shl.err.SHL_URL': 'The link points to an address this page will not open (it must be https).',
+  'shl.err.SHL_KEY': 'The link is damaged: its key is not valid.',
+  'shl.err.SHL_FLAG': 'The link is damaged: its options are not valid.',
+  'shl.err.SHL_LABEL': 'The link is damaged: its label is too long.',
+  'shl.err.SHL_EXP': 'The link is damaged: its expiry date is not valid.',
+  'shl.err.SHL_VERSION': 'This link uses a newer version than this page understands.',
+  'shl.err.SHL_EXPIRED': 'This link has expired. Ask for a new one.',
+  'shl.err.SHL_PASSCODE_REQUIRED': 'Enter the passcode.',
+  'shl.err.SHL_PASSCODE_WRONG':
+    'The passcode is not right. Attempts left before the link locks: {remaining}.',
+  'shl.err.SHL_NOT_FOUND':
+    'This link is no longer active: it was turned off, expired or locked. Ask for a new one.',
+  'shl.err.SHL_HTTP': 'The records could not be fetched now. Check the connection and try again.',
+  'shl.err.SHL_MANIFEST': 'The server sent a list of files this page cannot read.',
+  'shl.err.SHL_JWE_FORMAT': 'A file is damaged and cannot be opened.',
+  'shl.err.SHL_JWE_HEADER': 'A file is encrypted in a way this page does not accept.',
+  'shl.err.SHL_DECRYPT':
+    'A file does not open with this link: it was changed, or the link is wrong.',
+  'shl.err.SHL_TOO_LARGE': 'A file is too large to open here.',
+  'shl.err.SHL_CONTENT': 'A file opened, but its content cannot be read.',
+  'shl.err.other': 'The records could not be opened ({error}).',
+
   'privacy.heading': 'What this page sends',
   'privacy.text':
-    'It downloads the trust data (issuer keys, revocation lists, the signed ledger checkpoint). For each card it asks the ledger for one bucket in 65,536, named by the first 4 hexadecimal digits of a hash, and reads ledger tiles. It never sends the card, its full hash or any personal data.',
+    'It downloads the trust data (issuer keys, revocation lists, the signed ledger checkpoint). For each card it asks the ledger for one bucket in 65,536, named by the first 4 hexadecimal digits of a hash, and reads ledger tiles. It never sends the card, its full hash or any personal data. A SMART Health Link is opened at the server it names, with the name you give as who is opening it; the files are decrypted here.',
 
   'code.VERIFY_FORMAT_OK': 'A SMART Health Card.',
   'code.VERIFY_CONTENT_UNREADABLE': 'The card is signed, but its content cannot be shown.',

@@ -227,7 +227,8 @@ export const es: Record<MessageKey, string> = {
   'scan.ready': 'Listo para la siguiente persona.',
   'scan.feedback': 'Sonido y vibración con cada resultado',
   'paste.heading': 'Pegar el texto',
-  'paste.label': 'El texto del certificado (shc:/…) o el contenido de su archivo',
+  'paste.label':
+    'El texto del certificado (shc:/…), un enlace de salud (shlink:/…) o el contenido de un archivo de certificado',
   'paste.submit': 'Comprobar',
   'file.heading': 'Abrir un archivo',
   'file.label': 'Una foto o imagen del código QR, o un archivo .smart-health-card',
@@ -259,9 +260,51 @@ export const es: Record<MessageKey, string> = {
   'deployments.removeLabel': 'Quitar {url}',
   'deployments.invalid': 'Indique una dirección https y una clave de registro.',
 
+  'shl.heading': 'Datos de salud compartidos',
+  'shl.passcode': 'Código de acceso (pídalo a quien lo compartió)',
+  'shl.recipient': 'Quién los abre',
+  'shl.recipient.hint': 'Quien compartió el enlace ve este nombre en su lista de quién lo abrió.',
+  'shl.open': 'Abrir los datos',
+  'shl.label': 'Compartido como: «{label}».',
+  'shl.noLabel': 'Un SMART Health Link.',
+  'shl.exp': 'El enlace indica que caduca el {date}.',
+  'shl.opening': 'Descargando y descifrando los datos…',
+  'shl.opened': '{cards} certificados, {valid} de ellos válidos, en {files} archivos.',
+  'shl.needRecipient': 'Indique quién abre los datos.',
+  'shl.card': 'Certificado {n} de {of}',
+  'shl.fhirHeading': 'Datos (sin firma)',
+  'shl.fhirUnsigned':
+    'Este archivo no está firmado: confíe en él tanto como en quien lo compartió. Los certificados de arriba son las copias firmadas.',
+  'shl.fhirNoSummary':
+    'Un recurso FHIR {type} que esta página no puede resumir; descárguelo para leerlo.',
+  'shl.download': 'Descargar los datos (FHIR JSON)',
+  'shl.err.SHL_FORMAT': 'Esto no es un SMART Health Link que esta página pueda leer.',
+  'shl.err.SHL_URL': 'El enlace apunta a una dirección que esta página no abre (debe ser https).',
+  'shl.err.SHL_KEY': 'El enlace está dañado: su clave no es válida.',
+  'shl.err.SHL_FLAG': 'El enlace está dañado: sus opciones no son válidas.',
+  'shl.err.SHL_LABEL': 'El enlace está dañado: su etiqueta es demasiado larga.',
+  'shl.err.SHL_EXP': 'El enlace está dañado: su fecha de caducidad no es válida.',
+  'shl.err.SHL_VERSION': 'Este enlace usa una versión más reciente de la que entiende esta página.',
+  'shl.err.SHL_EXPIRED': 'Este enlace ha caducado. Pida uno nuevo.',
+  'shl.err.SHL_PASSCODE_REQUIRED': 'Escriba el código de acceso.',
+  'shl.err.SHL_PASSCODE_WRONG':
+    'El código de acceso no es correcto. Intentos restantes antes de bloquear el enlace: {remaining}.',
+  'shl.err.SHL_NOT_FOUND':
+    'Este enlace ya no está activo: se desactivó, caducó o se bloqueó. Pida uno nuevo.',
+  'shl.err.SHL_HTTP':
+    'No se pudieron descargar los datos ahora. Compruebe la conexión y vuelva a intentarlo.',
+  'shl.err.SHL_MANIFEST': 'El servidor envió una lista de archivos que esta página no puede leer.',
+  'shl.err.SHL_JWE_FORMAT': 'Un archivo está dañado y no se puede abrir.',
+  'shl.err.SHL_JWE_HEADER': 'Un archivo está cifrado de una forma que esta página no acepta.',
+  'shl.err.SHL_DECRYPT':
+    'Un archivo no se abre con este enlace: se modificó o el enlace es incorrecto.',
+  'shl.err.SHL_TOO_LARGE': 'Un archivo es demasiado grande para abrirlo aquí.',
+  'shl.err.SHL_CONTENT': 'Un archivo se abrió, pero su contenido no se puede leer.',
+  'shl.err.other': 'No se pudieron abrir los datos ({error}).',
+
   'privacy.heading': 'Qué envía esta página',
   'privacy.text':
-    'Descarga los datos de confianza (claves de los emisores, listas de revocación, el punto de control firmado del registro). Para cada certificado pide al registro un grupo entre 65.536, identificado por las 4 primeras cifras hexadecimales de un hash, y lee teselas del registro. Nunca envía el certificado, su hash completo ni ningún dato personal.',
+    'Descarga los datos de confianza (claves de los emisores, listas de revocación, el punto de control firmado del registro). Para cada certificado pide al registro un grupo entre 65.536, identificado por las 4 primeras cifras hexadecimales de un hash, y lee teselas del registro. Nunca envía el certificado, su hash completo ni ningún dato personal. Un SMART Health Link se abre en el servidor que indica, con el nombre que usted dé como quien lo abre; los archivos se descifran aquí.',
 
   'code.VERIFY_FORMAT_OK': 'Un SMART Health Card.',
   'code.VERIFY_CONTENT_UNREADABLE':
