@@ -8,7 +8,7 @@
  * WHERE attempts_left > 0`, RETURNING), which Postgres serialises on the row, never by a read and
  * a later write. Each access is logged for the owner: time and the recipient's own words only.
  */
-import { and, asc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, eq, gt, lt, sql } from 'drizzle-orm'
 import { sha256, toBase64Url, utf8 } from '../../core/codec/index.ts'
 import { readFlags, type ShlManifest, type ShlManifestFile } from '../../core/shl/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
@@ -20,12 +20,12 @@ import {
   shlFiles,
   shlLinks,
   shlTickets,
+  toBigInt,
 } from '../../platform/db/index.ts'
 import { ServiceError, validationError } from '../../platform/errors/index.ts'
 import { checkPasscode } from '../../platform/node-crypto/index.ts'
 import { keyAad, readMembers } from './create.ts'
 import { type ShlSelection, sealFiles } from './files.ts'
-import { holderCredentials } from './holder.ts'
 import { recipientLabel, ShlManifestBody } from './input.ts'
 import { type LinkRow, MANIFEST_ID, SHL_PATH, stateOf, urlHash } from './links.ts'
 
@@ -80,25 +80,53 @@ async function countWrongPasscode(
   })
 }
 
+interface FileRow {
+  id: bigint
+  contentType: string
+  jwe: string
+}
+
 /**
- * Logs a served access, if the link is still servable at this instant (a parallel wrong passcode
- * may have just locked it, or its owner deactivated it): false if not.
+ * Logs a served access and reads the link's files now, in one round trip — if the link is still
+ * servable at this instant (a parallel wrong passcode may have just locked it, or its owner
+ * turned it off): undefined if not. A one-card file whose credential is no longer valid is left
+ * out (revocation reaches every link at once).
  */
-async function logAccess(
+async function logAndReadFiles(
   ctx: ServiceContext,
   link: LinkRow,
   recipient: string,
   outcome: 'manifest' | 'file',
-): Promise<boolean> {
-  const rows = rowsOf<{ id: unknown }>(
+): Promise<FileRow[] | undefined> {
+  const rows = rowsOf<{
+    logged: unknown
+    id: unknown
+    content_type: string | null
+    jwe: string | null
+  }>(
     await ctx.db.execute(sql`
-      INSERT INTO ${shlAccess} (link_id, at, recipient, outcome)
-      SELECT id, ${ctx.clock.now().toISOString()}::timestamptz, ${recipient}, ${outcome}
-      FROM ${shlLinks}
-      WHERE id = ${link.id} AND active AND (attempts_left IS NULL OR attempts_left > 0)
-      RETURNING id`),
+      WITH logged AS (
+        INSERT INTO ${shlAccess} (link_id, at, recipient, outcome)
+        SELECT id, ${ctx.clock.now().toISOString()}::timestamptz, ${recipient}, ${outcome}
+        FROM ${shlLinks}
+        WHERE id = ${link.id} AND active AND (attempts_left IS NULL OR attempts_left > 0)
+        RETURNING link_id
+      )
+      SELECT l.link_id AS logged, f.id, f.content_type, f.jwe
+      FROM logged l
+      LEFT JOIN (
+        SELECT f.id, f.content_type, f.jwe, f.position
+        FROM ${shlFiles} f LEFT JOIN ${credentials} c ON c.id = f.credential_id
+        WHERE f.link_id = ${link.id} AND (f.credential_id IS NULL OR c.status = 'active')
+      ) f ON true
+      ORDER BY f.position`),
   )
-  return rows.length > 0
+  if (rows.length === 0) return undefined
+  return rows.flatMap((r) =>
+    r.id === null || r.content_type === null || r.jwe === null
+      ? []
+      : [{ id: toBigInt(r.id), contentType: r.content_type, jwe: r.jwe }],
+  )
 }
 
 /**
@@ -109,10 +137,7 @@ async function logAccess(
  */
 async function followRecords(ctx: ServiceContext, link: LinkRow): Promise<void> {
   const selection = link.selection as ShlSelection
-  const holder = { id: link.ownerId, searchKey: await ownerSearchKey(ctx, link.ownerId) }
-  const current = (await holderCredentials(ctx, holder))
-    .filter((c) => c.status === 'active' && selection.kinds.includes(c.kind))
-    .map((c) => c.id)
+  const current = await currentMembers(ctx, link.ownerId, selection.kinds)
   if (current.join(',') === link.members) return
   await ctx.db.transaction(async (tx) => {
     const txCtx = { ...ctx, db: tx }
@@ -140,27 +165,29 @@ async function followRecords(ctx: ServiceContext, link: LinkRow): Promise<void> 
   })
 }
 
-async function ownerSearchKey(ctx: ServiceContext, ownerId: string): Promise<Uint8Array | null> {
-  const [row] = await ctx.db
-    .select({ searchKey: credentialPersonalData.searchKey })
-    .from(credentialPersonalData)
-    .where(eq(credentialPersonalData.credentialId, ownerId))
-  return row?.searchKey ?? null
-}
-
-/** The link's files now: a one-card file whose credential is no longer valid is left out. */
-async function currentFiles(ctx: ServiceContext, linkId: string) {
-  return ctx.db
-    .select({ id: shlFiles.id, contentType: shlFiles.contentType, jwe: shlFiles.jwe })
-    .from(shlFiles)
-    .leftJoin(credentials, eq(credentials.id, shlFiles.credentialId))
-    .where(
-      and(
-        eq(shlFiles.linkId, linkId),
-        or(isNull(shlFiles.credentialId), eq(credentials.status, 'active')),
-      ),
-    )
-    .orderBy(asc(shlFiles.position))
+/**
+ * The holder's valid credentials of `kinds`, oldest first, in one query: those sharing the
+ * owner's keyed search hash (holder.ts), or the owner's own when it has none.
+ */
+async function currentMembers(
+  ctx: ServiceContext,
+  ownerId: string,
+  kinds: readonly string[],
+): Promise<string[]> {
+  const rows = rowsOf<{ id: string }>(
+    await ctx.db.execute(sql`
+      SELECT c.id FROM ${credentials} c
+      JOIN ${credentialPersonalData} p ON p.credential_id = c.id
+      JOIN ${credentialPersonalData} o ON o.credential_id = ${ownerId}
+      WHERE c.status = 'active'
+        AND c.kind IN (${sql.join(
+          kinds.map((k) => sql`${k}`),
+          sql`, `,
+        )})
+        AND (p.search_key = o.search_key OR c.id = o.credential_id)
+      ORDER BY c.issued_at, c.id`),
+  )
+  return rows.map((r) => String(r.id))
 }
 
 export interface ServedManifest {
@@ -188,8 +215,8 @@ export async function serveShlManifest(
     if (!right) await countWrongPasscode(ctx, link, recipient)
   }
   if (flags.longTerm) await followRecords(ctx, link)
-  if (!(await logAccess(ctx, link, recipient, 'manifest'))) throw notFound()
-  const files = await currentFiles(ctx, link.id)
+  const files = await logAndReadFiles(ctx, link, recipient, 'manifest')
+  if (files === undefined) throw notFound()
   const max = request.embeddedLengthMax ?? DEFAULT_EMBEDDED_MAX
   const now = ctx.clock.now()
   const [updated] = flags.longTerm
@@ -242,8 +269,7 @@ export async function serveShlDirect(
   const flags = readFlags(link.flag)
   if (!flags.single) throw notFound()
   if (flags.longTerm) await followRecords(ctx, link)
-  if (!(await logAccess(ctx, link, recipientLabel(recipient), 'file'))) throw notFound()
-  const [file] = await currentFiles(ctx, link.id)
+  const [file] = (await logAndReadFiles(ctx, link, recipientLabel(recipient), 'file')) ?? []
   if (file === undefined) throw notFound()
   return file.jwe
 }
