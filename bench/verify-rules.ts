@@ -220,7 +220,8 @@ async function main(): Promise<void> {
         }),
       )
       const issued = await Promise.all(batch.map((x) => issueCredential({ ...ctx, actor }, x)))
-      cards.push(...issued.map((c) => c.qr))
+      // Two doses: every card fits one QR.
+      cards.push(...issued.map((c) => c.qr as string))
     }
     log('publishing the rule sets (a ledger entry)')
     await publishRuleSets({ ...ctx, actor }, { text: RULES_TEXT })

@@ -200,6 +200,8 @@ the expected set.
     usage: `vigil verify TEXT|FILE [--dcc-trust FILE] [--dcc-revoked FILE] [--now T] [--max-age S]
                     [--rules-country CC --dcc-rules FILE [--dcc-value-sets FILE] [--lang L]]
 vigil verify TEXT|FILE --url URL [--vkey VKEY] [--rules-country CC] [--now T] [--max-age S] [--lang L]
+vigil verify shlink:/…|VIEWER-URL [--trust URL]… [--passcode P] [--recipient NAME]
+                    [--save-fhir FILE] [--now T] [--max-age S]
 
 TEXT is the scanned text (HC1:…, shc:/…); a FILE that exists is read instead. Prints the
 Verdict and its plain sentence as JSON; exits 0 (valid), 1 (invalid) or 3 (cannot confirm).
@@ -221,7 +223,16 @@ Verdict and its plain sentence as JSON; exits 0 (valid), 1 (invalid) or 3 (canno
                       without it the key is read from URL/log/key (the JSON says pinned: false)
 
 SMART Health Cards need a deployment's trust material, which this command does not load: they
-come out "cannot confirm" (use the /verify page).`,
+come out "cannot confirm" (use the /verify page).
+
+A SMART Health Link (shlink:/…, or a viewer URL ending in #shlink:/…) is opened: the manifest is
+asked for with --recipient (default "vigil verify", shown to the sharer) and --passcode when the
+link has flag P, every file is decrypted, and every card in it is verified against the
+deployments given with --trust URL (their signed /trust/material under the key at URL/log/key,
+and their ledgers); without --trust the cards come out "cannot confirm". Prints the link, each
+card's verdict and the FHIR bundle's summary as JSON; --save-fhir FILE writes the decrypted
+bundle. Exits 0 (every card valid), 1 (a card invalid, or the link refused: 404, wrong passcode),
+2 (usage, or a passcode is needed) or 3 (cannot confirm, or the server could not be reached).`,
     async run(args) {
       const { runVerify } = await import('./commands/verify.ts')
       return runVerify(args)

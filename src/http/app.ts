@@ -32,6 +32,7 @@ import { keyRoutes } from './routes/keys.ts'
 import { logRoutes } from './routes/log.ts'
 import { surveillancePageRoutes } from './routes/pages.ts'
 import { releaseRoutes } from './routes/release.ts'
+import { shlRoutes } from './routes/shl.ts'
 import { staffRoutes } from './routes/staff.ts'
 import { staffAdminRoutes } from './routes/staff-admin.ts'
 import { surveillanceRoutes } from './routes/surveillance.ts'
@@ -113,6 +114,18 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   ]) {
     app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
   }
+  // SMART Health Links are opened by receiving applications on any origin (IG §Manifest
+  // Request: a POST with a JSON body, so a preflight).
+  app.use(
+    '/shl/*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['content-type'],
+      exposeHeaders: ['retry-after'],
+      maxAge: 86400,
+    }),
+  )
   app.use(
     '/trust/*',
     cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }),
@@ -137,6 +150,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', trustRoutes())
   app.route('/', dccTrustRoutes())
   app.route('/', releaseRoutes())
+  app.route('/', shlRoutes())
   app.route(
     '/',
     pageRoutes((request) => app.fetch(request)),

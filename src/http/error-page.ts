@@ -154,6 +154,7 @@ export function respondError(
     instance?: string
     requestId?: string | undefined
     headers?: Record<string, string>
+    members?: Readonly<Record<string, number>> | undefined
   },
 ): Response {
   const asked = c.req.raw.headers

@@ -52,6 +52,7 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
       ...base,
       field: err.field,
       headers: err.retryAfter === undefined ? {} : { 'retry-after': String(err.retryAfter) },
+      members: err.members,
     })
   }
   if (err instanceof CoreError) {

@@ -16,6 +16,8 @@ export interface Problem {
   field?: string
   instance?: string
   requestId?: string
+  /** Extension members a protocol requires (RFC 9457 §3.2), e.g. SHL's `remainingAttempts`. */
+  [member: string]: string | number | undefined
 }
 
 /** Thrown anywhere in the HTTP layer; rendered by the app's error handler. */
@@ -59,9 +61,16 @@ export function problemBody(
   status: number,
   code: string,
   detail: string,
-  extra: { field?: string | undefined; instance?: string; requestId?: string | undefined },
+  extra: {
+    field?: string | undefined
+    instance?: string
+    requestId?: string | undefined
+    members?: Readonly<Record<string, number>> | undefined
+  },
 ): Problem {
   const body: Problem = {
+    // Extension members first: the standard members below can never be overwritten by one.
+    ...extra.members,
     type: PROBLEM_TYPE_BASE + code.toLowerCase().replace(/_/g, '-'),
     title: TITLES[status] ?? 'Error',
     status,
@@ -83,6 +92,7 @@ export function problemResponse(
     instance?: string
     requestId?: string | undefined
     headers?: Record<string, string>
+    members?: Readonly<Record<string, number>> | undefined
   },
 ): Response {
   const headers = new Headers(extra.headers)

@@ -67,4 +67,8 @@ export const SERVICE_STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
   REGION_UNKNOWN: 404,
   REGIONS_CSV_INVALID: 400,
   BOUNDARIES_INVALID: 400,
+  // SMART Health Links (IG §Manifest Request): 404 for any inactive link, 401 for a passcode.
+  SHL_NOT_FOUND: 404,
+  SHL_PASSCODE_WRONG: 401,
+  SHL_FILE_GONE: 404,
 }

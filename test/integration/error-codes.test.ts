@@ -12,6 +12,7 @@ import { createTestApp } from '../helpers/app.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
 import { EXPOSURE_CASES } from './error-codes/exposure.ts'
 import { GENERAL_CASES } from './error-codes/general.ts'
+import { SHL_CASES } from './error-codes/shl.ts'
 import { STAFF_CASES } from './error-codes/staff.ts'
 import { SURVEILLANCE_CASES } from './error-codes/surveillance.ts'
 import { type Case, type World, worldOf } from './error-codes/world.ts'
@@ -23,6 +24,7 @@ const CASES: Record<ServiceErrorCode, Case> = {
   ...STAFF_CASES,
   ...EXPOSURE_CASES,
   ...SURVEILLANCE_CASES,
+  ...SHL_CASES,
 }
 
 const isCode = (code: string): code is ServiceErrorCode => code in SERVICE_STATUS

@@ -130,6 +130,7 @@ export const LAYERS: readonly Row[] = [
   service('credentials', ['ledger', 'surveillance']),
   service('exposure', ['ledger', 'surveillance']),
   service('trust', ['ledger', 'credentials']),
+  service('shl', ['credentials', 'trust']),
   tool('audit', []),
   tool('monitor', ['audit']),
   {

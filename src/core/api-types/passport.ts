@@ -12,10 +12,13 @@ export interface PassportView {
   issuedAt: number
   expiresAt: number | null
   jws: string
-  /** The `shc:/…` text the QR encodes. */
-  qr: string
-  /** The QR as SVG (error correction L, two segments), made on the server. */
-  svg: string
+  /**
+   * The `shc:/…` text the QR encodes; null when the JWS is longer than one QR holds (1,195
+   * characters, SHC 1.4): such a card travels as a SMART Health Link instead of chunked codes.
+   */
+  qr: string | null
+  /** The QR as SVG (error correction L, two segments), made on the server; null as `qr`. */
+  svg: string | null
   summary: CredentialSummary
   leafIndex: string
   /** c2sp.org/tlog-proof@v1 receipt against the latest checkpoint (verifiable offline). */

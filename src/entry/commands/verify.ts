@@ -10,7 +10,8 @@
  * (signers and revocations, each list's age and ledger entry) and, for `--rules-country`, the
  * rules in its signed `/trust/material`, both verified with the log key (pinned with `--vkey`,
  * else read from `<url>/log/key`, as the deployment's own verifier page does).
- * Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage or trust material that fails.
+ * A SMART Health Link (`shlink:/…` or a viewer URL) is opened and each card in it verified
+ * (verify-shl.ts). Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage or trust material that fails.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -29,6 +30,7 @@ import {
   signerFromDsc,
 } from '../../core/dcc/index.ts'
 import { CoreError } from '../../core/errors.ts'
+import { isShlink } from '../../core/shl/index.ts'
 import {
   checkDeploymentUrl,
   type DccRulesOption,
@@ -39,6 +41,7 @@ import {
   verifyCredential,
 } from '../../core/verify/index.ts'
 import { nodeDccVerify } from '../../platform/node-crypto/index.ts'
+import { runVerifyShl } from './verify-shl.ts'
 
 const EXIT = { valid: 0, invalid: 1, 'cannot-confirm': 3 } as const
 
@@ -153,6 +156,11 @@ export async function runVerify(args: string[]): Promise<number> {
       lang: { type: 'string' },
       url: { type: 'string' },
       vkey: { type: 'string' },
+      // SMART Health Links (verify-shl.ts)
+      passcode: { type: 'string' },
+      recipient: { type: 'string' },
+      trust: { type: 'string', multiple: true },
+      'save-fhir': { type: 'string' },
     },
     strict: true,
   })
@@ -191,6 +199,16 @@ export async function runVerify(args: string[]): Promise<number> {
   }
   // A file that exists is read; anything else is the certificate's text itself.
   const text = existsSync(input) ? readFileSync(input, 'utf8') : input
+  if (isShlink(text)) {
+    return runVerifyShl(text, {
+      now,
+      maxAge,
+      recipient: values.recipient ?? 'vigil verify',
+      passcode: values.passcode,
+      trust: values.trust ?? [],
+      saveFhir: values['save-fhir'],
+    })
+  }
   let signers: DccSigner[] = []
   let revoked: DccRevocationList | undefined
   let asOf: number | undefined

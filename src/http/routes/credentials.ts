@@ -33,7 +33,10 @@ const Issued = z
     id: z.string(),
     kind: z.enum(['immunization', 'test']),
     jws: z.string(),
-    qr: z.string().openapi({ description: 'shc:/ numeric QR text' }),
+    qr: z.string().nullable().openapi({
+      description:
+        'shc:/ numeric QR text; null when the card is too long for one QR (share it as a SMART Health Link)',
+    }),
     leafIndex: z.string(),
     receipt: z
       .string()

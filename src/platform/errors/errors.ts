@@ -89,13 +89,27 @@ type SurveillanceCode =
   /** A boundary file (TopoJSON or GeoJSON) that cannot be read, or that matches no loaded place. */
   | 'BOUNDARIES_INVALID'
 
-export type ServiceErrorCode = GeneralCode | StaffCode | ExposureCode | SurveillanceCode
+/** SMART Health Links (docs/SHL.md): the manifest server's refusals, as the IG names them. */
+type ShlCode =
+  /** Inactive, expired, locked by wrong passcodes, or unknown: one answer for all (IG: 404). */
+  | 'SHL_NOT_FOUND'
+  /** Flag P and a wrong or missing passcode (IG: 401 with `remainingAttempts`). */
+  | 'SHL_PASSCODE_WRONG'
+  /** A `location` URL already used or past its lifetime (single use, at most one hour). */
+  | 'SHL_FILE_GONE'
+
+export type ServiceErrorCode = GeneralCode | StaffCode | ExposureCode | SurveillanceCode | ShlCode
 
 export interface ServiceErrorOptions {
   /** The input field at fault (a dotted path), when one is. */
   field?: string | undefined
   /** Seconds until trying again can succeed (RFC 9110 §10.2.3 Retry-After). */
   retryAfter?: number | undefined
+  /**
+   * Extension members of the problem (RFC 9457 §3.2) a protocol requires beside `code`: the
+   * SHL manifest's 401 carries `remainingAttempts` (IG §Manifest Request). Numbers only.
+   */
+  members?: Readonly<Record<string, number>> | undefined
   cause?: unknown
 }
 
@@ -103,6 +117,7 @@ export class ServiceError extends Error {
   readonly code: ServiceErrorCode
   readonly field: string | undefined
   readonly retryAfter: number | undefined
+  readonly members: Readonly<Record<string, number>> | undefined
 
   constructor(code: ServiceErrorCode, message: string, options: ServiceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
@@ -110,6 +125,7 @@ export class ServiceError extends Error {
     this.code = code
     this.field = options.field
     this.retryAfter = options.retryAfter
+    this.members = options.members
   }
 }
 

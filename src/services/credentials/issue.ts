@@ -10,7 +10,13 @@
 import { eq } from 'drizzle-orm'
 import { sha256 } from '../../core/codec/index.ts'
 import { roundToHour } from '../../core/leaf/index.ts'
-import { assertFitsSingleQr, computeRid, encodeShcQr, issueShc } from '../../core/shc/index.ts'
+import {
+  computeRid,
+  encodeShcQr,
+  issueShc,
+  MAX_QR_JWS_LENGTH,
+  ShcError,
+} from '../../core/shc/index.ts'
 import { auditRow } from '../../platform/audit-trail/index.ts'
 import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { credentials } from '../../platform/db/index.ts'
@@ -26,14 +32,28 @@ export interface IssuedCredential {
   id: string
   kind: 'immunization' | 'test'
   jws: string
-  /** `shc:/…` numeric QR text. */
-  qr: string
+  /**
+   * `shc:/…` numeric QR text; null for a card longer than one QR holds (SHC 1.4: 1,195 JWS
+   * characters), which the holder shares as a SMART Health Link instead (docs/SHL.md).
+   */
+  qr: string | null
   leafIndex: bigint
   /** c2sp.org/tlog-proof@v1 receipt of the ledger entry. */
   receipt: string
   /** True when a batch row key found an earlier issuance (nothing new was issued). */
   existing: boolean
 }
+
+/**
+ * Longest card issued. A long vaccination history (about 16 doses and up) no longer fits one QR;
+ * SHC 1.4 says such a card travels as a SMART Health Link, not as the deprecated chunked QRs.
+ * The bound keeps a card a small file.
+ */
+export const MAX_ISSUED_JWS_LENGTH = 8192
+
+/** The QR text of a card that fits one code, else null (it is shared as a link). */
+export const qrOf = (jws: string): string | null =>
+  jws !== '' && jws.length <= MAX_QR_JWS_LENGTH.L ? encodeShcQr(jws) : null
 
 export interface IssueOptions {
   /** SHA-256 of (source, row key) for idempotent batch imports. */
@@ -77,7 +97,12 @@ export async function issueWith(
     keyPair: signer.keyPair,
     allowLoopbackHttp: isLoopbackIssuer(signer.iss),
   })
-  assertFitsSingleQr(jws)
+  if (jws.length > MAX_ISSUED_JWS_LENGTH) {
+    throw new ShcError(
+      'SHC_TOO_LARGE',
+      `the card is ${jws.length} characters, over ${MAX_ISSUED_JWS_LENGTH}`,
+    )
+  }
   const jwsHash = await sha256(new TextEncoder().encode(jws))
   // Sealing needs only the card, so it runs while the ledger integrates.
   const [[logged], personal, key] = await Promise.all([
@@ -115,7 +140,7 @@ export async function issueWith(
     id,
     kind: input.type,
     jws,
-    qr: encodeShcQr(jws),
+    qr: qrOf(jws),
     leafIndex: logged.index,
     receipt: logged.receipt,
     existing: false,
@@ -134,7 +159,7 @@ async function findImported(
     id: row.id,
     kind: row.kind as IssuedCredential['kind'],
     jws,
-    qr: jws === '' ? '' : encodeShcQr(jws),
+    qr: qrOf(jws),
     leafIndex: row.leafIndex,
     receipt: '',
     existing: true,

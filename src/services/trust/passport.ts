@@ -15,7 +15,12 @@ import type { PassportView } from '../../core/api-types/index.ts'
 import { equalBytes, toBase64Url, utf8 } from '../../core/codec/index.ts'
 import { summarise } from '../../core/fhir/index.ts'
 import { formatTlogProof } from '../../core/note/index.ts'
-import { decodeShcPayload, encodeShcQr, parseShcJws } from '../../core/shc/index.ts'
+import {
+  decodeShcPayload,
+  encodeShcQr,
+  MAX_QR_JWS_LENGTH,
+  parseShcJws,
+} from '../../core/shc/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { getCredential, readPersonalData, renderQrSvg } from '../credentials/index.ts'
@@ -91,8 +96,10 @@ export async function readPassport(
     issuedAt: Number(claims.nbf),
     expiresAt: typeof claims.exp === 'number' ? claims.exp : null,
     jws,
-    qr: encodeShcQr(jws),
-    svg: await renderQrSvg(jws),
+    // SHC 1.4: a card that does not fit one QR is shared as a SMART Health Link, never chunked.
+    ...(jws.length <= MAX_QR_JWS_LENGTH.L
+      ? { qr: encodeShcQr(jws), svg: await renderQrSvg(jws) }
+      : { qr: null, svg: null }),
     summary: summarise(vc.credentialSubject.fhirBundle),
     leafIndex: String(row.leafIndex),
     receipt,

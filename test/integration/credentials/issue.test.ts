@@ -189,8 +189,20 @@ describe.each(ENGINES)('issuing credentials on %s', (engine) => {
       'immunizations.0.date',
     ],
     ['an unknown field', { ...immunization(), ssn: '123' }, 400, 'VALIDATION', undefined],
-    [
-      'an oversized bundle',
+  ])('%s is a field-level problem and issues nothing', async (_name, body, status, code, field) => {
+    const before = await counts()
+    const res = await issuer.post('/api/credentials', body)
+    expect(res.status).toBe(status)
+    const problem = (await res.json()) as { code: string; field?: string }
+    expect(problem.code).toBe(code)
+    if (field !== undefined) expect(problem.field).toBe(field)
+    expect(await counts()).toEqual(before)
+  })
+
+  it('a long history (a card over 1,195 characters) is issued without a QR and shared as a SMART Health Link', async () => {
+    // SHC 1.4: such a card does not fit one QR; it travels as a link, never as chunked codes.
+    const res = await issuer.post(
+      '/api/credentials',
       immunization({
         // Incompressible names (DEFLATE would shrink repeated letters into a QR that fits).
         patient: {
@@ -205,18 +217,23 @@ describe.each(ENGINES)('issuing credentials on %s', (engine) => {
           performer: `Clinic ${i}`.padEnd(29, 'Y'),
         })),
       }),
-      400,
-      'SHC_TOO_LARGE',
-      undefined,
-    ],
-  ])('%s is a field-level problem and issues nothing', async (_name, body, status, code, field) => {
-    const before = await counts()
-    const res = await issuer.post('/api/credentials', body)
-    expect(res.status).toBe(status)
-    const problem = (await res.json()) as { code: string; field?: string }
-    expect(problem.code).toBe(code)
-    if (field !== undefined) expect(problem.field).toBe(field)
-    expect(await counts()).toEqual(before)
+    )
+    expect(res.status).toBe(201)
+    const body = (await res.json()) as Omit<Issued, 'qr'> & { qr: string | null }
+    expect(body.jws.length).toBeGreaterThan(1195)
+    expect(body.qr).toBeNull()
+    expect((await verifyShc({ jws: body.jws }, selfTrust(t), now)).revoked).toBe(false)
+    const key = new URL(body.links.passport as string).hash.slice('#k='.length)
+    const passport = await t.app.request(`/api/passport/${body.id}`, {
+      headers: { 'x-vigil-passport-key': key },
+    })
+    expect(await passport.json()).toMatchObject({ qr: null, svg: null, jws: body.jws })
+    const link = await t.app.request(`/api/passport/${body.id}/links`, {
+      method: 'POST',
+      headers: { 'x-vigil-passport-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ credentials: [body.id] }),
+    })
+    expect(link.status).toBe(201)
   })
 
   it('bad JSON, no token, and a token without the issuer role are refused', async () => {

@@ -23,6 +23,7 @@ import {
   t,
 } from '../i18n/index.ts'
 import { entryItem } from '../verify/view.ts'
+import { mountShare } from './share.ts'
 
 type ReceiptState =
   | { kind: 'checking' }
@@ -169,9 +170,16 @@ async function load(): Promise<void> {
   }
   const v = (await res.json()) as PassportView
   view = v
-  byId<HTMLImageElement>('qr').src = URL.createObjectURL(
-    new Blob([v.svg], { type: 'image/svg+xml' }),
-  )
+  if (v.svg === null) {
+    // SHC 1.4: a card longer than one QR holds is shared as a SMART Health Link (share.ts).
+    byId('qr-figure').hidden = true
+    byId('download-png').hidden = true
+    byId('too-long').hidden = false
+  } else {
+    byId<HTMLImageElement>('qr').src = URL.createObjectURL(
+      new Blob([v.svg], { type: 'image/svg+xml' }),
+    )
+  }
   byId('card').hidden = false
   byId('downloads').hidden = false
   byId('receipt').hidden = false
@@ -182,14 +190,15 @@ async function load(): Promise<void> {
       new Blob([createHealthCardFile([v.jws])], { type: SHC_FILE_MEDIA_TYPE }),
     ),
   )
-  byId('download-png').addEventListener('click', async () =>
-    downloadBlob('health-card-qr.png', await pngOf(v.svg)),
-  )
+  byId('download-png').addEventListener('click', async () => {
+    if (v.svg !== null) downloadBlob('health-card-qr.png', await pngOf(v.svg))
+  })
   byId('print').addEventListener('click', () => window.print())
   byId('download-receipt').addEventListener('click', () => {
     if (v.receipt !== null)
       downloadBlob('health-card-receipt.txt', new Blob([v.receipt], { type: 'text/plain' }))
   })
+  void mountShare(id, key)
   receipt = await checkReceipt(v)
   render()
 }

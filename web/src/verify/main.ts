@@ -5,6 +5,7 @@
  */
 
 import { parseVerifierKey } from '../../../src/core/note/index.ts'
+import { isShlink } from '../../../src/core/shl/index.ts'
 import {
   checkDeploymentUrl,
   createVerifyCache,
@@ -40,6 +41,7 @@ import { decodeImageFile } from './decoder.ts'
 import { signal, unlockAudio } from './feedback.ts'
 import { mountRelease } from './release.ts'
 import { mountRuleSettings, setRuleSource } from './rules.ts'
+import { hideShlink, mountShl, renderShl, showShlink } from './shl.ts'
 import {
   mountSnapshotStatus,
   SNAPSHOT_SYNC_MS,
@@ -258,8 +260,29 @@ let resetTimer: ReturnType<typeof setTimeout> | undefined
 /** Full-screen door mode: after each result, ready again for the next person on its own. */
 const DOOR_PAUSE_MS = 3000
 
+/** The options a card is verified with now: the same for a scanned card and a shared one. */
+async function verifyOptions() {
+  const state = await currentTrust()
+  return {
+    trust: state.loaded.map((d) => d.material),
+    maxAge: settings.maxAge,
+    ledger: ledgerFor(state.loaded),
+    snapshot: snapshotFor,
+    snapshotMaxAge: settings.snapshotMaxAge,
+    cache,
+    ...dccOptions(state.dcc),
+  }
+}
+
 async function check(text: string): Promise<void> {
   if (busy) return
+  // A SMART Health Link holds cards and records to fetch and decrypt, not a card (shl.ts).
+  if (isShlink(text)) {
+    if (scanner !== undefined && !doorMode) stopCamera()
+    showShlink(text.trim())
+    return
+  }
+  hideShlink()
   busy = true
   const started = performance.now()
   try {
@@ -367,6 +390,7 @@ function onScan(raw: string): void {
 
 onLangChange(() => {
   if (shown !== undefined) renderVerdict(shown)
+  renderShl()
   showTrustStatus()
   if (scanner !== undefined) ui.cameraStatus.textContent = t('scan.running')
   ui.door.textContent = t(doorMode ? 'scan.doorExit' : 'scan.door')
@@ -530,6 +554,20 @@ ui.deploymentForm.addEventListener('submit', (event) => {
   ui.deploymentStatus.textContent = ''
   trust = refreshTrust()
 })
+
+// ---- SMART Health Links ----------------------------------------------------------------------
+
+mountShl(verifyOptions, () => {
+  ui.pasteInput.value = ''
+  ui.cameraStart.focus()
+})
+/** This page is its deployment's SHL viewer: `/verify#shlink:/…` opens the link (IG). */
+function openFromFragment(): void {
+  const hash = decodeURIComponent(location.hash.slice(1))
+  if (isShlink(hash)) showShlink(hash)
+}
+openFromFragment()
+window.addEventListener('hashchange', openFromFragment)
 
 // ---- Offline ----------------------------------------------------------------------------------
 

@@ -51,7 +51,7 @@ function asOfText(check: Check): string | undefined {
   return t(`asof.${check.id}` as MessageKey, { time: formatTime(check.asOf) })
 }
 
-function checkItem(check: Check): HTMLLIElement {
+export function checkItem(check: Check): HTMLLIElement {
   const asOf = asOfText(check)
   return el(
     'li',
