@@ -15,8 +15,8 @@
  *
  * Environment: BENCH_CARDS (default 200), BENCH_SECONDS per figure (default 3).
  */
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -230,6 +230,7 @@ try {
   const script = fileURLToPath(new URL('./peer/dcc-utils.cjs', import.meta.url))
   const out = execFileSync(process.execPath, [script, material, String(SECONDS)], {
     encoding: 'utf8',
+    env: { ...process.env, NODE_PATH: peerModules() },
   })
   peer = JSON.parse(out.trim().split('\n').at(-1) as string) as Figure
   process.stdout.write(`${JSON.stringify(peer)}\n`)
@@ -238,6 +239,28 @@ try {
   log(`peer dcc-utils not run: ${(err as Error).message.split('\n')[0]}`)
 } finally {
   rmSync(peerDir, { recursive: true, force: true })
+}
+
+/**
+ * The peer is installed on demand into a cache beside node_modules, not as a devDependency:
+ * dcc-utils 0.4.0 pulls about 600 packages into every `npm ci` for one bench figure, and its
+ * AGPL-3.0 code must stay out of Vigil's dependency tree. Pinned to the exact version measured.
+ */
+function peerModules(): string {
+  const dir = fileURLToPath(new URL('../node_modules/.cache/vigil-bench-peer', import.meta.url))
+  const modules = `${dir}/node_modules`
+  if (!existsSync(`${modules}/dcc-utils/package.json`)) {
+    mkdirSync(dir, { recursive: true })
+    // npm may exit non-zero over an optional install script; what counts is the module.
+    spawnSync(
+      'npm',
+      ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', 'dcc-utils@0.4.0'],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    )
+  }
+  return modules
 }
 
 const [load1] = loadavg()
