@@ -12,7 +12,7 @@
  * list never makes Vigil fetch anything. Safe mode is on: a term no context defines fails
  * instead of being dropped from what is signed.
  */
-import jsonld, { type RemoteDocument } from 'jsonld'
+import type { RemoteDocument } from 'jsonld'
 import { concatBytes, sha256, utf8 } from '../../core/codec/index.ts'
 import { DccListError, type DidProofPayload } from '../../core/dcc/index.ts'
 import didV1 from './contexts/did-v1.json' with { type: 'json' }
@@ -39,6 +39,8 @@ export async function localDocumentLoader(url: string): Promise<RemoteDocument> 
 
 /** RDFC-1.0 N-Quads of a JSON-LD document, with the local contexts only. */
 export async function canonicalNQuads(document: unknown): Promise<string> {
+  // Loaded on first use: only a DID list import needs it, not every process start.
+  const { default: jsonld } = await import('jsonld')
   try {
     return await jsonld.canonize(document, {
       algorithm: 'RDFC-1.0',
