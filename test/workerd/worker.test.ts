@@ -4,10 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Unstable_DevWorker } from 'wrangler'
+import { parseShlink } from '../../src/core/shl/index.ts'
 import { establishIdentity } from '../../src/platform/deployment/identity.ts'
 import { KeyStore } from '../../src/platform/keys/store.ts'
-import { TEST_MASTER_KEY } from '../helpers/app.ts'
+import { appOver, TEST_MASTER_KEY } from '../helpers/app.ts'
 import { createTestDatabase, POSTGRES_SKIP_REASON, type TestDatabase } from '../helpers/db.ts'
+import { holderWith, makeLink } from '../helpers/shl.ts'
 
 const skip = POSTGRES_SKIP_REASON ? `workerd: needs Postgres (${POSTGRES_SKIP_REASON})` : undefined
 if (skip) it.skip(skip, () => {})
@@ -16,6 +18,8 @@ describe.skipIf(skip !== undefined)('Vigil in workerd', () => {
   let worker: Unstable_DevWorker
   let db: TestDatabase
   let logId: string
+  /** Manifest paths of SMART Health Links made from Node: one plain, one with a passcode. */
+  const shl = { plain: '', coded: '' }
 
   beforeAll(async () => {
     db = await createTestDatabase('postgres')
@@ -35,6 +39,17 @@ describe.skipIf(skip !== undefined)('Vigil in workerd', () => {
       { publicUrl: 'https://worker.test', logOrigin: 'worker.test/log' },
       {},
     )
+    // A holder's links, made from Node (issuing needs the log writer): the Worker serves them.
+    const node = await appOver(db, {
+      PUBLIC_URL: 'https://worker.test',
+      VIGIL_LOG_ORIGIN: 'worker.test/log',
+    })
+    const holder = await holderWith(node)
+    const path = async (input: Record<string, unknown>) =>
+      new URL(parseShlink((await makeLink(node, holder, input)).shlink).url).pathname
+    shl.plain = await path({ bundle: true })
+    shl.coded = await path({ passcode: '2468' })
+    await node.ledger.close()
     // Hyperdrive requires a password in the URL; the local trust auth ignores it.
     const url = new URL(db.url as string)
     if (url.password === '') url.password = 'local'
@@ -90,6 +105,26 @@ describe.skipIf(skip !== undefined)('Vigil in workerd', () => {
     const res = await worker.fetch('/api/nothing-here')
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toBe('application/problem+json')
+  })
+
+  it('serves SMART Health Link manifests, and checks a passcode with scrypt (node:crypto in workerd)', async () => {
+    const post = (path: string, body: unknown) =>
+      worker.fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const plain = await post(shl.plain, { recipient: 'worker test' })
+    expect(plain.status).toBe(200)
+    const manifest = (await plain.json()) as { files: { contentType: string; embedded: string }[] }
+    expect(manifest.files.map((f) => f.contentType)).toEqual([
+      'application/smart-health-card',
+      'application/fhir+json',
+    ])
+    const wrong = await post(shl.coded, { recipient: 'worker test', passcode: '1111' })
+    expect(wrong.status).toBe(401)
+    expect(await wrong.json()).toMatchObject({ code: 'SHL_PASSCODE_WRONG', remainingAttempts: 9 })
+    expect((await post(shl.coded, { recipient: 'worker test', passcode: '2468' })).status).toBe(200)
   })
 
   it('serves the landing page from the assets directory', async () => {
