@@ -23,7 +23,8 @@
  *
  * Environment: as bench/credentials-fill.ts, plus BENCH_REQUESTS (per scenario and level,
  * default 300), BENCH_CONCURRENCY (default `1,8,32`), BENCH_WORKERS (`vigil serve --workers N`,
- * default 1), BENCH_LIST_ONLY (comma-separated scenario names, e.g. `list,search-hit`).
+ * default 1), BENCH_LIST_ONLY (comma-separated scenario names, e.g. `list,search-hit`),
+ * BENCH_SERVER_NODE (the node binary or a wrapper for the server, e.g. one adding --cpu-prof).
  */
 import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
@@ -323,7 +324,8 @@ async function main() {
       VIGIL_DATA_DIR: `/tmp/vigil-bench-${process.pid}`,
       HOST: '127.0.0.1',
     },
-    process.execPath,
+    // Another node binary or a wrapper (one that adds --cpu-prof, say), as bench/http.ts allows.
+    process.env.BENCH_SERVER_NODE ?? process.execPath,
     WORKERS > 1 ? ['serve', '--workers', String(WORKERS)] : ['serve'],
   )
   const admin = postgres(fill.url, { max: 1, onnotice: () => {} })
