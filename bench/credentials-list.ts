@@ -23,8 +23,10 @@
  *
  * Environment: as bench/credentials-fill.ts, plus BENCH_REQUESTS (per scenario and level,
  * default 300), BENCH_CONCURRENCY (default `1,8,32`), BENCH_WORKERS (`vigil serve --workers N`,
- * default 1), BENCH_LIST_ONLY (comma-separated scenario names, e.g. `list,search-hit`).
+ * default 1), BENCH_LIST_ONLY (comma-separated scenario names, e.g. `list,search-hit`),
+ * BENCH_SERVER_NODE (the node binary or a wrapper for the server, e.g. one adding --cpu-prof).
  */
+import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { cpus, loadavg, totalmem } from 'node:os'
 import postgres from 'postgres'
@@ -102,9 +104,15 @@ function send(base: string, token: string, call: Call): Promise<{ status: number
 }
 
 /** Runs `calls` with `concurrency` in flight; returns each latency and answer. */
+interface Answer {
+  call: Call
+  status: number
+  text: string
+}
+
 async function run(base: string, token: string, calls: Call[], concurrency: number) {
   const latencies: number[] = []
-  const answers: { call: Call; status: number; text: string }[] = []
+  const answers: Answer[] = []
   let next = 0
   const t = performance.now()
   await Promise.all(
@@ -257,6 +265,42 @@ async function machine(url: string) {
   }
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name's closing bracket.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * CPU used by the server process and by the database backends serving it, so a figure can be
+ * read apart from the machine's load: wall time stretches when other work shares the cores, the
+ * CPU a request costs does not.
+ */
+async function cpuMeter(serverPid: number, sql: postgres.Sql) {
+  const backends = async () =>
+    (
+      await sql<{ pid: number }[]>`select pid from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid()`
+    ).map((r) => r.pid)
+  const snapshot = async () => {
+    const pids = await backends()
+    return { server: cpuSeconds(serverPid), db: new Map(pids.map((p) => [p, cpuSeconds(p)])) }
+  }
+  return async (run: () => Promise<void>) => {
+    const before = await snapshot()
+    await run()
+    const after = await snapshot()
+    let db = 0
+    for (const [pid, s] of after.db) db += s - (before.db.get(pid) ?? 0)
+    return { server: after.server - before.server, db }
+  }
+}
+
 async function main() {
   log(`filling to ${LIST_ROWS} credentials (kept between runs)`)
   const fill = await openFilledListDb(LIST_ROWS, (done, rate) =>
@@ -280,9 +324,12 @@ async function main() {
       VIGIL_DATA_DIR: `/tmp/vigil-bench-${process.pid}`,
       HOST: '127.0.0.1',
     },
-    process.execPath,
+    // Another node binary or a wrapper (one that adds --cpu-prof, say), as bench/http.ts allows.
+    process.env.BENCH_SERVER_NODE ?? process.execPath,
     WORKERS > 1 ? ['serve', '--workers', String(WORKERS)] : ['serve'],
   )
+  const admin = postgres(fill.url, { max: 1, onnotice: () => {} })
+  const meter = await cpuMeter(server.child.pid as number, admin)
   try {
     // Warm-up: the server's code paths and the hot index pages, not counted.
     for (const s of scenarios(Math.ceil(REQUESTS / 5), 77))
@@ -290,7 +337,10 @@ async function main() {
     for (const concurrency of LEVELS) {
       for (const s of scenarios(REQUESTS, 1000 * concurrency)) {
         const load0 = loadavg()[0] ?? 0
-        const r = await run(server.url, token, s.calls, concurrency)
+        let r = { latencies: [] as number[], answers: [] as Answer[], seconds: 0 }
+        const cpu = await meter(async () => {
+          r = await run(server.url, token, s.calls, concurrency)
+        })
         for (const a of r.answers) a.call.check(a.status, a.text)
         const sorted = r.latencies.sort((x, y) => x - y)
         emit({
@@ -304,19 +354,33 @@ async function main() {
           p50Ms: Number(percentile(sorted, 50).toFixed(1)),
           p99Ms: Number(percentile(sorted, 99).toFixed(1)),
           maxMs: Number((sorted.at(-1) ?? 0).toFixed(1)),
+          cpuMsPerRequest: {
+            server: Number(((cpu.server * 1000) / sorted.length).toFixed(2)),
+            database: Number(((cpu.db * 1000) / sorted.length).toFixed(2)),
+          },
           loadAvg1m: [Number(load0.toFixed(2)), Number(loadavg()[0]?.toFixed(2))],
           target: TARGET,
         })
       }
     }
   } finally {
+    await admin.end({ timeout: 5 })
     await server.stop()
     agent.destroy()
   }
   const rows = figures.filter((f) => f.bench === 'credentials.list')
   console.log(
     `\n${formatColumns([
-      ['scenario', 'in flight', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'p99 < 100 ms'],
+      [
+        'scenario',
+        'in flight',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'CPU ms/req server+db',
+        'p99 < 100 ms',
+      ],
       ...rows.map((f) => [
         String(f.scenario),
         String(f.concurrency),
@@ -324,6 +388,9 @@ async function main() {
         String(f.p50Ms),
         String(f.p99Ms),
         String(f.maxMs),
+        (({ server, database }: { server: number; database: number }) => `${server} + ${database}`)(
+          f.cpuMsPerRequest as { server: number; database: number },
+        ),
         Number(f.p99Ms) < 100 ? 'yes' : 'NO',
       ]),
     ])}`,

@@ -2,9 +2,9 @@
  * The issuer workspace end to end in Debian Chromium with a virtual authenticator, against the
  * real `vigil serve`: an issuer enrols from an invitation, issues a vaccination and a test
  * credential through the form (refusals shown at their field), finds them by name and birth
- * date, revokes one and corrects another after confirming, erases one, and the page is
- * screenshotted in English and Spanish at 360 px and 1280 px, axe-clean, without horizontal
- * scrolling. Screenshots: test-results/issuer/.
+ * date, revokes one and corrects another after confirming, erases one, lists each state alone,
+ * and the page is screenshotted in English and Spanish at 360 px and 1280 px, axe-clean, without
+ * horizontal scrolling. Screenshots: test-results/issuer/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -262,6 +262,22 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
     await expect.poll(() => page.locator('#find-status').textContent()).toBe('2 found.')
     expect(await page.locator('#found article[data-erased="true"]').count()).toBe(0)
     await check(page, 'en-1280-list')
+
+    // One state at a time: the filter asks the API for that state's rows (?state=).
+    const listed = () =>
+      page
+        .locator('#list article')
+        .evaluateAll((a) => a.map((n) => `${n.getAttribute('data-state')}:${n.dataset.erased}`))
+    const filter = page.getByLabel('Credentials to list')
+    await filter.selectOption('revoked')
+    await expect.poll(listed).toEqual(['revoked:false'])
+    await filter.selectOption('superseded')
+    await expect.poll(listed).toEqual(['superseded:false'])
+    await filter.selectOption('erased')
+    await expect.poll(listed).toEqual(['valid:true'])
+    await check(page, 'en-1280-list-erased')
+    await filter.selectOption('')
+    await expect.poll(listed).toEqual(['valid:true', 'revoked:false', 'superseded:false'])
 
     // Every state again at 360 px, then in Spanish at both widths.
     await page.setViewportSize({ width: 360, height: 800 })

@@ -177,12 +177,20 @@ export function credentialRoutes() {
         },
       )
     }
-    const report = await issueBatchText(c.get('ctx'), {
+    const ctx = c.get('ctx')
+    const report = await issueBatchText(ctx, {
       text: await c.req.text(),
       type,
       source: c.req.query('source') ?? 'api',
     })
-    return c.json(report, 200)
+    // Each issued row's passport link, as a single issue's answer carries it: the workspace's
+    // report lists them without a request per row.
+    const reports = await Promise.all(
+      report.reports.map(async (r) =>
+        r.status === 'error' ? r : { ...r, link: await passportUrl(ctx, r.id) },
+      ),
+    )
+    return c.json({ ...report, reports }, 200)
   })
   app.openAPIRegistry.registerPath({
     method: 'post',
@@ -191,7 +199,10 @@ export function credentialRoutes() {
     summary: 'Bulk issue from NDJSON (one issuing request per line) or CSV; idempotent by row key',
     security,
     responses: {
-      200: { description: 'a report per row: issued, existing or error (with code and field)' },
+      200: {
+        description:
+          "a report per row: issued or existing (with the citizen's passport link) or error (with code and field)",
+      },
     },
   })
 

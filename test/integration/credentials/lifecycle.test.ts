@@ -132,9 +132,27 @@ describe.each(ENGINES)('credential lifecycle on %s', (engine) => {
     const report = (await first.json()) as {
       issued: number
       errors: number
-      reports: { row: number; status: string; error?: { code: string; field?: string } }[]
+      reports: {
+        row: number
+        status: string
+        id?: string
+        link?: string
+        error?: { code: string; field?: string }
+      }[]
     }
     expect(report).toMatchObject({ issued: 3, errors: 2 })
+    // Each issued row carries the citizen's passport link (the one the link route gives); a
+    // refused row has none.
+    for (const r of report.reports) {
+      if (r.status === 'error') {
+        expect(r.link).toBeUndefined()
+        continue
+      }
+      const link = (await (await issuer.get(`/api/credentials/${r.id}/passport-link`)).json()) as {
+        url: string
+      }
+      expect(r.link).toBe(link.url)
+    }
     expect(report.reports[2]).toMatchObject({
       row: 3,
       status: 'error',
@@ -148,8 +166,9 @@ describe.each(ENGINES)('credential lifecycle on %s', (engine) => {
     const size = await logSize()
     const rerun = (await (
       await issuer.post('/api/credentials/batch?source=his', lines, 'application/x-ndjson')
-    ).json()) as { issued: number; existing: number }
+    ).json()) as { issued: number; existing: number; reports: { id?: string; link?: string }[] }
     expect(rerun).toMatchObject({ issued: 0, existing: 3 })
+    expect(rerun.reports.map((r) => r.link)).toEqual(report.reports.map((r) => r.link))
     expect(await logSize()).toBe(size)
   })
 

@@ -134,6 +134,9 @@ describe.each(ENGINES)('GET /api/credentials on %s', (engine) => {
     expect((await issuer.get('/api/credentials?before=nope')).status).toBe(400)
     const unknown = await issuer.get('/api/credentials?before=00000000-0000-4000-8000-000000000000')
     expect(unknown.status).toBe(404)
+    // A known cursor with nothing older is an empty page, not a 404.
+    const oldest = (await list('?limit=100')).items.at(-1)?.id as string
+    expect(await list(`?before=${oldest}`)).toEqual({ items: [], next: null })
     expect(((await unknown.json()) as { field: string }).field).toBe('before')
     const tracer = api(t, await tokenFor(t, ['tracer']))
     expect((await tracer.get('/api/credentials')).status).toBe(403)

@@ -468,7 +468,9 @@ function card(item: CredentialListItem): HTMLElement {
 
 function renderList(): void {
   byId('list').replaceChildren(
-    ...(items.length === 0 ? [el('p', {}, t('issuer.none'))] : items.map(card)),
+    ...(items.length === 0
+      ? [el('p', {}, t(stateFilter.value === '' ? 'issuer.none' : 'issuer.noneInState'))]
+      : items.map(card)),
   )
   byId('older').hidden = next === null
   if (found !== undefined) {
@@ -481,19 +483,28 @@ function renderList(): void {
   }
 }
 
+/** The list's state filter (`GET /api/credentials?state=`; '' for every state). */
+const stateFilter = byId<HTMLSelectElement>('list-state')
+
+/** Counts list loads, so an answer to an earlier one (another filter, say) is dropped. */
+let listLoads = 0
+
 async function loadList(more = false): Promise<void> {
+  const load = ++listLoads
   setState(listStatus, 'busy', t('issuer.loading'))
+  const query = new URLSearchParams({ limit: '20' })
+  if (stateFilter.value !== '') query.set('state', stateFilter.value)
+  if (more && next !== null) query.set('before', next)
   try {
-    const page = await call<CredentialList>(
-      'GET',
-      `/api/credentials?limit=20${more && next !== null ? `&before=${next}` : ''}`,
-    )
+    const page = await call<CredentialList>('GET', `/api/credentials?${query}`)
+    if (load !== listLoads) return
     items = more ? [...items, ...page.items] : page.items
     next = page.next
     renderList()
     setState(listStatus, 'info', '')
   } catch (err) {
-    setState(listStatus, 'bad', t('issuer.actionFailed', { reason: reason(err) }))
+    if (load === listLoads)
+      setState(listStatus, 'bad', t('issuer.actionFailed', { reason: reason(err) }))
   }
 }
 
@@ -534,6 +545,7 @@ byId('find-form').addEventListener('submit', (event) => {
 })
 byId('older').addEventListener('click', () => void loadList(true))
 byId('refresh').addEventListener('click', () => void loadList())
+stateFilter.addEventListener('change', () => void loadList())
 
 onLangChange(() => {
   fill(select('product'), VACCINES)
