@@ -7,7 +7,9 @@
  *
  *   signals.weekly             the weekly run: this week's Farrington (b = 3, the rest R's
  *                              defaults) and EARS C1, C2, C3 signal for every series.
- *                              Target < 2 s.
+ *   signals.year               the year back-calculated: Farrington for each of the last 52
+ *                              weeks and EARS C1, C2, C3 for every week with history, for
+ *                              every series (issue 22's figure). Target < 2 s of one core.
  *   signals.farrington.year    Farrington for each of the last 52 weeks of every series (a
  *                              back-calculation: 104,000 points, up to four GLM fits each)
  *   signals.noufaily.latest    this week with Noufaily's settings (10 seasonal levels, 26 weeks out)
@@ -81,7 +83,7 @@ function makeSeries(): CountSeries[] {
 
 type Run = (s: CountSeries) => SignalResult
 
-/** Runs every detector over every series; emits wall and CPU seconds and returns the wall. */
+/** Runs every detector over every series; emits wall and CPU seconds and returns both. */
 function measure(name: string, series: CountSeries[], runs: Run[], extra = {}) {
   let points = 0
   let alarms = 0
@@ -107,7 +109,7 @@ function measure(name: string, series: CountSeries[], runs: Run[], extra = {}) {
     alarmShare: round(alarms / points, 4),
     ...extra,
   })
-  return seconds
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 }
 }
 
 function main() {
@@ -124,8 +126,12 @@ function main() {
   const series = makeSeries()
   const latest = { from: WEEKS - 1, to: WEEKS }
   const b3 = { b: 3 }
-  // Warm the JIT on a few series so the first figure is not the compiler's.
-  for (const s of series.slice(0, 20)) farrington(s, { control: b3, range: LAST_YEAR })
+  // Warm the JIT (and the heap) on a few series so the first figure is not the compiler's: a
+  // server runs these warm.
+  for (const s of series.slice(0, 100)) {
+    farrington(s, { control: b3, range: LAST_YEAR })
+    for (const method of ['C1', 'C2', 'C3'] as const) ears(s, { control: { method } })
+  }
 
   const earsAt = (method: 'C1' | 'C2' | 'C3', range?: { from: number; to: number }): Run =>
     range === undefined
@@ -142,6 +148,17 @@ function main() {
     ],
     { targetSeconds: 2 },
   )
+  const year = measure(
+    'signals.year',
+    series,
+    [
+      (s) => farrington(s, { control: b3, range: LAST_YEAR }),
+      earsAt('C1'),
+      earsAt('C2'),
+      earsAt('C3'),
+    ],
+    { targetSeconds: 2 },
+  )
   measure('signals.farrington.year', series, [
     (s) => farrington(s, { control: b3, range: LAST_YEAR }),
   ])
@@ -154,11 +171,16 @@ function main() {
   measure('signals.cusum.year', series, [
     (s) => cusum(s, { control: { mean: 'seasonal', resetAfterAlarm: true }, range: LAST_YEAR }),
   ])
+  // The targets are one core's work: on a shared machine the wall time stretches with the
+  // load while the CPU time holds, so the CPU time decides.
   emit({
     bench: 'done',
-    weeklySeconds: round(weekly, 3),
+    weeklySeconds: round(weekly.seconds, 3),
+    weeklyCpuSeconds: round(weekly.cpuSeconds, 3),
+    yearSeconds: round(year.seconds, 3),
+    yearCpuSeconds: round(year.cpuSeconds, 3),
     targetSeconds: 2,
-    met: weekly < 2,
+    met: weekly.cpuSeconds < 2 && year.cpuSeconds < 2,
     loadAvg1m: round(loadavg()[0] ?? 0),
   })
 
@@ -177,7 +199,7 @@ function main() {
     `\n${formatColumns([['figure', 'series', 'points', 'wall', 'CPU', 'points/s', 'alarms'], ...rows])}\n`,
   )
   process.stderr.write(
-    `weekly run (Farrington + EARS C1–C3, ${series.length} series): ${round(weekly, 3)} s (target < 2 s); load ${figures[0]?.loadAvg1m} → ${round(loadavg()[0] ?? 0)}\n`,
+    `weekly run (Farrington + EARS C1–C3, ${series.length} series): ${round(weekly.cpuSeconds, 3)} s CPU; year back-calculated: ${round(year.cpuSeconds, 3)} s CPU (targets < 2 s); load ${figures[0]?.loadAvg1m} → ${round(loadavg()[0] ?? 0)}\n`,
   )
 }
 

@@ -196,9 +196,10 @@ the expected set.
   },
   verify: {
     summary:
-      'verify one certificate offline (EU DCC HC1 against DSCs from a file) and print the verdict',
+      'verify one certificate (EU DCC HC1 against DSCs from a file or a deployment) and print the verdict',
     usage: `vigil verify TEXT|FILE [--dcc-trust FILE] [--dcc-revoked FILE] [--now T] [--max-age S]
                     [--rules-country CC --dcc-rules FILE [--dcc-value-sets FILE] [--lang L]]
+vigil verify TEXT|FILE --url URL [--vkey VKEY] [--rules-country CC] [--now T] [--max-age S] [--lang L]
 
 TEXT is the scanned text (HC1:…, shc:/…); a FILE that exists is read instead. Prints the
 Verdict and its plain sentence as JSON; exits 0 (valid), 1 (invalid) or 3 (cannot confirm).
@@ -213,6 +214,11 @@ Verdict and its plain sentence as JSON; exits 0 (valid), 1 (invalid) or 3 (canno
                       distributes them (vigil trust dcc rules import takes the same file)
   --dcc-value-sets F  the value sets the rules read: {"<value set id>": ["<code>", …]}
   --lang L            language of the failed rule's description (default en)
+  --url URL           take the trust data from a Vigil deployment: its signed /trust/dcc (DSCs,
+                      revocations, each list's age and max age) and, with --rules-country, the
+                      country's rules from its signed /trust/material; exit 2 if they fail
+  --vkey VKEY         the deployment's log key (signed-note verifier key) to check them with;
+                      without it the key is read from URL/log/key (the JSON says pinned: false)
 
 SMART Health Cards need a deployment's trust material, which this command does not load: they
 come out "cannot confirm" (use the /verify page).`,

@@ -13,11 +13,20 @@ import {
   openEmbedded,
 } from '../platform/db/index.ts'
 import { applyIdentity, establishIdentity } from '../platform/deployment/index.ts'
-import { nodeKeyCrypto } from '../platform/node-crypto/index.ts'
+import {
+  installNodeDeflate,
+  installNodeSha256,
+  nodeKeyCrypto,
+} from '../platform/node-crypto/index.ts'
 import { announceMissingIssuerKeys } from '../services/credentials/index.ts'
 import type { Ledger } from '../services/ledger/index.ts'
 import { buildContext } from './context.ts'
 import { resolveMasterKey } from './master-key.ts'
+
+// The server and every command hash through node:crypto and deflate through node:zlib (issue
+// 23), not the pure fallbacks the browser and Workers keep.
+installNodeSha256()
+installNodeDeflate()
 
 export const VERSION: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),

@@ -13,6 +13,7 @@ import { INTEGRITY_POLICY, PAGE_CSP, serializeCsp, verifierCsp } from './csp.ts'
 import { renderDocsPage } from './docs-page.ts'
 import type { AppDeps, AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
+import { withHotReads } from './hot-reads.ts'
 import { accessLog } from './middleware/access-log.ts'
 import { authenticate } from './middleware/auth.ts'
 import { bodyLimit } from './middleware/body-limit.ts'
@@ -20,6 +21,7 @@ import { originCheck } from './middleware/origin.ts'
 import { sessionActor } from './middleware/session.ts'
 import { notFoundHandler } from './not-found.ts'
 import { ProblemError } from './problem.ts'
+import { alertRoutes } from './routes/alerts.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { credentialRoutes } from './routes/credentials.ts'
 import { dccTrustRoutes } from './routes/dcc-trust.ts'
@@ -131,6 +133,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', exposureExportRoutes())
   app.route('/', surveillanceRoutes())
   app.route('/', surveillanceMapRoutes())
+  app.route('/', alertRoutes())
   app.route('/', trustRoutes())
   app.route('/', dccTrustRoutes())
   app.route('/', releaseRoutes())
@@ -160,6 +163,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   }
   app.notFound(notFoundHandler(app))
   app.onError(handleError)
+  // The log's hot reads from memory skip routing and the per-request work above (issue 23).
+  app.fetch = withHotReads(app.fetch, deps.db)
   return app
 }
 

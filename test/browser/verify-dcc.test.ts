@@ -5,20 +5,28 @@
  * VALIDATIONCLOCK (dgc-testdata DE/2DCode), verifies an `HC1:` PNG, a pasted text and a camera
  * read as valid, online and again offline from the service worker's copy of /trust/dcc, and
  * shows the revoked one as not valid. The holder block names the person (and the transliteration), the product
- * from the EU value sets, the issuer and the trust list with its ledger entry. Screenshots
- * EN/ES at 360 px (axe clean, no horizontal scroll) go to test-results/verify/dcc-*.png.
+ * from the EU value sets, the issuer and the trust list with its ledger entry. The deployment
+ * also imports Austria's business rules and the EU value sets: a venue that picks Austria in
+ * settings sees DE 1 meet them and DE 4 fail VR-AT-0004, named in plain words in EN and ES,
+ * online and offline. Screenshots EN/ES at 360 px (axe clean, no horizontal scroll) go to
+ * test-results/verify/dcc-*.png.
  */
-import { writeFileSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64, utf8 } from '../../src/core/codec/index.ts'
 import { dccRevocationHashes, dscKid } from '../../src/core/dcc/index.ts'
 import { COMMAND_LINE } from '../../src/platform/context/index.ts'
-import { importDccList, importDccRevocations } from '../../src/services/trust/index.ts'
+import {
+  importDccList,
+  importDccRevocations,
+  importDccRules,
+  importDccValueSets,
+} from '../../src/services/trust/index.ts'
 import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
 import { y4mOf } from '../helpers/fake-camera.ts'
-import { readVectorJson } from '../helpers/vectors.ts'
+import { readVectorJson, readVectorText, vectorPath } from '../helpers/vectors.ts'
 import { VERIFY_SHOTS as SHOTS, startVerifySite, type VerifySite } from '../helpers/verify-site.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
@@ -31,6 +39,8 @@ interface Vector {
 }
 const VACCINATION = readVectorJson<Vector>('dcc/DE/2DCode/raw/1.json')
 const RECOVERY = readVectorJson<Vector>('dcc/DE/2DCode/raw/3.json')
+/** Dose 1 of 2, three days after: Austria's VR-AT-0004 wants 22 days. */
+const FIRST_DOSE = readVectorJson<Vector>('dcc/DE/2DCode/raw/4.json')
 const CLOCK = new Date(VACCINATION.TESTCTX.VALIDATIONCLOCK)
 
 async function readKind(page: Page): Promise<{ kind: string; key: string; code: string }> {
@@ -125,12 +135,19 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('EU certificates on the verif
             }),
           ),
         })
+        const rules = readdirSync(vectorPath('certlogic/rules/AT')).map((id) =>
+          readVectorJson(`certlogic/rules/AT/${id}/rule.json`),
+        )
+        await importDccRules(as, { country: 'AT', text: JSON.stringify(rules) })
+        await importDccValueSets(as, {
+          text: readVectorText('certlogic/rules/valuesets/valueSets.json'),
+        })
         logged.list = list.leafIndex ?? undefined
         logged.revocations = revocations.leafIndex ?? undefined
       },
     })
     browser = site.browser
-  }, 180_000)
+  }, 300_000) // a deployment, two trust lists, Austria's rules and the value sets, under load
   afterAll(() => site?.close())
 
   it('verifies an HC1 PNG and pasted text, shows the holder and the list, at 360 px in EN and ES', async () => {
@@ -216,6 +233,75 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('EU certificates on the verif
     await page.screenshot({ path: `${SHOTS}dcc-offline-360-en.png`, fullPage: true })
     await context.close()
   })
+  it("a venue picks Austria's entry rules: DE 1 meets them, DE 4 fails VR-AT-0004 in plain words, EN and ES, online and offline", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 800 },
+      bypassCSP: true,
+    })
+    const page = await openVerify(context, site)
+    await page.locator('#settings summary').click()
+    await expect
+      .poll(() => page.locator('#dcc-country option').count(), { timeout: 20_000 })
+      .toBe(2)
+    await page.getByLabel('EU certificates: rules of the country of arrival').selectOption('AT')
+    expect(await page.locator('#dcc-country option:checked').textContent()).toBe('Austria (AT)')
+    expect(await axeSerious(page)).toEqual([])
+    await page.screenshot({ path: `${SHOTS}dcc-rules-settings-360-en.png`, fullPage: true })
+
+    expect(await paste(page, VACCINATION.PREFIX)).toEqual({
+      kind: 'valid',
+      key: 'valid-dcc',
+      code: '',
+    })
+    const outcome = page.locator('#rule-outcome')
+    expect(await outcome.textContent()).toContain('Meets the entry rules of Austria (AT)')
+    expect(await outcome.getAttribute('data-codes')).toBe('DCC_RULES_PASSED')
+
+    expect(await paste(page, FIRST_DOSE.PREFIX)).toEqual({
+      kind: 'not-valid',
+      key: 'rule-failed',
+      code: 'DCC_RULE_FAILED',
+    })
+    const reason = page.locator('#verdict-reason')
+    expect(await reason.textContent()).toBe(
+      "The certificate does not meet the entry rules of Austria (AT): rule VR-AT-0004 (If (sequencenumber < total number of doses) (AT: 'Erstimpfung') Verification Datetime must be more than 22 days and less than 90 days after the date of vaccination). Do not accept it.",
+    )
+    expect(await outcome.isHidden()).toBe(true)
+    expect(await axeSerious(page)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    await page.screenshot({ path: `${SHOTS}dcc-rule-failed-360-en.png`, fullPage: true })
+    await page.getByRole('button', { name: 'Español' }).click()
+    // Austria publishes this rule in English only: the description falls back to it.
+    expect(await reason.textContent()).toMatch(
+      /^El certificado no cumple las reglas de entrada de Austria \(AT\): regla VR-AT-0004 \(If \(sequencenumber/,
+    )
+    expect(await page.locator('#dcc-country option:checked').textContent()).toBe('Austria (AT)')
+    expect(await axeSerious(page)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    await page.screenshot({ path: `${SHOTS}dcc-rule-failed-360-es.png`, fullPage: true })
+    await page.getByRole('button', { name: 'English' }).click()
+
+    // Offline: the rules came with the trust material the service worker keeps.
+    await page.evaluate(() => navigator.serviceWorker.ready)
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), {
+        timeout: 20_000,
+      })
+      .toBe(true)
+    await context.setOffline(true)
+    await page.reload()
+    await expect
+      .poll(() => page.locator('#trust-status').textContent(), { timeout: 20_000 })
+      .toContain('Offline')
+    await page.clock.setFixedTime(CLOCK)
+    expect(await paste(page, FIRST_DOSE.PREFIX)).toMatchObject({ key: 'rule-failed' })
+    expect(await reason.textContent()).toContain('rule VR-AT-0004')
+    expect(await paste(page, VACCINATION.PREFIX)).toMatchObject({ kind: 'valid' })
+    expect(await outcome.textContent()).toContain('Meets the entry rules of Austria (AT)')
+    await page.screenshot({ path: `${SHOTS}dcc-rules-offline-360-en.png`, fullPage: true })
+    await context.close()
+  })
+
   it('reads an HC1 code from the camera', async () => {
     const video = join(site.dir, 'hc1.y4m')
     writeFileSync(video, y4mOf(Buffer.from(VACCINATION['2DCODE'], 'base64')))

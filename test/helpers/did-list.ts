@@ -3,9 +3,14 @@
  * (concepts_did_gdhcn: `did:web` id, JsonWebKey2020 methods with the kid as fragment and
  * `x5c` = [DSC, SCA], a JsonWebSignature2020 proof with a detached `b64:false` ES256 JWS whose
  * signature is DER, as the published examples are), built and signed here from test keys.
+ * Signed as the WHO signs (a Linked Data signer): SHA-256 of the RDFC-1.0 N-Quads of the proof
+ * options, then of the document, computed here with `jsonld` directly over the kept contexts;
+ * `sign: 'jcs'` signs the RFC 8785 JSON instead (the core's default payload).
  */
-import { concatBytes, toBase64Url, utf8 } from '../../src/core/codec/index.ts'
+import jsonld from 'jsonld'
+import { concatBytes, sha256, toBase64Url, utf8 } from '../../src/core/codec/index.ts'
 import { canonicalJson } from '../../src/core/dcc/index.ts'
+import { JSONLD_CONTEXTS } from '../../src/platform/jsonld/index.ts'
 import { kidOf, type TestCert } from './x509.ts'
 
 export const SIGNER_DID = 'did:web:example.test:WHO:signing:DID'
@@ -25,10 +30,24 @@ export function rawToDer(raw: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(0x30, body.length), body)
 }
 
+/** RDFC-1.0 N-Quads with a loader of the kept contexts only. */
+function nquads(doc: unknown): Promise<string> {
+  return jsonld.canonize(doc, {
+    algorithm: 'RDFC-1.0',
+    format: 'application/n-quads',
+    documentLoader: async (url) => {
+      const document = JSONLD_CONTEXTS[url]
+      if (document === undefined) throw new Error(`no network in tests: ${url}`)
+      return { contextUrl: null, documentUrl: url, document }
+    },
+  })
+}
+
 export async function buildDidList(
   signingKey: CryptoKey,
   entries: readonly { dsc: TestCert; sca: TestCert }[],
   references: readonly string[] = [],
+  sign: 'jsonld' | 'jcs' = 'jsonld',
 ): Promise<Record<string, unknown>> {
   const doc: Record<string, unknown> = {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
@@ -49,8 +68,22 @@ export async function buildDidList(
       ...references,
     ],
   }
+  const options = {
+    type: 'JsonWebSignature2020',
+    created: '2026-11-10T12:00:21Z',
+    nonce: 'Gp3uOuUTNgAFxm31fIjNy7yYt34aOP0g',
+    proofPurpose: 'assertionMethod',
+    verificationMethod: SIGNER_DID,
+  }
   const head = toBase64Url(utf8(JSON.stringify({ b64: false, crit: ['b64'], alg: 'ES256' })))
-  const input = concatBytes(utf8(`${head}.`), utf8(canonicalJson(doc)))
+  const payload =
+    sign === 'jcs'
+      ? utf8(canonicalJson(doc))
+      : concatBytes(
+          await sha256(utf8(await nquads({ '@context': doc['@context'], ...options }))),
+          await sha256(utf8(await nquads(doc))),
+        )
+  const input = concatBytes(utf8(`${head}.`), payload)
   const raw = new Uint8Array(
     await crypto.subtle.sign(
       { name: 'ECDSA', hash: 'SHA-256' },
@@ -58,13 +91,6 @@ export async function buildDidList(
       input as Uint8Array<ArrayBuffer>,
     ),
   )
-  doc.proof = {
-    type: 'JsonWebSignature2020',
-    created: '2026-11-10T12:00:21Z',
-    nonce: 'Gp3uOuUTNgAFxm31fIjNy7yYt34aOP0g',
-    proofPurpose: 'assertionMethod',
-    verificationMethod: SIGNER_DID,
-    jws: `${head}..${toBase64Url(rawToDer(raw))}`,
-  }
+  doc.proof = { ...options, jws: `${head}..${toBase64Url(rawToDer(raw))}` }
   return doc
 }

@@ -111,6 +111,12 @@ export const LAYERS: readonly Row[] = [
     packages: [...CORE_PACKAGES, 'node:*'],
   },
   {
+    path: 'src/platform/jsonld',
+    layer: 'platform',
+    imports: ['core', 'platform'],
+    packages: [...CORE_PACKAGES, 'jsonld'],
+  },
+  {
     path: 'src/platform/*',
     layer: 'platform',
     imports: ['core', 'platform'],

@@ -3,6 +3,9 @@
 /** What a venue's verifier would say of the card (superseded: revoked by a correction). */
 export type CredentialState = 'valid' | 'revoked' | 'superseded'
 
+/** The list's `state` filter: one state, or the rows whose personal data was erased. */
+export type CredentialListFilter = CredentialState | 'erased'
+
 export interface CredentialSubject {
   givenNames: string[]
   familyName: string

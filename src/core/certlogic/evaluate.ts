@@ -1,12 +1,15 @@
 /**
  * @module core/certlogic/evaluate
- * Evaluates rules with the maintained CertLogic evaluator (certlogic-js, Apache-2.0; CertLogic
- * spec 1.3.x) over `{payload, external}`. A rule passes only when it evaluates to exactly `true`
- * (the EU test tooling's reading); anything else fails, and an evaluation error counts as failed
- * too (CertLogic spec, "Evaluation": a rule that cannot be evaluated is not satisfied).
+ * Evaluates rules over `{payload, external}`: each rule's Logic compiled once into closures
+ * (compile.ts, whose results equal the maintained reference evaluator certlogic-js's, kept here
+ * as evaluateCertLogic), the selection kept per country, type and clock span
+ * (selectDccRulesCached). A rule passes only when it evaluates to exactly `true` (the EU test
+ * tooling's reading); anything else fails, and an evaluation error counts as failed too
+ * (CertLogic spec, "Evaluation": a rule that cannot be evaluated is not satisfied).
  */
 import { evaluate } from 'certlogic-js/dist/evaluator.js'
-import { type DccRuleSelection, hasRulesFor, selectDccRules } from './select.ts'
+import { type CompiledCertLogic, compile } from './compile.ts'
+import { type DccRuleSelection, hasRulesFor, selectDccRulesCached } from './select.ts'
 import type {
   CertLogicExpression,
   DccExternal,
@@ -28,7 +31,19 @@ export function ruleDescription(rule: DccRule, lang = 'en'): string {
   return hit?.desc ?? rule.Identifier
 }
 
-/** Evaluates one CertLogic expression; throws what the evaluator throws. */
+/** Each rule's Logic, compiled on first use (rules are read-only once parsed). */
+const compiled = new WeakMap<DccRule, CompiledCertLogic>()
+
+function logicOf(rule: DccRule): CompiledCertLogic {
+  let logic = compiled.get(rule)
+  if (logic === undefined) {
+    logic = compile(rule.Logic)
+    compiled.set(rule, logic)
+  }
+  return logic
+}
+
+/** Evaluates one CertLogic expression with the reference evaluator; throws what it throws. */
 export function evaluateCertLogic(expr: CertLogicExpression, data: unknown): unknown {
   return evaluate(expr, data)
 }
@@ -47,7 +62,7 @@ export function evaluateDccRule(
     description: ruleDescription(rule, lang),
   }
   try {
-    const value = evaluate(rule.Logic, { payload, external })
+    const value = logicOf(rule)({ payload, external })
     return { ...base, result: value === true ? 'pass' : 'fail' }
   } catch (err) {
     return { ...base, result: 'error', error: err instanceof Error ? err.message : String(err) }
@@ -70,7 +85,7 @@ export interface DccRulesInput {
 export function evaluateDccRules(set: DccRuleSet, input: DccRulesInput): DccRulesVerdict {
   if (!hasRulesFor(set.rules, set.country)) return { code: 'DCC_RULES_NONE', outcomes: [] }
   const { external } = input
-  const selected = selectDccRules(set.rules, {
+  const selected = selectDccRulesCached(set.rules, {
     country: set.country,
     issuerCountry: external.issuerCountryCode,
     certificateType: input.certificateType,

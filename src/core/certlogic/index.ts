@@ -4,6 +4,7 @@
  * JSON, the EU apps' choice of rules (country, type, validity, highest version), the `external`
  * context, and the evaluation, in which an error counts as a failed rule.
  */
+export { type CompiledCertLogic, compile as compileCertLogic } from './compile.ts'
 export { CertLogicError, type CertLogicErrorCode } from './errors.ts'
 export {
   type DccRulesInput,
@@ -36,5 +37,6 @@ export {
   dccRuleType,
   hasRulesFor,
   selectDccRules,
+  selectDccRulesCached,
 } from './select.ts'
 export * from './types.ts'

@@ -66,3 +66,54 @@ export function selectDccRules(rules: readonly DccRule[], sel: DccRuleSelection)
   }
   return [...best.values()].sort((a, b) => (a.Identifier < b.Identifier ? -1 : 1))
 }
+
+/** Per rule list: each rule's validity bounds (ms; NaN when unreadable, which never excludes). */
+const boundsOf = new WeakMap<readonly DccRule[], { from: number[]; to: number[] }>()
+/** Per rule list and (country, issuer, type, region): the last selection and the clock cell it holds in. */
+const selections = new WeakMap<
+  readonly DccRule[],
+  Map<string, { lo: number; hi: number; rules: DccRule[] }>
+>()
+
+/**
+ * selectDccRules, remembered: the selection changes only when the clock crosses a rule's
+ * ValidFrom or ValidTo, so it is kept with the span of clocks around the one it was made for in
+ * which no bound is crossed, and made again outside it. The same rules for the same country,
+ * issuer, type and region, as selectDccRules gives them (the rule list is not to be mutated).
+ */
+export function selectDccRulesCached(
+  rules: readonly DccRule[],
+  sel: DccRuleSelection,
+): readonly DccRule[] {
+  let bounds = boundsOf.get(rules)
+  if (bounds === undefined) {
+    bounds = {
+      from: rules.map((r) => Date.parse(r.ValidFrom)),
+      to: rules.map((r) => Date.parse(r.ValidTo)),
+    }
+    boundsOf.set(rules, bounds)
+  }
+  let byKey = selections.get(rules)
+  if (byKey === undefined) {
+    byKey = new Map()
+    selections.set(rules, byKey)
+  }
+  const key = `${sel.country}|${sel.issuerCountry ?? ''}|${sel.certificateType}|${sel.region ?? ''}`
+  const clock = sel.clock * 1000
+  const hit = byKey.get(key)
+  if (hit !== undefined && hit.lo <= clock && clock <= hit.hi) return hit.rules
+  // The cell: a rule enters at ValidFrom and leaves 1 ms after ValidTo (both bounds included).
+  let lo = Number.NEGATIVE_INFINITY
+  let hi = Number.POSITIVE_INFINITY
+  for (let i = 0; i < rules.length; i++) {
+    const from = bounds.from[i] as number
+    const to = bounds.to[i] as number
+    if (from <= clock) lo = Math.max(lo, from)
+    else if (from > clock) hi = Math.min(hi, from - 1)
+    if (to < clock) lo = Math.max(lo, to + 1)
+    else if (to >= clock) hi = Math.min(hi, to)
+  }
+  const selected = selectDccRules(rules, sel)
+  byKey.set(key, { lo, hi, rules: selected })
+  return selected
+}

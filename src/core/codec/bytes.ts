@@ -44,8 +44,32 @@ const SYNC_SHA256_MAX =
     ? 0
     : 16_384
 
-/** SHA-256: @noble/hashes for small inputs on Node (cards, tokens), WebCrypto otherwise. */
+/** A synchronous one-shot SHA-256 (FIPS 180-4), as a platform provides it. */
+export type Sha256 = (data: Uint8Array) => Uint8Array
+
+let platformSha256: Sha256 | undefined
+
+/**
+ * Installs the platform's SHA-256 for the whole core (src/platform/node-crypto's node:crypto
+ * one on Node: 1.5–2× @noble/hashes on a 65-byte Merkle node, 7–9× on an 8 KB tile); undefined
+ * restores @noble/hashes, which browsers and Workers keep (WebCrypto's digest is asynchronous,
+ * and the Merkle code hashes synchronously).
+ */
+export function useSha256(impl: Sha256 | undefined): void {
+  platformSha256 = impl
+}
+
+/** SHA-256 now: the installed platform hash, else @noble/hashes. */
+export function sha256Sync(data: Uint8Array): Uint8Array {
+  return platformSha256 === undefined ? nobleSha256(data) : platformSha256(data)
+}
+
+/**
+ * SHA-256: the installed platform hash when there is one; else @noble/hashes for small inputs on
+ * Node (cards, tokens), WebCrypto otherwise.
+ */
 export async function sha256(data: Uint8Array): Promise<Uint8Array> {
+  if (platformSha256 !== undefined) return platformSha256(data)
   if (data.length <= SYNC_SHA256_MAX) return nobleSha256(data)
   return new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>))
 }

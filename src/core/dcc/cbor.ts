@@ -53,14 +53,18 @@ const BASE_OPTIONS = {
   allowNaN: false,
 } as const
 
+// Built once: options objects per call were a measurable share of a verdict (bench:verify:dcc).
+const STRUCTURE_OPTIONS = { ...BASE_OPTIONS, tags: STRUCTURE_TAGS }
+const CLAIMS_OPTIONS = { ...BASE_OPTIONS, tags: PAYLOAD_TAGS }
+
 /** Decodes one CBOR item (no trailing bytes); maps as Maps, only tags 18 and 61. */
 export function decodeStructure(bytes: Uint8Array): unknown {
-  return decode(bytes, { ...BASE_OPTIONS, tags: STRUCTURE_TAGS })
+  return decode(bytes, STRUCTURE_OPTIONS)
 }
 
 /** Decodes CWT claims: maps as Maps, date tags turned into strings, no other tag. */
 export function decodeClaims(bytes: Uint8Array): unknown {
-  return decode(bytes, { ...BASE_OPTIONS, tags: PAYLOAD_TAGS })
+  return decode(bytes, CLAIMS_OPTIONS)
 }
 
 /**
@@ -75,7 +79,9 @@ export function toJson(value: unknown): unknown {
       const j = toJson(v)
       if (j === undefined) return undefined
       // Defined as an own property: a key "__proto__" must not reach the prototype.
-      Object.defineProperty(out, k, { value: j, enumerable: true, writable: true })
+      if (k === '__proto__') {
+        Object.defineProperty(out, k, { value: j, enumerable: true, writable: true })
+      } else out[k] = j
     }
     return out
   }
@@ -88,7 +94,8 @@ export function toJson(value: unknown): unknown {
     }
     return out
   }
-  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return value
+  const type = typeof value
+  if (value === null || type === 'string' || type === 'number' || type === 'boolean') return value
   return undefined
 }
 

@@ -18,7 +18,7 @@ export {
 } from './nodes.ts'
 export { proveConsistency, proveInclusion } from './prove.ts'
 export { entriesPath, parseEntriesPath, parseTilePath, tilePath } from './tile-path.ts'
-export { type TileReader, tileHashReader } from './tile-reader.ts'
+export { createTileTrust, type TileReader, type TileTrust, tileHashReader } from './tile-reader.ts'
 export {
   entryBundleFor,
   locateNode,

@@ -46,8 +46,22 @@ function resetStream(): ZStream {
   return fresh
 }
 
+/** A synchronous raw DEFLATE (RFC 1951) at maximum compression, as a platform provides it. */
+export type DeflateRaw = (bytes: Uint8Array) => Uint8Array
+
+let platformDeflate: DeflateRaw | undefined
+
+/**
+ * Installs the platform's DEFLATE for issuing (src/platform/node-crypto: node:zlib on Node, C
+ * zlib, several times fflate's speed on a card); undefined restores fflate, which browsers and
+ * Workers keep. Both give valid raw DEFLATE that any inflater reads back (the bytes may differ).
+ */
+export function useDeflateRaw(impl: DeflateRaw | undefined): void {
+  platformDeflate = impl
+}
+
 export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
-  return deflateSync(bytes, { level: 9 })
+  return platformDeflate === undefined ? deflateSync(bytes, { level: 9 }) : platformDeflate(bytes)
 }
 
 function notDeflate(reason: string): ShcError {

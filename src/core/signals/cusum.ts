@@ -9,7 +9,13 @@
  * not reset after an alarm unless `resetAfterAlarm` is set.
  */
 import { fitQuasiPoisson, predictLink } from './glm.ts'
-import type { CountSeries, SignalPoint, SignalRange, SignalResult } from './types.ts'
+import {
+  type CountSeries,
+  type SignalPoint,
+  type SignalRange,
+  type SignalResult,
+  signalPoint,
+} from './types.ts'
 import { checkSeries, resolveRange, throwOnFirst } from './validate.ts'
 
 export interface CusumControl {
@@ -37,7 +43,8 @@ const seasonRow = (t: number, f: number) => [
 /** The in-control mean of each period in [from, to), or undefined if no baseline period counts. */
 function inControlMeans(s: CountSeries, c: CusumControl, from: number, to: number) {
   if (typeof c.mean === 'number') return new Array<number>(to - from).fill(c.mean)
-  const train = [...Array(from).keys()].filter((t) => s.outbreak?.[t] !== true)
+  const train: number[] = []
+  for (let t = 0; t < from; t++) if (s.outbreak?.[t] !== true) train.push(t)
   if (train.length === 0) return undefined
   if (c.mean === 'baseline') {
     const m = train.reduce((a, t) => a + (s.counts[t] as number), 0) / train.length
@@ -45,7 +52,15 @@ function inControlMeans(s: CountSeries, c: CusumControl, from: number, to: numbe
   }
   const x = train.flatMap((t) => seasonRow(t, s.frequency))
   const y = train.map((t) => s.counts[t] as number)
-  const fit = fitQuasiPoisson({ x, p: 3, y })
+  const fit = fitQuasiPoisson({
+    x,
+    p: 3,
+    n: y.length,
+    y,
+    offset: undefined,
+    weights: undefined,
+    groups: undefined,
+  })
   if (fit === undefined || !fit.converged) return undefined
   return Array.from({ length: to - from }, (_, i) =>
     Math.exp(predictLink(fit, seasonRow(from + i, s.frequency), 0).eta),
@@ -97,22 +112,14 @@ export function cusum(
   for (let t = range.from; t < range.to; t++) {
     const y = series.counts[t] as number
     const m = means?.[t - range.from]
-    const point = { index: t, observed: y, pValue: null }
     if (m === undefined || !(m > 0)) {
-      points.push({
-        ...point,
-        expected: null,
-        upperBound: null,
-        alarm: false,
-        score: null,
-        note: 'SHORT_BASELINE',
-      })
+      points.push(signalPoint(t, y, null, null, false, null, null, 'SHORT_BASELINE'))
       continue
     }
     const upperBound = countToAlarm(m, c.h + c.k - sum, c.trans)
     sum = Math.max(0, sum + standardise(y, m, c.trans) - c.k)
     const alarm = sum >= c.h
-    points.push({ ...point, expected: m, upperBound, alarm, score: sum })
+    points.push(signalPoint(t, y, m, upperBound, alarm, sum, null))
     if (alarm && c.resetAfterAlarm) sum = 0
   }
   return { ok: true, method: 'cusum', points }

@@ -15,7 +15,13 @@
  * Minimum history: `baseline` periods for C1, `baseline` + 2 for C2, `baseline` + 4 for C3.
  */
 import { normalQuantile } from './distributions.ts'
-import type { CountSeries, SignalPoint, SignalRange, SignalResult } from './types.ts'
+import {
+  type CountSeries,
+  type SignalPoint,
+  type SignalRange,
+  type SignalResult,
+  signalPoint,
+} from './types.ts'
 import { checkSeries, resolveRange, throwOnFirst } from './validate.ts'
 
 export interface EarsControl {
@@ -28,7 +34,11 @@ export interface EarsControl {
 
 const LAG = { C1: 0, C2: 2, C3: 2 } as const
 
-/** Mean and spread of the `size` latest periods outside outbreaks ending `lag` before t. */
+/**
+ * Mean and spread of the `size` latest periods outside outbreaks ending `lag` before t. Two
+ * walks over the same periods (sum, then squares), in the order an array of them would be
+ * summed, without making the array: EARS runs this for every week of every series.
+ */
 function baselineStats(
   series: CountSeries,
   t: number,
@@ -36,13 +46,23 @@ function baselineStats(
   size: number,
   minSigma: number,
 ): { mean: number; sigma: number } | undefined {
-  const values: number[] = []
-  for (let i = t - 1 - lag; i >= 0 && values.length < size; i--) {
-    if (series.outbreak?.[i] !== true) values.push(series.counts[i] as number)
+  const { counts, outbreak } = series
+  let found = 0
+  let sum = 0
+  let i = t - 1 - lag
+  for (; i >= 0 && found < size; i--) {
+    if (outbreak?.[i] === true) continue
+    sum += counts[i] as number
+    found++
   }
-  if (values.length < size) return undefined
-  const mean = values.reduce((a, b) => a + b, 0) / size
-  const ss = values.reduce((a, b) => a + (b - mean) ** 2, 0)
+  if (found < size) return undefined
+  const mean = sum / size
+  let ss = 0
+  for (let j = t - 1 - lag; j > i; j--) {
+    if (outbreak?.[j] === true) continue
+    const d = (counts[j] as number) - mean
+    ss += d * d
+  }
   return { mean, sigma: Math.max(Math.sqrt(ss / (size - 1)), minSigma) }
 }
 
@@ -55,32 +75,25 @@ const finite = (v: number) => (Number.isFinite(v) ? v : null)
 
 function pointAt(series: CountSeries, t: number, c: EarsControl, z: number): SignalPoint {
   const y = series.counts[t] as number
-  const empty: SignalPoint = {
-    index: t,
-    observed: y,
-    expected: null,
-    upperBound: null,
-    alarm: false,
-    score: null,
-    pValue: null,
-  }
+  // (No closure here: the server runs under tsx, whose keepNames wraps every named closure in a
+  // property definition on each call, which cost EARS four fifths of its time.)
   const now = baselineStats(series, t, LAG[c.method], c.baseline, c.minSigma)
-  if (now === undefined) return { ...empty, note: 'SHORT_BASELINE' }
+  if (now === undefined) return signalPoint(t, y, null, null, false, null, null, 'SHORT_BASELINE')
   const stat = standardise(y, now)
   if (c.method !== 'C3') {
     const upperBound = now.mean + z * now.sigma
-    return { ...empty, expected: now.mean, upperBound, alarm: y > upperBound, score: finite(stat) }
+    return signalPoint(t, y, now.mean, upperBound, y > upperBound, finite(stat), null)
   }
   let past = 0
   for (const back of [2, 1]) {
     const s = baselineStats(series, t - back, 2, c.baseline, c.minSigma)
-    if (s === undefined) return { ...empty, note: 'SHORT_BASELINE' }
+    if (s === undefined) return signalPoint(t, y, null, null, false, null, null, 'SHORT_BASELINE')
     past += Math.max(0, standardise(series.counts[t - back] as number, s) - 1)
   }
   const c3 = past + Math.max(0, stat - 1)
   // The count that would lift C3 to z given the two previous periods' share.
   const upperBound = Math.max(0, now.mean + now.sigma * (1 + z - past))
-  return { ...empty, expected: now.mean, upperBound, alarm: c3 > z, score: finite(c3) }
+  return signalPoint(t, y, now.mean, upperBound, c3 > z, finite(c3), null)
 }
 
 /** EARS C1, C2 or C3 for each period in `range` (default: every period with enough history). */

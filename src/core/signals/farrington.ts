@@ -19,24 +19,33 @@ import {
   type FarringtonControl,
   pastWeeks,
 } from './farrington-control.ts'
-import { fitFlexible } from './farrington-model.ts'
+import { DesignSource, FarringtonWork, fitFlexible } from './farrington-model.ts'
 import { coefficientPValue, predictLink } from './glm.ts'
 import { baselinePeriods } from './reference-periods.ts'
 import { deltaThreshold, negBinomialThreshold } from './thresholds.ts'
-import type { CountSeries, SignalPoint, SignalRange, SignalResult } from './types.ts'
+import {
+  type CountSeries,
+  type SignalPoint,
+  type SignalRange,
+  type SignalResult,
+  signalPoint,
+} from './types.ts'
 import { checkSeries, resolveRange } from './validate.ts'
 
-function evaluate(k: number, series: CountSeries, c: FarringtonControl, z: number): SignalPoint {
-  const y = series.counts[k] as number
-  const point: SignalPoint = {
-    index: k,
-    observed: y,
-    expected: null,
-    upperBound: null,
-    alarm: false,
-    score: null,
-    pValue: null,
-  }
+/** What every evaluated week of one series shares: the baseline pattern, its designs, buffers. */
+interface Plan {
+  series: CountSeries
+  c: FarringtonControl
+  z: number
+  /** Baseline periods as offsets from k (the same for every k), and their seasonal levels. */
+  offsets: Int32Array
+  levels: Int32Array
+  /** The designs over the whole pattern, for every week with no masked baseline period. */
+  full: DesignSource
+  work: FarringtonWork
+}
+
+function makePlan(series: CountSeries, c: FarringtonControl, z: number, k: number): Plan {
   const base = baselinePeriods(k, {
     frequency: series.frequency,
     b: c.b,
@@ -44,21 +53,61 @@ function evaluate(k: number, series: CountSeries, c: FarringtonControl, z: numbe
     noPeriods: c.noPeriods,
     pastWeeksNotIncluded: pastWeeks(c),
   })
+  const offsets = Int32Array.from(base.index, (t) => t - k)
+  const levels = Int32Array.from(base.level)
+  return {
+    series,
+    c,
+    z,
+    offsets,
+    levels,
+    full: new DesignSource(offsets, levels, c, series.frequency),
+    work: new FarringtonWork(offsets.length, 1 + 1 + Math.max(0, c.noPeriods - 1)),
+  }
+}
+
+/** The rows of the pattern kept at k (undefined: all) and their designs. */
+function designsAt(plan: Plan, k: number): { rows: Int32Array | undefined; designs: DesignSource } {
+  const { offsets, levels, c, series } = plan
   const mask = series.outbreak
-  const kept = (_: number, i: number) => mask?.[base.index[i] as number] !== true
-  const usable =
-    mask === undefined ? base : { index: base.index.filter(kept), level: base.level.filter(kept) }
-  let model = fitFlexible(usable, k, c, series, c.trend)
-  if (model?.trend === true) {
-    const { eta } = predictLink(model.fit, model.row, model.offset)
+  if (mask === undefined) return { rows: undefined, designs: plan.full }
+  const kept: number[] = []
+  for (let i = 0; i < offsets.length; i++)
+    if (mask[k + (offsets[i] as number)] !== true) kept.push(i)
+  if (kept.length === offsets.length) return { rows: undefined, designs: plan.full }
+  // Known outbreak periods leave the baseline: a design over the rows that remain.
+  const rows = Int32Array.from(kept)
+  const keptOffsets = Int32Array.from(kept, (i) => offsets[i] as number)
+  const keptLevels = Int32Array.from(kept, (i) => levels[i] as number)
+  return { rows, designs: new DesignSource(keptOffsets, keptLevels, c, series.frequency) }
+}
+
+function evaluate(k: number, plan: Plan): SignalPoint {
+  const { series, c, z, work } = plan
+  const y = series.counts[k] as number
+  const { rows, designs } = designsAt(plan, k)
+  // The baseline's counts (and log populations), gathered into the series' buffers.
+  const n = rows === undefined ? plan.offsets.length : rows.length
+  let largest = 0
+  for (let i = 0; i < n; i++) {
+    const t = k + (plan.offsets[rows === undefined ? i : (rows[i] as number)] as number)
+    const count = series.counts[t] as number
+    work.y[i] = count
+    if (count > largest) largest = count
+    if (c.populationOffset) work.offset[i] = Math.log(series.population?.[t] as number)
+  }
+  const offset = c.populationOffset ? Math.log(series.population?.[k] as number) : 0
+  let model = fitFlexible(designs, c, work, c.trend)
+  if (model?.design.trend === true) {
+    const { eta } = predictLink(model.fit, model.design.row, offset)
     const significant = coefficientPValue(model.fit, 1, model.seDispersion) < c.pThresholdTrend
-    const noExtrapolation = Math.exp(eta) <= Math.max(...model.data.y)
+    const noExtrapolation = Math.exp(eta) <= largest
     if (!(c.b >= 3 && significant && noExtrapolation)) {
-      model = fitFlexible(usable, k, c, series, false)
+      model = fitFlexible(designs, c, work, false)
     }
   }
-  if (model === undefined) return { ...point, note: 'NO_FIT' }
-  const { eta, se } = predictLink(model.fit, model.row, model.offset, model.seDispersion)
+  if (model === undefined) return signalPoint(k, y, null, null, false, null, null, 'NO_FIT')
+  const { eta, se } = predictLink(model.fit, model.design.row, offset, model.seDispersion)
   const mu = Math.exp(eta)
   const t =
     c.thresholdMethod === 'delta'
@@ -67,15 +116,16 @@ function evaluate(k: number, series: CountSeries, c: FarringtonControl, z: numbe
   let recent = 0
   for (let i = k - c.limit54[1] + 1; i <= k; i++) recent += series.counts[i] as number
   const enough = recent >= c.limit54[0]
-  return {
-    ...point,
-    expected: enough && t.upper !== null ? mu : null,
-    upperBound: enough ? t.upper : null,
-    alarm: enough && t.score !== null && t.score > 1 && y !== 0,
-    score: t.score,
-    pValue: t.pValue,
-    ...(enough ? {} : { note: 'FEW_CASES' as const }),
-  }
+  return signalPoint(
+    k,
+    y,
+    enough && t.upper !== null ? mu : null,
+    enough ? t.upper : null,
+    enough && t.score !== null && t.score > 1 && y !== 0,
+    t.score,
+    t.pValue,
+    enough ? undefined : 'FEW_CASES',
+  )
 }
 
 /**
@@ -97,7 +147,8 @@ export function farrington(
   const range = resolveRange(series, needed, options.range)
   if (!range.ok) return { ok: false, method: 'farrington', reason: range.reason }
   const z = normalQuantile(1 - c.alpha)
+  const plan = makePlan(series, c, z, range.from)
   const points: SignalPoint[] = []
-  for (let k = range.from; k < range.to; k++) points.push(evaluate(k, series, c, z))
+  for (let k = range.from; k < range.to; k++) points.push(evaluate(k, plan))
   return { ok: true, method: 'farrington', points }
 }

@@ -6,6 +6,7 @@
 export * from './epi-weeks.ts'
 export type * from './maps.ts'
 export * from './notes.ts'
+export * from './alerts.ts'
 export type * from './public-stats.ts'
 export * from './release-text.ts'
 export type * from './series.ts'

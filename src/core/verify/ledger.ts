@@ -10,7 +10,7 @@
 import { sha256, toHex, utf8 } from '../codec/index.ts'
 import { encodeEntry, roundToHour } from '../leaf/index.ts'
 import { type LookupAnswer, MAX_LOOKUP_PREFIX_HEX } from '../log-client/index.ts'
-import type { TileReader } from '../merkle/index.ts'
+import type { TileReader, TileTrust } from '../merkle/index.ts'
 import { hashLeaf, proveInclusion, tileHashReader, verifyInclusion } from '../merkle/index.ts'
 
 export { type LookupAnswer, MAX_LOOKUP_PREFIX_HEX }
@@ -95,8 +95,10 @@ export async function proveLeafInclusion(
   index: bigint,
   size: bigint,
   root: Uint8Array,
+  /** Tiles checked for earlier cards (createTileTrust), reused for this tree. */
+  trust?: TileTrust,
 ): Promise<Uint8Array[]> {
-  const reader = tileHashReader(size, source.readTiles, root)
+  const reader = tileHashReader(size, source.readTiles, root, trust)
   const proof = await proveInclusion(index, size, reader)
   verifyInclusion(leafHash, index, size, proof, root)
   return proof

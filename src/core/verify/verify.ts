@@ -18,7 +18,7 @@ import { readVigilExtensions } from '../checkpoint/index.ts'
 import { equalBytes, utf8 } from '../codec/index.ts'
 import { type CredentialSummary, summarise } from '../fhir/index.ts'
 import { EntryError } from '../leaf/index.ts'
-import { MerkleError, verifyConsistency } from '../merkle/index.ts'
+import { createTileTrust, MerkleError, type TileTrust, verifyConsistency } from '../merkle/index.ts'
 import {
   compilePolicy,
   NoteError,
@@ -131,10 +131,12 @@ export interface VerifyCache {
    * consistent with it (same size: same root; else a consistency proof from the log).
    */
   readonly heads: Map<string, VerifiedHead>
+  /** Tiles authenticated for earlier cards, per tree, and their in-tile nodes. */
+  readonly tiles?: TileTrust
 }
 
 export function createVerifyCache(): VerifyCache {
-  return { checkpoints: new Map(), keys: new WeakMap(), heads: new Map() }
+  return { checkpoints: new Map(), keys: new WeakMap(), heads: new Map(), tiles: createTileTrust() }
 }
 
 /** selectIssuerKey, remembered per key set and kid (failures are not kept). */
@@ -651,7 +653,7 @@ async function ledgerChecks(
     }
   }
   try {
-    await proveLeafInclusion(source, leafHash, index, cp.size, cp.root)
+    await proveLeafInclusion(source, leafHash, index, cp.size, cp.root, cache?.tiles)
   } catch (err) {
     const code = coreCodeOf(err)
     if (code !== undefined) return unknown(code, messageOf(err))

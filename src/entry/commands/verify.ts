@@ -6,7 +6,11 @@
  * text, in cli.ts, gives the format); a SMART Health Card is read, but with no trust material
  * given here it cannot be confirmed. With `--rules-country CC --dcc-rules FILE` an EU DCC is
  * also checked against that country's business rules (CertLogic; core/certlogic), offline.
- * Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage.
+ * `--url URL` takes the same material from a deployment instead: its signed `/trust/dcc`
+ * (signers and revocations, each list's age and ledger entry) and, for `--rules-country`, the
+ * rules in its signed `/trust/material`, both verified with the log key (pinned with `--vkey`,
+ * else read from `<url>/log/key`, as the deployment's own verifier page does).
+ * Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage or trust material that fails.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -20,10 +24,20 @@ import { fromBase64 } from '../../core/codec/index.ts'
 import {
   type DccRevocationList,
   type DccSigner,
+  type DccTrust,
   dccTrust,
   signerFromDsc,
 } from '../../core/dcc/index.ts'
-import { plainVerdict, verifyCredential } from '../../core/verify/index.ts'
+import { CoreError } from '../../core/errors.ts'
+import {
+  checkDeploymentUrl,
+  type DccRulesOption,
+  dccRulesFor,
+  openDccTrust,
+  openTrustMaterial,
+  plainVerdict,
+  verifyCredential,
+} from '../../core/verify/index.ts'
 import { nodeDccVerify } from '../../platform/node-crypto/index.ts'
 
 const EXIT = { valid: 0, invalid: 1, 'cannot-confirm': 3 } as const
@@ -72,6 +86,58 @@ function readRules(
   return { country, rules, ...(valueSets === undefined ? {} : { valueSets }) }
 }
 
+async function fetchText(url: string): Promise<string> {
+  const res = await fetch(url, { redirect: 'error' })
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`)
+  return res.text()
+}
+
+/** What a deployment publishes for DCC verifiers, verified with its log key. */
+interface Deployment {
+  readonly url: string
+  readonly vkey: string
+  /** True when the key was given (--vkey); false when read from the deployment itself. */
+  readonly pinned: boolean
+  readonly trust: DccTrust
+  readonly revoked: DccRevocationList
+  readonly maxAge: number | undefined
+  readonly lists: { name: string; sha256: string; leafIndex: number | null; asOf: number }[]
+  readonly rules?: DccRulesOption
+}
+
+async function fromDeployment(
+  base: string,
+  vkeyGiven: string | undefined,
+  country: string | undefined,
+  lang: string | undefined,
+): Promise<Deployment> {
+  const vkey = vkeyGiven ?? (await fetchText(`${base}/log/key`)).trim()
+  const dcc = await openDccTrust(await fetchText(`${base}/trust/dcc`), vkey)
+  const rules =
+    country === undefined
+      ? undefined
+      : dccRulesFor(
+          await openTrustMaterial(await fetchText(`${base}/trust/material`), vkey),
+          country,
+          lang,
+        )
+  return {
+    url: base,
+    vkey,
+    pinned: vkeyGiven !== undefined,
+    trust: dcc.trust,
+    revoked: dcc.revoked,
+    maxAge: dcc.maxAge,
+    lists: dcc.lists.map((l) => ({
+      name: l.name,
+      sha256: l.sha256,
+      leafIndex: l.leafIndex,
+      asOf: l.asOf,
+    })),
+    ...(rules === undefined ? {} : { rules }),
+  }
+}
+
 export async function runVerify(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -85,6 +151,8 @@ export async function runVerify(args: string[]): Promise<number> {
       'dcc-rules': { type: 'string' },
       'dcc-value-sets': { type: 'string' },
       lang: { type: 'string' },
+      url: { type: 'string' },
+      vkey: { type: 'string' },
     },
     strict: true,
   })
@@ -100,8 +168,21 @@ export async function runVerify(args: string[]): Promise<number> {
     return 2
   }
   const country = values['rules-country']
-  if ((country === undefined) !== (values['dcc-rules'] === undefined)) {
+  const url = values.url
+  if (url !== undefined && (values['dcc-trust'] ?? values['dcc-revoked']) !== undefined) {
+    console.error('vigil verify: --url takes the trust data from the deployment, not --dcc-trust')
+    return 2
+  }
+  if (url === undefined && values.vkey !== undefined) {
+    console.error('vigil verify: --vkey pins the log key of the deployment at --url')
+    return 2
+  }
+  if (url === undefined && (country === undefined) !== (values['dcc-rules'] === undefined)) {
     console.error('vigil verify: --rules-country CC and --dcc-rules FILE go together')
+    return 2
+  }
+  if (url !== undefined && values['dcc-rules'] !== undefined) {
+    console.error('vigil verify: with --url the rules of --rules-country come from the deployment')
     return 2
   }
   if (country !== undefined && !/^[A-Z]{2}$/.test(country)) {
@@ -113,7 +194,27 @@ export async function runVerify(args: string[]): Promise<number> {
   let signers: DccSigner[] = []
   let revoked: DccRevocationList | undefined
   let asOf: number | undefined
-  let rules: DccRuleSet | undefined
+  let rules: DccRulesOption | undefined
+  let deployment: Deployment | undefined
+  if (url !== undefined) {
+    let base: string
+    try {
+      base = checkDeploymentUrl(url)
+    } catch {
+      console.error('vigil verify: --url takes https://… (http only on a loopback host)')
+      return 2
+    }
+    try {
+      deployment = await fromDeployment(base, values.vkey, country, values.lang)
+    } catch (err) {
+      // The deployment's data failed (unreachable, or not signed by the log key): no verdict.
+      const code = err instanceof CoreError ? `${err.code} ` : ''
+      console.error(`vigil verify: ${base}: ${code}${err instanceof Error ? err.message : err}`)
+      return 2
+    }
+    revoked = deployment.revoked
+    rules = deployment.rules
+  }
   try {
     if (values['dcc-trust'] !== undefined) {
       signers = await readDscFile(readFileSync(values['dcc-trust'], 'utf8'))
@@ -123,7 +224,10 @@ export async function runVerify(args: string[]): Promise<number> {
     if (values['dcc-revoked'] !== undefined) {
       revoked = JSON.parse(readFileSync(values['dcc-revoked'], 'utf8')) as DccRevocationList
     }
-    if (country !== undefined) rules = readRules(country, values)
+    if (country !== undefined && url === undefined) {
+      const set = readRules(country, values)
+      rules = { set, ...(values.lang === undefined ? {} : { lang: values.lang }) }
+    }
   } catch (err) {
     const field = err instanceof CertLogicError && err.field ? ` (field ${err.field})` : ''
     console.error(`vigil verify: ${err instanceof Error ? err.message : String(err)}${field}`)
@@ -133,15 +237,27 @@ export async function runVerify(args: string[]): Promise<number> {
     trust: [],
     now,
     dcc: {
-      trust: dccTrust(signers, asOf),
+      trust: deployment?.trust ?? dccTrust(signers, asOf),
       verifySignature: nodeDccVerify,
       ...(revoked === undefined ? {} : { revoked }),
-      ...(maxAge === undefined ? {} : { maxAge }),
-      ...(rules === undefined
+      // A deployment's lists carry their own limit; --max-age overrides it.
+      ...((maxAge ?? deployment?.maxAge) === undefined
         ? {}
-        : { rules: { set: rules, ...(values.lang === undefined ? {} : { lang: values.lang }) } }),
+        : { maxAge: maxAge ?? deployment?.maxAge }),
+      ...(rules === undefined ? {} : { rules }),
     },
   })
-  console.log(JSON.stringify({ verdict, plain: plainVerdict(verdict) }, null, 2))
+  const trust =
+    deployment === undefined
+      ? {}
+      : {
+          trust: {
+            url: deployment.url,
+            vkey: deployment.vkey,
+            pinned: deployment.pinned,
+            lists: deployment.lists,
+          },
+        }
+  console.log(JSON.stringify({ verdict, plain: plainVerdict(verdict), ...trust }, null, 2))
   return EXIT[verdict.status]
 }

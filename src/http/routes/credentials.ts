@@ -12,6 +12,7 @@ import {
   getCredential,
   issueBatchText,
   issueCredential,
+  LIST_FILTERS,
   listCredentials,
   MAX_LIST,
   reissueCredential,
@@ -95,24 +96,29 @@ export function credentialRoutes() {
       method: 'get',
       path: '/api/credentials',
       tags: ['credentials'],
-      summary: 'Recent credentials, newest first, with their state and subject (keyset pages)',
+      summary:
+        'Recent credentials, newest first, with their state and subject (keyset pages), optionally one state',
       security,
       middleware: [issuer] as const,
       request: {
         query: z.object({
           limit: z.coerce.number().int().min(1).max(MAX_LIST).optional(),
           before: canonicalUuid().optional().openapi({ description: "the previous page's next" }),
+          state: z.enum(LIST_FILTERS).optional().openapi({
+            description: 'only this state; `erased`: the rows whose personal data was erased',
+          }),
         }),
       },
       responses: { 200: { description: '{ items, next }' } },
     }),
     async (c) => {
-      const { limit, before } = c.req.valid('query')
+      const { limit, before, state } = c.req.valid('query')
       c.header('cache-control', 'private, no-store')
       return c.json(
         await listCredentials(c.get('ctx'), {
           ...(limit === undefined ? {} : { limit }),
           ...(before === undefined ? {} : { before }),
+          ...(state === undefined ? {} : { state }),
         }),
         200,
       )

@@ -19,6 +19,7 @@ import {
   servedCheckpoint,
   witnessStatus,
 } from '../../services/ledger/index.ts'
+import { notModified } from '../conditional.ts'
 import type { AppEnv } from '../env.ts'
 import { jsonResponse } from '../openapi.ts'
 import { logIndex, MAX_INT8 } from '../params.ts'
@@ -53,12 +54,15 @@ export function logRoutes() {
       tags: ['log'],
       summary:
         'The latest signed checkpoint (c2sp.org/tlog-checkpoint) with the witness cosignatures collected so far; the only mutable resource',
-      responses: { 200: text('a signed note') },
+      responses: {
+        200: text('a signed note'),
+        304: { description: 'the client holds it already (If-None-Match)' },
+      },
     }),
     async (c) => {
       const latest = await servedCheckpoint(c.get('ctx'))
-      c.header('cache-control', 'public, max-age=2')
-      return c.text(latest.note, 200)
+      // At most CHECKPOINT_MAX_AGE_MS (1 s) older than the database's, plus these 2 s.
+      return notModified(c, latest.etag, 'public, max-age=2') ?? c.text(latest.text, 200)
     },
   )
 
@@ -125,20 +129,24 @@ export function logRoutes() {
       const bundle = await readBundle(ctx, entries)
       if (bundle === undefined)
         throw new ProblemError(404, 'TILE_NOT_FOUND', `${path} does not exist (yet)`)
-      c.header('cache-control', IMMUTABLE)
-      return c.body(bundle as Uint8Array<ArrayBuffer>, 200, {
-        'content-type': 'application/octet-stream',
-      })
+      return (
+        notModified(c, bundle.etag, IMMUTABLE) ??
+        c.body(bundle.bytes as Uint8Array<ArrayBuffer>, 200, {
+          'content-type': 'application/octet-stream',
+        })
+      )
     }
     const tile = parseTilePath(path)
     storableTileIndex(tile.index, path)
     const hashes = await readTile(ctx, tile)
     if (hashes === undefined)
       throw new ProblemError(404, 'TILE_NOT_FOUND', `${path} does not exist (yet)`)
-    c.header('cache-control', IMMUTABLE)
-    return c.body(hashes as Uint8Array<ArrayBuffer>, 200, {
-      'content-type': 'application/octet-stream',
-    })
+    return (
+      notModified(c, hashes.etag, IMMUTABLE) ??
+      c.body(hashes.bytes as Uint8Array<ArrayBuffer>, 200, {
+        'content-type': 'application/octet-stream',
+      })
+    )
   })
   app.openAPIRegistry.registerPath({
     method: 'get',
@@ -148,6 +156,7 @@ export function logRoutes() {
       'Hash tiles tile/<L>/<N>[.p/<W>] and entry bundles tile/entries/<N>[.p/<W>] (c2sp.org/tlog-tiles)',
     responses: {
       200: { description: 'immutable bytes' },
+      304: { description: 'the client holds them already (If-None-Match)' },
       404: { description: 'not (yet) in the log' },
     },
   })

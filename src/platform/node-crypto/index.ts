@@ -1,3 +1,5 @@
 export * from './dcc.ts'
+export * from './deflate.ts'
 export * from './gaen.ts'
 export * from './key-crypto.ts'
+export * from './sha256.ts'

@@ -11,7 +11,7 @@ export {
   issuerSigner,
   rotateIssuerKey,
 } from './issuer.ts'
-export { findCredentials, listCredentials, MAX_LIST } from './list.ts'
+export { findCredentials, LIST_FILTERS, listCredentials, MAX_LIST } from './list.ts'
 export * from './personal-data.ts'
 export { getCredential, type Rendering, renderCredential } from './read.ts'
 export { eraseCredentialPersonalData, reissueCredential } from './reissue.ts'

@@ -1,12 +1,18 @@
 /**
  * @module services/credentials/list
  * The issuer's list, newest first, by keyset (the cursor is the last row's id: the next page
- * starts below its `(issued_at, id)`, so a page costs the same at any depth), and finding a
- * person's credentials by id or by the keyed search hash of name and birth date (search-key.ts).
- * Each row's subject comes from its sealed record; an erased row has none.
+ * starts below its `(issued_at, id)`, so a page costs the same at any depth), optionally one
+ * state only, and finding a person's credentials by id or by the keyed search hash of name and
+ * birth date (search-key.ts). Each row's subject comes from its sealed record; an erased row
+ * has none. Every list query walks one index newest first (docs/PERFORMANCE.md, issue 18).
  */
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
-import type { CredentialListItem, CredentialState } from '../../core/api-types/index.ts'
+import { and, desc, eq, isNotNull, isNull, ne, type SQL, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
+import type {
+  CredentialListFilter,
+  CredentialListItem,
+  CredentialState,
+} from '../../core/api-types/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { credentialPersonalData, credentials } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
@@ -14,6 +20,13 @@ import type { PersonalRecord } from './personal-data.ts'
 import { type SearchSubject, searchKey } from './search-key.ts'
 
 export const MAX_LIST = 100
+/** The list's `state` filters (CredentialListFilter). */
+export const LIST_FILTERS = [
+  'valid',
+  'revoked',
+  'superseded',
+  'erased',
+] as const satisfies readonly CredentialListFilter[]
 
 const columns = {
   id: credentials.id,
@@ -86,25 +99,44 @@ function select(ctx: ServiceContext, where: SQL | undefined, limit: number) {
     .limit(limit)
 }
 
+/**
+ * Each filter's condition: the predicate of its partial index (schema/credentials.ts), written
+ * the same way so the planner can use it, and the same rule as `toItem`'s state.
+ */
+const FILTERS: Record<CredentialListFilter, SQL> = {
+  valid: eq(credentials.status, 'active'),
+  revoked: and(ne(credentials.status, 'active'), isNull(credentials.replacedBy)) as SQL,
+  superseded: isNotNull(credentials.replacedBy),
+  erased: isNotNull(credentials.erasedAt),
+}
+
 /** Credentials newest first; `before` is the `next` of the previous page. */
 export async function listCredentials(
   ctx: ServiceContext,
-  input: { limit?: number; before?: string },
+  input: { limit?: number; before?: string; state?: CredentialListFilter },
 ): Promise<{ items: CredentialListItem[]; next: string | null }> {
   const limit = Math.min(Math.max(input.limit ?? 25, 1), MAX_LIST)
-  let where: SQL | undefined
+  let after: SQL | undefined
   if (input.before !== undefined) {
-    const [cursor] = await ctx.db
-      .select({ issuedAt: credentials.issuedAt, id: credentials.id })
+    const [found] = await ctx.db
+      .select({ id: credentials.id })
       .from(credentials)
       .where(eq(credentials.id, input.before))
-    if (cursor === undefined)
+    if (found === undefined)
       throw new ServiceError('NOT_FOUND', `no credential ${input.before}`, { field: 'before' })
-    where = or(
-      lt(credentials.issuedAt, cursor.issuedAt),
-      and(eq(credentials.issuedAt, cursor.issuedAt), lt(credentials.id, cursor.id)),
-    )
+    // The cursor's key is read by the database, not through a JS Date: issued_at has
+    // microseconds (rows written in one statement share them) and a Date keeps milliseconds,
+    // so a rounded cursor skipped the rest of its batch. A row comparison, not
+    // `a < x or (a = x and b < y)`: Postgres makes only this form an index range starting at
+    // the cursor (PostgreSQL manual §9.24.5, §11.3); with the OR form page n read n pages.
+    const cursor = alias(credentials, 'cursor')
+    const key = ctx.db
+      .select({ issuedAt: cursor.issuedAt, id: cursor.id })
+      .from(cursor)
+      .where(eq(cursor.id, found.id))
+    after = sql`(${credentials.issuedAt}, ${credentials.id}) < (${key})`
   }
+  const where = and(after, input.state === undefined ? undefined : FILTERS[input.state])
   // One row more than asked says whether an older page exists.
   const rows = await select(ctx, where, limit + 1)
   const page = rows.slice(0, limit)

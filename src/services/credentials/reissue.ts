@@ -48,6 +48,8 @@ export async function eraseCredentialPersonalData(ctx: ServiceContext, id: strin
       throw new ServiceError('CONFLICT', `the personal data of ${id} is already erased`, {
         field: 'id',
       })
+    // The list's `erased` filter reads this (its index), not the missing record.
+    await tx.update(credentials).set({ erasedAt: ctx.clock.now() }).where(eq(credentials.id, id))
     await recordAudit({ ...ctx, db: tx }, { action: 'credential.erase', targetId: id })
   })
 }

@@ -27,7 +27,13 @@ import {
   toBigInt,
 } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
-import { consistencyProof, latestCheckpoint, type StoredCheckpoint } from './proofs.ts'
+import {
+  cosignaturesChanged,
+  type LatestCheckpoint,
+  rememberedServed,
+  type ServedCheckpoint,
+} from './memory.ts'
+import { consistencyProof, latestCheckpoint, latestSize, type StoredCheckpoint } from './proofs.ts'
 
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>
 
@@ -84,14 +90,18 @@ export async function withCosignatures(
 
 /**
  * The latest checkpoint with the cosignatures collected so far (what /log/checkpoint serves);
- * bare when no witnesses are configured.
+ * bare when no witnesses are configured. From memory (services/ledger/memory): this process's
+ * own checkpoints and cosignatures at once, another process's within CHECKPOINT_MAX_AGE_MS.
  */
 export async function servedCheckpoint(
   ctx: Pick<ServiceContext, 'db' | 'config'>,
-): Promise<StoredCheckpoint> {
-  const latest = await latestCheckpoint(ctx)
-  if (ctx.config.witnesses.length === 0) return latest
-  return { ...latest, note: await withCosignatures(ctx, latest) }
+): Promise<ServedCheckpoint> {
+  const latest = await latestSize(ctx)
+  const cosign =
+    ctx.config.witnesses.length === 0
+      ? async (c: LatestCheckpoint) => c.note
+      : (c: LatestCheckpoint) => withCosignatures(ctx, c)
+  return rememberedServed(ctx.db, latest, cosign)
 }
 
 /**
@@ -429,5 +439,7 @@ export class WitnessCollector {
         cosignedAt,
       })
       .onConflictDoNothing()
+    // /log/checkpoint serves it from the next request on.
+    cosignaturesChanged(this.#deps.db)
   }
 }

@@ -9,6 +9,7 @@ export {
 } from './cosignatures.ts'
 export { LOG_LOCK } from './integrate.ts'
 export { Ledger, type LedgerOptions, queueEntries, refusingLedger } from './ledger.ts'
+export { forgetLog, peekFullTile, peekServedCheckpoint } from './memory.ts'
 export * from './proofs.ts'
 export * from './read.ts'
 export { type Appended, Sequencer } from './sequencer.ts'

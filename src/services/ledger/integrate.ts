@@ -24,7 +24,8 @@ import {
   rowsOf,
 } from '../../platform/db/index.ts'
 import { signCheckpoint } from './checkpoint.ts'
-import { growBundleStream, growTiles, rememberNodes } from './storage.ts'
+import { checkpointCommitted } from './memory.ts'
+import { forgetNodes, growBundleStream, growTiles, rememberNodes } from './storage.ts'
 
 /** "vlog": one sequencer per database at a time, whichever process it runs in. */
 export const LOG_LOCK = 0x766c_6f67
@@ -206,7 +207,13 @@ export async function integrate(deps: IntegrateDeps, maxBatch: number): Promise<
     const [note] = await settleAll([signed, tiles, bundles])
     return { placed, leafHashes: leafHashMap, size, count, note }
   })
-  // Committed: these node hashes are now the log's for good (receipts read them first).
+  // Committed: these node hashes are now the log's for good (receipts read them first), and the
+  // step's checkpoint is what /log/checkpoint serves from now on (no query per request).
+  if (result.note !== undefined) {
+    const latest = { size: result.size, note: result.note }
+    if (checkpointCommitted(deps.db, latest, result.size - BigInt(result.count)))
+      forgetNodes(deps.db)
+  }
   rememberNodes(deps.db, stored)
   return result
 }

@@ -28,12 +28,21 @@ import { type Db, logCheckpoints, logTiles, rowsOf, toBigInt } from '../../platf
 import { ServiceError } from '../../platform/errors/index.ts'
 import { parseVigilCheckpoint } from './checkpoint.ts'
 import {
+  heldPartialTile,
+  type Immutable,
+  immutableCache,
+  type LatestCheckpoint,
+  rememberedCheckpoint,
+  tileKey,
+} from './memory.ts'
+import {
   computeTileInternals,
   internalsOffset,
   nodeCache,
   nodeKey,
   readTiles,
-  tileInternalsCache,
+  rememberFullTile,
+  rememberPartialTile,
 } from './storage.ts'
 
 export interface StoredCheckpoint {
@@ -73,58 +82,77 @@ export function storedHashReader(ctx: Pick<ServiceContext, 'db'>, size: bigint):
   return tileNodeReader(ctx.db, size, new Map())
 }
 
-/** storedHashReader, taking tile rows already read (`level/index` → hashes) before the database. */
+/**
+ * storedHashReader, taking tile rows already read (`level/index` → hashes) before the database.
+ * Full tiles come from the immutable cache (read once, then kept), each with its in-tile nodes
+ * computed by the first proof through it; partial tiles are read from `preloaded` or the database.
+ */
 function tileNodeReader(db: Db, size: bigint, preloaded: Map<string, Uint8Array>): HashReader {
   checkUint64(size, 'size')
   const cache = nodeCache(db)
-  const internalsCache = tileInternalsCache(db)
+  const immutable = immutableCache(db)
   return async (nodes: TreeNode[]) => {
     for (const [i, node] of nodes.entries()) checkNode(node, `nodes[${i}]`, size)
     const found = nodes.map((n) => cache.get(nodeKey(n.level, n.index)))
     // The tiles holding the bottom hashes of every node not cached, each tile once.
     const slots = nodes.map((node, i) => (found[i] === undefined ? locateNode(node) : undefined))
+    const fulls = new Map<string, Immutable>()
+    const partial = new Map<string, Uint8Array>()
     const wanted = new Map<string, Tile>()
     for (const slot of slots) {
       if (slot === undefined) continue
       const k = `${slot.level}/${slot.index}`
-      if (!wanted.has(k)) {
-        const width = tileWidthAt(slot.level, slot.index, size)
-        wanted.set(k, { level: slot.level, index: slot.index, width })
+      if (fulls.has(k) || partial.has(k) || wanted.has(k)) continue
+      const width = tileWidthAt(slot.level, slot.index, size)
+      if (width === TILE_WIDTH) {
+        const hit = immutable.get(tileKey(slot.level, slot.index))
+        if (hit !== undefined) {
+          fulls.set(k, hit)
+          continue
+        }
       }
-    }
-    const tileData = new Map<string, Uint8Array>()
-    for (const [k, tile] of wanted) {
+      const held =
+        width < TILE_WIDTH ? heldPartialTile(db, slot.level, slot.index, width) : undefined
+      if (held !== undefined) {
+        partial.set(k, held)
+        continue
+      }
       const row = preloaded.get(k)
-      if (row === undefined || row.length < tile.width * HASH_SIZE) continue
-      tileData.set(k, row.subarray(0, tile.width * HASH_SIZE))
-      wanted.delete(k)
+      if (row !== undefined && row.length >= width * HASH_SIZE) {
+        if (width === TILE_WIDTH) fulls.set(k, rememberFullTile(db, slot.level, slot.index, row))
+        else partial.set(k, rememberPartialTile(db, slot.level, slot.index, row, width))
+        continue
+      }
+      wanted.set(k, { level: slot.level, index: slot.index, width })
     }
     const tiles = [...wanted.values()]
     const data = tiles.length === 0 ? [] : await readTiles(db, tiles)
     tiles.forEach((t, i) => {
-      tileData.set(`${t.level}/${t.index}`, data[i] as Uint8Array)
+      const bytes = data[i] as Uint8Array
+      const k = `${t.level}/${t.index}`
+      if (t.width === TILE_WIDTH) fulls.set(k, rememberFullTile(db, t.level, t.index, bytes))
+      else partial.set(k, rememberPartialTile(db, t.level, t.index, bytes, t.width))
     })
     return nodes.map((node, i) => {
       const known = found[i]
       if (known !== undefined) return known
       const slot = slots[i] as TileSlot
-      const bytes = tileData.get(`${slot.level}/${slot.index}`)
+      const k = `${slot.level}/${slot.index}`
+      const full = fulls.get(k)
+      if (full !== undefined) {
+        if (slot.count === 1)
+          return full.bytes.slice(slot.start * HASH_SIZE, (slot.start + 1) * HASH_SIZE)
+        // Inside a full tile: from its in-tile nodes, computed once for every proof through it.
+        full.internals ??= computeTileInternals(full.bytes)
+        const depth = Math.log2(slot.count)
+        const at = (internalsOffset(depth) + (slot.start >> depth)) * HASH_SIZE
+        return full.internals.slice(at, at + HASH_SIZE)
+      }
+      const bytes = partial.get(k)
       if (bytes === undefined || bytes.length < (slot.start + slot.count) * HASH_SIZE) {
         throw new Error(
           `tile ${slot.level}/${slot.index} does not hold node ${node.level}/${node.index}`,
         )
-      }
-      if (slot.count > 1 && bytes.length === TILE_WIDTH * HASH_SIZE) {
-        // Inside a full tile: from its in-tile nodes, computed once for every proof through it.
-        const k = `${slot.level}/${slot.index}`
-        let internals = internalsCache.get(k)
-        if (internals === undefined) {
-          internals = computeTileInternals(bytes)
-          internalsCache.set(k, internals)
-        }
-        const depth = Math.log2(slot.count)
-        const at = (internalsOffset(depth) + (slot.start >> depth)) * HASH_SIZE
-        return internals.slice(at, at + HASH_SIZE)
       }
       const run = Array.from({ length: slot.count }, (_, j) =>
         bytes.subarray((slot.start + j) * HASH_SIZE, (slot.start + j + 1) * HASH_SIZE),
@@ -144,59 +172,76 @@ function checkSize(size: bigint, current: bigint, field: string): void {
   }
 }
 
+/** The latest checkpoint's size and note, from memory (services/ledger/memory). */
+export function latestSize(
+  ctx: Pick<ServiceContext, 'db'>,
+  reload = false,
+): Promise<LatestCheckpoint> {
+  return rememberedCheckpoint(ctx.db, () => latestCheckpoint(ctx), reload)
+}
+
 /**
- * The latest tree size and, read in the same statement (one snapshot, one round trip), the stored
- * tiles on leaf `index`'s path: the ones its proof reads unless cached. Anything else the proof
- * needs (the right edge, usually cached) is read by the hash reader as usual.
+ * The stored tiles on leaf `index`'s path that its proof will read: neither full and in memory,
+ * nor above the bottom with every sibling on the path within them already cached (in a warm
+ * process the upper levels usually are). Read in one statement, none when all are in memory.
  */
-async function latestWithPathTiles(db: Db, index: bigint) {
-  // Above the bottom tile, a path tile is only read when a sibling on the path within it is not
-  // cached (in a warm process the upper levels usually are).
+async function pathTiles(db: Db, index: bigint, size: bigint): Promise<Map<string, Uint8Array>> {
   const cache = nodeCache(db)
-  const path = []
+  const immutable = immutableCache(db)
+  const tiles: Tile[] = []
   for (let t = 0; t <= 7; t++) {
+    const tile = index >> BigInt(TILE_HEIGHT * (t + 1))
+    const width = tileWidthAt(t, tile, size)
+    if (width === 0) break
+    if (width === TILE_WIDTH && immutable.get(tileKey(t, tile)) !== undefined) continue
+    if (width < TILE_WIDTH && heldPartialTile(db, t, tile, width) !== undefined) continue
     if (t > 0) {
       let cached = true
       for (let level = TILE_HEIGHT * t; cached && level < TILE_HEIGHT * (t + 1); level++) {
-        cached = cache.get(nodeKey(level, (index >> BigInt(level)) ^ 1n)) !== undefined
+        // A sibling wholly beyond the tree is no node of it (the proof does not ask for it).
+        const sibling = (index >> BigInt(level)) ^ 1n
+        cached =
+          sibling << BigInt(level) >= size || cache.get(nodeKey(level, sibling)) !== undefined
       }
       if (cached) continue
     }
-    const tile = index >> BigInt(TILE_HEIGHT * (t + 1))
-    path.push(sql`(${sql.raw(String(t))}, ${String(tile)}::int8)`)
+    tiles.push({ level: t, index: tile, width })
   }
-  const rows = rowsOf<{ size: unknown; level: unknown; idx: unknown; hashes: unknown }>(
+  const out = new Map<string, Uint8Array>()
+  if (tiles.length === 0) return out
+  const levels = `{${tiles.map((t) => t.level).join(',')}}`
+  const indices = `{${tiles.map((t) => t.index).join(',')}}`
+  const rows = rowsOf<{ level: unknown; idx: unknown; hashes: unknown }>(
     await db.execute(sql`
-      select c.size, t.level, t.idx, t.hashes
-      from (
-        select ${logCheckpoints.size} as size from ${logCheckpoints}
-        order by ${logCheckpoints.size} desc limit 1
-      ) c
-      left join ${logTiles} t on (t.level, t.idx) in (${sql.join(path, sql`, `)})`),
+      select level, idx, hashes from ${logTiles}
+      where (level, idx) in (select * from unnest(${levels}::int2[], ${indices}::int8[]))`),
   )
-  const [first] = rows
-  if (first === undefined) throw new ServiceError('UNAVAILABLE', 'the log has no checkpoint yet')
-  const tiles = new Map<string, Uint8Array>()
   for (const r of rows) {
     const h = r.hashes
     // A plain view (postgres.js gives a Buffer, whose slice() would not copy).
     if (h instanceof Uint8Array) {
-      tiles.set(
+      out.set(
         `${Number(r.level)}/${toBigInt(r.idx)}`,
         new Uint8Array(h.buffer, h.byteOffset, h.length),
       )
     }
   }
-  return { size: toBigInt(first.size), tiles }
+  return out
 }
 
-/** RFC 9162 §2.1.3 inclusion proof of leaf `index` in the tree of `size` (default: the latest). */
+/**
+ * RFC 9162 §2.1.3 inclusion proof of leaf `index` in the tree of `size` (default: the latest).
+ * The latest size comes from memory; an index or size beyond it reads the database's first (the
+ * entry may have been integrated by another process within the last CHECKPOINT_MAX_AGE_MS).
+ */
 export async function inclusionProof(
   ctx: Pick<ServiceContext, 'db'>,
   { index, size }: { index: bigint; size?: bigint | undefined },
 ) {
   const { db } = ctx
-  const latest = await latestWithPathTiles(db, index)
+  let latest = await latestSize(ctx)
+  if (size !== undefined ? size > latest.size : index >= latest.size)
+    latest = await latestSize(ctx, true)
   const treeSize = size ?? latest.size
   checkSize(treeSize, latest.size, 'size')
   if (index >= treeSize) {
@@ -204,7 +249,8 @@ export async function inclusionProof(
       field: 'index',
     })
   }
-  const proof = await proveInclusion(index, treeSize, tileNodeReader(db, treeSize, latest.tiles))
+  const preloaded = await pathTiles(db, index, treeSize)
+  const proof = await proveInclusion(index, treeSize, tileNodeReader(db, treeSize, preloaded))
   return { index, size: treeSize, proof }
 }
 

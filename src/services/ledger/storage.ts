@@ -9,6 +9,7 @@ import { hashChildren, type StoredHash, type Tile } from '../../core/merkle/inde
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { type Db, logBundles, logPending, logTiles, rowsOf } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
+import { bundleKey, etagOf, type Immutable, immutableCache, partialKey, tileKey } from './memory.ts'
 
 const HASH = 32
 type Tx = Pick<Db, 'select' | 'insert' | 'execute'>
@@ -64,29 +65,16 @@ export function nodeCache(db: Db): Generations<Uint8Array> {
 
 export const nodeKey = (level: number, index: bigint) => `${level}/${index}`
 
+/** Drops the stored nodes held for `db` (its stored log was rewritten). */
+export function forgetNodes(db: Db): void {
+  nodeCaches.delete(db)
+}
+
 /** Records stored nodes of a committed integration step (call only after COMMIT). */
 export function rememberNodes(db: Db, stored: readonly StoredHash[]): void {
   const cache = nodeCache(db)
   // Only the newest generation's worth would survive anyway.
   for (const s of stored.slice(-NODE_GENERATION)) cache.set(nodeKey(s.level, s.index), s.hash)
-}
-
-/**
- * The in-tile nodes of full tiles (immutable, like the tiles): depths 1..7 above the tile's own
- * hashes, 128 + 64 + … + 2 = 254 hashes (8 KB) a tile, computed at once (as many hashes as one
- * proof's walk through a cold tile) and kept for the next proof through that tile. Two
- * generations of TILE_GENERATION tiles (about 32 MB at most).
- */
-const TILE_GENERATION = 2048
-const tileCaches = new WeakMap<Db, Generations<Uint8Array>>()
-
-export function tileInternalsCache(db: Db): Generations<Uint8Array> {
-  let cache = tileCaches.get(db)
-  if (cache === undefined) {
-    cache = new Generations(TILE_GENERATION)
-    tileCaches.set(db, cache)
-  }
-  return cache
 }
 
 /** Offset, in hashes, of in-tile depth `depth` (1..7) in computeTileInternals' output. */
@@ -205,31 +193,112 @@ export async function readTiles(db: Tx, tiles: readonly Tile[]): Promise<Uint8Ar
   })
 }
 
+/** A tile or bundle resource as served: its bytes and a strong ETag. */
+export interface TileBytes {
+  bytes: Uint8Array
+  etag: string
+}
+
+/**
+ * The full hash tile `level/index` from memory or the database (cached once read: a full tile is
+ * final), or undefined while the tile is not full.
+ */
+export async function fullTile(
+  db: Db,
+  level: number,
+  index: bigint,
+): Promise<Immutable | undefined> {
+  const cache = immutableCache(db)
+  const k = tileKey(level, index)
+  const hit = cache.get(k)
+  if (hit !== undefined) return hit
+  const [row] = await db
+    .select({ width: logTiles.width, hashes: logTiles.hashes })
+    .from(logTiles)
+    .where(and(eq(logTiles.level, level), eq(logTiles.idx, index)))
+  if (row === undefined || row.width < 256) return undefined
+  return rememberFullTile(db, level, index, row.hashes)
+}
+
+/** Keeps a full tile's bytes (read or written by this process) in the immutable cache. */
+export function rememberFullTile(db: Db, level: number, index: bigint, hashes: Uint8Array) {
+  // Its own copy: a driver's buffer may be a view into a larger one it reuses or keeps alive.
+  const bytes = hashes.slice(0, 256 * HASH)
+  const value: Immutable = { bytes, etag: etagOf(bytes) }
+  immutableCache(db).set(tileKey(level, index), value, bytes.length + 254 * HASH)
+  return value
+}
+
 /** One tile resource (c2sp.org/tlog-tiles), or undefined when that width does not exist (yet). */
 export async function readTile(
   ctx: Pick<ServiceContext, 'db'>,
   { level, index, width }: Tile,
-): Promise<Uint8Array | undefined> {
+): Promise<TileBytes | undefined> {
+  const cache = immutableCache(ctx.db)
+  const full = cache.get(tileKey(level, index))
+  if (full !== undefined) return width === 256 ? full : partOf(full.bytes, width * HASH)
   const [row] = await ctx.db
-    .select()
+    .select({ width: logTiles.width, hashes: logTiles.hashes })
     .from(logTiles)
     .where(and(eq(logTiles.level, level), eq(logTiles.idx, index)))
   if (row === undefined || row.width < width) return undefined
-  return row.hashes.subarray(0, width * HASH)
+  if (row.width === 256) {
+    const kept = rememberFullTile(ctx.db, level, index, row.hashes)
+    return width === 256 ? kept : partOf(kept.bytes, width * HASH)
+  }
+  return partOf(row.hashes, width * HASH)
+}
+
+/** Keeps the widest prefix read of a partial tile (see heldPartialTile); returns `width` of it. */
+export function rememberPartialTile(
+  db: Db,
+  level: number,
+  index: bigint,
+  hashes: Uint8Array,
+  width: number,
+): Uint8Array {
+  const cache = immutableCache(db)
+  const k = partialKey(level, index)
+  const held = cache.get(k)
+  if (held === undefined || held.bytes.length < hashes.length) {
+    const bytes = hashes.slice()
+    cache.set(k, { bytes, etag: '' }, bytes.length)
+  }
+  return hashes.subarray(0, width * HASH)
+}
+
+function partOf(bytes: Uint8Array, length: number): TileBytes {
+  const part = bytes.subarray(0, length)
+  return { bytes: part, etag: etagOf(part) }
 }
 
 /** One entry bundle (c2sp.org/tlog-tiles `tile/entries/N`), or undefined when not (yet) there. */
 export async function readBundle(
   ctx: Pick<ServiceContext, 'db'>,
   { index, width }: { index: bigint; width: number },
-): Promise<Uint8Array | undefined> {
+): Promise<TileBytes | undefined> {
+  const cache = immutableCache(ctx.db)
+  const k = bundleKey(index)
+  const full = cache.get(k)
+  if (full !== undefined)
+    return width === 256 ? full : partOf(full.bytes, bundlePrefix(full.bytes, width))
   const [row] = await ctx.db.select().from(logBundles).where(eq(logBundles.idx, index))
   if (row === undefined || row.width < width) return undefined
-  // Entries are length-prefixed: walk `width` of them to find the prefix's end.
+  if (row.width === 256) {
+    const bytes = row.data.slice()
+    const kept: Immutable = { bytes, etag: etagOf(bytes) }
+    cache.set(k, kept, bytes.length)
+    if (width === 256) return kept
+  }
+  return partOf(row.data, bundlePrefix(row.data, width))
+}
+
+/** Entries are length-prefixed: the length of the first `width` of them. */
+function bundlePrefix(data: Uint8Array, width: number): number {
   let end = 0
   for (let i = 0; i < width; i++)
-    end += 2 + (((row.data[end] as number) << 8) | (row.data[end + 1] as number))
-  return row.data.subarray(0, end)
+    end += 2 + (((data[end] as number) << 8) | (data[end + 1] as number))
+  return end
 }
 
 /**

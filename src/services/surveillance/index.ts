@@ -25,6 +25,14 @@ export {
 } from './boundaries.ts'
 export { type FileFeature, MAX_VERTICES, parseBoundaries } from './boundaries-file.ts'
 export { type EpiCurveQuery, epiCurve, type YearsQuery, yearOnYear } from './curves.ts'
+  addExclusion,
+  deleteExclusion,
+  deleteThreshold,
+  listExclusions,
+  listThresholds,
+  setThreshold,
+} from './alert-settings.ts'
+export { listAlerts, reviewAlert, scanAlerts } from './alerts.ts'
 export {
   exposureFact,
   type IngestInput,

@@ -28,6 +28,7 @@ import {
 import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { dccTrustSnapshots, logEntries, type StoredDccSigner } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
+import { jsonLdDidProofPayload } from '../../platform/jsonld/index.ts'
 import { logVkey } from './material.ts'
 
 /** Two days: EU verifier apps refresh daily; a venue offline over a weekend still verifies. */
@@ -224,6 +225,8 @@ export async function importDccList(
     source,
     asOf: seconds(ctx.clock.now()),
     ...(input.signingKeys === undefined ? {} : { signingKeys: input.signingKeys }),
+    // The WHO signs GDHCN lists as Linked Data (RDFC-1.0 of document and proof options).
+    proofPayload: jsonLdDidProofPayload,
   })
   const [first] = list.problems
   if (first !== undefined && input.allowProblems !== true) {

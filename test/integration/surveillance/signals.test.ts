@@ -8,12 +8,11 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ingestFacts } from '../../../src/services/surveillance/facts.ts'
-import type { FactRow } from '../../../src/services/surveillance/index.ts'
-import { dayMs, toDay } from '../../../src/services/surveillance/periods.ts'
 import { loadRegions } from '../../../src/services/surveillance/regions-csv.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { api, tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+import { weeklyTestFacts } from '../../helpers/signal-facts.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
 
@@ -24,47 +23,11 @@ const WEEKS = 182 // 3½ years, up to and including LAST_WEEK
 const DISTRICTS = ['XV-N01', 'XV-N02', 'XV-C01', 'XV-S01']
 const OUTBREAK = ['2026-11-09', '2026-11-16']
 
-function* facts(): Generator<FactRow[]> {
-  let s = 20261124
-  const uniform = () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0
-    return (s + 0.5) / 4294967296
-  }
-  const poisson = (mean: number) => {
-    const u = uniform()
-    let k = 0
-    let p = Math.exp(-mean)
-    let cdf = p
-    while (cdf < u) {
-      k++
-      p *= mean / k
-      cdf += p
-    }
-    return k
-  }
-  for (let w = 0; w < WEEKS; w++) {
-    const day = toDay(dayMs(LAST_WEEK) - (WEEKS - 1 - w) * 7 * 86_400_000)
-    const batch: FactRow[] = []
-    for (const region of DISTRICTS) {
-      const mean = 14 * (1 + 0.5 * Math.cos((2 * Math.PI * (w - 8)) / 52))
-      const outbreak = region === 'XV-N01' && OUTBREAK.includes(day)
-      const n = poisson(outbreak ? 3 * mean : mean)
-      for (let i = 0; i < n; i++)
-        batch.push({
-          day,
-          region,
-          kind: 'test',
-          product: '94500-6',
-          dose: null,
-          ageBand: null,
-          result: null,
-          testType: 'naat',
-          reportType: null,
-          seriesComplete: false,
-        })
-    }
-    yield batch
-  }
+const FACTS = {
+  lastWeek: LAST_WEEK,
+  weeks: WEEKS,
+  districts: DISTRICTS,
+  outbreaks: { 'XV-N01': OUTBREAK },
 }
 
 interface Signals {
@@ -86,7 +49,7 @@ describe.each(ENGINES)('outbreak signals on %s', (engine) => {
   beforeAll(async () => {
     t = await createTestApp(engine)
     await loadRegions(t.ctx, REGIONS)
-    await ingestFacts(t.ctx, { facts: facts() })
+    await ingestFacts(t.ctx, { facts: weeklyTestFacts(FACTS) })
     epi = await tokenFor(t, ['epidemiologist'])
   }, 120_000)
   afterAll(() => t?.close())

@@ -12,6 +12,10 @@ import {
   loadJwksList,
   loadVerifierServiceList,
 } from '../../../src/core/dcc/index.ts'
+import {
+  canonicalNQuads,
+  jsonLdDidProofPayload as proofPayload,
+} from '../../../src/platform/jsonld/index.ts'
 import { DAY, NOW } from '../../helpers/dcc.ts'
 import { buildDidList, LIST_DID, SIGNER_DID } from '../../helpers/did-list.ts'
 import { kidOf, makeCert, sha256Hex, type TestCert } from '../../helpers/x509.ts'
@@ -220,20 +224,85 @@ describe('GDHCN DID trust list v2', () => {
 
   it('verifies the proof and loads the DSC keys', async () => {
     const doc = await buildDidList(signing.privateKey, [{ dsc, sca: csca }])
-    const list = await loadDidList(JSON.stringify(doc, null, 2), { ...opts, signingKeys: keys })
+    const list = await loadDidList(JSON.stringify(doc, null, 2), {
+      ...opts,
+      signingKeys: keys,
+      proofPayload,
+    })
     expect(list.signedBy).toBe(SIGNER_DID)
     expect(list.id).toBe(LIST_DID)
     expect(list.problems).toEqual([])
     expect(list.signers.map((s) => [s.kid, s.country])).toEqual([[await kidOf(dsc.der), 'XA']])
   })
 
-  it('refuses a tampered document (DCC_LIST_SIGNATURE)', async () => {
+  it('refuses a tampered document: one changed key (DCC_LIST_SIGNATURE)', async () => {
     const doc = await buildDidList(signing.privateKey, [{ dsc, sca: csca }])
     const [method] = doc.verificationMethod as { publicKeyJwk: { x5c: string[] } }[]
     if (method !== undefined) method.publicKeyJwk.x5c[0] = rogue.b64
     await expect(
-      loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys }),
+      loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys, proofPayload }),
+    ).rejects.toMatchObject({
+      code: 'DCC_LIST_SIGNATURE',
+      message: 'the proof signature does not verify',
+    })
+  })
+
+  it('refuses a tampered proof option: created, nonce (DCC_LIST_SIGNATURE)', async () => {
+    for (const [option, value] of [
+      ['created', '2026-11-11T12:00:21Z'],
+      ['nonce', 'another nonce'],
+    ] as const) {
+      const doc = await buildDidList(signing.privateKey, [{ dsc, sca: csca }])
+      ;(doc.proof as Record<string, unknown>)[option] = value
+      await expect(
+        loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys, proofPayload }),
+      ).rejects.toMatchObject({
+        code: 'DCC_LIST_SIGNATURE',
+        message: 'the proof signature does not verify',
+      })
+    }
+  })
+
+  it('the JSON-LD payload is what is checked: a list signed over its RFC 8785 JSON is refused', async () => {
+    const jcs = await buildDidList(signing.privateKey, [{ dsc, sca: csca }], [], 'jcs')
+    await expect(
+      loadDidList(JSON.stringify(jcs), { ...opts, signingKeys: keys, proofPayload }),
     ).rejects.toMatchObject({ code: 'DCC_LIST_SIGNATURE' })
+    // …and loads under the core's default payload, which it was signed for.
+    const list = await loadDidList(JSON.stringify(jcs), { ...opts, signingKeys: keys })
+    expect(list.signers).toHaveLength(1)
+  })
+
+  it('canonicalises as RDFC-1.0 N-Quads: the JWK a JSON literal in RFC 8785 form, types as IRIs', async () => {
+    const quads = await canonicalNQuads({
+      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
+      id: 'did:web:a.test',
+      verificationMethod: [
+        { id: 'did:web:a.test#k', type: 'JsonWebKey2020', publicKeyJwk: { y: '2', x: '1' } },
+      ],
+    })
+    expect(quads.split('\n')).toEqual([
+      '<did:web:a.test#k> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/security#JsonWebKey2020> .',
+      '<did:web:a.test#k> <https://w3id.org/security#publicKeyJwk> "{\\"x\\":\\"1\\",\\"y\\":\\"2\\"}"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON> .',
+      '<did:web:a.test> <https://w3id.org/security#verificationMethod> <did:web:a.test#k> .',
+      '',
+    ])
+  })
+
+  it('fetches no context: a document naming another context is refused (DCC_LIST_FORMAT)', async () => {
+    const doc = await buildDidList(signing.privateKey, [{ dsc, sca: csca }])
+    doc['@context'] = ['https://www.w3.org/ns/did/v1', 'https://contexts.example/jws-2020.jsonld']
+    await expect(
+      loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys, proofPayload }),
+    ).rejects.toMatchObject({ code: 'DCC_LIST_FORMAT', field: '@context' })
+  })
+
+  it('a term no context defines cannot slip past the proof (safe mode: DCC_LIST_SIGNATURE)', async () => {
+    const doc = await buildDidList(signing.privateKey, [{ dsc, sca: csca }])
+    doc.unsignedNote = 'JSON-LD would drop this term from what is signed'
+    await expect(
+      loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys, proofPayload }),
+    ).rejects.toMatchObject({ code: 'DCC_LIST_SIGNATURE', field: 'document' })
   })
 
   it('refuses a proof by a key that is not pinned (DCC_LIST_SIGNATURE)', async () => {
@@ -243,7 +312,7 @@ describe('GDHCN DID trust list v2', () => {
     ])) as CryptoKeyPair
     const doc = await buildDidList(other.privateKey, [{ dsc, sca: csca }])
     await expect(
-      loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys }),
+      loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys, proofPayload }),
     ).rejects.toMatchObject({
       code: 'DCC_LIST_SIGNATURE',
       message: 'the proof signature does not verify',
@@ -261,7 +330,11 @@ describe('GDHCN DID trust list v2', () => {
       { dsc, sca: csca },
       { dsc: rogue, sca: csca },
     ])
-    const list = await loadDidList(JSON.stringify(doc), { ...opts, signingKeys: keys })
+    const list = await loadDidList(JSON.stringify(doc), {
+      ...opts,
+      signingKeys: keys,
+      proofPayload,
+    })
     expect(list.signers).toHaveLength(1)
     expect(list.problems.map((p) => p.code)).toEqual(['DCC_LIST_CHAIN'])
   })
@@ -272,12 +345,16 @@ describe('GDHCN DID trust list v2', () => {
       [{ dsc, sca: csca }],
       ['did:web:issuer.example'],
     )
-    const list = await loadDidList(JSON.stringify(withRef), { ...opts, signingKeys: keys })
+    const list = await loadDidList(JSON.stringify(withRef), {
+      ...opts,
+      signingKeys: keys,
+      proofPayload,
+    })
     expect(list.signers).toHaveLength(1)
     expect(list.problems).toEqual([])
     const refsOnly = await buildDidList(signing.privateKey, [], ['did:web:issuer.example'])
     await expect(
-      loadDidList(JSON.stringify(refsOnly), { ...opts, signingKeys: keys }),
+      loadDidList(JSON.stringify(refsOnly), { ...opts, signingKeys: keys, proofPayload }),
     ).rejects.toMatchObject({ code: 'DCC_LIST_FORMAT', field: 'verificationMethod' })
   })
 

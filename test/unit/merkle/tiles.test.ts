@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { concatBytes, fromBase64, fromUtf8, toHex, utf8 } from '../../../src/core/codec/index.ts'
 import {
+  createTileTrust,
   decodeEntryBundle,
   EMPTY_ROOT,
   encodeEntryBundle,
@@ -282,6 +283,45 @@ describe('FiloSottile/sunlight cmd/skylight/testdata mirror (300 leaves "record 
       const proof = await proveConsistency(BigInt(m), 300n, reader)
       verifyConsistency(BigInt(m), 300n, rootFromLeafHashes(leafHashes.slice(0, m)), cp.root, proof)
     }
+  })
+  it('with a TileTrust, later readers for the same tree fetch nothing and give the same proofs', async () => {
+    const trust = createTileTrust()
+    const tiles = folderTiles(dir, available)
+    const plain = folderTiles(dir, available)
+    for (let i = 0; i < 300; i++) {
+      const reader = tileHashReader(300n, tiles.read, cp.root, trust)
+      const proof = await proveInclusion(BigInt(i), 300n, reader)
+      expect(proof).toEqual(await proveInclusion(BigInt(i), 300n, tileHashReader(300n, plain.read)))
+      verifyInclusion(leafHashes[i] as Uint8Array, BigInt(i), 300n, proof, cp.root)
+    }
+    // The first proof read all three tiles; nothing after it.
+    expect(tiles.calls).toEqual({ count: 1, tiles: 3 })
+  })
+  it('a TileTrust vouches only for the tree it checked: another root is checked again', async () => {
+    const trust = createTileTrust()
+    const tiles = folderTiles(dir, available)
+    await proveInclusion(3n, 300n, tileHashReader(300n, tiles.read, cp.root, trust))
+    const wrong = flipByte(cp.root, 0)
+    await expectCodeAsync(
+      proveInclusion(3n, 300n, tileHashReader(300n, tiles.read, wrong, trust)),
+      'MERKLE_TILE_ROOT_MISMATCH',
+    )
+  })
+  it('a TileTrust still checks a full tile it has not seen against its trusted parent', async () => {
+    // Tree of 300 with tile 0/000 corrupted: the root check on the first read passes through
+    // 1/000.p/1 (trusted), then tile 0/000 must match the hash its parent holds.
+    const trust = createTileTrust()
+    const good = folderTiles(dir, available)
+    const bad: TileReader = async (wanted) =>
+      (await good.read(wanted)).map((bytes, i) =>
+        wanted[i]?.level === 0 && wanted[i]?.index === 0n ? flipByte(bytes, 40) : bytes,
+      )
+    // A leaf in the partial tile first: the tree tiles are checked and trusted, 0/000 is not read.
+    await proveInclusion(290n, 300n, tileHashReader(300n, bad, cp.root, trust))
+    await expectCodeAsync(
+      proveInclusion(7n, 300n, tileHashReader(300n, bad, cp.root, trust)),
+      'MERKLE_TILE_PARENT_MISMATCH',
+    )
   })
   it('smaller trees are served from prefixes of the stored tiles', async () => {
     for (const n of [1, 2, 255, 256, 257, 299]) {

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { readdirSync } from 'node:fs'
+import { inflateRawSync as inflateRawSyncNode } from 'node:zlib'
+import { afterEach, describe, expect, it } from 'vitest'
 import { concatBytes, fromUtf8, utf8 } from '../../../src/core/codec/bytes.ts'
-import { deflateRaw, inflateRaw } from '../../../src/core/shc/deflate.ts'
+import { deflateRaw, inflateRaw, useDeflateRaw } from '../../../src/core/shc/deflate.ts'
 import { MAX_PAYLOAD_BYTES } from '../../../src/core/shc/limits.ts'
+import { nodeDeflateRaw } from '../../../src/platform/node-crypto/deflate.ts'
+import { readVector, vectorPath } from '../../helpers/vectors.ts'
 
 // Output is taken in 16 KiB chunks: outputs around and past a chunk must come back whole.
 describe('inflateRaw', () => {
@@ -64,6 +68,28 @@ describe('inflateRaw', () => {
     for (const [bytes, cap, code] of refusals) {
       await expect(inflateRaw(bytes, cap)).rejects.toMatchObject({ code })
       expect(await inflateRaw(deflated, MAX_PAYLOAD_BYTES)).toEqual(good)
+    }
+  })
+})
+
+describe('deflateRaw through the platform (useDeflateRaw): fflate and node:zlib on the SMART Health Cards spec examples', () => {
+  const payloads = readdirSync(vectorPath('shc/spec-examples'))
+    .filter((name) => name.endsWith('-c-jws-payload-minified.json'))
+    .map((name) => readVector(`shc/spec-examples/${name}`))
+  afterEach(() => useDeflateRaw(undefined))
+
+  it.each([
+    ['fflate (browsers, Workers)', undefined],
+    ['node:zlib (Node)', nodeDeflateRaw],
+  ])('%s: raw DEFLATE the pure inflater and node:zlib both read back exactly', async (_, impl) => {
+    expect(payloads.length).toBeGreaterThan(1)
+    useDeflateRaw(impl)
+    for (const payload of payloads) {
+      const deflated = await deflateRaw(payload)
+      expect(deflated.constructor).toBe(Uint8Array)
+      expect(deflated.length).toBeLessThan(payload.length)
+      expect(await inflateRaw(deflated, MAX_PAYLOAD_BYTES)).toEqual(payload)
+      expect(new Uint8Array(inflateRawSyncNode(deflated))).toEqual(payload)
     }
   })
 })

@@ -166,10 +166,11 @@ describe.each(ENGINES)('offline snapshot of a real log on %s', (engine) => {
 
   it('refuses a checkpoint whose signature fails, and one of a smaller tree', async () => {
     const note = await client().checkpoint()
-    // The signature line is the last one: change one character of its base64.
+    // The signature line is the last one: change one character of its base64, inside a full
+    // group (the final group's padding bits must stay zero, or the note is malformed instead).
     const lines = note.trimEnd().split('\n')
     const last = lines.at(-1) as string
-    const flipped = `${last.slice(0, -2)}${last.at(-2) === 'A' ? 'B' : 'A'}${last.at(-1)}`
+    const flipped = `${last.slice(0, -10)}${last.at(-10) === 'A' ? 'B' : 'A'}${last.slice(-9)}`
     const forged = `${[...lines.slice(0, -1), flipped].join('\n')}\n`
     const err = await syncSnapshot(first, await options(forged)).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(NoteError)

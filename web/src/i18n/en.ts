@@ -44,6 +44,13 @@ export const en = {
   'release.why.logKey': "the ledger's key changed",
   'release.why.manifest': 'its list of files cannot be read',
   'release.why.fetch': 'it could not be downloaded',
+  'dccRules.setting': 'EU certificates: rules of the country of arrival',
+  'dccRules.none': 'No country (check the certificate only)',
+  'dccRules.hint':
+    'EU certificates (HC1 codes) must also meet the entry rules this country publishes. The rules come with the trust data and work offline.',
+  'dccRules.unpublished':
+    'No country’s entry rules for EU certificates have been imported here yet.',
+  'dccRules.meets': 'Meets the entry rules of {country}',
   'rules.setting': 'Entry rule',
   'rules.none': 'None (check the card only)',
   'rules.unpublished': 'The health authority has not published entry rules yet.',

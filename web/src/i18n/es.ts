@@ -47,6 +47,13 @@ export const es: Record<MessageKey, string> = {
   'release.why.logKey': 'la clave del registro ha cambiado',
   'release.why.manifest': 'su lista de archivos no se puede leer',
   'release.why.fetch': 'no se pudo descargar',
+  'dccRules.setting': 'Certificados de la UE: reglas del país de llegada',
+  'dccRules.none': 'Ningún país (solo el certificado)',
+  'dccRules.hint':
+    'Los certificados de la UE (códigos HC1) también deben cumplir las reglas de entrada que publica este país. Las reglas llegan con los datos de confianza y funcionan sin conexión.',
+  'dccRules.unpublished':
+    'Aquí aún no se han importado reglas de entrada de ningún país para certificados de la UE.',
+  'dccRules.meets': 'Cumple las reglas de entrada de {country}',
   'rules.setting': 'Regla de entrada',
   'rules.none': 'Ninguna (solo el certificado)',
   'rules.unpublished': 'La autoridad sanitaria aún no ha publicado reglas de entrada.',

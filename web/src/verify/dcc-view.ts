@@ -31,7 +31,7 @@ function localised(prefix: 'dcc.testType' | 'dcc.result', set: SetName, code: st
   return hasMessage(key) ? t(key as MessageKey) : named(set, code)
 }
 
-function regionName(code: string): string {
+export function regionName(code: string): string {
   try {
     const name = new Intl.DisplayNames([document.documentElement.lang || 'en'], {
       type: 'region',

@@ -35,6 +35,7 @@ import {
   savedDeployments,
   wasOffline,
 } from './data.ts'
+import { chosenDccRules, mountDccRuleSettings, setDccRuleSource } from './dcc-rules.ts'
 import { decodeImageFile } from './decoder.ts'
 import { signal, unlockAudio } from './feedback.ts'
 import { mountRelease } from './release.ts'
@@ -171,6 +172,7 @@ interface TrustState {
 }
 
 mountRuleSettings() // entry rules (rules.ts)
+mountDccRuleSettings() // a country's EU entry rules (dcc-rules.ts)
 let trust: Promise<TrustState> = refreshTrust()
 let trustShown: TrustState | undefined
 
@@ -183,6 +185,7 @@ function refreshTrust(): Promise<TrustState> {
   job.then((state) => {
     // Entry rules and issuer names from the verified trust material (rules.ts, summary.ts).
     setRuleSource(state.loaded)
+    setDccRuleSource(state.loaded)
     setDirectory(state.loaded.flatMap((d) => d.material.directory ?? []))
     trustShown = state
     showTrustStatus()
@@ -300,7 +303,16 @@ async function check(text: string): Promise<void> {
 function dccOptions(loaded: LoadedDccTrust | undefined) {
   if (loaded === undefined || loaded.opened.lists.length === 0) return {}
   const { trust, revoked, maxAge } = loaded.opened
-  return { dcc: { trust, revoked, ...(maxAge === undefined ? {} : { maxAge }) } }
+  // The country of arrival the venue chose: its rules, from the (cached) trust material.
+  const rules = chosenDccRules()
+  return {
+    dcc: {
+      trust,
+      revoked,
+      ...(maxAge === undefined ? {} : { maxAge }),
+      ...(rules === undefined ? {} : { rules }),
+    },
+  }
 }
 
 function dccListOf(kid: string | undefined, loaded: LoadedDccTrust | undefined) {

@@ -23,6 +23,7 @@ import {
   type MessageKey,
   t,
 } from '../i18n/index.ts'
+import { localisedDccPlain, renderDccRuleOutcome } from './dcc-rules.ts'
 import { renderDccHolder } from './dcc-view.ts'
 import { renderRuleOutcome } from './rules.ts'
 import { renderSummary } from './summary.ts'
@@ -111,7 +112,8 @@ export function plainText(plain: PlainVerdict): string {
 
 export function renderVerdict(shown: ShownVerdict): PlainVerdict {
   const { verdict, ms } = shown
-  const plain = plainVerdict(verdict, shown.progress)
+  // An EU certificate's country by name and its failed rule in the page's language.
+  const plain = localisedDccPlain(verdict, plainVerdict(verdict, shown.progress))
   const box = byId('verdict')
   box.dataset.status = verdict.status
   box.dataset.kind = plain.kind
@@ -146,6 +148,7 @@ export function renderVerdict(shown: ShownVerdict): PlainVerdict {
   renderDccHolder(verdict, shown.dccList)
   // An authentic card that fails the venue's rule must not read "Accept".
   if (renderRuleOutcome(verdict) === false) byId('verdict-lede').textContent = t('rules.lede.fails')
+  renderDccRuleOutcome(verdict)
   byId('verdict-more').hidden = !verdict.warnings.includes('VERIFY_FILE_MORE_CARDS')
   byId('checks-list').replaceChildren(...verdict.checks.map(checkItem))
   byId('verdict-data').replaceChildren(...dataLines(shown))

@@ -6,9 +6,10 @@
  * the signing input is `BASE64URL(header) "." payload`. What the payload is depends on the
  * signer: the WHO's key distribution service signs with a JSON-LD signer (ld-signatures-java
  * JsonWebSignature2020LdSigner: RDF dataset canonicalisation of the document and of the proof
- * options, with the DID and jws-2020 contexts), which this pure core does not implement; the
- * default here is the RFC 8785 JSON of the document without `proof`, and `DidProofPayload`
- * lets a caller plug in the JSON-LD one (docs/VERIFIER.md states the gap). The signature may be
+ * options, with the DID and jws-2020 contexts), which needs a JSON-LD processor and its contexts
+ * and so lives outside the pure core (platform/jsonld, what the import uses). The default here
+ * is the RFC 8785 JSON of the document without `proof`, and `DidProofPayload`
+ * lets a caller plug in the JSON-LD one (docs/VERIFIER.md). The signature may be
  * raw r‖s (RFC 7518 §3.4) or DER, as the WHO's published examples are. The signing key is
  * pinned by the importer, by its verification-method id.
  */

@@ -4,7 +4,7 @@
  */
 import { DccListError } from '../errors.ts'
 import { loadDidList } from './did.ts'
-import type { DidSigningKeys } from './did-proof.ts'
+import type { DidProofPayload, DidSigningKeys } from './did-proof.ts'
 import { loadEuDtoList } from './eu-dto.ts'
 import { loadJwksList } from './jwks.ts'
 import type { DccListFormat, DccListOptions, DccTrustList } from './types.ts'
@@ -13,7 +13,11 @@ import { loadVerifierServiceList } from './verifier-service.ts'
 export async function loadDccList(
   format: DccListFormat,
   bytes: Uint8Array | string,
-  options: DccListOptions & { readonly signingKeys?: DidSigningKeys },
+  options: DccListOptions & {
+    readonly signingKeys?: DidSigningKeys
+    /** For a DID list: the bytes its proof signs (did-proof.ts). */
+    readonly proofPayload?: DidProofPayload
+  },
 ): Promise<DccTrustList> {
   switch (format) {
     case 'eu-dto':

@@ -43,12 +43,37 @@ export const credentials = pgTable(
     importKey: bytea('import_key').unique(),
     issuedBy: text('issued_by').notNull(),
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().default(sql`now()`),
+    /**
+     * When the sealed personal data was erased (null while it is held): the row says so itself,
+     * so the list can show the erased ones by index instead of probing the sealed records.
+     */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
   },
-  (t) => [
-    index('credentials_issuer_kid_status').on(t.issuerKid, t.status),
-    // The issuer's list: newest first, by keyset (issued_at, id).
-    index('credentials_issued_at_id').on(t.issuedAt.desc(), t.id.desc()),
-  ],
+  (t) => {
+    /** The list's order, `issued_at DESC, id DESC`, as an index key. */
+    const newestFirst = () => [t.issuedAt.desc().nullsFirst(), t.id.desc().nullsFirst()] as const
+    return [
+      index('credentials_issuer_kid_status').on(t.issuerKid, t.status),
+      // The issuer's list: newest first, by keyset (issued_at, id). NULLS FIRST as `ORDER BY …
+      // DESC` means it (PostgreSQL manual §11.4): drizzle's bare desc() writes NULLS LAST, an
+      // order the planner cannot use for the list, which then sorted the whole table per page.
+      index('credentials_issued_at_id').on(...newestFirst()),
+      // The list per state (services/credentials/list.ts, same predicates): each filter walks its
+      // own rows newest first, however rare they are or wherever they sit in time.
+      index('credentials_valid_issued_at_id')
+        .on(...newestFirst())
+        .where(sql`${t.status} = 'active'`),
+      index('credentials_revoked_issued_at_id')
+        .on(...newestFirst())
+        .where(sql`${t.status} <> 'active' and ${t.replacedBy} is null`),
+      index('credentials_superseded_issued_at_id')
+        .on(...newestFirst())
+        .where(sql`${t.replacedBy} is not null`),
+      index('credentials_erased_issued_at_id')
+        .on(...newestFirst())
+        .where(sql`${t.erasedAt} is not null`),
+    ]
+  },
 )
 
 /** Sealed personal data: AES-256-GCM under a data key that is itself wrapped by the master key. */

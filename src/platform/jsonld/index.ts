@@ -1,0 +1,1 @@
+export * from './did-proof-payload.ts'
