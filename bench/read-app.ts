@@ -16,7 +16,9 @@ for (const path of ['/log/checkpoint', '/log/tile/0/000', '/healthz']) {
   const t = performance.now()
   for (let i = 0; i < N; i++) await (await req()).arrayBuffer()
   const us = ((performance.now() - t) * 1000) / N
-  process.stdout.write(`${JSON.stringify({ bench: 'read.app', path, usPerRequest: Number(us.toFixed(1)) })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'read.app', path, usPerRequest: Number(us.toFixed(1)) })}\n`,
+  )
 }
 await b.ledger.close()
 await b.drop()

@@ -18,13 +18,6 @@ export {
   type SeriesResult,
 } from '../../core/stats/index.ts'
 export {
-  type BoundariesReport,
-  loadBoundaries,
-  matchBoundaries,
-  readBoundaries,
-} from './boundaries.ts'
-export { type FileFeature, MAX_VERTICES, parseBoundaries } from './boundaries-file.ts'
-export { type EpiCurveQuery, epiCurve, type YearsQuery, yearOnYear } from './curves.ts'
   addExclusion,
   deleteExclusion,
   deleteThreshold,
@@ -33,6 +26,14 @@ export { type EpiCurveQuery, epiCurve, type YearsQuery, yearOnYear } from './cur
   setThreshold,
 } from './alert-settings.ts'
 export { listAlerts, reviewAlert, scanAlerts } from './alerts.ts'
+export {
+  type BoundariesReport,
+  loadBoundaries,
+  matchBoundaries,
+  readBoundaries,
+} from './boundaries.ts'
+export { type FileFeature, MAX_VERTICES, parseBoundaries } from './boundaries-file.ts'
+export { type EpiCurveQuery, epiCurve, type YearsQuery, yearOnYear } from './curves.ts'
 export {
   exposureFact,
   type IngestInput,
