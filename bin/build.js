@@ -58,7 +58,7 @@ const ownUrls = {
 
 /** Builds dist/vigil.js (written beside, then renamed: concurrent starts never see half a file). */
 export async function buildBundle() {
-  const { build } = await import('esbuild')
+  const { build, stop } = await import('esbuild')
   mkdirSync(dirname(BUNDLE), { recursive: true })
   const temporary = `${BUNDLE}.${process.pid}.tmp`
   await build({
@@ -74,7 +74,7 @@ export async function buildBundle() {
     legalComments: 'none',
     logLevel: 'error',
     plugins: [ownUrls],
-  })
+  }).finally(() => stop()) // no esbuild service left running beside the server
   renameSync(`${temporary}.map`, `${BUNDLE}.map`)
   renameSync(temporary, BUNDLE)
 }
