@@ -71,7 +71,14 @@ export function withHotReads<F extends Fetch>(fetch: F, db: Db): F {
   return ((request: Request, ...rest: never[]) => {
     const method = request.method
     const path = method === 'GET' || method === 'HEAD' ? pathOf(request.url) : undefined
-    if (path === undefined || !(path === '/log/checkpoint' || path.startsWith('/log/tile/')))
+    // A request carrying credentials goes the whole way, so a revoked or expired one is
+    // refused (401) on public routes too, as everywhere else (docs/STAFF.md).
+    if (
+      path === undefined ||
+      !(path === '/log/checkpoint' || path.startsWith('/log/tile/')) ||
+      request.headers.has('authorization') ||
+      request.headers.has('cookie')
+    )
       return fetch(request, ...rest)
     const hit = lookup(db, path)
     if (hit === undefined || common === undefined) return hot(request, rest)
