@@ -14,7 +14,9 @@ import {
   type PublishStatus,
   publishLog,
 } from '../services/publish/index.ts'
-import { type AuditReport, auditStatic, storedLogVkeys } from '../tools/audit/index.ts'
+import { storedLogVkeys } from '../tools/audit/database-source.ts'
+import { auditStatic } from '../tools/audit/static.ts'
+import type { AuditReport } from '../tools/audit/types.ts'
 
 export class PublishedCopy implements PublishedCopyView {
   readonly store: ObjectStore
@@ -25,11 +27,21 @@ export class PublishedCopy implements PublishedCopyView {
   #again = false
   #repaired = false
 
-  constructor(ctx: Pick<ServiceContext, 'db' | 'config'>, store: ObjectStore, logger: Logger) {
+  /**
+   * `repairFirst` (default true): the first run checks every object from size 0 (a long-lived
+   * process at start); false resumes at the copy's checkpoint (a cron run, each a new instance).
+   */
+  constructor(
+    ctx: Pick<ServiceContext, 'db' | 'config'>,
+    store: ObjectStore,
+    logger: Logger,
+    options: { repairFirst?: boolean } = {},
+  ) {
     this.#ctx = ctx
     this.store = store
     this.#logger = logger
     this.#status = { store: store.name }
+    this.#repaired = options.repairFirst === false
   }
 
   status(): PublishStatus {

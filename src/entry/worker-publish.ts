@@ -1,0 +1,65 @@
+/**
+ * @module entry/worker-publish
+ * The Worker's part of the published copy: `scheduledPublish(env)` publishes the log's static
+ * copy to the R2 bucket bound as VIGIL_PUBLISH and audits the copy, for a Cron Trigger (the
+ * scheduled() handler calls it). A run resumes at the checkpoint the bucket holds; an audit
+ * finding is logged as the alert and the run goes once more over every object to put back
+ * what is missing. Built per run: postgres.js clients cannot outlive their request in workerd.
+ */
+import { parseConfig } from '../platform/config/index.ts'
+import { jsonLogger } from '../platform/context/index.ts'
+// Straight from the module, not the db barrel: db/client imports it lazily too, and esbuild
+// (wrangler's bundler) then leaves its init out when it is reached only through `export *`.
+import { createPostgresDb } from '../platform/db/postgres.ts'
+import { applyIdentity, readIdentity } from '../platform/deployment/index.ts'
+import { type R2BucketLike, r2Store } from '../platform/object-store/index.ts'
+import type { PublishStatus } from '../services/publish/index.ts'
+import { PublishedCopy } from './published-copy.ts'
+
+export interface PublishEnv {
+  HYPERDRIVE?: { connectionString: string }
+  /** The R2 bucket the copy goes to (wrangler.toml `[[r2_buckets]] binding = "VIGIL_PUBLISH"`). */
+  VIGIL_PUBLISH?: R2BucketLike
+  [variable: string]: unknown
+}
+
+/**
+ * One cron run: publish, then audit the copy (unless `audit` is false). Returns the status
+ * (GET /log/published's shape); throws only when the Worker is not configured for it.
+ */
+export async function scheduledPublish(
+  env: PublishEnv,
+  options: { audit?: boolean } = {},
+): Promise<PublishStatus> {
+  const bucket = env.VIGIL_PUBLISH
+  if (bucket === undefined) throw new Error('no VIGIL_PUBLISH R2 binding: nothing to publish to')
+  let config = parseConfig({
+    ...env,
+    DATABASE_URL: env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL,
+  })
+  if (config.databaseUrl === undefined) throw new Error('a Worker needs HYPERDRIVE or DATABASE_URL')
+  const database = createPostgresDb(config.databaseUrl, 1)
+  try {
+    const identity = await readIdentity(database.db)
+    if (identity === undefined) throw new Error('no deployment identity recorded yet')
+    config = applyIdentity(config, identity)
+    const logger = jsonLogger(config.logLevel)
+    const copy = new PublishedCopy(
+      { db: database.db, config },
+      r2Store(bucket, 'r2 VIGIL_PUBLISH'),
+      logger,
+      {
+        repairFirst: false,
+      },
+    )
+    await copy.kick()
+    if (options.audit !== false) {
+      const report = await copy.audit({ ifPresent: true })
+      // The audit's finding turned the next run into a full check: put back what is missing.
+      if (report !== undefined && !report.ok) await copy.kick()
+    }
+    return copy.status()
+  } finally {
+    await database.close()
+  }
+}
