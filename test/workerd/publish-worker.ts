@@ -24,7 +24,10 @@ function failing(bucket: Bucket, key: string): R2BucketLike {
 }
 
 export default {
-  async fetch(request: Request, env: PublishEnv & { VIGIL_PUBLISH: Bucket }): Promise<Response> {
+  async fetch(
+    request: Request,
+    env: Omit<PublishEnv, 'VIGIL_PUBLISH'> & { VIGIL_PUBLISH: Bucket },
+  ): Promise<Response> {
     const url = new URL(request.url)
     if (url.pathname === '/publish' && request.method === 'POST') {
       const fail = url.searchParams.get('fail')
