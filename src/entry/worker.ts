@@ -25,6 +25,7 @@ import {
   readIdentity,
 } from '../platform/deployment/index.ts'
 import { buildContext } from './context.ts'
+import { scheduledPublish } from './worker-publish.ts'
 
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string }
@@ -109,5 +110,11 @@ export default {
     } finally {
       executionCtx.waitUntil(database.close())
     }
+  },
+
+  /** Cron: publish the log's static copy to R2 and audit it, when VIGIL_PUBLISH is bound. */
+  async scheduled(_event: unknown, env: WorkerEnv, executionCtx: ExecutionContext): Promise<void> {
+    if (env.VIGIL_PUBLISH === undefined) return
+    executionCtx.waitUntil(scheduledPublish(env).then(() => undefined))
   },
 }
