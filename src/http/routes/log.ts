@@ -14,9 +14,11 @@ import {
   listCheckpoints,
   listEntries,
   lookupPrefix,
+  peekFullTile,
   readBundle,
   readTile,
   receiptFor,
+  rememberPublished,
   servedCheckpoint,
   witnessStatus,
 } from '../../services/ledger/index.ts'
@@ -52,11 +54,14 @@ function storableTileIndex(index: bigint, path: string): void {
  * stays the database's: it is the freshest signed head, and receipts are made against it.
  */
 async function fromPublished(ctx: AppDeps, path: string): Promise<Uint8Array | undefined> {
-  if (ctx.published === undefined) return undefined
+  // What memory holds is answered from there (below), faster than any store.
+  if (ctx.published === undefined || peekFullTile(ctx.db, path) !== undefined) return undefined
   try {
     if (path.startsWith('tile/entries/')) parseEntriesPath(path)
     else parseTilePath(path)
-    return await ctx.published.store.get(path)
+    const bytes = await ctx.published.store.get(path)
+    if (bytes !== undefined) rememberPublished(ctx.db, path, bytes)
+    return bytes
   } catch (e) {
     if (!(e instanceof MerkleError))
       ctx.logger.warn('published copy unreadable: serving from the database', { error: String(e) })

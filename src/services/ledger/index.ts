@@ -13,4 +13,4 @@ export { etagOf, forgetLog, peekFullTile, peekServedCheckpoint } from './memory.
 export * from './proofs.ts'
 export * from './read.ts'
 export { type Appended, Sequencer } from './sequencer.ts'
-export { readBundle, readTile, readTiles } from './storage.ts'
+export { readBundle, readTile, readTiles, rememberPublished } from './storage.ts'
