@@ -26,6 +26,8 @@ export class PublishedCopy implements PublishedCopyView {
   #running: Promise<void> | undefined
   #again = false
   #repaired = false
+  /** Paths the last audit named wrong: the next run writes them again from the database. */
+  #rewrite = new Set<string>()
 
   /**
    * `repairFirst` (default true): the first run checks every object from size 0 (a long-lived
@@ -74,9 +76,11 @@ export class PublishedCopy implements PublishedCopyView {
       // missing); later ones start at the copy's checkpoint.
       const result = await publishLog(this.#ctx, this.store, {
         repair: !this.#repaired,
+        rewrite: this.#rewrite,
         logger: this.#logger,
       })
       this.#repaired = true
+      this.#rewrite = new Set()
       this.#status = { ...this.#status, size: String(result.size), publishedAt: at }
       delete this.#status.error
       if (result.written > 0)
@@ -118,6 +122,7 @@ export class PublishedCopy implements PublishedCopyView {
     }
     // The next run checks every object again, so what the audit found missing is put back.
     if (first !== undefined) this.#repaired = false
+    for (const f of report.findings) if (f.path !== undefined) this.#rewrite.add(f.path)
     if (first !== undefined)
       this.#logger.error('ALERT: the published copy of the log is broken', {
         code: 'PUBLISHED_COPY_BROKEN',

@@ -32,6 +32,8 @@ const PARALLEL = 16
 export interface PublishOptions {
   /** Check every object from size 0, not only those past the stored checkpoint. */
   repair?: boolean
+  /** Objects to write again whatever the store holds (an audit named them wrong). */
+  rewrite?: ReadonlySet<string>
   /** Tries per object before the run fails (default 6); the next run starts again. */
   attempts?: number
   /** First retry delay in ms, doubled per try (default 100). */
@@ -98,7 +100,9 @@ export async function publishLog(
 
   /** Stores an immutable object unless it is stored already; durable once its size reads back. */
   async function ensure(key: string, bytes: Uint8Array): Promise<void> {
-    const held = await retried(key, 'head', () => store.head(key))
+    const held = options.rewrite?.has(key)
+      ? undefined
+      : await retried(key, 'head', () => store.head(key))
     if (held?.size === bytes.length) {
       result.present++
       return

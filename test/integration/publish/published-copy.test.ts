@@ -169,7 +169,7 @@ describe('the published copy, served by a plain static server', () => {
   )
 
   it(
-    'the scheduled audit raises the alert for a tile gone from the copy; publishing puts it back',
+    'the scheduled audit raises the alert for a tile gone from the copy, or a changed bundle; publishing puts them back',
     async () => {
       const path = join(pub, 'tile/0/000')
       const good = readFileSync(path)
@@ -188,6 +188,21 @@ describe('the published copy, served by a plain static server', () => {
       await until('the repair', async () => (existsSync(path) ? true : undefined))
       expect(readFileSync(path).equals(good)).toBe(true)
       await until('a clean audit', async () => ((await published()).audit?.ok ? true : undefined))
+      // A changed bundle (same size): named by the next audit, then written again.
+      const bundle = join(pub, 'tile/entries/000')
+      const original = readFileSync(bundle)
+      flip(bundle)
+      const changed = await until('the second alert', async () => {
+        const s = await published()
+        return s.audit?.ok === false ? s : undefined
+      })
+      expect(changed.audit?.finding).toMatchObject({
+        code: 'AUDIT_BUNDLE_MISMATCH',
+        at: 'tile/entries/000',
+      })
+      await until('the bundle rewritten', async () =>
+        readFileSync(bundle).equals(original) ? true : undefined,
+      )
     },
     PROCESS_TEST_TIMEOUT,
   )
