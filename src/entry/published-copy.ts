@@ -14,9 +14,7 @@ import {
   type PublishStatus,
   publishLog,
 } from '../services/publish/index.ts'
-import { storedLogVkeys } from '../tools/audit/database-source.ts'
-import { auditStatic } from '../tools/audit/static.ts'
-import type { AuditReport } from '../tools/audit/types.ts'
+import { type AuditReport, auditStatic, storedLogVkeys } from '../tools/audit/index.ts'
 
 export class PublishedCopy implements PublishedCopyView {
   readonly store: ObjectStore

@@ -8,9 +8,7 @@
  */
 import { parseConfig } from '../platform/config/index.ts'
 import { jsonLogger } from '../platform/context/index.ts'
-// Straight from the module, not the db barrel: db/client imports it lazily too, and esbuild
-// (wrangler's bundler) then leaves its init out when it is reached only through `export *`.
-import { createPostgresDb } from '../platform/db/postgres.ts'
+import { createDb } from '../platform/db/index.ts'
 import { applyIdentity, readIdentity } from '../platform/deployment/index.ts'
 import { type R2BucketLike, r2Store } from '../platform/object-store/index.ts'
 import type { PublishStatus } from '../services/publish/index.ts'
@@ -38,7 +36,11 @@ export async function scheduledPublish(
     DATABASE_URL: env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL,
   })
   if (config.databaseUrl === undefined) throw new Error('a Worker needs HYPERDRIVE or DATABASE_URL')
-  const database = createPostgresDb(config.databaseUrl, 1)
+  // createDb, not createPostgresDb: the package is `sideEffects: false`, so esbuild (wrangler's
+  // bundler) drops the db barrel's top level, and with it the init of postgres.ts (which
+  // db/client also imports lazily), when a Worker uses nothing else of the barrel; the dynamic
+  // import runs that init itself.
+  const database = await createDb({ kind: 'postgres', url: config.databaseUrl, max: 1 })
   try {
     const identity = await readIdentity(database.db)
     if (identity === undefined) throw new Error('no deployment identity recorded yet')

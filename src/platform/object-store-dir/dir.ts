@@ -1,5 +1,5 @@
 /**
- * @module platform/object-store/dir
+ * @module platform/object-store-dir/dir
  * The published copy as files under one directory (Node), laid out so any static web server or
  * CDN serves it as is. A write goes to a temporary file in the same directory, is fsynced, then
  * renamed over the key (POSIX rename is atomic), and the directory is fsynced so the rename
@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { checkKey, type ObjectStore, type PutOptions } from './store.ts'
+import { checkKey, type ObjectStore, type PutOptions } from '../object-store/index.ts'
 
 const isMissing = (e: unknown) =>
   typeof e === 'object' && e !== null && (e as { code?: string }).code === 'ENOENT'
