@@ -132,7 +132,7 @@ for links, page headers and passkeys. Exit 0: recorded; 2: a usage mistake.`,
   },
   audit: {
     summary: 'recompute the log from its entries and check every tile and checkpoint against it',
-    usage: `vigil audit [--url URL [--static]] [--vkey VKEY]... [--json]
+    usage: `vigil audit [--url URL] [--static] [--vkey VKEY]... [--json]
 
 Checks every leaf hash, tile, entry bundle and checkpoint (signature, root, prev link,
 consistency) against the tree recomputed from the entries. Exit 0: consistent; 1: the first
