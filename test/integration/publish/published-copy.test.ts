@@ -47,6 +47,7 @@ const env = {
 const beside = { ...env, PORT: undefined, DATABASE_URL: undefined }
 let server: RunningServer
 let vkey: string
+let token: string
 const issued: { jws: string; leafIndex: string }[] = []
 const statics: StaticServer[] = []
 
@@ -85,7 +86,7 @@ beforeAll(async () => {
   vkey = (await (await fetch(`${server.url}/log/key`)).text()).trim()
   const made = await runCli(['tokens', 'create', '--name', 'pub', '--role', 'issuer'], beside)
   expect(made.code, made.stderr).toBe(0)
-  const token = made.stdout.trim()
+  token = made.stdout.trim()
   const issue = async (i: number) => {
     const res = await fetch(`${server.url}/api/credentials`, {
       method: 'POST',
@@ -203,6 +204,35 @@ describe('the published copy, served by a plain static server', () => {
       await until('the bundle rewritten', async () =>
         readFileSync(bundle).equals(original) ? true : undefined,
       )
+    },
+    PROCESS_TEST_TIMEOUT,
+  )
+})
+
+describe('a server killed while it publishes', () => {
+  it(
+    'SIGKILL during publishing, then a restart: the copy converges and audits clean',
+    async () => {
+      const port = new URL(server.url).port
+      const issue = (i: number) =>
+        fetch(`${server.url}/api/credentials`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(card(1000 + i)),
+        })
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => issue(i)))
+      for (const a of answers) expect(a.status).toBe(201)
+      // Killed at once: the poll may be between tiles and the checkpoint, or not started.
+      await server.stop('SIGKILL')
+      server = await startServer({ ...env, PORT: port, DATABASE_URL: '' })
+      const head = await (await fetch(`${server.url}/log/checkpoint`)).text()
+      const size = parseVigilCheckpoint(head.slice(0, head.indexOf('\n\n') + 1)).size
+      await until('the copy to reach the head after the restart', async () =>
+        (await published()).size === String(size) ? true : undefined,
+      )
+      const r = await auditCopy(pub)
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toContain(`audited ${size} entries`)
     },
     PROCESS_TEST_TIMEOUT,
   )
