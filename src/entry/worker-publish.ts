@@ -11,7 +11,7 @@ import { jsonLogger } from '../platform/context/index.ts'
 import { createDb } from '../platform/db/index.ts'
 import { applyIdentity, readIdentity } from '../platform/deployment/index.ts'
 import { type R2BucketLike, r2Store } from '../platform/object-store/index.ts'
-import type { PublishStatus } from '../services/publish/index.ts'
+import type { PublishedCopyView, PublishStatus } from '../services/publish/index.ts'
 import { PublishedCopy } from './published-copy.ts'
 
 export interface PublishEnv {
@@ -19,6 +19,18 @@ export interface PublishEnv {
   /** The R2 bucket the copy goes to (wrangler.toml `[[r2_buckets]] binding = "VIGIL_PUBLISH"`). */
   VIGIL_PUBLISH?: R2BucketLike
   [variable: string]: unknown
+}
+
+const BUCKET_NAME = 'r2 VIGIL_PUBLISH'
+
+/**
+ * The copy as the app's routes see it in a Worker: tiles are answered from the bucket when it
+ * holds them. The status is the cron's (its log lines); a request builds no publisher.
+ */
+export function publishedView(env: PublishEnv): PublishedCopyView | undefined {
+  if (env.VIGIL_PUBLISH === undefined) return undefined
+  const store = r2Store(env.VIGIL_PUBLISH, BUCKET_NAME)
+  return { store, status: () => ({ store: store.name }) }
 }
 
 /**
@@ -48,7 +60,7 @@ export async function scheduledPublish(
     const logger = jsonLogger(config.logLevel)
     const copy = new PublishedCopy(
       { db: database.db, config },
-      r2Store(bucket, 'r2 VIGIL_PUBLISH'),
+      r2Store(bucket, BUCKET_NAME),
       logger,
       {
         repairFirst: false,

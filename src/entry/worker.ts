@@ -25,7 +25,7 @@ import {
   readIdentity,
 } from '../platform/deployment/index.ts'
 import { buildContext } from './context.ts'
-import { scheduledPublish } from './worker-publish.ts'
+import { publishedView, scheduledPublish } from './worker-publish.ts'
 
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string }
@@ -104,7 +104,9 @@ export default {
       keys: 'existing',
       ledger: { kind: 'refusing' },
     })
-    const app = createApp({ ...ctx, version: pkg.version })
+    // Tiles from the published copy in R2 when it is bound (docs/LEDGER.md "Published copy").
+    const published = publishedView(env)
+    const app = createApp({ ...ctx, version: pkg.version, ...(published ? { published } : {}) })
     try {
       return await app.fetch(request, env, executionCtx as never)
     } finally {

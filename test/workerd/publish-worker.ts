@@ -2,7 +2,8 @@
  * A Worker for the workerd test of the published copy: POST /publish runs the cron publisher
  * (entry/worker-publish) into the local R2 bucket (with `?fail=<key>`, through a bucket whose
  * puts of that key fail, as an R2 outage would); GET /copy/<key> reads the bucket as a CDN in
- * front of it would; DELETE /copy/<key> removes an object (a tile lost from the bucket).
+ * front of it would; DELETE /copy/<key> removes an object (a tile lost from the bucket); PUT
+ * /copy/<key> writes one (a marked copy, to tell the bucket's answer from the database's).
  */
 import { type PublishEnv, scheduledPublish } from '../../src/entry/worker-publish.ts'
 import type { R2BucketLike } from '../../src/platform/object-store/index.ts'
@@ -42,6 +43,10 @@ export default {
     }
     if (url.pathname.startsWith('/copy/')) {
       const key = url.pathname.slice('/copy/'.length)
+      if (request.method === 'PUT') {
+        await env.VIGIL_PUBLISH.put(key, new Uint8Array(await request.arrayBuffer()))
+        return new Response(null, { status: 204 })
+      }
       if (request.method === 'DELETE') {
         await env.VIGIL_PUBLISH.delete(key)
         return new Response(null, { status: 204 })

@@ -4,7 +4,8 @@
  * tiles, bundles and checkpoint of a log Node appended to; the copy read back from the bucket
  * audits clean, with the real `vigil audit --url`; an R2 put that keeps failing leaves the
  * bucket's checkpoint where it was, and the next run converges; a tile deleted from the bucket
- * is found by the run's audit (the alert) and put back.
+ * is found by the run's audit (the alert) and put back. The app's Worker (src/entry/worker.ts)
+ * with the same bucket bound answers /log/tile/... from it.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,7 +16,7 @@ import { parseCheckpoint, parseNote } from '../../src/core/note/index.ts'
 import { establishIdentity } from '../../src/platform/deployment/identity.ts'
 import type { PublishStatus } from '../../src/services/publish/index.ts'
 import { auditStatic, httpReader } from '../../src/tools/audit/index.ts'
-import { appOver, type TestApp } from '../helpers/app.ts'
+import { appOver, TEST_MASTER_KEY, type TestApp } from '../helpers/app.ts'
 import { runCli } from '../helpers/cli.ts'
 import { createTestDatabase, POSTGRES_SKIP_REASON, type TestDatabase } from '../helpers/db.ts'
 import { entry, logVkey } from '../helpers/ledger.ts'
@@ -61,8 +62,13 @@ describe.skipIf(skip !== undefined)('the published copy from a Worker into R2', 
     process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = url.toString()
     process.env.XDG_CONFIG_HOME ??= `${process.cwd()}/.wrangler/config`
     process.env.WRANGLER_SEND_METRICS = 'false'
+    worker = await startPublisher()
+    base = `http://${worker.address}:${worker.port}/copy`
+  }, 120_000)
+
+  async function startPublisher() {
     const { unstable_dev } = await import('wrangler')
-    worker = await unstable_dev('test/workerd/publish-worker.ts', {
+    return unstable_dev('test/workerd/publish-worker.ts', {
       // The project's wrangler.toml (Hyperdrive, nodejs_compat, the same module resolution as the
       // app's Worker) with the bucket added.
       config: 'wrangler.toml',
@@ -73,8 +79,7 @@ describe.skipIf(skip !== undefined)('the published copy from a Worker into R2', 
       vars: { VIGIL_LOG_LEVEL: 'warn' },
       experimental: { disableExperimentalWarning: true },
     })
-    base = `http://${worker.address}:${worker.port}/copy`
-  }, 120_000)
+  }
 
   afterAll(async () => {
     await worker?.stop()
@@ -106,6 +111,45 @@ describe.skipIf(skip !== undefined)('the published copy from a Worker into R2', 
     expect(done.audit?.ok).toBe(true)
     expect(await copySize()).toBe(600n)
   }, 120_000)
+
+  it('the app Worker serves tiles from the bucket, and from Postgres what it lacks', async () => {
+    // Mark the bucket's partial tile (an object the app has not read yet), then stop this Worker
+    // so the app's Worker opens the same local R2 state.
+    const path = 'tile/0/002.p/88'
+    const real = new Uint8Array(await (await worker.fetch(`/copy/${path}`)).arrayBuffer())
+    expect(real.length).toBe(88 * 32)
+    const marked = real.slice()
+    marked[0] = (marked[0] as number) ^ 0xff
+    expect((await worker.fetch(`/copy/${path}`, { method: 'PUT', body: marked })).status).toBe(204)
+    await worker.stop()
+    const { unstable_dev } = await import('wrangler')
+    const app = await unstable_dev('src/entry/worker.ts', {
+      config: 'wrangler.toml',
+      r2: [{ binding: 'VIGIL_PUBLISH', bucket_name: 'vigil-publish-test' }],
+      ip: '127.0.0.1',
+      logLevel: 'warn',
+      persistTo: persist,
+      vars: {
+        VIGIL_MASTER_KEY: btoa(String.fromCharCode(...TEST_MASTER_KEY)),
+        VIGIL_LOG_ORIGIN: 'worker.test/log',
+        VIGIL_LOG_LEVEL: 'warn',
+      },
+      experimental: { disableExperimentalWarning: true },
+    })
+    try {
+      const served = await app.fetch(`/log/${path}`)
+      expect(served.status).toBe(200)
+      expect(new Uint8Array(await served.arrayBuffer())).toEqual(marked)
+      // Not in the bucket (a width no checkpoint of the copy had): Postgres answers.
+      const other = await app.fetch('/log/tile/0/002.p/87')
+      expect(new Uint8Array(await other.arrayBuffer())).toEqual(real.subarray(0, 87 * 32))
+    } finally {
+      await app.stop()
+    }
+    worker = await startPublisher()
+    base = `http://${worker.address}:${worker.port}/copy`
+    expect((await worker.fetch(`/copy/${path}`, { method: 'PUT', body: real })).status).toBe(204)
+  }, 180_000)
 
   it("a tile deleted from the bucket is named by the run's audit and put back", async () => {
     expect((await worker.fetch('/copy/tile/0/000', { method: 'DELETE' })).status).toBe(204)
