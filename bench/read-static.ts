@@ -12,6 +12,11 @@
  *   the core merkle and tile code (entries → bundles, leaf hashes → compact range → tiles at
  *   every level, a signed checkpoint), not through the HTTP API.
  *
+ * - publish: a first publishing run of a PUBLISH_SIZE-entry log (100,000 at scale 1) on Postgres
+ *   into an empty directory (every object read from the database, written, fsynced, renamed,
+ *   read back), then a second run over the full copy with `repair` (every object checked, none
+ *   written): what configuring VIGIL_PUBLISH_DIR on a running deployment, and each restart, cost.
+ *
  * One JSON line per figure on stdout, a table at the end. BENCH_SCALE scales the log size and
  * the durations; BENCH_ONLY=read or BENCH_ONLY=audit runs one part.
  */
@@ -31,6 +36,8 @@ import {
 } from '../src/core/merkle/index.ts'
 import { createSigner, generateSignerKey, signNote } from '../src/core/note/index.ts'
 import { installNodeSha256 } from '../src/platform/node-crypto/index.ts'
+import { dirStore } from '../src/platform/object-store-dir/index.ts'
+import { publishLog } from '../src/services/publish/index.ts'
 import { TileBuilder } from '../src/tools/audit/tiles.ts'
 import { runCli } from '../test/helpers/cli.ts'
 import { freePort, startServer } from '../test/helpers/server.ts'
@@ -42,10 +49,11 @@ import { formatColumns } from './table.ts'
 installNodeSha256()
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1')
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'read,audit').split(','))
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'read,audit,publish').split(','))
 const SECONDS = Math.max(1, 5 * SCALE)
 const ROUNDS = 2
 const LOG_SIZE = Math.max(10_000, Math.round(1_000_000 * SCALE))
+const PUBLISH_SIZE = Math.max(10_000, Math.round(100_000 * SCALE))
 /** The brief's limit for auditing a 1,000,000-entry copy. */
 const AUDIT_TARGET_S = 120
 
@@ -223,21 +231,64 @@ async function auditPart(): Promise<void> {
   }
 }
 
+async function publishPart(): Promise<void> {
+  log(`publish: a ${PUBLISH_SIZE}-entry log on Postgres`)
+  const b = await openBenchDb('postgres')
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-publish-bench-'))
+  try {
+    for (let i = 0; i < PUBLISH_SIZE; i += 1000)
+      await b.ledger.append(Array.from({ length: Math.min(1000, PUBLISH_SIZE - i) }, benchEntry))
+    const store = dirStore(dir)
+    for (const [run, repair] of [
+      ['first', false],
+      ['repair', true],
+    ] as const) {
+      const load1 = loadavg()[0] ?? 0
+      const started = performance.now()
+      const r = await publishLog(b.ctx, store, { repair })
+      const seconds = (performance.now() - started) / 1000
+      log(`publish ${run}: ${r.written} written, ${r.present} present in ${round(seconds, 1)} s`)
+      emit({
+        bench: 'read-static.publish',
+        run,
+        entries: Number(r.size),
+        written: r.written,
+        present: r.present,
+        seconds: round(seconds, 1),
+        objectsPerSec: Math.round((r.written + r.present) / seconds),
+        loadAvg1m: round(Math.max(load1, loadavg()[0] ?? 0)),
+      })
+    }
+  } finally {
+    await b.ledger.close()
+    await b.drop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 if (ONLY.has('read')) await readPart()
 if (ONLY.has('audit')) await auditPart()
+if (ONLY.has('publish')) await publishPart()
 const rows = figures.map((f) =>
-  f.bench === 'read-static.audit'
+  f.bench === 'read-static.publish'
     ? [
-        `audit --url ${f.entries} entries`,
-        `${f.wallSeconds} s`,
-        `target ${f.targetSeconds} s`,
+        `publish ${f.run} ${f.entries} entries`,
+        `${f.seconds} s`,
+        `${f.written} written, ${f.present} present`,
         `load ${f.loadAvg1m}`,
       ]
-    : [
-        `GET ${f.path} x32`,
-        `static ${f.staticPerSec}/s`,
-        `app ${f.appPerSec}/s`,
-        `load ${f.loadAvg1m}`,
-      ],
+    : f.bench === 'read-static.audit'
+      ? [
+          `audit --url ${f.entries} entries`,
+          `${f.wallSeconds} s`,
+          `target ${f.targetSeconds} s`,
+          `load ${f.loadAvg1m}`,
+        ]
+      : [
+          `GET ${f.path} x32`,
+          `static ${f.staticPerSec}/s`,
+          `app ${f.appPerSec}/s`,
+          `load ${f.loadAvg1m}`,
+        ],
 )
 process.stdout.write(`\n${formatColumns([['figure', 'measured', 'against', 'load'], ...rows])}\n`)
