@@ -75,10 +75,12 @@ export async function auditStatic(
     if (f !== undefined && findings.length < max) findings.push(f)
   }
   let range = CompactRange.empty()
-  const report = (size: bigint): AuditReport => ({
-    size,
+  /** The checkpoint's size, once it was read and parsed. */
+  let size: bigint | undefined
+  const report = (): AuditReport => ({
+    size: size ?? 0n,
     entries: range.size,
-    checkpoints: findings.some((f) => f.at === 'checkpoint') ? 0 : 1,
+    checkpoints: size === undefined ? 0 : 1,
     findings,
     ok: findings.length === 0,
   })
@@ -87,12 +89,11 @@ export async function auditStatic(
   const noteBytes = await read('checkpoint')
   if (noteBytes === undefined) {
     add(object('AUDIT_OBJECT_MISSING', 'checkpoint', 'missing'))
-    return report(0n)
+    return report()
   }
   const note = new TextDecoder().decode(noteBytes)
   const vkeys = typeof options.vkey === 'string' ? [options.vkey] : [...options.vkey]
   const verifiers = await Promise.all(vkeys.map((k) => createEd25519Verifier(k)))
-  let size: bigint
   let signedRoot: Uint8Array
   try {
     const parsed = parseVigilCheckpoint(parseNote(note).text)
@@ -108,7 +109,7 @@ export async function auditStatic(
       )
   } catch (e) {
     add(object('AUDIT_CHECKPOINT_MALFORMED', 'checkpoint', reason(e)))
-    return report(0n)
+    return report()
   }
   try {
     await openNote(note, verifiers)
@@ -235,21 +236,21 @@ export async function auditStatic(
         index: b * 256n,
         message: 'neither the bundle nor the tile holds it: the tree cannot be recomputed past it',
       })
-      return report(size)
+      return report()
     }
     const appended = range.append(leaves)
     range = appended.range
     await checkUpper(builder.add(appended.stored))
     if ((b & 63n) === 63n || b === bundles - 1n) options.onProgress?.(range.size, size)
   }
-  if (findings.length >= max) return report(size)
+  if (findings.length >= max) return report()
   await checkUpper(builder.partial())
   const root = range.root()
   if (edge !== undefined) {
     const byTile = edge.before.append(edge.tiled).range.root()
     const tileIsSigned = !equalBytes(root, signedRoot) && equalBytes(byTile, signedRoot)
     add(tileIsSigned ? edge.bundle : edge.tile)
-    if (tileIsSigned) return report(size)
+    if (tileIsSigned) return report()
   }
   if (!equalBytes(root, signedRoot))
     add(
@@ -259,7 +260,7 @@ export async function auditStatic(
         `root ${toBase64(signedRoot)}, the entry bundles give ${toBase64(root)}`,
       ),
     )
-  return report(size)
+  return report()
 }
 
 /** An ObjectReader over HTTP: `<base>/<path>`; 404 is a missing object, any other failure throws. */
