@@ -133,7 +133,13 @@ export async function publishLog(
   }
   // Every object the checkpoint covers is durable: now (and only now) the checkpoint.
   const text = utf8(served.text)
-  if (stored === undefined || !equalBytes(stored, text)) {
+  // Another run (an overlapping cron, a second lead) may have published a larger tree meanwhile:
+  // never move the copy's checkpoint back. (A narrow window remains between this read and the
+  // put; both checkpoints are signed and consistent, so a reader sees an older head, no fork.)
+  const now = await retried(CHECKPOINT_KEY, 'get', () => store.get(CHECKPOINT_KEY))
+  const nowSize = now === undefined ? undefined : checkpointSize(now)
+  if (nowSize !== undefined && nowSize > served.size) return { size: nowSize, from, ...result }
+  if (now === undefined || !equalBytes(now, text)) {
     await retried(CHECKPOINT_KEY, 'put', async () => {
       await store.put(CHECKPOINT_KEY, text, { immutable: false })
       const back = await store.get(CHECKPOINT_KEY)

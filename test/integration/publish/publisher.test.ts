@@ -171,4 +171,31 @@ describe('publisher', () => {
     const status = await (await app.request('/log/published')).json()
     expect(status).toEqual({ configured: true, store: store.name })
   })
+
+  it('never moves the copy checkpoint back when another run published a larger tree meanwhile', async () => {
+    const dir = tempDir()
+    const real = dirStore(dir)
+    const { size } = await publishLog(t.ctx, real)
+    await t.ledger.append(Array.from({ length: 10 }, (_, k) => entry(30_000 + k)))
+    let raced = false
+    // While this run writes its first tile, another run appends and publishes a larger tree.
+    const racing: ObjectStore = {
+      name: 'racing',
+      put: async (key, bytes, o) => {
+        if (!raced && key !== 'checkpoint') {
+          raced = true
+          await t.ledger.append(Array.from({ length: 10 }, (_, k) => entry(31_000 + k)))
+          expect((await publishLog(t.ctx, real)).size).toBe(size + 20n)
+        }
+        return real.put(key, bytes, o)
+      },
+      get: (key) => real.get(key),
+      head: (key) => real.head(key),
+    }
+    const run = await publishLog(t.ctx, racing)
+    expect(raced).toBe(true)
+    expect(run.size).toBe(size + 20n)
+    expect(checkpointSize(readFileSync(join(dir, 'checkpoint')))).toBe(size + 20n)
+    expect((await audit(real)).ok).toBe(true)
+  })
 })
