@@ -4,6 +4,8 @@
  * published, the last failure, and the last scheduled audit of the copy with its first finding.
  * Log paths and codes only: the copy is public and holds no personal data.
  */
+import type { ObjectStore } from '../../platform/object-store/index.ts'
+
 export interface PublishStatus {
   store: string
   /** Tree size of the checkpoint the copy holds, after the last successful run. */
@@ -23,6 +25,6 @@ export interface PublishStatus {
 
 /** The published copy as the app sees it: its store (to serve from) and its status. */
 export interface PublishedCopyView {
-  readonly store: import('../../platform/object-store/index.ts').ObjectStore
+  readonly store: ObjectStore
   status(): PublishStatus
 }
