@@ -132,13 +132,16 @@ for links, page headers and passkeys. Exit 0: recorded; 2: a usage mistake.`,
   },
   audit: {
     summary: 'recompute the log from its entries and check every tile and checkpoint against it',
-    usage: `vigil audit [--url URL] [--vkey VKEY]... [--json]
+    usage: `vigil audit [--url URL] [--static] [--vkey VKEY]... [--json]
 
 Checks every leaf hash, tile, entry bundle and checkpoint (signature, root, prev link,
 consistency) against the tree recomputed from the entries. Exit 0: consistent; 1: the first
 disagreement is named; 2: the audit could not run.
 
-  --url URL    audit a remote Vigil through /log/ instead of the configured database
+  --url URL    audit a remote Vigil through /log/ instead of the configured database, or a
+               published static copy (checkpoint, tiles, entry bundles only) at URL or
+               URL/log; --vkey is then required. Names the first missing or wrong object
+  --static     URL is a static tlog-tiles copy (skip the probe for a Vigil API)
   --vkey VKEY  the log's verifier key, repeatable (rotated keys). Default: the key store's
                log keys, or the key the --url server publishes (pin it: a server can lie)
   --json       print the whole report as JSON on stdout`,

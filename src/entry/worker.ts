@@ -25,6 +25,7 @@ import {
   readIdentity,
 } from '../platform/deployment/index.ts'
 import { buildContext } from './context.ts'
+import { publishedView, scheduledPublish } from './worker-publish.ts'
 
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string }
@@ -103,11 +104,19 @@ export default {
       keys: 'existing',
       ledger: { kind: 'refusing' },
     })
-    const app = createApp({ ...ctx, version: pkg.version })
+    // Tiles from the published copy in R2 when it is bound (docs/LEDGER.md "Published copy").
+    const published = publishedView(env)
+    const app = createApp({ ...ctx, version: pkg.version, ...(published ? { published } : {}) })
     try {
       return await app.fetch(request, env, executionCtx as never)
     } finally {
       executionCtx.waitUntil(database.close())
     }
+  },
+
+  /** Cron: publish the log's static copy to R2 and audit it, when VIGIL_PUBLISH is bound. */
+  async scheduled(_event: unknown, env: WorkerEnv, executionCtx: ExecutionContext): Promise<void> {
+    if (env.VIGIL_PUBLISH === undefined) return
+    executionCtx.waitUntil(scheduledPublish(env).then(() => undefined))
   },
 }

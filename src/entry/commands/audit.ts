@@ -13,8 +13,10 @@ import {
   type AuditReport,
   type AuditSource,
   audit,
+  auditStatic,
   databaseSource,
   formatFinding,
+  httpReader,
   remoteSource,
   storedLogVkeys,
 } from '../../tools/audit/index.ts'
@@ -25,6 +27,7 @@ export async function runAudit(args: string[]): Promise<number> {
     args,
     options: {
       url: { type: 'string' },
+      static: { type: 'boolean' },
       vkey: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     },
@@ -35,7 +38,7 @@ export async function runAudit(args: string[]): Promise<number> {
     const report =
       values.url === undefined
         ? await auditDatabase(values.vkey, progress.update)
-        : await auditRemote(values.url, values.vkey, progress.update)
+        : await auditUrl(values.url, values.vkey, values.static === true, progress.update)
     progress.stop()
     print(report, values.json === true)
     return report.ok ? 0 : 1
@@ -69,6 +72,44 @@ async function auditDatabase(vkeys: string[] | undefined, onProgress: OnProgress
     return await run(databaseSource(database.db), vkey, onProgress)
   } finally {
     await database.close()
+  }
+}
+
+/**
+ * `--url`: a Vigil service (its API under `<url>/log/`, which serves `/log/key`), or a bare static
+ * tlog-tiles copy (docs/LEDGER.md "Published copy") at `<url>` or `<url>/log`. `--static` skips
+ * the probe.
+ */
+async function auditUrl(
+  url: string,
+  vkeys: string[] | undefined,
+  forceStatic: boolean,
+  onProgress: OnProgress,
+) {
+  const base = url.replace(/\/+$/, '')
+  if (!forceStatic && (await answers(`${base}/log/key`)))
+    return auditRemote(base, vkeys, onProgress)
+  const root =
+    forceStatic || (await answers(`${base}/checkpoint`))
+      ? base
+      : (await answers(`${base}/log/checkpoint`))
+        ? `${base}/log`
+        : undefined
+  if (root === undefined)
+    throw new Error(`${base} serves neither a Vigil log API nor a checkpoint (tlog-tiles)`)
+  if (vkeys === undefined)
+    throw new Error('a static copy publishes no key: pass the log key with --vkey')
+  console.error(`vigil audit: auditing the static tlog-tiles copy at ${root}`)
+  return auditStatic(httpReader(root), { vkey: vkeys, onProgress })
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url)
+    await res.body?.cancel()
+    return res.ok
+  } catch {
+    return false
   }
 }
 

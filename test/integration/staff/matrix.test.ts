@@ -36,6 +36,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/keys': 'public',
   'GET /log/checkpoint': 'public',
   'GET /log/key': 'public',
+  'GET /log/published': 'public',
   'GET /log/tile/*': 'public',
   'GET /log/proof/inclusion': 'public',
   'GET /log/proof/consistency': 'public',
