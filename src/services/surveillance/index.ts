@@ -60,3 +60,4 @@ export {
   type SignalsResult,
 } from './signals.ts'
 export * from './synthetic.ts'
+export { MAX_VIEW_EPSILON, showView, viewCost } from './view.ts'

@@ -29,6 +29,7 @@ import type { ServiceContext } from '../../platform/context/index.ts'
 import { surveillanceRollups } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { readBudget, spendBudget } from './budget.ts'
+import type { ChartPlan } from './chart-plan.ts'
 import { noiseVariance, noisyCount, uniform } from './dp.ts'
 import { domainOf, SENSITIVITY } from './measures.ts'
 import { dayMs, periodStart, periodsBetween, toDay } from './periods.ts'
@@ -106,6 +107,8 @@ export async function querySeries(
   query: SeriesQuery,
   /** The hierarchy, when the caller has just read it (the epi curve). */
   hierarchy?: Hierarchy,
+  /** Part of a dashboard view: the view spends the budget (chart-plan.ts). */
+  plan?: ChartPlan,
 ): Promise<SeriesResult> {
   const to = query.to ?? toDay(ctx.clock.now().getTime())
   const q = { ...query, to, from: query.from ?? toDay(dayMs(to) - 364 * 86_400_000) }
@@ -203,17 +206,19 @@ export async function querySeries(
   let dpMeta: PrivacyMetadata['dp'] = null
   if (q.dp !== 'none') {
     const epsilon = q.epsilon ?? 1
-    budget = await spendBudget(ctx, epsilon)
+    plan?.see({ q: { ...q, epsilon }, periods, rowKeys, colKeys, cube, base })
+    budget = plan === undefined ? await spendBudget(ctx, epsilon) : plan.budget
     const share = epsilon / parts.length
     const u = uniform(ctx.random)
     const mechanism = q.dp
     const sensitivity = Math.max(...parts.map((m) => SENSITIVITY[m]))
     parts.forEach((m, k) => {
+      if (plan?.draw === false) return
       const noise = (n: number) => noisyCount(n, mechanism, u, share, SENSITIVITY[m])
       for (const table of cube[k] as number[][][])
         for (const row of table) for (let j = 0; j < C; j++) row[j] = noise(row[j] as number)
     })
-    if (q.measure === 'coverage')
+    if (q.measure === 'coverage' && plan?.draw !== false)
       for (const row of base)
         for (let j = 0; j < C; j++) row[j] = noisyCount(row[j] as number, mechanism, u, share, 1)
     dpMeta = {
@@ -222,7 +227,7 @@ export async function querySeries(
       sensitivity,
       variance: noiseVariance(mechanism, share, sensitivity),
     }
-  } else budget = await readBudget(ctx)
+  } else budget = plan === undefined ? await readBudget(ctx) : plan.budget
 
   // The published tables, one per period (coverage: cumulative counts).
   const threshold = ctx.config.surveillance.threshold

@@ -1,0 +1,277 @@
+/**
+ * @module services/surveillance/view
+ * A dashboard view: the page's charts asked together (docs/SURVEILLANCE.md "Views"). With noise
+ * the view is charged once: its ε is split equally between the charts, each drawn with its share,
+ * so the charts together are ε-differentially private by sequential composition (Dwork & Roth
+ * 2014, Thm 3.14). The release is stored under the SHA-256 of the view asked and the exact
+ * tables it read; the same view on the same data is served from there to anyone, charged
+ * nothing — so the noise is drawn once and cannot be averaged away by asking again. A view that
+ * does not fit in what is left of the asker's day is refused before anything is drawn or spent:
+ * there is no partial view.
+ */
+import { eq, lt } from 'drizzle-orm'
+import { sha256, toHex, utf8 } from '../../core/codec/index.ts'
+import { AGE_BANDS } from '../../core/fhir/index.ts'
+import {
+  type Budget,
+  DEFAULT_VIEW_EPSILON,
+  MAX_VIEW_CHARTS,
+  PRIVACY_NOTES,
+  type PrivacyMetadata,
+  type ViewChart,
+  type ViewChartResult,
+  type ViewCost,
+  type ViewRequest,
+  type ViewResult,
+} from '../../core/stats/index.ts'
+import type { ServiceContext } from '../../platform/context/index.ts'
+import { dpViewReleases } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
+import { budgetRefusal, fitsBudget, readBudget, trySpendBudget } from './budget.ts'
+import type { ChartPlan } from './chart-plan.ts'
+import { epiCurve, yearOnYear } from './curves.ts'
+import { mapRates } from './map.ts'
+import { querySeries } from './query.ts'
+import { type Hierarchy, readHierarchy } from './regions.ts'
+
+/** A view's ε: at most the default daily allowance; each chart's share at most 5, as alone. */
+export const MAX_VIEW_EPSILON = 10
+/** Stored releases older than this are deleted; asking again then draws (and charges) anew. */
+const KEEP_DAYS = 30
+const ID = /^[a-z0-9-]{1,32}$/i
+
+function check(req: ViewRequest): number {
+  if (req.charts.length < 1 || req.charts.length > MAX_VIEW_CHARTS)
+    throw new ServiceError('VALIDATION', `a view has 1 to ${MAX_VIEW_CHARTS} charts`, {
+      field: 'charts',
+    })
+  const ids = new Set<string>()
+  for (const [i, c] of req.charts.entries()) {
+    if (!ID.test(c.id) || ids.has(c.id))
+      throw new ServiceError('VALIDATION', 'each chart needs its own id (letters, digits, -)', {
+        field: `charts[${i}].id`,
+      })
+    ids.add(c.id)
+  }
+  const epsilon = req.epsilon ?? DEFAULT_VIEW_EPSILON
+  if (!(epsilon > 0 && epsilon <= MAX_VIEW_EPSILON))
+    throw new ServiceError('RANGE_INVALID', `epsilon must be in (0, ${MAX_VIEW_EPSILON}]`, {
+      field: 'epsilon',
+    })
+  return epsilon
+}
+
+/** Each chart's share: equal (a chart with fewer cells gets no more; the page says so). */
+function split(req: ViewRequest, epsilon: number): ViewCost['split'] {
+  const share = req.dp === 'none' ? 0 : epsilon / req.charts.length
+  return req.charts.map((c) => ({ id: c.id, epsilon: share }))
+}
+
+/** JSON with object keys sorted, so equal views hash equally whatever order they came in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  )
+}
+
+/** What of the hierarchy the charts show: places, names and populations by age band. */
+function hierarchyPrint(h: Hierarchy): unknown {
+  return [...h.places.values()].map((p) => [
+    p.code,
+    p.name,
+    p.level,
+    p.parent,
+    AGE_BANDS.map((b) => h.population(p.code, b) ?? null),
+  ])
+}
+
+async function runChart(
+  ctx: ServiceContext,
+  chart: ViewChart,
+  noise: { dp: ViewRequest['dp']; epsilon: number },
+  plan: ChartPlan,
+): Promise<ViewChartResult> {
+  const id = chart.id
+  if (chart.kind === 'series')
+    return {
+      id,
+      kind: 'series',
+      result: await querySeries(ctx, { ...chart, ...noise }, undefined, plan),
+    }
+  if (chart.kind === 'map')
+    return { id, kind: 'map', result: await mapRates(ctx, { ...chart, ...noise }, plan) }
+  if (chart.kind === 'epicurve')
+    return { id, kind: 'epicurve', result: await epiCurve(ctx, { ...chart, ...noise }, plan) }
+  return { id, kind: 'years', result: await yearOnYear(ctx, { ...chart, ...noise }, plan) }
+}
+
+/**
+ * Every chart of the view, one after the other (so a seeded test draws the same noise). With
+ * `draw: false` nothing is drawn: the exact tables are only seen, for the fingerprint.
+ */
+async function runCharts(
+  ctx: ServiceContext,
+  req: ViewRequest,
+  epsilon: number,
+  draw: boolean,
+  budget: Budget,
+): Promise<{ charts: ViewChartResult[]; key: string }> {
+  const seen: unknown[] = []
+  const charts: ViewChartResult[] = []
+  const share = epsilon / req.charts.length
+  for (const chart of req.charts) {
+    const mine: unknown[] = []
+    // Written out at once: the chart noises its tables in place right after.
+    const plan: ChartPlan = { draw, budget, see: (x) => mine.push(canonical(x)) }
+    charts.push(await runChart(ctx, chart, { dp: req.dp, epsilon: share }, plan))
+    seen.push(mine)
+  }
+  const hierarchy = hierarchyPrint(await readHierarchy(ctx))
+  const text = canonical({
+    v: 1,
+    dp: req.dp,
+    epsilon,
+    charts: req.charts,
+    threshold: ctx.config.surveillance.threshold,
+    hierarchy,
+    seen,
+  })
+  return { charts, key: toHex(await sha256(utf8(text))) }
+}
+
+const privacyOf = (c: ViewChartResult): PrivacyMetadata => c.result.privacy
+
+/** The charts as served to this asker: their own budget, and the notes of how they were made. */
+function serve(charts: ViewChartResult[], budget: Budget, released: boolean): ViewChartResult[] {
+  return charts.map((c) => {
+    const p = privacyOf(c)
+    const notes = [...p.notes, ...(released ? [PRIVACY_NOTES.released] : [])]
+    return { ...c, result: { ...c.result, privacy: { ...p, budget, notes } } } as ViewChartResult
+  })
+}
+
+async function stored(ctx: ServiceContext, key: string) {
+  const [row] = await ctx.db
+    .select({ charts: dpViewReleases.charts, releasedAt: dpViewReleases.releasedAt })
+    .from(dpViewReleases)
+    .where(eq(dpViewReleases.key, key))
+  return row === undefined
+    ? undefined
+    : { charts: row.charts as ViewChartResult[], releasedAt: row.releasedAt }
+}
+
+function cost(
+  req: ViewRequest,
+  epsilon: number,
+  budget: Budget,
+  released: boolean,
+  charge: number,
+  fits = fitsBudget(budget, charge),
+): ViewCost {
+  return {
+    mechanism: req.dp === 'none' ? null : req.dp,
+    epsilon: req.dp === 'none' ? 0 : epsilon,
+    split: split(req, epsilon),
+    composition: 'sequential',
+    released,
+    charge,
+    budget,
+    fits,
+  }
+}
+
+/** What the view would cost the asker now, without drawing or spending anything. */
+export async function viewCost(ctx: ServiceContext, req: ViewRequest): Promise<ViewCost> {
+  const epsilon = check(req)
+  const budget = await readBudget(ctx)
+  if (req.dp === 'none') {
+    // Checked all the same, so the page hears of a bad filter before the user presses Show.
+    await runCharts(ctx, req, epsilon, false, budget)
+    return cost(req, epsilon, budget, false, 0)
+  }
+  const { key } = await runCharts(ctx, req, epsilon, false, budget)
+  const released = (await stored(ctx, key)) !== undefined
+  return cost(req, epsilon, budget, released, released ? 0 : epsilon)
+}
+
+class Unpaid extends Error {}
+
+/** The view's charts: charged once (or nothing, when released already) or refused whole. */
+export async function showView(ctx: ServiceContext, req: ViewRequest): Promise<ViewResult> {
+  const epsilon = check(req)
+  const before = await readBudget(ctx)
+  if (req.dp === 'none') {
+    const { charts } = await runCharts(ctx, req, epsilon, false, before)
+    return {
+      charts: serve(charts, before, false),
+      privacy: { ...cost(req, epsilon, before, false, 0), releasedAt: null },
+    }
+  }
+  // Exact first: every chart's parameters are checked, and a stored release found, before
+  // anything is drawn or spent.
+  const exact = await runCharts(ctx, req, epsilon, false, before)
+  const hit = await stored(ctx, exact.key)
+  if (hit !== undefined) return released(req, epsilon, before, hit)
+  if (!fitsBudget(before, epsilon)) throw budgetRefusal(ctx, epsilon, before.spent)
+
+  const noisy = await runCharts(ctx, req, epsilon, true, before)
+  for (const c of noisy.charts) privacyOf(c).notes.push(PRIVACY_NOTES.view)
+  const now = ctx.clock.now()
+  let after: Budget | undefined
+  try {
+    // The release and its charge stand or fall together; a view someone released first (a
+    // race, or data that changed back) is theirs, served as it is, and costs nothing.
+    after = await ctx.db.transaction(async (tx) => {
+      const won = await tx
+        .insert(dpViewReleases)
+        .values({
+          key: noisy.key,
+          mechanism: req.dp,
+          epsilon,
+          charts: noisy.charts,
+          releasedAt: now,
+        })
+        .onConflictDoNothing()
+        .returning({ key: dpViewReleases.key })
+      if (won.length === 0) return undefined
+      const spent = await trySpendBudget(ctx, epsilon, tx)
+      if (spent === undefined) throw new Unpaid()
+      await tx
+        .delete(dpViewReleases)
+        .where(lt(dpViewReleases.releasedAt, new Date(now.getTime() - KEEP_DAYS * 86_400_000)))
+      return spent
+    })
+  } catch (err) {
+    if (err instanceof Unpaid) throw budgetRefusal(ctx, epsilon, (await readBudget(ctx)).spent)
+    throw err
+  }
+  if (after === undefined) {
+    const theirs = await stored(ctx, noisy.key)
+    if (theirs === undefined) throw new Error('a view release vanished while being read')
+    return released(req, epsilon, await readBudget(ctx), theirs)
+  }
+  return {
+    charts: serve(noisy.charts, after, false),
+    privacy: {
+      ...cost(req, epsilon, after, false, epsilon, true),
+      releasedAt: now.toISOString(),
+    },
+  }
+}
+
+function released(
+  req: ViewRequest,
+  epsilon: number,
+  budget: Budget,
+  hit: { charts: ViewChartResult[]; releasedAt: Date },
+): ViewResult {
+  return {
+    charts: serve(hit.charts, budget, true),
+    privacy: {
+      ...cost(req, epsilon, budget, true, 0),
+      releasedAt: hit.releasedAt.toISOString(),
+    },
+  }
+}
