@@ -11,6 +11,8 @@ import type { Budget, SeriesResult } from './series.ts'
 import type { Breakdown, CountMeasure, Grain, Level, Measure, Mechanism } from './vocabulary.ts'
 
 export const MAX_VIEW_CHARTS = 12
+/** A view's ε at most: the default daily allowance (each chart's share at most 5, as alone). */
+export const MAX_VIEW_EPSILON = 10
 /** The ε of a view when none is given: the daily default (10) then fits ten views. */
 export const DEFAULT_VIEW_EPSILON = 1
 

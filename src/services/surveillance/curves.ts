@@ -87,7 +87,6 @@ export async function epiCurve(
   const to = q.to ?? toDay(ctx.clock.now().getTime())
   const from = q.from ?? toDay(dayMs(to) - 364 * DAY_MS)
   checkRange(from, to)
-  plan?.see({ to })
   const { series, name } = await areaSeries(ctx, q, from, to, plan)
   const weeks = epiWeeksBetween(from, to)
   // The series' periods are these very Mondays; a mismatch would be a bug, not bad input.
@@ -139,8 +138,6 @@ export async function yearOnYear(
       ),
   ])
   const since = firstRow?.week ?? null
-  // Which weeks are shown depends on these as well as on the counts.
-  plan?.see({ to, since })
   const counts = new Map(series.periods.map((p, k) => [p, series.totals.all.counts[k] ?? null]))
   const years: YearsResult['years'] = []
   for (let year = current; year >= first; year--) {

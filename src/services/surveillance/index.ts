@@ -10,6 +10,7 @@ export {
   type Grain,
   LEVELS,
   type Level,
+  MAX_VIEW_EPSILON,
   MEASURES,
   MECHANISMS,
   type Measure,
@@ -60,4 +61,4 @@ export {
   type SignalsResult,
 } from './signals.ts'
 export * from './synthetic.ts'
-export { MAX_VIEW_EPSILON, showView, viewCost } from './view.ts'
+export { showView, viewCost } from './view.ts'

@@ -137,7 +137,6 @@ export async function mapRates(
   }
 
   let dp: PrivacyMetadata['dp'] = null
-  if (noisy) plan?.see({ measure: query.measure, from, to, epsilon, rowKeys, cells })
   const budget =
     plan !== undefined
       ? plan.budget
@@ -147,9 +146,8 @@ export async function mapRates(
   if (query.dp !== 'none') {
     const u = uniform(ctx.random)
     const sensitivity = SENSITIVITY[query.measure]
-    if (plan?.draw !== false)
-      for (const row of cells)
-        row[0] = noisyCount(row[0] as number, query.dp, u, epsilon, sensitivity)
+    for (const row of cells)
+      row[0] = noisyCount(row[0] as number, query.dp, u, epsilon, sensitivity)
     dp = {
       mechanism: query.dp,
       epsilon,

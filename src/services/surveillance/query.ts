@@ -206,19 +206,17 @@ export async function querySeries(
   let dpMeta: PrivacyMetadata['dp'] = null
   if (q.dp !== 'none') {
     const epsilon = q.epsilon ?? 1
-    plan?.see({ q: { ...q, epsilon }, periods, rowKeys, colKeys, cube, base })
     budget = plan === undefined ? await spendBudget(ctx, epsilon) : plan.budget
     const share = epsilon / parts.length
     const u = uniform(ctx.random)
     const mechanism = q.dp
     const sensitivity = Math.max(...parts.map((m) => SENSITIVITY[m]))
     parts.forEach((m, k) => {
-      if (plan?.draw === false) return
       const noise = (n: number) => noisyCount(n, mechanism, u, share, SENSITIVITY[m])
       for (const table of cube[k] as number[][][])
         for (const row of table) for (let j = 0; j < C; j++) row[j] = noise(row[j] as number)
     })
-    if (q.measure === 'coverage' && plan?.draw !== false)
+    if (q.measure === 'coverage')
       for (const row of base)
         for (let j = 0; j < C; j++) row[j] = noisyCount(row[j] as number, mechanism, u, share, 1)
     dpMeta = {

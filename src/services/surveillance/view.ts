@@ -3,19 +3,22 @@
  * A dashboard view: the page's charts asked together (docs/SURVEILLANCE.md "Views"). With noise
  * the view is charged once: its ε is split equally between the charts, each drawn with its share,
  * so the charts together are ε-differentially private by sequential composition (Dwork & Roth
- * 2014, Thm 3.14). The release is stored under the SHA-256 of the view asked and the exact
- * tables it read; the same view on the same data is served from there to anyone, charged
- * nothing — so the noise is drawn once and cannot be averaged away by asking again. A view that
- * does not fit in what is left of the asker's day is refused before anything is drawn or spent:
- * there is no partial view.
+ * 2014, Thm 3.14). The release is stored under the SHA-256 of the view asked and the version of
+ * the data (the newest fact, the places and populations, the threshold); the same view on
+ * unchanged data is served from there to anyone, charged nothing — so the noise is drawn once
+ * and cannot be averaged away by asking again. The version is the whole data's, never the
+ * view's own cells: whether a release is served is free to learn, and must not tell whether one
+ * small cell changed. A view that does not fit in what is left of the asker's day is refused
+ * before anything is drawn or spent: there is no partial view.
  */
-import { eq, lt } from 'drizzle-orm'
+import { eq, lt, max } from 'drizzle-orm'
 import { sha256, toHex, utf8 } from '../../core/codec/index.ts'
 import { AGE_BANDS } from '../../core/fhir/index.ts'
 import {
   type Budget,
   DEFAULT_VIEW_EPSILON,
   MAX_VIEW_CHARTS,
+  MAX_VIEW_EPSILON,
   PRIVACY_NOTES,
   type PrivacyMetadata,
   type ViewChart,
@@ -25,7 +28,7 @@ import {
   type ViewResult,
 } from '../../core/stats/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
-import { dpViewReleases } from '../../platform/db/index.ts'
+import { dpViewReleases, facts } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { budgetRefusal, fitsBudget, readBudget, trySpendBudget } from './budget.ts'
 import type { ChartPlan } from './chart-plan.ts'
@@ -34,8 +37,6 @@ import { mapRates } from './map.ts'
 import { querySeries } from './query.ts'
 import { type Hierarchy, readHierarchy } from './regions.ts'
 
-/** A view's ε: at most the default daily allowance; each chart's share at most 5, as alone. */
-export const MAX_VIEW_EPSILON = 10
 /** Stored releases older than this are deleted; asking again then draws (and charges) anew. */
 const KEEP_DAYS = 30
 const ID = /^[a-z0-9-]{1,32}$/i
@@ -107,38 +108,41 @@ async function runChart(
   return { id, kind: 'years', result: await yearOnYear(ctx, { ...chart, ...noise }, plan) }
 }
 
-/**
- * Every chart of the view, one after the other (so a seeded test draws the same noise). With
- * `draw: false` nothing is drawn: the exact tables are only seen, for the fingerprint.
- */
+/** Every chart of the view, one after the other (so a seeded test draws the same noise). */
 async function runCharts(
   ctx: ServiceContext,
   req: ViewRequest,
   epsilon: number,
-  draw: boolean,
   budget: Budget,
-): Promise<{ charts: ViewChartResult[]; key: string }> {
-  const seen: unknown[] = []
+): Promise<ViewChartResult[]> {
   const charts: ViewChartResult[] = []
   const share = epsilon / req.charts.length
-  for (const chart of req.charts) {
-    const mine: unknown[] = []
-    // Written out at once: the chart noises its tables in place right after.
-    const plan: ChartPlan = { draw, budget, see: (x) => mine.push(canonical(x)) }
-    charts.push(await runChart(ctx, chart, { dp: req.dp, epsilon: share }, plan))
-    seen.push(mine)
-  }
-  const hierarchy = hierarchyPrint(await readHierarchy(ctx))
+  for (const chart of req.charts)
+    charts.push(await runChart(ctx, chart, { dp: req.dp, epsilon: share }, { budget }))
+  return charts
+}
+
+/**
+ * The release key: the view asked and the data's version. Facts are only ever added (never
+ * changed or removed) with identity ids, so the newest id moves whenever a fact is written;
+ * the rollups change only with facts. A fact committed after one with a higher id (concurrent
+ * writers) is missed until the next fact moves the id again.
+ */
+async function releaseKey(ctx: ServiceContext, req: ViewRequest, epsilon: number) {
+  const [[newest], hierarchy] = await Promise.all([
+    ctx.db.select({ id: max(facts.id) }).from(facts),
+    readHierarchy(ctx),
+  ])
   const text = canonical({
-    v: 1,
+    v: 2,
     dp: req.dp,
     epsilon,
     charts: req.charts,
     threshold: ctx.config.surveillance.threshold,
-    hierarchy,
-    seen,
+    hierarchy: hierarchyPrint(hierarchy),
+    facts: String(newest?.id ?? 0),
   })
-  return { charts, key: toHex(await sha256(utf8(text))) }
+  return toHex(await sha256(utf8(text)))
 }
 
 const privacyOf = (c: ViewChartResult): PrivacyMetadata => c.result.privacy
@@ -186,13 +190,8 @@ function cost(
 export async function viewCost(ctx: ServiceContext, req: ViewRequest): Promise<ViewCost> {
   const epsilon = check(req)
   const budget = await readBudget(ctx)
-  if (req.dp === 'none') {
-    // Checked all the same, so the page hears of a bad filter before the user presses Show.
-    await runCharts(ctx, req, epsilon, false, budget)
-    return cost(req, epsilon, budget, false, 0)
-  }
-  const { key } = await runCharts(ctx, req, epsilon, false, budget)
-  const released = (await stored(ctx, key)) !== undefined
+  if (req.dp === 'none') return cost(req, epsilon, budget, false, 0)
+  const released = (await stored(ctx, await releaseKey(ctx, req, epsilon))) !== undefined
   return cost(req, epsilon, budget, released, released ? 0 : epsilon)
 }
 
@@ -203,34 +202,34 @@ export async function showView(ctx: ServiceContext, req: ViewRequest): Promise<V
   const epsilon = check(req)
   const before = await readBudget(ctx)
   if (req.dp === 'none') {
-    const { charts } = await runCharts(ctx, req, epsilon, false, before)
+    const charts = await runCharts(ctx, req, epsilon, before)
     return {
       charts: serve(charts, before, false),
       privacy: { ...cost(req, epsilon, before, false, 0), releasedAt: null },
     }
   }
-  // Exact first: every chart's parameters are checked, and a stored release found, before
-  // anything is drawn or spent.
-  const exact = await runCharts(ctx, req, epsilon, false, before)
-  const hit = await stored(ctx, exact.key)
+  // The version first: facts arriving while the charts are drawn make the next key differ.
+  const key = await releaseKey(ctx, req, epsilon)
+  const hit = await stored(ctx, key)
   if (hit !== undefined) return released(req, epsilon, before, hit)
   if (!fitsBudget(before, epsilon)) throw budgetRefusal(ctx, epsilon, before.spent)
 
-  const noisy = await runCharts(ctx, req, epsilon, true, before)
-  for (const c of noisy.charts) privacyOf(c).notes.push(PRIVACY_NOTES.view)
+  // Every chart's parameters are checked as it is drawn; nothing is spent until all are.
+  const charts = await runCharts(ctx, req, epsilon, before)
+  for (const c of charts) privacyOf(c).notes.push(PRIVACY_NOTES.view)
   const now = ctx.clock.now()
   let after: Budget | undefined
   try {
-    // The release and its charge stand or fall together; a view someone released first (a
-    // race, or data that changed back) is theirs, served as it is, and costs nothing.
+    // The release and its charge stand or fall together; a view someone released first (the
+    // same view asked twice at once) is theirs, served as it is, and costs nothing.
     after = await ctx.db.transaction(async (tx) => {
       const won = await tx
         .insert(dpViewReleases)
         .values({
-          key: noisy.key,
+          key,
           mechanism: req.dp,
           epsilon,
-          charts: noisy.charts,
+          charts,
           releasedAt: now,
         })
         .onConflictDoNothing()
@@ -248,12 +247,12 @@ export async function showView(ctx: ServiceContext, req: ViewRequest): Promise<V
     throw err
   }
   if (after === undefined) {
-    const theirs = await stored(ctx, noisy.key)
+    const theirs = await stored(ctx, key)
     if (theirs === undefined) throw new Error('a view release vanished while being read')
     return released(req, epsilon, await readBudget(ctx), theirs)
   }
   return {
-    charts: serve(noisy.charts, after, false),
+    charts: serve(charts, after, false),
     privacy: {
       ...cost(req, epsilon, after, false, epsilon, true),
       releasedAt: now.toISOString(),

@@ -118,6 +118,8 @@ export interface ChartSpec {
    * as a hatched grey band with these words, not left as an empty slot that reads as zero.
    */
   hiddenLabel?: string
+  /** Words for a bar with no figure at all that is not hidden (a rate without population). */
+  naLabel?: string
 }
 
 /** Grey diagonal hatching: the same for every hidden row, unlike any series' pattern. */
@@ -138,49 +140,63 @@ function hatch(): CanvasPattern | string {
   return g.createPattern(tile, 'repeat') ?? 'rgba(128,128,128,0.25)'
 }
 
-/** The rows whose plotted cells are all suppressed (nothing at all to draw for them). */
-function hiddenRows(grid: Grid): number[] {
+/** Rows with no figure to plot: hidden (some cell suppressed) or without meaning (all n/a). */
+function emptyRows(grid: Grid): { hidden: number[]; na: number[] } {
   const plotted = grid.columns.filter((c) => c.plot)
-  if (plotted.length === 0) return []
-  return grid.rows.map((_, i) => i).filter((i) => plotted.every((c) => c.cells[i] === 'suppressed'))
+  const hidden: number[] = []
+  const na: number[] = []
+  if (plotted.length === 0) return { hidden, na }
+  grid.rows.forEach((_, i) => {
+    const cells = plotted.map((c) => c.cells[i])
+    if (cells.some((c) => typeof c === 'number')) return
+    if (cells.includes('suppressed')) hidden.push(i)
+    else na.push(i)
+  })
+  return { hidden, na }
 }
 
-/** Draws the hidden rows' bands over an empty bar chart slot (a Chart.js inline plugin). */
-function tooFewPlugin(grid: Grid, spec: ChartSpec, text: string) {
-  const rows = hiddenRows(grid)
+/** The bar-chart slots with nothing drawn, said in words (a Chart.js inline plugin). */
+function emptyRowsPlugin(grid: Grid, spec: ChartSpec, text: string) {
+  const { hidden, na } = emptyRows(grid)
+  const rows = [
+    ...hidden.map((i) => ({ i, label: spec.hiddenLabel, band: true })),
+    ...na.map((i) => ({ i, label: spec.naLabel, band: false })),
+  ]
   return {
-    id: 'tooFew',
+    id: 'emptyRows',
     afterDatasetsDraw(chart: Chart) {
-      if (rows.length === 0 || spec.hiddenLabel === undefined) return
       const area = chart.chartArea
       const scale = chart.scales[spec.horizontal ? 'y' : 'x']
       if (scale === undefined) return
       const n = grid.rows.length
       const g = chart.ctx
       g.save()
-      for (const i of rows) {
+      for (const { i, label, band } of rows) {
         const mid = scale.getPixelForValue(i)
         const span = ((spec.horizontal ? area.height : area.width) / n) * 0.8
         const [x, y, w, h] = spec.horizontal
           ? [area.left, mid - span / 2, area.width, span]
           : [mid - span / 2, area.top, span, area.height]
-        g.fillStyle = hatch()
-        g.fillRect(x, y, w, h)
-        g.strokeStyle = 'rgba(90,90,90,0.7)'
-        g.setLineDash([4, 3])
-        g.strokeRect(x, y, w, h)
-        g.setLineDash([])
+        if (band) {
+          g.fillStyle = hatch()
+          g.fillRect(x, y, w, h)
+          g.strokeStyle = 'rgba(90,90,90,0.7)'
+          g.setLineDash([4, 3])
+          g.strokeRect(x, y, w, h)
+          g.setLineDash([])
+        }
+        if (label === undefined) continue
         g.fillStyle = text
-        g.font = '600 13px system-ui, sans-serif'
-        g.textAlign = 'center'
+        g.font = band ? '600 13px system-ui, sans-serif' : 'italic 12px system-ui, sans-serif'
+        g.textAlign = spec.horizontal && !band ? 'left' : 'center'
         g.textBaseline = 'middle'
         if (spec.horizontal) {
-          if (h >= 12) g.fillText(spec.hiddenLabel, x + w / 2, y + h / 2, w - 8)
+          if (h >= 12) g.fillText(label, band ? x + w / 2 : x + 6, y + h / 2, w - 8)
         } else if (w >= 14) {
           g.save()
           g.translate(x + w / 2, y + h / 2)
           g.rotate(-Math.PI / 2)
-          g.fillText(spec.hiddenLabel, 0, 0, h - 8)
+          g.fillText(label, 0, 0, h - 8)
           g.restore()
         }
       }
@@ -268,11 +284,11 @@ export function drawChart(canvas: HTMLCanvasElement, grid: Grid, spec: ChartSpec
       },
     },
   }
-  if (spec.type === 'bar' && spec.hiddenLabel !== undefined) {
-    config.plugins = [tooFewPlugin(grid, spec, text)]
+  if (spec.type === 'bar') {
+    config.plugins = [emptyRowsPlugin(grid, spec, text)]
     // The rows drawn as "too few to show", by key: what a test can read off a canvas.
-    canvas.dataset.tooFew = hiddenRows(grid)
-      .map((i) => grid.rows[i]?.key ?? '')
+    canvas.dataset.tooFew = emptyRows(grid)
+      .hidden.map((i) => grid.rows[i]?.key ?? '')
       .join(' ')
   }
   const chart = new Chart(canvas, config)

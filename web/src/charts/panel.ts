@@ -79,5 +79,10 @@ export function renderPanel(root: HTMLElement, data: PanelData): void {
     el('p', { class: 'row' }, csv),
   )
   fitTableNow(root)
-  if (!empty) drawChart(canvas, data.grid, { ...data.spec, hiddenLabel: t('chart.tooFew') })
+  if (!empty)
+    drawChart(canvas, data.grid, {
+      ...data.spec,
+      hiddenLabel: t('chart.tooFew'),
+      naLabel: t('cell.na'),
+    })
 }

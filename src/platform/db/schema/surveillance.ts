@@ -90,8 +90,8 @@ export const dpBudget = pgTable(
 
 /**
  * A dashboard view's noisy release (services/surveillance/view.ts), keyed by SHA-256 of the view
- * asked and the exact tables it read: the same view on the same data is served from here,
- * charged nothing, so its noise is drawn once.
+ * asked and the version of the data (the newest fact, the places, the threshold): the same view
+ * on unchanged data is served from here, charged nothing, so its noise is drawn once.
  */
 export const dpViewReleases = pgTable(
   'dp_view_releases',
