@@ -34,6 +34,7 @@ import { budgetRefusal, fitsBudget, readBudget, trySpendBudget } from './budget.
 import type { ChartPlan } from './chart-plan.ts'
 import { epiCurve, yearOnYear } from './curves.ts'
 import { mapRates } from './map.ts'
+import { toDay } from './periods.ts'
 import { querySeries } from './query.ts'
 import { type Hierarchy, readHierarchy } from './regions.ts'
 
@@ -62,7 +63,7 @@ function check(req: ViewRequest): number {
   return epsilon
 }
 
-/** Each chart's share: equal (a chart with fewer cells gets no more; the page says so). */
+/** Each chart's share: equal, so the page's charts are equally noisy for their sensitivity. */
 function split(req: ViewRequest, epsilon: number): ViewCost['split'] {
   const share = req.dp === 'none' ? 0 : epsilon / req.charts.length
   return req.charts.map((c) => ({ id: c.id, epsilon: share }))
@@ -141,6 +142,8 @@ async function releaseKey(ctx: ServiceContext, req: ViewRequest, epsilon: number
     threshold: ctx.config.surveillance.threshold,
     hierarchy: hierarchyPrint(hierarchy),
     facts: String(newest?.id ?? 0),
+    // A chart without `to` ends today: its release is today's only.
+    today: req.charts.some((c) => c.to === undefined) ? toDay(ctx.clock.now().getTime()) : null,
   })
   return toHex(await sha256(utf8(text)))
 }

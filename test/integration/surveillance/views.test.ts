@@ -240,6 +240,15 @@ describe.each(ENGINES)('dashboard views on %s', (engine) => {
     expect(figures(a.body)).toEqual(figures(b.body))
   })
 
+  it('a view without an end date ends today (the test clock's), and is served again that day', async () => {
+    const undated = { ...VIEW, epsilon: 0.3, charts: CHARTS.map(({ to: _to, ...c }) => c) }
+    const first = await view(undated)
+    expect(first.body.privacy.charge).toBeCloseTo(0.3, 12)
+    expect((await view(undated)).body.privacy.charge).toBe(0)
+    const curve = first.body.charts[0]?.result as { to: string }
+    expect(curve.to).toBe('2026-11-24')
+  })
+
   it('without noise: nothing charged, nothing stored, exact figures', async () => {
     const stored = await releases()
     const before = await spent()
