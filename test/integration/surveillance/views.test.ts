@@ -240,7 +240,7 @@ describe.each(ENGINES)('dashboard views on %s', (engine) => {
     expect(figures(a.body)).toEqual(figures(b.body))
   })
 
-  it('a view without an end date ends today (the test clock's), and is served again that day', async () => {
+  it('a view without an end date ends today (by the test clock), and is served again that day', async () => {
     const undated = { ...VIEW, epsilon: 0.3, charts: CHARTS.map(({ to: _to, ...c }) => c) }
     const first = await view(undated)
     expect(first.body.privacy.charge).toBeCloseTo(0.3, 12)
