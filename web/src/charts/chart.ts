@@ -19,7 +19,7 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js'
-import type { Grid } from './grid.ts'
+import { emptyRows, type Grid } from './grid.ts'
 import { formatCount, formatRate } from './table.ts'
 
 Chart.register(
@@ -138,21 +138,6 @@ function hatch(): CanvasPattern | string {
   g.lineTo(8, 0)
   g.stroke()
   return g.createPattern(tile, 'repeat') ?? 'rgba(128,128,128,0.25)'
-}
-
-/** Rows with no figure to plot: hidden (some cell suppressed) or without meaning (all n/a). */
-function emptyRows(grid: Grid): { hidden: number[]; na: number[] } {
-  const plotted = grid.columns.filter((c) => c.plot)
-  const hidden: number[] = []
-  const na: number[] = []
-  if (plotted.length === 0) return { hidden, na }
-  grid.rows.forEach((_, i) => {
-    const cells = plotted.map((c) => c.cells[i])
-    if (cells.some((c) => typeof c === 'number')) return
-    if (cells.includes('suppressed')) hidden.push(i)
-    else na.push(i)
-  })
-  return { hidden, na }
 }
 
 /** The bar-chart slots with nothing drawn, said in words (a Chart.js inline plugin). */
