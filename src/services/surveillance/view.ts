@@ -11,7 +11,7 @@
  * small cell changed. A view that does not fit in what is left of the asker's day is refused
  * before anything is drawn or spent: there is no partial view.
  */
-import { eq, lt, max } from 'drizzle-orm'
+import { and, desc, eq, gte, lt, max } from 'drizzle-orm'
 import { sha256, toHex, utf8 } from '../../core/codec/index.ts'
 import { AGE_BANDS } from '../../core/fhir/index.ts'
 import {
@@ -40,6 +40,8 @@ import { type Hierarchy, readHierarchy } from './regions.ts'
 
 /** Stored releases older than this are deleted; asking again then draws (and charges) anew. */
 const KEEP_DAYS = 30
+/** A release is served again this long after it was drawn even if facts arrived since. */
+export const REUSE_MINUTES = 15
 const ID = /^[a-z0-9-]{1,32}$/i
 
 function check(req: ViewRequest): number {
@@ -124,28 +126,29 @@ async function runCharts(
 }
 
 /**
- * The release key: the view asked and the data's version. Facts are only ever added (never
- * changed or removed) with identity ids, so the newest id moves whenever a fact is written;
- * the rollups change only with facts. A fact committed after one with a higher id (concurrent
- * writers) is missed until the next fact moves the id again.
+ * The release keys: the view asked (`view`), and that with the data's version (`key`). Facts
+ * are only ever added (never changed or removed) with identity ids, so the newest id moves
+ * whenever a fact is written; the rollups change only with facts. A fact committed after one
+ * with a higher id (concurrent writers) is missed until the next fact moves the id again.
  */
-async function releaseKey(ctx: ServiceContext, req: ViewRequest, epsilon: number) {
+async function releaseKeys(ctx: ServiceContext, req: ViewRequest, epsilon: number) {
   const [[newest], hierarchy] = await Promise.all([
     ctx.db.select({ id: max(facts.id) }).from(facts),
     readHierarchy(ctx),
   ])
-  const text = canonical({
+  const asked = canonical({
     v: 2,
     dp: req.dp,
     epsilon,
     charts: req.charts,
     threshold: ctx.config.surveillance.threshold,
     hierarchy: hierarchyPrint(hierarchy),
-    facts: String(newest?.id ?? 0),
     // A chart without `to` ends today: its release is today's only.
     today: req.charts.some((c) => c.to === undefined) ? toDay(ctx.clock.now().getTime()) : null,
   })
-  return toHex(await sha256(utf8(text)))
+  const view = toHex(await sha256(utf8(asked)))
+  const key = toHex(await sha256(utf8(`${view} facts ${String(newest?.id ?? 0)}`)))
+  return { view, key }
 }
 
 const privacyOf = (c: ViewChartResult): PrivacyMetadata => c.result.privacy
@@ -159,11 +162,28 @@ function serve(charts: ViewChartResult[], budget: Budget, released: boolean): Vi
   })
 }
 
-async function stored(ctx: ServiceContext, key: string) {
-  const [row] = await ctx.db
-    .select({ charts: dpViewReleases.charts, releasedAt: dpViewReleases.releasedAt })
+const columns = { charts: dpViewReleases.charts, releasedAt: dpViewReleases.releasedAt }
+
+/**
+ * The release to serve: the one of this view on these very data, else the latest of this view
+ * drawn in the last REUSE_MINUTES whatever arrived since (its time is shown beside it). Both
+ * depend on the whole data's version and the clock only, never on the view's own cells.
+ */
+async function stored(ctx: ServiceContext, keys: { view: string; key: string }) {
+  const since = new Date(ctx.clock.now().getTime() - REUSE_MINUTES * 60_000)
+  const [exact] = await ctx.db
+    .select(columns)
     .from(dpViewReleases)
-    .where(eq(dpViewReleases.key, key))
+    .where(eq(dpViewReleases.key, keys.key))
+  const [row] =
+    exact !== undefined
+      ? [exact]
+      : await ctx.db
+          .select(columns)
+          .from(dpViewReleases)
+          .where(and(eq(dpViewReleases.view, keys.view), gte(dpViewReleases.releasedAt, since)))
+          .orderBy(desc(dpViewReleases.releasedAt))
+          .limit(1)
   return row === undefined
     ? undefined
     : { charts: row.charts as ViewChartResult[], releasedAt: row.releasedAt }
@@ -194,7 +214,7 @@ export async function viewCost(ctx: ServiceContext, req: ViewRequest): Promise<V
   const epsilon = check(req)
   const budget = await readBudget(ctx)
   if (req.dp === 'none') return cost(req, epsilon, budget, false, 0)
-  const released = (await stored(ctx, await releaseKey(ctx, req, epsilon))) !== undefined
+  const released = (await stored(ctx, await releaseKeys(ctx, req, epsilon))) !== undefined
   return cost(req, epsilon, budget, released, released ? 0 : epsilon)
 }
 
@@ -212,8 +232,8 @@ export async function showView(ctx: ServiceContext, req: ViewRequest): Promise<V
     }
   }
   // The version first: facts arriving while the charts are drawn make the next key differ.
-  const key = await releaseKey(ctx, req, epsilon)
-  const hit = await stored(ctx, key)
+  const keys = await releaseKeys(ctx, req, epsilon)
+  const hit = await stored(ctx, keys)
   if (hit !== undefined) return released(req, epsilon, before, hit)
   if (!fitsBudget(before, epsilon)) throw budgetRefusal(ctx, epsilon, before.spent)
 
@@ -229,7 +249,7 @@ export async function showView(ctx: ServiceContext, req: ViewRequest): Promise<V
       const won = await tx
         .insert(dpViewReleases)
         .values({
-          key,
+          ...keys,
           mechanism: req.dp,
           epsilon,
           charts,
@@ -250,7 +270,7 @@ export async function showView(ctx: ServiceContext, req: ViewRequest): Promise<V
     throw err
   }
   if (after === undefined) {
-    const theirs = await stored(ctx, key)
+    const theirs = await stored(ctx, keys)
     if (theirs === undefined) throw new Error('a view release vanished while being read')
     return released(req, epsilon, await readBudget(ctx), theirs)
   }

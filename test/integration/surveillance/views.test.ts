@@ -2,8 +2,9 @@
  * Dashboard views on each engine (issue 22, "a privacy budget a person can work with"): the
  * dashboard's seven charts asked as one view are charged once, split equally (each chart's ε is
  * its share); the same view on unchanged data is served again, identical, charged nothing, to
- * anyone; a new fact (anywhere: the data's version, not the view's cells) makes a new release,
- * charged; the cost is said before, spending nothing; a view that does not fit is refused whole with
+ * anyone, and for 15 minutes after it was drawn whatever arrived since; after that a new fact
+ * (anywhere: the data's version, not the view's cells) makes a new release, charged; the cost
+ * is said before, spending nothing; a view that does not fit is refused whole with
  * DP_BUDGET_EXHAUSTED and nothing is spent or stored; two identical views at once are charged
  * once; bad views are refused with their codes before anything is spent.
  */
@@ -197,18 +198,31 @@ describe.each(ENGINES)('dashboard views on %s', (engine) => {
     expect(figures(theirs.body)).toEqual(figures(mine.body))
   })
 
-  it('a new fact, even outside what the view reads, makes the next Show a new release, charged', async () => {
-    // Whether a release is served is free to learn: it must follow the whole data's version,
-    // not the view's own cells, or it would tell that one small cell changed.
-    const before = await view()
-    expect(before.body.privacy.charge).toBe(0)
-    await ingestFacts(t.ctx, { facts: [[test('2026-12-02', 'XV-N01', true)]] })
-    expect((await cost()).body).toMatchObject({ released: false, charge: 1 })
-    const after = await view()
-    expect(after.body.privacy).toMatchObject({ charge: 1, released: false, budget: { spent: 2 } })
-    expect(figures(after.body)).not.toEqual(figures(before.body))
-    expect((await view()).body.privacy.charge).toBe(0)
-    expect(await releases()).toBe(2)
+  it('a new fact: the release is served for 15 minutes, then the next Show is a new one, charged', async () => {
+    // Whether a release is served is free to learn: it follows the clock and the whole data's
+    // version, never the view's own cells, or it would tell that one small cell changed.
+    const clock = t.ctx.clock as { now: () => Date }
+    const noon = clock.now
+    try {
+      const before = await view()
+      expect(before.body.privacy.charge).toBe(0)
+      await ingestFacts(t.ctx, { facts: [[test('2026-12-02', 'XV-N01', true)]] })
+      clock.now = () => new Date('2026-11-24T12:14:00Z')
+      expect((await cost()).body).toMatchObject({ released: true, charge: 0 })
+      expect(figures((await view()).body)).toEqual(figures(before.body))
+      clock.now = () => new Date('2026-11-24T12:16:00Z')
+      expect((await cost()).body).toMatchObject({ released: false, charge: 1 })
+      const after = await view()
+      expect(after.body.privacy).toMatchObject({ charge: 1, released: false, budget: { spent: 2 } })
+      expect(after.body.privacy.releasedAt).toBe('2026-11-24T12:16:00.000Z')
+      expect(figures(after.body)).not.toEqual(figures(before.body))
+      // Served again on unchanged data, however long after.
+      clock.now = () => new Date('2026-11-24T18:00:00Z')
+      expect((await view()).body.privacy).toMatchObject({ charge: 0, released: true })
+      expect(await releases()).toBe(2)
+    } finally {
+      clock.now = noon
+    }
   })
 
   it('a view that does not fit is refused whole: 429, nothing spent, nothing stored', async () => {

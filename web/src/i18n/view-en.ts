@@ -9,7 +9,7 @@ export const viewEn = {
   'view.cost.charge':
     'Show will cost ε {charge} once for all {charts} charts (ε {share} each). Budget left today: ε {remaining} of {daily}.',
   'view.cost.released':
-    'Show costs nothing: this view was released already on the same data, so you get the same figures. Budget left today: ε {remaining} of {daily}.',
+    'Show costs nothing: this view was released already (on the same data, or in the last 15 minutes), so you get the same figures. Budget left today: ε {remaining} of {daily}.',
   'view.cost.over':
     'Show would cost ε {charge}, more than the ε {remaining} of {daily} left today, so it cannot run. Choose a smaller ε, no noise, or wait until 00:00 UTC.',
   'view.cost.failed': 'Could not work out the cost: {error}',
@@ -22,5 +22,5 @@ export const viewEn = {
   'privacy.note.view':
     "The view's charts share one ε, split between them and charged once (sequential composition).",
   'privacy.note.released':
-    'Released earlier for the same view on the same data: the same noisy figures, nothing charged.',
+    'Released earlier for the same view (on the same data, or in the last 15 minutes): the same noisy figures, nothing charged.',
 }

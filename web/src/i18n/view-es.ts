@@ -9,7 +9,7 @@ export const viewEs = {
   'view.cost.charge':
     'Mostrar costará ε {charge} una sola vez por los {charts} gráficos (ε {share} cada uno). Presupuesto restante hoy: ε {remaining} de {daily}.',
   'view.cost.released':
-    'Mostrar no cuesta nada: esta vista ya se publicó con los mismos datos, así que verá las mismas cifras. Presupuesto restante hoy: ε {remaining} de {daily}.',
+    'Mostrar no cuesta nada: esta vista ya se publicó (con los mismos datos, o en los últimos 15 minutos), así que verá las mismas cifras. Presupuesto restante hoy: ε {remaining} de {daily}.',
   'view.cost.over':
     'Mostrar costaría ε {charge}, más que los ε {remaining} de {daily} que quedan hoy, así que no puede hacerse. Elija un ε menor, sin ruido, o espere a las 00:00 UTC.',
   'view.cost.failed': 'No se pudo calcular el coste: {error}',
@@ -22,5 +22,5 @@ export const viewEs = {
   'privacy.note.view':
     'Los gráficos de la vista comparten un solo ε, repartido entre ellos y cobrado una vez (composición secuencial).',
   'privacy.note.released':
-    'Publicado antes para la misma vista con los mismos datos: las mismas cifras con ruido, sin coste.',
+    'Publicado antes para la misma vista (con los mismos datos, o en los últimos 15 minutos): las mismas cifras con ruido, sin coste.',
 }
