@@ -3,9 +3,10 @@
  * The Worker's scheduled work (docs/WORKERS.md, what runs from cron): what `vigil serve` runs on
  * timers (entry/node.ts), one bounded pass per Cron Trigger, nothing left running afterwards.
  *
- * Every run: integrate entries a killed request left pending (the pending row is the truth), then
- * ask the witnesses to cosign the latest checkpoint (appends never wait for them on Workers).
- * The hourly run also: the audit-trail digests, exposure exports, then the retention pass.
+ * Every run: integrate entries a killed request left pending (the pending row is the truth), and
+ * last ask the witnesses to cosign the latest checkpoint (appends never wait for them on
+ * Workers). The hourly run, in between: the audit-trail digests, exposure exports, then the
+ * retention pass.
  * A job that fails is logged and the others still run; the run then fails (Cloudflare records
  * it) and the next trigger does the work again — each job is idempotent.
  */
@@ -46,6 +47,13 @@ export async function runScheduled(
     }
   }
   await run('integrate', () => ctx.ledger.flush())
+  // The hourly trigger (or any schedule but the five-minute one) also runs the jobs of entry/node.ts.
+  if (cron !== CRON_FREQUENT) {
+    await run('audit-digest', () => runAuditDigests(ctx))
+    await run('exposure-export', () => exportBatch(ctx))
+    await run('exposure-retention', () => runExposureRetention(ctx))
+  }
+  // Last, so the checkpoint the witnesses cosign covers what the jobs above appended.
   const { config } = ctx
   if (config.witnesses.length > 0) {
     await run('witnesses', async () => {
@@ -62,14 +70,10 @@ export async function runScheduled(
       if (round !== undefined && !round.met) throw new Error('witness policy not met')
     })
   }
-  // The five-minute trigger stops here; the hourly one (or any other schedule) does the rest.
-  if (cron !== CRON_FREQUENT) {
-    await run('audit-digest', () => runAuditDigests(ctx))
-    await run('exposure-export', () => exportBatch(ctx))
-    await run('exposure-retention', () => runExposureRetention(ctx))
-    // ── Publishing the read path (issue 19, static19): the static tiles/checkpoint publish step
-    // is called here, after the appends above, so the published copy includes their entries.
-  }
+  // ── Publishing the read path (issue 19, static19 adds the call here): tiles, entry bundles,
+  // then the cosigned checkpoint to R2 — after integration, the jobs and the witnesses above, so
+  // the published copy covers their entries and carries the cosignatures just collected.
+
   logger.info('scheduled run', { cron, jobs: report.jobs.map((j) => `${j.job}:${j.ok}`) })
   if (failures.length > 0) throw failures[0]
   return report

@@ -1,0 +1,197 @@
+/**
+ * Shared set-up for the workerd tests that write the log: a Postgres deployment prepared from
+ * Node (keys, identity, the log's genesis checkpoint — a Worker makes none of them), a Node
+ * writer over the same database with the real clock, and the Worker in real workerd (wrangler's
+ * unstable_dev, offline) reaching Postgres through the Hyperdrive binding.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { Unstable_DevWorker } from 'wrangler'
+import { toBase64 } from '../../src/core/codec/base64.ts'
+import { buildContext } from '../../src/entry/context.ts'
+import { createApp } from '../../src/http/app.ts'
+import { parseConfig } from '../../src/platform/config/config.ts'
+import {
+  jsonLogger,
+  type Role,
+  type ServiceContext,
+  systemClock,
+} from '../../src/platform/context/index.ts'
+import { establishIdentity } from '../../src/platform/deployment/identity.ts'
+import { nodeKeyCrypto } from '../../src/platform/node-crypto/key-crypto.ts'
+import type { Ledger } from '../../src/services/ledger/index.ts'
+import { createApiToken } from '../../src/services/staff/index.ts'
+import { TEST_MASTER_KEY } from '../helpers/app.ts'
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+
+export const PUBLIC_URL = 'https://worker.test'
+export const ORIGIN = 'worker.test/log'
+
+export interface NodeSide {
+  db: TestDatabase
+  ctx: ServiceContext
+  ledger: Ledger
+  app: ReturnType<typeof createApp>
+  close(): Promise<void>
+}
+
+/** A migrated Postgres database with keys, the identity and the log, and a Node writer on it. */
+export async function nodeDeployment(env: Record<string, string> = {}): Promise<NodeSide> {
+  const db = await createTestDatabase('postgres')
+  await establishIdentity(db.db, { publicUrl: PUBLIC_URL, logOrigin: ORIGIN }, {})
+  const config = parseConfig({
+    PUBLIC_URL,
+    VIGIL_LOG_ORIGIN: ORIGIN,
+    VIGIL_LOG_LEVEL: 'silent',
+    ...env,
+  })
+  const built = await buildContext({
+    database: db,
+    config,
+    masterKey: TEST_MASTER_KEY,
+    logger: jsonLogger('silent'),
+    // The Worker runs on the real clock: so does its Node neighbour (checkpoint times, tokens).
+    clock: systemClock,
+    keyCrypto: nodeKeyCrypto,
+    keys: 'create',
+    ledger: { kind: 'writer', options: { witnesses: false } },
+  })
+  const ledger = built.ledger as Ledger
+  const app = createApp({ ...built.ctx, version: 'test', ledger }, { accessLog: false })
+  return {
+    db,
+    ctx: built.ctx,
+    ledger,
+    app,
+    close: async () => {
+      await ledger.close()
+      await db.drop()
+    },
+  }
+}
+
+export async function tokenFor(ctx: ServiceContext, roles: Role[]): Promise<string> {
+  const expiresAt = new Date(Date.now() + 86_400_000)
+  return (await createApiToken(ctx, { name: `workerd ${roles.join(',')}`, roles, expiresAt })).token
+}
+
+/** The Hyperdrive binding's local connection string for `db` (it insists on a password). */
+function hyperdriveUrl(db: TestDatabase): string {
+  const url = new URL(db.url as string)
+  if (url.password === '') url.password = 'local'
+  return url.toString()
+}
+
+/** The Worker in workerd over `db`, with `vars` added to wrangler.toml's. */
+export async function startWorker(
+  db: TestDatabase,
+  vars: Record<string, string> = {},
+): Promise<Unstable_DevWorker> {
+  process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = hyperdriveUrl(db)
+  process.env.XDG_CONFIG_HOME ??= `${process.cwd()}/.wrangler/config`
+  process.env.WRANGLER_SEND_METRICS = 'false'
+  const { unstable_dev } = await import('wrangler')
+  return unstable_dev('src/entry/worker.ts', {
+    config: 'wrangler.toml',
+    ip: '127.0.0.1',
+    logLevel: 'warn',
+    vars: {
+      VIGIL_MASTER_KEY: toBase64(TEST_MASTER_KEY),
+      VIGIL_LOG_ORIGIN: ORIGIN,
+      VIGIL_LOG_LEVEL: 'warn',
+      ...vars,
+    },
+    experimental: { disableExperimentalWarning: true, testScheduled: true },
+  })
+}
+
+/** Pids of this process's descendants whose command is workerd (the Worker's runtime). */
+export function workerdPids(): number[] {
+  const parents = new Map<number, number>()
+  const names = new Map<number, string>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      // pid (comm) state ppid …: comm may hold spaces, so split after the last ')'.
+      const close = stat.lastIndexOf(')')
+      const ppid = Number(stat.slice(close + 2).split(' ')[1])
+      parents.set(Number(entry), ppid)
+      names.set(Number(entry), stat.slice(stat.indexOf('(') + 1, close))
+    } catch {}
+  }
+  const mine = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
+      if (p === process.pid) return true
+    return false
+  }
+  return [...names].filter(([pid, name]) => name === 'workerd' && mine(pid)).map(([pid]) => pid)
+}
+
+const CLI = fileURLToPath(new URL('../../src/entry/cli.ts', import.meta.url))
+
+export interface WitnessProcess {
+  child: ChildProcess
+  url: string
+  vkey: string
+  stop(): Promise<void>
+}
+
+/** A real `vigil witness` process on loopback (PGlite in `dir`), following the log `logVkey`. */
+export async function startWitnessProcess(
+  dir: string,
+  name: string,
+  port: number,
+  logVkey: string,
+): Promise<WitnessProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      CLI,
+      'witness',
+      '--data',
+      dir,
+      '--port',
+      String(port),
+      '--name',
+      name,
+      '--log',
+      logVkey,
+    ],
+    {
+      env: { ...process.env, DATABASE_URL: '', VIGIL_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let out = ''
+  child.stdout?.on('data', (d) => (out += d))
+  child.stderr?.on('data', (d) => (out += d))
+  const exited = new Promise<void>((r) => child.on('exit', () => r()))
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 90_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`witness exited early:\n${out}`)
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break
+    } catch {}
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`witness did not start:\n${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 150))
+  }
+  const vkey = /^witness \S+ vkey (\S+)$/m.exec(out)?.[1]
+  if (vkey === undefined) throw new Error(`witness printed no vkey:\n${out}`)
+  return {
+    child,
+    url,
+    vkey,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
