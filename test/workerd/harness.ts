@@ -5,7 +5,7 @@
  * unstable_dev, offline) reaching Postgres through the Hyperdrive binding.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Unstable_DevWorker } from 'wrangler'
 import { toBase64 } from '../../src/core/codec/base64.ts'
@@ -24,6 +24,7 @@ import type { Ledger } from '../../src/services/ledger/index.ts'
 import { createApiToken } from '../../src/services/staff/index.ts'
 import { TEST_MASTER_KEY } from '../helpers/app.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
+import { descendants } from '../helpers/stragglers.ts'
 
 export const PUBLIC_URL = 'https://worker.test'
 export const ORIGIN = 'worker.test/log'
@@ -106,27 +107,15 @@ export async function startWorker(
   })
 }
 
-/** Pids of this process's descendants whose command is workerd (the Worker's runtime). */
+/** Pids of this process's descendants that are workerd (the Worker's runtime, spawned by Miniflare). */
 export function workerdPids(): number[] {
-  const parents = new Map<number, number>()
-  const names = new Map<number, string>()
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
+  return descendants(process.pid).filter((pid) => {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      // pid (comm) state ppid …: comm may hold spaces, so split after the last ')'.
-      const close = stat.lastIndexOf(')')
-      const ppid = Number(stat.slice(close + 2).split(' ')[1])
-      parents.set(Number(entry), ppid)
-      names.set(Number(entry), stat.slice(stat.indexOf('(') + 1, close))
-    } catch {}
-  }
-  const mine = (pid: number): boolean => {
-    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
-      if (p === process.pid) return true
-    return false
-  }
-  return [...names].filter(([pid, name]) => name === 'workerd' && mine(pid)).map(([pid]) => pid)
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'workerd'
+    } catch {
+      return false
+    }
+  })
 }
 
 const CLI = fileURLToPath(new URL('../../src/entry/cli.ts', import.meta.url))
