@@ -76,7 +76,7 @@ export async function tokenFor(ctx: ServiceContext, roles: Role[]): Promise<stri
 }
 
 /** The Hyperdrive binding's local connection string for `db` (it insists on a password). */
-function hyperdriveUrl(db: TestDatabase): string {
+function hyperdriveUrl(db: { url?: string | undefined }): string {
   const url = new URL(db.url as string)
   if (url.password === '') url.password = 'local'
   return url.toString()
@@ -204,7 +204,7 @@ export function bundleWorker(outdir: string): string {
  * open transaction (in-process unstable_dev keeps that proxy in the test's own process).
  */
 export async function spawnWorker(
-  db: TestDatabase,
+  db: { url?: string | undefined },
   port: number,
   /** A bundle made by bundleWorker (no esbuild run per start: seconds saved on each restart). */
   bundle: string,
