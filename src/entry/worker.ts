@@ -9,10 +9,10 @@
  */
 
 import pkg from '../../package.json' with { type: 'json' }
-import { createApp } from '../http/app.ts'
 import { problemResponse } from '../http/problem.ts'
 import { jsonLogger } from '../platform/context/index.ts'
 import { DATABASE_RETRY_AFTER_S } from '../platform/db/index.ts'
+import { fetchWithApp } from './worker-app.ts'
 import { type ExecutionContext, openWorker, type WorkerEnv } from './worker-open.ts'
 import { runScheduled, type ScheduledController } from './worker-scheduled.ts'
 
@@ -30,9 +30,8 @@ export default {
       })
     }
     const { ctx, database } = opened
-    const app = createApp({ ...ctx, version: pkg.version })
     try {
-      return await app.fetch(request, env, executionCtx as never)
+      return await fetchWithApp({ ...ctx, version: pkg.version }, request, env, executionCtx)
     } finally {
       executionCtx.waitUntil(database.close())
     }

@@ -162,6 +162,10 @@ describe.skipIf(skip !== undefined)('the Worker writes the log', () => {
     const report = (await res.json()) as { issued: number; errors: number }
     expect(report).toMatchObject({ issued: 3, errors: 0 })
     expect(await logSize()).toBe(before + 3)
+    // The checkpoint the Worker serves is the latest (its app is built once per isolate; nothing
+    // from an earlier request's database may answer for a later one).
+    const note = await (await worker.fetch('/log/checkpoint')).text()
+    expect(note.split('\n')[1]).toBe(String(before + 3))
   })
 
   const logSize = async () =>
