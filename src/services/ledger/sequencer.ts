@@ -56,11 +56,6 @@ export interface SequencerOptions {
    * cosigned one that meets the witness policy); a throw rejects the appends.
    */
   checkpointFor?: (size: bigint) => Promise<{ size: bigint; note: string }>
-  /**
-   * Retry a step that met an unreachable database on a timer (default true). A Worker sets false:
-   * no timer may outlive its request, and the next append or the cron integrates what is pending.
-   */
-  retryUnavailable?: boolean
 }
 
 export class Sequencer {
@@ -214,8 +209,7 @@ export class Sequencer {
         const groups = new Set([...this.#waiters.values()].map((w) => w.group))
         this.#waiters.clear()
         for (const g of groups) g.reject(error)
-        if (isDatabaseUnavailable(error) && this.#options.retryUnavailable !== false)
-          this.#retryLater()
+        if (isDatabaseUnavailable(error)) this.#retryLater()
         return
       }
     } while (this.#again)
