@@ -25,6 +25,11 @@ type GeneralCode =
   | 'LEDGER_BUSY'
   /** This instance cannot append to the ledger (a Worker: one Node process writes the log). */
   | 'LEDGER_UNAVAILABLE'
+  /**
+   * The card's JWS is longer than one QR holds (1,195 characters, SHC 1.4 §Encoding QRs): it is
+   * shared as a SMART Health Link, never as a chunked code.
+   */
+  | 'QR_TOO_LONG'
 
 /** Staff: WebAuthn ceremonies (W3C WebAuthn Level 3 §7), invitations, people. */
 type StaffCode =

@@ -739,6 +739,9 @@ export const en = {
   'issuer.resultHeading': 'Credential issued',
   'issuer.resultFor': '{kind} for {name}, born {birthDate}.',
   'issuer.qrAlt': 'QR code of the health card for {name}',
+  'issuer.qrTooLong':
+    'This record is too long for one QR code. The person shares it as a SMART Health Link from their passport page (the link below); the card file and the printed page still work.',
+  'issuer.qrFailed': 'The QR code could not be shown. Try again, or use the card file below.',
   'issuer.print': 'Print the passport',
   'issuer.download': 'Download the card file',
   'issuer.passportLink': "The person's passport link",

@@ -771,6 +771,10 @@ export const es: Record<MessageKey, string> = {
   'issuer.resultHeading': 'Certificado emitido',
   'issuer.resultFor': '{kind} de {name}, nacido/a en {birthDate}.',
   'issuer.qrAlt': 'Código QR del certificado de salud de {name}',
+  'issuer.qrTooLong':
+    'Este registro es demasiado largo para un solo código QR. La persona lo comparte como enlace SMART Health Link desde su página de pasaporte (el enlace de abajo); el archivo del certificado y la página impresa siguen funcionando.',
+  'issuer.qrFailed':
+    'No se pudo mostrar el código QR. Inténtelo de nuevo o use el archivo del certificado de abajo.',
   'issuer.print': 'Imprimir el pasaporte',
   'issuer.download': 'Descargar el archivo del certificado',
   'issuer.passportLink': 'Enlace al pasaporte de la persona',
