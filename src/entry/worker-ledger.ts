@@ -31,8 +31,11 @@ import { type IntegrateDeps, initLog, integrate, LOG_LOCK } from '../services/le
 import { receiptsFor } from '../services/ledger/proofs.ts'
 import { insertPending } from '../services/ledger/storage.ts'
 
-/** Longest an append waits for its entries to be integrated before answering 503. */
-const APPEND_BUDGET_MS = 20_000
+/**
+ * Longest an append waits for its entries to be integrated before answering 503 (default; the
+ * Worker's VIGIL_APPEND_BUDGET_MS sets another, e.g. for tests).
+ */
+export const APPEND_BUDGET_MS = 20_000
 /** Wait between two looks while another process holds the lock: first, and longest. */
 const POLL_FIRST_MS = 5
 const POLL_MAX_MS = 50
@@ -63,7 +66,10 @@ async function placedOf(db: Db, ids: readonly bigint[]) {
   return new Map(rows.map((r) => [r.pendingId, { index: r.idx, leafHash: r.leafHash }]))
 }
 
-export function workerLedger(ctx: WorkerLedgerContext): LedgerPort {
+export function workerLedger(
+  ctx: WorkerLedgerContext,
+  budgetMs: number = APPEND_BUDGET_MS,
+): LedgerPort {
   const { config } = ctx
   let opening: Promise<IntegrateDeps> | undefined
   const open = () => {
@@ -95,7 +101,7 @@ export function workerLedger(ctx: WorkerLedgerContext): LedgerPort {
     const encoded = entries.map(encodeEntry)
     const ids = await insertPending(ctx.db, encoded, config.ledgerMaxPending)
     const placed = new Map<bigint, { index: bigint; leafHash: Uint8Array }>()
-    const deadline = Date.now() + APPEND_BUDGET_MS
+    const deadline = Date.now() + budgetMs
     let wait = POLL_FIRST_MS
     for (;;) {
       if (await lockFree(ctx.db)) {
@@ -116,6 +122,7 @@ export function workerLedger(ctx: WorkerLedgerContext): LedgerPort {
         throw new ServiceError(
           'UNAVAILABLE',
           'the log did not integrate the entry in time; it is pending and will be integrated',
+          { retryAfter: 1 },
         )
       await new Promise((r) => setTimeout(r, wait))
       wait = Math.min(wait * 2, POLL_MAX_MS)

@@ -106,5 +106,7 @@ export async function openWorker(env: WorkerEnv, executionCtx: ExecutionContext)
     ledger: { kind: 'refusing' },
   })
   // This invocation's log writer, opened on its first append (no lock for read requests).
-  return { kind: 'ready', ctx: { ...ctx, ledger: workerLedger(ctx) }, database }
+  const budget = Number(env.VIGIL_APPEND_BUDGET_MS)
+  const ledger = workerLedger(ctx, Number.isInteger(budget) && budget > 0 ? budget : undefined)
+  return { kind: 'ready', ctx: { ...ctx, ledger }, database }
 }

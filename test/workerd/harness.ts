@@ -84,7 +84,7 @@ function hyperdriveUrl(db: { url?: string | undefined }): string {
 
 /** The Worker in workerd over `db`, with `vars` added to wrangler.toml's. */
 export async function startWorker(
-  db: TestDatabase,
+  db: { url?: string | undefined },
   vars: Record<string, string> = {},
 ): Promise<Unstable_DevWorker> {
   process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = hyperdriveUrl(db)
