@@ -26,10 +26,15 @@ import { encodeEntry, type LogEntry } from '../core/leaf/index.ts'
 import type { Appended, LedgerPort, ServiceContext } from '../platform/context/index.ts'
 import { type Db, logEntries, rowsOf } from '../platform/db/index.ts'
 import { ServiceError } from '../platform/errors/index.ts'
-import { logSigner } from '../services/ledger/checkpoint.ts'
-import { type IntegrateDeps, initLog, integrate, LOG_LOCK } from '../services/ledger/integrate.ts'
-import { receiptsFor } from '../services/ledger/proofs.ts'
-import { insertPending } from '../services/ledger/storage.ts'
+import {
+  type IntegrateDeps,
+  initLog,
+  insertPending,
+  integrate,
+  LOG_LOCK,
+  logSigner,
+  receiptsFor,
+} from '../services/ledger/index.ts'
 
 /**
  * Longest an append waits for its entries to be integrated before answering 503 (default; the
