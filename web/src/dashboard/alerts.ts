@@ -44,6 +44,11 @@ const measureLabel = (m: CountMeasure) => t(`measure.${m}`)
 const stateLabel = (s: AlertState) => t(`alerts.state.${s}`)
 
 const weekLabel = (week: string) => isoWeekLabel(week)
+/** The week's Monday as a short date ("30 Nov"): a YYYY-MM-DD would break at its hyphens. */
+const monday = (week: string) =>
+  new Intl.DateTimeFormat(lang(), { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(`${week}T00:00:00Z`),
+  )
 const number = (v: number, digits: number) =>
   new Intl.NumberFormat(lang(), { maximumFractionDigits: digits }).format(v)
 /** A figure, or "withheld" in words where the service withheld it (under the threshold). */
@@ -176,8 +181,7 @@ function drawList(): void {
   const cols: MessageKey[] = [
     'alerts.col.place',
     'alerts.col.week',
-    'alerts.col.measure',
-    'alerts.col.method',
+    'alerts.col.what',
     'alerts.col.observed',
     'alerts.col.expected',
     'alerts.col.upper',
@@ -196,11 +200,18 @@ function drawList(): void {
       el(
         'td',
         { 'data-label': t('alerts.col.week'), 'data-cell': 'week' },
-        `${weekLabel(a.week)} `,
-        el('span', { class: 'nowrap' }, t('alerts.weekFrom', { monday: a.week })),
+        el('span', { class: 'line' }, weekLabel(a.week)),
+        ' ',
+        el('span', { class: 'line' }, t('alerts.weekFrom', { monday: monday(a.week) })),
       ),
-      cell('alerts.col.measure', measureLabel(a.measure)),
-      cell('alerts.col.method', methodLabel(a.method)),
+      // Measure and method share a column: eleven would not stand whole at 1280 px in Spanish.
+      el(
+        'td',
+        { 'data-label': t('alerts.col.what'), 'data-cell': 'what' },
+        el('span', { class: 'line' }, measureLabel(a.measure)),
+        ' ',
+        el('span', { class: 'line' }, methodLabel(a.method)),
+      ),
       cell('alerts.col.observed', figure(a.observed, 0), { 'data-cell': 'observed' }),
       cell('alerts.col.expected', figure(a.expected), { 'data-cell': 'expected' }),
       cell('alerts.col.upper', figure(a.upperBound), { 'data-cell': 'upper' }),
