@@ -308,7 +308,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the alerts panel in Chromium
     await context.close()
   }, 120_000)
 
-  it('an API error is said in plain words, the code one tap away', async () => {
+  it('an API error in plain words with the code one tap away; a known outbreak period added and removed', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
     // The session is the passkey's: without one the panel is not shown, so sign in again.
@@ -338,6 +338,58 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the alerts panel in Chromium
     expect(await support.locator('code').textContent()).toBe('RANGE_INVALID')
     expect(await axeSerious(page)).toEqual([])
     await page.locator('#alerts-scan').screenshot({ path: `${SHOTS}error-1280-en.png` })
+
+    // Known outbreak periods: none yet; dates the wrong way round are refused before asking.
+    const xStatus = page.locator('#exclusions-status')
+    await expect.poll(() => xStatus.textContent()).toBe(en['excl.none'])
+    await page.locator('#x-region').selectOption('XV-S02')
+    await page.locator('#x-measure').selectOption('tests')
+    await page.locator('#x-from').fill(LAST)
+    await page.locator('#x-to').fill(OUTBREAK[0] as string)
+    await page.locator('#x-label').fill('School cluster, Saltmarsh')
+    await page.getByRole('button', { name: 'Add the period' }).click()
+    expect(await xStatus.textContent()).toBe(`✗ ${en['excl.badRange']}`)
+    expect(await page.locator('#exclusions-list tbody tr').count()).toBe(0)
+    // The outbreak's three weeks (the last day in its last week).
+    await page.locator('#x-from').fill(OUTBREAK[0] as string)
+    await page.locator('#x-to').fill(toDay(dayMs(LAST) + 3 * 86_400_000))
+    await page.getByRole('button', { name: 'Add the period' }).click()
+    const weeks = `${isoWeekLabel(OUTBREAK[0] as string)} to ${isoWeekLabel(LAST)}`
+    await expect
+      .poll(() => xStatus.textContent(), { timeout: 20_000 })
+      .toBe(`✓ Added: Saltmarsh (XV-S02), ${weeks}. Scan again to use it.`)
+    const period = page.locator('#exclusions-list tr[data-region="XV-S02"]')
+    await expect.poll(() => period.count(), { timeout: 20_000 }).toBe(1)
+    expect(await period.locator('td').allTextContents()).toEqual([
+      'Saltmarsh (XV-S02)',
+      'Tests',
+      weeks,
+      'School cluster, Saltmarsh',
+      expect.stringMatching(/^Eve Error, .+ UTC$/),
+      'Remove',
+    ])
+    expect(await axeSerious(page)).toEqual([])
+    await page.locator('#exclusion-form').screenshot({ path: `${SHOTS}exclusions-1280-en.png` })
+    await page
+      .locator('#exclusions-list')
+      .screenshot({ path: `${SHOTS}exclusions-list-1280-en.png` })
+
+    // Remove asks first: Cancel keeps it, Remove removes it.
+    const remove = period.getByRole('button', { name: /^Remove the period/ })
+    await remove.click()
+    const dialog = page.locator('#exclusion-confirm')
+    await expect.poll(() => dialog.isVisible()).toBe(true)
+    expect(await page.locator('#exclusion-confirm-text').textContent()).toContain(
+      `Remove the period “School cluster, Saltmarsh” for Saltmarsh (XV-S02) (${weeks})?`,
+    )
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    expect(await period.count()).toBe(1)
+    await remove.click()
+    await dialog.getByRole('button', { name: 'Remove' }).click()
+    await expect.poll(() => period.count(), { timeout: 20_000 }).toBe(0)
+    expect(await xStatus.textContent()).toBe(
+      '✓ Removed: “School cluster, Saltmarsh”, Saltmarsh (XV-S02).',
+    )
     await context.close()
   }, 90_000)
 })

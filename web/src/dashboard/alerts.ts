@@ -3,7 +3,8 @@
  * for a measure over the last complete ISO weeks of every place at a level
  * (POST /api/surveillance/alerts/scan); the list (GET /api/surveillance/alerts, by state) shows
  * each alert with its figures and its last review; Accept and Dismiss ask first, with an optional
- * note, and record the decision (POST …/alerts/{id}/review). Alerts cost no privacy budget: they
+ * note, and record the decision (POST …/alerts/{id}/review); known outbreak periods below it
+ * (exclusions.ts). Alerts cost no privacy budget: they
  * are withheld under the suppression threshold instead (the service does it; null is said as
  * "withheld"). Responses are kept, so a language switch redraws without asking again.
  */
@@ -23,7 +24,9 @@ import {
 import { formatTime } from '../charts/panel.ts'
 import { byId, el, type State, setState } from '../dom.ts'
 import { lang, type MessageKey, t } from '../i18n/index.ts'
-import { ApiError, api } from '../staff/api.ts'
+import { api } from '../staff/api.ts'
+import { fillExclusionPlaces, mountExclusions, redrawExclusions } from './exclusions.ts'
+import { plain, showSupport } from './problem.ts'
 
 interface AlertList {
   alerts: SignalAlert[]
@@ -62,57 +65,13 @@ function signal(a: SignalAlert): string {
   return t('alerts.withheld')
 }
 
-/** An API error in the page's words; the code and the server's message one tap away. */
-function plain(err: unknown): string {
-  if (err instanceof ApiError) {
-    if (err.status === 503) return t('problem.busy')
-    const key = `problem.${err.code}`
-    if (key in PROBLEM_KEYS) return t(key as MessageKey)
-  }
-  return t('problem.other')
-}
-const PROBLEM_KEYS: Record<string, true> = Object.fromEntries(
-  [
-    'VALIDATION',
-    'RANGE_INVALID',
-    'REGION_UNKNOWN',
-    'NOT_FOUND',
-    'UNAUTHENTICATED',
-    'FORBIDDEN',
-    'NETWORK',
-  ].map((c) => [`problem.${c}`, true]),
-)
-
-function support(id: string, err: unknown): void {
-  const box = byId<HTMLDetailsElement>(id)
-  box.hidden = err === undefined
-  const fields = box.querySelector('dl') as HTMLDListElement
-  if (err === undefined) {
-    fields.replaceChildren()
-    return
-  }
-  const code = err instanceof ApiError ? err.code : err instanceof Error ? err.name : 'ERROR'
-  const message =
-    err instanceof ApiError && err.field !== undefined
-      ? `${err.message} (${err.field})`
-      : err instanceof Error
-        ? err.message
-        : String(err)
-  fields.replaceChildren(
-    el('dt', {}, t('alerts.code')),
-    el('dd', {}, el('code', { 'data-code': code }, code)),
-    el('dt', {}, t('alerts.message')),
-    el('dd', {}, message),
-  )
-}
-
 function sayScan(said: Said, err?: unknown): void {
   scanSaid = said
   scanError = err
   const node = byId('alerts-scan-status')
   if (said === undefined) setState(node, 'info', '')
   else setState(node, said[0], t(said[1], said[2]))
-  support('alerts-scan-support', err)
+  showSupport('alerts-scan-support', err)
 }
 
 function sayList(said: Said, err?: unknown): void {
@@ -121,7 +80,7 @@ function sayList(said: Said, err?: unknown): void {
   const node = byId('alerts-list-status')
   if (said === undefined) setState(node, 'info', '')
   else setState(node, said[0], t(said[1], said[2]))
-  support('alerts-support', err)
+  showSupport('alerts-support', err)
 }
 
 const place = (a: SignalAlert) => (a.name === '' ? a.region : `${a.name} (${a.region})`)
@@ -364,7 +323,8 @@ async function scan(): Promise<void> {
 }
 
 /** The places to scan within, in the order and indentation the filters use. */
-export function fillAlertPlaces(options: { value: string; text: string }[]): void {
+export function fillAlertPlaces(options: { value: string; text: string; name: string }[]): void {
+  fillExclusionPlaces(options)
   const select = byId<HTMLSelectElement>('a-region')
   const keep = select.options[0] as HTMLOptionElement
   select.replaceChildren(keep, ...options.map((o) => el('option', { value: o.value }, o.text)))
@@ -377,7 +337,7 @@ export function mountAlerts(): Promise<void> {
     void scan()
   })
   byId('a-state').addEventListener('change', () => void loadList())
-  return loadList()
+  return Promise.all([loadList(), mountExclusions()]).then(() => undefined)
 }
 
 /** Says the lines and draws the list again in the page's language. */
@@ -385,4 +345,5 @@ export function redrawAlerts(): void {
   if (scanSaid !== undefined) sayScan(scanSaid, scanError)
   if (listSaid !== undefined) sayList(listSaid, listError)
   drawList()
+  redrawExclusions()
 }

@@ -313,6 +313,7 @@ function fillPlaces(list: Place[]): void {
   for (const root of children(null)) walk(root)
   const options = ordered.map((p) => ({
     value: p.code,
+    name: p.name,
     text: `${'\u00a0\u00a0'.repeat(LEVELS.indexOf(p.level))}${p.name} (${p.code})`,
   }))
   const select = byId<HTMLSelectElement>('f-region')
