@@ -180,13 +180,23 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the alerts panel in Chromium
     await expect.poll(() => scanStatus.getAttribute('data-state'), { timeout: 30_000 }).toBe('info')
     const tooShort = (await scanStatus.textContent()) ?? ''
     expect(tooShort).toMatch(
-      /^Too little history for Farrington \(flexible\): it needs (\d+) weeks of weekly counts up to the first week judged, and there are (\d+)\./,
+      /^Too little history for Farrington \(flexible\): it needs (\d+) weeks of weekly counts up to the first week judged, and there are (\d+)\. Fewer years of reference need less history/,
     )
     const [, needed, has] = /needs (\d+) weeks.*there are (\d+)/.exec(tooShort) as string[]
     expect(Number(needed)).toBeGreaterThan(Number(has))
     // Nothing is seeded before the 30 weeks; the 4 judged leave 26 (and the week before them).
     expect(Number(has)).toBeLessThanOrEqual(WEEKS - 4 + 1)
     expect(tooShort).not.toContain('HISTORY_TOO_SHORT')
+    // Five years of reference by default (R's b = 5); one year needs four years less.
+    await page.locator('#a-years').selectOption('1')
+    await page.getByRole('button', { name: 'Scan' }).click()
+    await expect
+      .poll(() => scanStatus.textContent(), { timeout: 30_000 })
+      .toContain(`it needs ${Number(needed) - 4 * 52} weeks`)
+    // The years are Farrington's: off for the other methods.
+    expect(await page.locator('#a-years').isDisabled()).toBe(false)
+    await page.locator('#a-method').selectOption('cusum')
+    expect(await page.locator('#a-years').isDisabled()).toBe(true)
 
     // 2. EARS C2: Saltmarsh's three outbreak weeks and Fjordmark's last week, nothing else.
     await page.locator('#a-method').selectOption('ears-c2')

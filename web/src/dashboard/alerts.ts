@@ -4,9 +4,9 @@
  * (POST /api/surveillance/alerts/scan); the list (GET /api/surveillance/alerts, by state) shows
  * each alert with its figures and its last review; Accept and Dismiss ask first, with an optional
  * note, and record the decision (POST …/alerts/{id}/review); known outbreak periods below it
- * (exclusions.ts). Alerts cost no privacy budget: they
- * are withheld under the suppression threshold instead (the service does it; null is said as
- * "withheld"). Responses are kept, so a language switch redraws without asking again.
+ * (exclusions.ts). Alerts cost no privacy budget: small figures are withheld instead (the service
+ * does it; null is said as "withheld"). Responses are kept, so a language switch redraws without
+ * asking again.
  */
 import {
   ALERT_STATES,
@@ -60,9 +60,21 @@ const figure = (v: number | null, digits = 1) =>
 
 /** Farrington answers a p-value, EARS and CUSUM a score; either may be withheld. */
 function signal(a: SignalAlert): string {
-  if (a.pValue !== null) return t('alerts.pValue', { value: a.pValue.toPrecision(2) })
+  if (a.pValue !== null)
+    return a.pValue < 1e-4
+      ? t('alerts.pValueSmall', { value: number(1e-4, 4) })
+      : t('alerts.pValue', {
+          value: new Intl.NumberFormat(lang(), { maximumSignificantDigits: 2 }).format(a.pValue),
+        })
   if (a.score !== null) return t('alerts.score', { value: number(a.score, 2) })
   return t('alerts.withheld')
+}
+
+/** A line in the page's language; a `hint` parameter is a message key said after it. */
+function words([, key, params]: NonNullable<Said>): string {
+  const { hint, ...rest } = params
+  const text = t(key, rest)
+  return typeof hint === 'string' ? `${text} ${t(hint as MessageKey)}` : text
 }
 
 function sayScan(said: Said, err?: unknown): void {
@@ -70,7 +82,7 @@ function sayScan(said: Said, err?: unknown): void {
   scanError = err
   const node = byId('alerts-scan-status')
   if (said === undefined) setState(node, 'info', '')
-  else setState(node, said[0], t(said[1], said[2]))
+  else setState(node, said[0], words(said))
   showSupport('alerts-scan-support', err)
 }
 
@@ -272,6 +284,23 @@ async function review(a: SignalAlert, state: 'accepted' | 'dismissed'): Promise<
   await loadList()
 }
 
+const isFarrington = (method: string) => method === 'farrington' || method === 'noufaily'
+
+/** What to change when the history is too short, by method. */
+const tooShortHint = (m: SignalMethodName): MessageKey =>
+  isFarrington(m)
+    ? 'alerts.tooShort.farrington'
+    : m === 'cusum'
+      ? 'alerts.tooShort.cusum'
+      : 'alerts.tooShort.ears'
+
+/** The years apply to Farrington only: the select says so by being off for the others. */
+function syncYears(): void {
+  byId<HTMLSelectElement>('a-years').disabled = !isFarrington(
+    byId<HTMLSelectElement>('a-method').value,
+  )
+}
+
 function scanRequest(): Record<string, unknown> {
   const value = (id: string) => byId<HTMLSelectElement | HTMLInputElement>(id).value
   const measure = value('a-measure')
@@ -284,6 +313,8 @@ function scanRequest(): Record<string, unknown> {
     level: (LEVELS as readonly string[]).includes(level) ? (level as Level) : 'district',
     ...(region === '' ? {} : { region }),
     weeks: Number(value('a-weeks')),
+    // Farrington's b (R's default 5): the other methods take no years.
+    ...(isFarrington(method) ? { years: Number(value('a-years')) } : {}),
   }
 }
 
@@ -298,7 +329,12 @@ async function scan(): Promise<void> {
       sayScan([
         'info',
         'alerts.tooShort',
-        { method: methodLabel(s.method), needed: s.tooShort.needed, has: s.tooShort.has },
+        {
+          method: methodLabel(s.method),
+          needed: s.tooShort.needed,
+          has: s.tooShort.has,
+          hint: tooShortHint(s.method),
+        },
       ])
     else
       sayScan([
@@ -337,6 +373,8 @@ export function mountAlerts(): Promise<void> {
     void scan()
   })
   byId('a-state').addEventListener('change', () => void loadList())
+  byId('a-method').addEventListener('change', syncYears)
+  syncYears()
   return Promise.all([loadList(), mountExclusions()]).then(() => undefined)
 }
 

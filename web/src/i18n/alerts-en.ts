@@ -8,12 +8,18 @@ export const alertsEn = {
   'alerts.level': 'Places scanned',
   'alerts.region': 'Within',
   'alerts.weeks': 'Weeks judged',
+  'alerts.years': 'Years of reference (Farrington)',
   'alerts.scan': 'Scan',
   'alerts.scanning': 'Scanning…',
   'alerts.scanned':
     'Scanned {weeks} weeks ({first} to {last}): {raised} new alerts, {updated} updated, {withdrawn} withdrawn. {count} alerts in those weeks.',
   'alerts.tooShort':
-    'Too little history for {method}: it needs {needed} weeks of weekly counts up to the first week judged, and there are {has}. Choose EARS or CUSUM (they need a few weeks), or fewer weeks judged.',
+    'Too little history for {method}: it needs {needed} weeks of weekly counts up to the first week judged, and there are {has}.',
+  'alerts.tooShort.farrington':
+    'Fewer years of reference need less history (each year is 52 weeks); EARS needs only a few weeks.',
+  'alerts.tooShort.cusum':
+    'CUSUM compares with the three years before; EARS needs only a few weeks.',
+  'alerts.tooShort.ears': 'Choose fewer weeks judged.',
   'alerts.failed': 'The scan did not run: {error}',
   'alerts.list': 'Alerts',
   'alerts.filter': 'Show',
@@ -41,6 +47,7 @@ export const alertsEn = {
   'alerts.weekFrom': '(from {monday})',
   'alerts.withheld': 'withheld',
   'alerts.pValue': 'p = {value}',
+  'alerts.pValueSmall': 'p < {value}',
   'alerts.score': 'score {value}',
   'alerts.state.new': 'New',
   'alerts.state.accepted': 'Accepted',

@@ -10,12 +10,18 @@ export const alertsEs: Record<keyof typeof alertsEn, string> = {
   'alerts.level': 'Lugares revisados',
   'alerts.region': 'Dentro de',
   'alerts.weeks': 'Semanas evaluadas',
+  'alerts.years': 'Años de referencia (Farrington)',
   'alerts.scan': 'Buscar',
   'alerts.scanning': 'Buscando…',
   'alerts.scanned':
     'Se revisaron {weeks} semanas ({first} a {last}): {raised} alertas nuevas, {updated} actualizadas, {withdrawn} retiradas. {count} alertas en esas semanas.',
   'alerts.tooShort':
-    'Hay pocos datos históricos para {method}: necesita {needed} semanas de recuentos semanales hasta la primera semana evaluada, y hay {has}. Elija EARS o CUSUM (necesitan pocas semanas) o menos semanas evaluadas.',
+    'Hay pocos datos históricos para {method}: necesita {needed} semanas de recuentos semanales hasta la primera semana evaluada, y hay {has}.',
+  'alerts.tooShort.farrington':
+    'Menos años de referencia necesitan menos historia (cada año son 52 semanas); EARS necesita solo unas semanas.',
+  'alerts.tooShort.cusum':
+    'CUSUM compara con los tres años anteriores; EARS necesita solo unas semanas.',
+  'alerts.tooShort.ears': 'Elija menos semanas evaluadas.',
   'alerts.failed': 'La búsqueda no se hizo: {error}',
   'alerts.list': 'Alertas',
   'alerts.filter': 'Mostrar',
@@ -43,6 +49,7 @@ export const alertsEs: Record<keyof typeof alertsEn, string> = {
   'alerts.weekFrom': '(desde el {monday})',
   'alerts.withheld': 'reservado',
   'alerts.pValue': 'p = {value}',
+  'alerts.pValueSmall': 'p < {value}',
   'alerts.score': 'puntuación {value}',
   'alerts.state.new': 'Nueva',
   'alerts.state.accepted': 'Aceptada',
