@@ -242,6 +242,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the alerts panel in Chromium
       `Accept the alert for Saltmarsh (XV-S02), week ${isoWeekLabel(LAST)} (Tests, EARS C2)?`,
     )
     expect(await page.locator('#alert-note').getAttribute('maxlength')).toBe('280')
+    // The dialog is labelled by its question, its note field by its label: axe clean while open.
+    expect(await axeSerious(page)).toEqual([])
     await page.locator('#alert-note').fill('Confirmed with the district lab: school cluster.')
     await page.screenshot({ path: `${SHOTS}confirm-1280-en.png` })
     await dialog.getByRole('button', { name: 'Accept' }).click()
