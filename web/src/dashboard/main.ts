@@ -5,7 +5,8 @@
  * protect it. All seven are one view (POST /api/surveillance/view): with noise one Show is
  * charged once, split between them, and nothing when the same view on unchanged data was shown
  * before; the line beside Show says the cost before it is pressed (cost.ts). Responses are
- * kept, so switching language redraws without asking again.
+ * kept, so switching language redraws without asking again. The alerts panel (alerts.ts) stands
+ * beside the view: it scans and reviews outbreak alerts, which spend no budget.
  */
 
 import {
@@ -31,6 +32,7 @@ import {
 import { byId, el, type State, setState } from '../dom.ts'
 import { initI18n, type MessageKey, mountLanguageSwitch, onLangChange, t } from '../i18n/index.ts'
 import { api, describe, whoAmI } from '../staff/api.ts'
+import { fillAlertPlaces, mountAlerts, redrawAlerts } from './alerts.ts'
 import { redrawCost, refreshCost, refreshCostSoon } from './cost.ts'
 import {
   breakdownFor,
@@ -309,18 +311,15 @@ function fillPlaces(list: Place[]): void {
     for (const c of children(p.code)) walk(c)
   }
   for (const root of children(null)) walk(root)
+  const options = ordered.map((p) => ({
+    value: p.code,
+    name: p.name,
+    text: `${'\u00a0\u00a0'.repeat(LEVELS.indexOf(p.level))}${p.name} (${p.code})`,
+  }))
   const select = byId<HTMLSelectElement>('f-region')
   const keep = select.options[0] as HTMLOptionElement
-  select.replaceChildren(
-    keep,
-    ...ordered.map((p) =>
-      el(
-        'option',
-        { value: p.code },
-        `${'\u00a0\u00a0'.repeat(LEVELS.indexOf(p.level))}${p.name} (${p.code})`,
-      ),
-    ),
-  )
+  select.replaceChildren(keep, ...options.map((o) => el('option', { value: o.value }, o.text)))
+  fillAlertPlaces(options)
 }
 
 async function loadPlaces(): Promise<void> {
@@ -358,6 +357,7 @@ byId<HTMLFormElement>('filters').addEventListener('submit', (event) => {
 onLangChange(() => {
   say(...said)
   renderAll()
+  redrawAlerts()
 })
 
 async function start(): Promise<void> {
@@ -376,6 +376,8 @@ async function start(): Promise<void> {
   writeForm(f)
   byId('dashboard').hidden = false
   who = me.name
+  // The alerts panel stands apart from the view: no noise, no budget, its own requests.
+  void mountAlerts()
   const first = readForm()
   // An address with noise (a bookmark) would spend budget unasked: the cost is said, and the
   // person presses Show.

@@ -1,4 +1,5 @@
 /** English: the source of every message key (Spanish must have them all). */
+import { alertsEn } from './alerts-en.ts'
 import { mapsEn } from './maps-en.ts'
 import { staffEn } from './staff-en.ts'
 import { viewEn } from './view-en.ts'
@@ -7,6 +8,7 @@ export const en = {
   ...staffEn,
   ...mapsEn,
   ...viewEn,
+  ...alertsEn,
   'lang.label': 'Language',
   'nav.home': 'Vigil',
 

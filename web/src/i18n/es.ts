@@ -1,4 +1,6 @@
 /** Spanish (español): every key of en.ts, checked by the type. */
+
+import { alertsEs } from './alerts-es.ts'
 import type { MessageKey } from './en.ts'
 import { mapsEs } from './maps-es.ts'
 import { staffEs } from './staff-es.ts'
@@ -8,6 +10,7 @@ export const es: Record<MessageKey, string> = {
   ...staffEs,
   ...mapsEs,
   ...viewEs,
+  ...alertsEs,
   'lang.label': 'Idioma',
   'nav.home': 'Vigil',
 
