@@ -5,4 +5,5 @@ export {
   contentTypeOf,
   type ObjectStore,
   type PutOptions,
+  shardStore,
 } from './store.ts'

@@ -23,14 +23,43 @@ export interface ObjectStore {
 
 /** Content types a static server should send (the directory store cannot say; R2 records them). */
 export const contentTypeOf = (key: string): string =>
-  key === 'checkpoint' ? 'text/plain; charset=utf-8' : 'application/octet-stream'
+  key === 'checkpoint' || key.endsWith('/checkpoint')
+    ? 'text/plain; charset=utf-8'
+    : 'application/octet-stream'
 
 /** tlog-tiles: tiles and bundles never change; the checkpoint is the one mutable resource. */
 export const cacheControlOf = (options: PutOptions): string =>
   options.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=2'
 
-/** Keys are tlog-tiles paths: refuse anything that could step outside the store's root. */
+/**
+ * Keys are tlog-tiles paths, under a log shard's number for shards after the first
+ * (`shardStore`): refuse anything that could step outside the store's root.
+ */
 export function checkKey(key: string): void {
-  if (!/^(checkpoint|tile\/[0-9a-z./]+)$/.test(key) || key.includes('..') || key.includes('//'))
+  if (
+    !/^([1-9][0-9]{0,5}\/)?(checkpoint|tile\/[0-9a-z./]+)$/.test(key) ||
+    key.includes('..') ||
+    key.includes('//')
+  )
     throw new Error(`not a tlog-tiles object key: ${key.slice(0, 80)}`)
+}
+
+/**
+ * The part of `store` that holds log shard `id` (docs/LEDGER.md "Shards"): the first shard at the
+ * root, so a copy published before any rotation stays where it is; shard n ≥ 2 under `n/`, as its
+ * origin is the first one's with `/n` (c2sp.org/tlog-tiles: a log's objects are under one prefix).
+ */
+export function shardStore(store: ObjectStore, id: number): ObjectStore {
+  if (id === 1) return store
+  if (!Number.isSafeInteger(id) || id < 1) throw new Error(`not a shard number: ${id}`)
+  const at = (key: string) => {
+    if (!/^(checkpoint|tile\/)/.test(key)) throw new Error(`not a tlog-tiles object key: ${key}`)
+    return `${id}/${key}`
+  }
+  return {
+    name: `${store.name} shard ${id}`,
+    put: (key, bytes, options) => store.put(at(key), bytes, options),
+    get: (key) => store.get(at(key)),
+    head: (key) => store.head(at(key)),
+  }
 }
