@@ -25,6 +25,10 @@ type GeneralCode =
   | 'LEDGER_BUSY'
   /** This instance cannot append to the ledger (a Worker: one Node process writes the log). */
   | 'LEDGER_UNAVAILABLE'
+  /** The log shard is frozen (`vigil log rotate`): read-only, nothing more is appended to it. */
+  | 'LOG_SHARD_FROZEN'
+  /** No log shard with that id (`/log/<id>/…`). */
+  | 'LOG_SHARD_UNKNOWN'
 
 /** Staff: WebAuthn ceremonies (W3C WebAuthn Level 3 §7), invitations, people. */
 type StaffCode =

@@ -1,0 +1,80 @@
+/**
+ * Reads of every log shard (docs/LEDGER.md "Shards"): `/log/<id>/…` answers what `/log/…` answers,
+ * for shard `<id>` — its checkpoint (a frozen shard's final one, with its cosignatures), its key,
+ * tiles, entry bundles, proofs, lookups and entries. `/log/…` stays the active shard, so existing
+ * clients keep working. `/log/shards` lists them all.
+ */
+import { Hono } from 'hono'
+import type { ServiceContext } from '../../platform/context/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
+import { logVerifierKey } from '../../platform/keys/index.ts'
+import { listShards, type Shard, withShard } from '../../services/ledger/index.ts'
+import type { AppDeps, AppEnv } from '../env.ts'
+import { logRoutes } from './log.ts'
+
+/** The shard list as served (and as trust material and the audit read it). */
+export async function shardViews(ctx: Pick<ServiceContext, 'db' | 'keys'>) {
+  const shards = await listShards(ctx.db)
+  return Promise.all(
+    shards.map(async (s) => ({
+      id: s.id,
+      origin: s.origin,
+      vkey: logVerifierKey(await ctx.keys.load(s.keyId), s.origin),
+      state: s.state,
+      periodStart: Math.floor(s.periodStart.getTime() / 1000),
+      periodEnd: s.periodEnd === null ? null : Math.floor(s.periodEnd.getTime() / 1000),
+      finalSize: s.finalSize === null ? null : String(s.finalSize),
+      ...(s.finalNote === null ? {} : { checkpoint: s.finalNote }),
+    })),
+  )
+}
+
+type ShardEnv = { Bindings: { shardCtx: AppDeps } } & AppEnv
+
+export function logShardRoutes() {
+  const app = new Hono<AppEnv>()
+  // The /log/ routes, run with a context whose database reads the shard's tables.
+  const inner = new Hono<ShardEnv>()
+  inner.use(async (c, next) => {
+    c.set('ctx', c.env.shardCtx)
+    await next()
+  })
+  inner.route('/', logRoutes())
+  // Errors go to the outer app's onError (one problem+json renderer).
+  inner.onError((err) => {
+    throw err
+  })
+
+  app.get('/log/shards', async (c) => {
+    c.header('cache-control', 'public, max-age=60')
+    return c.json({ shards: await shardViews(c.get('ctx')) }, 200)
+  })
+
+  app.get('/log/:shard{[1-9][0-9]{0,4}}/*', async (c) => {
+    const ctx = c.get('ctx')
+    const id = Number(c.req.param('shard'))
+    const shards = await listShards(ctx.db)
+    // Never rotated: the one log is shard 1.
+    const shard: Pick<Shard, 'id' | 'state'> | undefined =
+      shards.length === 0 && id === 1 ? { id: 1, state: 'active' } : shards.find((s) => s.id === id)
+    if (shard === undefined) throw new ServiceError('LOG_SHARD_UNKNOWN', `no log shard ${id}`)
+    const url = new URL(c.req.url)
+    const rest = url.pathname.slice(`/log/${id}`.length)
+    const frozen = shards.find((s) => s.id === id && s.state === 'frozen')
+    if (frozen !== undefined && rest === '/checkpoint') {
+      // Final: never changes but for cosignatures added after the rotation.
+      c.header('cache-control', 'public, max-age=60')
+      return c.text(frozen.finalNote ?? '', 200)
+    }
+    if (frozen !== undefined && rest === '/key') {
+      c.header('cache-control', 'public, max-age=300')
+      return c.text(`${logVerifierKey(await ctx.keys.load(frozen.keyId), frozen.origin)}\n`, 200)
+    }
+    url.pathname = `/log${rest}`
+    const request = new Request(url, c.req.raw)
+    return withShard(ctx.db, shard, async (db) =>
+      inner.fetch(request, { shardCtx: { ...ctx, db } }),
+    )
+  })
+  return app
+}
