@@ -11,6 +11,7 @@ import { asc } from 'drizzle-orm'
 import { formatPolicy, type Policy } from '../../core/note/index.ts'
 import {
   checkDeploymentUrl,
+  type LogShard,
   signTrustMaterial,
   TRUST_MATERIAL_FORMAT,
   type TrustedIssuer,
@@ -22,7 +23,7 @@ import { trustedIssuers } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
 import { issuerCrl, issuerJwks, issuerSupersededRids } from '../credentials/index.ts'
-import { publishedCheckpoint } from '../ledger/index.ts'
+import { listShards, publishedCheckpoint } from '../ledger/index.ts'
 import { latestDccRules } from './dcc-rules.ts'
 import { latestDccValueSets } from './dcc-value-sets.ts'
 import { listIssuerDirectory } from './directory.ts'
@@ -93,15 +94,17 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
     )
   }
   const vkey = await logVkey(ctx)
-  const [own, others, checkpoint, rules, directory, dccRules, dccValueSets] = await Promise.all([
-    selfIssuers(ctx),
-    ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
-    publishedCheckpoint(ctx),
-    latestRuleRelease(ctx),
-    listIssuerDirectory(ctx),
-    latestDccRules(ctx),
-    latestDccValueSets(ctx),
-  ])
+  const [own, others, checkpoint, rules, directory, dccRules, dccValueSets, shards] =
+    await Promise.all([
+      selfIssuers(ctx),
+      ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
+      publishedCheckpoint(ctx),
+      latestRuleRelease(ctx),
+      listIssuerDirectory(ctx),
+      latestDccRules(ctx),
+      latestDccValueSets(ctx),
+      logShardsFor(ctx, vkey),
+    ])
   const configured: TrustedIssuer[] = others
     .filter((row) => !own.some((o) => o.iss === row.iss))
     .map((row) => ({
@@ -118,12 +121,33 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
     log: { origin: ctx.config.logOrigin, vkey },
     policy: formatPolicy(logPolicy(vkey, ctx.config.witnesses, ctx.config.witnessQuorum)),
     checkpoint: checkpoint.note,
+    ...(shards.length === 0 ? {} : { shards }),
     issuers: [...own, ...configured],
     ...(rules === undefined ? {} : { rules }),
     ...(directory.length === 0 ? {} : { directory }),
     ...(dccRules.length === 0 ? {} : { dccRules }),
     ...(dccValueSets === undefined ? {} : { dccValueSets }),
   }
+}
+
+/**
+ * Every shard of the log (absent, so the material keeps its earlier shape, until the first
+ * rotation). The active shard is listed with the material's own origin and vkey.
+ */
+async function logShardsFor(ctx: ServiceContext, vkey: string): Promise<LogShard[]> {
+  const shards = await listShards(ctx.db)
+  return Promise.all(
+    shards.map(async (s) => ({
+      id: s.id,
+      origin: s.origin,
+      vkey: s.state === 'active' ? vkey : logVerifierKey(await ctx.keys.load(s.keyId), s.origin),
+      state: s.state,
+      periodStart: Math.floor(s.periodStart.getTime() / 1000),
+      periodEnd: s.periodEnd === null ? null : Math.floor(s.periodEnd.getTime() / 1000),
+      finalSize: s.finalSize === null ? null : String(s.finalSize),
+      ...(s.finalNote === null ? {} : { checkpoint: s.finalNote }),
+    })),
+  )
 }
 
 /** The material as a compact JWS signed with the log's Ed25519 key. */

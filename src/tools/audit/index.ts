@@ -1,4 +1,5 @@
 export * from './audit.ts'
 export * from './database-source.ts'
 export * from './remote-source.ts'
+export * from './shards.ts'
 export * from './types.ts'

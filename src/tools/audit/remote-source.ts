@@ -25,6 +25,8 @@ export interface RemoteSourceOptions {
   fetch?: LogFetch
   /** Requests in flight at once (default 8). */
   concurrency?: number
+  /** The log's path under `url` (default `log`; `log/<id>` for shard id, docs/LEDGER.md "Shards"). */
+  prefix?: string
 }
 
 export type RemoteSource = AuditSource & {
@@ -52,7 +54,11 @@ async function stored(read: Promise<Uint8Array>): Promise<Uint8Array | undefined
 }
 
 export function remoteSource(options: RemoteSourceOptions): RemoteSource {
-  const log = createLogClient(options.url, options.fetch ?? ((url: string) => fetch(url)))
+  const log = createLogClient(
+    options.url,
+    options.fetch ?? ((url: string) => fetch(url)),
+    options.prefix,
+  )
   const limit = options.concurrency ?? 8
   const chainPage = (before: bigint) => log.checkpoints({ before, limit: CHECKPOINT_PAGE })
 
