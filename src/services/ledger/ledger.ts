@@ -88,6 +88,7 @@ export class Ledger implements LedgerPort {
       ...(await signerFor()),
       now: () => ctx.clock.now(),
     }
+    let moved = () => {}
     if (!pinned)
       deps.follow = async () => {
         const next = await signerFor()
@@ -97,6 +98,7 @@ export class Ledger implements LedgerPort {
         // Tiles, nodes and checkpoints held in memory were the frozen shard's.
         forgetLog(ctx.db)
         forgetNodes(ctx.db)
+        moved()
         ctx.logger?.warn(`the log shard is now ${next.origin}: new entries go there`)
       }
     const { config } = ctx
@@ -111,6 +113,7 @@ export class Ledger implements LedgerPort {
             logger: ctx.logger ?? silent,
             now: () => performance.now(),
           })
+    moved = () => witnesses?.forget()
     const bounded: SequencerOptions = { maxPending: config.ledgerMaxPending, ...options }
     const sequencerOptions: SequencerOptions =
       witnesses !== undefined && config.witnessWait
