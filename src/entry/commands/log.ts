@@ -13,7 +13,13 @@ import {
   rotateShard,
   type Shard,
 } from '../../services/ledger/index.ts'
-import { withRuntime } from './run.ts'
+import { usage, withRuntime } from './run.ts'
+
+/**
+ * A shard younger than this is not rotated again: two rotations started together, or a
+ * scheduled job run twice, make one new shard.
+ */
+const DEFAULT_MIN_AGE_S = 3600
 
 const view = (s: Shard) => ({
   id: s.id,
@@ -26,17 +32,23 @@ const view = (s: Shard) => ({
 })
 
 export async function runLogRotate(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } })
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' }, 'min-age': { type: 'string' } },
+  })
+  const minAge = values['min-age'] ?? String(DEFAULT_MIN_AGE_S)
+  if (!/^(0|[1-9][0-9]{0,9})$/.test(minAge))
+    return usage('log', 'rotate', '--min-age is a number of seconds')
   return withRuntime('log', 'rotate', async ({ ctx }) => {
     const identity = await readIdentity(ctx.db)
     if (identity === undefined) throw new Error('deployment identity: not recorded yet')
-    const result = await rotateShard(ctx, identity.logOrigin)
+    const result = await rotateShard(ctx, identity.logOrigin, { minAgeMs: Number(minAge) * 1000 })
     const witnesses = result.rotated ? await cosignFinalCheckpoint(ctx, result.frozen) : []
     if (values.json) {
       console.log(
         JSON.stringify({
           rotated: result.rotated,
-          frozen: view(result.frozen),
+          ...(result.rotated ? { frozen: view(result.frozen) } : { reason: result.reason }),
           active: view(result.active),
           witnesses,
         }),
@@ -48,11 +60,15 @@ export async function runLogRotate(args: string[]): Promise<number> {
       for (const w of witnesses)
         console.log(`  witness ${w.witness}: ${w.ok ? 'cosigned the final checkpoint' : w.reason}`)
     } else {
+      const why =
+        result.reason === 'too-young'
+          ? `it started less than ${minAge} s ago (--min-age)`
+          : 'another rotation froze the shard meanwhile'
       console.log(
-        `shard ${result.frozen.id} was frozen by another rotation meanwhile; the active shard is ${result.active.id} (${result.active.origin}): nothing done`,
+        `not rotated: ${why}; the active shard is ${result.active.id} (${result.active.origin})`,
       )
     }
-    // Another rotation got there first: not an error, but not this call's doing either.
+    // Another rotation got there first, or the shard is new: not an error, nothing done.
     return result.rotated ? 0 : 3
   })
 }

@@ -130,12 +130,17 @@ const NEW_SHARD_DDL = [
   `create index "log_cosignatures_witness" on log_cosignatures using btree ("witness","size")`,
 ]
 
-export interface RotateResult {
-  /** False when another rotation froze the shard first (nothing was done by this call). */
-  rotated: boolean
-  frozen: Shard
-  active: Shard
-}
+export type RotateResult =
+  | { rotated: true; frozen: Shard; active: Shard }
+  | {
+      rotated: false
+      /**
+       * `rotated-meanwhile`: another rotation froze the shard first; `too-young`: the active
+       * shard started less than `minAgeMs` ago. Nothing was done by this call.
+       */
+      reason: 'rotated-meanwhile' | 'too-young'
+      active: Shard
+    }
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000)
 
@@ -147,6 +152,11 @@ const seconds = (d: Date) => Math.floor(d.getTime() / 1000)
 export async function rotateShard(
   ctx: Pick<ServiceContext, 'db' | 'keys' | 'config' | 'clock'>,
   base: string,
+  /**
+   * A shard a rotation started less than this long ago is not rotated: two rotations started a
+   * few seconds apart (a scheduled job run twice) make one shard, not two empty ones.
+   */
+  options: { minAgeMs?: number } = {},
 ): Promise<RotateResult> {
   const before = await ensureShards(ctx)
   const nextId = before.id + 1
@@ -164,12 +174,13 @@ export async function rotateShard(
       .where(eq(logShards.state, 'active'))
       .for('update')
     if (current === undefined) throw new Error('log_shards: no active shard')
-    if (current.id !== before.id) {
-      const [frozen] = await tx.select().from(logShards).where(eq(logShards.id, before.id))
-      if (frozen === undefined) throw new Error('log_shards: the shard vanished')
-      return { rotated: false, frozen: toShard(frozen), active: toShard(current) }
-    }
+    if (current.id !== before.id)
+      return { rotated: false, reason: 'rotated-meanwhile', active: toShard(current) }
     const now = ctx.clock.now()
+    // Shard 1 was not started by a rotation, so a first rotation is never a repeated one.
+    const age = now.getTime() - current.periodStart.getTime()
+    if (current.id > 1 && age < (options.minAgeMs ?? 0))
+      return { rotated: false, reason: 'too-young', active: toShard(current) }
     // The final checkpoint: the shard's last tree (integration signs one for every step, so the
     // latest checkpoint is the state's size), again, chained to it, with the `final` line.
     const [state] = await tx.select().from(logState).where(eq(logState.id, 1))

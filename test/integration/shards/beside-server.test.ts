@@ -165,7 +165,7 @@ describe('vigil log rotate beside a running server and witness', () => {
     await cosignedPast(before.leafIndex)
 
     // The rotation, beside the server.
-    const rotated = runCli(['log', 'rotate', '--json'], serveEnv)
+    const rotated = runCli(['log', 'rotate', '--min-age', '0', '--json'], serveEnv)
     expect(rotated.status, rotated.stderr).toBe(0)
     const result = JSON.parse(rotated.stdout) as {
       rotated: boolean
