@@ -4,8 +4,9 @@
  * issued before and after the rotation both verify through the offline verifier core against the
  * served trust material; the final checkpoint is cosigned by the witness; a forged checkpoint of
  * shard 1 past its final size (signed with shard 1's real key) is refused by the witness process
- * and by the verifier core, each with its code; `vigil audit` walks both shards and passes, and
- * names shard 1 when one of its entries is rewritten.
+ * and by the verifier core, each with its code; `vigil monitor` follows each shard by its key;
+ * `vigil audit` walks both shards and passes, and names shard 1 when one of its entries is
+ * rewritten.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -228,6 +229,21 @@ describe('vigil log rotate beside a running server and witness', () => {
       expect(ledger?.code).toBe('VERIFY_LEDGER_INCLUDED')
       expect(ledger?.detail?.index).toBe(card.leafIndex)
     }
+
+    // A monitor pinned to shard 1's key follows shard 1 to its final size, and one pinned to
+    // shard 2's key follows shard 2: neither mistakes the other shard for a fork.
+    const monitor = (vkey: string, state: string) =>
+      runCli(
+        ['monitor', logUrl, '--vkey', vkey, '--once', '--json', '--state', join(dir, state)],
+        {},
+      )
+    const m1 = monitor(vkey1, 'm1.json')
+    expect(m1.status, m1.stderr).toBe(0)
+    expect(m1.stderr).toContain(`${ORIGIN} is frozen at size ${finalSize}`)
+    expect(JSON.parse(m1.stdout)).toMatchObject({ size: String(finalSize), alerts: [] })
+    const m2 = monitor(vkey2, 'm2.json')
+    expect(m2.status, m2.stderr).toBe(0)
+    expect(JSON.parse(m2.stdout).alerts).toEqual([])
 
     // A forged checkpoint of shard 1 past its final size, signed with shard 1's own key.
     await server.stop()
