@@ -22,7 +22,7 @@ import { parseNote, signNote } from '../../core/note/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { type Db, keys, logCheckpoints, logShards, logState } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
-import { KEYS_LOCK } from '../../platform/keys/index.ts'
+import { KEYS_LOCK, type SigningKey } from '../../platform/keys/index.ts'
 import { logSigner } from './checkpoint.ts'
 import { LOG_LOCK } from './integrate.ts'
 import { forgetLog } from './memory.ts'
@@ -76,6 +76,21 @@ export async function withShard<T>(
     await tx.execute(sql.raw(`set local search_path to ${shardSchema(shard.id)}, public`))
     return read(tx as unknown as Db)
   })
+}
+
+/**
+ * The active shard's key and origin, read from the database (not from this process's
+ * configuration or the key store's cached active key, which follow a rotation within seconds, or
+ * never in a process that does not append, such as a Worker): what the log's vkey, the trust
+ * material and its signature must name.
+ */
+export async function activeLogKey(
+  ctx: Pick<ServiceContext, 'db' | 'keys' | 'config'>,
+): Promise<{ key: SigningKey; origin: string }> {
+  const shard = await activeShard(ctx.db)
+  if (shard === undefined)
+    return { key: await ctx.keys.active('log'), origin: ctx.config.logOrigin }
+  return { key: await ctx.keys.load(shard.keyId), origin: shard.origin }
 }
 
 /** Records shard 1 (the log as it was) the first time shards are asked for; returns the active. */

@@ -8,7 +8,7 @@
  * the database, so every instance serves the same thing; caches and CDNs may keep it briefly.
  */
 import { asc } from 'drizzle-orm'
-import { formatPolicy, type Policy } from '../../core/note/index.ts'
+import { formatPolicy, type Policy, parseVerifierKey } from '../../core/note/index.ts'
 import {
   checkDeploymentUrl,
   type LogShard,
@@ -23,7 +23,7 @@ import { trustedIssuers } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
 import { issuerCrl, issuerJwks, issuerSupersededRids } from '../credentials/index.ts'
-import { listShards, publishedCheckpoint } from '../ledger/index.ts'
+import { activeLogKey, listShards, publishedCheckpoint } from '../ledger/index.ts'
 import { latestDccRules } from './dcc-rules.ts'
 import { latestDccValueSets } from './dcc-value-sets.ts'
 import { listIssuerDirectory } from './directory.ts'
@@ -48,8 +48,8 @@ export function logPolicy(
 
 /** The log's signed-note verifier key (c2sp.org/signed-note), named for its origin. */
 export async function logVkey(ctx: ServiceContext): Promise<string> {
-  const key = await ctx.keys.active('log')
-  return logVerifierKey(key, ctx.config.logOrigin)
+  const { key, origin } = await activeLogKey(ctx)
+  return logVerifierKey(key, origin)
 }
 
 /** The display name of this deployment's own issuer: the host of its public URL. */
@@ -118,7 +118,7 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
     format: TRUST_MATERIAL_FORMAT,
     deployment,
     issuedAt: Math.floor(ctx.clock.now().getTime() / 1000),
-    log: { origin: ctx.config.logOrigin, vkey },
+    log: { origin: parseVerifierKey(vkey).name, vkey },
     policy: formatPolicy(logPolicy(vkey, ctx.config.witnesses, ctx.config.witnessQuorum)),
     checkpoint: checkpoint.note,
     ...(shards.length === 0 ? {} : { shards }),
@@ -153,6 +153,6 @@ async function logShardsFor(ctx: ServiceContext, vkey: string): Promise<LogShard
 /** The material as a compact JWS signed with the log's Ed25519 key. */
 export async function signedTrustMaterial(ctx: ServiceContext): Promise<string> {
   const material = await assembleTrustMaterial(ctx)
-  const key = await ctx.keys.active('log')
+  const { key } = await activeLogKey(ctx)
   return signTrustMaterial(material, key.privateKey)
 }

@@ -245,6 +245,15 @@ describe('vigil log rotate beside a running server and witness', () => {
     expect(m2.status, m2.stderr).toBe(0)
     expect(JSON.parse(m2.stdout).alerts).toEqual([])
 
+    // vigil audit --url walks both shards over HTTP (/log/shards, /log/<id>/…) and passes.
+    const remote = runCli(['audit', '--url', logUrl, '--vkey', vkey2, '--json'], {})
+    expect(remote.status, remote.stderr).toBe(0)
+    const remoteReport = JSON.parse(remote.stdout) as { shards: { id: number; ok: boolean }[] }
+    expect(remoteReport.shards.map((s) => [s.id, s.ok])).toEqual([
+      [1, true],
+      [2, true],
+    ])
+
     // A forged checkpoint of shard 1 past its final size, signed with shard 1's own key.
     await server.stop()
     const database = await createDb({ kind: 'pglite', dataDir: join(logDir, 'db') })
