@@ -16,7 +16,7 @@ import {
   LogClientError,
   type LogFetch,
 } from '../../core/log-client/index.ts'
-import { parseCheckpoint, parseNote } from '../../core/note/index.ts'
+import { formatSignatureLine, parseCheckpoint, parseNote } from '../../core/note/index.ts'
 import type { AuditCheckpoint, AuditLeaf, AuditRoutes, AuditSource } from './types.ts'
 
 export interface RemoteSourceOptions {
@@ -102,8 +102,12 @@ export function remoteSource(options: RemoteSourceOptions): RemoteSource {
     key: () => log.key(),
     routes,
     async head() {
-      const note = await log.checkpoint()
-      return { size: parseCheckpoint(parseNote(note).text).size, note }
+      // As the log signed it: the chain stores checkpoints without the witnesses' cosignature
+      // lines, which the served one carries once witnesses answered.
+      const parsed = parseNote(await log.checkpoint())
+      const { size, origin } = parseCheckpoint(parsed.text)
+      const own = parsed.signatures.filter((sig) => sig.name === origin)
+      return { size, note: `${parsed.text}\n${own.map(formatSignatureLine).join('')}` }
     },
     async entries(start, end) {
       const chunks: { start: bigint; count: number }[] = []

@@ -139,7 +139,13 @@ export async function auditRemoteShards(
   if (shards.length === 0) return undefined
   const out: ShardAudit[] = []
   for (const shard of shards) {
-    const source = remoteSource({ url, prefix: `log/${shard.id}` })
+    const served = remoteSource({ url, prefix: `log/${shard.id}` })
+    // A frozen shard serves its final checkpoint, which is not in its chain (checked below):
+    // the chain must end at the final size.
+    const source =
+      shard.state === 'frozen' && shard.finalSize !== null
+        ? { ...served, head: async () => ({ size: BigInt(shard.finalSize ?? '0') }) }
+        : served
     const vkey = shard.state === 'active' && pinned !== undefined ? pinned : [shard.vkey]
     const report = await audit(source, { ...options, vkey })
     if (shard.state === 'frozen' && shard.checkpoint !== undefined && shard.finalSize !== null) {
