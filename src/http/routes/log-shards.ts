@@ -4,12 +4,14 @@
  * tiles, entry bundles, proofs, lookups and entries. `/log/…` stays the active shard, so existing
  * clients keep working. `/log/shards` lists them all.
  */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { Hono } from 'hono'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
 import { listShards, type Shard, withShard } from '../../services/ledger/index.ts'
 import type { AppDeps, AppEnv } from '../env.ts'
+import { jsonResponse } from '../openapi.ts'
 import { logRoutes } from './log.ts'
 
 /** The shard list as served (and as trust material and the audit read it). */
@@ -31,8 +33,22 @@ export async function shardViews(ctx: Pick<ServiceContext, 'db' | 'keys'>) {
 
 type ShardEnv = { Bindings: { shardCtx: AppDeps } } & AppEnv
 
+const ShardView = z.object({
+  id: z.number().int(),
+  origin: z.string(),
+  vkey: z.string(),
+  state: z.enum(['active', 'frozen']),
+  periodStart: z.number().int().openapi({ description: 'POSIX seconds' }),
+  periodEnd: z.number().int().nullable(),
+  finalSize: z.string().nullable().openapi({ description: 'decimal; frozen shards only' }),
+  checkpoint: z
+    .string()
+    .optional()
+    .openapi({ description: 'the final checkpoint with its cosignatures (frozen shards only)' }),
+})
+
 export function logShardRoutes() {
-  const app = new Hono<AppEnv>()
+  const app = new OpenAPIHono<AppEnv>()
   // The /log/ routes, run with a context whose database reads the shard's tables.
   const inner = new Hono<ShardEnv>()
   inner.use(async (c, next) => {
@@ -45,10 +61,22 @@ export function logShardRoutes() {
     throw err
   })
 
-  app.get('/log/shards', async (c) => {
-    c.header('cache-control', 'public, max-age=60')
-    return c.json({ shards: await shardViews(c.get('ctx')) }, 200)
-  })
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/shards',
+      tags: ['log'],
+      summary:
+        "Every shard of the log (vigil log rotate): origin, key, period, state, final size and final checkpoint; each shard's log API is /log/{id}/… (the same routes as /log/…)",
+      responses: {
+        200: jsonResponse('the shards, oldest first', z.object({ shards: z.array(ShardView) })),
+      },
+    }),
+    async (c) => {
+      c.header('cache-control', 'public, max-age=60')
+      return c.json({ shards: await shardViews(c.get('ctx')) }, 200)
+    },
+  )
 
   app.get('/log/:shard{[1-9][0-9]{0,4}}/*', async (c) => {
     const ctx = c.get('ctx')

@@ -74,6 +74,8 @@ describe.each(ENGINES)('log shards on %s', (engine) => {
     expect(await t.ctx.db.$count(logPending)).toBe(waitingBefore)
     await pinned.close()
 
+    const doc = await (await t.app.request('/openapi.json')).json()
+    expect(Object.keys(doc.paths)).toContain('/log/shards')
     const shards = await (await t.app.request('/log/shards')).json()
     expect(shards.shards.map((s: { id: number; state: string }) => [s.id, s.state])).toEqual([
       [1, 'frozen'],
