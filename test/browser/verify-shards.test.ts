@@ -72,7 +72,9 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier page across log
         })
         await page.screenshot({ path: `${SHOTS}shards-${name}-${locale}.png`, fullPage: true })
       }
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        360,
+      )
       expect(await axeSerious(page)).toEqual([])
       expect(errors).toEqual([])
       await context.close()

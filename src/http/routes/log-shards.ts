@@ -6,32 +6,12 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { Hono } from 'hono'
-import type { ServiceContext } from '../../platform/context/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
-import { listShards, type Shard, withShard } from '../../services/ledger/index.ts'
+import { listShards, type Shard, shardViews, withShard } from '../../services/ledger/index.ts'
 import type { AppDeps, AppEnv } from '../env.ts'
 import { jsonResponse } from '../openapi.ts'
 import { logRoutes } from './log.ts'
-
-/** The shard list as served (and as trust material and the audit read it). */
-export async function shardViews(ctx: Pick<ServiceContext, 'db' | 'keys'>) {
-  const shards = await listShards(ctx.db)
-  return Promise.all(
-    shards.map(async (s) => ({
-      id: s.id,
-      origin: s.origin,
-      vkey: logVerifierKey(await ctx.keys.load(s.keyId), s.origin),
-      state: s.state,
-      periodStart: Math.floor(s.periodStart.getTime() / 1000),
-      periodEnd: s.periodEnd === null ? null : Math.floor(s.periodEnd.getTime() / 1000),
-      finalSize: s.finalSize === null ? null : String(s.finalSize),
-      ...(s.finalNote === null ? {} : { checkpoint: s.finalNote }),
-    })),
-  )
-}
-
-type ShardEnv = { Bindings: { shardCtx: AppDeps } } & AppEnv
 
 const ShardView = z.object({
   id: z.number().int(),
@@ -46,6 +26,8 @@ const ShardView = z.object({
     .optional()
     .openapi({ description: 'the final checkpoint with its cosignatures (frozen shards only)' }),
 })
+
+type ShardEnv = { Bindings: { shardCtx: AppDeps } } & AppEnv
 
 export function logShardRoutes() {
   const app = new OpenAPIHono<AppEnv>()

@@ -22,7 +22,7 @@ import { parseNote, signNote } from '../../core/note/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { type Db, keys, logCheckpoints, logShards, logState } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
-import { KEYS_LOCK, type SigningKey } from '../../platform/keys/index.ts'
+import { KEYS_LOCK, logVerifierKey, type SigningKey } from '../../platform/keys/index.ts'
 import { logSigner } from './checkpoint.ts'
 import { LOG_LOCK } from './integrate.ts'
 import { forgetLog } from './memory.ts'
@@ -260,6 +260,27 @@ export async function rotateShard(
     forgetNodes(ctx.db)
   }
   return result
+}
+
+/**
+ * Every shard as the public sees it (`/log/shards`, the trust material's `shards`): its key as a
+ * signed-note vkey named for its origin, its period in POSIX seconds, a frozen one's final size
+ * and final checkpoint.
+ */
+export async function shardViews(ctx: Pick<ServiceContext, 'db' | 'keys'>) {
+  const seconds = (d: Date) => Math.floor(d.getTime() / 1000)
+  return Promise.all(
+    (await listShards(ctx.db)).map(async (s) => ({
+      id: s.id,
+      origin: s.origin,
+      vkey: logVerifierKey(await ctx.keys.load(s.keyId), s.origin),
+      state: s.state,
+      periodStart: seconds(s.periodStart),
+      periodEnd: s.periodEnd === null ? null : seconds(s.periodEnd),
+      finalSize: s.finalSize === null ? null : String(s.finalSize),
+      ...(s.finalNote === null ? {} : { checkpoint: s.finalNote }),
+    })),
+  )
 }
 
 /** Stores the final checkpoint with the cosignature lines witnesses returned for it. */

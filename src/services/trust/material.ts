@@ -23,7 +23,7 @@ import { trustedIssuers } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
 import { issuerCrl, issuerJwks, issuerSupersededRids } from '../credentials/index.ts'
-import { activeLogKey, listShards, publishedCheckpoint } from '../ledger/index.ts'
+import { activeLogKey, publishedCheckpoint, shardViews } from '../ledger/index.ts'
 import { latestDccRules } from './dcc-rules.ts'
 import { latestDccValueSets } from './dcc-value-sets.ts'
 import { listIssuerDirectory } from './directory.ts'
@@ -132,22 +132,10 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
 
 /**
  * Every shard of the log (absent, so the material keeps its earlier shape, until the first
- * rotation). The active shard is listed with the material's own origin and vkey.
+ * rotation). The active shard is listed with the material's own vkey.
  */
 async function logShardsFor(ctx: ServiceContext, vkey: string): Promise<LogShard[]> {
-  const shards = await listShards(ctx.db)
-  return Promise.all(
-    shards.map(async (s) => ({
-      id: s.id,
-      origin: s.origin,
-      vkey: s.state === 'active' ? vkey : logVerifierKey(await ctx.keys.load(s.keyId), s.origin),
-      state: s.state,
-      periodStart: Math.floor(s.periodStart.getTime() / 1000),
-      periodEnd: s.periodEnd === null ? null : Math.floor(s.periodEnd.getTime() / 1000),
-      finalSize: s.finalSize === null ? null : String(s.finalSize),
-      ...(s.finalNote === null ? {} : { checkpoint: s.finalNote }),
-    })),
-  )
+  return (await shardViews(ctx)).map((s) => (s.state === 'active' ? { ...s, vkey } : s))
 }
 
 /** The material as a compact JWS signed with the log's Ed25519 key. */
