@@ -187,6 +187,14 @@ describe('vigil log rotate beside a running server and witness', () => {
     expect(final).toContain('\nfinal\n')
     expect(final).toMatch(/^— w1\.test /m)
 
+    // `vigil log shards` beside the server lists both, with the period and final size.
+    const listed = runCli(['log', 'shards', '--json'], logEnv)
+    expect(listed.status, listed.stderr).toBe(0)
+    expect(JSON.parse(listed.stdout).shards).toMatchObject([
+      { id: 1, state: 'frozen', origin: ORIGIN, finalSize: String(finalSize) },
+      { id: 2, state: 'active', origin: `${ORIGIN}/2`, finalSize: null, periodEnd: null },
+    ])
+
     // The witness follows shard 2 too (its key is new), then shard 2 gets a card.
     const shards = (await (await fetch(`${logUrl}/log/shards`)).json()) as {
       shards: { id: number; vkey: string }[]
