@@ -9,7 +9,7 @@ import { parseVigilCheckpoint } from '../../../src/core/checkpoint/index.ts'
 import { createEd25519Verifier, openNote, parseNote } from '../../../src/core/note/index.ts'
 import { keys, logPending } from '../../../src/platform/db/index.ts'
 import { Ledger, listShards, rotateShard } from '../../../src/services/ledger/index.ts'
-import { createTestApp, type TestApp } from '../../helpers/app.ts'
+import { appOver, createTestApp, type TestApp } from '../../helpers/app.ts'
 import { ENGINES } from '../../helpers/db.ts'
 
 const entry = (n: number) => ({
@@ -81,6 +81,22 @@ describe.each(ENGINES)('log shards on %s', (engine) => {
       [1, 'frozen'],
       [2, 'active'],
     ])
+  })
+
+  it('a process started after the rotation appends to the active shard with its key', async () => {
+    const later = await appOver(t.database)
+    const before = parseVigilCheckpoint(
+      parseNote(await (await later.app.request('/log/checkpoint')).text()).text,
+    )
+    expect(before.origin).toBe('localhost:8787/log/2')
+    const [placed] = await later.ledger.append([entry(9)])
+    expect(placed?.index).toBe(before.size)
+    const vkey2 = (await (await later.app.request('/log/key')).text()).trim()
+    expect(vkey2.startsWith('localhost:8787/log/2+')).toBe(true)
+    await openNote(await (await later.app.request('/log/checkpoint')).text(), [
+      await createEd25519Verifier(vkey2),
+    ])
+    await later.ledger.close()
   })
 
   it('two rotations at once: exactly one new shard and one new log key', async () => {
