@@ -127,7 +127,11 @@ Exit 0: rotated; 3: not rotated (another rotation froze the shard first, or it i
   },
   'log shards': {
     summary: "list the log's shards: id, state, origin, key, period, final size",
-    usage: 'vigil log shards [--json]',
+    usage: `vigil log shards [--cosign] [--json]
+
+  --cosign  ask the configured witnesses (VIGIL_WITNESSES) again to cosign each frozen shard's
+            final checkpoint, e.g. when one was down during the rotation
+  --json    print the shards as JSON`,
     async run(args) {
       const { runLogShards } = await import('./commands/log.ts')
       return runLogShards(args)

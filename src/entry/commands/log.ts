@@ -74,9 +74,21 @@ export async function runLogRotate(args: string[]): Promise<number> {
 }
 
 export async function runLogShards(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } })
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' }, cosign: { type: 'boolean' } },
+  })
   return withRuntime('log', 'shards', async ({ ctx }) => {
     await ensureShards(ctx)
+    // Asks the witnesses again for every frozen shard's final checkpoint (one that was down
+    // during the rotation, say); each answer replaces the lines stored before.
+    if (values.cosign)
+      for (const shard of await listShards(ctx.db))
+        if (shard.state === 'frozen')
+          for (const w of await cosignFinalCheckpoint(ctx, shard))
+            console.error(
+              `shard ${shard.id}: witness ${w.witness}: ${w.ok ? 'cosigned the final checkpoint' : w.reason}`,
+            )
     const shards = (await listShards(ctx.db)).map(view)
     if (values.json) console.log(JSON.stringify({ shards }))
     else

@@ -86,6 +86,14 @@ export async function cosignFinalCheckpoint(
     }
     results.push(outcome)
   }
-  if (lines.length > 0) await storeFinalNote(ctx.db, shard.id, `${note}${lines.join('')}`)
+  if (lines.length > 0) {
+    // Lines from witnesses that did not answer this time stay (one line per witness key name).
+    const byName = new Map<string, string>()
+    for (const sig of parseNote(shard.finalNote).signatures)
+      if (sig.name !== shard.origin) byName.set(sig.name, formatSignatureLine(sig))
+    for (const line of lines) byName.set(line.slice(2, line.indexOf(' ', 2)), line)
+    const all = [...byName].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, line]) => line)
+    await storeFinalNote(ctx.db, shard.id, `${note}${all.join('')}`)
+  }
   return results
 }
