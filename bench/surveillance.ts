@@ -14,7 +14,12 @@
  *                           100,000, suppressed), the epi curve by ISO week for a year (country
  *                           and one district), this year against the last three, the outlines.
  *                           Target p99 < 100 ms at 10,000,000 facts.
- *   4. surveillance.public  GET /api/public/stats: the first request (releases 26 weeks × 5
+ *   4. surveillance.view    the dashboard's seven charts as one view (POST /api/surveillance/view,
+ *                           a year by ISO week, geometric ε 1): a new release each time (exact
+ *                           pass, noisy pass, stored with its charge), the same view released
+ *                           already (exact pass and a lookup), against the seven charts asked
+ *                           one after another with noise (what the page did before views).
+ *   5. surveillance.public  GET /api/public/stats: the first request (releases 26 weeks × 5
  *                           measures) and a repeated one.
  *
  * Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
@@ -203,6 +208,102 @@ async function main() {
     )
     await endpoint('outlines: districts', '/api/surveillance/boundaries?level=district')
 
+    // The dashboard's view: the page's seven charts (web/src/dashboard/main.ts viewOf).
+    const viewCharts = [
+      {
+        id: 'curve',
+        kind: 'series',
+        measure: 'positives',
+        interval: 'week',
+        from: start,
+        to: end,
+        level: 'country',
+      },
+      {
+        id: 'positivity',
+        kind: 'series',
+        measure: 'positivity',
+        interval: 'week',
+        from: start,
+        to: end,
+        level: 'country',
+      },
+      {
+        id: 'coverage',
+        kind: 'series',
+        measure: 'coverage',
+        interval: 'week',
+        from: start,
+        to: end,
+        level: 'region',
+      },
+      {
+        id: 'uploads',
+        kind: 'series',
+        measure: 'uploads',
+        interval: 'week',
+        from: start,
+        to: end,
+        level: 'country',
+      },
+      { id: 'map', kind: 'map', measure: 'positives', from: start, to: end, level: 'region' },
+      { id: 'epiweeks', kind: 'epicurve', measure: 'positives', from: start, to: end },
+      { id: 'years', kind: 'years', measure: 'positives', years: 3, to: end },
+    ]
+    const postView = (epsilon: number) =>
+      app.request('/api/surveillance/view', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ dp: 'geometric', epsilon, charts: viewCharts }),
+      })
+    const timed = async (label: string, n: number, run: (i: number) => Promise<void>) => {
+      for (let i = 0; i < 3; i++) await run(-1 - i)
+      const times: number[] = []
+      for (let i = 0; i < n; i++) {
+        const q0 = performance.now()
+        await run(i)
+        times.push(performance.now() - q0)
+      }
+      times.sort((x, y) => x - y)
+      emit({
+        bench: 'surveillance.view',
+        query: label,
+        facts: written,
+        queries: n,
+        p50Ms: Number(percentile(times, 50).toFixed(1)),
+        p99Ms: Number(percentile(times, 99).toFixed(1)),
+      })
+    }
+    const VIEWS = Math.min(QUERIES, 50)
+    await timed('view of 7 charts, a new release each time (ε differs)', VIEWS, async (i) => {
+      const res = await postView(1 + (i + 10) * 1e-6)
+      const body = (await res.json()) as { privacy?: { charge: number } }
+      if (res.status !== 200 || !(body.privacy && body.privacy.charge > 0))
+        throw new Error(`view: ${res.status} ${JSON.stringify(body).slice(0, 200)}`)
+    })
+    await timed('view of 7 charts, released already (free)', VIEWS, async () => {
+      const res = await postView(1)
+      const body = (await res.json()) as { privacy?: { charge: number } }
+      if (res.status !== 200) throw new Error(`view: ${res.status}`)
+      if (body.privacy?.charge !== 0 && body.privacy?.charge !== 1) throw new Error('charge')
+    })
+    const singles = [
+      `/api/surveillance/series?measure=positives&${year}&level=country`,
+      `/api/surveillance/series?measure=positivity&${year}&level=country`,
+      `/api/surveillance/series?measure=coverage&${year}&level=region`,
+      `/api/surveillance/series?measure=uploads&${year}&level=country`,
+      `/api/surveillance/map?measure=positives&from=${start}&to=${end}&level=region`,
+      `/api/surveillance/epicurve?measure=positives&from=${start}&to=${end}`,
+      `/api/surveillance/years?measure=positives&years=3&to=${end}`,
+    ].map((u) => `${u}&dp=geometric&epsilon=${(1 / 7).toFixed(6)}`)
+    await timed('the same 7 charts asked one by one with noise (before views)', VIEWS, async () => {
+      for (const url of singles) {
+        const res = await app.request(url, { headers })
+        await res.arrayBuffer()
+        if (res.status !== 200) throw new Error(`${url}: ${res.status}`)
+      }
+    })
+
     const p0 = performance.now()
     await (await app.request('/api/public/stats')).arrayBuffer()
     const first = performance.now() - p0
@@ -225,6 +326,8 @@ async function main() {
         console.log(
           `| ${f.query} (${f.bytes} bytes) | p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms | ${f.target} |`,
         )
+      else if (f.bench === 'surveillance.view')
+        console.log(`| ${f.query} | p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms | — |`)
       else if (f.bench === 'surveillance.series')
         console.log(
           `| ${f.query}, year, ${f.cells} cells | p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms | ${f.target} |`,

@@ -166,13 +166,16 @@ for links, page headers and passkeys. Exit 0: recorded; 2: a usage mistake.`,
   },
   audit: {
     summary: 'recompute the log from its entries and check every tile and checkpoint against it',
-    usage: `vigil audit [--url URL] [--vkey VKEY]... [--json]
+    usage: `vigil audit [--url URL] [--static] [--vkey VKEY]... [--json]
 
 Checks every leaf hash, tile, entry bundle and checkpoint (signature, root, prev link,
 consistency) against the tree recomputed from the entries. Exit 0: consistent; 1: the first
 disagreement is named; 2: the audit could not run.
 
-  --url URL    audit a remote Vigil through /log/ instead of the configured database
+  --url URL    audit a remote Vigil through /log/ instead of the configured database, or a
+               published static copy (checkpoint, tiles, entry bundles only) at URL or
+               URL/log; --vkey is then required. Names the first missing or wrong object
+  --static     URL is a static tlog-tiles copy (skip the probe for a Vigil API)
   --vkey VKEY  the log's verifier key, repeatable (rotated keys). Default: the key store's
                log keys, or the key the --url server publishes (pin it: a server can lie)
   --json       print the whole report as JSON on stdout`,
@@ -231,42 +234,46 @@ the expected set.
   verify: {
     summary:
       'verify one certificate (EU DCC HC1 against DSCs from a file or a deployment) and print the verdict',
-    usage: `vigil verify TEXT|FILE [--dcc-trust FILE] [--dcc-revoked FILE] [--now T] [--max-age S]
+    usage: `vigil verify TEXT|FILE [--url URL]... [--vkey VKEY] [--now T] [--max-age S]
+vigil verify HC1:…|FILE [--dcc-trust FILE] [--dcc-revoked FILE] [--now T] [--max-age S]
                     [--rules-country CC --dcc-rules FILE [--dcc-value-sets FILE] [--lang L]]
-vigil verify TEXT|FILE --url URL [--vkey VKEY] [--rules-country CC] [--now T] [--max-age S] [--lang L]
-vigil verify shlink:/…|VIEWER-URL [--trust URL]… [--passcode P] [--recipient NAME]
+vigil verify HC1:…|FILE --url URL [--vkey VKEY] [--rules-country CC] [--lang L] [--now T]
+vigil verify shlink:/…|VIEWER-URL [--url URL]... [--passcode P] [--recipient NAME]
                     [--save-fhir FILE] [--now T] [--max-age S]
 
-TEXT is the scanned text (HC1:…, shc:/…); a FILE that exists is read instead. Prints the
-Verdict and its plain sentence as JSON; exits 0 (valid), 1 (invalid) or 3 (cannot confirm).
+TEXT is the scanned text (shc:/…, HC1:…), a SMART Health Link, or a FILE (a .smart-health-card
+file, or the text) that exists. Prints the Verdict and its plain sentence as JSON; exits 0
+(valid), 1 (invalid) or 3 (cannot confirm).
 
+  --url URL           a Vigil deployment to trust, for every kind of input, verified with its log
+                      key: for SMART Health Cards (scanned, a file, or in a link) its signed
+                      /trust/material and its ledger (inclusion proof, revocation) — give --url
+                      more than once to trust several; for an EU certificate (one --url) its
+                      signed /trust/dcc (DSCs, revocations, each list's age and max age) and, with
+                      --rules-country, the country's rules from its signed /trust/material.
+                      Exit 2 if its data fail. (--trust URL is the same, its earlier name.)
+  --vkey VKEY         the deployment's log key (signed-note verifier key) to check them with;
+                      without it the key is read from URL/log/key (the JSON says pinned: false)
+  --now T             the validation clock: POSIX seconds or an ISO date (default: now)
+  --max-age S         refuse to vouch with trust data older than S seconds
   --dcc-trust FILE    EU DCC signer certificates by kid: {"<kid base64>": "<DSC base64 DER>"},
                       a value may also be {"certificate": …, "country": "AT"} or a list of them
   --dcc-revoked FILE  revoked DCC hashes: {"<kid>": {"UCI"|"COUNTRYCODEUCI"|"SIGNATURE": [base64]}}
-  --now T             the validation clock: POSIX seconds or an ISO date (default: now)
-  --max-age S         refuse to vouch with a trust file last modified more than S seconds ago
   --rules-country CC  also apply the EU business rules (CertLogic) of the country of arrival CC,
                       read from --dcc-rules FILE: a JSON array of EU rules, as the gateway
                       distributes them (vigil trust dcc rules import takes the same file)
   --dcc-value-sets F  the value sets the rules read: {"<value set id>": ["<code>", …]}
   --lang L            language of the failed rule's description (default en)
-  --url URL           take the trust data from a Vigil deployment: its signed /trust/dcc (DSCs,
-                      revocations, each list's age and max age) and, with --rules-country, the
-                      country's rules from its signed /trust/material; exit 2 if they fail
-  --vkey VKEY         the deployment's log key (signed-note verifier key) to check them with;
-                      without it the key is read from URL/log/key (the JSON says pinned: false)
 
-SMART Health Cards need a deployment's trust material, which this command does not load: they
-come out "cannot confirm" (use the /verify page).
+Without --url a SMART Health Card comes out "cannot confirm": nothing here vouches for its issuer.
 
 A SMART Health Link (shlink:/…, or a viewer URL ending in #shlink:/…) is opened: the manifest is
 asked for with --recipient (default "vigil verify", shown to the sharer) and --passcode when the
 link has flag P, every file is decrypted, and every card in it is verified against the
-deployments given with --trust URL (their signed /trust/material under the key at URL/log/key,
-and their ledgers); without --trust the cards come out "cannot confirm". Prints the link, each
-card's verdict and the FHIR bundle's summary as JSON; --save-fhir FILE writes the decrypted
-bundle. Exits 0 (every card valid), 1 (a card invalid, or the link refused: 404, wrong passcode),
-2 (usage, or a passcode is needed) or 3 (cannot confirm, or the server could not be reached).`,
+deployments given with --url. Prints the link, each card's verdict and the FHIR bundle's summary
+as JSON; --save-fhir FILE writes the decrypted bundle. Exits 0 (every card valid), 1 (a card
+invalid, or the link refused: 404, wrong passcode), 2 (usage, or a passcode is needed) or 3
+(cannot confirm, or the server could not be reached).`,
     async run(args) {
       const { runVerify } = await import('./commands/verify.ts')
       return runVerify(args)

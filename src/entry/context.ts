@@ -38,7 +38,8 @@ export interface ContextParts {
   keys: 'announce' | 'create' | 'existing'
   /**
    * `writer`: this process appends to the log (opens it, signing the empty-tree checkpoint on
-   * first start); `refusing`: appends answer LEDGER_UNAVAILABLE (the Worker).
+   * first start); `refusing`: appends answer LEDGER_UNAVAILABLE (the Worker swaps in its
+   * per-request writer, entry/worker-ledger.ts).
    */
   ledger: { kind: 'writer'; options?: LedgerOptions } | { kind: 'refusing' }
   /** Who acts outside a request: the operator's command line for CLI commands. */

@@ -18,10 +18,12 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { createApp } from '../http/app.ts'
 import { isDatabaseUnavailable } from '../platform/db/index.ts'
 import { followIdentity } from '../platform/deployment/index.ts'
+import { dirStore } from '../platform/object-store-dir/index.ts'
 import { exportBatch, runExposureRetention } from '../services/exposure/index.ts'
 import { bootstrapInvitation, runAuditDigests } from '../services/staff/index.ts'
 import { serveWithProblems } from './client-errors.ts'
 import { publishServedRelease } from './commands/release.ts'
+import { PublishedCopy } from './published-copy.ts'
 import { loadConfig, startRuntime, VERSION } from './runtime.ts'
 
 /**
@@ -108,8 +110,14 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
   })
   // The recorded identity (public URL, log origin, and the port of a loopback URL).
   const { config } = ctx
+  // The static copy (docs/LEDGER.md "Published copy"): every process serves tiles from it; the
+  // lead publishes to it and audits it.
+  const published =
+    config.publish.dir === undefined
+      ? undefined
+      : new PublishedCopy(ctx, dirStore(config.publish.dir), ctx.logger)
   const app = createApp(
-    { ...ctx, version: VERSION, ledger },
+    { ...ctx, version: VERSION, ledger, ...(published ? { published } : {}) },
     { staticFiles: serveStatic({ root: WEB_DIST }), accessLog: config.logLevel === 'debug' },
   )
   if (index === undefined) {
@@ -157,6 +165,24 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
         .catch((err) => ctx.logger.error('log shard check failed', { error: String(err) }))
     }, 2000),
   )
+  if (published !== undefined && lead) {
+    // Off the append path: a poll (the served checkpoint is in memory, the copy's is one small
+    // read) publishes within half a second of each checkpoint, this process's or another's.
+    // At start the copy is audited as found (an alert if it is broken), then checked whole.
+    const auditCopy = (options?: { ifPresent: boolean }) =>
+      published.audit(options).then(
+        () => undefined,
+        (e) => ctx.logger.error('auditing the published copy failed', { error: String(e) }),
+      )
+    let started = false
+    void auditCopy({ ifPresent: true }).then(() => {
+      started = true
+      return published.kick()
+    })
+    timers.push(setInterval(() => started && void published.kick(), 500))
+    timers.push(setInterval(() => void auditCopy(), config.publish.auditEveryMs))
+    ctx.logger.info(`publishing the log's static copy to ${config.publish.dir}`)
+  }
   for (const t of timers) t.unref()
   // Witnesses: cosign the latest checkpoint now (it may predate a restart), then after each one.
   // While the policy is unmet, ask again every 30 s, not only at the next checkpoint.
@@ -183,6 +209,7 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
     stopWitnessRetry?.()
     ctx.logger.info(`${signal}: finishing in-flight requests, then closing`)
     server.close(async () => {
+      await published?.idle()
       await ledger.close()
       await database.close()
       ctx.logger.info('stopped')

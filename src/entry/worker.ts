@@ -1,111 +1,66 @@
 /**
- * Cloudflare Workers entry. Bindings arrive per request, and postgres.js clients cannot be
- * shared across requests in workerd ("Cannot perform I/O on behalf of a different request"), so
- * each request builds its dependencies.
+ * Cloudflare Workers entry (docs/WORKERS.md). Bindings arrive per request, and postgres.js
+ * clients cannot be shared across requests in workerd ("Cannot perform I/O on behalf of a
+ * different request"), so each request (and each cron run) builds its dependencies.
  * Migrations and key creation run from Node (`vigil migrate`, `vigil keys list`): the migrator
- * needs node:fs, and a Worker must not race to create keys.
+ * needs node:fs, and a Worker must not race to create keys. Appends are integrated by the
+ * appending request itself (entry/worker-ledger.ts); scheduled work runs from Cron Triggers
+ * (entry/worker-scheduled.ts).
  */
 
 import pkg from '../../package.json' with { type: 'json' }
-import { createApp } from '../http/app.ts'
 import { problemResponse } from '../http/problem.ts'
-import { ConfigError, parseConfig } from '../platform/config/index.ts'
 import { jsonLogger } from '../platform/context/index.ts'
-import type { Db } from '../platform/db/index.ts'
-import {
-  createPostgresDb,
-  DATABASE_RETRY_AFTER_S,
-  isDatabaseUnavailable,
-} from '../platform/db/index.ts'
-import {
-  applyIdentity,
-  checkClaims,
-  type DeploymentIdentity,
-  IdentityMismatchError,
-  readIdentity,
-} from '../platform/deployment/index.ts'
-import { buildContext } from './context.ts'
+import { DATABASE_RETRY_AFTER_S } from '../platform/db/index.ts'
+import { fetchWithApp } from './worker-app.ts'
+import { type ExecutionContext, openWorker, type WorkerEnv } from './worker-open.ts'
+import { publishedView, scheduledPublish } from './worker-publish.ts'
+import { runScheduled, type ScheduledController } from './worker-scheduled.ts'
 
-export interface WorkerEnv {
-  HYPERDRIVE?: { connectionString: string }
-  [variable: string]: unknown
-}
-
-interface ExecutionContext {
-  waitUntil(promise: Promise<unknown>): void
-}
-
-/** The identity changes only by a deliberate `vigil identity set-url`: re-read every 30 s. */
-const IDENTITY_TTL_MS = 30_000
-let cached: { identity: DeploymentIdentity; at: number } | undefined
-
-async function recordedIdentity(db: Db): Promise<DeploymentIdentity | undefined> {
-  if (cached !== undefined && Date.now() - cached.at < IDENTITY_TTL_MS) return cached.identity
-  const identity = await readIdentity(db)
-  cached = identity === undefined ? undefined : { identity, at: Date.now() }
-  return identity
-}
+export type { WorkerEnv }
 
 export default {
   async fetch(request: Request, env: WorkerEnv, executionCtx: ExecutionContext): Promise<Response> {
-    let config: ReturnType<typeof parseConfig>
-    try {
-      config = parseConfig({
-        ...env,
-        DATABASE_URL: env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL,
+    const opened = await openWorker(env, executionCtx)
+    if (opened.kind === 'refused') {
+      const { status, code, detail } = opened
+      return problemResponse(status, code, detail, {
+        ...(code === 'DATABASE_UNAVAILABLE'
+          ? { headers: { 'retry-after': String(DATABASE_RETRY_AFTER_S) } }
+          : {}),
       })
-    } catch (err) {
-      const detail = err instanceof ConfigError ? err.message : 'invalid configuration'
-      return problemResponse(503, 'NOT_CONFIGURED', detail, {})
     }
-    if (config.databaseUrl === undefined || config.masterKey === undefined) {
-      return problemResponse(
-        503,
-        'NOT_CONFIGURED',
-        'a Worker needs HYPERDRIVE (or DATABASE_URL) and VIGIL_MASTER_KEY',
-        {},
-      )
-    }
-    const masterKey = config.masterKey
-    const database = createPostgresDb(config.databaseUrl, 1)
-    // The deployment's identity is recorded by the first Node process (vigil migrate or serve);
-    // a Worker reads it, and refuses to serve under another name.
-    let identity: DeploymentIdentity | undefined
+    const { ctx, database } = opened
+    // Tiles from the published copy in R2 when it is bound (docs/LEDGER.md "Published copy").
+    const published = publishedView(env)
     try {
-      identity = await recordedIdentity(database.db)
-      if (identity !== undefined) checkClaims(identity, config.claims)
-    } catch (err) {
-      executionCtx.waitUntil(database.close())
-      if (err instanceof IdentityMismatchError)
-        return problemResponse(503, 'NOT_CONFIGURED', err.message, {})
-      if (isDatabaseUnavailable(err))
-        return problemResponse(503, 'DATABASE_UNAVAILABLE', 'the database is unreachable', {
-          headers: { 'retry-after': String(DATABASE_RETRY_AFTER_S) },
-        })
-      throw err
-    }
-    if (identity === undefined) {
-      executionCtx.waitUntil(database.close())
-      return problemResponse(
-        503,
-        'NOT_CONFIGURED',
-        'no deployment identity recorded yet: run `vigil keys list` from Node against this database first',
-        {},
+      return await fetchWithApp(
+        { ...ctx, version: pkg.version, ...(published === undefined ? {} : { published }) },
+        request,
+        env,
+        executionCtx,
       )
+    } finally {
+      executionCtx.waitUntil(database.close())
     }
-    config = applyIdentity(config, identity)
-    const { ctx } = await buildContext({
-      database,
-      config,
-      masterKey,
-      logger: jsonLogger(config.logLevel),
-      // Keys and the log are made by Node processes; a Worker reads, and never integrates.
-      keys: 'existing',
-      ledger: { kind: 'refusing' },
-    })
-    const app = createApp({ ...ctx, version: pkg.version })
+  },
+
+  /**
+   * Cron Triggers (wrangler.toml [triggers]): integrate what killed requests left pending,
+   * collect witness cosignatures, and hourly the audit digest, exposure exports and retention;
+   * then publish the read path to R2 and audit it when VIGIL_PUBLISH is bound.
+   */
+  async scheduled(
+    controller: ScheduledController,
+    env: WorkerEnv,
+    executionCtx: ExecutionContext,
+  ): Promise<void> {
+    const opened = await openWorker(env, executionCtx)
+    if (opened.kind === 'refused') throw new Error(`${opened.code}: ${opened.detail}`)
+    const { ctx, database } = opened
     try {
-      return await app.fetch(request, env, executionCtx as never)
+      const publish = env.VIGIL_PUBLISH === undefined ? undefined : () => scheduledPublish(env)
+      await runScheduled(ctx, controller.cron, jsonLogger(ctx.config.logLevel), publish)
     } finally {
       executionCtx.waitUntil(database.close())
     }

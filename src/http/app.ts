@@ -38,6 +38,7 @@ import { staffRoutes } from './routes/staff.ts'
 import { staffAdminRoutes } from './routes/staff-admin.ts'
 import { surveillanceRoutes } from './routes/surveillance.ts'
 import { surveillanceMapRoutes } from './routes/surveillance-maps.ts'
+import { surveillanceViewRoutes } from './routes/surveillance-view.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { pageRoutes, trustRoutes } from './routes/trust.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', exposureExportRoutes())
   app.route('/', surveillanceRoutes())
   app.route('/', surveillanceMapRoutes())
+  app.route('/', surveillanceViewRoutes())
   app.route('/', alertRoutes())
   app.route('/', trustRoutes())
   app.route('/', dccTrustRoutes())

@@ -3,11 +3,14 @@
  * The Hono environment every route and middleware shares: typed per-request variables.
  */
 import type { ServiceContext } from '../platform/context/index.ts'
+import type { PublishedCopyView } from '../services/publish/index.ts'
 
 /** The process's context and what only the HTTP face needs. */
 export type AppDeps = ServiceContext & {
   /** Shown by /healthz and in the OpenAPI document. */
   version: string
+  /** The log's published static copy, when one is configured: tiles are served from it. */
+  published?: PublishedCopyView
 }
 
 export interface AppEnv {

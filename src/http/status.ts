@@ -19,6 +19,7 @@ export const SERVICE_STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
   LEDGER_UNAVAILABLE: 503,
   LOG_SHARD_FROZEN: 409,
   LOG_SHARD_UNKNOWN: 404,
+  QR_TOO_LONG: 409,
   // Staff (WebAuthn ceremonies): a malformed or mismatched response is the client's mistake…
   WEBAUTHN_MALFORMED: 400,
   WEBAUTHN_CHALLENGE_UNKNOWN: 400,

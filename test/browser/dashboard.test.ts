@@ -210,24 +210,49 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('surveillance pages in Chromi
     )
     await page.screenshot({ path: `${SHOTS}dashboard-age.png`, fullPage: true })
 
-    // With noise: each chart spends its ε, and the page says what is left.
+    // With noise: the line beside Show says the cost before it is pressed; one Show is
+    // charged once for all seven charts (ε 1.75 shared: 0.25 each).
     const before = await page.locator('#privacy-budget').textContent()
     const [remaining, daily] = (/ε ([\d.]+) of ([\d.]+)/.exec(before ?? '') ?? [])
       .slice(1)
       .map(Number)
     expect(daily).toBeGreaterThanOrEqual(2)
     await page.getByLabel('Noise (differential privacy)').selectOption('geometric')
-    await page.getByLabel('ε per chart').fill('0.25')
+    await page.getByLabel('ε for the whole view').fill('1.75')
+    await expect
+      .poll(() => page.locator('#view-cost').textContent())
+      .toBe(
+        `Show will cost ε 1.75 once for all 7 charts (ε 0.25 each). Budget left today: ε ${remaining} of ${daily}.`,
+      )
+    await page.screenshot({ path: `${SHOTS}dashboard-cost-before.png`, fullPage: true })
     await page.getByRole('button', { name: 'Show' }).click()
     await loaded(page)
     for (const panel of PANELS)
       expect(await page.locator(`#${panel} .privacy`).textContent()).toMatch(
         /Noise: Geometric, ε 0\.25/,
       )
-    // Four charts and the three maps and curves (the outlines spend nothing): 7 × 0.25.
+    const left = (remaining as number) - 1.75
     await expect
       .poll(() => page.locator('#privacy-budget').textContent())
-      .toContain(`ε ${(remaining as number) - 1.75} of ${daily}`)
+      .toContain(`ε ${left} of ${daily}`)
+    expect(await page.locator('#privacy-charged').textContent()).toBe(
+      'ε 1.75, once for all 7 charts (ε 0.25 each)',
+    )
+    // The same view on unchanged data is released already: the line says so, and Show again
+    // shows the very same figures and spends nothing.
+    await expect
+      .poll(() => page.locator('#view-cost').textContent())
+      .toMatch(/Show costs nothing: this view was released already/)
+    const figures = await cellsOf(page, 'curve')
+    await page.screenshot({ path: `${SHOTS}dashboard-charged-once.png`, fullPage: true })
+    await page.getByRole('button', { name: 'Show' }).click()
+    await expect
+      .poll(() => page.locator('#privacy-charged').textContent())
+      .toMatch(/^Nothing: the same figures as released at /)
+    await loaded(page)
+    expect(await cellsOf(page, 'curve')).toEqual(figures)
+    expect(await page.locator('#privacy-budget').textContent()).toContain(`ε ${left} of ${daily}`)
+    await page.screenshot({ path: `${SHOTS}dashboard-released.png`, fullPage: true })
 
     // 360 px, in Spanish: nothing wider than the screen; the tables speak Spanish too.
     await page.setViewportSize({ width: 360, height: 800 })

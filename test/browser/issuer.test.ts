@@ -14,6 +14,7 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BROWSER_SKIP_REASON, enrolPasskey, launchChromium } from '../helpers/browser.ts'
+import { longHistory } from '../helpers/credentials.ts'
 import { checkPage, type Server, serve } from '../helpers/issuer-session.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
@@ -317,6 +318,30 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
     await page.setViewportSize({ width: 360, height: 800 })
     await page.locator('#list article').nth(1).getByRole('button', { name: /^Show/ }).click()
     await check(page, 'en-360-issued')
+
+    // A long history (a card over 1,195 characters, SHC 1.4): no broken image, a sentence in its
+    // place saying how the person shares it; the next card shows its QR again.
+    const longId = await page.evaluate(async (body) => {
+      const res = await fetch('/api/credentials', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      return ((await res.json()) as { id: string }).id
+    }, longHistory())
+    await page.reload()
+    const longCard = page.locator(`#list article[data-id="${longId}"]`)
+    await longCard.getByRole('button', { name: /^Show/ }).click()
+    await expect
+      .poll(() => page.locator('#result-no-qr').textContent())
+      .toContain('too long for one QR code')
+    expect(await page.locator('#result-qr').isHidden()).toBe(true)
+    await check(page, 'en-360-issued-long')
+    await page.locator('#list article').nth(2).getByRole('button', { name: /^Show/ }).click()
+    await expect
+      .poll(() => page.locator('#result-qr').evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBeGreaterThan(0)
+    expect(await page.locator('#result-no-qr').isHidden()).toBe(true)
 
     expect(errors).toEqual([])
     expect(refusals).toBe(2)

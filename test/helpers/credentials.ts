@@ -56,3 +56,31 @@ export const testResult = (overrides: Record<string, unknown> = {}) => ({
   region: 'NL-UT',
   ...overrides,
 })
+
+/** Letters from a fixed linear congruential sequence: text DEFLATE cannot shrink much. */
+function noise(length: number, seed: number): string {
+  let s = seed
+  return Array.from({ length }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648
+    return String.fromCharCode(97 + (s % 26))
+  }).join('')
+}
+
+/**
+ * A vaccination history whose card is longer than one QR holds (over 1,195 JWS characters, SHC
+ * 1.4): incompressible names, since DEFLATE would shrink repeated letters into a QR that fits.
+ */
+export const longHistory = () =>
+  immunization({
+    patient: {
+      givenNames: Array.from({ length: 10 }, (_, i) => noise(100, i + 1)),
+      familyName: noise(100, 99),
+      birthDate: '1985-03-14',
+    },
+    immunizations: Array.from({ length: 20 }, (_, i) => ({
+      code: '208',
+      date: `2021-0${1 + (i % 9)}-1${i % 9}`,
+      lotNumber: `L${i}`.padEnd(20, 'X'),
+      performer: `Clinic ${i}`.padEnd(29, 'Y'),
+    })),
+  })

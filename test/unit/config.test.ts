@@ -31,6 +31,10 @@ describe('parseConfig', () => {
     expect(c.logOrigin).toBe('health.example/credlog')
     expect(c.masterKey).toEqual(new Uint8Array(32).fill(1))
     expect(parseConfig({ VIGIL_LEDGER_MAX_PENDING: '5000' }).ledgerMaxPending).toBe(5000)
+    expect(parseConfig({}).publish).toEqual({ dir: undefined, auditEveryMs: 3_600_000 })
+    expect(
+      parseConfig({ VIGIL_PUBLISH_DIR: '/srv/log', VIGIL_PUBLISH_AUDIT_SECONDS: '60' }).publish,
+    ).toEqual({ dir: '/srv/log', auditEveryMs: 60_000 })
   })
 
   it.each([
@@ -42,6 +46,7 @@ describe('parseConfig', () => {
     ['VIGIL_LOG_ORIGIN', 'has space'],
     ['VIGIL_LOG_LEVEL', 'loud'],
     ['VIGIL_LEDGER_MAX_PENDING', '0'],
+    ['VIGIL_PUBLISH_AUDIT_SECONDS', '0'],
   ])('a bad %s stops with one line naming it', (variable, value) => {
     let error: unknown
     try {

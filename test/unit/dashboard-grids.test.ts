@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { SeriesResult } from '../../src/core/stats/index.ts'
-import { countCell, type Grid, rateCell, toCsv } from '../../web/src/charts/grid.ts'
+import { countCell, emptyRows, type Grid, rateCell, toCsv } from '../../web/src/charts/grid.ts'
 import { isoWeek, periodLabel, valueLabel } from '../../web/src/charts/labels.ts'
 import { fromSearch, seriesPath, toSearch } from '../../web/src/dashboard/filters.ts'
 import { countsGrid, coverageGrid, positivityGrid } from '../../web/src/dashboard/grids.ts'
@@ -197,5 +197,44 @@ describe('labels and filters', () => {
     expect(seriesPath('positives', f, 'region', undefined)).toBe(
       '/api/surveillance/series?measure=positives&interval=week&from=2026-01-01&to=2026-06-30&level=region&region=XV-N&dp=none',
     )
+  })
+})
+
+describe('bars with nothing to draw (the chart says why instead of an empty slot)', () => {
+  const grid = (rows: Grid['columns'][number]['cells'][]): Grid => ({
+    caption: '',
+    rowHead: { key: 'region', label: 'Place' },
+    rows: rows.map((_, i) => ({ key: `r${i}`, label: `r${i}` })),
+    columns: [0, 1].map((j) => ({
+      key: `c${j}`,
+      label: `c${j}`,
+      kind: 'count' as const,
+      cells: rows.map((r) => r[j] ?? 'na'),
+      plot: true,
+    })),
+  })
+
+  it('a row with no number and a suppressed cell is hidden; all n/a is n/a; a number is drawn', () => {
+    const g = grid([
+      ['suppressed', 'suppressed'],
+      ['suppressed', 'na'],
+      ['na', 'na'],
+      [0, 'suppressed'],
+      [12, 40],
+    ])
+    expect(emptyRows(g)).toEqual({ hidden: [0, 1], na: [2] })
+  })
+
+  it('columns not plotted do not count (a published total beside hidden parts)', () => {
+    const g = grid([['suppressed', 'suppressed']])
+    g.columns.push({ key: 'total', label: 'Total', kind: 'count', cells: [25], plot: false })
+    expect(emptyRows(g).hidden).toEqual([0])
+  })
+})
+
+describe('the view’s ε in the address', () => {
+  it('up to the view maximum (10) is kept; beyond it, the default', () => {
+    expect(fromSearch('?dp=geometric&epsilon=7.5').epsilon).toBe(7.5)
+    expect(fromSearch('?dp=geometric&epsilon=10.5').epsilon).toBe(1)
   })
 })

@@ -110,6 +110,13 @@ export const LAYERS: readonly Row[] = [
     imports: ['core', 'platform'],
     packages: [...CORE_PACKAGES, 'node:*'],
   },
+  // The published copy as files (Node only: Workers use the R2 store of platform/object-store).
+  {
+    path: 'src/platform/object-store-dir',
+    layer: 'platform',
+    imports: ['core', 'platform'],
+    packages: [...CORE_PACKAGES, 'node:*'],
+  },
   {
     path: 'src/platform/jsonld',
     layer: 'platform',
@@ -131,6 +138,7 @@ export const LAYERS: readonly Row[] = [
   service('exposure', ['ledger', 'surveillance']),
   service('trust', ['ledger', 'credentials']),
   service('shl', ['credentials', 'trust']),
+  service('publish', ['ledger']),
   tool('audit', []),
   tool('monitor', ['audit']),
   {

@@ -27,6 +27,11 @@ export interface CredentialListItem {
   subject: CredentialSubject | null
   /** The issuing request as received (pre-fills a correction); null once erased. */
   input: unknown
+  /**
+   * Whether the card fits one QR (SHC 1.4: at most 1,195 JWS characters; a longer one is shared
+   * as a SMART Health Link); null once erased.
+   */
+  fitsQr: boolean | null
 }
 
 export interface CredentialList {

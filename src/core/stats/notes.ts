@@ -12,6 +12,9 @@ export const PRIVACY_NOTES = {
   map: 'The map is one table: the places and their total over the whole range, suppressed together.',
   rates:
     'Rates are per 100,000 people over the whole range, from the population table; a suppressed count has no rate.',
+  view: "The view's charts share one ε, split between them and charged once (sequential composition).",
+  released:
+    'Released earlier for the same view (on the same data, or in the last 15 minutes): the same noisy figures, nothing charged.',
 } as const
 
 export type PrivacyNote = keyof typeof PRIVACY_NOTES

@@ -15,8 +15,10 @@ import {
   audit,
   auditDatabaseShards,
   auditRemoteShards,
+  auditStatic,
   databaseSource,
   formatFinding,
+  httpReader,
   remoteSource,
   type ShardedAuditReport,
   storedLogVkeys,
@@ -28,6 +30,7 @@ export async function runAudit(args: string[]): Promise<number> {
     args,
     options: {
       url: { type: 'string' },
+      static: { type: 'boolean' },
       vkey: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     },
@@ -39,7 +42,9 @@ export async function runAudit(args: string[]): Promise<number> {
     const sharded =
       values.url === undefined
         ? await shardedDatabase(progress.update)
-        : await auditRemoteShards(values.url, values.vkey, { onProgress: progress.update })
+        : values.static === true
+          ? undefined
+          : await auditRemoteShards(values.url, values.vkey, { onProgress: progress.update })
     if (sharded !== undefined) {
       progress.stop()
       printShards(sharded, values.json === true)
@@ -48,7 +53,7 @@ export async function runAudit(args: string[]): Promise<number> {
     const report =
       values.url === undefined
         ? await auditDatabase(values.vkey, progress.update)
-        : await auditRemote(values.url, values.vkey, progress.update)
+        : await auditUrl(values.url, values.vkey, values.static === true, progress.update)
     progress.stop()
     print(report, values.json === true)
     return report.ok ? 0 : 1
@@ -115,6 +120,44 @@ function printShards(report: ShardedAuditReport, json: boolean): void {
     }
     const more = rest.length > 0 ? ` (and ${rest.length} more finding(s); --json lists them)` : ''
     console.error(`${name}: ${formatFinding(first)}${more}`)
+  }
+}
+
+/**
+ * `--url`: a Vigil service (its API under `<url>/log/`, which serves `/log/key`), or a bare static
+ * tlog-tiles copy (docs/LEDGER.md "Published copy") at `<url>` or `<url>/log`. `--static` skips
+ * the probe.
+ */
+async function auditUrl(
+  url: string,
+  vkeys: string[] | undefined,
+  forceStatic: boolean,
+  onProgress: OnProgress,
+) {
+  const base = url.replace(/\/+$/, '')
+  if (!forceStatic && (await answers(`${base}/log/key`)))
+    return auditRemote(base, vkeys, onProgress)
+  const root =
+    forceStatic || (await answers(`${base}/checkpoint`))
+      ? base
+      : (await answers(`${base}/log/checkpoint`))
+        ? `${base}/log`
+        : undefined
+  if (root === undefined)
+    throw new Error(`${base} serves neither a Vigil log API nor a checkpoint (tlog-tiles)`)
+  if (vkeys === undefined)
+    throw new Error('a static copy publishes no key: pass the log key with --vkey')
+  console.error(`vigil audit: auditing the static tlog-tiles copy at ${root}`)
+  return auditStatic(httpReader(root), { vkey: vkeys, onProgress })
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url)
+    await res.body?.cancel()
+    return res.ok
+  } catch {
+    return false
   }
 }
 

@@ -3,52 +3,27 @@
  * `vigil verify shlink:/…` (or a viewer URL `…#shlink:/…`): opens a SMART Health Link as a
  * receiving application (IG §Receiving Application processes a SMART Health Link) — the manifest
  * POST with `--recipient` and `--passcode`, each file decrypted with the link's key — then
- * verifies every card against the trust material of the deployments named by `--trust` (their
+ * verifies every card against the trust material of the deployments named by `--url` (their
  * signed /trust/material under the log key each publishes, and their ledgers), and summarises the
  * FHIR bundle. `--save-fhir FILE` writes the decrypted bundle for a clinic's records.
  * Exit code: 0 every card valid, 1 a card invalid or the link refused, 3 cannot confirm.
  */
 import { writeFileSync } from 'node:fs'
-import { createLogClient } from '../../core/log-client/index.ts'
 import { receiveShlink, ShlError } from '../../core/shl/index.ts'
-import {
-  httpLedgerSource,
-  type LedgerSource,
-  type OpenedTrustMaterial,
-  openTrustMaterial,
-  plainVerdict,
-} from '../../core/verify/index.ts'
+import { plainVerdict } from '../../core/verify/index.ts'
+import { shcOptions, type TrustedDeployment } from './verify-deployments.ts'
 
 export interface VerifyShlOptions {
   readonly now: number
   readonly maxAge: number | undefined
   readonly recipient: string
   readonly passcode: string | undefined
-  readonly trust: readonly string[]
+  /** The deployments given with --url (verify-deployments.ts). */
+  readonly deployments: readonly TrustedDeployment[]
   readonly saveFhir: string | undefined
 }
 
-/** A deployment's trust material, checked under the log key it publishes now. */
-async function loadDeployment(
-  url: string,
-): Promise<{ material: OpenedTrustMaterial; ledger: LedgerSource }> {
-  const base = url.replace(/\/+$/, '')
-  const vkey = await createLogClient(base, fetch).key()
-  const res = await fetch(`${base}/trust/material`)
-  if (!res.ok) throw new Error(`${base}/trust/material answered ${res.status}`)
-  const material = await openTrustMaterial(await res.text(), vkey)
-  return { material, ledger: httpLedgerSource(base, fetch) }
-}
-
 export async function runVerifyShl(text: string, o: VerifyShlOptions): Promise<number> {
-  let deployments: Awaited<ReturnType<typeof loadDeployment>>[]
-  try {
-    deployments = await Promise.all(o.trust.map(loadDeployment))
-  } catch (err) {
-    console.error(`vigil verify: --trust: ${err instanceof Error ? err.message : String(err)}`)
-    return 2
-  }
-  const ledgers = new Map(deployments.map((d) => [d.material, d.ledger]))
   try {
     const received = await receiveShlink(text, {
       fetch,
@@ -56,8 +31,7 @@ export async function runVerifyShl(text: string, o: VerifyShlOptions): Promise<n
       now: o.now,
       ...(o.passcode === undefined ? {} : { passcode: o.passcode }),
       verify: {
-        trust: deployments.map((d) => d.material),
-        ledger: (m) => ledgers.get(m),
+        ...shcOptions(o.deployments),
         ...(o.maxAge === undefined ? {} : { maxAge: o.maxAge }),
       },
     })

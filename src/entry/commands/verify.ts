@@ -6,12 +6,14 @@
  * text, in cli.ts, gives the format); a SMART Health Card is read, but with no trust material
  * given here it cannot be confirmed. With `--rules-country CC --dcc-rules FILE` an EU DCC is
  * also checked against that country's business rules (CertLogic; core/certlogic), offline.
- * `--url URL` takes the same material from a deployment instead: its signed `/trust/dcc`
- * (signers and revocations, each list's age and ledger entry) and, for `--rules-country`, the
- * rules in its signed `/trust/material`, both verified with the log key (pinned with `--vkey`,
- * else read from `<url>/log/key`, as the deployment's own verifier page does).
- * A SMART Health Link (`shlink:/…` or a viewer URL) is opened and each card in it verified
- * (verify-shl.ts). Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage or trust material that fails.
+ * `--url URL` names a trusted deployment, for every kind of input alike: for an EU DCC its
+ * signed `/trust/dcc` (signers and revocations, each list's age and ledger entry) and, for
+ * `--rules-country`, the rules in its signed `/trust/material`; for a SMART Health Card — scanned,
+ * a file, or inside a SMART Health Link (`shlink:/…` or a viewer URL, verify-shl.ts) — its
+ * signed `/trust/material` and its ledger (verify-deployments.ts). Everything is verified with
+ * the log key (pinned with `--vkey`, else read from `<url>/log/key`, as the deployment's own
+ * verifier page does). `--url` may be given more than once for cards; `--trust` is its former
+ * name for links and still accepted. Exit code: 0 valid, 1 invalid, 3 cannot confirm, 2 usage or trust material that fails.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -41,6 +43,12 @@ import {
   verifyCredential,
 } from '../../core/verify/index.ts'
 import { nodeDccVerify } from '../../platform/node-crypto/index.ts'
+import {
+  describeDeployments,
+  loadDeployments,
+  shcOptions,
+  type TrustedDeployment,
+} from './verify-deployments.ts'
 import { runVerifyShl } from './verify-shl.ts'
 
 const EXIT = { valid: 0, invalid: 1, 'cannot-confirm': 3 } as const
@@ -154,12 +162,13 @@ export async function runVerify(args: string[]): Promise<number> {
       'dcc-rules': { type: 'string' },
       'dcc-value-sets': { type: 'string' },
       lang: { type: 'string' },
-      url: { type: 'string' },
+      // Trusted deployments, for every kind of input (--trust: the earlier name, for links).
+      url: { type: 'string', multiple: true },
+      trust: { type: 'string', multiple: true },
       vkey: { type: 'string' },
       // SMART Health Links (verify-shl.ts)
       passcode: { type: 'string' },
       recipient: { type: 'string' },
-      trust: { type: 'string', multiple: true },
       'save-fhir': { type: 'string' },
     },
     strict: true,
@@ -176,12 +185,24 @@ export async function runVerify(args: string[]): Promise<number> {
     return 2
   }
   const country = values['rules-country']
-  const url = values.url
+  const urls = [...(values.url ?? []), ...(values.trust ?? [])]
+  if (values.vkey !== undefined && urls.length > 1) {
+    console.error('vigil verify: --vkey pins the log key of one deployment: give one --url')
+    return 2
+  }
+  // A file that exists is read; anything else is the certificate's text itself.
+  const text = existsSync(input) ? readFileSync(input, 'utf8') : input
+  const dcc = /^\s*HC1:/.test(text)
+  if (dcc && urls.length > 1) {
+    console.error('vigil verify: an EU certificate takes the trust data of one deployment (--url)')
+    return 2
+  }
+  const url = dcc ? urls[0] : undefined
   if (url !== undefined && (values['dcc-trust'] ?? values['dcc-revoked']) !== undefined) {
     console.error('vigil verify: --url takes the trust data from the deployment, not --dcc-trust')
     return 2
   }
-  if (url === undefined && values.vkey !== undefined) {
+  if (urls.length === 0 && values.vkey !== undefined) {
     console.error('vigil verify: --vkey pins the log key of the deployment at --url')
     return 2
   }
@@ -197,17 +218,34 @@ export async function runVerify(args: string[]): Promise<number> {
     console.error('vigil verify: --rules-country takes two capital letters (ISO 3166-1)')
     return 2
   }
-  // A file that exists is read; anything else is the certificate's text itself.
-  const text = existsSync(input) ? readFileSync(input, 'utf8') : input
-  if (isShlink(text)) {
-    return runVerifyShl(text, {
+  if (!dcc) {
+    // SMART Health Cards (and links to them): the deployments' trust material and ledgers.
+    let deployments: TrustedDeployment[]
+    try {
+      deployments = await loadDeployments(urls, values.vkey)
+    } catch (err) {
+      const code = err instanceof CoreError ? `${err.code} ` : ''
+      console.error(`vigil verify: --url: ${code}${err instanceof Error ? err.message : err}`)
+      return 2
+    }
+    if (isShlink(text)) {
+      return runVerifyShl(text, {
+        now,
+        maxAge,
+        recipient: values.recipient ?? 'vigil verify',
+        passcode: values.passcode,
+        deployments,
+        saveFhir: values['save-fhir'],
+      })
+    }
+    const verdict = await verifyCredential(text, {
+      ...shcOptions(deployments),
       now,
-      maxAge,
-      recipient: values.recipient ?? 'vigil verify',
-      passcode: values.passcode,
-      trust: values.trust ?? [],
-      saveFhir: values['save-fhir'],
+      ...(maxAge === undefined ? {} : { maxAge }),
     })
+    const trusted = deployments.length === 0 ? {} : { trust: describeDeployments(deployments) }
+    console.log(JSON.stringify({ verdict, plain: plainVerdict(verdict), ...trusted }, null, 2))
+    return EXIT[verdict.status]
   }
   let signers: DccSigner[] = []
   let revoked: DccRevocationList | undefined

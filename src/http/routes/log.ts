@@ -5,23 +5,26 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { toBase64 } from '../../core/codec/index.ts'
-import { parseEntriesPath, parseTilePath } from '../../core/merkle/index.ts'
+import { MerkleError, parseEntriesPath, parseTilePath } from '../../core/merkle/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
 import {
   activeLogKey,
   consistencyProof,
+  etagOf,
   inclusionProof,
   listCheckpoints,
   listEntries,
   lookupPrefix,
+  peekFullTile,
   readBundle,
   readTile,
   receiptFor,
+  rememberPublished,
   servedCheckpoint,
   witnessStatus,
 } from '../../services/ledger/index.ts'
 import { notModified } from '../conditional.ts'
-import type { AppEnv } from '../env.ts'
+import type { AppDeps, AppEnv } from '../env.ts'
 import { jsonResponse } from '../openapi.ts'
 import { logIndex, MAX_INT8 } from '../params.ts'
 import { ProblemError } from '../problem.ts'
@@ -43,6 +46,28 @@ function storableTileIndex(index: bigint, path: string): void {
     throw new ProblemError(400, 'VALIDATION', `${path.slice(0, 80)}: tile index above 2^63-1`, {
       field: 'path',
     })
+}
+
+/**
+ * A tile or bundle from the published copy (docs/LEDGER.md "Published copy") when one is
+ * configured; undefined sends the request on to the database (not published yet, a malformed
+ * path for the strict parser below to refuse, or a store that failed to answer). The checkpoint
+ * stays the database's: it is the freshest signed head, and receipts are made against it.
+ */
+async function fromPublished(ctx: AppDeps, path: string): Promise<Uint8Array | undefined> {
+  // What memory holds is answered from there (below), faster than any store.
+  if (ctx.published === undefined || peekFullTile(ctx.db, path) !== undefined) return undefined
+  try {
+    if (path.startsWith('tile/entries/')) parseEntriesPath(path)
+    else parseTilePath(path)
+    const bytes = await ctx.published.store.get(path)
+    if (bytes !== undefined) rememberPublished(ctx.db, path, bytes)
+    return bytes
+  } catch (e) {
+    if (!(e instanceof MerkleError))
+      ctx.logger.warn('published copy unreadable: serving from the database', { error: String(e) })
+    return undefined
+  }
 }
 
 export function logRoutes() {
@@ -119,10 +144,64 @@ export function logRoutes() {
     },
   )
 
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/log/published',
+      tags: ['log'],
+      summary:
+        "The published static copy's status: size published, last failure, last scheduled audit and its first finding (docs/LEDGER.md)",
+      responses: {
+        200: jsonResponse(
+          'status',
+          z.object({
+            configured: z.boolean(),
+            store: z.string().optional(),
+            size: z.string().optional(),
+            publishedAt: z.string().optional(),
+            error: z
+              .object({
+                code: z.string(),
+                key: z.string().optional(),
+                message: z.string(),
+                at: z.string(),
+              })
+              .optional(),
+            audit: z
+              .object({
+                at: z.string(),
+                ok: z.boolean(),
+                size: z.string(),
+                entries: z.string(),
+                finding: z
+                  .object({ code: z.string(), at: z.string(), message: z.string() })
+                  .optional(),
+              })
+              .optional(),
+          }),
+        ),
+      },
+    }),
+    (c) => {
+      c.header('cache-control', 'no-store')
+      const published = c.get('ctx').published
+      if (published === undefined) return c.json({ configured: false }, 200)
+      return c.json({ configured: true, ...published.status() }, 200)
+    },
+  )
+
   // tlog-tiles resources: paths with slashes, so a wildcard route parsed by the strict core parser.
   app.get('/log/tile/*', async (c) => {
     const ctx = c.get('ctx')
     const path = c.req.path.slice('/log/'.length)
+    const published = await fromPublished(ctx, path)
+    if (published !== undefined)
+      return (
+        notModified(c, etagOf(published), IMMUTABLE) ??
+        c.body(published as Uint8Array<ArrayBuffer>, 200, {
+          'content-type': 'application/octet-stream',
+        })
+      )
     if (path.startsWith('tile/entries/')) {
       const entries = parseEntriesPath(path)
       storableTileIndex(entries.index, path)

@@ -37,6 +37,8 @@ const envSchema = z.object({
   VIGIL_WITNESS_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   VIGIL_WITNESS_WAIT: z.enum(['true', 'false']).default('false'),
   VIGIL_LEDGER_MAX_PENDING: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
+  VIGIL_PUBLISH_DIR: z.string().min(1).optional(),
+  VIGIL_PUBLISH_AUDIT_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
   VIGIL_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(10),
   VIGIL_DP_DAILY_EPSILON: z.coerce.number().gt(0).max(1000).default(10),
   VIGIL_PUBLIC_EPSILON: z.coerce.number().gt(0).max(10).default(0.5),
@@ -97,6 +99,11 @@ export interface Config {
    * entries or more wait for integration (docs/LEDGER.md).
    */
   ledgerMaxPending: number
+  /**
+   * The log's static copy (docs/LEDGER.md "Published copy"): a directory to publish tiles, entry
+   * bundles and the checkpoint to (Node), and how often the lead process audits it.
+   */
+  publish: { dir: string | undefined; auditEveryMs: number }
   /** Dashboards (docs/SURVEILLANCE.md): small-cell threshold and differential privacy budgets. */
   surveillance: {
     /** Counts from 1 to threshold − 1 are suppressed. */
@@ -163,6 +170,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     witnessTimeoutMs: e.VIGIL_WITNESS_TIMEOUT_MS,
     witnessWait: e.VIGIL_WITNESS_WAIT === 'true',
     ledgerMaxPending: e.VIGIL_LEDGER_MAX_PENDING,
+    publish: { dir: e.VIGIL_PUBLISH_DIR, auditEveryMs: e.VIGIL_PUBLISH_AUDIT_SECONDS * 1000 },
     surveillance: {
       threshold: e.VIGIL_SUPPRESSION_THRESHOLD,
       dailyEpsilon: e.VIGIL_DP_DAILY_EPSILON,

@@ -2,8 +2,9 @@
  * @module platform/context/ledger-port
  * The log as every service sees it on the context: append and wait for a receipt, or queue
  * entries inside the caller's own transaction (so a record and its log entry commit together),
- * and flush what is queued. `services/ledger` implements it for a process that writes the log;
- * a Worker, which never integrates, has one that refuses appends with LEDGER_UNAVAILABLE.
+ * and flush what is queued. `services/ledger` implements it for a process that writes the log,
+ * `entry/worker-ledger` for one Worker request; `refusingLedger` refuses appends with
+ * LEDGER_UNAVAILABLE.
  */
 import type { EntryKind, LogEntry } from '../../core/leaf/index.ts'
 import type { Db } from '../db/index.ts'

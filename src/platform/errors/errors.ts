@@ -29,6 +29,11 @@ type GeneralCode =
   | 'LOG_SHARD_FROZEN'
   /** No log shard with that id (`/log/<id>/…`). */
   | 'LOG_SHARD_UNKNOWN'
+  /**
+   * The card's JWS is longer than one QR holds (1,195 characters, SHC 1.4 §Encoding QRs): it is
+   * shared as a SMART Health Link, never as a chunked code.
+   */
+  | 'QR_TOO_LONG'
 
 /** Staff: WebAuthn ceremonies (W3C WebAuthn Level 3 §7), invitations, people. */
 type StaffCode =

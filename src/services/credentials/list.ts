@@ -13,6 +13,7 @@ import type {
   CredentialListItem,
   CredentialState,
 } from '../../core/api-types/index.ts'
+import { MAX_QR_JWS_LENGTH } from '../../core/shc/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { credentialPersonalData, credentials } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
@@ -86,6 +87,7 @@ async function toItem(ctx: ServiceContext, row: Row): Promise<CredentialListItem
             birthDate: patient.birthDate,
           },
     input: record?.input ?? null,
+    fitsQr: record === undefined ? null : record.jws.length <= MAX_QR_JWS_LENGTH.L,
   }
 }
 

@@ -1,6 +1,6 @@
 /** Reading a credential: its public status row, and its renderings from the sealed record. */
 import { eq } from 'drizzle-orm'
-import { decodeShcPayload, parseShcJws } from '../../core/shc/index.ts'
+import { decodeShcPayload, MAX_QR_JWS_LENGTH, parseShcJws } from '../../core/shc/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { credentials } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
@@ -28,6 +28,15 @@ export async function renderCredential(
     throw new ServiceError('GONE', `the personal data of ${id} has been erased`, { field: 'id' })
   }
   const jws = personal.jws
+  // SHC 1.4 §Encoding QRs: longer than one V22 QR at level L, the card travels as a SMART Health
+  // Link (the citizen makes one from the passport page), never as a chunked or unscannable code.
+  if ((rendering === 'qr.svg' || rendering === 'qr.png') && jws.length > MAX_QR_JWS_LENGTH.L) {
+    throw new ServiceError(
+      'QR_TOO_LONG',
+      `the card of ${id} is ${jws.length} characters, more than one QR holds (${MAX_QR_JWS_LENGTH.L}): share it as a SMART Health Link from the passport page`,
+      { field: 'id' },
+    )
+  }
   switch (rendering) {
     case 'qr.svg':
       return renderQrSvg(jws)

@@ -174,8 +174,8 @@ export function queueEntries(
 }
 
 /**
- * The ledger of a process that never writes the log (a Worker: integration needs one writer per
- * log and a long-lived process). Appends are refused; reads go through the database as anywhere.
+ * The ledger of a context that must not write the log (a Worker's context before its own writer,
+ * entry/worker-ledger.ts, replaces it). Appends are refused; reads go through the database.
  */
 export function refusingLedger(origin: string): LedgerPort {
   const refuse = (): never => {

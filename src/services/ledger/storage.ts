@@ -5,7 +5,13 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import { concatBytes } from '../../core/codec/index.ts'
-import { hashChildren, type StoredHash, type Tile } from '../../core/merkle/index.ts'
+import {
+  hashChildren,
+  parseEntriesPath,
+  parseTilePath,
+  type StoredHash,
+  type Tile,
+} from '../../core/merkle/index.ts'
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { type Db, logBundles, logPending, logTiles, rowsOf } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
@@ -227,6 +233,25 @@ export function rememberFullTile(db: Db, level: number, index: bigint, hashes: U
   const value: Immutable = { bytes, etag: etagOf(bytes) }
   immutableCache(db).set(tileKey(level, index), value, bytes.length + 254 * HASH)
   return value
+}
+
+/**
+ * Keeps a full tile or full entry bundle read from the published copy in the immutable cache, as
+ * one read from the database would be, so the hot reads answer it from memory next time.
+ */
+export function rememberPublished(db: Db, path: string, bytes: Uint8Array): void {
+  if (path.includes('.p/')) return
+  if (path.startsWith('tile/entries/')) {
+    const kept = bytes.slice()
+    immutableCache(db).set(
+      bundleKey(parseEntriesPath(path).index),
+      { bytes: kept, etag: etagOf(kept) },
+      kept.length,
+    )
+    return
+  }
+  const tile = parseTilePath(path)
+  if (bytes.length === 256 * HASH) rememberFullTile(db, tile.level, tile.index, bytes)
 }
 
 /** One tile resource (c2sp.org/tlog-tiles), or undefined when that width does not exist (yet). */

@@ -21,6 +21,7 @@ import {
 import type { ServiceContext } from '../../platform/context/index.ts'
 import { surveillanceRollups } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
+import type { ChartPlan } from './chart-plan.ts'
 import { dayMs, toDay } from './periods.ts'
 import { querySeries } from './query.ts'
 import { readHierarchy } from './regions.ts'
@@ -49,7 +50,13 @@ export interface YearsQuery extends AreaQuery {
 
 const DAY_MS = 86_400_000
 
-async function areaSeries(ctx: ServiceContext, q: AreaQuery, from: string, to: string) {
+async function areaSeries(
+  ctx: ServiceContext,
+  q: AreaQuery,
+  from: string,
+  to: string,
+  plan: ChartPlan | undefined,
+) {
   const places = await readHierarchy(ctx)
   const level = levelOfScope(places, q.region)
   const series = await querySeries(
@@ -65,16 +72,22 @@ async function areaSeries(ctx: ServiceContext, q: AreaQuery, from: string, to: s
       epsilon: q.epsilon,
     },
     places,
+    plan,
   )
   return { series, name: nameOfScope(places, q.region) }
 }
 
 /** Counts per ISO week over [from, to], every week present (zero when nothing happened). */
-export async function epiCurve(ctx: ServiceContext, q: EpiCurveQuery): Promise<EpiCurve> {
+export async function epiCurve(
+  ctx: ServiceContext,
+  q: EpiCurveQuery,
+  /** Part of a dashboard view: the view spends the budget (chart-plan.ts). */
+  plan?: ChartPlan,
+): Promise<EpiCurve> {
   const to = q.to ?? toDay(ctx.clock.now().getTime())
   const from = q.from ?? toDay(dayMs(to) - 364 * DAY_MS)
   checkRange(from, to)
-  const { series, name } = await areaSeries(ctx, q, from, to)
+  const { series, name } = await areaSeries(ctx, q, from, to, plan)
   const weeks = epiWeeksBetween(from, to)
   // The series' periods are these very Mondays; a mismatch would be a bug, not bad input.
   if (weeks.join() !== series.periods.join()) throw new Error('epi weeks and periods differ')
@@ -99,7 +112,12 @@ export async function epiCurve(ctx: ServiceContext, q: EpiCurveQuery): Promise<E
 }
 
 /** The current ISO week-year and the `years` before it, week by week (weeks 1–53). */
-export async function yearOnYear(ctx: ServiceContext, q: YearsQuery): Promise<YearsResult> {
+export async function yearOnYear(
+  ctx: ServiceContext,
+  q: YearsQuery,
+  /** Part of a dashboard view: the view spends the budget (chart-plan.ts). */
+  plan?: ChartPlan,
+): Promise<YearsResult> {
   if (!(Number.isInteger(q.years) && q.years >= 1 && q.years <= 5))
     throw new ServiceError('RANGE_INVALID', 'years must be 1 to 5', { field: 'years' })
   const to = q.to ?? toDay(ctx.clock.now().getTime())
@@ -107,7 +125,7 @@ export async function yearOnYear(ctx: ServiceContext, q: YearsQuery): Promise<Ye
   const first = current - q.years
   // Weeks before the measure was first recorded anywhere are no data, not zeros (as in signals).
   const [{ series, name }, [firstRow]] = await Promise.all([
-    areaSeries(ctx, q, isoYearStart(first), to),
+    areaSeries(ctx, q, isoYearStart(first), to, plan),
     ctx.db
       .select({ week: min(surveillanceRollups.period) })
       .from(surveillanceRollups)

@@ -10,6 +10,7 @@ export {
   type Grain,
   LEVELS,
   type Level,
+  MAX_VIEW_EPSILON,
   MEASURES,
   MECHANISMS,
   type Measure,
@@ -60,3 +61,4 @@ export {
   type SignalsResult,
 } from './signals.ts'
 export * from './synthetic.ts'
+export { showView, viewCost } from './view.ts'

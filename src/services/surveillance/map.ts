@@ -21,6 +21,7 @@ import type { ServiceContext } from '../../platform/context/index.ts'
 import { surveillanceRollups } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { readBudget, spendBudget } from './budget.ts'
+import type { ChartPlan } from './chart-plan.ts'
 import { noiseVariance, noisyCount, uniform } from './dp.ts'
 import { SENSITIVITY } from './measures.ts'
 import { dayMs, periodStart, toDay } from './periods.ts'
@@ -95,7 +96,12 @@ const per100k = (count: number | null, population: number | null) =>
     : Math.round((count / population) * PER * 100) / 100
 
 /** Counts and rates per place at `level` (within `region`) over [from, to], as the asker may see them. */
-export async function mapRates(ctx: ServiceContext, query: MapQuery): Promise<MapResult> {
+export async function mapRates(
+  ctx: ServiceContext,
+  query: MapQuery,
+  /** Part of a dashboard view: the view spends the budget (chart-plan.ts). */
+  plan?: ChartPlan,
+): Promise<MapResult> {
   const to = query.to ?? toDay(ctx.clock.now().getTime())
   const from = query.from ?? toDay(dayMs(to) - 27 * DAY_MS)
   checkRange(from, to)
@@ -131,7 +137,12 @@ export async function mapRates(ctx: ServiceContext, query: MapQuery): Promise<Ma
   }
 
   let dp: PrivacyMetadata['dp'] = null
-  const budget = noisy ? await spendBudget(ctx, epsilon) : await readBudget(ctx)
+  const budget =
+    plan !== undefined
+      ? plan.budget
+      : noisy
+        ? await spendBudget(ctx, epsilon)
+        : await readBudget(ctx)
   if (query.dp !== 'none') {
     const u = uniform(ctx.random)
     const sensitivity = SENSITIVITY[query.measure]

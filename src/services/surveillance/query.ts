@@ -29,6 +29,7 @@ import type { ServiceContext } from '../../platform/context/index.ts'
 import { surveillanceRollups } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { readBudget, spendBudget } from './budget.ts'
+import type { ChartPlan } from './chart-plan.ts'
 import { noiseVariance, noisyCount, uniform } from './dp.ts'
 import { domainOf, SENSITIVITY } from './measures.ts'
 import { dayMs, periodStart, periodsBetween, toDay } from './periods.ts'
@@ -106,6 +107,8 @@ export async function querySeries(
   query: SeriesQuery,
   /** The hierarchy, when the caller has just read it (the epi curve). */
   hierarchy?: Hierarchy,
+  /** Part of a dashboard view: the view spends the budget (chart-plan.ts). */
+  plan?: ChartPlan,
 ): Promise<SeriesResult> {
   const to = query.to ?? toDay(ctx.clock.now().getTime())
   const q = { ...query, to, from: query.from ?? toDay(dayMs(to) - 364 * 86_400_000) }
@@ -203,7 +206,7 @@ export async function querySeries(
   let dpMeta: PrivacyMetadata['dp'] = null
   if (q.dp !== 'none') {
     const epsilon = q.epsilon ?? 1
-    budget = await spendBudget(ctx, epsilon)
+    budget = plan === undefined ? await spendBudget(ctx, epsilon) : plan.budget
     const share = epsilon / parts.length
     const u = uniform(ctx.random)
     const mechanism = q.dp
@@ -222,7 +225,7 @@ export async function querySeries(
       sensitivity,
       variance: noiseVariance(mechanism, share, sensitivity),
     }
-  } else budget = await readBudget(ctx)
+  } else budget = plan === undefined ? await readBudget(ctx) : plan.budget
 
   // The published tables, one per period (coverage: cumulative counts).
   const threshold = ctx.config.surveillance.threshold

@@ -6,6 +6,8 @@
 import type { Tile } from '../../core/merkle/index.ts'
 
 export type AuditCode =
+  /** (published copy) A checkpoint, tile or entry bundle the copy must hold is not there. */
+  | 'AUDIT_OBJECT_MISSING'
   /** An index below the tree size has no entry row (a deleted row), or no copy of it at all. */
   | 'AUDIT_MISSING_ENTRY'
   /** Entry bytes that are not a valid leaf (core/entry decodeEntry refuses them). */

@@ -15,19 +15,18 @@ import { createShcQrSegments, issueShc, verifyShc } from '../../../src/core/shc/
 import { credentials, facts, logEntries } from '../../../src/platform/db/schema/index.ts'
 import { issuerSigner } from '../../../src/services/credentials/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
-import { api, immunization, selfTrust, testResult, tokenFor } from '../../helpers/credentials.ts'
+import {
+  api,
+  immunization,
+  longHistory,
+  selfTrust,
+  testResult,
+  tokenFor,
+} from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
 import { logPolicy } from '../../helpers/ledger.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
-
-function noise(length: number, seed: number): string {
-  let s = seed
-  return Array.from({ length }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648
-    return String.fromCharCode(97 + (s % 26))
-  }).join('')
-}
 
 interface Issued {
   id: string
@@ -201,23 +200,7 @@ describe.each(ENGINES)('issuing credentials on %s', (engine) => {
 
   it('a long history (a card over 1,195 characters) is issued without a QR and shared as a SMART Health Link', async () => {
     // SHC 1.4: such a card does not fit one QR; it travels as a link, never as chunked codes.
-    const res = await issuer.post(
-      '/api/credentials',
-      immunization({
-        // Incompressible names (DEFLATE would shrink repeated letters into a QR that fits).
-        patient: {
-          givenNames: Array.from({ length: 10 }, (_, i) => noise(100, i + 1)),
-          familyName: noise(100, 99),
-          birthDate: '1985-03-14',
-        },
-        immunizations: Array.from({ length: 20 }, (_, i) => ({
-          code: '208',
-          date: `2021-0${1 + (i % 9)}-1${i % 9}`,
-          lotNumber: `L${i}`.padEnd(20, 'X'),
-          performer: `Clinic ${i}`.padEnd(29, 'Y'),
-        })),
-      }),
-    )
+    const res = await issuer.post('/api/credentials', longHistory())
     expect(res.status).toBe(201)
     const body = (await res.json()) as Omit<Issued, 'qr'> & { qr: string | null }
     expect(body.jws.length).toBeGreaterThan(1195)
@@ -228,6 +211,15 @@ describe.each(ENGINES)('issuing credentials on %s', (engine) => {
       headers: { 'x-vigil-passport-key': key },
     })
     expect(await passport.json()).toMatchObject({ qr: null, svg: null, jws: body.jws })
+    // Its QR renderings are refused with a reason; the printed page says to share a link.
+    for (const image of ['qr.svg', 'qr.png']) {
+      const qr = await issuer.get(`/api/credentials/${body.id}/${image}`)
+      expect(qr.status).toBe(409)
+      expect(((await qr.json()) as { code: string }).code).toBe('QR_TOO_LONG')
+    }
+    const printed = await (await issuer.get(`/api/credentials/${body.id}/passport`)).text()
+    expect(printed).toContain('too long for one QR code')
+    expect(printed).not.toContain('<svg')
     const link = await t.app.request(`/api/passport/${body.id}/links`, {
       method: 'POST',
       headers: { 'x-vigil-passport-key': key, 'content-type': 'application/json' },

@@ -5,7 +5,7 @@
 import { expect } from 'vitest'
 import type { ServiceErrorCode } from '../../../src/platform/errors/index.ts'
 import { createTestApp } from '../../helpers/app.ts'
-import { immunization } from '../../helpers/credentials.ts'
+import { immunization, longHistory } from '../../helpers/credentials.ts'
 import { entry } from '../../helpers/ledger.ts'
 import { call, enrolOptions, invite } from '../staff/helpers.ts'
 import { type Case, freshClient, issueCard, workerAppOver, worldOf } from './world.ts'
@@ -68,6 +68,15 @@ export const GENERAL_CASES = {
       )
       expect(erase.status).toBe(204)
       return call(w.t, 'GET', `/api/credentials/${id}/qr.svg`, undefined, w.auth.issuer)
+    },
+  },
+  QR_TOO_LONG: {
+    field: 'id',
+    async provoke(w) {
+      const res = await call(w.t, 'POST', '/api/credentials', longHistory(), w.auth.issuer)
+      expect(res.status).toBe(201)
+      const { id } = (await res.json()) as { id: string }
+      return call(w.t, 'GET', `/api/credentials/${id}/qr.png`, undefined, w.auth.issuer)
     },
   },
   LEDGER_BUSY: {

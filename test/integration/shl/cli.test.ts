@@ -1,16 +1,18 @@
 /**
  * `vigil verify shlink:/…`: links of each flag combination, served by the app on a real loopback
  * socket, opened by the command as a receiving application; every card verifies against the
- * deployment named by --trust (signature, revocation, ledger inclusion), the FHIR bundle is
+ * deployment named by --url (signature, revocation, ledger inclusion), the FHIR bundle is
  * summarised and saved; refusals come back with their code and exit status.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateSignerKey } from '../../../src/core/note/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { runVigil } from '../../helpers/cli.ts'
+import { api, immunization, tokenFor } from '../../helpers/credentials.ts'
 import { freePort } from '../../helpers/server.ts'
 import { asHolder, type Holder, holderWith, makeLink } from '../../helpers/shl.ts'
 
@@ -59,7 +61,7 @@ describe('vigil verify with SMART Health Links', () => {
       const save = join(dir, `bundle-${flag}.json`)
       const r = await verify(
         made.viewerUrl,
-        '--trust',
+        '--url',
         base,
         '--recipient',
         'Farmacia Sol',
@@ -92,7 +94,7 @@ describe('vigil verify with SMART Health Links', () => {
     })
   }
 
-  it('without --trust the cards cannot be confirmed: exit 3', async () => {
+  it('without --url the cards cannot be confirmed: exit 3', async () => {
     const made = await makeLink(t, h, {})
     const r = await verify(made.shlink)
     expect(r.status).toBe(3)
@@ -101,19 +103,66 @@ describe('vigil verify with SMART Health Links', () => {
 
   it('a wrong passcode: exit 1 with SHL_PASSCODE_WRONG and the attempts left; none at all: exit 2', async () => {
     const made = await makeLink(t, h, { passcode: '1618' })
-    const wrong = await verify(made.shlink, '--trust', base, '--passcode', '0000')
+    const wrong = await verify(made.shlink, '--url', base, '--passcode', '0000')
     expect(wrong.status).toBe(1)
     expect(wrong.json.error).toMatchObject({ code: 'SHL_PASSCODE_WRONG', remainingAttempts: 9 })
-    const none = await verify(made.shlink, '--trust', base)
+    const none = await verify(made.shlink, '--url', base)
     expect(none.status).toBe(2)
     expect(none.json.error.code).toBe('SHL_PASSCODE_REQUIRED')
   })
 
-  it('a deactivated link: exit 1 with SHL_NOT_FOUND', async () => {
+  it('a deactivated link: exit 1 with SHL_NOT_FOUND (named with --trust, the earlier name of --url)', async () => {
     const made = await makeLink(t, h, {})
     await asHolder(t, h, 'PATCH', `/api/passport/${h.id}/links/${made.link.id}`, { active: false })
     const r = await verify(made.shlink, '--trust', base)
     expect(r.status).toBe(1)
     expect(r.json.error.code).toBe('SHL_NOT_FOUND')
+  })
+
+  it('a scanned card (shc:/) or its file with --url: valid, exit 0; once revoked: exit 1; without --url: exit 3', async () => {
+    const issuer = api(t, await tokenFor(t, ['issuer']))
+    const issued = (await (await issuer.post('/api/credentials', immunization())).json()) as {
+      id: string
+      qr: string
+    }
+    const scanned = await verify(issued.qr, '--url', base)
+    expect(scanned.stderr).toBe('')
+    expect(scanned.status).toBe(0)
+    const ledger = scanned.json.verdict.checks.find((c: { id: string }) => c.id === 'ledger')
+    expect(ledger.result).toBe('pass')
+    expect(scanned.json.trust).toEqual([{ url: base, vkey: expect.any(String), pinned: false }])
+    const vkey = scanned.json.trust[0].vkey as string
+    const file = join(dir, 'card.smart-health-card')
+    writeFileSync(
+      file,
+      await (await issuer.get(`/api/credentials/${issued.id}/card.smart-health-card`)).text(),
+    )
+    const pinned = await verify(file, '--url', base, '--vkey', vkey)
+    expect(pinned.status).toBe(0)
+    expect(pinned.json.trust[0].pinned).toBe(true)
+    const alone = await verify(issued.qr)
+    expect(alone.status).toBe(3)
+    expect(alone.json.verdict.status).toBe('cannot-confirm')
+    const revoked = await issuer.post(`/api/credentials/${issued.id}/revoke`, { reason: 'test' })
+    expect(revoked.status).toBe(200)
+    const after = await verify(issued.qr, '--url', base)
+    expect(after.status).toBe(1)
+    expect(after.json.plain.code).toBe('SHC_REVOKED')
+  })
+
+  it('usage: --vkey with two deployments, a key that is not the log key, an unreachable --url: exit 2', async () => {
+    const text =
+      'shc:/5676290952432060346029243740446031222959532654603460292540772804336028702864716745222809286133314564376531415906402203064504590856435503414245413640370636654171372412363803043756220467374075323239254334433260573601064529315312707424283950386922127667'
+    const other = (
+      await generateSignerKey('other.example/log', (n) => crypto.getRandomValues(new Uint8Array(n)))
+    ).vkey
+    expect((await verify(text, '--url', base, '--url', base, '--vkey', other)).status).toBe(2)
+    const forged = await verify(text, '--url', base, '--vkey', other)
+    expect(forged.status).toBe(2)
+    expect(forged.stdout).toBe('')
+    expect(forged.stderr).toContain('VERIFY_TRUST_SIGNATURE')
+    const down = await verify(text, '--url', `http://127.0.0.1:${await freePort()}`)
+    expect(down.status).toBe(2)
+    expect(down.stderr).toContain('vigil verify: --url:')
   })
 })

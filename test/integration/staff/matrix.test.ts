@@ -36,6 +36,7 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/keys': 'public',
   'GET /log/checkpoint': 'public',
   'GET /log/key': 'public',
+  'GET /log/published': 'public',
   'GET /log/tile/*': 'public',
   'GET /log/proof/inclusion': 'public',
   'GET /log/proof/consistency': 'public',
@@ -141,6 +142,8 @@ const MATRIX: Record<string, Rule> = {
   'GET /api/surveillance/map': EPIDEMIOLOGIST,
   'GET /api/surveillance/epicurve': EPIDEMIOLOGIST,
   'GET /api/surveillance/years': EPIDEMIOLOGIST,
+  'POST /api/surveillance/view': EPIDEMIOLOGIST,
+  'POST /api/surveillance/view/cost': EPIDEMIOLOGIST,
   // signal alerts: review, thresholds, known outbreaks
   'POST /api/surveillance/alerts/scan': EPIDEMIOLOGIST,
   'GET /api/surveillance/alerts': EPIDEMIOLOGIST,

@@ -19,7 +19,7 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js'
-import type { Grid } from './grid.ts'
+import { emptyRows, type Grid } from './grid.ts'
 import { formatCount, formatRate } from './table.ts'
 
 Chart.register(
@@ -113,6 +113,81 @@ export interface ChartSpec {
   stacked?: boolean
   /** Bars along the y axis (places, whose names are long). */
   horizontal?: boolean
+  /**
+   * Words for a bar hidden whole (every plotted cell of its row suppressed): such a row is drawn
+   * as a hatched grey band with these words, not left as an empty slot that reads as zero.
+   */
+  hiddenLabel?: string
+  /** Words for a bar with no figure at all that is not hidden (a rate without population). */
+  naLabel?: string
+}
+
+/** Grey diagonal hatching: the same for every hidden row, unlike any series' pattern. */
+function hatch(): CanvasPattern | string {
+  const tile = document.createElement('canvas')
+  tile.width = 8
+  tile.height = 8
+  const g = tile.getContext('2d')
+  if (g === null) return 'rgba(128,128,128,0.25)'
+  g.fillStyle = 'rgba(128,128,128,0.12)'
+  g.fillRect(0, 0, 8, 8)
+  g.strokeStyle = 'rgba(90,90,90,0.55)'
+  g.lineWidth = 1.5
+  g.beginPath()
+  g.moveTo(0, 8)
+  g.lineTo(8, 0)
+  g.stroke()
+  return g.createPattern(tile, 'repeat') ?? 'rgba(128,128,128,0.25)'
+}
+
+/** The bar-chart slots with nothing drawn, said in words (a Chart.js inline plugin). */
+function emptyRowsPlugin(grid: Grid, spec: ChartSpec, text: string) {
+  const { hidden, na } = emptyRows(grid)
+  const rows = [
+    ...hidden.map((i) => ({ i, label: spec.hiddenLabel, band: true })),
+    ...na.map((i) => ({ i, label: spec.naLabel, band: false })),
+  ]
+  return {
+    id: 'emptyRows',
+    afterDatasetsDraw(chart: Chart) {
+      const area = chart.chartArea
+      const scale = chart.scales[spec.horizontal ? 'y' : 'x']
+      if (scale === undefined) return
+      const n = grid.rows.length
+      const g = chart.ctx
+      g.save()
+      for (const { i, label, band } of rows) {
+        const mid = scale.getPixelForValue(i)
+        const span = ((spec.horizontal ? area.height : area.width) / n) * 0.8
+        const [x, y, w, h] = spec.horizontal
+          ? [area.left, mid - span / 2, area.width, span]
+          : [mid - span / 2, area.top, span, area.height]
+        if (band) {
+          g.fillStyle = hatch()
+          g.fillRect(x, y, w, h)
+          g.strokeStyle = 'rgba(90,90,90,0.7)'
+          g.setLineDash([4, 3])
+          g.strokeRect(x, y, w, h)
+          g.setLineDash([])
+        }
+        if (label === undefined) continue
+        g.fillStyle = text
+        g.font = band ? '600 13px system-ui, sans-serif' : 'italic 12px system-ui, sans-serif'
+        g.textAlign = spec.horizontal && !band ? 'left' : 'center'
+        g.textBaseline = 'middle'
+        if (spec.horizontal) {
+          if (h >= 12) g.fillText(label, band ? x + w / 2 : x + 6, y + h / 2, w - 8)
+        } else if (w >= 14) {
+          g.save()
+          g.translate(x + w / 2, y + h / 2)
+          g.rotate(-Math.PI / 2)
+          g.fillText(label, 0, 0, h - 8)
+          g.restore()
+        }
+      }
+      g.restore()
+    },
+  }
 }
 
 const charts = new WeakMap<HTMLCanvasElement, Chart>()
@@ -193,6 +268,13 @@ export function drawChart(canvas: HTMLCanvasElement, grid: Grid, spec: ChartSpec
         },
       },
     },
+  }
+  if (spec.type === 'bar') {
+    config.plugins = [emptyRowsPlugin(grid, spec, text)]
+    // The rows drawn as "too few to show", by key: what a test can read off a canvas.
+    canvas.dataset.tooFew = emptyRows(grid)
+      .hidden.map((i) => grid.rows[i]?.key ?? '')
+      .join(' ')
   }
   const chart = new Chart(canvas, config)
   charts.set(canvas, chart)

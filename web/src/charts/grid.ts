@@ -33,6 +33,21 @@ export interface Grid {
   csvNames?: boolean
 }
 
+/** Rows with no figure to plot: hidden (some cell suppressed) or without meaning (all n/a). */
+export function emptyRows(grid: Grid): { hidden: number[]; na: number[] } {
+  const plotted = grid.columns.filter((c) => c.plot)
+  const hidden: number[] = []
+  const na: number[] = []
+  if (plotted.length === 0) return { hidden, na }
+  grid.rows.forEach((_, i) => {
+    const cells = plotted.map((c) => c.cells[i])
+    if (cells.some((c) => typeof c === 'number')) return
+    if (cells.includes('suppressed')) hidden.push(i)
+    else na.push(i)
+  })
+  return { hidden, na }
+}
+
 /** A count as published: null means the service suppressed it. */
 export const countCell = (n: number | null | undefined): Cell =>
   n === null || n === undefined ? 'suppressed' : n

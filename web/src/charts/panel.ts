@@ -7,6 +7,7 @@ import type { PrivacyMetadata } from '../../../src/core/stats/index.ts'
 import { el } from '../dom.ts'
 import { lang, t } from '../i18n/index.ts'
 import { type ChartSpec, drawChart } from './chart.ts'
+import { fitTableNow } from './fit.ts'
 import { downloadText, type Grid, toCsv } from './grid.ts'
 import { formatCount, renderTable } from './table.ts'
 
@@ -20,6 +21,13 @@ export interface PanelData {
 
 const number = (n: number, digits = 2) =>
   new Intl.NumberFormat(lang(), { maximumFractionDigits: digits }).format(n)
+
+/** An ε or a budget in the page's language, to three decimals at most. */
+export const formatEpsilon = (n: number) => number(n, 3)
+
+/** A release time in the page's language, in UTC (the budget's day is a UTC day too). */
+export const formatTime = (iso: string) =>
+  `${new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso))} UTC`
 
 /** The noise added, in words. */
 export function noiseText(p: PrivacyMetadata): string {
@@ -70,5 +78,11 @@ export function renderPanel(root: HTMLElement, data: PanelData): void {
       : [el('ul', { class: 'privacy' }, ...privacyText(data.privacy).map((s) => el('li', {}, s)))]),
     el('p', { class: 'row' }, csv),
   )
-  if (!empty) drawChart(canvas, data.grid, data.spec)
+  fitTableNow(root)
+  if (!empty)
+    drawChart(canvas, data.grid, {
+      ...data.spec,
+      hiddenLabel: t('chart.tooFew'),
+      naLabel: t('cell.na'),
+    })
 }

@@ -13,6 +13,7 @@ import {
   type Grain,
   LEVELS,
   type Level,
+  MAX_VIEW_EPSILON,
   MECHANISMS,
   type Measure,
   type Mechanism,
@@ -68,7 +69,7 @@ export function fromSearch(search: string, base = defaults()): Filters {
     region: q.get('region') ?? base.region,
     breakdown: pick(q.get('breakdown'), ['', ...BREAKDOWNS] as const, base.breakdown),
     dp: pick(q.get('dp'), ['none', ...MECHANISMS] as const, base.dp),
-    epsilon: epsilon > 0 && epsilon <= 5 ? epsilon : base.epsilon,
+    epsilon: epsilon > 0 && epsilon <= MAX_VIEW_EPSILON ? epsilon : base.epsilon,
   }
 }
 

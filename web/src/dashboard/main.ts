@@ -1,8 +1,11 @@
 /**
  * The epidemiologist's dashboard (/dashboard, role epidemiologist, staff session): four charts —
- * the epidemic curve, positivity over time, coverage by place and exposure key uploads — each
- * one series query, drawn with its table, its CSV and what was done to protect it. Responses are
- * kept, so switching language redraws without asking again (with noise, asking spends budget).
+ * the epidemic curve, positivity over time, coverage by place and exposure key uploads — and the
+ * map, epi curve and year on year, each drawn with its table, its CSV and what was done to
+ * protect it. All seven are one view (POST /api/surveillance/view): with noise one Show is
+ * charged once, split between them, and nothing when the same view on unchanged data was shown
+ * before; the line beside Show says the cost before it is pressed (cost.ts). Responses are
+ * kept, so switching language redraws without asking again.
  */
 
 import {
@@ -12,13 +15,23 @@ import {
   type Measure,
   type Place,
   type SeriesResult,
+  type ViewChart,
+  type ViewRequest,
+  type ViewResult,
 } from '../../../src/core/stats/index.ts'
 import { breakdownLabel } from '../charts/labels.ts'
 import { noteText } from '../charts/notes.ts'
-import { noiseText, type PanelData, renderPanel } from '../charts/panel.ts'
+import {
+  formatTime,
+  noiseText,
+  type PanelData,
+  renderPanel,
+  formatEpsilon as round,
+} from '../charts/panel.ts'
 import { byId, el, type State, setState } from '../dom.ts'
 import { initI18n, type MessageKey, mountLanguageSwitch, onLangChange, t } from '../i18n/index.ts'
 import { api, describe, whoAmI } from '../staff/api.ts'
+import { redrawCost, refreshCost, refreshCostSoon } from './cost.ts'
 import {
   breakdownFor,
   type Filters,
@@ -26,17 +39,18 @@ import {
   fromSearch,
   levelOf,
   readForm,
-  seriesPath,
   syncEpsilon,
   toSearch,
   writeForm,
 } from './filters.ts'
 import { countsGrid, coverageGrid, positivityGrid } from './grids.ts'
 import {
+  beginMapsAndCurves,
+  fillMapsAndCurves,
   mapsAndCurvesAnswers,
+  mapsAndCurvesCharts,
   mountMapsAndCurves,
   redrawMapsAndCurves,
-  showMapsAndCurves,
 } from './maps-and-curves.ts'
 
 type PanelId = 'curve' | 'positivity' | 'coverage' | 'uploads'
@@ -102,6 +116,8 @@ function say(state: State, key: MessageKey, params: Record<string, string | numb
 
 let shown: Filters | undefined
 const results = new Map<PanelId, SeriesResult | Error>()
+/** What the last view cost, or why it was refused. */
+let lastView: ViewResult['privacy'] | Error | undefined
 let generation = 0
 let who = ''
 
@@ -150,26 +166,42 @@ function renderOne(def: ChartDef, f: Filters): void {
 }
 
 function renderSummary(): void {
-  // Every answer on the page, the maps and curves' too: each spent its ε and hid its cells.
+  // Every answer on the page, the maps and curves' too: together they are one view.
   const done = [
     ...[...results.values()].filter((r): r is SeriesResult => !(r instanceof Error)),
     ...mapsAndCurvesAnswers(),
   ]
   const summary = byId('privacy-summary')
   const notes = byId('privacy-notes')
-  if (done.length === 0) {
+  if (lastView instanceof Error) {
+    summary.replaceChildren(
+      el('dt', {}, t('view.refusedTerm')),
+      el('dd', { id: 'privacy-charged' }, t('view.refused', { error: describe(lastView) })),
+    )
+    notes.replaceChildren()
+    return
+  }
+  if (done.length === 0 || lastView === undefined) {
     summary.replaceChildren()
     notes.replaceChildren()
     return
   }
+  const view = lastView
   const last = done[done.length - 1] as (typeof done)[number]
-  const budgets = done.map((r) => r.privacy.budget)
-  const lowest = budgets.reduce<(typeof budgets)[number] | undefined>(
-    (a, b) => (a === undefined || b.remaining < a.remaining ? b : a),
-    undefined,
-  )
   const sum = (k: 'suppressedCells' | 'complementaryCells') =>
     done.reduce((n, r) => n + r.privacy[k], 0)
+  const charged =
+    view.mechanism === null
+      ? t('view.charged.none')
+      : view.released
+        ? t('view.charged.released', {
+            at: view.releasedAt === null ? '' : formatTime(view.releasedAt),
+          })
+        : t('view.charged.once', {
+            charge: round(view.charge),
+            share: round(view.split[0]?.epsilon ?? 0),
+            charts: view.split.length,
+          })
   summary.replaceChildren(
     el('dt', {}, t('privacy.threshold')),
     el('dd', { id: 'privacy-threshold' }, String(last.privacy.threshold)),
@@ -184,57 +216,86 @@ function renderSummary(): void {
     ),
     el('dt', {}, t('privacy.noise')),
     el('dd', {}, noiseText(last.privacy)),
-    ...(lowest === undefined
-      ? []
-      : [
-          el('dt', {}, t('privacy.budgetLeft')),
-          el(
-            'dd',
-            { id: 'privacy-budget' },
-            t('privacy.budgetValue', {
-              remaining: Number(lowest.remaining.toFixed(3)),
-              daily: lowest.daily,
-              day: lowest.day,
-            }),
-          ),
-        ]),
+    el('dt', {}, t('view.chargedTerm')),
+    el('dd', { id: 'privacy-charged' }, charged),
+    el('dt', {}, t('privacy.budgetLeft')),
+    el(
+      'dd',
+      { id: 'privacy-budget' },
+      t('privacy.budgetValue', {
+        remaining: round(view.budget.remaining),
+        daily: round(view.budget.daily),
+        day: view.budget.day,
+      }),
+    ),
   )
   const all = new Set(done.flatMap((r) => r.privacy.notes))
   notes.replaceChildren(...[...all].map((n) => el('li', {}, noteText(n))))
 }
 
 function renderAll(): void {
+  redrawCost()
   if (shown === undefined) return
   for (const def of CHARTS) renderOne(def, shown)
   renderSummary()
   redrawMapsAndCurves()
 }
 
+/** The seven charts under the filters `f`, as one view. */
+function viewOf(f: Filters): ViewRequest {
+  const region = f.region === '' ? {} : { region: f.region }
+  const charts: ViewChart[] = CHARTS.map((def) => {
+    const breakdown = breakdownFor(def.measure, f)
+    return {
+      id: def.id,
+      kind: 'series',
+      measure: def.measure,
+      interval: f.interval,
+      from: f.from,
+      to: f.to,
+      level: def.level(f),
+      ...region,
+      ...(breakdown === undefined ? {} : { breakdown }),
+    }
+  })
+  charts.push(...mapsAndCurvesCharts(f, finer(f.level, wholeLevel(f))))
+  return { dp: f.dp, ...(f.dp === 'none' ? {} : { epsilon: f.epsilon }), charts }
+}
+
 async function run(f: Filters): Promise<void> {
   const mine = ++generation
   shown = f
   results.clear()
+  lastView = undefined
   renderSummary()
-  const maps = showMapsAndCurves(f, finer(f.level, wholeLevel(f)), () => where(f), renderSummary)
-  await Promise.all([
-    maps,
-    ...CHARTS.map(async (def) => {
-      setState(byId(`${def.id}-status`), 'busy', t('dash.loading'))
-      let result: SeriesResult | Error
-      try {
-        result = await api<SeriesResult>(
-          'GET',
-          seriesPath(def.measure, f, def.level(f), breakdownFor(def.measure, f)),
-        )
-      } catch (err) {
-        result = err instanceof Error ? err : new Error(String(err))
-      }
-      if (mine !== generation) return
-      results.set(def.id, result)
-      renderOne(def, f)
-      renderSummary()
-    }),
-  ])
+  for (const def of CHARTS) setState(byId(`${def.id}-status`), 'busy', t('dash.loading'))
+  const outlines = beginMapsAndCurves(
+    f,
+    finer(f.level, wholeLevel(f)),
+    () => where(f),
+    renderSummary,
+  )
+  const request = viewOf(f)
+  let answer: ViewResult | Error
+  try {
+    answer = await api<ViewResult>('POST', '/api/surveillance/view', request)
+  } catch (err) {
+    answer = err instanceof Error ? err : new Error(String(err))
+  }
+  if (mine !== generation) return
+  // A refused view is refused whole: every chart says why, none is half drawn.
+  if (answer instanceof Error) {
+    lastView = answer
+    for (const def of CHARTS) results.set(def.id, answer)
+    fillMapsAndCurves(answer)
+  } else {
+    lastView = answer.privacy
+    for (const c of answer.charts) if (c.kind === 'series') results.set(c.id as PanelId, c.result)
+    fillMapsAndCurves(answer.charts)
+  }
+  for (const def of CHARTS) renderOne(def, f)
+  renderSummary()
+  await Promise.all([outlines, refreshCost(request)])
 }
 
 /** Places in hierarchy order, each under its parent, indented by level. */
@@ -272,7 +333,16 @@ async function loadPlaces(): Promise<void> {
 }
 
 byId('f-dp').addEventListener('change', syncEpsilon)
-mountMapsAndCurves(renderSummary)
+const costOfForm = () => refreshCostSoon(() => viewOf(readForm()))
+byId('filters').addEventListener('input', costOfForm)
+byId('filters').addEventListener('change', costOfForm)
+// The map and curves' measure is part of the view: without noise it is shown at once (free);
+// with noise the cost line says what showing it will cost, and Show asks.
+mountMapsAndCurves(() => {
+  if (shown === undefined) return
+  if (shown.dp === 'none') void run(shown)
+  else costOfForm()
+})
 byId<HTMLFormElement>('filters').addEventListener('submit', (event) => {
   event.preventDefault()
   const f = readForm()
@@ -306,8 +376,16 @@ async function start(): Promise<void> {
   writeForm(f)
   byId('dashboard').hidden = false
   who = me.name
-  say('ok', 'dash.signedIn', { name: who })
-  await run(readForm())
+  const first = readForm()
+  // An address with noise (a bookmark) would spend budget unasked: the cost is said, and the
+  // person presses Show.
+  if (first.dp === 'none') {
+    say('ok', 'dash.signedIn', { name: who })
+    await run(first)
+  } else {
+    say('info', 'view.pressShow', { name: who })
+    await refreshCost(viewOf(first))
+  }
 }
 
 start().catch((err) => say('bad', 'dash.failed', { error: describe(err) }))

@@ -4,8 +4,10 @@
  * protect small counts named in a list, the places the boundary file has no outline for named
  * in another, and what was done to protect the figures. Nothing is computed from a hidden count.
  */
+
 import type { Boundaries, MapPlace, MapResult } from '../../../src/core/stats/index.ts'
 import { drawChoropleth, drawLegend, type MapArea } from '../charts/choropleth.ts'
+import { fitTableNow } from '../charts/fit.ts'
 import { type Cell, downloadText, type Grid, toCsv } from '../charts/grid.ts'
 import { placeLabel } from '../charts/labels.ts'
 import { noteText } from '../charts/notes.ts'
@@ -160,4 +162,5 @@ export function renderMap(root: HTMLElement, v: MapView): void {
     ),
     el('p', { class: 'row' }, csv),
   )
+  fitTableNow(root)
 }

@@ -1,9 +1,10 @@
 /**
  * The dashboard's maps and curves (issue 22): the map by place, the epi curve by ISO week and
- * this year against earlier years, for one count measure chosen in their own section. They follow
- * the page's filters (dates, place, noise): main.ts calls `showMapsAndCurves` when the filters are
- * shown and `redrawMapsAndCurves` when the language changes (responses are kept, so a redraw asks
- * nothing again and spends no budget).
+ * this year against earlier years, for one count measure chosen in their own section. They are
+ * three charts of the page's view (main.ts asks them with the four others in one request, so
+ * with noise one Show is charged once); this module names them, fetches the outlines (no noise,
+ * nothing spent) and draws what the view answered. Responses are kept, so a language switch
+ * redraws without asking again.
  */
 import {
   type Boundaries,
@@ -13,6 +14,8 @@ import {
   type Level,
   type MapResult,
   type PrivacyMetadata,
+  type ViewChart,
+  type ViewChartResult,
   type YearsResult,
 } from '../../../src/core/stats/index.ts'
 import { renderPanel } from '../charts/panel.ts'
@@ -31,7 +34,8 @@ interface Shown {
   /** The area in words, asked again at each draw (it follows the page's language). */
   where: () => string
   measure: CountMeasure
-  map?: { boundaries: Boundaries; result: MapResult } | Error
+  boundaries?: Boundaries | Error
+  map?: MapResult | Error
   epi?: EpiCurve | Error
   years?: YearsResult | Error
 }
@@ -40,19 +44,11 @@ let shown: Shown | undefined
 let generation = 0
 
 const measureSelect = () => byId<HTMLSelectElement>('mc-measure')
-const measureOf = (): CountMeasure => {
+export const measureOf = (): CountMeasure => {
   const v = measureSelect().value
   return (COUNTS as readonly string[]).includes(v) ? (v as CountMeasure) : 'positives'
 }
 const measureLabel = (m: CountMeasure) => t(`measure.${m}`)
-
-function query(f: Filters, extra: Record<string, string>): string {
-  const q = new URLSearchParams(extra)
-  if (f.region !== '') q.set('region', f.region)
-  q.set('dp', f.dp)
-  if (f.dp !== 'none') q.set('epsilon', String(f.epsilon))
-  return q.toString()
-}
 
 const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)))
 
@@ -66,10 +62,13 @@ function draw(): void {
   if (s === undefined) return
   const label = measureLabel(s.measure)
   const stem = ['vigil', s.measure, s.f.from, s.f.to, ...(s.f.region === '' ? [] : [s.f.region])]
-  if (s.map instanceof Error) failed('map', s.map)
-  else if (s.map !== undefined) {
+  const { boundaries, map } = s
+  if (map instanceof Error) failed('map', map)
+  else if (boundaries instanceof Error) failed('map', boundaries)
+  else if (map !== undefined && boundaries !== undefined) {
     renderMap(byId('map'), {
-      ...s.map,
+      boundaries,
+      result: map,
       measureLabel: label,
       where: s.where(),
       filename: [...stem, 'map', s.level].join('-'),
@@ -109,78 +108,71 @@ function draw(): void {
 export function mapsAndCurvesAnswers(): { privacy: PrivacyMetadata }[] {
   const s = shown
   if (s === undefined) return []
-  const map = s.map instanceof Error || s.map === undefined ? undefined : s.map.result
-  return [map, s.epi, s.years].filter(
+  return [s.map, s.epi, s.years].filter(
     (r): r is MapResult | EpiCurve | YearsResult => r !== undefined && !(r instanceof Error),
   )
 }
 
+/** The three charts of the view under the filters `f`; the map at `level`. */
+export function mapsAndCurvesCharts(f: Filters, level: Level): ViewChart[] {
+  const measure = measureOf()
+  const region = f.region === '' ? {} : { region: f.region }
+  return [
+    { id: 'map', kind: 'map', measure, from: f.from, to: f.to, level, ...region },
+    { id: 'epiweeks', kind: 'epicurve', measure, from: f.from, to: f.to, ...region },
+    { id: 'years', kind: 'years', measure, years: YEARS, to: f.to, ...region },
+  ]
+}
+
 /**
- * Asks for the three panels' figures under the filters `f`; the map at `level`. `loaded` runs
- * after each panel is drawn (the page's privacy summary counts these answers too).
+ * The view under `f` is being asked: the panels say so, and the outlines of the places at
+ * `level` are fetched (public geometry: no noise, nothing spent). `loaded` runs after a draw.
  */
-export async function showMapsAndCurves(
+export function beginMapsAndCurves(
   f: Filters,
   level: Level,
   where: () => string,
   loaded: () => void,
 ): Promise<void> {
   const mine = ++generation
-  const measure = measureOf()
-  shown = { f, level, where, measure }
+  shown = { f, level, where, measure: measureOf() }
   for (const id of ['map', 'epiweeks', 'years'])
     setState(byId(`${id}-status`), 'busy', t('dash.loading'))
   const scope: Record<string, string> = f.region === '' ? {} : { region: f.region }
-  const jobs: Promise<void>[] = [
-    Promise.all([
-      api<Boundaries>(
-        'GET',
-        `/api/surveillance/boundaries?${new URLSearchParams({ level, ...scope })}`,
-      ),
-      api<MapResult>(
-        'GET',
-        `/api/surveillance/map?${query(f, { measure, from: f.from, to: f.to, level })}`,
-      ),
-    ]).then(
-      ([boundaries, result]) => {
-        if (mine === generation && shown) shown.map = { boundaries, result }
-      },
-      (err) => {
-        if (mine === generation && shown) shown.map = asError(err)
-      },
-    ),
-    api<EpiCurve>(
-      'GET',
-      `/api/surveillance/epicurve?${query(f, { measure, from: f.from, to: f.to })}`,
-    ).then(
-      (r) => {
-        if (mine === generation && shown) shown.epi = r
-      },
-      (err) => {
-        if (mine === generation && shown) shown.epi = asError(err)
-      },
-    ),
-    api<YearsResult>(
-      'GET',
-      `/api/surveillance/years?${query(f, { measure, years: String(YEARS), to: f.to })}`,
-    ).then(
-      (r) => {
-        if (mine === generation && shown) shown.years = r
-      },
-      (err) => {
-        if (mine === generation && shown) shown.years = asError(err)
-      },
-    ),
-  ]
-  await Promise.all(
-    jobs.map((j) =>
-      j.then(() => {
-        if (mine !== generation) return
-        draw()
-        loaded()
-      }),
-    ),
+  return api<Boundaries>(
+    'GET',
+    `/api/surveillance/boundaries?${new URLSearchParams({ level, ...scope })}`,
+  ).then(
+    (b) => {
+      if (mine !== generation || shown === undefined) return
+      shown.boundaries = b
+      draw()
+      loaded()
+    },
+    (err) => {
+      if (mine !== generation || shown === undefined) return
+      shown.boundaries = asError(err)
+      draw()
+      loaded()
+    },
   )
+}
+
+/** The view's answer for the three panels (or why the whole view was refused). */
+export function fillMapsAndCurves(answer: ViewChartResult[] | Error): void {
+  const s = shown
+  if (s === undefined) return
+  if (answer instanceof Error) {
+    s.map = answer
+    s.epi = answer
+    s.years = answer
+  } else
+    for (const c of answer) {
+      if (c.kind === 'map') s.map = c.result
+      else if (c.kind === 'epicurve') s.epi = c.result
+      else if (c.kind === 'years') s.years = c.result
+    }
+  draw()
 }
 
 /** Draws again in the page's language from the kept responses. */
@@ -188,9 +180,7 @@ export function redrawMapsAndCurves(): void {
   draw()
 }
 
-/** The section's own measure: changing it asks again under the filters last shown. */
-export function mountMapsAndCurves(loaded: () => void): void {
-  measureSelect().addEventListener('change', () => {
-    if (shown !== undefined) void showMapsAndCurves(shown.f, shown.level, shown.where, loaded)
-  })
+/** The section's own measure: `changed` runs when it changes (main.ts decides whether to ask). */
+export function mountMapsAndCurves(changed: () => void): void {
+  measureSelect().addEventListener('change', changed)
 }

@@ -1,10 +1,12 @@
 /** English: the source of every message key (Spanish must have them all). */
 import { mapsEn } from './maps-en.ts'
 import { staffEn } from './staff-en.ts'
+import { viewEn } from './view-en.ts'
 
 export const en = {
   ...staffEn,
   ...mapsEn,
+  ...viewEn,
   'lang.label': 'Language',
   'nav.home': 'Vigil',
 
@@ -546,9 +548,9 @@ export const en = {
   'dash.breakdown.none': 'None',
   'dash.dp': 'Noise (differential privacy)',
   'dash.dp.none': 'None (suppression only)',
-  'dash.epsilon': 'ε per chart',
+  'dash.epsilon': 'ε for the whole view',
   'dash.filtersHint':
-    'Curves cover the places chosen under “Within”; “Places compared” sets the level of the coverage chart. With noise, each chart spends its ε from your daily budget.',
+    'Curves cover the places chosen under “Within”; “Places compared” sets the level of the coverage chart and the map. With noise, one Show takes its ε once from your daily budget, shared by all seven charts; showing the same view again on unchanged data costs nothing.',
   'dash.show': 'Show',
   'dash.privacy': 'Privacy',
   'dash.privacyLede':
@@ -739,6 +741,9 @@ export const en = {
   'issuer.resultHeading': 'Credential issued',
   'issuer.resultFor': '{kind} for {name}, born {birthDate}.',
   'issuer.qrAlt': 'QR code of the health card for {name}',
+  'issuer.qrTooLong':
+    'This record is too long for one QR code. The person shares it as a SMART Health Link from their passport page (the link below); the card file and the printed page still work.',
+  'issuer.qrFailed': 'The QR code could not be shown. Try again, or use the card file below.',
   'issuer.print': 'Print the passport',
   'issuer.download': 'Download the card file',
   'issuer.passportLink': "The person's passport link",

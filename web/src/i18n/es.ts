@@ -2,10 +2,12 @@
 import type { MessageKey } from './en.ts'
 import { mapsEs } from './maps-es.ts'
 import { staffEs } from './staff-es.ts'
+import { viewEs } from './view-es.ts'
 
 export const es: Record<MessageKey, string> = {
   ...staffEs,
   ...mapsEs,
+  ...viewEs,
   'lang.label': 'Idioma',
   'nav.home': 'Vigil',
 
@@ -575,9 +577,9 @@ export const es: Record<MessageKey, string> = {
   'dash.breakdown.none': 'Ninguno',
   'dash.dp': 'Ruido (privacidad diferencial)',
   'dash.dp.none': 'Ninguno (solo supresión)',
-  'dash.epsilon': 'ε por gráfico',
+  'dash.epsilon': 'ε de toda la vista',
   'dash.filtersHint':
-    'Las curvas cubren los lugares elegidos en «Dentro de»; «Lugares comparados» fija el nivel del gráfico de cobertura. Con ruido, cada gráfico gasta su ε de su presupuesto diario.',
+    'Las curvas cubren los lugares elegidos en «Dentro de»; «Lugares comparados» fija el nivel del gráfico de cobertura y del mapa. Con ruido, cada Mostrar toma su ε una sola vez de su presupuesto diario, compartido por los siete gráficos; volver a mostrar la misma vista con los mismos datos no cuesta nada.',
   'dash.show': 'Mostrar',
   'dash.privacy': 'Privacidad',
   'dash.privacyLede':
@@ -771,6 +773,10 @@ export const es: Record<MessageKey, string> = {
   'issuer.resultHeading': 'Certificado emitido',
   'issuer.resultFor': '{kind} de {name}, nacido/a en {birthDate}.',
   'issuer.qrAlt': 'Código QR del certificado de salud de {name}',
+  'issuer.qrTooLong':
+    'Este registro es demasiado largo para un solo código QR. La persona lo comparte como enlace SMART Health Link desde su página de pasaporte (el enlace de abajo); el archivo del certificado y la página impresa siguen funcionando.',
+  'issuer.qrFailed':
+    'No se pudo mostrar el código QR. Inténtelo de nuevo o use el archivo del certificado de abajo.',
   'issuer.print': 'Imprimir el pasaporte',
   'issuer.download': 'Descargar el archivo del certificado',
   'issuer.passportLink': 'Enlace al pasaporte de la persona',

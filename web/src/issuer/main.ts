@@ -37,6 +37,8 @@ const select = (id: string) => byId<HTMLSelectElement>(id)
 interface Issued {
   id: string
   kind: 'immunization' | 'test'
+  /** The shc:/ QR text; null when the card is too long for one QR (SHC 1.4). */
+  qr: string | null
   links: Record<string, string>
 }
 
@@ -55,7 +57,16 @@ let earlierDoses: Dose[] = []
 let items: CredentialListItem[] = []
 let found: CredentialListItem[] | undefined
 let next: string | null = null
-let shown: { id: string; kind: Kind; subject: CredentialSubject; link: string } | undefined
+let shown:
+  | {
+      id: string
+      kind: Kind
+      subject: CredentialSubject
+      link: string
+      /** false: the card is longer than one QR holds (the API's `qr` is null); unknown for a listed one. */
+      fitsQr?: boolean
+    }
+  | undefined
 
 function fill(node: HTMLSelectElement, choices: readonly Choice[]): void {
   const keep = node.value
@@ -278,7 +289,13 @@ form.addEventListener('submit', async (event) => {
     endCorrection()
     form.reset()
     showKind()
-    showResult({ id: issued.id, kind: issued.kind, subject, link: issued.links.passport ?? '' })
+    showResult({
+      id: issued.id,
+      kind: issued.kind,
+      subject,
+      link: issued.links.passport ?? '',
+      fitsQr: issued.qr !== null,
+    })
     void loadList()
   } catch (err) {
     const field = err instanceof FieldError ? fieldOf(err.field) : undefined
@@ -308,12 +325,30 @@ function renderResult(): void {
   })
   const qr = byId<HTMLImageElement>('result-qr')
   qr.alt = t('issuer.qrAlt', { name: fullName(subject) })
-  if (qr.getAttribute('src') !== `/api/credentials/${id}/qr.svg`)
+  // SHC 1.4: a card over 1,195 characters has no QR; it is shared as a health link instead.
+  noQr(shown.fitsQr === false ? 'issuer.qrTooLong' : undefined)
+  if (shown.fitsQr !== false && qr.getAttribute('src') !== `/api/credentials/${id}/qr.svg`)
     qr.src = `/api/credentials/${id}/qr.svg`
   byId<HTMLAnchorElement>('result-print').href = `/api/credentials/${id}/passport`
   byId<HTMLAnchorElement>('result-download').href = `/api/credentials/${id}/card.smart-health-card`
   byId('result-link').textContent = shown.link
 }
+
+/** Shows `message` in place of the QR image (undefined: the image, no message). */
+function noQr(message: MessageKey | undefined): void {
+  const qr = byId<HTMLImageElement>('result-qr')
+  const note = byId('result-no-qr')
+  qr.hidden = message !== undefined
+  note.hidden = message === undefined
+  note.textContent = message === undefined ? '' : t(message)
+  if (message !== undefined) qr.removeAttribute('src')
+}
+
+// A QR that fails to load for another reason (a dropped connection) is said, not shown broken.
+byId<HTMLImageElement>('result-qr').addEventListener('error', () => {
+  if (shown !== undefined && byId<HTMLImageElement>('result-qr').getAttribute('src') !== null)
+    noQr('issuer.qrFailed')
+})
 
 function showResult(next: NonNullable<typeof shown>): void {
   shown = next
@@ -331,6 +366,7 @@ async function showExisting(item: CredentialListItem): Promise<void> {
       kind: item.kind,
       subject: item.subject as CredentialSubject,
       link: url,
+      fitsQr: item.fitsQr !== false,
     })
   } catch (err) {
     setState(listStatus, 'bad', t('issuer.actionFailed', { reason: reason(err) }))

@@ -10,6 +10,7 @@ import {
   bigint,
   date,
   doublePrecision,
+  index,
   integer,
   jsonb,
   pgTable,
@@ -85,6 +86,30 @@ export const dpBudget = pgTable(
     spent: doublePrecision('spent').notNull(),
   },
   (t) => [primaryKey({ columns: [t.actor, t.day] })],
+)
+
+/**
+ * A dashboard view's noisy release (services/surveillance/view.ts), keyed by SHA-256 of the view
+ * asked and the version of the data (the newest fact, the places, the threshold): the same view
+ * on unchanged data, or asked again within 15 minutes, is served from here, charged nothing, so
+ * its noise is drawn once.
+ */
+export const dpViewReleases = pgTable(
+  'dp_view_releases',
+  {
+    key: text('key').primaryKey(),
+    /** SHA-256 of the view asked alone (the key adds the data's version): recent releases. */
+    view: text('view').notNull(),
+    mechanism: text('mechanism').notNull(),
+    epsilon: doublePrecision('epsilon').notNull(),
+    /** The charts as served, their budgets left out (each asker is shown their own). */
+    charts: jsonb('charts').notNull().$type<unknown[]>(),
+    releasedAt: timestamp('released_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('dp_view_releases_released_at').on(t.releasedAt),
+    index('dp_view_releases_view').on(t.view, t.releasedAt),
+  ],
 )
 
 /** One public release per (measure, week): its cells are drawn once and never redrawn. */

@@ -1,0 +1,1 @@
+export { dirStore } from './dir.ts'
