@@ -103,6 +103,40 @@ Exit 0: every row issued (now or before); 1: some rows failed (listed on stderr)
       return 0
     },
   },
+  'log rotate': {
+    summary:
+      'freeze the log shard (final cosigned checkpoint) and start a new one: new origin, new key',
+    usage: `vigil log rotate [--min-age SECONDS] [--json]
+
+Freezes the active log shard: it becomes read-only, with a final checkpoint (its last tree,
+signed by its key with a \`final\` line) that the configured witnesses are asked to cosign; its
+reads stay at /log/<id>/…. Starts shard N+1 with origin <log origin>/N+1 and a new log key;
+running servers append there within seconds. Safe beside running servers; two rotations
+started together make one new shard (docs/LEDGER.md "Shards").
+
+  --min-age S  do nothing when the active shard started less than S seconds ago (default 3600):
+               a second rotation started with the first, or a job run twice, makes no shard
+  --json       print the shards frozen and started, and each witness's answer, as JSON
+
+Exit 0: rotated; 3: not rotated (another rotation froze the shard first, or it is younger than
+--min-age); 2: an error.`,
+    async run(args) {
+      const { runLogRotate } = await import('./commands/log.ts')
+      return runLogRotate(args)
+    },
+  },
+  'log shards': {
+    summary: "list the log's shards: id, state, origin, key, period, final size",
+    usage: `vigil log shards [--cosign] [--json]
+
+  --cosign  ask the configured witnesses (VIGIL_WITNESSES) again to cosign each frozen shard's
+            final checkpoint, e.g. when one was down during the rotation
+  --json    print the shards as JSON`,
+    async run(args) {
+      const { runLogShards } = await import('./commands/log.ts')
+      return runLogShards(args)
+    },
+  },
   'identity show': {
     summary: "show the deployment's recorded identity: public URL, issuer URL, log origin",
     usage: `vigil identity show [--json]

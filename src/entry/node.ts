@@ -158,6 +158,11 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
             )
         })
         .catch((err) => ctx.logger.error('identity check failed', { error: String(err) }))
+      // `vigil log rotate` started another shard: appends and the /log/ reads move there (an
+      // append finds it out at its next step anyway; this moves a quiet server too).
+      ledger
+        .follow()
+        .catch((err) => ctx.logger.error('log shard check failed', { error: String(err) }))
     }, 2000),
   )
   if (published !== undefined && lead) {

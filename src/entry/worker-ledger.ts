@@ -27,6 +27,7 @@ import type { Appended, LedgerPort, ServiceContext } from '../platform/context/i
 import { type Db, logEntries, rowsOf } from '../platform/db/index.ts'
 import { ServiceError } from '../platform/errors/index.ts'
 import {
+  activeLogKey,
   type IntegrateDeps,
   initLog,
   insertPending,
@@ -79,12 +80,19 @@ export function workerLedger(
   let opening: Promise<IntegrateDeps> | undefined
   const open = () => {
     opening ??= (async () => {
-      const key = await ctx.keys.active('log')
+      // The active log shard's key and origin (docs/LEDGER.md "Shards"); after `vigil log
+      // rotate` a step finds the new shard, loads it here and runs again.
+      const { key, origin } = await activeLogKey(ctx)
       const deps: IntegrateDeps = {
         db: ctx.db,
-        signer: logSigner(key, config.logOrigin),
-        origin: config.logOrigin,
+        signer: logSigner(key, origin),
+        origin,
         now: () => ctx.clock.now(),
+        follow: async () => {
+          const next = await activeLogKey(ctx)
+          deps.signer = logSigner(next.key, next.origin)
+          deps.origin = next.origin
+        },
       }
       const memo = `${config.databaseUrl ?? ''} ${config.logOrigin}`
       if (!initialised.has(memo)) {

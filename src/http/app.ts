@@ -30,6 +30,7 @@ import { exposureExportRoutes } from './routes/exposure-export.ts'
 import { healthRoutes } from './routes/health.ts'
 import { keyRoutes } from './routes/keys.ts'
 import { logRoutes } from './routes/log.ts'
+import { logShardRoutes } from './routes/log-shards.ts'
 import { surveillancePageRoutes } from './routes/pages.ts'
 import { releaseRoutes } from './routes/release.ts'
 import { shlRoutes } from './routes/shl.ts'
@@ -137,6 +138,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/', healthRoutes())
   app.route('/', keyRoutes())
   app.route('/', logRoutes())
+  app.route('/', logShardRoutes())
   app.route('/', tokenRoutes())
   app.route('/', credentialRoutes())
   app.route('/', wellKnownRoutes())

@@ -17,6 +17,8 @@ export const SERVICE_STATUS: Record<ServiceErrorCode, ContentfulStatusCode> = {
   GONE: 410,
   LEDGER_BUSY: 503,
   LEDGER_UNAVAILABLE: 503,
+  LOG_SHARD_FROZEN: 409,
+  LOG_SHARD_UNKNOWN: 404,
   QR_TOO_LONG: 409,
   // Staff (WebAuthn ceremonies): a malformed or mismatched response is the client's mistake…
   WEBAUTHN_MALFORMED: 400,

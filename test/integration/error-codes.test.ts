@@ -12,6 +12,7 @@ import { createTestApp } from '../helpers/app.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../helpers/db.ts'
 import { EXPOSURE_CASES } from './error-codes/exposure.ts'
 import { GENERAL_CASES } from './error-codes/general.ts'
+import { SHARD_CASES } from './error-codes/shards.ts'
 import { SHL_CASES } from './error-codes/shl.ts'
 import { STAFF_CASES } from './error-codes/staff.ts'
 import { SURVEILLANCE_CASES } from './error-codes/surveillance.ts'
@@ -25,6 +26,7 @@ const CASES: Record<ServiceErrorCode, Case> = {
   ...EXPOSURE_CASES,
   ...SURVEILLANCE_CASES,
   ...SHL_CASES,
+  ...SHARD_CASES,
 }
 
 const isCode = (code: string): code is ServiceErrorCode => code in SERVICE_STATUS

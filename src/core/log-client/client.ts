@@ -62,6 +62,8 @@ export interface LogClient {
   consistencyProof(first: bigint, second: bigint): Promise<Uint8Array[]>
   /** The c2sp.org/tlog-proof receipt of leaf `index` against the latest checkpoint. */
   receipt(index: bigint): Promise<string>
+  /** The same log API for shard `id` of the deployment (`/log/<id>/…`, docs/LEDGER.md "Shards"). */
+  shard(id: number): LogClient
 }
 
 /**
@@ -69,9 +71,9 @@ export interface LogClient {
  * origin). `fetch` does every request: a caching one in the verifier page, Node's in the CLI, a
  * Hono app's `request` in tests.
  */
-export function createLogClient(url: string, fetch: LogFetch): LogClient {
-  const base = `${url.replace(/\/+$/, '')}/log/`
-  const label = (path: string) => `/log/${path}`
+export function createLogClient(url: string, fetch: LogFetch, prefix = 'log'): LogClient {
+  const base = `${url.replace(/\/+$/, '')}/${prefix}/`
+  const label = (path: string) => `/${prefix}/${path}`
   const request = (path: string) => get(fetch, `${base}${path}`, label(path))
   const text = async (path: string) => readText(await request(path), label(path))
   const bytes = async (path: string) => readBytes(await request(path), label(path))
@@ -128,5 +130,6 @@ export function createLogClient(url: string, fetch: LogFetch): LogClient {
     inclusionProof: (index, size) => proof(`proof/inclusion?index=${index}&size=${size}`),
     consistencyProof: (first, second) => proof(`proof/consistency?first=${first}&second=${second}`),
     receipt: (index) => text(`receipt?index=${index}`),
+    shard: (id) => createLogClient(url, fetch, `log/${id}`),
   }
 }

@@ -11,7 +11,12 @@ import type { Check, CheckCode, CheckId, VerdictStatus } from './types.ts'
  * witness that does not verify, or two signed tree heads that cannot both hold (a fork). The
  * verdict is `invalid`, as for a bad card.
  */
-const LOG_FRAUD_CODES = new Set<CheckCode>(['COSIGNATURE_BAD', 'VERIFY_LOG_FORK'])
+const LOG_FRAUD_CODES = new Set<CheckCode>([
+  'COSIGNATURE_BAD',
+  'VERIFY_LOG_FORK',
+  // A frozen log shard's key signed a tree past its final size (docs/LEDGER.md "Shards").
+  'VERIFY_SHARD_PAST_FINAL',
+])
 /** A failure of one of these is a failure of the card: the verdict is `invalid`. */
 const CARD_CHECKS = new Set<CheckId>([
   'format',

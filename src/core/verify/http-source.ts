@@ -17,6 +17,7 @@ export function clientLedgerSource(client: LogClient): LedgerSource {
     readTiles: client.readTiles,
     latestCheckpoint: () => client.checkpoint(),
     consistencyProof: (first, second) => client.consistencyProof(first, second),
+    shard: (id) => clientLedgerSource(client.shard(id)),
   }
 }
 

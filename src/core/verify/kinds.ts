@@ -101,6 +101,7 @@ export const CODE_KINDS: Readonly<Record<VerifyCheckCode | VerifyErrorCode, Plai
   VERIFY_SUPERSEDED: ['not-valid', 'superseded'],
   VERIFY_CHECKPOINT_SIGNED: VALID,
   VERIFY_LOG_FORK: ['not-valid', 'log-forked'],
+  VERIFY_SHARD_PAST_FINAL: ['not-valid', 'log-forked'],
   VERIFY_WITNESS_QUORUM_MET: VALID,
   VERIFY_WITNESSES_NOT_REQUIRED: VALID,
   VERIFY_LEDGER_INCLUDED: VALID,

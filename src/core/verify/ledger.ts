@@ -27,6 +27,8 @@ export interface LedgerSource {
   latestCheckpoint?(): Promise<string>
   /** An RFC 9162 consistency proof between two tree sizes (to compare with a cached head). */
   consistencyProof?(first: bigint, second: bigint): Promise<Uint8Array[]>
+  /** The same deployment's log shard `id` (docs/LEDGER.md "Shards"), when the source can reach it. */
+  shard?(id: number): LedgerSource
 }
 
 /**

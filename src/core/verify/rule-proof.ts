@@ -14,7 +14,7 @@ import { hashLeaf, verifyInclusion } from '../merkle/index.ts'
 import { parseCheckpoint, parseNote, verifyCheckpointWithPolicy } from '../note/index.ts'
 import { CLOCK_SKEW_SECONDS } from '../shc/index.ts'
 import { VerifyError } from './errors.ts'
-import type { OpenedTrustMaterial, RuleRelease } from './trust-material.ts'
+import type { LogShard, OpenedTrustMaterial, RuleRelease } from './trust-material.ts'
 
 /** A rule release's inclusion proof, as kept on the device (JSON-safe). */
 export interface RuleProof {
@@ -53,10 +53,23 @@ function refused(message: string, cause?: unknown): VerifyError {
   return new VerifyError('VERIFY_RULES_PROOF', message, { field: 'rules', cause })
 }
 
-/** The source of a proof: core/log-client's `checkpoint` and `inclusionProof`. */
+/** The source of a proof: core/log-client's `checkpoint`, `inclusionProof` and `shard`. */
 export interface RuleProofSource {
   checkpoint(): Promise<string>
   inclusionProof(index: bigint, size: bigint): Promise<Uint8Array[]>
+  /** The same API for log shard `id` (docs/LEDGER.md "Shards"). */
+  shard?(id: number): RuleProofSource
+}
+
+/**
+ * The frozen shards, newest first, whose tree holds the index: a release logged before a rotation
+ * is proved against its shard's final checkpoint (docs/LEDGER.md "Shards").
+ */
+function frozenShards(material: OpenedTrustMaterial, index: bigint): LogShard[] {
+  return (material.shards ?? [])
+    .filter((s) => s.state === 'frozen' && s.checkpoint !== undefined)
+    .filter((s) => index < BigInt(s.finalSize ?? '0'))
+    .sort((a, b) => b.id - a.id)
 }
 
 /**
@@ -80,6 +93,34 @@ export async function fetchRuleProof(
     if (index >= size) throw notLogged('no checkpoint covers the release yet')
   }
   const proof = await source.inclusionProof(index, size)
+  const shards = frozenShards(material, index)
+  if (shards.length > 0 && source.shard !== undefined) {
+    // After a rotation the index may be a frozen shard's: keep the proof that holds.
+    const leaf = await ruleReleaseLeafHash(rules)
+    const holds = (note: string, p: Uint8Array[]) => {
+      const c = parseCheckpoint(parseNote(note).text)
+      try {
+        verifyInclusion(leaf, index, c.size, p, c.root)
+        return true
+      } catch {
+        return false
+      }
+    }
+    if (!holds(checkpoint, proof)) {
+      for (const shard of shards) {
+        const final = shard.checkpoint as string
+        const finalSize = BigInt(shard.finalSize ?? '0')
+        const p = await source.shard(shard.id).inclusionProof(index, finalSize)
+        if (holds(final, p))
+          return {
+            release: rules.release,
+            leafIndex: rules.leafIndex,
+            checkpoint: final,
+            proof: p.map(toHex),
+          }
+      }
+    }
+  }
   return { release: rules.release, leafIndex: rules.leafIndex, checkpoint, proof: proof.map(toHex) }
 }
 
@@ -100,16 +141,33 @@ export async function checkRuleProof(
   if (kept.release !== rules.release || kept.leafIndex !== rules.leafIndex) {
     throw refused('the proof is for another release or ledger index')
   }
+  // The active shard's checkpoint, or a frozen shard's (its own key, never past its final size).
+  let origin = material.log.origin
+  let policy = material.policyValue
+  let finalSize: bigint | undefined
+  try {
+    const claimed = parseCheckpoint(parseNote(kept.checkpoint).text).origin
+    const shard = (material.shards ?? []).find((s) => s.state === 'frozen' && s.origin === claimed)
+    if (shard !== undefined) {
+      origin = shard.origin
+      policy = { ...material.policyValue, logs: [{ vkey: shard.vkey }] }
+      finalSize = BigInt(shard.finalSize ?? '0')
+    }
+  } catch (cause) {
+    throw refused('the checkpoint of the proof does not parse', cause)
+  }
   let verified: Awaited<ReturnType<typeof verifyCheckpointWithPolicy>>
   try {
-    verified = await verifyCheckpointWithPolicy(kept.checkpoint, material.policyValue, {
-      origin: material.log.origin,
+    verified = await verifyCheckpointWithPolicy(kept.checkpoint, policy, {
+      origin,
       notAfter: BigInt(Math.floor(now) + CLOCK_SKEW_SECONDS),
     })
   } catch (cause) {
     throw refused('the checkpoint of the proof does not verify', cause)
   }
   const { size, root } = verified.checkpoint
+  if (finalSize !== undefined && size > finalSize)
+    throw refused(`the log shard ${origin} is frozen at size ${finalSize}`)
   try {
     const proof = kept.proof.map((h) => fromHex(h))
     verifyInclusion(await ruleReleaseLeafHash(rules), BigInt(rules.leafIndex), size, proof, root)

@@ -81,6 +81,26 @@ export interface DirectoryEntry {
   readonly canonicalIss?: string
 }
 
+/**
+ * One shard of the deployment's log (docs/LEDGER.md "Shards"): each is its own log with its own
+ * origin and key; a frozen one is read-only, with its final size and final (cosigned) checkpoint.
+ * Its API is `<deployment>/log/<id>/…`.
+ */
+export interface LogShard {
+  readonly id: number
+  readonly origin: string
+  /** Signed-note verifier key, named for the origin. */
+  readonly vkey: string
+  readonly state: 'active' | 'frozen'
+  /** POSIX seconds. */
+  readonly periodStart: number
+  readonly periodEnd: number | null
+  /** Decimal tree size: no checkpoint of this origin past it is valid (frozen shards only). */
+  readonly finalSize: string | null
+  /** The final checkpoint with its cosignatures (frozen shards only). */
+  readonly checkpoint?: string
+}
+
 export interface TrustMaterial {
   readonly format: typeof TRUST_MATERIAL_FORMAT
   /** The deployment's public URL: its log API lives under `<deployment>/log/`. */
@@ -93,6 +113,11 @@ export interface TrustMaterial {
   readonly policy: string
   /** The latest signed checkpoint note when the material was assembled. */
   readonly checkpoint: string
+  /**
+   * Every shard of the log, oldest first (absent while it was never rotated). `log` is the
+   * active one; a card is looked for in each shard the verifier trusts through this list.
+   */
+  readonly shards?: readonly LogShard[]
   readonly issuers: readonly TrustedIssuer[]
   /** Entry rule sets (absent until the authority publishes some); opened with core/rules. */
   readonly rules?: RuleRelease
@@ -169,6 +194,53 @@ function checkSuperseded(value: unknown, field: string): Record<string, string[]
 }
 
 const MAX_DIRECTORY = 5000
+const MAX_SHARDS = 1000
+const SECONDS = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+
+function checkShards(value: unknown, log: { origin: string; vkey: string }): LogShard[] {
+  if (!Array.isArray(value) || value.length > MAX_SHARDS)
+    throw format(`shards must be a list of at most ${MAX_SHARDS}`, 'shards')
+  const out = value.map((e, i): LogShard => {
+    const field = `shards[${i}]`
+    if (!isJsonObject(e)) throw format('a shard is an object', field)
+    const { id, origin, vkey, state, periodStart, periodEnd, finalSize, checkpoint } = e
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1)
+      throw format('shard id must be a positive integer', `${field}.id`)
+    if (typeof origin !== 'string' || typeof vkey !== 'string')
+      throw format('a shard needs origin and vkey', field)
+    let named: string
+    try {
+      named = parseVerifierKey(vkey).name
+    } catch {
+      throw format('shard vkey is not a verifier key', `${field}.vkey`)
+    }
+    if (named !== origin) throw format('a shard key must be named for its origin', `${field}.vkey`)
+    if (state !== 'active' && state !== 'frozen')
+      throw format('shard state is active or frozen', `${field}.state`)
+    if (!SECONDS(periodStart) || !(periodEnd === null || SECONDS(periodEnd)))
+      throw format('shard period is POSIX seconds', `${field}.periodStart`)
+    const frozen = state === 'frozen'
+    if (frozen !== (typeof finalSize === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(finalSize)))
+      throw format('a frozen shard, and only one, has a decimal finalSize', `${field}.finalSize`)
+    if (frozen !== (typeof checkpoint === 'string'))
+      throw format('a frozen shard, and only one, has its final checkpoint', `${field}.checkpoint`)
+    if (!frozen && (origin !== log.origin || vkey !== log.vkey))
+      throw format('the active shard must be the log', field)
+    return {
+      id,
+      origin,
+      vkey,
+      state,
+      periodStart: periodStart as number,
+      periodEnd: periodEnd as number | null,
+      finalSize: frozen ? (finalSize as string) : null,
+      ...(frozen ? { checkpoint: checkpoint as string } : {}),
+    }
+  })
+  if (new Set(out.map((s) => s.id)).size !== out.length)
+    throw format('a shard is listed twice', 'shards')
+  return out
+}
 
 function checkRules(value: unknown): RuleRelease {
   const field = 'rules'
@@ -285,6 +357,9 @@ export function checkTrustMaterial(value: unknown): TrustMaterial {
     log: { origin: log.origin, vkey: log.vkey },
     policy,
     checkpoint,
+    ...(value.shards === undefined
+      ? {}
+      : { shards: checkShards(value.shards, { origin: log.origin, vkey: log.vkey }) }),
     issuers: checked,
     ...(value.rules === undefined ? {} : { rules: checkRules(value.rules) }),
     ...(value.directory === undefined ? {} : { directory: checkDirectory(value.directory) }),

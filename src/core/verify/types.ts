@@ -58,6 +58,8 @@ const OWN_CODES = [
   // checkpoint and witnesses
   'VERIFY_CHECKPOINT_SIGNED',
   'VERIFY_LOG_FORK',
+  /** A checkpoint of a frozen log shard past its final size (docs/LEDGER.md "Shards"). */
+  'VERIFY_SHARD_PAST_FINAL',
   'VERIFY_WITNESS_QUORUM_MET',
   'VERIFY_WITNESSES_NOT_REQUIRED',
   // ledger

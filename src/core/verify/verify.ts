@@ -21,7 +21,9 @@ import { EntryError } from '../leaf/index.ts'
 import { createTileTrust, MerkleError, type TileTrust, verifyConsistency } from '../merkle/index.ts'
 import {
   compilePolicy,
+  createEd25519Verifier,
   NoteError,
+  openNote,
   parseCheckpoint,
   parseNote,
   verifyCheckpointWithPolicy,
@@ -55,7 +57,7 @@ import {
   locateLeaf,
   proveLeafInclusion,
 } from './ledger.ts'
-import type { OpenedTrustMaterial, TrustedIssuer } from './trust-material.ts'
+import type { LogShard, OpenedTrustMaterial, TrustedIssuer } from './trust-material.ts'
 import {
   type CardFacts,
   CHECK_IDS,
@@ -215,12 +217,47 @@ function checkpointTime(note: string): number | undefined {
   }
 }
 
+/** The size of `note` when the shard's key signed it and it is past `finalSize`, else undefined. */
+async function signedPast(
+  note: string,
+  material: OpenedTrustMaterial,
+  finalSize: bigint,
+): Promise<bigint | undefined> {
+  try {
+    const opened = await openNote(note, [await createEd25519Verifier(material.log.vkey)])
+    const { size, origin } = parseCheckpoint(opened.text)
+    return origin === material.log.origin && size > finalSize ? size : undefined
+  } catch {
+    return undefined
+  }
+}
+
 async function runCheckpoint(
   note: string,
   material: OpenedTrustMaterial,
   now: number,
 ): Promise<CheckpointOutcome> {
   const time = checkpointTime(note)
+  const finalSize = (material as ShardMaterial).finalSize
+  const past = finalSize === undefined ? undefined : await signedPast(note, material, finalSize)
+  if (past !== undefined) {
+    // A frozen shard never grows, yet its own key signed a larger tree (docs/LEDGER.md "Shards"):
+    // proof that the log, or whoever holds its key, lies. Judged on the log's signature alone,
+    // before the witnesses (a forger need not have their cosignatures to show it).
+    return {
+      ok: false,
+      size: 0n,
+      root: new Uint8Array(32),
+      checkpoint: check(
+        'checkpoint',
+        'fail',
+        'VERIFY_SHARD_PAST_FINAL',
+        `the log shard ${material.log.origin} is frozen at size ${finalSize}, yet a checkpoint of size ${past} is signed`,
+        { asOf: time, detail: { size: String(past), finalSize: String(finalSize) } },
+      ),
+      witnesses: check('witnesses', 'skipped', 'VERIFY_NOT_CHECKED', 'the checkpoint failed'),
+    }
+  }
   let verified: Awaited<ReturnType<typeof verifyCheckpointWithPolicy>>
   try {
     verified = await verifyCheckpointWithPolicy(note, material.policyValue, {
@@ -367,6 +404,15 @@ class CheckList {
 
   add(...args: Parameters<typeof check>): void {
     this.set(check(...args))
+  }
+
+  get(id: CheckId): Check | undefined {
+    return this.#checks.get(id)
+  }
+
+  /** Every check set so far (to copy one list's into another). */
+  all(): Check[] {
+    return [...this.#checks.values()]
   }
 
   list(skipCode: VerifyCheckCode, skipMessage: string): Check[] {
@@ -569,11 +615,74 @@ function snapshotCheck(
   )
 }
 
+/**
+ * A frozen log shard seen as the material of its own log: its origin, its key (in the policy in
+ * place of the active shard's, same witnesses and quorum), its final checkpoint and final size.
+ */
+interface ShardMaterial extends OpenedTrustMaterial {
+  readonly finalSize?: bigint
+}
+
+function shardMaterial(material: OpenedTrustMaterial, shard: LogShard): ShardMaterial {
+  return {
+    ...material,
+    log: { origin: shard.origin, vkey: shard.vkey },
+    checkpoint: shard.checkpoint ?? '',
+    policy: `${material.policy}\n#shard ${shard.id}`,
+    policyValue: { ...material.policyValue, logs: [{ vkey: shard.vkey }] },
+    finalSize: BigInt(shard.finalSize ?? '0'),
+  }
+}
+
+/**
+ * The ledger checks against every shard the material lists (docs/LEDGER.md "Shards"): the shard
+ * whose period holds the card's nbf first, then the others, until one holds the card. A card in
+ * no trusted shard is VERIFY_LEDGER_NOT_FOUND (as judged by the shard of its period); proof of a
+ * lying log in any shard (a fork, a checkpoint past a final size) decides at once.
+ */
+async function shardedLedgerChecks(
+  list: CheckList,
+  card: ReadCard,
+  chosen: Chosen,
+  options: VerifyOptions,
+): Promise<void> {
+  const { material } = chosen
+  const frozen = (material.shards ?? []).filter((s) => s.state === 'frozen')
+  if (frozen.length === 0) return ledgerChecks(list, card, chosen, options)
+  const source = options.ledger?.(material)
+  const nbf = card.payload.nbf
+  const lastEnd = Math.max(...frozen.map((s) => s.periodEnd ?? 0))
+  const views = [
+    { material, source, holds: nbf >= lastEnd },
+    ...frozen.map((s) => ({
+      material: shardMaterial(material, s) as OpenedTrustMaterial,
+      source: source?.shard?.(s.id),
+      holds: nbf >= s.periodStart && (s.periodEnd === null || nbf < s.periodEnd),
+    })),
+  ].sort((a, b) => Number(b.holds) - Number(a.holds))
+  let first: CheckList | undefined
+  for (const view of views) {
+    const trial = new CheckList()
+    await ledgerChecks(trial, card, { ...chosen, material: view.material }, options, view.source)
+    const fraud = trial.all().some((c) => c.result === 'fail' && LOG_FRAUD.has(c.code))
+    if (fraud || trial.get('ledger')?.code === 'VERIFY_LEDGER_INCLUDED') {
+      for (const c of trial.all()) list.set(c)
+      return
+    }
+    first ??= trial
+  }
+  for (const c of first?.all() ?? []) list.set(c)
+}
+
+const LOG_FRAUD = new Set<CheckCode>(['VERIFY_LOG_FORK', 'VERIFY_SHARD_PAST_FINAL'])
+
 async function ledgerChecks(
   list: CheckList,
   card: ReadCard,
   chosen: Chosen,
   options: VerifyOptions,
+  /** A shard's source (shardedLedgerChecks); by default the material's own. */
+  shardSource?: LedgerSource,
 ): Promise<void> {
   const { material } = chosen
   const { now, cache } = options
@@ -582,7 +691,7 @@ async function ledgerChecks(
   list.set(cp.witnesses)
   const unknown = (code: CheckCode, message: string, asOf?: number) =>
     list.add('ledger', 'unknown', code, message, { asOf })
-  const source = options.ledger?.(material)
+  const source = shardSource ?? options.ledger?.(material)
   const fork = await checkFork(cp, material, cache, source)
   if (fork !== undefined) {
     list.set(fork)
@@ -800,7 +909,7 @@ export async function verifyCredential(text: string, options: VerifyOptions): Pr
     list.add('checkpoint', 'skipped', 'VERIFY_LEDGER_NOT_ANCHORED', message)
     list.add('witnesses', 'skipped', 'VERIFY_LEDGER_NOT_ANCHORED', message)
   } else {
-    await ledgerChecks(list, card, chosen, options)
+    await shardedLedgerChecks(list, card, chosen, options)
   }
   return finish({
     ...(summary === undefined ? {} : { summary }),

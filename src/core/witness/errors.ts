@@ -20,6 +20,12 @@ export type WitnessErrorCode =
   | 'WITNESS_UNEXPECTED_PROOF'
   /** The consistency proof from the cosigned tree does not verify: a fork or a rewrite (422). */
   | 'WITNESS_INCONSISTENT'
+  /**
+   * The witness cosigned this origin's final checkpoint (a frozen log shard, `final` line) and
+   * this checkpoint is past its size: a frozen log never grows, so it is a forgery or a rogue
+   * key (422, kept as evidence).
+   */
+  | 'WITNESS_SHARD_FROZEN'
   /** A `text/x.tlog.size` body that is not one decimal size and a newline. */
   | 'WITNESS_BAD_SIZE'
 

@@ -9,7 +9,8 @@
  * the size 400; old not the size last cosigned 409 (with that size); a size-0 checkpoint with a
  * root other than the empty tree's 422; proof lines with old = 0 422; a consistency proof from
  * the stored root that fails 422 (equal sizes need equal roots). A failed proof is evidence: the
- * log signed two checkpoints that cannot both be true.
+ * log signed two checkpoints that cannot both be true. After a final checkpoint (a frozen log
+ * shard), any checkpoint of the origin past its size is refused 422 and kept as evidence too.
  */
 import { equalBytes } from '../codec/index.ts'
 import { EMPTY_ROOT, verifyConsistency } from '../merkle/index.ts'
@@ -22,6 +23,8 @@ import type { AddCheckpointRequest } from './request.ts'
 export interface WitnessState {
   readonly size: bigint
   readonly root: Uint8Array
+  /** What it cosigned last was a final checkpoint (`final` line): the log is frozen at `size`. */
+  readonly final?: boolean
 }
 
 export type WitnessDecision =
@@ -87,6 +90,16 @@ export async function decideAddCheckpoint(
     await openNote(request.note, logKeys)
   } catch (err) {
     return refuse(403, 'WITNESS_BAD_SIGNATURE', `no valid log signature: ${reason(err)}`)
+  }
+  // A frozen shard never grows (docs/LEDGER.md "Shards"): past its final size is proof of a
+  // forgery, whatever `old` says.
+  if (state.final === true && checkpoint.size > state.size) {
+    return refuse(
+      422,
+      'WITNESS_SHARD_FROZEN',
+      `${checkpoint.origin} is frozen at size ${state.size} (its final checkpoint); refused size ${checkpoint.size}`,
+      true,
+    )
   }
   if (request.old > checkpoint.size) {
     return refuse(400, 'WITNESS_OLD_ABOVE_SIZE', `old ${request.old} > size ${checkpoint.size}`)

@@ -13,11 +13,14 @@ import {
   type AuditReport,
   type AuditSource,
   audit,
+  auditDatabaseShards,
+  auditRemoteShards,
   auditStatic,
   databaseSource,
   formatFinding,
   httpReader,
   remoteSource,
+  type ShardedAuditReport,
   storedLogVkeys,
 } from '../../tools/audit/index.ts'
 import { loadConfig, openDatabase } from '../runtime.ts'
@@ -35,6 +38,18 @@ export async function runAudit(args: string[]): Promise<number> {
   })
   const progress = progressBar()
   try {
+    // A sharded log: every shard, each as its own log (docs/LEDGER.md "Shards").
+    const sharded =
+      values.url === undefined
+        ? await shardedDatabase(progress.update)
+        : values.static === true
+          ? undefined
+          : await auditRemoteShards(values.url, values.vkey, { onProgress: progress.update })
+    if (sharded !== undefined) {
+      progress.stop()
+      printShards(sharded, values.json === true)
+      return sharded.ok ? 0 : 1
+    }
     const report =
       values.url === undefined
         ? await auditDatabase(values.vkey, progress.update)
@@ -72,6 +87,39 @@ async function auditDatabase(vkeys: string[] | undefined, onProgress: OnProgress
     return await run(databaseSource(database.db), vkey, onProgress)
   } finally {
     await database.close()
+  }
+}
+
+async function shardedDatabase(onProgress: OnProgress) {
+  const config = loadConfig()
+  const dir = join(config.dataDir, 'db')
+  if (config.databaseUrl === undefined && !existsSync(dir))
+    throw new Error(`no database in ${dir} (set VIGIL_DATA_DIR or DATABASE_URL)`)
+  const database = await openDatabase(config)
+  try {
+    return await auditDatabaseShards(database.db, { onProgress })
+  } finally {
+    await database.close()
+  }
+}
+
+function printShards(report: ShardedAuditReport, json: boolean): void {
+  if (json) {
+    const text = JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? String(v) : v), 2)
+    console.log(text)
+  }
+  for (const s of report.shards) {
+    const name = `shard ${s.id} (${s.origin}, ${s.state})`
+    const [first, ...rest] = s.findings
+    if (first === undefined) {
+      if (!json)
+        console.log(
+          `${name}: audited ${s.entries} entries, ${s.checkpoints} checkpoints: consistent`,
+        )
+      continue
+    }
+    const more = rest.length > 0 ? ` (and ${rest.length} more finding(s); --json lists them)` : ''
+    console.error(`${name}: ${formatFinding(first)}${more}`)
   }
 }
 

@@ -43,7 +43,7 @@ export async function runMonitor(args: string[]): Promise<number | undefined> {
   }
   const base = url.replace(/\/+$/, '')
   const file = values.state ?? './vigil-monitor.json'
-  const source = remoteSource({ url: base })
+  let source = remoteSource({ url: base })
   let state: MonitorState | undefined = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as MonitorState)
     : undefined
@@ -55,6 +55,16 @@ export async function runMonitor(args: string[]): Promise<number | undefined> {
   if (state !== undefined && state.vkey !== vkey) {
     console.error(`vigil monitor: ${file} follows another log key (${state.vkey})`)
     return 2
+  }
+  // A sharded log (docs/LEDGER.md "Shards"): follow the shard of the pinned key at /log/<id>/,
+  // so a monitor of a shard that was frozen reads it to its final checkpoint, not the next shard.
+  const shard = await shardOfKey(base, vkey)
+  if (shard !== undefined) {
+    source = remoteSource({ url: base, prefix: `log/${shard.id}` })
+    if (shard.state === 'frozen')
+      console.error(
+        `vigil monitor: ${shard.origin} is frozen at size ${shard.finalSize}; follow the active shard with its key (GET ${base}/log/shards)`,
+      )
   }
   const expectKeys = values['expect-key'] === undefined ? undefined : new Set(values['expect-key'])
   for (;;) {
@@ -101,5 +111,25 @@ export async function runMonitor(args: string[]): Promise<number | undefined> {
     }
     if (values.once) return step.alerts.length === 0 ? 0 : 1
     await new Promise((r) => setTimeout(r, interval * 1000))
+  }
+}
+
+interface ListedShard {
+  id: number
+  origin: string
+  vkey: string
+  state: 'active' | 'frozen'
+  finalSize: string | null
+}
+
+/** The shard `/log/shards` lists with this key (undefined: never rotated, or not listed). */
+async function shardOfKey(base: string, vkey: string): Promise<ListedShard | undefined> {
+  try {
+    const res = await fetch(`${base}/log/shards`)
+    if (!res.ok) return undefined
+    const { shards } = (await res.json()) as { shards: ListedShard[] }
+    return shards.find((s) => s.vkey === vkey)
+  } catch {
+    return undefined
   }
 }

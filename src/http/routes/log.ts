@@ -6,8 +6,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { toBase64 } from '../../core/codec/index.ts'
 import { MerkleError, parseEntriesPath, parseTilePath } from '../../core/merkle/index.ts'
-import { publicKeyViews } from '../../platform/keys/index.ts'
+import { logVerifierKey } from '../../platform/keys/index.ts'
 import {
+  activeLogKey,
   consistencyProof,
   etagOf,
   inclusionProof,
@@ -134,11 +135,10 @@ export function logRoutes() {
       responses: { 200: text('vkey') },
     }),
     async (c) => {
-      const deps = c.get('ctx')
-      const views = await publicKeyViews(deps.keys, deps.config.logOrigin)
-      const vkey = views.find((v) => v.purpose === 'log' && v.status === 'active')?.vkey
-      if (vkey === undefined)
-        throw new ProblemError(503, 'LOG_KEY_MISSING', 'the log has no active key')
+      // The active shard's key, named for its origin (docs/LEDGER.md "Shards"); read from the
+      // database so a process that has not followed a rotation yet serves the right one.
+      const { key, origin } = await activeLogKey(c.get('ctx'))
+      const vkey = logVerifierKey(key, origin)
       c.header('cache-control', 'public, max-age=300')
       return c.text(`${vkey}\n`, 200)
     },

@@ -25,6 +25,10 @@ type GeneralCode =
   | 'LEDGER_BUSY'
   /** This instance cannot append to the ledger (a Worker: one Node process writes the log). */
   | 'LEDGER_UNAVAILABLE'
+  /** The log shard is frozen (`vigil log rotate`): read-only, nothing more is appended to it. */
+  | 'LOG_SHARD_FROZEN'
+  /** No log shard with that id (`/log/<id>/…`). */
+  | 'LOG_SHARD_UNKNOWN'
   /**
    * The card's JWS is longer than one QR holds (1,195 characters, SHC 1.4 §Encoding QRs): it is
    * shared as a SMART Health Link, never as a chunked code.

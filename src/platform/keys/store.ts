@@ -55,7 +55,7 @@ export type Announce = (
 ) => Promise<bigint>
 
 /** Serialises key creation across processes (one log key per log, one active issuer key). */
-const KEYS_LOCK = 0x7669_6b79 // "viky"
+export const KEYS_LOCK = 0x7669_6b79 // "viky"
 
 export interface KeyStoreDeps {
   db: Db
@@ -141,15 +141,53 @@ export class KeyStore {
     })
   }
 
+  /**
+   * A new log key for another log name (a new shard, `vigil log rotate`), not stored: the caller
+   * inserts `row` in its own transaction under KEYS_LOCK, and may sign with `key` before that
+   * transaction commits (the new shard's genesis checkpoint).
+   */
+  async prepareLogKey(name: string): Promise<{ row: typeof keys.$inferInsert; key: SigningKey }> {
+    const pair = (await crypto.subtle.generateKey(ALGORITHMS.log, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair
+    const row = await this.#sealPair('log', pair, name)
+    const info: PublicKeyInfo = {
+      id: row.id,
+      purpose: 'log',
+      algorithm: 'Ed25519',
+      status: 'active',
+      publicJwk: row.publicJwk,
+      createdAt: this.#deps.now(),
+    }
+    return {
+      row,
+      key: {
+        ...info,
+        privateKey: pair.privateKey,
+        publicKey: pair.publicKey,
+        sign: this.#crypto.signer(pair.privateKey),
+      },
+    }
+  }
+
   /** A new key pair, sealed: the row to insert. */
   async #newKey(purpose: KeyPurpose): Promise<typeof keys.$inferInsert> {
     const pair = (await crypto.subtle.generateKey(ALGORITHMS[purpose], true, [
       'sign',
       'verify',
     ])) as CryptoKeyPair
+    return this.#sealPair(purpose, pair, this.#deps.logName)
+  }
+
+  async #sealPair(
+    purpose: KeyPurpose,
+    pair: CryptoKeyPair,
+    logName: string,
+  ): Promise<typeof keys.$inferInsert> {
     const publicJwk = await crypto.subtle.exportKey('jwk', pair.publicKey)
     const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey))
-    const id = await this.#keyId(purpose, publicJwk)
+    const id = await this.#keyId(purpose, publicJwk, logName)
     const sealed = await seal(this.#deps.masterKey, pkcs8, id, this.#deps.random, this.#crypto)
     const algorithm = purpose === 'log' ? 'Ed25519' : 'ES256'
     return { id, purpose, algorithm, publicJwk: pickPublic(publicJwk), sealedPrivateKey: sealed }
@@ -308,7 +346,7 @@ export class KeyStore {
     return row
   }
 
-  async #keyId(purpose: KeyPurpose, jwk: JsonWebKey): Promise<string> {
+  async #keyId(purpose: KeyPurpose, jwk: JsonWebKey, logName: string): Promise<string> {
     if (purpose === 'issuer') {
       // SMART Health Cards: kid is the RFC 7638 thumbprint of the public JWK.
       return calculateJwkThumbprint(pickPublic(jwk) as Parameters<typeof calculateJwkThumbprint>[0])
@@ -317,7 +355,7 @@ export class KeyStore {
     const pub = Uint8Array.from(atob((jwk.x ?? '').replace(/-/g, '+').replace(/_/g, '/')), (c) =>
       c.charCodeAt(0),
     )
-    const name = new TextEncoder().encode(`${this.#deps.logName}\n`)
+    const name = new TextEncoder().encode(`${logName}\n`)
     const msg = new Uint8Array(name.length + 1 + pub.length)
     msg.set(name)
     msg[name.length] = 0x01

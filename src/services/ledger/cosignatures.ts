@@ -204,6 +204,15 @@ export class WitnessCollector {
     this.#fetch = deps.fetch ?? ((url, init) => fetch(url, init))
   }
 
+  /**
+   * The log moved to a new shard (`vigil log rotate`): sizes witnesses cosigned and the last
+   * cosigned checkpoint were the frozen shard's, not this one's.
+   */
+  forget(): void {
+    this.#hint.clear()
+    this.#lastMet = undefined
+  }
+
   get lastRound(): Round | undefined {
     return this.#lastRound
   }

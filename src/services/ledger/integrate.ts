@@ -23,6 +23,7 @@ import {
   logState,
   rowsOf,
 } from '../../platform/db/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { signCheckpoint } from './checkpoint.ts'
 import { checkpointCommitted } from './memory.ts'
 import { forgetNodes, growBundleStream, growTiles, rememberNodes } from './storage.ts'
@@ -35,6 +36,21 @@ export interface IntegrateDeps {
   signer: Signer
   origin: string
   now: () => Date
+  /**
+   * Called when the active log shard is no longer `origin` (`vigil log rotate` ran): loads the
+   * new shard's origin and key into these deps, and the step is run again. Without it, the step
+   * is refused with LOG_SHARD_FROZEN (a writer pinned to its shard).
+   */
+  follow?: () => Promise<void>
+}
+
+/** The step met another active shard than its deps' origin (rolled back, nothing written). */
+class ShardMoved extends Error {
+  readonly active: string
+  constructor(active: string) {
+    super(`the active log shard is ${active}`)
+    this.active = active
+  }
 }
 
 export interface IntegrateResult {
@@ -97,6 +113,21 @@ function plainBytes(value: unknown): Uint8Array {
  * of a busy server, which made them most of a step's time.
  */
 export async function integrate(deps: IntegrateDeps, maxBatch: number): Promise<IntegrateResult> {
+  try {
+    return await integrateStep(deps, maxBatch)
+  } catch (err) {
+    if (!(err instanceof ShardMoved)) throw err
+    if (deps.follow === undefined)
+      throw new ServiceError(
+        'LOG_SHARD_FROZEN',
+        `the log shard ${deps.origin} is frozen; appends go to ${err.active}`,
+      )
+    await deps.follow()
+    return integrateStep(deps, maxBatch)
+  }
+}
+
+async function integrateStep(deps: IntegrateDeps, maxBatch: number): Promise<IntegrateResult> {
   let stored: readonly StoredHash[] = []
   const result = await deps.db.transaction(async (tx) => {
     // Sent first, so the next statement's snapshot is taken with the lock held (READ COMMITTED:
@@ -108,7 +139,8 @@ export async function integrate(deps: IntegrateDeps, maxBatch: number): Promise<
     // entries as an entry-bundle stream (u16 length ‖ bytes), all in index order.
     const moving = tx.execute(sql`
         with state as (
-          select s.size, s.compact_range, c.note_hash as previous
+          select s.size, s.compact_range, c.note_hash as previous,
+            (select origin from log_shards where state = 'active') as active_origin
           from ${logState} s
           left join ${logCheckpoints} c on c.size = s.checkpoint_size
           where s.id = 1
@@ -130,7 +162,8 @@ export async function integrate(deps: IntegrateDeps, maxBatch: number): Promise<
           from moved
           returning idx, pending_id, leaf_hash, entry
         )
-        select state.size::text as size, state.compact_range, state.previous, p.*
+        select state.size::text as size, state.compact_range, state.previous,
+          state.active_origin, p.*
         from state left join (
           select count(*)::int4 as count,
             string_agg(pending_id::text, ',' order by idx) as ids,
@@ -144,12 +177,16 @@ export async function integrate(deps: IntegrateDeps, maxBatch: number): Promise<
       size: string
       compact_range: unknown
       previous: unknown
+      active_origin: string | null
       count: unknown
       ids: unknown
       leaves: unknown
       stream: unknown
     }>(movedResult)
     if (moved === undefined) throw new Error('the log is not initialised (initLog)')
+    // Rotated under us: this step's key and origin are the frozen shard's (rolled back whole).
+    if (moved.active_origin != null && moved.active_origin !== deps.origin)
+      throw new ShardMoved(moved.active_origin)
 
     const from = BigInt(moved.size)
     const count = Number(moved.count ?? 0)

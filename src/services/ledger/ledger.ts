@@ -10,19 +10,28 @@ import { ServiceError } from '../../platform/errors/index.ts'
 import { logSigner } from './checkpoint.ts'
 import { WitnessCollector } from './cosignatures.ts'
 import { type IntegrateDeps, initLog } from './integrate.ts'
+import { forgetLog } from './memory.ts'
 import { Sequencer, type SequencerOptions } from './sequencer.ts'
-import { insertPending } from './storage.ts'
+import { activeShard } from './shards.ts'
+import { forgetNodes, insertPending } from './storage.ts'
 
 export interface LedgerOptions extends SequencerOptions {
   /** Collect witness cosignatures when the config names witnesses (default true). */
   witnesses?: boolean
+  /**
+   * Follow `vigil log rotate` to the new shard (default true). False pins the ledger to the
+   * shard active when it opened: once that shard is frozen its appends are refused with
+   * LOG_SHARD_FROZEN and nothing is queued.
+   */
+  follow?: boolean
 }
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} }
 
 export class Ledger implements LedgerPort {
   readonly sequencer: Sequencer
-  readonly origin: string
+  readonly #deps: IntegrateDeps
+  readonly #pinned: boolean
   /** Present when witnesses are configured: collects cosignatures after each checkpoint. */
   readonly witnesses: WitnessCollector | undefined
 
@@ -30,8 +39,10 @@ export class Ledger implements LedgerPort {
     deps: IntegrateDeps,
     options: SequencerOptions,
     witnesses: WitnessCollector | undefined,
+    pinned: boolean,
   ) {
-    this.origin = deps.origin
+    this.#deps = deps
+    this.#pinned = pinned
     this.witnesses = witnesses
     this.sequencer = new Sequencer(deps, {
       ...options,
@@ -46,19 +57,50 @@ export class Ledger implements LedgerPort {
     })
   }
 
-  /** Loads the log key and makes sure the log has its genesis checkpoint. */
+  /** The active shard's origin (it changes when this ledger follows a rotation). */
+  get origin(): string {
+    return this.#deps.origin
+  }
+
+  /**
+   * Loads the log key and makes sure the log has its genesis checkpoint. After a rotation the
+   * key and origin are the active shard's (the configuration's origin is set to it).
+   */
   static async open(
     ctx: Pick<ServiceContext, 'db' | 'keys' | 'config' | 'clock'> &
       Partial<Pick<ServiceContext, 'logger'>>,
     options: LedgerOptions = {},
   ) {
-    const key = await ctx.keys.active('log')
+    const signerFor = async () => {
+      const shard = await activeShard(ctx.db)
+      if (shard === undefined) {
+        const key = await ctx.keys.active('log')
+        return { signer: logSigner(key, ctx.config.logOrigin), origin: ctx.config.logOrigin }
+      }
+      // The shard's own key, not the key store's active one (cached for up to a second).
+      const key = await ctx.keys.load(shard.keyId)
+      ctx.config.logOrigin = shard.origin
+      return { signer: logSigner(key, shard.origin), origin: shard.origin }
+    }
+    const pinned = options.follow === false
     const deps: IntegrateDeps = {
       db: ctx.db,
-      signer: logSigner(key, ctx.config.logOrigin),
-      origin: ctx.config.logOrigin,
+      ...(await signerFor()),
       now: () => ctx.clock.now(),
     }
+    let moved = () => {}
+    if (!pinned)
+      deps.follow = async () => {
+        const next = await signerFor()
+        if (next.origin === deps.origin) return
+        deps.signer = next.signer
+        deps.origin = next.origin
+        // Tiles, nodes and checkpoints held in memory were the frozen shard's.
+        forgetLog(ctx.db)
+        forgetNodes(ctx.db)
+        moved()
+        ctx.logger?.warn(`the log shard is now ${next.origin}: new entries go there`)
+      }
     const { config } = ctx
     const witnesses =
       options.witnesses === false || config.witnesses.length === 0
@@ -71,14 +113,31 @@ export class Ledger implements LedgerPort {
             logger: ctx.logger ?? silent,
             now: () => performance.now(),
           })
+    moved = () => witnesses?.forget()
     const bounded: SequencerOptions = { maxPending: config.ledgerMaxPending, ...options }
     const sequencerOptions: SequencerOptions =
       witnesses !== undefined && config.witnessWait
         ? { ...bounded, checkpointFor: (size) => witnesses.checkpointFor(size) }
         : bounded
-    const ledger = new Ledger(deps, sequencerOptions, witnesses)
+    const ledger = new Ledger(deps, sequencerOptions, witnesses, pinned)
     await initLog(deps)
     return ledger
+  }
+
+  /** Moves to the active shard if `vigil log rotate` started another (the server polls this). */
+  async follow(): Promise<void> {
+    await this.#deps.follow?.()
+  }
+
+  /** A pinned ledger whose shard is frozen refuses before anything is queued. */
+  async #refuseFrozen(db: Db = this.#deps.db): Promise<void> {
+    if (!this.#pinned) return
+    const shard = await activeShard(db)
+    if (shard !== undefined && shard.origin !== this.#deps.origin)
+      throw new ServiceError(
+        'LOG_SHARD_FROZEN',
+        `the log shard ${this.#deps.origin} is frozen; appends go to ${shard.origin}`,
+      )
   }
 
   /** Waits for a witness round in flight (before closing the database). */
@@ -87,11 +146,13 @@ export class Ledger implements LedgerPort {
     await this.witnesses?.idle()
   }
 
-  append(entries: readonly LogEntry[]) {
+  async append(entries: readonly LogEntry[]) {
+    await this.#refuseFrozen()
     return this.sequencer.append(entries)
   }
 
-  queue(tx: Db, entries: readonly LogEntry[]): Promise<bigint[]> {
+  async queue(tx: Db, entries: readonly LogEntry[]): Promise<bigint[]> {
+    await this.#refuseFrozen(tx)
     return this.sequencer.queue(tx, entries)
   }
 

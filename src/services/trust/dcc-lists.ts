@@ -19,6 +19,7 @@ import {
   loadDccRevocations,
 } from '../../core/dcc/index.ts'
 import { type LogEntry, roundToHour } from '../../core/leaf/index.ts'
+import { parseVerifierKey } from '../../core/note/index.ts'
 import {
   DCC_TRUST_FORMAT,
   type DccListInfo,
@@ -29,6 +30,7 @@ import { requireActor, type ServiceContext } from '../../platform/context/index.
 import { dccTrustSnapshots, logEntries, type StoredDccSigner } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { jsonLdDidProofPayload } from '../../platform/jsonld/index.ts'
+import { activeLogKey } from '../ledger/index.ts'
 import { logVkey } from './material.ts'
 
 /** Two days: EU verifier apps refresh daily; a venue offline over a weekend still verifies. */
@@ -322,7 +324,10 @@ export async function assembleDccTrust(ctx: ServiceContext): Promise<DccTrustDoc
   const current = rows.filter((r, i) => rows[i - 1]?.name !== r.name)
   return {
     format: DCC_TRUST_FORMAT,
-    log: { origin: ctx.config.logOrigin, vkey: await logVkey(ctx) },
+    log: await (async () => {
+      const vkey = await logVkey(ctx)
+      return { origin: parseVerifierKey(vkey).name, vkey }
+    })(),
     issuedAt: seconds(ctx.clock.now()),
     lists: current
       .filter((r) => r.format !== 'revocations')
@@ -336,6 +341,6 @@ export async function assembleDccTrust(ctx: ServiceContext): Promise<DccTrustDoc
 /** The document as a compact JWS signed with the log's Ed25519 key. */
 export async function signedDccTrust(ctx: ServiceContext): Promise<string> {
   const doc = await assembleDccTrust(ctx)
-  const key = await ctx.keys.active('log')
+  const { key } = await activeLogKey(ctx)
   return signDccTrust(doc, key.privateKey)
 }

@@ -8,9 +8,10 @@
  * the database, so every instance serves the same thing; caches and CDNs may keep it briefly.
  */
 import { asc } from 'drizzle-orm'
-import { formatPolicy, type Policy } from '../../core/note/index.ts'
+import { formatPolicy, type Policy, parseVerifierKey } from '../../core/note/index.ts'
 import {
   checkDeploymentUrl,
+  type LogShard,
   signTrustMaterial,
   TRUST_MATERIAL_FORMAT,
   type TrustedIssuer,
@@ -22,7 +23,7 @@ import { trustedIssuers } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
 import { issuerCrl, issuerJwks, issuerSupersededRids } from '../credentials/index.ts'
-import { publishedCheckpoint } from '../ledger/index.ts'
+import { activeLogKey, publishedCheckpoint, shardViews } from '../ledger/index.ts'
 import { latestDccRules } from './dcc-rules.ts'
 import { latestDccValueSets } from './dcc-value-sets.ts'
 import { listIssuerDirectory } from './directory.ts'
@@ -47,8 +48,8 @@ export function logPolicy(
 
 /** The log's signed-note verifier key (c2sp.org/signed-note), named for its origin. */
 export async function logVkey(ctx: ServiceContext): Promise<string> {
-  const key = await ctx.keys.active('log')
-  return logVerifierKey(key, ctx.config.logOrigin)
+  const { key, origin } = await activeLogKey(ctx)
+  return logVerifierKey(key, origin)
 }
 
 /** The display name of this deployment's own issuer: the host of its public URL. */
@@ -93,15 +94,17 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
     )
   }
   const vkey = await logVkey(ctx)
-  const [own, others, checkpoint, rules, directory, dccRules, dccValueSets] = await Promise.all([
-    selfIssuers(ctx),
-    ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
-    publishedCheckpoint(ctx),
-    latestRuleRelease(ctx),
-    listIssuerDirectory(ctx),
-    latestDccRules(ctx),
-    latestDccValueSets(ctx),
-  ])
+  const [own, others, checkpoint, rules, directory, dccRules, dccValueSets, shards] =
+    await Promise.all([
+      selfIssuers(ctx),
+      ctx.db.select().from(trustedIssuers).orderBy(asc(trustedIssuers.iss)),
+      publishedCheckpoint(ctx),
+      latestRuleRelease(ctx),
+      listIssuerDirectory(ctx),
+      latestDccRules(ctx),
+      latestDccValueSets(ctx),
+      logShardsFor(ctx, vkey),
+    ])
   const configured: TrustedIssuer[] = others
     .filter((row) => !own.some((o) => o.iss === row.iss))
     .map((row) => ({
@@ -115,9 +118,10 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
     format: TRUST_MATERIAL_FORMAT,
     deployment,
     issuedAt: Math.floor(ctx.clock.now().getTime() / 1000),
-    log: { origin: ctx.config.logOrigin, vkey },
+    log: { origin: parseVerifierKey(vkey).name, vkey },
     policy: formatPolicy(logPolicy(vkey, ctx.config.witnesses, ctx.config.witnessQuorum)),
     checkpoint: checkpoint.note,
+    ...(shards.length === 0 ? {} : { shards }),
     issuers: [...own, ...configured],
     ...(rules === undefined ? {} : { rules }),
     ...(directory.length === 0 ? {} : { directory }),
@@ -126,9 +130,17 @@ export async function assembleTrustMaterial(ctx: ServiceContext): Promise<TrustM
   }
 }
 
+/**
+ * Every shard of the log (absent, so the material keeps its earlier shape, until the first
+ * rotation). The active shard is listed with the material's own vkey.
+ */
+async function logShardsFor(ctx: ServiceContext, vkey: string): Promise<LogShard[]> {
+  return (await shardViews(ctx)).map((s) => (s.state === 'active' ? { ...s, vkey } : s))
+}
+
 /** The material as a compact JWS signed with the log's Ed25519 key. */
 export async function signedTrustMaterial(ctx: ServiceContext): Promise<string> {
   const material = await assembleTrustMaterial(ctx)
-  const key = await ctx.keys.active('log')
+  const { key } = await activeLogKey(ctx)
   return signTrustMaterial(material, key.privateKey)
 }

@@ -7,6 +7,7 @@
  * race of c2sp.org/tlog-witness). A refusal that proves the log inconsistent is kept as evidence.
  */
 import { asc, desc, eq } from 'drizzle-orm'
+import { readVigilExtensions } from '../../core/checkpoint/index.ts'
 import { sha256, toBase64, toHex, utf8 } from '../../core/codec/index.ts'
 import { EMPTY_ROOT } from '../../core/merkle/index.ts'
 import {
@@ -14,6 +15,8 @@ import {
   cosign,
   createEd25519Verifier,
   formatSignatureLine,
+  parseCheckpoint,
+  parseNote,
   parseVerifierKey,
   type Verifier,
 } from '../../core/note/index.ts'
@@ -130,7 +133,8 @@ export class Witness {
         .from(witnessLogs)
         .where(eq(witnessLogs.origin, origin))
         .for('update')
-      const state = row ?? { size: 0n, root: EMPTY_ROOT, note: null }
+      const stored = row ?? { size: 0n, root: EMPTY_ROOT, note: null }
+      const state = { ...stored, final: stored.note !== null && isFinal(stored.note) }
       const keys = row === undefined ? undefined : this.#keys.get(origin)
       const decision = await decideAddCheckpoint(request, keys, state)
       if (decision.kind === 'conflict') return { status: 409, size: decision.size }
@@ -159,7 +163,9 @@ export class Witness {
         .set({
           size: decision.checkpoint.size,
           root: decision.checkpoint.root,
-          note: `${request.note}${line}`,
+          // A frozen origin keeps its final checkpoint (an older one of the same tree may be
+          // cosigned again, but never replaces it).
+          note: state.final && !isFinal(request.note) ? stored.note : `${request.note}${line}`,
           updatedAt: clock.now(),
         })
         .where(eq(witnessLogs.origin, origin))
@@ -212,6 +218,15 @@ export class Witness {
       .orderBy(desc(witnessEvidence.id))
       .limit(limit)
     return rows.map(toEvidence)
+  }
+}
+
+/** The note's checkpoint carries the `final` line (core/checkpoint). */
+function isFinal(note: string): boolean {
+  try {
+    return readVigilExtensions(parseCheckpoint(parseNote(note).text)).final
+  } catch {
+    return false
   }
 }
 

@@ -1,5 +1,6 @@
 export * from './audit.ts'
 export * from './database-source.ts'
 export * from './remote-source.ts'
+export * from './shards.ts'
 export * from './static.ts'
 export * from './types.ts'

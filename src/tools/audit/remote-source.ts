@@ -16,7 +16,7 @@ import {
   LogClientError,
   type LogFetch,
 } from '../../core/log-client/index.ts'
-import { parseCheckpoint, parseNote } from '../../core/note/index.ts'
+import { formatSignatureLine, parseCheckpoint, parseNote } from '../../core/note/index.ts'
 import type { AuditCheckpoint, AuditLeaf, AuditRoutes, AuditSource } from './types.ts'
 
 export interface RemoteSourceOptions {
@@ -25,6 +25,8 @@ export interface RemoteSourceOptions {
   fetch?: LogFetch
   /** Requests in flight at once (default 8). */
   concurrency?: number
+  /** The log's path under `url` (default `log`; `log/<id>` for shard id, docs/LEDGER.md "Shards"). */
+  prefix?: string
 }
 
 export type RemoteSource = AuditSource & {
@@ -52,7 +54,11 @@ async function stored(read: Promise<Uint8Array>): Promise<Uint8Array | undefined
 }
 
 export function remoteSource(options: RemoteSourceOptions): RemoteSource {
-  const log = createLogClient(options.url, options.fetch ?? ((url: string) => fetch(url)))
+  const log = createLogClient(
+    options.url,
+    options.fetch ?? ((url: string) => fetch(url)),
+    options.prefix,
+  )
   const limit = options.concurrency ?? 8
   const chainPage = (before: bigint) => log.checkpoints({ before, limit: CHECKPOINT_PAGE })
 
@@ -96,8 +102,12 @@ export function remoteSource(options: RemoteSourceOptions): RemoteSource {
     key: () => log.key(),
     routes,
     async head() {
-      const note = await log.checkpoint()
-      return { size: parseCheckpoint(parseNote(note).text).size, note }
+      // As the log signed it: the chain stores checkpoints without the witnesses' cosignature
+      // lines, which the served one carries once witnesses answered.
+      const parsed = parseNote(await log.checkpoint())
+      const { size, origin } = parseCheckpoint(parsed.text)
+      const own = parsed.signatures.filter((sig) => sig.name === origin)
+      return { size, note: `${parsed.text}\n${own.map(formatSignatureLine).join('')}` }
     },
     async entries(start, end) {
       const chunks: { start: bigint; count: number }[] = []

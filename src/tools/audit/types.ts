@@ -42,6 +42,13 @@ export type AuditCode =
   | 'AUDIT_CONSISTENCY'
   /** The sequencer state (or the served head) does not match the last checkpoint. */
   | 'AUDIT_STATE_MISMATCH'
+  /**
+   * A frozen shard's final checkpoint: not signed by the shard's key, no `final` line, another
+   * origin or size than recorded, or a root other than the shard's tree at that size.
+   */
+  | 'AUDIT_SHARD_FINAL'
+  /** A frozen shard holds a checkpoint past its final size (a frozen log never grows). */
+  | 'AUDIT_SHARD_PAST_FINAL'
 
 export interface AuditFinding {
   code: AuditCode

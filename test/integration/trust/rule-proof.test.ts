@@ -11,9 +11,11 @@ import {
   fetchRuleProof,
   openTrustMaterial,
 } from '../../../src/core/verify/index.ts'
+import { rotateShard } from '../../../src/services/ledger/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+import { entry } from '../../helpers/ledger.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
 
@@ -68,6 +70,24 @@ describe.each(ENGINES)('proof of the applied rules on %s', (engine) => {
       proof: [...p2.proof.slice(0, -1), `${last.slice(0, -1)}${last.endsWith('0') ? '1' : '0'}`],
     }
     await expect(checkRuleProof(m2, bad, now())).rejects.toMatchObject({
+      code: 'VERIFY_RULES_PROOF',
+    })
+
+    // After a rotation (docs/LEDGER.md "Shards") the release is proved in the frozen shard,
+    // against its final checkpoint, with the shard's own key; a new shard's entries push the
+    // new shard past the release's index, so its tree would not hold it.
+    await rotateShard(t.ctx, t.ctx.config.logOrigin)
+    await t.ledger.append(Array.from({ length: second.leafIndex + 3 }, (_, i) => entry(i)))
+    const vkey2 = await client.key()
+    expect(vkey2).not.toBe(vkey)
+    const m3 = await openTrustMaterial(await (await t.app.request('/trust/material')).text(), vkey2)
+    expect(m3.rules?.leafIndex).toBe(second.leafIndex)
+    const p3 = await fetchRuleProof(m3, client)
+    expect(p3.checkpoint.split('\n')[0]).toBe(m2.log.origin)
+    expect((await checkRuleProof(m3, p3, now())).leafIndex).toBe(second.leafIndex)
+    // A proof against the new shard's tree at that index is refused.
+    const wrong = { ...p3, checkpoint: await client.checkpoint() }
+    await expect(checkRuleProof(m3, wrong, now())).rejects.toMatchObject({
       code: 'VERIFY_RULES_PROOF',
     })
   })

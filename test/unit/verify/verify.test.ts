@@ -786,6 +786,103 @@ describe('offline, from the device snapshot of the ledger', () => {
   })
 })
 
+describe('a sharded log (docs/LEDGER.md "Shards")', () => {
+  let shard1: MemoryLog
+  let shard2: MemoryLog
+  let inShard1: string
+  beforeAll(async () => {
+    shard1 = await MemoryLog.create('vigil.test/log')
+    shard1.fill(20)
+    inShard1 = card
+    await shard1.appendCard(inShard1, issuer.kid, NOW - 2 * HOUR)
+    shard1.fill(3)
+    shard2 = await MemoryLog.create('vigil.test/log/2')
+    shard2.fill(4)
+  })
+
+  /** Material of shard 2 (active) listing shard 1 frozen at its size, with `final` its checkpoint. */
+  const sharded = async (final: string, finalSize = shard1.leaves.length) => {
+    const { opened } = await material(shard2, [issuerEntry(issuer)])
+    const shards = [
+      {
+        id: 1,
+        origin: shard1.origin,
+        vkey: shard1.vkey,
+        state: 'frozen' as const,
+        periodStart: 0,
+        // The card's nbf (NOW - 2 h) falls in shard 2's period: shard 2 is asked first.
+        periodEnd: NOW - 3 * HOUR,
+        finalSize: String(finalSize),
+        checkpoint: final,
+      },
+      {
+        id: 2,
+        origin: shard2.origin,
+        vkey: shard2.vkey,
+        state: 'active' as const,
+        periodStart: NOW - 3 * HOUR,
+        periodEnd: null,
+        finalSize: null,
+      },
+    ]
+    return { ...opened, shards }
+  }
+  const ledger = () => ({
+    ...shard2.source(),
+    shard: (id: number) => (id === 1 ? shard1.source() : shard2.source()),
+  })
+
+  it('a card in a frozen shard verifies through that shard, after its period shard says no', async () => {
+    const m = await sharded(await shard1.checkpoint())
+    const v = await verifyCredential(card, { ...base, trust: [m], ledger })
+    expect(v.status).toBe('valid')
+    expectCheck(v, 'ledger', 'pass', 'VERIFY_LEDGER_INCLUDED')
+    expect(byId(v, 'checkpoint').detail?.origin).toBe('vigil.test/log')
+  })
+
+  it('a card in no trusted shard is not in the ledger', async () => {
+    const empty = await MemoryLog.create('vigil.test/log')
+    empty.fill(5)
+    const { opened } = await material(shard2, [issuerEntry(issuer)])
+    const m = {
+      ...opened,
+      shards: [
+        {
+          id: 1,
+          origin: empty.origin,
+          vkey: empty.vkey,
+          state: 'frozen' as const,
+          periodStart: 0,
+          periodEnd: NOW - 3 * HOUR,
+          finalSize: String(empty.leaves.length),
+          checkpoint: await empty.checkpoint(),
+        },
+      ],
+    }
+    const shard = (id: number) => (id === 1 ? empty.source() : shard2.source())
+    const v = await verifyCredential(card, {
+      ...base,
+      trust: [m],
+      ledger: () => ({ ...shard2.source(), shard }),
+    })
+    expect(v.status).toBe('invalid')
+    expectCheck(v, 'ledger', 'fail', 'VERIFY_LEDGER_NOT_FOUND')
+  })
+
+  it("a checkpoint signed by a frozen shard's key past its final size → invalid VERIFY_SHARD_PAST_FINAL", async () => {
+    const finalSize = shard1.leaves.length
+    const longer = await MemoryLog.create('vigil.test/log')
+    // The same key, a larger tree: what a stolen key or a lying log would sign.
+    longer.key = shard1.key
+    for (const leaf of shard1.leaves) longer.append(leaf)
+    longer.fill(2)
+    const m = await sharded(await longer.checkpoint(), finalSize)
+    const v = await verifyCredential(card, { ...base, trust: [m], ledger })
+    expect(v.status).toBe('invalid')
+    expectCheck(v, 'checkpoint', 'fail', 'VERIFY_SHARD_PAST_FINAL')
+  })
+})
+
 describe('check codes', () => {
   it('a misspelt code fails the typecheck', () => {
     // @ts-expect-error -- not a check code: the union is closed

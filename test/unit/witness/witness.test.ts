@@ -186,6 +186,29 @@ describe('the decision, status by status', () => {
     expect(d).toMatchObject({ kind: 'refuse', status: 422, code: 'WITNESS_UNEXPECTED_PROOF' })
   })
 
+  it("422 with evidence: past a frozen shard's final size, even with a valid proof and old", async () => {
+    const { log, keys } = await setup()
+    log.append(3)
+    const size = BigInt(log.leaves.length)
+    const final = { size, root: log.root(log.leaves.length), final: true }
+    log.append(2) // the log's key signs a larger tree: a frozen shard never grows
+    const note = await log.checkpoint()
+    const proof = await log.proof(Number(size), log.leaves.length)
+    const d = await decideAddCheckpoint({ old: size, proof, note }, keys, final)
+    expect(d).toMatchObject({
+      kind: 'refuse',
+      status: 422,
+      code: 'WITNESS_SHARD_FROZEN',
+      inconsistent: true,
+    })
+    // Without the `final` mark the same request is an ordinary, consistent growth.
+    const open = await decideAddCheckpoint({ old: size, proof, note }, keys, {
+      ...final,
+      final: false,
+    })
+    expect(open.kind).toBe('cosign')
+  })
+
   it('422 with evidence: a fork (rewritten leaf) fails the consistency proof', async () => {
     const { log, keys } = await setup()
     const state = { size: 3n, root: log.root(3) }
