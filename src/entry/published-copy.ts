@@ -5,9 +5,13 @@
  * Runs never overlap: a kick during a run asks for one more run after it. A failed run is logged
  * and retried by the next kick (the stored checkpoint is the resume point). An audit finding is
  * an alert: logged at error level with its code and path, and shown by GET /log/published.
+ * A sharded log (docs/LEDGER.md "Shards") is published shard by shard, each under its own prefix
+ * (shard 1 at the root, shard n under n/): a frozen shard once, to its final checkpoint, then
+ * the active one; the audit reads the active shard's part.
  */
 import type { Logger, ServiceContext } from '../platform/context/index.ts'
-import type { ObjectStore } from '../platform/object-store/index.ts'
+import { type ObjectStore, shardStore } from '../platform/object-store/index.ts'
+import { listShards, type Shard, withShard } from '../services/ledger/index.ts'
 import {
   PublishError,
   type PublishedCopyView,
@@ -17,6 +21,7 @@ import {
 import { type AuditReport, auditStatic, storedLogVkeys } from '../tools/audit/index.ts'
 
 export class PublishedCopy implements PublishedCopyView {
+  /** The whole copy (every shard; the app picks a shard's part with shardStore). */
   readonly store: ObjectStore
   readonly #ctx: Pick<ServiceContext, 'db' | 'config'>
   readonly #logger: Logger
@@ -26,6 +31,10 @@ export class PublishedCopy implements PublishedCopyView {
   #repaired = false
   /** Paths the last audit named wrong: the next run writes them again from the database. */
   #rewrite = new Set<string>()
+  /** Frozen shards whose copy holds their final checkpoint: nothing more to publish. */
+  readonly #finished = new Set<number>()
+  /** The shard the last run published as the active one (1 until a rotation). */
+  #active = 1
 
   /**
    * `repairFirst` (default true): the first run checks every object from size 0 (a long-lived
@@ -72,10 +81,16 @@ export class PublishedCopy implements PublishedCopyView {
     try {
       // The first run of a process checks every object from size 0 (and repairs what is
       // missing); later ones start at the copy's checkpoint.
-      const result = await publishLog(this.#ctx, this.store, {
-        repair: !this.#repaired,
+      const options = { repair: !this.#repaired, logger: this.#logger }
+      const shards = await listShards(this.#ctx.db)
+      for (const shard of shards) {
+        if (shard.state === 'frozen' && !this.#finished.has(shard.id))
+          await this.#publishFrozen(shard, options)
+      }
+      this.#active = shards.find((s) => s.state === 'active')?.id ?? 1
+      const result = await publishLog(this.#ctx, shardStore(this.store, this.#active), {
+        ...options,
         rewrite: this.#rewrite,
-        logger: this.#logger,
       })
       this.#repaired = true
       this.#rewrite = new Set()
@@ -96,6 +111,22 @@ export class PublishedCopy implements PublishedCopyView {
     }
   }
 
+  /**
+   * A frozen shard's copy, to its final checkpoint (signed with its `final` line, and the
+   * cosignatures collected for it), read from the shard's own tables.
+   */
+  async #publishFrozen(shard: Shard, options: { repair: boolean; logger: Logger }): Promise<void> {
+    if (shard.finalNote === null || shard.finalSize === null) return
+    const checkpoint = { text: shard.finalNote, size: shard.finalSize }
+    const result = await withShard(this.#ctx.db, shard, (db) =>
+      publishLog({ db, config: this.#ctx.config }, shardStore(this.store, shard.id), {
+        ...options,
+        checkpoint,
+      }),
+    )
+    if (result.size === shard.finalSize) this.#finished.add(shard.id)
+  }
+
   /** Resolves once no run is in flight (before the database closes). */
   async idle(): Promise<void> {
     while (this.#running !== undefined) await this.#running
@@ -106,10 +137,11 @@ export class PublishedCopy implements PublishedCopyView {
    * copy with no checkpoint yet (never published) is not audited.
    */
   async audit(options: { ifPresent?: boolean } = {}): Promise<AuditReport | undefined> {
-    if (options.ifPresent === true && (await this.store.head('checkpoint')) === undefined)
+    const active = shardStore(this.store, this.#active)
+    if (options.ifPresent === true && (await active.head('checkpoint')) === undefined)
       return undefined
     const vkey = await storedLogVkeys(this.#ctx.db)
-    const report = await auditStatic((path) => this.store.get(path), { vkey, maxFindings: 10 })
+    const report = await auditStatic((path) => active.get(path), { vkey, maxFindings: 10 })
     const first = report.findings[0]
     this.#status.audit = {
       at: new Date().toISOString(),
@@ -127,7 +159,7 @@ export class PublishedCopy implements PublishedCopyView {
         finding: first.code,
         path: first.at,
         message: first.message,
-        store: this.store.name,
+        store: active.name,
       })
     else this.#logger.info('published copy audited: consistent', { size: String(report.size) })
     return report

@@ -11,6 +11,11 @@ export type AppDeps = ServiceContext & {
   version: string
   /** The log's published static copy, when one is configured: tiles are served from it. */
   published?: PublishedCopyView
+  /**
+   * The log shard a /log/<id>/… request reads (routes/log-shards.ts); absent: the active shard.
+   * Picks the shard's part of the published copy (shard 1 at its root, shard n under n/).
+   */
+  logShard?: number
 }
 
 export interface AppEnv {

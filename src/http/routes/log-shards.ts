@@ -83,7 +83,7 @@ export function logShardRoutes() {
     url.pathname = `/log${rest}`
     const request = new Request(url, c.req.raw)
     return withShard(ctx.db, shard, async (db) =>
-      inner.fetch(request, { shardCtx: { ...ctx, db } }),
+      inner.fetch(request, { shardCtx: { ...ctx, db, logShard: shard.id } }),
     )
   })
   return app

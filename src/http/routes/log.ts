@@ -7,8 +7,10 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { toBase64 } from '../../core/codec/index.ts'
 import { MerkleError, parseEntriesPath, parseTilePath } from '../../core/merkle/index.ts'
 import { logVerifierKey } from '../../platform/keys/index.ts'
+import { shardStore } from '../../platform/object-store/index.ts'
 import {
   activeLogKey,
+  activeShard,
   consistencyProof,
   etagOf,
   inclusionProof,
@@ -60,7 +62,9 @@ async function fromPublished(ctx: AppDeps, path: string): Promise<Uint8Array | u
   try {
     if (path.startsWith('tile/entries/')) parseEntriesPath(path)
     else parseTilePath(path)
-    const bytes = await ctx.published.store.get(path)
+    // The copy holds every shard, each under its own prefix (platform/object-store shardStore).
+    const shard = ctx.logShard ?? (await activeShard(ctx.db))?.id ?? 1
+    const bytes = await shardStore(ctx.published.store, shard).get(path)
     if (bytes !== undefined) rememberPublished(ctx.db, path, bytes)
     return bytes
   } catch (e) {

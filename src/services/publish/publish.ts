@@ -39,6 +39,11 @@ export interface PublishOptions {
   /** First retry delay in ms, doubled per try (default 100). */
   backoffMs?: number
   logger?: Pick<Logger, 'warn'>
+  /**
+   * The checkpoint to publish instead of the served one: a frozen shard's final checkpoint
+   * (docs/LEDGER.md "Shards"), which its own tables do not hold.
+   */
+  checkpoint?: { text: string; size: bigint }
 }
 
 export interface PublishResult {
@@ -116,7 +121,7 @@ export async function publishLog(
     result.written++
   }
 
-  const served = await servedCheckpoint(ctx)
+  const served = options.checkpoint ?? (await servedCheckpoint(ctx))
   const stored = await retried(CHECKPOINT_KEY, 'get', () => store.get(CHECKPOINT_KEY))
   const storedSize = stored === undefined ? undefined : checkpointSize(stored)
   if (storedSize !== undefined && storedSize > served.size)
