@@ -18,11 +18,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   addVirtualAuthenticator,
   BROWSER_SKIP_REASON,
+  buildPages,
   enrolPasskey,
   launchChromium,
 } from '../helpers/browser.ts'
@@ -101,11 +101,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('admin workspace in Chromium'
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     ;[browser, server] = await Promise.all([launchChromium(), startLocalhostServer(dir)])
   }, 180_000)
   afterAll(async () => {

@@ -19,7 +19,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isoWeekLabel } from '../../src/core/stats/index.ts'
 import { loadConfig, startRuntime } from '../../src/entry/runtime.ts'
@@ -35,6 +34,7 @@ import { es } from '../../web/src/i18n/es.ts'
 import {
   axeSerious,
   BROWSER_SKIP_REASON,
+  buildPages,
   enrolPasskey,
   launchChromium,
 } from '../helpers/browser.ts'
@@ -114,11 +114,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the alerts panel in Chromium
         { env: { ...process.env, ...env }, encoding: 'utf8' },
       ),
     )?.[1] as string
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
     origin = server.url.replace('127.0.0.1', 'localhost')
   }, 300_000)

@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isoWeekLabel, isoWeekMonday } from '../../src/core/stats/index.ts'
 import { en } from '../../web/src/i18n/en.ts'
@@ -21,6 +20,7 @@ import { es } from '../../web/src/i18n/es.ts'
 import {
   axeSerious,
   BROWSER_SKIP_REASON,
+  buildPages,
   enrolPasskey,
   launchChromium,
 } from '../helpers/browser.ts'
@@ -68,11 +68,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('maps and curves in Chromium'
           cli('admin', 'invite', '--name', 'Mia Mapper', '--role', 'epidemiologist'),
         )?.[1] as string,
       )
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
     origin = server.url.replace('127.0.0.1', 'localhost')
   }, 300_000)

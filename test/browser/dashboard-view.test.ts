@@ -14,13 +14,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '../../web/src/i18n/en.ts'
 import { es } from '../../web/src/i18n/es.ts'
 import {
   axeSerious,
   BROWSER_SKIP_REASON,
+  buildPages,
   enrolPasskey,
   launchChromium,
 } from '../helpers/browser.ts'
@@ -54,11 +54,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the dashboard’s budget in 
     invitation = /#(vgi_\S+)/.exec(
       cli('admin', 'invite', '--name', 'Vera Viewer', '--role', 'epidemiologist'),
     )?.[1] as string
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
     origin = server.url.replace('127.0.0.1', 'localhost')
   }, 300_000)

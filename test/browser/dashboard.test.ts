@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   axeSerious,
   BROWSER_SKIP_REASON,
+  buildPages,
   enrolPasskey,
   launchChromium,
 } from '../helpers/browser.ts'
@@ -96,11 +96,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('surveillance pages in Chromi
       cli('admin', 'invite', '--name', 'Eva Epidemiologist', '--role', 'epidemiologist'),
     )?.[1] as string
     expect(invitation).toBeDefined()
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
     // The RP ID must be a host name: the server's default PUBLIC_URL is http://localhost:PORT.
     origin = server.url.replace('127.0.0.1', 'localhost')

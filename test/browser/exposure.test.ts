@@ -8,11 +8,14 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BROWSER_SKIP_REASON, enrolPasskey, launchChromium } from '../helpers/browser.ts'
+import {
+  BROWSER_SKIP_REASON,
+  buildPages,
+  enrolPasskey,
+  launchChromium,
+} from '../helpers/browser.ts'
 import { BIN, freePort, type RunningServer, startServer } from '../helpers/server.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
@@ -53,11 +56,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('exposure pages in Chromium',
     )
     invitation = /#(vgi_\S+)/.exec(invited)?.[1] as string
     expect(invitation).toBeDefined()
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
   }, 120_000)
   afterAll(async () => {

@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { BROWSER_SKIP_REASON, buildPages, launchChromium } from '../helpers/browser.ts'
 import { checkPage, type Server, serve, signInIssuer } from '../helpers/issuer-session.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
@@ -69,11 +68,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer wo
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     ;[browser, server] = await Promise.all([launchChromium(), serve(dir)])
   }, 120_000)
   afterAll(async () => {

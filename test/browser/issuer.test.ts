@@ -11,9 +11,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BROWSER_SKIP_REASON, enrolPasskey, launchChromium } from '../helpers/browser.ts'
+import {
+  BROWSER_SKIP_REASON,
+  buildPages,
+  enrolPasskey,
+  launchChromium,
+} from '../helpers/browser.ts'
 import { longHistory } from '../helpers/credentials.ts'
 import { checkPage, type Server, serve } from '../helpers/issuer-session.ts'
 
@@ -31,11 +35,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     ;[browser, server] = await Promise.all([launchChromium(), serve(dir)])
   }, 120_000)
   afterAll(async () => {

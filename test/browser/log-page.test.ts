@@ -9,9 +9,7 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toBase64 } from '../../src/core/codec/base64.ts'
 import { sha256, utf8 } from '../../src/core/codec/bytes.ts'
@@ -22,7 +20,7 @@ import { KeyStore } from '../../src/platform/keys/store.ts'
 import { issuerKeyEntry } from '../../src/services/credentials/index.ts'
 import { Ledger } from '../../src/services/ledger/ledger.ts'
 import { TEST_MASTER_KEY } from '../helpers/app.ts'
-import { BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { BROWSER_SKIP_REASON, buildPages, launchChromium } from '../helpers/browser.ts'
 import { createTestDatabase, POSTGRES_SKIP_REASON, type TestDatabase } from '../helpers/db.ts'
 import { entry } from '../helpers/ledger.ts'
 import { type RunningServer, startServer } from '../helpers/server.ts'
@@ -82,11 +80,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('log page in Chromium', () =>
 
   beforeAll(async () => {
     // A fresh build so /log.html exists; not emptying web/dist keeps other files' servers whole.
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     browser = await launchChromium()
   }, 120_000)
   afterAll(async () => {

@@ -11,14 +11,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toBase64 } from '../../src/core/codec/base64.ts'
 import { startRuntime } from '../../src/entry/runtime.ts'
 import { parseConfig } from '../../src/platform/config/config.ts'
 import { createApiToken } from '../../src/services/staff/index.ts'
 import { TEST_MASTER_KEY } from '../helpers/app.ts'
-import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { axeSerious, BROWSER_SKIP_REASON, buildPages, launchChromium } from '../helpers/browser.ts'
 import { immunization, testResult } from '../helpers/credentials.ts'
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/db.ts'
 import { freePort, type RunningServer, startServer } from '../helpers/server.ts'
@@ -46,11 +45,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('SMART Health Links in Chromi
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     // The links name the public URL, so it is the address the browser reaches.
     const port = await freePort()
     const env: Record<string, string> = {

@@ -8,14 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   addVirtualAuthenticator,
   axeSerious,
   BROWSER_SKIP_REASON,
+  buildPages,
   launchChromium,
 } from '../helpers/browser.ts'
 import { type RunningServer, startLocalhostServer } from '../helpers/server.ts'
@@ -29,11 +28,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('staff pages in Chromium', ()
 
   beforeAll(async () => {
     // A fresh build so the staff pages exist; not emptying web/dist keeps other servers whole.
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     ;[browser, server] = await Promise.all([launchChromium(), startLocalhostServer(dir)])
   }, 120_000)
   afterAll(async () => {

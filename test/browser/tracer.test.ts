@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   axeSerious,
   BROWSER_SKIP_REASON,
+  buildPages,
   enrolPasskey,
   launchChromium,
 } from '../helpers/browser.ts'
@@ -58,11 +58,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('tracer workspace in Chromium
       invitations.push(/#(vgi_\S+)/.exec(out)?.[1] as string)
     }
     vigil('regions', 'load', REGIONS)
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
   }, 120_000)
   afterAll(async () => {

@@ -13,10 +13,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseReleaseManifest, serializeReleaseManifest } from '../../src/core/release/index.ts'
-import { axeSerious, BROWSER_SKIP_REASON } from '../helpers/browser.ts'
+import { axeSerious, BROWSER_SKIP_REASON, buildPages } from '../helpers/browser.ts'
 import { runCli } from '../helpers/cli.ts'
 import type { RunningServer } from '../helpers/server.ts'
 import { VERIFY_SHOTS as SHOTS, startVerifySite, type VerifySite } from '../helpers/verify-site.ts'
@@ -56,11 +55,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the verifier page proves its
 
   beforeAll(async () => {
     // The pages of this deployment: a copy it may change, as an operator's deploy does.
-    await build({
-      configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { emptyOutDir: false },
-    })
+    await buildPages()
     cpSync(WEB_DIST, dist, { recursive: true })
     site = await startVerifySite({
       name: 'verify-release',

@@ -14,7 +14,6 @@ import { fileURLToPath } from 'node:url'
 import jsQR from 'jsqr'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { PNG } from 'pngjs'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64, toBase64Url } from '../../src/core/codec/base64.ts'
 import { fromUtf8, sha256, utf8 } from '../../src/core/codec/bytes.ts'
@@ -34,7 +33,7 @@ import { issuerSigner } from '../../src/services/credentials/index.ts'
 import type { IssuerSigner } from '../../src/services/credentials/issuer.ts'
 import { createApiToken } from '../../src/services/staff/index.ts'
 import { TEST_MASTER_KEY } from '../helpers/app.ts'
-import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { axeSerious, BROWSER_SKIP_REASON, buildPages, launchChromium } from '../helpers/browser.ts'
 import { immunization } from '../helpers/credentials.ts'
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/db.ts'
 import { y4mOf } from '../helpers/fake-camera.ts'
@@ -161,11 +160,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)(
 
     beforeAll(async () => {
       mkdirSync(SHOTS, { recursive: true })
-      await build({
-        configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-        logLevel: 'warn',
-        build: { emptyOutDir: false },
-      })
+      await buildPages()
       // Keys, migrations and an API token before the server starts (PGlite is single-process);
       // the issuer key is kept to sign a card that is never issued (the stolen-key case).
       const env: Record<string, string> = {

@@ -82,3 +82,16 @@ export async function axeSerious(page: Page): Promise<string[]> {
       .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`)
   })
 }
+
+/**
+ * Builds the pages into web/dist with the project's Vite config, as `npm run build:web` does
+ * (without emptying it first, so a server already serving it keeps its files).
+ */
+export async function buildPages(): Promise<void> {
+  const { build } = await import('vite')
+  await build({
+    configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
+    logLevel: 'warn',
+    build: { emptyOutDir: false },
+  })
+}
