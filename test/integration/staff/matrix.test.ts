@@ -37,6 +37,8 @@ const MATRIX: Record<string, Rule> = {
   'GET /log/checkpoint': 'public',
   'GET /log/key': 'public',
   'GET /log/published': 'public',
+  'GET /log/shards': 'public',
+  'GET /log/:shard{[1-9][0-9]{0,4}}/*': 'public',
   'GET /log/tile/*': 'public',
   'GET /log/proof/inclusion': 'public',
   'GET /log/proof/consistency': 'public',
