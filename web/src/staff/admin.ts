@@ -514,14 +514,16 @@ async function start(): Promise<void> {
     say(status, 'bad', 'admin.notAdmin')
     return
   }
-  await loadAll()
-  byId('admin').hidden = false
-  say(status, 'ok', 'admin.signedIn', { name: me.name })
+  // Registered before the first load: a language chosen while the lists load redraws them too
+  // (rows drawn before the switch kept the old language, as a full CI run caught).
   onLangChange(() => {
     focusableTables()
     relabelRoleBoxes()
     void loadAll()
   })
+  await loadAll()
+  byId('admin').hidden = false
+  say(status, 'ok', 'admin.signedIn', { name: me.name })
 }
 
 start().catch((err) => say(status, 'bad', 'admin.loadFailed', { error: () => describe(err) }))

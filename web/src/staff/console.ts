@@ -37,15 +37,17 @@ async function load(): Promise<void> {
   showMe()
   byId('console').hidden = false
   say(status, 'ok', 'console.signedIn', { name: me.name })
-  if (me.roles.includes('admin') || me.roles.includes('auditor')) {
-    byId('audit').hidden = false
-    await loadAudit(false)
-  }
+  const audits = me.roles.includes('admin') || me.roles.includes('auditor')
+  // Registered before the trail loads: a language chosen meanwhile redraws it too.
   onLangChange(() => {
     focusableTables()
     showMe()
-    void loadAudit(false)
+    if (audits) void loadAudit(false)
   })
+  if (audits) {
+    byId('audit').hidden = false
+    await loadAudit(false)
+  }
 }
 
 /** Who I am, my work pages and my passkeys, in the page language. */
