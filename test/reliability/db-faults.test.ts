@@ -128,8 +128,10 @@ describe.skipIf(POSTGRES_URL === undefined)('Postgres: a terminated backend', ()
       throw new Error('no answer after 5 attempts')
     }
     await Promise.all(Array.from({ length: 10 }, answered))
-    // postgres.js's default backoff would wait 10–20 s here (shared retries after 10 failures).
-    expect(performance.now() - started).toBeLessThan(3000)
+    // postgres.js's default backoff would wait 10–20 s here (shared retries after 10 failures);
+    // 8 s stays well below that while leaving room for a loaded CI machine (5.0 s seen once at
+    // the end of a full parallel run; under 1 s alone).
+    expect(performance.now() - started).toBeLessThan(8000)
   })
 })
 

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import type { Plugin } from 'vite'
 import { RELEASE_MANIFEST_PATH, serializeReleaseManifest } from '../../src/core/release/index.ts'
@@ -35,9 +35,12 @@ function commitOf(): string {
   }
 }
 
+/** A manifest being written by another build at the same moment (see writeBundle). */
+const TEMPORARY = /^\..*\.tmp$/
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((d) => d.isFile())
+    .filter((d) => d.isFile() && !TEMPORARY.test(d.name))
     .map((d) => join(d.parentPath, d.name))
 }
 
@@ -113,7 +116,11 @@ export function releasePlugin(): Plugin {
         serviceWorker: sw,
         assets: files.filter((f) => f.path !== SW_PATH),
       })
-      writeFileSync(manifestFile, text)
+      // Written whole, then renamed over the old one: a server starting meanwhile (it logs the
+      // release it serves) reads the old manifest or the new one, never part of one.
+      const temporary = join(outDir, `.release.${process.pid}.tmp`)
+      writeFileSync(temporary, text)
+      renameSync(temporary, manifestFile)
     },
   }
 }
