@@ -68,15 +68,18 @@ describe.skipIf(skip !== undefined)('the Worker killed at random moments during 
     node = await nodeDeployment()
     token = await tokenFor(node.ctx, ['issuer'])
     const bundle = bundleWorker(dir)
-    // A fresh port each round, and again if another process took it between the check and
-    // wrangler's bind (its inspector takes port + 1 too): 30 restarts on one port lost that race
-    // once in a full parallel run.
+    // A fresh port each round, and a second and third try when wrangler exits before serving:
+    // another process can take the port (or the inspector's, port + 1) between the check and the
+    // bind, which wrangler reports as "Address already in use" or, at --log-level error, only as
+    // "The Workers runtime failed to start" (both seen once in 30 restarts during full runs).
+    // Startup is not what this test is about; appends and kills are.
     const start = async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await spawnWorker(node.db, await freePort(), bundle)
         } catch (e) {
-          if (attempt >= 3 || !/Address already in use/.test(String(e))) throw e
+          const early = /Address already in use|runtime failed to start/.test(String(e))
+          if (attempt >= 3 || !early) throw e
         }
       }
     }

@@ -26,6 +26,7 @@ import { ServiceError, validationError } from '../../platform/errors/index.ts'
 import { checkPasscode } from '../../platform/node-crypto/index.ts'
 import { keyAad, readMembers } from './create.ts'
 import { type ShlSelection, sealFiles } from './files.ts'
+import { flaglessBatcher } from './flagless.ts'
 import { recipientLabel, ShlManifestBody } from './input.ts'
 import { type LinkRow, MANIFEST_ID, SHL_PATH, stateOf, urlHash } from './links.ts'
 
@@ -80,7 +81,7 @@ async function countWrongPasscode(
   })
 }
 
-interface FileRow {
+export interface FileRow {
   id: bigint
   contentType: string
   jwe: string
@@ -204,25 +205,21 @@ export async function serveShlManifest(
   const parsed = ShlManifestBody.safeParse(body)
   if (!parsed.success) throw validationError(parsed.error.issues, 'invalid manifest request')
   const request = parsed.data
-  const link = await liveLink(ctx, manifestId)
-  const flags = readFlags(link.flag)
-  // A U link has no manifest: its url is the file (IG §Direct File Request).
-  if (flags.single) throw notFound()
+  if (!MANIFEST_ID.test(manifestId)) throw notFound()
   const recipient = recipientLabel(request.recipient)
-  if (flags.passcode) {
-    const given = request.passcode ?? ''
-    const right = given !== '' && (await checkPasscode(given, link.passcodeHash ?? ''))
-    if (!right) await countWrongPasscode(ctx, link, recipient)
-  }
-  if (flags.longTerm) await followRecords(ctx, link)
-  const files = await logAndReadFiles(ctx, link, recipient, 'manifest')
-  if (files === undefined) throw notFound()
+  const quick = await flaglessBatcher(ctx.db).serve(
+    await urlHash(manifestId),
+    recipient,
+    ctx.clock.now(),
+  )
+  if (quick === undefined) throw notFound()
+  const { files, updatedAt, flags } =
+    'files' in quick
+      ? { ...quick, flags: readFlags('') }
+      : await serveFlagged(ctx, manifestId, recipient, request.passcode)
   const max = request.embeddedLengthMax ?? DEFAULT_EMBEDDED_MAX
   const now = ctx.clock.now()
-  const [updated] = flags.longTerm
-    ? await ctx.db.select({ at: shlLinks.updatedAt }).from(shlLinks).where(eq(shlLinks.id, link.id))
-    : [{ at: link.updatedAt }]
-  const lastUpdated = (updated?.at ?? link.updatedAt).toISOString()
+  const lastUpdated = updatedAt.toISOString()
   const tickets: { tokenHash: Uint8Array; fileId: bigint; expiresAt: Date }[] = []
   const entries: ShlManifestFile[] = []
   for (const f of files) {
@@ -255,6 +252,31 @@ export async function serveShlManifest(
     manifest: { files: entries },
     retryAfter: flags.longTerm ? POLL_SECONDS : undefined,
   }
+}
+
+/** A link with a flag: the passcode checked, a long-term link's records followed, then served. */
+async function serveFlagged(
+  ctx: ServiceContext,
+  manifestId: string,
+  recipient: string,
+  passcode: string | undefined,
+) {
+  const link = await liveLink(ctx, manifestId)
+  const flags = readFlags(link.flag)
+  // A U link has no manifest: its url is the file (IG §Direct File Request).
+  if (flags.single) throw notFound()
+  if (flags.passcode) {
+    const given = passcode ?? ''
+    const right = given !== '' && (await checkPasscode(given, link.passcodeHash ?? ''))
+    if (!right) await countWrongPasscode(ctx, link, recipient)
+  }
+  if (flags.longTerm) await followRecords(ctx, link)
+  const files = await logAndReadFiles(ctx, link, recipient, 'manifest')
+  if (files === undefined) throw notFound()
+  const [updated] = flags.longTerm
+    ? await ctx.db.select({ at: shlLinks.updatedAt }).from(shlLinks).where(eq(shlLinks.id, link.id))
+    : [{ at: link.updatedAt }]
+  return { files, updatedAt: updated?.at ?? link.updatedAt, flags }
 }
 
 /** GET <url>?recipient= of a U link: its one encrypted file. */

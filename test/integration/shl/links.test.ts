@@ -285,6 +285,91 @@ describe.each(ENGINES)('SMART Health Links on %s', (engine) => {
     })
   })
 
+  describe('manifests asked at once (answered together, one statement per batch)', () => {
+    const accessCount = async (linkId: string) =>
+      Number(
+        rowsOf<{ n: string }>(
+          await t.ctx.db.execute(
+            sql`select count(*)::text as n from shl_access where link_id = ${linkId} and outcome = 'manifest'`,
+          ),
+        )[0]?.n,
+      )
+
+    it('each request gets its own link’s files and is logged once; flagged and unknown links answer as alone', async () => {
+      const withBundle = await makeLink(t, h, { bundle: true })
+      const cardsOnly = await makeLink(t, h, {})
+      const passcode = await makeLink(t, h, { passcode: '7310', bundle: true })
+      const unknown = `${t.ctx.config.publicUrl}/shl/${'A'.repeat(43)}`
+      const asks = [
+        ...Array.from({ length: 16 }, () => ({
+          url: parseShlink(withBundle.shlink).url,
+          files: 4,
+        })),
+        ...Array.from({ length: 16 }, () => ({ url: parseShlink(cardsOnly.shlink).url, files: 3 })),
+        ...Array.from({ length: 6 }, () => ({ url: parseShlink(passcode.shlink).url, files: 4 })),
+        ...Array.from({ length: 6 }, () => ({ url: unknown, files: -1 })),
+      ]
+      const answers = await Promise.all(
+        asks.map((a, i) => post(t, a.url, { recipient: `R${i}`, passcode: '7310' })),
+      )
+      for (const [i, res] of answers.entries()) {
+        const ask = asks[i] as (typeof asks)[number]
+        if (ask.files === -1) {
+          expect(res.status).toBe(404)
+          continue
+        }
+        expect(res.status).toBe(200)
+        const { files } = (await res.json()) as { files: { contentType: string }[] }
+        expect(files.length).toBe(ask.files)
+      }
+      expect(await accessCount(withBundle.link.id)).toBe(16)
+      expect(await accessCount(cardsOnly.link.id)).toBe(16)
+      expect(await accessCount(passcode.link.id)).toBe(6)
+      // Every request's own recipient words, once each.
+      const recipients = rowsOf<{ recipient: string }>(
+        await t.ctx.db.execute(
+          sql`select recipient from shl_access where link_id = ${withBundle.link.id} order by id`,
+        ),
+      ).map((r) => r.recipient)
+      expect(recipients.sort()).toEqual(Array.from({ length: 16 }, (_, i) => `R${i}`).sort())
+    })
+
+    it('deactivated while requests stream: every 200 was logged, and none after the change', async () => {
+      const made = await makeLink(t, h, { bundle: true })
+      const url = parseShlink(made.shlink).url
+      let changed = false
+      let okBefore = 0
+      let okAfter = 0
+      let refusedBefore = 0
+      const stream = async () => {
+        for (let i = 0; i < 12; i++) {
+          const startedAfter = changed
+          const res = await post(t, url, { recipient: 'Stream' })
+          if (res.status === 200) {
+            if (startedAfter) okAfter++
+            else okBefore++
+          } else {
+            expect(res.status).toBe(404)
+            if (!startedAfter) refusedBefore++
+          }
+        }
+      }
+      const streams = Array.from({ length: 8 }, stream)
+      await new Promise((r) => setTimeout(r, 20))
+      const change = await asHolder(t, h, 'PATCH', `/api/passport/${h.id}/links/${made.link.id}`, {
+        active: false,
+      })
+      expect(change.status).toBe(200)
+      changed = true
+      await Promise.all(streams)
+      expect(okAfter).toBe(0)
+      expect(okBefore).toBeGreaterThan(0)
+      // Nothing acknowledged without its access row; nothing refused is logged.
+      expect(await accessCount(made.link.id)).toBe(okBefore)
+      expect(okBefore + refusedBefore).toBeLessThanOrEqual(96)
+    })
+  })
+
   describe('managing links', () => {
     it('the holder sees who opened a link, can re-label it, and another passport cannot touch it', async () => {
       const made = await makeLink(t, h, { label: 'for the dentist' })
