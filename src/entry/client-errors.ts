@@ -67,7 +67,13 @@ function requestErrorResponse(err: unknown): Response {
  * The listener is node-server's own, given the error handler `serve()` does not pass through.
  */
 export function serveWithProblems(
-  options: { fetch: Fetch; port: number; hostname: string },
+  options: {
+    fetch: Fetch
+    port: number
+    hostname: string
+    /** Answers what it can from memory first (http/hot-reads.ts); false: the app's turn. */
+    early?: (req: IncomingMessage, res: ServerResponse) => boolean
+  },
   logger: Logger,
   onListening: Parameters<typeof serve>[1],
 ): ReturnType<typeof serve> {
@@ -76,9 +82,10 @@ export function serveWithProblems(
     errorHandler: requestErrorResponse,
   })
   const handle = listener as (req: IncomingMessage, res: ServerResponse) => void
+  const { early, ...serveOptions } = options
   const server = serve(
     {
-      ...options,
+      ...serveOptions,
       // Node's own Host check answers with an empty 400; this one says why (RFC 9112 §3.2).
       createServer: ((opts: object) =>
         createServer({ ...opts, requireHostHeader: false }, (req, res) => {
@@ -93,6 +100,7 @@ export function serveWithProblems(
             res.end(body)
             return
           }
+          if (early?.(req, res)) return
           handle(req, res)
         })) as unknown as typeof createServer,
     },

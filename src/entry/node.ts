@@ -13,6 +13,7 @@
  */
 import cluster, { type Worker } from 'node:cluster'
 import { existsSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { createApp } from '../http/app.ts'
@@ -193,7 +194,12 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
       `witness policy: ${config.witnessQuorum} of ${config.witnesses.map((w) => w.name).join(', ')}`,
     )
   }
-  const listen = { fetch: app.fetch, port: config.port, hostname: config.host }
+  const listen = {
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    early: (req: IncomingMessage, res: ServerResponse) => app.hotReads.node(req, res),
+  }
   const server = serveWithProblems(listen, ctx.logger, (info) => {
     const worker = index === undefined ? '' : `, worker ${index} pid ${process.pid}`
     ctx.logger.info(

@@ -13,7 +13,7 @@ import { INTEGRITY_POLICY, PAGE_CSP, serializeCsp, verifierCsp } from './csp.ts'
 import { renderDocsPage } from './docs-page.ts'
 import type { AppDeps, AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
-import { withHotReads } from './hot-reads.ts'
+import { HotReads } from './hot-reads.ts'
 import { accessLog } from './middleware/access-log.ts'
 import { authenticate } from './middleware/auth.ts'
 import { bodyLimit } from './middleware/body-limit.ts'
@@ -182,8 +182,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.notFound(notFoundHandler(app))
   app.onError(handleError)
   // The log's hot reads from memory skip routing and the per-request work above (issue 23).
-  app.fetch = withHotReads(app.fetch, deps.db)
-  return app
+  const hotReads = new HotReads(deps.db)
+  app.fetch = hotReads.wrap(app.fetch)
+  // Node's entry answers them before @hono/node-server's Request objects too (entry/node.ts).
+  return Object.assign(app, { hotReads })
 }
 
 export type App = ReturnType<typeof createApp>

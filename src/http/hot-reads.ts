@@ -8,6 +8,7 @@
  * per-response ones, which are set here. Anything not in memory, with a query, or before that
  * first answer goes through the app, which fills memory.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Db } from '../platform/db/index.ts'
 import { peekFullTile, peekServedCheckpoint } from '../services/ledger/index.ts'
 import { matchesEtag } from './conditional.ts'
@@ -24,6 +25,13 @@ const PER_RESPONSE = new Set([
   'set-cookie',
   'date',
 ])
+
+/** The UTF-8 length of the last text asked about (the checkpoint, which changes rarely). */
+let lengthOf: { text: string; bytes: number } = { text: '', bytes: 0 }
+function utf8Length(text: string): number {
+  if (lengthOf.text !== text) lengthOf = { text, bytes: new TextEncoder().encode(text).byteLength }
+  return lengthOf.bytes
+}
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
@@ -53,45 +61,140 @@ function lookup(db: Db, path: string): Hit | undefined {
   return { body: full.bytes, type: 'application/octet-stream', cache: IMMUTABLE, etag: full.etag }
 }
 
-/** `fetch` with the hot reads of `db`'s log answered from memory first. */
-export function withHotReads<F extends Fetch>(fetch: F, db: Db): F {
-  let common: Record<string, string> | undefined
-  const hot = async (request: Request, rest: never[]) => {
-    const response = await fetch(request, ...rest)
-    // A plain 200 of the app's (no cookie set for this client) gives the common headers.
-    if (common === undefined && response.status === 200 && !response.headers.has('set-cookie')) {
-      const headers: Record<string, string> = {}
-      response.headers.forEach((value, name) => {
-        if (!PER_RESPONSE.has(name)) headers[name] = value
-      })
-      common = headers
-    }
-    return response
+/** What a hot read answers: status, headers and body, or undefined to go the long way. */
+interface HotAnswer {
+  status: 200 | 304
+  headers: Record<string, string>
+  body: string | Uint8Array | null
+}
+
+/**
+ * The hot reads of one app over one database: `wrap` puts them in front of the app's `fetch`
+ * (every runtime); `node` answers them from Node's own request objects, before
+ * @hono/node-server builds a Request and a Response for them (entry/client-errors.ts): at tens
+ * of thousands of requests a second, those objects and their headers were half the cost.
+ */
+export class HotReads {
+  readonly #db: Db
+  /** The app's headers for these paths, from its first plain 200 (see the module comment). */
+  #common: Record<string, string> | undefined
+  /** The same as [name, value, …], for Node's writeHead. */
+  #commonFlat: string[] | undefined
+
+  constructor(db: Db) {
+    this.#db = db
   }
-  return ((request: Request, ...rest: never[]) => {
-    const method = request.method
-    const path = method === 'GET' || method === 'HEAD' ? pathOf(request.url) : undefined
-    // A request carrying credentials goes the whole way, so a revoked or expired one is
-    // refused (401) on public routes too, as everywhere else (docs/STAFF.md).
+
+  /**
+   * The answer for `path` (no query) when memory holds it and the request carries no
+   * credentials: a request with them goes the whole way, so a revoked or expired one is refused
+   * (401) on public routes too, as everywhere else (docs/STAFF.md).
+   */
+  #answer(
+    method: string,
+    path: string,
+    credentials: boolean,
+    ifNoneMatch: string | undefined,
+  ): HotAnswer | undefined {
     if (
-      path === undefined ||
-      !(path === '/log/checkpoint' || path.startsWith('/log/tile/')) ||
-      request.headers.has('authorization') ||
-      request.headers.has('cookie')
+      (method !== 'GET' && method !== 'HEAD') ||
+      credentials ||
+      this.#common === undefined ||
+      !(path === '/log/checkpoint' || path.startsWith('/log/tile/'))
     )
-      return fetch(request, ...rest)
-    const hit = lookup(db, path)
-    if (hit === undefined || common === undefined) return hot(request, rest)
+      return undefined
+    const hit = lookup(this.#db, path)
+    if (hit === undefined) return undefined
     const headers = {
-      ...common,
+      ...this.#common,
       'cache-control': hit.cache,
       etag: hit.etag,
       'x-request-id': crypto.randomUUID(),
     }
     // RFC 9110 §13.1.2, §15.4.5: the client holds this representation: 304, the 200's headers.
-    if (matchesEtag(request.headers.get('if-none-match') ?? undefined, hit.etag))
-      return new Response(null, { status: 304, headers })
-    const body = method === 'HEAD' ? null : (hit.body as BodyInit)
-    return new Response(body, { status: 200, headers: { ...headers, 'content-type': hit.type } })
-  }) as F
+    if (matchesEtag(ifNoneMatch, hit.etag)) return { status: 304, headers, body: null }
+    return {
+      status: 200,
+      headers: { ...headers, 'content-type': hit.type },
+      body: method === 'HEAD' ? null : hit.body,
+    }
+  }
+
+  /** `fetch` with the hot reads answered from memory first. */
+  wrap<F extends Fetch>(fetch: F): F {
+    const learn = async (request: Request, rest: never[]) => {
+      const response = await fetch(request, ...rest)
+      // A plain 200 of the app's (no cookie set for this client) gives the common headers.
+      if (
+        this.#common === undefined &&
+        response.status === 200 &&
+        !response.headers.has('set-cookie')
+      ) {
+        const headers: Record<string, string> = {}
+        response.headers.forEach((value, name) => {
+          if (!PER_RESPONSE.has(name)) headers[name] = value
+        })
+        this.#common = headers
+        this.#commonFlat = Object.entries(headers).flat()
+      }
+      return response
+    }
+    return ((request: Request, ...rest: never[]) => {
+      const path = pathOf(request.url)
+      if (path === undefined || !path.startsWith('/log/')) return fetch(request, ...rest)
+      const h = request.headers
+      const answer = this.#answer(
+        request.method,
+        path,
+        h.has('authorization') || h.has('cookie'),
+        h.get('if-none-match') ?? undefined,
+      )
+      if (answer === undefined) return learn(request, rest)
+      return new Response(answer.body as BodyInit | null, answer)
+    }) as F
+  }
+
+  /**
+   * Node: answers a hot read on `res` and returns true, or returns false having touched
+   * nothing (the request then goes to the app). `req.url` is the request target: origin-form
+   * paths only (RFC 9112 §3.2.1); anything else, or with a query, goes the long way.
+   */
+  node(req: IncomingMessage, res: ServerResponse): boolean {
+    const target = req.url
+    const method = req.method
+    const h = req.headers
+    if (
+      target === undefined ||
+      this.#commonFlat === undefined ||
+      !(target === '/log/checkpoint' || target.startsWith('/log/tile/')) ||
+      target.includes('?') ||
+      (method !== 'GET' && method !== 'HEAD') ||
+      h.authorization !== undefined ||
+      h.cookie !== undefined
+    )
+      return false
+    const hit = lookup(this.#db, target)
+    if (hit === undefined) return false
+    // A flat [name, value, …] list: no object built per request (Node accepts it, node:http
+    // ServerResponse.writeHead); the common part was made once.
+    const headers = [
+      ...this.#commonFlat,
+      'cache-control',
+      hit.cache,
+      'etag',
+      hit.etag,
+      'x-request-id',
+      crypto.randomUUID(),
+    ]
+    if (matchesEtag(h['if-none-match'], hit.etag)) {
+      res.writeHead(304, headers)
+      res.end()
+      return true
+    }
+    const length = typeof hit.body === 'string' ? utf8Length(hit.body) : hit.body.byteLength
+    headers.push('content-type', hit.type, 'content-length', String(length))
+    res.writeHead(200, headers)
+    res.end(method === 'HEAD' ? undefined : hit.body)
+    return true
+  }
 }

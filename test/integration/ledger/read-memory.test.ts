@@ -10,6 +10,7 @@ import { fromBase64 } from '../../../src/core/codec/base64.ts'
 import { encodeEntry } from '../../../src/core/leaf/index.ts'
 import { hashLeaf, rootFromLeafHashes, verifyInclusion } from '../../../src/core/merkle/index.ts'
 import { parseNote } from '../../../src/core/note/index.ts'
+import { serveWithProblems } from '../../../src/entry/client-errors.ts'
 import { createDb } from '../../../src/platform/db/client.ts'
 import { logBundles, logTiles } from '../../../src/platform/db/schema/index.ts'
 import { logSigner } from '../../../src/services/ledger/checkpoint.ts'
@@ -20,6 +21,7 @@ import { insertPending } from '../../../src/services/ledger/storage.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
 import { entry } from '../../helpers/ledger.ts'
+import { freePort } from '../../helpers/server.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
 
@@ -164,6 +166,67 @@ describe.each(ENGINES)('log reads from memory on %s', (engine) => {
       expect(await size()).toBe(before + 1n)
     } finally {
       await other.close()
+    }
+  })
+
+  it("over Node's HTTP server, answered before @hono/node-server: the app's status, headers and bytes; HEAD, 304; credentials go the long way", async () => {
+    const port = await freePort()
+    let early = 0
+    const server = serveWithProblems(
+      {
+        fetch: t.app.fetch,
+        port,
+        hostname: '127.0.0.1',
+        early: (req, res) => {
+          const answered = t.app.hotReads.node(req, res)
+          if (answered) early++
+          return answered
+        },
+      },
+      t.ctx.logger,
+      () => {},
+    )
+    await new Promise<void>((r) => server.once('listening', () => r()))
+    const url = `http://127.0.0.1:${port}`
+    const comparable = (res: Response) =>
+      [...res.headers]
+        .filter(
+          ([name]) =>
+            !['x-request-id', 'date', 'connection', 'keep-alive', 'content-length'].includes(name),
+        )
+        .sort()
+    try {
+      for (const path of ['/log/checkpoint', '/log/tile/0/000', '/log/tile/entries/000']) {
+        const app = await get(path)
+        const before = early
+        const net = await fetch(`${url}${path}`)
+        expect(early, path).toBe(before + 1)
+        expect(net.status).toBe(200)
+        expect(comparable(net), path).toEqual(comparable(app))
+        const bytes = new Uint8Array(await net.arrayBuffer())
+        expect(bytes).toEqual(new Uint8Array(await app.arrayBuffer()))
+        expect(net.headers.get('content-length')).toBe(String(bytes.byteLength))
+        const head = await fetch(`${url}${path}`, { method: 'HEAD' })
+        expect(head.status).toBe(200)
+        expect(head.headers.get('content-length')).toBe(String(bytes.byteLength))
+        const etag = net.headers.get('etag') ?? ''
+        const cached = await fetch(`${url}${path}`, { headers: { 'if-none-match': etag } })
+        expect(cached.status).toBe(304)
+        expect(cached.headers.get('etag')).toBe(etag)
+        expect(early).toBe(before + 3)
+      }
+      // A bad token is refused as on any route; a query or a partial tile is the app's.
+      const bad = await fetch(`${url}/log/checkpoint`, {
+        headers: { authorization: 'Bearer nope' },
+      })
+      expect(bad.status).toBe(401)
+      const before = early
+      expect((await fetch(`${url}/log/checkpoint?x=1`)).status).toBe(200)
+      expect((await fetch(`${url}/log/tile/0/001.p/44`)).status).toBe(200)
+      expect((await fetch(`${url}/log/tile/0/999`)).status).toBe(404)
+      expect(early).toBe(before)
+    } finally {
+      await new Promise((r) => server.close(r))
     }
   })
 })
