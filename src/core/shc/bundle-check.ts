@@ -29,14 +29,22 @@ function reject(message: string, field: string): ShcError {
   return new ShcError('SHC_BUNDLE', message, { field })
 }
 
-/** `trail` holds the keys from the bundle down: the path is only spelled out on failure. */
+/** The path `trail` spells from `root` (only made on failure). */
+function pathOf(trail: readonly (string | number)[], root: string): string {
+  let path = root
+  for (const k of trail) path = typeof k === 'number' ? `${path}[${k}]` : `${path}.${k}`
+  return path
+}
+
+/**
+ * `trail` holds the keys from the bundle down: the path is only spelled out on failure (no
+ * closure per node: a card's bundle has about a hundred).
+ */
 function checkNoEmptyValues(value: unknown, trail: (string | number)[], root: string): void {
-  const at = () =>
-    trail.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : `${p}.${k}`), root)
-  if (trail.length > MAX_JSON_DEPTH) throw reject('bundle nested too deeply', at())
-  if (value === '') throw reject('empty string (invalid FHIR)', at())
+  if (trail.length > MAX_JSON_DEPTH) throw reject('bundle nested too deeply', pathOf(trail, root))
+  if (value === '') throw reject('empty string (invalid FHIR)', pathOf(trail, root))
   if (Array.isArray(value)) {
-    if (value.length === 0) throw reject('empty array (invalid FHIR)', at())
+    if (value.length === 0) throw reject('empty array (invalid FHIR)', pathOf(trail, root))
     for (let i = 0; i < value.length; i++) {
       trail.push(i)
       checkNoEmptyValues(value[i], trail, root)
@@ -50,7 +58,7 @@ function checkNoEmptyValues(value: unknown, trail: (string | number)[], root: st
       checkNoEmptyValues(value[key], trail, root)
       trail.pop()
     }
-    if (empty) throw reject('empty object (invalid FHIR)', at())
+    if (empty) throw reject('empty object (invalid FHIR)', pathOf(trail, root))
   }
 }
 

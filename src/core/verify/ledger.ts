@@ -7,7 +7,7 @@
  * inclusion proof from tlog tiles authenticated against a verified checkpoint root. The I/O is a
  * LedgerSource passed in (the log client over HTTP, a stub in tests).
  */
-import { sha256, toHex, utf8 } from '../codec/index.ts'
+import { equalBytes, sha256, toHex, utf8 } from '../codec/index.ts'
 import { encodeEntry, roundToHour } from '../leaf/index.ts'
 import { type LookupAnswer, MAX_LOOKUP_PREFIX_HEX } from '../log-client/index.ts'
 import type { TileReader, TileTrust } from '../merkle/index.ts'
@@ -104,4 +104,29 @@ export async function proveLeafInclusion(
   const proof = await proveInclusion(index, size, reader)
   verifyInclusion(leafHash, index, size, proof, root)
   return proof
+}
+
+/**
+ * Confirms leaf `index` of the tree (`size`, `root`) is `leafHash`, for a verifier checking many
+ * cards against one checkpoint (`trust` kept across them). The leaf's own hash is read from its
+ * level-0 tile: the reader hands out no hash before the tile holding it is authenticated — up
+ * its chain of parent tiles to one already checked, and those to the root (tile-reader.ts) — so
+ * an equal hash there is the leaf at `index` in that tree; what an audit path would recompute
+ * (RFC 9162 §2.1.3.2) is what the authenticated tiles already hold. Anything else takes
+ * proveLeafInclusion's full path, which throws the MerkleError naming the failure.
+ */
+export async function confirmLeafInclusion(
+  source: LedgerSource,
+  leafHash: Uint8Array,
+  index: bigint,
+  size: bigint,
+  root: Uint8Array,
+  trust: TileTrust,
+): Promise<void> {
+  if (index >= 0n && index < size) {
+    const reader = tileHashReader(size, source.readTiles, root, trust)
+    const [leaf] = await reader([{ level: 0, index }])
+    if (leaf !== undefined && equalBytes(leaf, leafHash)) return
+  }
+  await proveLeafInclusion(source, leafHash, index, size, root, trust)
 }

@@ -51,6 +51,7 @@ import { decideVerdict } from './decide.ts'
 import { VerifyError } from './errors.ts'
 import { readScannedText, type ScannedCard } from './input.ts'
 import {
+  confirmLeafInclusion,
   credentialLeafHash,
   type LedgerSource,
   type Located,
@@ -762,7 +763,9 @@ async function ledgerChecks(
     }
   }
   try {
-    await proveLeafInclusion(source, leafHash, index, cp.size, cp.root, cache?.tiles)
+    const trust = cache?.tiles
+    if (trust === undefined) await proveLeafInclusion(source, leafHash, index, cp.size, cp.root)
+    else await confirmLeafInclusion(source, leafHash, index, cp.size, cp.root, trust)
   } catch (err) {
     const code = coreCodeOf(err)
     if (code !== undefined) return unknown(code, messageOf(err))
