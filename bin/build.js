@@ -2,8 +2,8 @@
  * Builds `dist/vigil.js`, the CLI and server as one JavaScript module (issue 23): `vigil` starts
  * from it rather than transpiling TypeScript with tsx on every start. Built on first start, and
  * again whenever a file under src/ (or package.json) is newer than it; `npm run build` does it
- * by hand. Packages stay outside the bundle (imported from node_modules as they are: PGlite finds
- * its WebAssembly next to its own module). esbuild is the tool tsx and Vite already use.
+ * by hand. The packages go into the bundle too, except PGlite (it finds its WebAssembly next to
+ * its own module) and tools loaded on demand. esbuild is the tool tsx and Vite already use.
  */
 import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
@@ -56,6 +56,17 @@ const ownUrls = {
   },
 }
 
+const EXTERNAL = [
+  '@electric-sql/pglite',
+  '@electric-sql/pglite/*',
+  '@electric-sql/pglite-socket',
+  'esbuild',
+  'vite',
+  'tsx',
+  'tsx/*',
+  'jsonld',
+]
+
 /** Builds dist/vigil.js (written beside, then renamed: concurrent starts never see half a file). */
 export async function buildBundle() {
   const { build, stop } = await import('esbuild')
@@ -68,7 +79,14 @@ export async function buildBundle() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // The packages are bundled too (resolving and loading hundreds of files from node_modules
+    // was about half a second of each start), except those that find files beside their own
+    // module (PGlite's WebAssembly and data) or are tools loaded on demand.
+    external: EXTERNAL,
+    // CommonJS packages inside an ES module call require() for Node's built-ins.
+    banner: {
+      js: "import { createRequire as __vigilRequire } from 'node:module'; const require = __vigilRequire(import.meta.url);",
+    },
     sourcemap: 'linked',
     sourcesContent: false,
     legalComments: 'none',
