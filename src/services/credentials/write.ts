@@ -10,8 +10,13 @@
  */
 import { sql } from 'drizzle-orm'
 import { toBase64 } from '../../core/codec/index.ts'
-import type { Db } from '../../platform/db/index.ts'
-import { auditEvents, credentialPersonalData, credentials } from '../../platform/db/index.ts'
+import {
+  auditEvents,
+  credentialPersonalData,
+  credentials,
+  type Db,
+  executePrepared,
+} from '../../platform/db/index.ts'
 import type { FactRow } from '../surveillance/index.ts'
 import { insertFactsSql, rollupDeltas, upsertRollupsSql } from '../surveillance/index.ts'
 
@@ -137,7 +142,9 @@ async function insertAll(db: Db, all: IssuanceRows[]): Promise<void> {
     factRows.length > 0
       ? sql`, w2 as (${insertFactsSql(factRows)}), w3 as (${upsertRollupsSql(rollupDeltas(factRows))})`
       : sql``
-  await db.execute(sql`
+  await executePrepared(
+    db,
+    sql`
     with w0 as (
       insert into ${credentials} (id, kind, issuer_kid, jws_hash, leaf_index, rid, nbf, replaces,
         import_key, issued_by)
@@ -158,7 +165,8 @@ async function insertAll(db: Db, all: IssuanceRows[]): Promise<void> {
     select at, actor_kind, actor_id, actor_name, role, action, target_id, request_id, detail
     from json_to_recordset(${auditJson(all)}::json) as t(at timestamptz, actor_kind text,
       actor_id text, actor_name text, role text, action text, target_id text, request_id text,
-      detail jsonb)`)
+      detail jsonb)`,
+  )
 }
 
 const writers = new WeakMap<Db, Writer>()

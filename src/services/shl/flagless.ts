@@ -15,8 +15,8 @@ import { toBase64 } from '../../core/codec/index.ts'
 import type { Db } from '../../platform/db/index.ts'
 import {
   credentials,
+  executePrepared,
   perDb,
-  rowsOf,
   shlAccess,
   shlFiles,
   shlLinks,
@@ -94,7 +94,7 @@ async function serveAll(db: Db, batch: readonly Ask[]): Promise<FlaglessAnswer[]
   const asks = JSON.stringify(
     batch.map((a, n) => ({ n, h: toBase64(a.urlHash), recipient: a.recipient, at: a.at })),
   )
-  const rows = rowsOf<{
+  const rows = await executePrepared<{
     n: number
     link_id: string
     flag: string
@@ -104,7 +104,8 @@ async function serveAll(db: Db, batch: readonly Ask[]): Promise<FlaglessAnswer[]
     content_type: string | null
     jwe: string | null
   }>(
-    await db.execute(sql`
+    db,
+    sql`
       WITH req AS (
         SELECT t.n, decode(t.h, 'base64') AS url_hash, t.recipient, t.at
         FROM json_to_recordset(${asks}::json) AS t(n int, h text, recipient text, at timestamptz)
@@ -126,7 +127,7 @@ async function serveAll(db: Db, batch: readonly Ask[]): Promise<FlaglessAnswer[]
         FROM ${shlFiles} f LEFT JOIN ${credentials} c ON c.id = f.credential_id
         WHERE f.credential_id IS NULL OR c.status = 'active'
       ) f ON k.first AND k.flag = '' AND f.link_id = k.id
-      ORDER BY k.n, f.position`),
+      ORDER BY k.n, f.position`,
   )
   const files = new Map<string, FileRow[]>()
   const links = new Map<number, { linkId: string; flag: string; ok: boolean; updatedAt: Date }>()
