@@ -16,6 +16,7 @@ import {
   type ReleaseManifest,
 } from '../../core/release/index.ts'
 import { COMMAND_LINE, type ServiceContext } from '../../platform/context/index.ts'
+import { ServiceError } from '../../platform/errors/index.ts'
 import { publishWebRelease } from '../../services/trust/index.ts'
 import { usage, withRuntime } from './run.ts'
 
@@ -32,11 +33,24 @@ export async function publishServedRelease(ctx: ServiceContext, dist: string): P
     ctx.logger.warn(`${file} is missing: rebuild the pages (npm run build:web) to log a release`)
     return
   }
-  // Published as the operator's command line that started the server.
-  const { release, created } = await publishWebRelease(
-    { ...ctx, actor: COMMAND_LINE },
-    { text: readFileSync(file, 'utf8') },
-  )
+  // Published as the operator's command line that started the server. A release file the
+  // service refuses (hand-edited, half-copied) or a database gone at this moment is the
+  // operator's to mend: the server keeps serving, says why, and `vigil release publish` logs it
+  // later.
+  let published: Awaited<ReturnType<typeof publishWebRelease>>
+  try {
+    published = await publishWebRelease(
+      { ...ctx, actor: COMMAND_LINE },
+      { text: readFileSync(file, 'utf8') },
+    )
+  } catch (err) {
+    const code = err instanceof ServiceError ? ` (${err.code})` : ''
+    ctx.logger.error(
+      `the pages' release in ${file} was not logged${code}: ${(err as Error).message}; fix it and run \`vigil release publish\``,
+    )
+    return
+  }
+  const { release, created } = published
   if (created) {
     ctx.logger.info(
       `web release ${release.release} (${release.version}, ${release.commit.slice(0, 12)}) logged at index ${release.leafIndex}`,
