@@ -1,3 +1,4 @@
+export * from './batch-queue.ts'
 export {
   createDb,
   type Database,

@@ -5,12 +5,7 @@
  * round trip instead of 32. Nothing is cached: every answer comes from a query sent after the
  * caller asked, so it is as fresh as an unshared read (a revoked token is refused at once).
  */
-
-/** After the I/O callbacks of this turn (setImmediate on Node; a timer where there is none). */
-const nextTurn: (fn: () => void) => void =
-  typeof setImmediate === 'function'
-    ? (fn) => void setImmediate(fn)
-    : (fn) => void setTimeout(fn, 0)
+import { nextTurn } from './batch-queue.ts'
 
 interface Waiter<V> {
   resolve(value: V | undefined): void

@@ -12,10 +12,13 @@ import { sql } from 'drizzle-orm'
 import { toBase64 } from '../../core/codec/index.ts'
 import {
   auditEvents,
+  BatchQueue,
   credentialPersonalData,
   credentials,
   type Db,
   executePrepared,
+  nextTick,
+  perDb,
 } from '../../platform/db/index.ts'
 import type { FactRow } from '../surveillance/index.ts'
 import { insertFactsSql, rollupDeltas, upsertRollupsSql } from '../surveillance/index.ts'
@@ -28,57 +31,8 @@ export interface IssuanceRows {
   audit: typeof auditEvents.$inferInsert
 }
 
-interface Waiting {
-  rows: IssuanceRows
-  resolve(): void
-  reject(error: unknown): void
-}
-
 /** Most issuances in one transaction (bounds statement size: ~10 parameters a row). */
 const MAX_BATCH = 500
-
-class Writer {
-  readonly #db: Db
-  #queue: Waiting[] = []
-  #running = false
-
-  constructor(db: Db) {
-    this.#db = db
-  }
-
-  write(rows: IssuanceRows): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ rows, resolve, reject })
-      // Wait one timer tick so the issuances one ledger step completed arrive together.
-      if (!this.#running && this.#queue.length === 1) setTimeout(() => void this.#run(), 0)
-    })
-  }
-
-  async #run(): Promise<void> {
-    if (this.#running) return
-    this.#running = true
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, MAX_BATCH)
-        try {
-          await insertAll(
-            this.#db,
-            batch.map((w) => w.rows),
-          )
-          for (const w of batch) w.resolve()
-        } catch (error) {
-          if (batch.length === 1) (batch[0] as Waiting).reject(error)
-          else
-            await Promise.all(
-              batch.map((w) => insertAll(this.#db, [w.rows]).then(w.resolve, w.reject)),
-            )
-        }
-      }
-    } finally {
-      this.#running = false
-    }
-  }
-}
 
 /** bytea through JSON: base64 text, decoded by the database (`decode(…, 'base64')`). */
 const b64 = (bytes: Uint8Array | null | undefined) => (bytes == null ? null : toBase64(bytes))
@@ -169,14 +123,23 @@ async function insertAll(db: Db, all: IssuanceRows[]): Promise<void> {
   )
 }
 
-const writers = new WeakMap<Db, Writer>()
+/**
+ * One queue per database handle. A timer tick before the first statement, so the issuances one
+ * ledger step completed arrive together; a failed shared statement is retried one issuance at a
+ * time, so one bad row (an import key another instance just used) fails only its own request.
+ */
+const writers = perDb(
+  (db: Db) =>
+    new BatchQueue<IssuanceRows, void>(
+      async (all) => {
+        await insertAll(db, all)
+        return all.map(() => undefined)
+      },
+      { max: MAX_BATCH, schedule: nextTick, retryAlone: true },
+    ),
+)
 
 /** Resolves once the rows are committed; rejects if their transaction failed (nothing written). */
 export function writeIssuance(db: Db, rows: IssuanceRows): Promise<void> {
-  let writer = writers.get(db)
-  if (writer === undefined) {
-    writer = new Writer(db)
-    writers.set(db, writer)
-  }
-  return writer.write(rows)
+  return writers(db).push(rows)
 }

@@ -14,8 +14,10 @@ import { sql } from 'drizzle-orm'
 import { toBase64 } from '../../core/codec/index.ts'
 import type { Db } from '../../platform/db/index.ts'
 import {
+  BatchQueue,
   credentials,
   executePrepared,
+  nextTurn,
   perDb,
   shlAccess,
   shlFiles,
@@ -34,56 +36,29 @@ interface Ask {
   urlHash: Uint8Array
   recipient: string
   at: Date
-  resolve(answer: FlaglessAnswer): void
-  reject(error: unknown): void
 }
 
 /** Bounds one statement's parameter (a few hundred bytes a request). */
 const MAX_BATCH = 256
 
-/** After the I/O callbacks of this turn, so the requests that arrived together go together. */
-const nextTurn: (fn: () => void) => void =
-  typeof setImmediate === 'function'
-    ? (fn) => void setImmediate(fn)
-    : (fn) => void setTimeout(fn, 0)
+const batches = perDb(
+  (db: Db) =>
+    new BatchQueue<Ask, FlaglessAnswer>((asks) => serveAll(db, asks), {
+      max: MAX_BATCH,
+      // After the I/O callbacks of this turn, so the requests that arrived together go together.
+      schedule: nextTurn,
+    }),
+)
 
-class FlaglessBatcher {
-  readonly #db: Db
-  #queue: Ask[] = []
-  #running = false
-
-  constructor(db: Db) {
-    this.#db = db
-  }
-
-  serve(urlHash: Uint8Array, recipient: string, at: Date): Promise<FlaglessAnswer> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ urlHash, recipient, at, resolve, reject })
-      if (!this.#running && this.#queue.length === 1) nextTurn(() => void this.#run())
-    })
-  }
-
-  async #run(): Promise<void> {
-    if (this.#running) return
-    this.#running = true
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, MAX_BATCH)
-        try {
-          const answers = await serveAll(this.#db, batch)
-          for (const [i, ask] of batch.entries()) ask.resolve(answers[i])
-        } catch (error) {
-          for (const ask of batch) ask.reject(error)
-        }
-      }
-    } finally {
-      this.#running = false
-    }
-  }
+/** The answer to one request, from the batch it joins (a Worker's handle: batches of one). */
+export function serveFlagless(
+  db: Db,
+  urlHash: Uint8Array,
+  recipient: string,
+  at: Date,
+): Promise<FlaglessAnswer> {
+  return batches(db).push({ urlHash, recipient, at })
 }
-
-/** One batcher per database handle (a Worker's handle lives for one request: batches of one). */
-export const flaglessBatcher = perDb((db: Db) => new FlaglessBatcher(db))
 
 /**
  * The statement. Requests travel as one JSON parameter (the text is the same for any batch

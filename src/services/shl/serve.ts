@@ -26,7 +26,7 @@ import { ServiceError, validationError } from '../../platform/errors/index.ts'
 import { checkPasscode } from '../../platform/node-crypto/index.ts'
 import { keyAad, readMembers } from './create.ts'
 import { type ShlSelection, sealFiles } from './files.ts'
-import { flaglessBatcher } from './flagless.ts'
+import { serveFlagless } from './flagless.ts'
 import { recipientLabel, ShlManifestBody } from './input.ts'
 import { type LinkRow, MANIFEST_ID, SHL_PATH, stateOf, urlHash } from './links.ts'
 
@@ -207,11 +207,7 @@ export async function serveShlManifest(
   const request = parsed.data
   if (!MANIFEST_ID.test(manifestId)) throw notFound()
   const recipient = recipientLabel(request.recipient)
-  const quick = await flaglessBatcher(ctx.db).serve(
-    await urlHash(manifestId),
-    recipient,
-    ctx.clock.now(),
-  )
+  const quick = await serveFlagless(ctx.db, await urlHash(manifestId), recipient, ctx.clock.now())
   if (quick === undefined) throw notFound()
   const { files, updatedAt, flags } =
     'files' in quick
