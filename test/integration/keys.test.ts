@@ -72,6 +72,18 @@ describe.each(PROVIDERS)('sealing keys at rest (AES-256-GCM) through %s', (_, ae
     const sig = (await aead.signer(ed.privateKey)(data)) as Uint8Array<ArrayBuffer>
     expect(await crypto.subtle.verify('Ed25519', ed.publicKey, sig, data)).toBe(true)
   })
+
+  it('HMAC-SHA-256 gives RFC 4231 test cases 2 and 6 (a key longer than the block)', async () => {
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
+    expect(hex(await aead.hmacSha256(utf8('Jefe'), utf8('what do ya want for nothing?')))).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    )
+    const longKey = new Uint8Array(131).fill(0xaa)
+    const message = utf8('Test Using Larger Than Block-Size Key - Hash Key First')
+    expect(hex(await aead.hmacSha256(longKey, message))).toBe(
+      '60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54',
+    )
+  })
 })
 
 describe.each(ENGINES)('key store on %s', (engine) => {

@@ -80,7 +80,28 @@ export function requireActor(ctx: Pick<ServiceContext, 'actor'>): Actor {
 
 export const systemClock: Clock = { now: () => new Date() }
 
-export const systemRandom: Random = (length) => crypto.getRandomValues(new Uint8Array(length))
+/**
+ * Random bytes from the platform's CSPRNG (WebCrypto getRandomValues), drawn 4 KiB at a time and
+ * handed out once each: an issuance asks for a dozen small pieces (ids, nonces, data keys), and
+ * one call per piece was a measurable share of its CPU on Node (each a call into OpenSSL), as
+ * Node's own randomUUID pools for the same reason. Large requests go straight to the source.
+ */
+const POOL_BYTES = 4096
+let pool = new Uint8Array(0)
+let pooled = 0
+
+export const systemRandom: Random = (length) => {
+  if (length > 256) return crypto.getRandomValues(new Uint8Array(length))
+  if (pooled + length > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES))
+    pooled = 0
+  }
+  const out = pool.slice(pooled, pooled + length)
+  // Handed out bytes are not kept: a later copy of the pool holds nothing already given.
+  pool.fill(0, pooled, pooled + length)
+  pooled += length
+  return out
+}
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
 

@@ -299,13 +299,25 @@ export class KeyStore {
    * Computed once per label (a copy is returned, so callers cannot alter the cached bytes).
    */
   async deriveSecret(label: string): Promise<Uint8Array> {
+    return (await this.#secret(label)).slice()
+  }
+
+  /**
+   * HMAC-SHA-256 (RFC 2104) of `message` under the secret derived for `label` (a keyed hash
+   * nobody without the master key can test guesses against), through the runtime's crypto.
+   */
+  async keyedHash(label: string, message: Uint8Array): Promise<Uint8Array> {
+    return this.#crypto.hmacSha256(await this.#secret(label), message)
+  }
+
+  #secret(label: string): Promise<Uint8Array> {
     let secret = this.#secrets.get(label)
     if (secret === undefined) {
       secret = this.#derive(label)
       secret.catch(() => this.#secrets.delete(label))
       this.#secrets.set(label, secret)
     }
-    return (await secret).slice()
+    return secret
   }
 
   async #derive(label: string): Promise<Uint8Array> {

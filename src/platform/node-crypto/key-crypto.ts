@@ -4,7 +4,7 @@
  * The same OpenSSL primitives as WebCrypto on Node, without a thread-pool job, promise and key
  * import per call. Workers keep WebCrypto (the default).
  */
-import { createCipheriv, createDecipheriv, KeyObject, sign } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac, KeyObject, sign } from 'node:crypto'
 import type { KeyCrypto } from '../keys/index.ts'
 
 const TAG_BYTES = 16
@@ -41,5 +41,8 @@ export const nodeKeyCrypto: KeyCrypto = {
       return (data) => sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })
     }
     return (data) => sign(null, data, key)
+  },
+  hmacSha256(key, message) {
+    return new Uint8Array(createHmac('sha256', key).update(message).digest())
   },
 }

@@ -32,32 +32,7 @@ export function searchMessage(subject: SearchSubject): string {
   ].join('\u0000')
 }
 
-/** The imported HMAC key per key store (the derived secret never changes for a master key). */
-const keys = new WeakMap<object, Promise<CryptoKey>>()
-
-function hmacKey(ctx: ServiceContext): Promise<CryptoKey> {
-  let key = keys.get(ctx.keys)
-  if (key === undefined) {
-    key = ctx.keys
-      .deriveSecret(LABEL)
-      .then((secret) =>
-        crypto.subtle.importKey(
-          'raw',
-          secret as Uint8Array<ArrayBuffer>,
-          { name: 'HMAC', hash: 'SHA-256' },
-          false,
-          ['sign'],
-        ),
-      )
-    key.catch(() => keys.delete(ctx.keys))
-    keys.set(ctx.keys, key)
-  }
-  return key
-}
-
 /** The keyed hash of `subject` (32 bytes). */
 export async function searchKey(ctx: ServiceContext, subject: SearchSubject): Promise<Uint8Array> {
-  const key = await hmacKey(ctx)
-  const message = new TextEncoder().encode(searchMessage(subject))
-  return new Uint8Array(await crypto.subtle.sign('HMAC', key, message))
+  return ctx.keys.keyedHash(LABEL, new TextEncoder().encode(searchMessage(subject)))
 }
