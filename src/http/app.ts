@@ -5,7 +5,6 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
-import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { isLoopbackIssuer } from '../services/credentials/index.ts'
@@ -18,6 +17,7 @@ import { accessLog } from './middleware/access-log.ts'
 import { authenticate } from './middleware/auth.ts'
 import { bodyLimit } from './middleware/body-limit.ts'
 import { originCheck } from './middleware/origin.ts'
+import { publicCors, setResponseHeader } from './middleware/response-headers.ts'
 import { sessionActor } from './middleware/session.ts'
 import { notFoundHandler } from './not-found.ts'
 import { ProblemError } from './problem.ts'
@@ -65,10 +65,15 @@ function pageSecurityHeaders(publicUrl: string): MiddlewareHandler {
   const verifier = serializeCsp(verifierCsp(isLoopbackIssuer(publicUrl)))
   return async (c, next) => {
     await headers(c, next)
-    c.header('Content-Security-Policy', VERIFIER_PAGES.has(c.req.path) ? verifier : strict)
+    // On the response as it is (middleware/response-headers.ts says why).
+    setResponseHeader(
+      c,
+      'Content-Security-Policy',
+      VERIFIER_PAGES.has(c.req.path) ? verifier : strict,
+    )
     // The browser refuses any script without integrity metadata (every built page carries SRI,
     // web/build/release.ts), so a tampered or injected script tag does not run.
-    c.header('Integrity-Policy', INTEGRITY_POLICY)
+    setResponseHeader(c, 'Integrity-Policy', INTEGRITY_POLICY)
   }
 }
 
@@ -114,24 +119,20 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     '/api/public/*',
     '/release/*',
   ]) {
-    app.use(path, cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
+    app.use(path, publicCors({ allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
   }
   // SMART Health Links are opened by receiving applications on any origin (IG §Manifest
   // Request: a POST with a JSON body, so a preflight).
   app.use(
     '/shl/*',
-    cors({
-      origin: '*',
+    publicCors({
       allowMethods: ['GET', 'POST', 'OPTIONS'],
       allowHeaders: ['content-type'],
       exposeHeaders: ['retry-after'],
       maxAge: 86400,
     }),
   )
-  app.use(
-    '/trust/*',
-    cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }),
-  )
+  app.use('/trust/*', publicCors({ allowMethods: ['GET', 'HEAD', 'OPTIONS'], maxAge: 86400 }))
 
   app.use(originCheck())
   app.use(authenticate({ session: sessionActor }))

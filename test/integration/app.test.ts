@@ -189,6 +189,38 @@ describe.each(ENGINES)('HTTP foundation on %s', (engine) => {
     expect(codes.size).toBe(5)
   })
 
+  it('public CORS: a preflight answers as hono cors(); answers, errors included, carry the origin and exposed headers', async () => {
+    const manifest = `/shl/${'A'.repeat(43)}`
+    const pre = await t.app.request(manifest, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://clinic.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    })
+    expect(pre.status).toBe(204)
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*')
+    expect(pre.headers.get('access-control-allow-methods')).toBe('GET,POST,OPTIONS')
+    expect(pre.headers.get('access-control-allow-headers')).toBe('content-type')
+    expect(pre.headers.get('access-control-max-age')).toBe('86400')
+    const unknown = await t.app.request(manifest, {
+      method: 'POST',
+      headers: { origin: 'https://clinic.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ recipient: 'Clinic' }),
+    })
+    expect(unknown.status).toBe(404)
+    expect(unknown.headers.get('access-control-allow-origin')).toBe('*')
+    expect(unknown.headers.get('access-control-expose-headers')).toBe('retry-after')
+    expect(unknown.headers.get('content-security-policy')).toContain("default-src 'self'")
+    const bad = await t.app.request('/log/proof/inclusion?index=x')
+    expect(bad.status).toBe(400)
+    expect(bad.headers.get('access-control-allow-origin')).toBe('*')
+    // Not a public resource: no CORS.
+    const staff = await t.app.request('/api/credentials')
+    expect(staff.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
   it('serves an OpenAPI 3.1 document generated from the route schemas', async () => {
     const res = await t.app.request('/openapi.json')
     expect(res.status).toBe(200)
