@@ -8,12 +8,24 @@
  * per-response ones, which are set here. Anything not in memory, with a query, or before that
  * first answer goes through the app, which fills memory.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Db } from '../platform/db/index.ts'
 import { peekFullTile, peekServedCheckpoint } from '../services/ledger/index.ts'
 import { matchesEtag } from './conditional.ts'
 
 type Fetch = (request: Request, ...rest: never[]) => Response | Promise<Response>
+
+/** What is read of Node's IncomingMessage (this module runs on Workers too: no node:http). */
+export interface NodeRequest {
+  readonly url?: string | undefined
+  readonly method?: string | undefined
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+}
+
+/** What is written of Node's ServerResponse. */
+export interface NodeResponse {
+  writeHead(status: number, headers: string[]): unknown
+  end(body?: string | Uint8Array): unknown
+}
 
 /** Set per response, never copied from the first one. */
 const PER_RESPONSE = new Set([
@@ -159,7 +171,7 @@ export class HotReads {
    * nothing (the request then goes to the app). `req.url` is the request target: origin-form
    * paths only (RFC 9112 §3.2.1); anything else, or with a query, goes the long way.
    */
-  node(req: IncomingMessage, res: ServerResponse): boolean {
+  node(req: NodeRequest, res: NodeResponse): boolean {
     const target = req.url
     const method = req.method
     const h = req.headers
@@ -186,7 +198,8 @@ export class HotReads {
       'x-request-id',
       crypto.randomUUID(),
     ]
-    if (matchesEtag(h['if-none-match'], hit.etag)) {
+    const ifNoneMatch = h['if-none-match']
+    if (matchesEtag(typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined, hit.etag)) {
       res.writeHead(304, headers)
       res.end()
       return true
