@@ -94,3 +94,43 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
     await browser.close()
   }
 }
+
+/** Each step of a card's verification alone in Chromium (bench/offline-steps-page.ts). */
+export async function measureStepsChromium(setup: OfflineSetup, reps: number) {
+  if (!hasChromium()) return { bench: 'credentials.verify.steps.chromium', skipped: CHROMIUM }
+  const code = await bundlePage(new URL('./offline-steps-page.ts', import.meta.url))
+  const browser = await launchChromium()
+  try {
+    const page = await browser.newPage()
+    await page.route('http://localhost/steps', (route) =>
+      route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><meta charset="utf-8"><title>steps</title><script type="module">${code}</script>`,
+      }),
+    )
+    await page.goto('http://localhost/steps')
+    await page.waitForFunction(() => 'vigilSteps' in globalThis)
+    const material: OfflineMaterial = {
+      issuerKeys: setup.issuerKeys,
+      policy: setup.policy,
+      cards: setup.cards,
+    }
+    const out = await page.evaluate(
+      ([m, r]) =>
+        (
+          globalThis as unknown as {
+            vigilSteps: (m: OfflineMaterial, r: number) => Promise<Record<string, number>>
+          }
+        ).vigilSteps(m, r),
+      [material, reps] as const,
+    )
+    return {
+      bench: 'credentials.verify.steps.chromium',
+      unit: 'µs per card',
+      loadAvg1m: Number(loadavg()[0]?.toFixed(2)),
+      ...out,
+    }
+  } finally {
+    await browser.close()
+  }
+}

@@ -194,7 +194,17 @@ async function main() {
   process.stdout.write(
     `${JSON.stringify(await measureOffline(withNodeEs256(setup), rounds, 'node:crypto'))}\n`,
   )
-  process.stdout.write(`${JSON.stringify(await measureSteps(setup, rounds))}\n`)
+  if (process.env.BENCH_CHROMIUM !== undefined) {
+    // BENCH_CHROMIUM=1: the same cards in Debian Chromium too (as bench:credentials does).
+    const { measureOfflineChromium } = await import('./offline-chromium.ts')
+    process.stdout.write(`${JSON.stringify(await measureOfflineChromium(setup, rounds))}\n`)
+  }
+  if (process.env.BENCH_CHROMIUM_STEPS !== undefined) {
+    const { measureStepsChromium } = await import('./offline-chromium.ts')
+    process.stdout.write(`${JSON.stringify(await measureStepsChromium(setup, rounds))}\n`)
+  }
+  if (process.env.BENCH_STEPS !== '0')
+    process.stdout.write(`${JSON.stringify(await measureSteps(setup, rounds))}\n`)
   await b.drop()
 }
 
