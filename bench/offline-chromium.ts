@@ -134,3 +134,69 @@ export async function measureStepsChromium(setup: OfflineSetup, reps: number) {
     await browser.close()
   }
 }
+
+/** Page script: starts one worker per share, warms them, then times them from one start. */
+const WORKERS_PAGE = `
+globalThis.vigilWorkers = async (code, shares, issuerKeys, policy, rounds) => {
+  const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))
+  const started = shares.map(() => new Worker(url, { type: 'module' }))
+  const reply = (w) => new Promise((resolve, reject) => {
+    w.onmessage = (e) => resolve(e.data)
+    w.onerror = (e) => reject(new Error(e.message))
+  })
+  await Promise.all(started.map((w, i) => {
+    const r = reply(w)
+    w.postMessage({ kind: 'warm', material: { issuerKeys, policy, cards: shares[i] } })
+    return r
+  }))
+  const t0 = performance.now()
+  const done = await Promise.all(started.map((w) => {
+    const r = reply(w)
+    w.postMessage({ kind: 'go', rounds })
+    return r
+  }))
+  const ms = performance.now() - t0
+  for (const w of started) w.terminate()
+  return { cards: done.reduce((n, d) => n + d.cards, 0), ms }
+}`
+
+/**
+ * The same loop in `workers` dedicated Web Workers started by one page, the cards split between
+ * them: cards per second of wall time from one start to the last worker's end. Not the product
+ * page (which verifies on its main thread); this says whether workers would reach a target.
+ */
+export async function measureOfflineWorkers(setup: OfflineSetup, rounds: number, workers = 2) {
+  if (!hasChromium()) return { bench: 'credentials.verify.workers', skipped: CHROMIUM }
+  const code = await bundlePage(new URL('./offline-worker.ts', import.meta.url))
+  const browser = await launchChromium()
+  try {
+    const page = await browser.newPage()
+    await page.route('http://localhost/workers', (route) =>
+      route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><meta charset="utf-8"><title>workers</title><script>${WORKERS_PAGE}</script>`,
+      }),
+    )
+    await page.goto('http://localhost/workers')
+    const shares = Array.from({ length: workers }, (_, w) =>
+      setup.cards.filter((_, i) => i % workers === w),
+    )
+    const args = [code, shares, setup.issuerKeys, setup.policy, rounds] as const
+    // A string, not a function: tsx would wrap a function's inner closures in its __name helper,
+    // which the page does not have.
+    const out = (await page.evaluate(`vigilWorkers(...${JSON.stringify(args)})`)) as {
+      cards: number
+      ms: number
+    }
+    return {
+      bench: 'credentials.verify.workers',
+      es256: `WebCrypto in Chromium, ${workers} dedicated workers`,
+      cards: out.cards,
+      perSec: Math.round((out.cards * 1000) / out.ms),
+      loadAvg1m: Number(loadavg()[0]?.toFixed(2)),
+      target: '>= 8000/s',
+    }
+  } finally {
+    await browser.close()
+  }
+}
