@@ -159,7 +159,7 @@ async function main() {
       )
     else if (f.bench === 'credentials.verify')
       console.log(
-        `| verify offline, one core, ES256 via ${f.es256} | ${f.perSecOneCore}/s (${f.meanUs} µs each${f.cpuUsPerCard === undefined ? '' : `, ${f.cpuUsPerCard} µs CPU`}) | ${f.target} |`,
+        `| verify offline, one core, ES256 via ${f.es256} | ${f.perSecOneCore}/s (${f.meanUs} µs each${f.cpuUsPerCard === undefined ? '' : `, ${f.cpuUsPerCard} µs CPU`}${f.mainThreadCpuUsPerCard === undefined ? '' : `, ${f.mainThreadCpuUsPerCard} µs main-thread CPU`}) | ${f.target} |`,
       )
   }
 }

@@ -62,9 +62,20 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
     const version = browser.version()
     // BENCH_CHROMIUM_PROFILE=FILE writes a V8 CPU profile of the loop (open it in DevTools).
     const profileTo = process.env.BENCH_CHROMIUM_PROFILE
-    const cdp = profileTo === undefined ? undefined : await page.context().newCDPSession(page)
-    await cdp?.send('Profiler.enable')
-    await cdp?.send('Profiler.start')
+    const cdp = await page.context().newCDPSession(page)
+    // CPU time of the page's main thread and of the renderer process (CDP Performance metrics
+    // ThreadTime and ProcessTime, seconds): less sensitive to other work than the wall clock.
+    await cdp.send('Performance.enable')
+    const cpu = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics')
+      const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN
+      return { thread: get('ThreadTime'), process: get('ProcessTime') }
+    }
+    if (profileTo !== undefined) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.start')
+    }
+    const cpu0 = await cpu()
     const { cards, ms } = await page.evaluate(
       ([m, r]) =>
         (
@@ -74,7 +85,8 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
         ).vigilOffline(m, r),
       [material, rounds] as const,
     )
-    if (cdp !== undefined && profileTo !== undefined) {
+    const cpu1 = await cpu()
+    if (profileTo !== undefined) {
       const { profile } = await cdp.send('Profiler.stop')
       writeFileSync(profileTo, JSON.stringify(profile))
     }
@@ -85,6 +97,8 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
       cards,
       perSecOneCore: Math.round((cards * 1000) / ms),
       meanUs: Math.round((ms * 1000) / cards),
+      mainThreadCpuUsPerCard: Math.round(((cpu1.thread - cpu0.thread) * 1e6) / cards),
+      rendererCpuUsPerCard: Math.round(((cpu1.process - cpu0.process) * 1e6) / cards),
       loadAvg1m: Number(loadavg()[0]?.toFixed(2)),
       includes:
         'QR decode, inflate, ES256, leaf rebuild, checkpoint signature, 3 cosignatures (2-of-3), inclusion proof',
