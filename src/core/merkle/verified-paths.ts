@@ -21,9 +21,13 @@ export interface VerifiedPaths {
   readonly trees: Map<string, TreeNodes>
 }
 
-/** Most trees kept (a venue sees cards from a few recent checkpoints) and nodes per tree. */
-const MAX_TREES = 64
-const MAX_NODES_PER_LEVEL = 65_536
+/**
+ * Most trees kept (a venue sees cards from a few recent checkpoints) and nodes kept per tree:
+ * with the Map entries about 8 MB at most, as for the tiles (tile-reader.ts). Cards near each
+ * other share their upper nodes, so a new card adds a few nodes, not a whole path.
+ */
+const MAX_TREES = 16
+const MAX_NODES_PER_TREE = 4_096
 
 export function createVerifiedPaths(): VerifiedPaths {
   return { trees: new Map() }
@@ -34,8 +38,7 @@ function treeKey(size: bigint, root: Uint8Array): string {
 }
 
 function keep(level: Map<number, Uint8Array> | undefined, at: number, hash: Uint8Array) {
-  if (level !== undefined && (level.size < MAX_NODES_PER_LEVEL || level.has(at)))
-    level.set(at, hash)
+  if (level !== undefined && !level.has(at)) level.set(at, hash)
 }
 
 const isHash = (h: unknown): h is Uint8Array => h instanceof Uint8Array && h.length === 32
@@ -140,6 +143,8 @@ function remember(
     nodes = []
     paths.trees.set(key, nodes)
   }
+  // Full: what is kept keeps answering; this path is simply not added.
+  if (nodes.reduce((n, level) => n + level.size, 0) >= MAX_NODES_PER_TREE) return
   const top = Math.max(path.length - 1, levels.length === 0 ? 0 : (levels.at(-1) as number))
   for (let l = nodes.length; l <= top; l++) nodes.push(new Map())
   // Copies, in one buffer (one allocation per path): the caller may reuse its arrays.

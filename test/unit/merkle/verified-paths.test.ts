@@ -111,4 +111,26 @@ describe('verifyInclusionKept: proofs answered from kept paths give what verifyI
       'MERKLE_ROOT_MISMATCH',
     )
   })
+
+  it('past the bound on kept nodes, proofs still verify in full and tampered ones still fail', async () => {
+    const many = Array.from({ length: 2_500 }, (_, i) => hashLeaf(Uint8Array.of(i, i >> 8, 1)))
+    const big = memoryTree(many)
+    const paths = createVerifiedPaths()
+    for (const pass of [0, 1]) {
+      for (let i = 0; i < many.length; i += 1 + pass * 6) {
+        const proof = await proveInclusion(BigInt(i), big.size, big.reader)
+        const leaf = many[i] as Uint8Array
+        verifyInclusionKept(paths, leaf, BigInt(i), big.size, proof, big.root)
+        if (i % 97 === 0) {
+          expect(
+            codeOf(() =>
+              verifyInclusionKept(paths, flipByte(leaf), BigInt(i), big.size, proof, big.root),
+            ),
+          ).toBe('MERKLE_ROOT_MISMATCH')
+        }
+      }
+    }
+    const kept = [...paths.trees.values()][0] ?? []
+    expect(kept.reduce((n, level) => n + level.size, 0)).toBeLessThan(4_096 + 64)
+  })
 })
