@@ -9,7 +9,8 @@
  *                          rebuild the ledger leaf, verify the tlog-proof receipt (checkpoint
  *                          signature, 3 witness cosignatures under a 2-of-3 policy, inclusion);
  *                          see bench/offline.ts; with ES256 through WebCrypto, through
- *                          node:crypto, and in Debian Chromium (bench/offline-chromium.ts,
+ *                          node:crypto (also with the core's SHA-256 through node:crypto), and in
+ *                          Debian Chromium (bench/offline-chromium.ts,
  *                          the page's WebCrypto). Then the same steps timed one by one.
  *
  * Environment: BENCH_DATABASE_URL, BENCH_SCALE (see bench/ledger.ts); BENCH_WORKERS (default 1)
@@ -20,7 +21,13 @@ import { loadavg } from 'node:os'
 import { createApiToken } from '../src/services/staff/index.ts'
 import { percentile } from './append.ts'
 import { serveBenchDb } from './http.ts'
-import { measureOffline, measureSteps, prepareOffline, withNodeEs256 } from './offline.ts'
+import {
+  measureOffline,
+  measureOfflineNodePlatform,
+  measureSteps,
+  prepareOffline,
+  withNodeEs256,
+} from './offline.ts'
 import { measureOfflineChromium } from './offline-chromium.ts'
 import { openBenchDb } from './setup.ts'
 
@@ -135,6 +142,7 @@ async function main() {
   const rounds = Math.max(1, Math.round(10 * SCALE))
   emit(await measureOffline(setup, rounds))
   emit(await measureOffline(withNodeEs256(setup), rounds, 'node:crypto'))
+  emit(await measureOfflineNodePlatform(setup, rounds))
   emit(await measureOfflineChromium(setup, rounds))
   emit(await measureSteps(setup, rounds))
   await b.drop()
@@ -151,7 +159,7 @@ async function main() {
       )
     else if (f.bench === 'credentials.verify')
       console.log(
-        `| verify offline, one core, ES256 via ${f.es256} | ${f.perSecOneCore}/s (${f.meanUs} µs each${f.cpuUsPerCard === undefined ? '' : `, ${f.cpuUsPerCard} µs CPU`}) | ${f.target} |`,
+        `| verify offline, one core, ES256 via ${f.es256} | ${f.perSecOneCore}/s (${f.meanUs} µs each${f.cpuUsPerCard === undefined ? '' : `, ${f.cpuUsPerCard} µs CPU`}${f.mainThreadCpuUsPerCard === undefined ? '' : `, ${f.mainThreadCpuUsPerCard} µs main-thread CPU`}) | ${f.target} |`,
       )
   }
 }

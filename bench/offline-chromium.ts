@@ -62,9 +62,20 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
     const version = browser.version()
     // BENCH_CHROMIUM_PROFILE=FILE writes a V8 CPU profile of the loop (open it in DevTools).
     const profileTo = process.env.BENCH_CHROMIUM_PROFILE
-    const cdp = profileTo === undefined ? undefined : await page.context().newCDPSession(page)
-    await cdp?.send('Profiler.enable')
-    await cdp?.send('Profiler.start')
+    const cdp = await page.context().newCDPSession(page)
+    // CPU time of the page's main thread and of the renderer process (CDP Performance metrics
+    // ThreadTime and ProcessTime, seconds): less sensitive to other work than the wall clock.
+    await cdp.send('Performance.enable')
+    const cpu = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics')
+      const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN
+      return { thread: get('ThreadTime'), process: get('ProcessTime') }
+    }
+    if (profileTo !== undefined) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.start')
+    }
+    const cpu0 = await cpu()
     const { cards, ms } = await page.evaluate(
       ([m, r]) =>
         (
@@ -74,7 +85,8 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
         ).vigilOffline(m, r),
       [material, rounds] as const,
     )
-    if (cdp !== undefined && profileTo !== undefined) {
+    const cpu1 = await cpu()
+    if (profileTo !== undefined) {
       const { profile } = await cdp.send('Profiler.stop')
       writeFileSync(profileTo, JSON.stringify(profile))
     }
@@ -85,10 +97,118 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
       cards,
       perSecOneCore: Math.round((cards * 1000) / ms),
       meanUs: Math.round((ms * 1000) / cards),
+      mainThreadCpuUsPerCard: Math.round(((cpu1.thread - cpu0.thread) * 1e6) / cards),
+      rendererCpuUsPerCard: Math.round(((cpu1.process - cpu0.process) * 1e6) / cards),
       loadAvg1m: Number(loadavg()[0]?.toFixed(2)),
       includes:
         'QR decode, inflate, ES256, leaf rebuild, checkpoint signature, 3 cosignatures (2-of-3), inclusion proof',
       target: '>= 5000/s',
+    }
+  } finally {
+    await browser.close()
+  }
+}
+
+/** Each step of a card's verification alone in Chromium (bench/offline-steps-page.ts). */
+export async function measureStepsChromium(setup: OfflineSetup, reps: number) {
+  if (!hasChromium()) return { bench: 'credentials.verify.steps.chromium', skipped: CHROMIUM }
+  const code = await bundlePage(new URL('./offline-steps-page.ts', import.meta.url))
+  const browser = await launchChromium()
+  try {
+    const page = await browser.newPage()
+    await page.route('http://localhost/steps', (route) =>
+      route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><meta charset="utf-8"><title>steps</title><script type="module">${code}</script>`,
+      }),
+    )
+    await page.goto('http://localhost/steps')
+    await page.waitForFunction(() => 'vigilSteps' in globalThis)
+    const material: OfflineMaterial = {
+      issuerKeys: setup.issuerKeys,
+      policy: setup.policy,
+      cards: setup.cards,
+    }
+    const out = await page.evaluate(
+      ([m, r]) =>
+        (
+          globalThis as unknown as {
+            vigilSteps: (m: OfflineMaterial, r: number) => Promise<Record<string, number>>
+          }
+        ).vigilSteps(m, r),
+      [material, reps] as const,
+    )
+    return {
+      bench: 'credentials.verify.steps.chromium',
+      unit: 'µs per card',
+      loadAvg1m: Number(loadavg()[0]?.toFixed(2)),
+      ...out,
+    }
+  } finally {
+    await browser.close()
+  }
+}
+
+/** Page script: starts one worker per share, warms them, then times them from one start. */
+const WORKERS_PAGE = `
+globalThis.vigilWorkers = async (code, shares, issuerKeys, policy, rounds) => {
+  const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))
+  const started = shares.map(() => new Worker(url, { type: 'module' }))
+  const reply = (w) => new Promise((resolve, reject) => {
+    w.onmessage = (e) => resolve(e.data)
+    w.onerror = (e) => reject(new Error(e.message))
+  })
+  await Promise.all(started.map((w, i) => {
+    const r = reply(w)
+    w.postMessage({ kind: 'warm', material: { issuerKeys, policy, cards: shares[i] } })
+    return r
+  }))
+  const t0 = performance.now()
+  const done = await Promise.all(started.map((w) => {
+    const r = reply(w)
+    w.postMessage({ kind: 'go', rounds })
+    return r
+  }))
+  const ms = performance.now() - t0
+  for (const w of started) w.terminate()
+  return { cards: done.reduce((n, d) => n + d.cards, 0), ms }
+}`
+
+/**
+ * The same loop in `workers` dedicated Web Workers started by one page, the cards split between
+ * them: cards per second of wall time from one start to the last worker's end. Not the product
+ * page (which verifies on its main thread); this says whether workers would reach a target.
+ */
+export async function measureOfflineWorkers(setup: OfflineSetup, rounds: number, workers = 2) {
+  if (!hasChromium()) return { bench: 'credentials.verify.workers', skipped: CHROMIUM }
+  const code = await bundlePage(new URL('./offline-worker.ts', import.meta.url))
+  const browser = await launchChromium()
+  try {
+    const page = await browser.newPage()
+    await page.route('http://localhost/workers', (route) =>
+      route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><meta charset="utf-8"><title>workers</title><script>${WORKERS_PAGE}</script>`,
+      }),
+    )
+    await page.goto('http://localhost/workers')
+    const shares = Array.from({ length: workers }, (_, w) =>
+      setup.cards.filter((_, i) => i % workers === w),
+    )
+    const args = [code, shares, setup.issuerKeys, setup.policy, rounds] as const
+    // A string, not a function: tsx would wrap a function's inner closures in its __name helper,
+    // which the page does not have.
+    const out = (await page.evaluate(`vigilWorkers(...${JSON.stringify(args)})`)) as {
+      cards: number
+      ms: number
+    }
+    return {
+      bench: 'credentials.verify.workers',
+      es256: `WebCrypto in Chromium, ${workers} dedicated workers`,
+      cards: out.cards,
+      perSec: Math.round((out.cards * 1000) / out.ms),
+      loadAvg1m: Number(loadavg()[0]?.toFixed(2)),
+      target: '>= 8000/s',
     }
   } finally {
     await browser.close()

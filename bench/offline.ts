@@ -9,6 +9,7 @@
  * receipt on it carries the three lines.
  */
 import { loadavg } from 'node:os'
+import { useSha256 } from '../src/core/codec/index.ts'
 import {
   addCosignatures,
   createCosigner,
@@ -22,6 +23,7 @@ import { type ShcTrust, verifyShc } from '../src/core/shc/index.ts'
 import { credentialLeafHash } from '../src/core/verify/index.ts'
 import type { ServiceContext } from '../src/platform/context/context.ts'
 import { nodeEs256 } from '../src/platform/node-crypto/es256.ts'
+import { installNodeSha256 } from '../src/platform/node-crypto/sha256.ts'
 import { logPolicy } from '../test/helpers/ledger.ts'
 import { type Card, offlineLoop } from './offline-verify.ts'
 
@@ -75,6 +77,19 @@ export async function prepareOffline(ctx: ServiceContext, issued: Card[]): Promi
 /** The same setup verifying ES256 through node:crypto (src/credentials/node-es256.ts). */
 export function withNodeEs256(setup: OfflineSetup): OfflineSetup {
   return { ...setup, trust: { ...setup.trust, es256: nodeEs256 } }
+}
+
+/**
+ * The node:crypto figure with the core's SHA-256 through node:crypto too (codec useSha256, as
+ * the Node entry installs it: src/entry/runtime.ts); the hash is restored afterwards.
+ */
+export async function measureOfflineNodePlatform(setup: OfflineSetup, rounds: number) {
+  installNodeSha256()
+  try {
+    return await measureOffline(withNodeEs256(setup), rounds, 'node:crypto, SHA-256 node:crypto')
+  } finally {
+    useSha256(undefined)
+  }
 }
 
 /** Serial verification on one core: warm-up, then `rounds` passes over the cards. */
@@ -194,7 +209,24 @@ async function main() {
   process.stdout.write(
     `${JSON.stringify(await measureOffline(withNodeEs256(setup), rounds, 'node:crypto'))}\n`,
   )
-  process.stdout.write(`${JSON.stringify(await measureSteps(setup, rounds))}\n`)
+  process.stdout.write(`${JSON.stringify(await measureOfflineNodePlatform(setup, rounds))}\n`)
+  if (process.env.BENCH_CHROMIUM !== undefined) {
+    // BENCH_CHROMIUM=1: the same cards in Debian Chromium too (as bench:credentials does).
+    const { measureOfflineChromium } = await import('./offline-chromium.ts')
+    process.stdout.write(`${JSON.stringify(await measureOfflineChromium(setup, rounds))}\n`)
+  }
+  if (process.env.BENCH_CHROMIUM_WORKERS !== undefined) {
+    // BENCH_CHROMIUM_WORKERS=N: the loop in N dedicated Web Workers of one page.
+    const { measureOfflineWorkers } = await import('./offline-chromium.ts')
+    const n = Number(process.env.BENCH_CHROMIUM_WORKERS)
+    process.stdout.write(`${JSON.stringify(await measureOfflineWorkers(setup, rounds, n))}\n`)
+  }
+  if (process.env.BENCH_CHROMIUM_STEPS !== undefined) {
+    const { measureStepsChromium } = await import('./offline-chromium.ts')
+    process.stdout.write(`${JSON.stringify(await measureStepsChromium(setup, rounds))}\n`)
+  }
+  if (process.env.BENCH_STEPS !== '0')
+    process.stdout.write(`${JSON.stringify(await measureSteps(setup, rounds))}\n`)
   await b.drop()
 }
 

@@ -65,6 +65,24 @@ export function sha256Sync(data: Uint8Array): Uint8Array {
 }
 
 /**
+ * SHA-256 of the concatenation of `parts`, synchronously. Without a platform hash the parts are
+ * fed to one @noble/hashes hasher instead of being copied into one array first: V8 keeps a typed
+ * array of up to 64 bytes on its heap and gives a longer one an ArrayBuffer of its own, which in
+ * Chromium costs more than hashing a 65-byte Merkle node (RFC 9162 §2.1.1) itself.
+ */
+export function sha256SyncParts(a: Uint8Array, b: Uint8Array, c?: Uint8Array): Uint8Array {
+  if (platformSha256 !== undefined) {
+    const input = new Uint8Array(a.length + b.length + (c?.length ?? 0))
+    input.set(a)
+    input.set(b, a.length)
+    if (c !== undefined) input.set(c, a.length + b.length)
+    return platformSha256(input)
+  }
+  const h = nobleSha256.create().update(a).update(b)
+  return (c === undefined ? h : h.update(c)).digest()
+}
+
+/**
  * SHA-256: the installed platform hash when there is one; else @noble/hashes for small inputs on
  * Node (cards, tokens), WebCrypto otherwise.
  */

@@ -4,7 +4,7 @@
  * read as an interior node (second-preimage defence, RFC 6962 §2.1).
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { sha256Sync } from '../codec/index.ts'
+import { sha256SyncParts } from '../codec/index.ts'
 
 /** SHA-256 output length; every leaf hash, node hash and root has it. */
 export const HASH_SIZE = 32
@@ -17,17 +17,10 @@ export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0))
 
 /** Leaf hash: SHA-256(0x00 ‖ data), through the platform's SHA-256 (codec useSha256). */
 export function hashLeaf(data: Uint8Array): Uint8Array {
-  const input = new Uint8Array(1 + data.length)
-  input.set(LEAF_PREFIX)
-  input.set(data, 1)
-  return sha256Sync(input)
+  return sha256SyncParts(LEAF_PREFIX, data)
 }
 
 /** Interior node hash: SHA-256(0x01 ‖ left ‖ right). Lengths are the caller's concern. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const input = new Uint8Array(1 + left.length + right.length)
-  input.set(NODE_PREFIX)
-  input.set(left, 1)
-  input.set(right, 1 + left.length)
-  return sha256Sync(input)
+  return sha256SyncParts(NODE_PREFIX, left, right)
 }

@@ -32,5 +32,10 @@ export {
   tileWidthAt,
 } from './tiles.ts'
 export { readCompactRange, rootFromLeafHashes, treeHash } from './tree.ts'
+export {
+  createVerifiedPaths,
+  type VerifiedPaths,
+  verifyInclusionKept,
+} from './verified-paths.ts'
 export { verifyConsistency } from './verify-consistency.ts'
 export { rootFromInclusionProof, verifyInclusion } from './verify-inclusion.ts'

@@ -5,7 +5,7 @@
  * hashes (leaf's sibling first), an empty line, then the checkpoint note verbatim.
  */
 import { fromBase64, toBase64 } from '../codec/index.ts'
-import { verifyInclusion } from '../merkle/index.ts'
+import { createVerifiedPaths, verifyInclusionKept } from '../merkle/index.ts'
 import { NoteError } from './errors.ts'
 import { MAX_NOTE_LENGTH, parseNote } from './note.ts'
 import type { Policy } from './policy.ts'
@@ -92,6 +92,13 @@ export function formatTlogProof(proof: TlogProof): string {
 }
 
 /**
+ * Proof paths that verified, per tree, kept across receipts (merkle/verified-paths.ts): cards
+ * issued near each other share most of their path, so a later receipt on the same checkpoint
+ * usually needs one or two hashes instead of one per level.
+ */
+const verifiedPaths = createVerifiedPaths()
+
+/**
  * tlog-proof §Verifying: check the log signature and witness quorum under `policy`, then that
  * the inclusion proof binds `leafHash` (computed by the caller from the entry) to the root.
  */
@@ -105,7 +112,7 @@ export async function verifyTlogProof(
   const verified = await verifyCheckpointWithPolicy(parsed.checkpoint, policy, options)
   const { size, root } = verified.checkpoint
   try {
-    verifyInclusion(leafHash, parsed.index, size, [...parsed.proof], root)
+    verifyInclusionKept(verifiedPaths, leafHash, parsed.index, size, parsed.proof, root)
   } catch (cause) {
     throw new NoteError('PROOF_INCLUSION', 'inclusion proof does not verify', { cause })
   }

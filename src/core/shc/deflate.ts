@@ -16,7 +16,6 @@ import {
   ZStream,
   zlibInflate,
   zlibInflateInit2,
-  zlibInflateReset,
 } from 'pako'
 import { concatBytes } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
@@ -34,14 +33,40 @@ const NO_INPUT = new Uint8Array(0)
  */
 let stream: ZStream | undefined
 let buffer: Uint8Array<ArrayBuffer> | undefined
+/** The state's scalar fields just after pako's own reset (see resetStream). */
+let resetFields: [string, unknown][] | undefined
 
+/**
+ * Resets the shared state as pako's inflateReset does, but keeps the two dynamic code tables
+ * (lendyn 852 and distdyn 592 Int32 entries). pako's reset allocates both afresh per call, which
+ * C zlib's inflateResetKeep does not (it points lencode and distcode back at state->codes):
+ * inflate_table writes every entry a block's codes use before they are read (RFC 1951 §3.2.7),
+ * so stale entries are never read. In Chromium each such off-heap typed array cost several
+ * microseconds and kept the collector busy: a card's inflate took 91 µs on the page against
+ * 18 µs in Node. The scalar fields are copied once from a fresh state (inflateInit2 ends in
+ * pako's own reset), so each later reset returns to exactly that state without restating pako's
+ * constants here.
+ */
 function resetStream(): ZStream {
-  if (stream) {
-    zlibInflateReset(stream)
+  if (stream !== undefined && resetFields !== undefined) {
+    const state = stream.state as Record<string, unknown>
+    for (const [name, value] of resetFields) state[name] = value
+    state.lencode = state.lendyn
+    state.distcode = state.distdyn
+    stream.total_in = 0
+    stream.total_out = 0
+    stream.msg = ''
     return stream
   }
   const fresh = new ZStream()
   if (zlibInflateInit2(fresh, RAW_WINDOW_BITS) !== Z_OK) throw new Error('pako: inflateInit2')
+  const state = fresh.state as Record<string, unknown>
+  if (!(state.lendyn instanceof Int32Array) || !(state.distdyn instanceof Int32Array)) {
+    throw new Error('pako: unexpected inflate state')
+  }
+  // Scalars only: the window, the tables, `lens` and `work` are kept (null ones stay null for
+  // raw DEFLATE: no gzip header, no dictionary).
+  resetFields = Object.entries(state).filter(([, v]) => typeof v !== 'object')
   stream = fresh
   return fresh
 }

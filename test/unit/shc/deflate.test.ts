@@ -70,6 +70,32 @@ describe('inflateRaw', () => {
       expect(await inflateRaw(deflated, MAX_PAYLOAD_BYTES)).toEqual(good)
     }
   })
+
+  // The reset keeps the dynamic code tables (deflate.ts resetStream): a stream whose codes
+  // differ from the previous one's, or that fails half-way through building them, must not
+  // leave anything that the next stream reads.
+  it('kept code tables: mixed block types and corrupt code sets in any order match node:zlib', async () => {
+    const text = utf8(JSON.stringify({ a: 'x'.repeat(300), b: [1, 2, 3], c: 'héllo wörld' }))
+    const random = new Uint8Array(3000).map((_, i) => (i * 2_654_435_761) >>> 24)
+    const streams = [
+      await deflateRaw(text), // dynamic Huffman
+      await deflateRaw(random), // dynamic, other code lengths
+      Uint8Array.of(0x4b, 0x04, 0x00), // fixed Huffman: "a"
+      Uint8Array.of(0x01, 0x03, 0x00, 0xfc, 0xff, 0x61, 0x62, 0x63), // stored: "abc"
+      nodeDeflateRaw(new Uint8Array(20_000).map((_, i) => i % 251)),
+    ]
+    // Dynamic block (BTYPE=10) whose code-length code lengths are all zero: invalid code set.
+    const badCodes = Uint8Array.of(0x05, 0x00, 0x00, 0x00, 0x00, 0x00)
+    for (let round = 0; round < 3; round++) {
+      for (const [i, deflated] of streams.entries()) {
+        const out = await inflateRaw(deflated, MAX_PAYLOAD_BYTES)
+        expect(out, `round ${round}, stream ${i}`).toEqual(
+          new Uint8Array(inflateRawSyncNode(deflated)),
+        )
+        await expect(inflateRaw(badCodes, 100)).rejects.toMatchObject({ code: 'SHC_INFLATE' })
+      }
+    }
+  })
 })
 
 describe('deflateRaw through the platform (useDeflateRaw): fflate and node:zlib on the SMART Health Cards spec examples', () => {
