@@ -72,7 +72,7 @@ export function serveWithProblems(
     port: number
     hostname: string
     /** Answers what it can from memory first (http/hot-reads.ts); false: the app's turn. */
-    early?: (req: IncomingMessage, res: ServerResponse) => boolean
+    early?: (req: IncomingMessage, res: ServerResponse, next: () => void) => boolean
   },
   logger: Logger,
   onListening: Parameters<typeof serve>[1],
@@ -100,7 +100,7 @@ export function serveWithProblems(
             res.end(body)
             return
           }
-          if (early?.(req, res)) return
+          if (early?.(req, res, () => handle(req, res))) return
           handle(req, res)
         })) as unknown as typeof createServer,
     },

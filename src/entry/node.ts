@@ -198,7 +198,8 @@ async function serveProcess(env: Record<string, string | undefined>, index: numb
     fetch: app.fetch,
     port: config.port,
     hostname: config.host,
-    early: (req: IncomingMessage, res: ServerResponse) => app.hotReads.node(req, res),
+    early: (req: IncomingMessage, res: ServerResponse, next: () => void) =>
+      app.hotReads.node(req, res, next),
   }
   const server = serveWithProblems(listen, ctx.logger, (info) => {
     const worker = index === undefined ? '' : `, worker ${index} pid ${process.pid}`

@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from 'hono'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { isLoopbackIssuer } from '../services/credentials/index.ts'
+import { inclusionProof } from '../services/ledger/index.ts'
 import { INTEGRITY_POLICY, PAGE_CSP, serializeCsp, verifierCsp } from './csp.ts'
 import { renderDocsPage } from './docs-page.ts'
 import type { AppDeps, AppEnv } from './env.ts'
@@ -183,7 +184,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.notFound(notFoundHandler(app))
   app.onError(handleError)
   // The log's hot reads from memory skip routing and the per-request work above (issue 23).
-  const hotReads = new HotReads(deps.db)
+  const hotReads = new HotReads(deps.db, (index) => inclusionProof({ db: deps.db }, { index }))
   app.fetch = hotReads.wrap(app.fetch)
   // Node's entry answers them before @hono/node-server's Request objects too (entry/node.ts).
   return Object.assign(app, { hotReads })

@@ -8,6 +8,7 @@
  * per-response ones, which are set here. Anything not in memory, with a query, or before that
  * first answer goes through the app, which fills memory.
  */
+import { toBase64 } from '../core/codec/index.ts'
 import type { Db } from '../platform/db/index.ts'
 import { peekFullTile, peekServedCheckpoint } from '../services/ledger/index.ts'
 import { matchesEtag } from './conditional.ts'
@@ -20,6 +21,14 @@ export interface NodeRequest {
   readonly method?: string | undefined
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
 }
+
+/** An inclusion proof at the latest size, as GET /log/proof/inclusion?index= computes it. */
+export type ProveInclusion = (
+  index: bigint,
+) => Promise<{ index: bigint; size: bigint; proof: readonly Uint8Array[] }>
+
+/** The one proof request answered early: an index alone (a `size` is the app's, immutable). */
+const PROOF_TARGET = /^\/log\/proof\/inclusion\?index=(0|[1-9][0-9]{0,18})$/
 
 /** What is written of Node's ServerResponse. */
 export interface NodeResponse {
@@ -43,6 +52,15 @@ let lengthOf: { text: string; bytes: number } = { text: '', bytes: 0 }
 function utf8Length(text: string): number {
   if (lengthOf.text !== text) lengthOf = { text, bytes: new TextEncoder().encode(text).byteLength }
   return lengthOf.bytes
+}
+
+/** Per response for the proof route (its type and caching are learnt with the rest). */
+const PROOF_PER_RESPONSE = new Set(['content-length', 'x-request-id', 'set-cookie', 'date'])
+
+/** The request target of an absolute URL (path and query), or undefined. */
+function targetOf(url: string): string | undefined {
+  const start = url.indexOf('/', url.indexOf('://') + 3)
+  return start < 0 ? undefined : url.slice(start)
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
@@ -92,9 +110,14 @@ export class HotReads {
   #common: Record<string, string> | undefined
   /** The same as [name, value, …], for Node's writeHead. */
   #commonFlat: string[] | undefined
+  /** The app's headers for an inclusion proof at the latest size (its first plain 200). */
+  #proofFlat: string[] | undefined
+  readonly #prove: ProveInclusion | undefined
 
-  constructor(db: Db) {
+  /** `prove`: the inclusion proof route's own computation (services/ledger inclusionProof). */
+  constructor(db: Db, prove?: ProveInclusion) {
     this.#db = db
+    this.#prove = prove
   }
 
   /**
@@ -136,12 +159,19 @@ export class HotReads {
   wrap<F extends Fetch>(fetch: F): F {
     const learn = async (request: Request, rest: never[]) => {
       const response = await fetch(request, ...rest)
+      if (response.status !== 200 || response.headers.has('set-cookie')) return response
+      // The proof route's headers, all of them but the per-response ones (its type and caching
+      // are its own), from its first plain 200.
+      if (this.#proofFlat === undefined && PROOF_TARGET.test(targetOf(request.url) ?? '')) {
+        const flat: string[] = []
+        response.headers.forEach((value, name) => {
+          if (!PROOF_PER_RESPONSE.has(name)) flat.push(name, value)
+        })
+        this.#proofFlat = flat
+        return response
+      }
       // A plain 200 of the app's (no cookie set for this client) gives the common headers.
-      if (
-        this.#common === undefined &&
-        response.status === 200 &&
-        !response.headers.has('set-cookie')
-      ) {
+      if (this.#common === undefined) {
         const headers: Record<string, string> = {}
         response.headers.forEach((value, name) => {
           if (!PER_RESPONSE.has(name)) headers[name] = value
@@ -153,7 +183,11 @@ export class HotReads {
     }
     return ((request: Request, ...rest: never[]) => {
       const path = pathOf(request.url)
-      if (path === undefined || !path.startsWith('/log/')) return fetch(request, ...rest)
+      if (path === undefined || !path.startsWith('/log/')) {
+        return this.#proofFlat === undefined && request.url.includes('/log/proof/inclusion?')
+          ? learn(request, rest)
+          : fetch(request, ...rest)
+      }
       const h = request.headers
       const answer = this.#answer(
         request.method,
@@ -167,14 +201,53 @@ export class HotReads {
   }
 
   /**
+   * The proof computed as the route does and written as its JSON; anything the route would
+   * refuse (an index past the tree, a database gone) goes to the app, which answers it.
+   */
+  #proveEarly(index: bigint, res: NodeResponse, next: () => void): true {
+    const common = this.#proofFlat as string[]
+    ;(this.#prove as ProveInclusion)(index).then(
+      (p) => {
+        const body = JSON.stringify({
+          index: String(p.index),
+          size: String(p.size),
+          proof: p.proof.map(toBase64),
+        })
+        // Digits and base64: its length in bytes is its length.
+        res.writeHead(200, [
+          ...common,
+          'x-request-id',
+          crypto.randomUUID(),
+          'content-length',
+          String(body.length),
+        ])
+        res.end(body)
+      },
+      () => next(),
+    )
+    return true
+  }
+
+  /**
    * Node: answers a hot read on `res` and returns true, or returns false having touched
    * nothing (the request then goes to the app). `req.url` is the request target: origin-form
    * paths only (RFC 9112 §3.2.1); anything else, or with a query, goes the long way.
    */
-  node(req: NodeRequest, res: NodeResponse): boolean {
+  node(req: NodeRequest, res: NodeResponse, next: () => void): boolean {
     const target = req.url
     const method = req.method
     const h = req.headers
+    if (
+      method === 'GET' &&
+      this.#proofFlat !== undefined &&
+      this.#prove !== undefined &&
+      target?.startsWith('/log/proof/inclusion?') === true &&
+      h.authorization === undefined &&
+      h.cookie === undefined
+    ) {
+      const index = PROOF_TARGET.exec(target)?.[1]
+      if (index !== undefined) return this.#proveEarly(BigInt(index), res, next)
+    }
     if (
       target === undefined ||
       this.#commonFlat === undefined ||

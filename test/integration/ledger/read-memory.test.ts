@@ -177,8 +177,8 @@ describe.each(ENGINES)('log reads from memory on %s', (engine) => {
         fetch: t.app.fetch,
         port,
         hostname: '127.0.0.1',
-        early: (req, res) => {
-          const answered = t.app.hotReads.node(req, res)
+        early: (req, res, next) => {
+          const answered = t.app.hotReads.node(req, res, next)
           if (answered) early++
           return answered
         },
@@ -215,6 +215,38 @@ describe.each(ENGINES)('log reads from memory on %s', (engine) => {
         expect(cached.headers.get('etag')).toBe(etag)
         expect(early).toBe(before + 3)
       }
+      // An inclusion proof at the latest size: the route's computation, written early once the
+      // app has answered one; the same bytes and headers as the app's, and verifying.
+      const proofPath = '/log/proof/inclusion?index=5'
+      const fromApp = await get(proofPath)
+      expect(fromApp.status).toBe(200)
+      const appBody = await fromApp.text()
+      await fetch(`${url}/log/proof/inclusion?index=4`) // the app's first: its headers are learnt
+      const beforeProof = early
+      const proofNet = await fetch(`${url}${proofPath}`)
+      expect(early).toBe(beforeProof + 1)
+      expect(proofNet.status).toBe(200)
+      expect(comparable(proofNet)).toEqual(comparable(fromApp))
+      const proofText = await proofNet.text()
+      expect(proofText).toBe(appBody)
+      expect(proofNet.headers.get('content-length')).toBe(String(proofText.length))
+      const answer = JSON.parse(proofText) as { size: string; proof: string[] }
+      const checkpoint = parseVigilCheckpoint(
+        parseNote(await (await get('/log/checkpoint')).text()).text,
+      )
+      verifyInclusion(
+        leaves[5] as Uint8Array,
+        5n,
+        BigInt(answer.size),
+        answer.proof.map((p) => fromBase64(p)),
+        checkpoint.root,
+      )
+      // What the route refuses is still the app's answer (a problem, not a hang).
+      const past = await fetch(`${url}/log/proof/inclusion?index=999999`)
+      expect(past.status).toBe(400)
+      expect(((await past.json()) as { code: string }).code).toBe('VALIDATION')
+      const sized = await fetch(`${url}/log/proof/inclusion?index=5&size=${answer.size}`)
+      expect(sized.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
       // A bad token is refused as on any route; a query or a partial tile is the app's.
       const bad = await fetch(`${url}/log/checkpoint`, {
         headers: { authorization: 'Bearer nope' },
