@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
 import { build, type Rollup } from 'vite'
 import { CHROMIUM, hasChromium, launchChromium } from '../test/helpers/chromium.ts'
 import type { OfflineSetup } from './offline.ts'
@@ -34,6 +35,28 @@ export async function bundlePage(entry: URL): Promise<string> {
   return chunk.code
 }
 
+/**
+ * A new page at http://localhost/<name> (a secure context: WebCrypto is there, as on the
+ * /verify page) running the bundled `code`, returned once it has set `global`.
+ */
+export async function openBenchPage(
+  browser: Browser,
+  name: string,
+  code: string,
+  global: string,
+): Promise<Page> {
+  const page = await browser.newPage()
+  await page.route(`http://localhost/${name}`, (route) =>
+    route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><meta charset="utf-8"><title>${name}</title><script type="module">${code}</script>`,
+    }),
+  )
+  await page.goto(`http://localhost/${name}`)
+  await page.waitForFunction((g) => g in globalThis, global)
+  return page
+}
+
 export async function measureOfflineChromium(setup: OfflineSetup, rounds: number) {
   if (!hasChromium()) {
     return {
@@ -45,15 +68,7 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
   const code = await bundlePage(new URL('./offline-page.ts', import.meta.url))
   const browser = await launchChromium()
   try {
-    const page = await browser.newPage()
-    await page.route('http://localhost/offline', (route) =>
-      route.fulfill({
-        contentType: 'text/html; charset=utf-8',
-        body: `<!doctype html><meta charset="utf-8"><title>offline</title><script type="module">${code}</script>`,
-      }),
-    )
-    await page.goto('http://localhost/offline')
-    await page.waitForFunction(() => 'vigilOffline' in globalThis)
+    const page = await openBenchPage(browser, 'offline', code, 'vigilOffline')
     const material: OfflineMaterial = {
       issuerKeys: setup.issuerKeys,
       policy: setup.policy,
@@ -115,15 +130,7 @@ export async function measureStepsChromium(setup: OfflineSetup, reps: number) {
   const code = await bundlePage(new URL('./offline-steps-page.ts', import.meta.url))
   const browser = await launchChromium()
   try {
-    const page = await browser.newPage()
-    await page.route('http://localhost/steps', (route) =>
-      route.fulfill({
-        contentType: 'text/html; charset=utf-8',
-        body: `<!doctype html><meta charset="utf-8"><title>steps</title><script type="module">${code}</script>`,
-      }),
-    )
-    await page.goto('http://localhost/steps')
-    await page.waitForFunction(() => 'vigilSteps' in globalThis)
+    const page = await openBenchPage(browser, 'steps', code, 'vigilSteps')
     const material: OfflineMaterial = {
       issuerKeys: setup.issuerKeys,
       policy: setup.policy,

@@ -8,7 +8,7 @@
  */
 import { loadavg } from 'node:os'
 import { CHROMIUM, hasChromium, launchChromium } from '../test/helpers/chromium.ts'
-import { bundlePage } from './offline-chromium.ts'
+import { bundlePage, openBenchPage } from './offline-chromium.ts'
 import type { DccPageMaterial } from './verify-dcc-page.ts'
 
 /** Seconds per burst: the renderer's CPU time is read around each. */
@@ -36,15 +36,7 @@ export async function measureDccChromium(
   const code = await bundlePage(new URL('./verify-dcc-page.ts', import.meta.url))
   const browser = await launchChromium()
   try {
-    const page = await browser.newPage()
-    await page.route('http://localhost/dcc', (route) =>
-      route.fulfill({
-        contentType: 'text/html; charset=utf-8',
-        body: `<!doctype html><meta charset="utf-8"><title>dcc</title><script type="module">${code}</script>`,
-      }),
-    )
-    await page.goto('http://localhost/dcc')
-    await page.waitForFunction(() => 'vigilDccRun' in globalThis)
+    const page = await openBenchPage(browser, 'dcc', code, 'vigilDccRun')
     const cdp = await browser.newBrowserCDPSession()
     const rendererCpu = async () =>
       ((await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Processes }).processInfo

@@ -41,7 +41,7 @@ import { CredentialInput, issueCredential } from '../src/services/credentials/in
 import { publishRuleSets } from '../src/services/trust/index.ts'
 import { CHROMIUM, hasChromium, launchChromium } from '../test/helpers/chromium.ts'
 import { benchEntry } from './append.ts'
-import { bundlePage } from './offline-chromium.ts'
+import { bundlePage, openBenchPage } from './offline-chromium.ts'
 import { openBenchDb } from './setup.ts'
 import { formatColumns } from './table.ts'
 import {
@@ -142,16 +142,7 @@ async function chromiumFigures(material: DoorMaterial, entries: number, code: st
   }
   const browser = await launchChromium()
   try {
-    const page = await browser.newPage()
-    // http://localhost is a secure context: WebCrypto is there, as on the /verify page.
-    await page.route('http://localhost/door', (route) =>
-      route.fulfill({
-        contentType: 'text/html; charset=utf-8',
-        body: `<!doctype html><meta charset="utf-8"><title>door</title><script type="module">${code}</script>`,
-      }),
-    )
-    await page.goto('http://localhost/door')
-    await page.waitForFunction(() => 'vigilDoor' in globalThis)
+    const page = await openBenchPage(browser, 'door', code, 'vigilDoor')
     // No network from here on: the page has everything it needs, as a device at the door.
     await page.context().setOffline(true)
     const runs: (PageRun & { loadAvg1m: number })[] = []
