@@ -89,3 +89,62 @@ export async function startLocalhostServer(dir: string): Promise<RunningServer> 
   })
   return { ...server, url }
 }
+
+/** A child process that serves HTTP, once it answered its health path. */
+export interface StartedProcess {
+  child: ChildProcess
+  url: string
+  out(): string
+  stop(): Promise<void>
+}
+
+/**
+ * Waits until `child` answers `health` at `url` with a 2xx (its output kept for messages);
+ * throws with that output if it exits first or takes more than 90 s.
+ */
+export async function whenServing(
+  child: ChildProcess,
+  url: string,
+  health = '/healthz',
+): Promise<StartedProcess> {
+  let out = ''
+  child.stdout?.on('data', (d) => (out += d))
+  child.stderr?.on('data', (d) => (out += d))
+  const exited = new Promise<void>((r) => child.on('exit', () => r()))
+  const deadline = Date.now() + 90_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exited early:\n${out}`)
+    try {
+      if ((await fetch(`${url}${health}`)).ok) break
+    } catch {}
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`did not start:\n${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 150))
+  }
+  return {
+    child,
+    url,
+    out: () => out,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+/** Polls `f` every 200 ms until it gives a value; throws naming `what` after `ms`. */
+export async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined>,
+  ms = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const v = await f()
+    if (v !== undefined) return v
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}

@@ -29,17 +29,11 @@ import { createDb } from '../../../src/platform/db/client.ts'
 import { KeyStore } from '../../../src/platform/keys/store.ts'
 import { logSigner } from '../../../src/services/ledger/checkpoint.ts'
 import { immunization } from '../../helpers/credentials.ts'
-import { freePort } from '../../helpers/server.ts'
+import { freePort, type StartedProcess, until, whenServing } from '../../helpers/server.ts'
 
 const CLI = fileURLToPath(new URL('../../../src/entry/cli.ts', import.meta.url))
 const MASTER = new Uint8Array(32).fill(11)
 const ORIGIN = 'vigil.test/log'
-
-interface Proc {
-  child: ChildProcess
-  out: () => string
-  stop(): Promise<void>
-}
 
 function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
@@ -57,43 +51,6 @@ function runCli(args: string[], env: Record<string, string>) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-async function started(child: ChildProcess, url: string): Promise<Proc> {
-  let out = ''
-  child.stdout?.on('data', (d) => (out += d))
-  child.stderr?.on('data', (d) => (out += d))
-  const exited = new Promise<void>((r) => child.on('exit', () => r()))
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`exited early:\n${out}`)
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break
-    } catch {}
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`did not start:\n${out}`)
-    }
-    await new Promise((r) => setTimeout(r, 150))
-  }
-  return {
-    child,
-    out: () => out,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM')
-      await exited
-    },
-  }
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const v = await f()
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
-
 /**
  * GET, again once if the socket was closed under it: a kept-alive connection the server closed
  * while a CLI command ran for longer than its keep-alive timeout (seen once on the loaded
@@ -109,7 +66,7 @@ async function get(url: string): Promise<Response> {
 
 describe('vigil log rotate beside a running server and witness', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-shards-'))
-  const running: Proc[] = []
+  const running: StartedProcess[] = []
   afterAll(async () => {
     for (const p of running) await p.stop()
     rmSync(dir, { recursive: true, force: true })
@@ -134,7 +91,7 @@ describe('vigil log rotate beside a running server and witness', () => {
     const witnessUrl = `http://127.0.0.1:${witnessPort}`
     const startWitness = async (logs: string[]) => {
       const args = ['witness', '--data', join(dir, 'w1'), '--port', String(witnessPort)]
-      const p = await started(
+      const p = await whenServing(
         spawnCli([...args, '--name', 'w1.test', ...logs.flatMap((k) => ['--log', k])], {}),
         witnessUrl,
       )
@@ -150,7 +107,7 @@ describe('vigil log rotate beside a running server and witness', () => {
       VIGIL_WITNESS_TIMEOUT_MS: '2000',
     }
     const logUrl = `http://localhost:${logPort}`
-    const server = await started(spawnCli(['serve'], serveEnv), logUrl)
+    const server = await whenServing(spawnCli(['serve'], serveEnv), logUrl)
     running.push(server)
 
     const issue = async () => {

@@ -25,62 +25,17 @@ import { createDb } from '../../../src/platform/db/client.ts'
 import { KeyStore } from '../../../src/platform/keys/store.ts'
 import { immunization } from '../../helpers/credentials.ts'
 import { forkLog } from '../../helpers/fork.ts'
-import { freePort } from '../../helpers/server.ts'
+import { freePort, type StartedProcess, until, whenServing } from '../../helpers/server.ts'
 
 const CLI = fileURLToPath(new URL('../../../src/entry/cli.ts', import.meta.url))
 const MASTER = new Uint8Array(32).fill(9)
 const ORIGIN = 'vigil.test/log'
-
-interface Proc {
-  child: ChildProcess
-  out: () => string
-  url: string
-  stop(): Promise<void>
-}
 
 function cli(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     env: { ...process.env, VIGIL_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-}
-
-async function started(child: ChildProcess, url: string, health: string): Promise<Proc> {
-  let out = ''
-  child.stdout?.on('data', (d) => (out += d))
-  child.stderr?.on('data', (d) => (out += d))
-  const exited = new Promise<void>((r) => child.on('exit', () => r()))
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`exited early:\n${out}`)
-    try {
-      if ((await fetch(`${url}${health}`)).ok) break
-    } catch {}
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new Error(`did not start:\n${out}`)
-    }
-    await new Promise((r) => setTimeout(r, 150))
-  }
-  return {
-    child,
-    url,
-    out: () => out,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM')
-      await exited
-    },
-  }
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const v = await f()
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
 }
 
 interface Status {
@@ -91,7 +46,7 @@ interface Status {
 
 describe('witnesses and a log as processes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-witnesses-'))
-  const running: Proc[] = []
+  const running: StartedProcess[] = []
   afterAll(async () => {
     for (const p of running) await p.stop()
     rmSync(dir, { recursive: true, force: true })
@@ -140,7 +95,7 @@ describe('witnesses and a log as processes', () => {
         ],
         {},
       )
-      const p = await started(child, `http://127.0.0.1:${port}`, '/healthz')
+      const p = await whenServing(child, `http://127.0.0.1:${port}`, '/healthz')
       running.push(p)
       return p
     }
@@ -155,7 +110,7 @@ describe('witnesses and a log as processes', () => {
       VIGIL_WITNESS_QUORUM: '2',
       VIGIL_WITNESS_TIMEOUT_MS: '1500',
     }
-    let log = await started(cli(['serve'], serveEnv), logUrl, '/readyz')
+    let log = await whenServing(cli(['serve'], serveEnv), logUrl, '/readyz')
     running.push(log)
 
     const status = async () => (await (await fetch(`${logUrl}/log/witnesses`)).json()) as Status
@@ -245,7 +200,7 @@ describe('witnesses and a log as processes', () => {
     })
     await forkLog(database.db, store, ORIGIN, 1)
     await database.close()
-    log = await started(cli(['serve'], serveEnv), logUrl, '/readyz')
+    log = await whenServing(cli(['serve'], serveEnv), logUrl, '/readyz')
     running.push(log)
     // Every witness saw part of the old history: each refuses and keeps evidence.
     for (const p of w) {
