@@ -22,12 +22,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isoWeekLabel } from '../../src/core/stats/index.ts'
 import { loadConfig, startRuntime } from '../../src/entry/runtime.ts'
-import {
-  type FactRow,
-  ingestFacts,
-  loadRegions,
-  readHierarchy,
-} from '../../src/services/surveillance/index.ts'
+import { ingestFacts, loadRegions, readHierarchy } from '../../src/services/surveillance/index.ts'
 import { dayMs, toDay } from '../../src/services/surveillance/periods.ts'
 import { en } from '../../web/src/i18n/en.ts'
 import { es } from '../../web/src/i18n/es.ts'
@@ -39,6 +34,7 @@ import {
   launchChromium,
 } from '../helpers/browser.ts'
 import { BIN, freePort, type RunningServer, startServer } from '../helpers/server.ts'
+import { testFactsPerWeek } from '../helpers/signal-facts.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/dashboard-alerts/', import.meta.url))
 const REGIONS = readFileSync(new URL('../../data/regions-xv.csv', import.meta.url), 'utf8')
@@ -85,24 +81,9 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the alerts panel in Chromium
       await loadRegions(runtime.ctx, REGIONS)
       const districts = (await readHierarchy(runtime.ctx)).at('district').map((p) => p.code)
       expect(districts).toEqual(expect.arrayContaining([OUTBREAK_IN, SMALL]))
-      function* facts(): Generator<FactRow[]> {
-        for (let w = 0; w < WEEKS; w++)
-          yield districts.flatMap((district, i) =>
-            Array.from({ length: count(i, district, w) }, () => ({
-              day: weekOf(w),
-              region: district,
-              kind: 'test',
-              product: '94500-6',
-              dose: null,
-              ageBand: null,
-              result: null,
-              testType: 'naat',
-              reportType: null,
-              seriesComplete: false,
-            })),
-          )
-      }
-      await ingestFacts(runtime.ctx, { facts: facts() })
+      await ingestFacts(runtime.ctx, {
+        facts: testFactsPerWeek({ weeks: WEEKS, districts, day: weekOf, count }),
+      })
     } finally {
       await runtime.ledger.close()
       await runtime.database.close()

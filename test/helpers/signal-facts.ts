@@ -52,15 +52,32 @@ export const weekDay = (o: Pick<WeeklyFactsOptions, 'lastWeek' | 'weeks'>, w: nu
   toDay(dayMs(o.lastWeek) - (o.weeks - 1 - w) * 7 * 86_400_000)
 
 /** Those counts as test facts (NAAT tests, no result), a batch per week. */
-export function* weeklyTestFacts(o: WeeklyFactsOptions): Generator<FactRow[]> {
+export function weeklyTestFacts(o: WeeklyFactsOptions): Generator<FactRow[]> {
   const counts = weeklyCounts(o)
+  return testFactsPerWeek({
+    weeks: o.weeks,
+    districts: o.districts,
+    day: (w) => weekDay(o, w),
+    count: (_, region, w) => counts.get(region)?.[w] ?? 0,
+  })
+}
+
+/**
+ * NAAT test facts (no result), one batch per week dated `day(w)`: `count(i, district, w)` of them
+ * for district number i in week w.
+ */
+export function* testFactsPerWeek(o: {
+  weeks: number
+  districts: readonly string[]
+  day: (w: number) => string
+  count: (i: number, district: string, w: number) => number
+}): Generator<FactRow[]> {
   for (let w = 0; w < o.weeks; w++) {
-    const day = weekDay(o, w)
-    const batch: FactRow[] = []
-    for (const region of o.districts) {
-      const n = counts.get(region)?.[w] ?? 0
-      for (let i = 0; i < n; i++)
-        batch.push({
+    const day = o.day(w)
+    yield o.districts.flatMap((region, i) =>
+      Array.from(
+        { length: o.count(i, region, w) },
+        (): FactRow => ({
           day,
           region,
           kind: 'test',
@@ -71,8 +88,8 @@ export function* weeklyTestFacts(o: WeeklyFactsOptions): Generator<FactRow[]> {
           testType: 'naat',
           reportType: null,
           seriesComplete: false,
-        })
-    }
-    yield batch
+        }),
+      ),
+    )
   }
 }

@@ -11,7 +11,6 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AlertScan, SignalAlert } from '../../../src/core/stats/index.ts'
 import {
-  type FactRow,
   ingestFacts,
   loadRegions,
   readHierarchy,
@@ -20,6 +19,7 @@ import { dayMs, toDay } from '../../../src/services/surveillance/periods.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { api, tokenFor } from '../../helpers/credentials.ts'
 import { ENGINES, POSTGRES_SKIP_REASON } from '../../helpers/db.ts'
+import { testFactsPerWeek } from '../../helpers/signal-facts.ts'
 
 if (POSTGRES_SKIP_REASON) it.skip(POSTGRES_SKIP_REASON, () => {})
 
@@ -61,24 +61,9 @@ describe.each(ENGINES)('a simulated outbreak on %s', (engine) => {
     await loadRegions(t.ctx, REGIONS)
     districts = (await readHierarchy(t.ctx)).at('district').map((p) => p.code)
     expect(districts).toContain(OUTBREAK_IN)
-    function* facts(): Generator<FactRow[]> {
-      for (let w = 0; w < WEEKS; w++)
-        yield districts.flatMap((district, i) =>
-          Array.from({ length: count(i, district, w) }, () => ({
-            day: weekOf(w),
-            region: district,
-            kind: 'test',
-            product: '94500-6',
-            dose: null,
-            ageBand: null,
-            result: null,
-            testType: 'naat',
-            reportType: null,
-            seriesComplete: false,
-          })),
-        )
-    }
-    await ingestFacts(t.ctx, { facts: facts() })
+    await ingestFacts(t.ctx, {
+      facts: testFactsPerWeek({ weeks: WEEKS, districts, day: weekOf, count }),
+    })
     epi = await tokenFor(t, ['epidemiologist'])
   }, 180_000)
   afterAll(() => t?.close())
