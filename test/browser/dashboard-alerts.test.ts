@@ -1,22 +1,4 @@
-/**
- * The dashboard's alerts panel in Debian Chromium against the real `vigil serve` (issue 22). The
- * data directory is seeded before the server starts, through the service (as
- * test/integration/surveillance/outbreak.test.ts does): 30 weeks of exact weekly test counts in
- * every district of the sample country, each about 30 a week on a fixed seven-week pattern, with
- * the count doubled in Saltmarsh (XV-S02) for the last three complete ISO weeks, and Fjordmark
- * (XV-N02) at about 6 a week with 20 in the last one (its expectation is under the suppression
- * threshold: withheld). An epidemiologist signs in with a passkey (virtual authenticator), scans
- * with Farrington and is told in plain words that the history is too short (weeks needed and
- * had), scans with EARS C2 and sees the alerts for Saltmarsh's outbreak weeks and Fjordmark's,
- * nothing else; accepts one with a note and dismisses another (each after a confirmation; a
- * cancelled one records nothing); the list filtered by state shows each where it belongs. EN and
- * ES at 1280 and 360 px: axe clean, nothing wider than the screen. Screenshots:
- * test-results/dashboard-alerts/.
- */
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -26,14 +8,8 @@ import { ingestFacts, loadRegions, readHierarchy } from '../../src/services/surv
 import { dayMs, toDay } from '../../src/services/surveillance/periods.ts'
 import { en } from '../../web/src/i18n/en.ts'
 import { es } from '../../web/src/i18n/es.ts'
-import {
-  axeSerious,
-  BROWSER_SKIP_REASON,
-  buildPages,
-  enrolPasskey,
-  launchChromium,
-} from '../helpers/browser.ts'
-import { BIN, freePort, type RunningServer, startServer } from '../helpers/server.ts'
+import { axeSerious, BROWSER_SKIP_REASON, enrolPasskey } from '../helpers/browser.ts'
+import { DashboardSite } from '../helpers/dashboard-site.ts'
 import { testFactsPerWeek } from '../helpers/signal-facts.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/dashboard-alerts/', import.meta.url))
@@ -66,15 +42,14 @@ function count(i: number, district: string, w: number): number {
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the alerts panel in Chromium', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-alerts-'))
-  const env = { VIGIL_DATA_DIR: dir, DATABASE_URL: '', VIGIL_LOG_LEVEL: 'warn', PORT: '' }
+  const site = new DashboardSite('vigil-alerts-')
+  const { env } = site
   let browser: Browser
-  let server: RunningServer
   let invitation = ''
   let origin = ''
 
   beforeAll(async () => {
-    env.PORT = String(await freePort())
+    await site.reservePort()
     mkdirSync(SHOTS, { recursive: true })
     const runtime = await startRuntime(loadConfig({ ...process.env, ...env }), { migrate: true })
     try {
@@ -88,22 +63,11 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the alerts panel in Chromium
       await runtime.ledger.close()
       await runtime.database.close()
     }
-    invitation = /#(vgi_\S+)/.exec(
-      execFileSync(
-        process.execPath,
-        [BIN, 'admin', 'invite', '--name', 'Ada Alert', '--role', 'epidemiologist'],
-        { env: { ...process.env, ...env }, encoding: 'utf8' },
-      ),
-    )?.[1] as string
-    await buildPages()
-    ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
-    origin = server.url.replace('127.0.0.1', 'localhost')
+    invitation = site.invite('Ada Alert')
+    await site.start()
+    ;({ browser, origin } = site)
   }, 300_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => site.close())
 
   const fits = (page: Page, width: number) =>
     expect
@@ -301,13 +265,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the alerts panel in Chromium
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
     // The session is the passkey's: without one the panel is not shown, so sign in again.
-    const fresh = /#(vgi_\S+)/.exec(
-      execFileSync(
-        process.execPath,
-        [BIN, 'admin', 'invite', '--name', 'Eve Error', '--role', 'epidemiologist'],
-        { env: { ...process.env, ...env }, encoding: 'utf8' },
-      ),
-    )?.[1] as string
+    const fresh = site.invite('Eve Error')
     await enrolPasskey(page, origin, fresh, 'Eve Error', 'Error laptop')
     await page.goto(`${origin}/dashboard?interval=month`)
     await expect.poll(() => listState(page), { timeout: 30_000 }).toMatch(/^(ok|info)$/)

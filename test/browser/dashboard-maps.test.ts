@@ -1,15 +1,4 @@
-/**
- * The dashboard's maps and curves in Debian Chromium against the real `vigil serve`, seeded by
- * `vigil demo` and then given outlines without Harbourside (XV-N01) through `vigil regions load`:
- * the CLI lists the place left without an outline; the map draws one path per district that has
- * one and lists Harbourside instead of dropping it; on a short range, suppressed districts are
- * hatched and named; the epi curve's ISO weeks follow each other with no gap; year on year has
- * weeks 1–53. EN and ES at 1280 and 360 px: axe clean, nothing wider than the screen, every
- * privacy note in the page's language. /stats too. Screenshots: test-results/dashboard-maps/.
- */
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -17,14 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isoWeekLabel, isoWeekMonday } from '../../src/core/stats/index.ts'
 import { en } from '../../web/src/i18n/en.ts'
 import { es } from '../../web/src/i18n/es.ts'
-import {
-  axeSerious,
-  BROWSER_SKIP_REASON,
-  buildPages,
-  enrolPasskey,
-  launchChromium,
-} from '../helpers/browser.ts'
-import { BIN, freePort, type RunningServer, startServer } from '../helpers/server.ts'
+import { axeSerious, BROWSER_SKIP_REASON, enrolPasskey } from '../helpers/browser.ts'
+import { DashboardSite } from '../helpers/dashboard-site.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/dashboard-maps/', import.meta.url))
 const PANELS = ['map', 'epiweeks', 'years'] as const
@@ -34,22 +17,16 @@ const iso = (t: number) => new Date(t).toISOString().slice(0, 10)
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('maps and curves in Chromium', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-maps-'))
-  const env = { VIGIL_DATA_DIR: dir, DATABASE_URL: '', VIGIL_LOG_LEVEL: 'warn', PORT: '' }
+  const site = new DashboardSite('vigil-maps-')
   let browser: Browser
-  let server: RunningServer
   const invitations: string[] = []
   let origin: string
   let loadOutput = ''
 
   beforeAll(async () => {
-    env.PORT = String(await freePort())
+    await site.reservePort()
     mkdirSync(SHOTS, { recursive: true })
-    const cli = (...args: string[]) =>
-      execFileSync(process.execPath, [BIN, ...args], {
-        env: { ...process.env, ...env },
-        encoding: 'utf8',
-      })
+    const cli = (...args: string[]) => site.cli(...args)
     cli('demo', '--facts', '20000', '--seed', '5', '--credentials', '10', '--codes', '5')
     // The sample outlines without Harbourside: a place the file has no outline for.
     const topo = JSON.parse(
@@ -58,25 +35,15 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('maps and curves in Chromium'
     topo.objects.places.geometries = topo.objects.places.geometries.filter(
       (g: { id: string }) => g.id !== 'XV-N01',
     )
-    const file = join(dir, 'without-harbourside.topojson')
+    const file = join(site.dir, 'without-harbourside.topojson')
     writeFileSync(file, JSON.stringify(topo))
     loadOutput = cli('regions', 'load', file)
     // One invitation per sign-in: each is single use.
-    for (let i = 0; i < 2; i++)
-      invitations.push(
-        /#(vgi_\S+)/.exec(
-          cli('admin', 'invite', '--name', 'Mia Mapper', '--role', 'epidemiologist'),
-        )?.[1] as string,
-      )
-    await buildPages()
-    ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
-    origin = server.url.replace('127.0.0.1', 'localhost')
+    for (let i = 0; i < 2; i++) invitations.push(site.invite('Mia Mapper'))
+    await site.start()
+    ;({ browser, origin } = site)
   }, 300_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => site.close())
 
   async function signedIn(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })

@@ -1,30 +1,11 @@
-/**
- * The dashboard's privacy budget in Debian Chromium against the real `vigil serve`, seeded by
- * `vigil demo` (issue 22): an address with noise shows nothing until Show is pressed and says the
- * cost first; the line beside Show says what a Show will cost and what is left; one Show is one
- * request and one charge for all seven charts, a second Show on unchanged data charges nothing
- * and shows the same figures; a Show that would not fit cannot be pressed; a place or period
- * hidden whole is a hatched "too few to show" band, not an empty slot; tables stand whole at
- * 1280 px; at 360 px nothing is wider than the screen; in Spanish the cost line, the privacy
- * notes and the summary are Spanish. Screenshots of each state: test-results/dashboard-view/.
- */
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '../../web/src/i18n/en.ts'
 import { es } from '../../web/src/i18n/es.ts'
-import {
-  axeSerious,
-  BROWSER_SKIP_REASON,
-  buildPages,
-  enrolPasskey,
-  launchChromium,
-} from '../helpers/browser.ts'
-import { BIN, freePort, type RunningServer, startServer } from '../helpers/server.ts'
+import { axeSerious, BROWSER_SKIP_REASON, enrolPasskey } from '../helpers/browser.ts'
+import { DashboardSite } from '../helpers/dashboard-site.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/dashboard-view/', import.meta.url))
 const PANELS = ['curve', 'positivity', 'coverage', 'uploads', 'map', 'epiweeks', 'years']
@@ -35,34 +16,21 @@ const iso = (t: number) => new Date(t).toISOString().slice(0, 10)
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the dashboard’s budget in Chromium', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-view-'))
-  const env = { VIGIL_DATA_DIR: dir, DATABASE_URL: '', VIGIL_LOG_LEVEL: 'warn', PORT: '' }
+  const site = new DashboardSite('vigil-view-')
   let browser: Browser
-  let server: RunningServer
   let invitation = ''
   let origin = ''
 
   beforeAll(async () => {
-    env.PORT = String(await freePort())
+    await site.reservePort()
     mkdirSync(SHOTS, { recursive: true })
-    const cli = (...args: string[]) =>
-      execFileSync(process.execPath, [BIN, ...args], {
-        env: { ...process.env, ...env },
-        encoding: 'utf8',
-      })
+    const cli = (...args: string[]) => site.cli(...args)
     cli('demo', '--facts', '20000', '--seed', '7', '--credentials', '10', '--codes', '5')
-    invitation = /#(vgi_\S+)/.exec(
-      cli('admin', 'invite', '--name', 'Vera Viewer', '--role', 'epidemiologist'),
-    )?.[1] as string
-    await buildPages()
-    ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
-    origin = server.url.replace('127.0.0.1', 'localhost')
+    invitation = site.invite('Vera Viewer')
+    await site.start()
+    ;({ browser, origin } = site)
   }, 300_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => site.close())
 
   async function loaded(page: Page): Promise<void> {
     for (const panel of PANELS)

@@ -1,26 +1,9 @@
-/**
- * The surveillance pages end to end in Debian Chromium against the real `vigil serve`, seeded by
- * `vigil demo`: an epidemiologist enrols a passkey (CDP virtual authenticator) from an invitation
- * made with the CLI, opens /dashboard and gets four drawn charts, each with a table holding no
- * count under the threshold, a CSV with the table's numbers and the privacy metadata; the page
- * is accessible (axe: nothing serious), fits 360 px and speaks Spanish. Without a session it says
- * so and links to sign-in; /stats renders for anyone. Screenshots go to test-results/dashboard/.
- */
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  axeSerious,
-  BROWSER_SKIP_REASON,
-  buildPages,
-  enrolPasskey,
-  launchChromium,
-} from '../helpers/browser.ts'
-import { BIN, freePort, type RunningServer, startServer } from '../helpers/server.ts'
+import { axeSerious, BROWSER_SKIP_REASON, enrolPasskey } from '../helpers/browser.ts'
+import { DashboardSite } from '../helpers/dashboard-site.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/dashboard/', import.meta.url))
 const PANELS = ['curve', 'positivity', 'coverage', 'uploads'] as const
@@ -71,41 +54,25 @@ async function watchErrors(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('surveillance pages in Chromium', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-dashboard-'))
-  // PORT from the first command on: that command records the deployment's public URL, and the
-  // server must serve under the same one.
-  const env = { VIGIL_DATA_DIR: dir, DATABASE_URL: '', VIGIL_LOG_LEVEL: 'warn', PORT: '' }
+  const site = new DashboardSite('vigil-dashboard-')
   let browser: Browser
-  let server: RunningServer
   let invitation: string
   let origin: string
   let demo: { credentials: number; revoked: number }
 
   beforeAll(async () => {
-    env.PORT = String(await freePort())
+    await site.reservePort()
     mkdirSync(SHOTS, { recursive: true })
-    const cli = (...args: string[]) =>
-      execFileSync(process.execPath, [BIN, ...args], {
-        env: { ...process.env, ...env },
-        encoding: 'utf8',
-      })
+    const cli = (...args: string[]) => site.cli(...args)
     const seeded = cli('demo', '--facts', '20000', '--seed', '9')
     demo = JSON.parse(/^\{"demo":"done".*$/m.exec(seeded)?.[0] ?? '{}')
     expect(demo.credentials).toBeGreaterThan(0)
-    invitation = /#(vgi_\S+)/.exec(
-      cli('admin', 'invite', '--name', 'Eva Epidemiologist', '--role', 'epidemiologist'),
-    )?.[1] as string
+    invitation = site.invite('Eva Epidemiologist')
     expect(invitation).toBeDefined()
-    await buildPages()
-    ;[browser, server] = await Promise.all([launchChromium(), startServer(env)])
-    // The RP ID must be a host name: the server's default PUBLIC_URL is http://localhost:PORT.
-    origin = server.url.replace('127.0.0.1', 'localhost')
+    await site.start()
+    ;({ browser, origin } = site)
   }, 300_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  afterAll(() => site.close())
 
   async function signedIn(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
