@@ -16,11 +16,11 @@
  * Environment: BENCH_DATABASE_URL, BENCH_SCALE (see bench/ledger.ts); BENCH_WORKERS (default 1)
  * runs the server as `vigil serve --workers N`; BENCH_CLIENTS (default 32).
  */
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import { loadavg } from 'node:os'
 import { createApiToken } from '../src/services/staff/index.ts'
 import { percentile } from './append.ts'
-import { serveBenchDb } from './http.ts'
+import { postJson, serveBenchDb } from './http.ts'
 import {
   measureOffline,
   measureOfflineNodePlatform,
@@ -58,35 +58,6 @@ function body(i: number): string {
   })
 }
 
-function post(
-  url: string,
-  token: string,
-  payload: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (res) => {
-        let text = ''
-        res.setEncoding('utf8')
-        res.on('data', (c: string) => (text += c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
-      },
-    )
-    req.on('error', reject)
-    req.end(payload)
-  })
-}
-
 async function main() {
   const b = await openBenchDb('postgres')
   const { token } = await createApiToken(b.ctx, {
@@ -109,7 +80,7 @@ async function main() {
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < end) {
         const t0 = performance.now()
-        const res = await post(url, token, body(counter++))
+        const res = await postJson(agent, url, body(counter++), token)
         const t1 = performance.now()
         if (res.status !== 201) {
           errors++

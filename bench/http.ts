@@ -5,7 +5,7 @@
  * indices over loopback with a fixed number of requests in flight. Every proof is verified
  * afterwards against the latest checkpoint's root.
  */
-import { Agent, get } from 'node:http'
+import { Agent, get, request } from 'node:http'
 import { fromBase64, toBase64 } from '../src/core/codec/base64.ts'
 import { verifyInclusion } from '../src/core/merkle/index.ts'
 import { parseNote } from '../src/core/note/index.ts'
@@ -219,4 +219,41 @@ export async function measureCheckpoint(baseUrl: string, opts: Options) {
     performance.now() + opts.maxSeconds * 1000,
   )
   return { concurrency: opts.concurrency, ...summarise(measured.latencies, measured.seconds) }
+}
+
+/**
+ * POST `payload` as JSON over `agent` (keep-alive), with a bearer `token` when given; the status
+ * and the body as text.
+ */
+export function postJson(
+  agent: Agent,
+  url: string,
+  payload: string,
+  token?: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+      },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => {
+          text += c
+        })
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end(payload)
+  })
 }

@@ -17,14 +17,14 @@
  *
  * Environment: BENCH_DATABASE_URL, BENCH_SCALE (time per figure, 15 s at 1), BENCH_CLIENTS.
  */
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import { cpus, loadavg } from 'node:os'
 import { parseShlink } from '../src/core/shl/index.ts'
 import { COMMAND_LINE } from '../src/platform/context/index.ts'
 import { issueCredential } from '../src/services/credentials/index.ts'
 import { createShlLink, serveShlManifest } from '../src/services/shl/index.ts'
 import { percentile } from './append.ts'
-import { serveBenchDb } from './http.ts'
+import { postJson, serveBenchDb } from './http.ts'
 import { openBenchDb } from './setup.ts'
 import { formatColumns } from './table.ts'
 
@@ -43,26 +43,6 @@ const emit = (f: Record<string, unknown>) => {
 }
 const round = (x: number, digits = 1) => Number(x.toFixed(digits))
 
-function post(url: string, payload: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        let text = ''
-        res.setEncoding('utf8')
-        res.on('data', (c: string) => {
-          text += c
-        })
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
-        res.on('error', reject)
-      },
-    )
-    req.on('error', reject)
-    req.end(payload)
-  })
-}
-
 /** `CLIENTS` loops POSTing the manifest request until `seconds` pass; latencies of 200s. */
 async function load(url: string, body: string, seconds: number): Promise<number[]> {
   const latencies: number[] = []
@@ -70,7 +50,7 @@ async function load(url: string, body: string, seconds: number): Promise<number[
   const loop = async () => {
     while (performance.now() < end) {
       const t = performance.now()
-      const res = await post(url, body)
+      const res = await postJson(agent, url, body)
       const ms = performance.now() - t
       if (res.status !== 200) throw new Error(`manifest: HTTP ${res.status} ${res.text}`)
       const manifest = JSON.parse(res.text) as { files: { embedded?: string }[] }
@@ -163,7 +143,7 @@ async function main(): Promise<void> {
           engine: 'postgres',
           clients: CLIENTS,
           files: 4,
-          bytes: Buffer.byteLength((await post(url, body)).text),
+          bytes: Buffer.byteLength((await postJson(agent, url, body)).text),
           requests: latencies.length,
           requestsPerSec: round(latencies.length / seconds),
           p50Ms: round(percentile(latencies, 50)),

@@ -9,7 +9,7 @@
  * BENCH_CLIENTS (default 32).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { toBase64 } from '../src/core/codec/base64.ts'
@@ -17,7 +17,7 @@ import { createApiToken } from '../src/services/staff/index.ts'
 import { freePort } from '../test/helpers/server.ts'
 import { bundleWorker, spawnWorker } from '../test/workerd/harness.ts'
 import { percentile } from './append.ts'
-import { serveBenchDb } from './http.ts'
+import { postJson, serveBenchDb } from './http.ts'
 import { openBenchDb } from './setup.ts'
 import { formatColumns } from './table.ts'
 
@@ -38,29 +38,6 @@ function body(i: number): string {
       { code: '208', date: '2021-05-29', lotNumber: 'EW0191' },
     ],
     region: 'NL-NH',
-  })
-}
-
-function post(agent: Agent, url: string, token: string, payload: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${token}`,
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-      },
-    )
-    req.on('error', reject)
-    req.end(payload)
   })
 }
 
@@ -91,7 +68,10 @@ async function issueFor(runtime: Figure['runtime'], base: string, token: string)
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < end) {
         const t0 = performance.now()
-        const status = await post(agent, url, token, body(counter++)).catch(() => 0)
+        const status = await postJson(agent, url, body(counter++), token).then(
+          (r) => r.status,
+          () => 0,
+        )
         const t1 = performance.now()
         if (status !== 201) {
           errors++
