@@ -61,11 +61,19 @@ describe.skipIf(POSTGRES_SKIP_REASON !== undefined)('sequencers in several proce
         return Ledger.open({ ...t.ctx, db: database.db, keys }, { maxBatch: 300 })
       }),
     )
-    results = await Promise.all(
-      ledgers.map((ledger, k) =>
-        Promise.all((inputs[k] as (typeof inputs)[0]).map((batch) => ledger.append(batch))),
-      ),
-    )
+    // Two waves, each all four processes at once: one integration step can take a whole wave
+    // (a fast machine did), so the second wave makes sure receipts span several checkpoints.
+    const wave = (from: number, to: number) =>
+      Promise.all(
+        ledgers.map((ledger, k) =>
+          Promise.all(
+            (inputs[k] as (typeof inputs)[0]).slice(from, to).map((batch) => ledger.append(batch)),
+          ),
+        ),
+      )
+    const first = await wave(0, CALLS / 2)
+    const second = await wave(CALLS / 2, CALLS)
+    results = first.map((calls, k) => [...calls, ...(second[k] ?? [])])
   })
 
   it('gives one sequence 0..N-1 with no gap or duplicate, each leaf hash its entry', () => {
