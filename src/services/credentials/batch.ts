@@ -101,15 +101,30 @@ export function parseCsv(text: string): RawRow[] {
   })
 }
 
+/**
+ * A row's key in the file (its `rowKey`, else the SHA-256 of its content) and the key the
+ * credential keeps to recognise a re-run: HMAC-SHA-256 (RFC 2104) of source and row key under a
+ * key derived from the master key, since a row's content holds a name and birth date that an
+ * unkeyed hash would let anyone with the table test guesses against (docs/PRIVACY.md). The
+ * import key is erased with the personal data.
+ */
 async function keyOf(
+  ctx: ServiceContext,
   source: string,
   row: RawRow,
 ): Promise<{ rowKey: string; importKey: Uint8Array }> {
   const rowKey =
     row.rowKey ??
     `sha256:${[...(await sha256(new TextEncoder().encode(row.text)))].map((b) => b.toString(16).padStart(2, '0')).join('')}`
-  return { rowKey, importKey: await sha256(new TextEncoder().encode(`${source}\n${rowKey}`)) }
+  const importKey = await ctx.keys.keyedHash(
+    IMPORT_KEY_LABEL,
+    new TextEncoder().encode(`${source}\n${rowKey}`),
+  )
+  return { rowKey, importKey }
 }
+
+/** The derivation label of import keys; files imported before it was keyed are not recognised. */
+const IMPORT_KEY_LABEL = 'credential-import-key-v1'
 
 export interface BatchInput {
   rows: readonly RawRow[]
@@ -144,7 +159,7 @@ export async function issueBatch(ctx: ServiceContext, input: BatchInput): Promis
 }
 
 async function issueRow(ctx: ServiceContext, row: RawRow, source: string): Promise<RowReport> {
-  const { rowKey, importKey } = await keyOf(source, row)
+  const { rowKey, importKey } = await keyOf(ctx, source, row)
   const fail = (code: string, detail: string, field?: string): RowReport => ({
     row: row.row,
     status: 'error',

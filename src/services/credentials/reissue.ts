@@ -48,8 +48,13 @@ export async function eraseCredentialPersonalData(ctx: ServiceContext, id: strin
       throw new ServiceError('CONFLICT', `the personal data of ${id} is already erased`, {
         field: 'id',
       })
-    // The list's `erased` filter reads this (its index), not the missing record.
-    await tx.update(credentials).set({ erasedAt: ctx.clock.now() }).where(eq(credentials.id, id))
+    // The list's `erased` filter reads this (its index), not the missing record. The import key
+    // is keyed by a row that held the person's data: it goes too (a re-run of the file issues
+    // that row again, as the operator then supplies the data again).
+    await tx
+      .update(credentials)
+      .set({ erasedAt: ctx.clock.now(), importKey: null })
+      .where(eq(credentials.id, id))
     await recordAudit({ ...ctx, db: tx }, { action: 'credential.erase', targetId: id })
   })
 }

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CredentialListItem } from '../../../src/core/api-types/index.ts'
 import { sha256, toHex } from '../../../src/core/codec/index.ts'
-import { credentialPersonalData } from '../../../src/platform/db/schema/index.ts'
+import { credentialPersonalData, credentials } from '../../../src/platform/db/schema/index.ts'
 import { normaliseName, searchKey } from '../../../src/services/credentials/index.ts'
 import { createTestApp, type TestApp } from '../../helpers/app.ts'
 import { api, immunization, testResult, tokenFor } from '../../helpers/credentials.ts'
@@ -112,5 +112,40 @@ describe.each(ENGINES)('POST /api/credentials/search on %s', (engine) => {
     expect(keys.some((r) => r.k !== null && toHex(r.k) === keyHex)).toBe(false)
     // By id the erased rows are still there, with no subject.
     expect(await search({ id: mine[0] as string })).toMatchObject([{ erased: true, subject: null }])
+  })
+
+  it('keys a bulk row by a keyed hash, recognises a re-run, and erases the key with the record', async () => {
+    const line = JSON.stringify({ ...immunization({ patient: person }), rowKey: 'his-77' })
+    const upload = async () => {
+      const res = await issuer.post(
+        '/api/credentials/batch?source=his',
+        line,
+        'application/x-ndjson',
+      )
+      expect(res.status).toBe(200)
+      return (await res.json()) as { issued: number; existing: number; reports: { id: string }[] }
+    }
+    const first = await upload()
+    expect(first).toMatchObject({ issued: 1, existing: 0 })
+    const id = first.reports[0]?.id as string
+    const stored = async () =>
+      (
+        await t.ctx.db.select({ id: credentials.id, k: credentials.importKey }).from(credentials)
+      ).find((r) => r.id === id)?.k
+    const key = await stored()
+    const message = new TextEncoder().encode('his\nhis-77')
+    // Not the unkeyed hash anyone holding the table could recompute from a guessed row…
+    expect(toHex(key as Uint8Array)).not.toBe(toHex(await sha256(message)))
+    // …but the master key's keyed hash, so only the deployment recognises its own rows.
+    expect(toHex(key as Uint8Array)).toBe(
+      toHex(await t.ctx.keys.keyedHash('credential-import-key-v1', message)),
+    )
+    expect(await upload()).toMatchObject({ issued: 0, existing: 1, reports: [{ id }] })
+    expect((await issuer.delete(`/api/credentials/${id}/personal-data`)).status).toBe(204)
+    expect(await stored()).toBeNull()
+    // The key went with the record: the same row uploaded again is a new card.
+    const again = await upload()
+    expect(again).toMatchObject({ issued: 1, existing: 0 })
+    expect(again.reports[0]?.id).not.toBe(id)
   })
 })
