@@ -289,6 +289,16 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
       'Datos personales borrados',
     )
     await check(page, 'es-360-list')
+    // A test result's choices are Spanish words too (not the SNOMED CT displays).
+    await page.locator('input[name="kind"][value="test"]').check()
+    expect(await page.locator('#test-result option').allTextContents()).toEqual(
+      expect.arrayContaining(['Detectado', 'No detectado', 'Negativo']),
+    )
+    expect(await page.locator('#test-result option').allTextContents()).not.toContain(
+      'Not detected',
+    )
+    await check(page, 'es-360-test-form')
+    await page.locator('input[name="kind"][value="immunization"]').check()
     await page.getByRole('button', { name: 'Emitir el certificado' }).click()
     expect(await page.locator('#given-names-error').textContent()).toBe('Obligatorio.')
     await check(page, 'es-360-form-errors')
