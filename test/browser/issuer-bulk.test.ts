@@ -13,53 +13,11 @@ import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BROWSER_SKIP_REASON, buildPages, launchChromium } from '../helpers/browser.ts'
-import { checkPage, type Server, serve, signInIssuer } from '../helpers/issuer-session.ts'
+import { bulkCsv, checkPage, type Server, serve, signInIssuer } from '../helpers/issuer-session.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
 const SHOTS = fileURLToPath(new URL('../../test-results/issuer/', import.meta.url))
-
-/** 200 rows (every tenth a test result); rows 10, 120 and 180 are each wrong in one field. */
-function csv(): string {
-  const head =
-    'row_key,type,given_names,family_name,birth_date,region,code,date,lot_number,performer,result'
-  const rows = Array.from({ length: 200 }, (_, i) => {
-    const birth = new Date(Date.UTC(1950, 0, 1 + i * 97)).toISOString().slice(0, 10)
-    const row =
-      i % 10 === 3
-        ? [
-            '',
-            'test',
-            'Anne Marie',
-            'Jansen',
-            birth,
-            'NL-NH',
-            '94558-4',
-            '2021-06-01',
-            '',
-            '',
-            '260415000',
-          ]
-        : [
-            '',
-            'immunization',
-            'Anne Marie',
-            'Jansen',
-            birth,
-            'NL-NH',
-            '208',
-            '2021-05-01',
-            'EW0182',
-            '',
-            '',
-          ]
-    if (i === 10) row[4] = 'not-a-date'
-    if (i === 120) row[5] = 'nowhere'
-    if (i === 180) row[2] = ''
-    return row.join(',')
-  })
-  return `${[head, ...rows].join('\n')}\n`
-}
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer workspace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-issuer-bulk-'))
@@ -96,7 +54,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer wo
     await checkPage(page, SHOTS, 'bulk-en-360-no-file-page')
 
     const file = join(dir, 'clinic-batch.csv')
-    writeFileSync(file, csv())
+    writeFileSync(file, bulkCsv())
     await page.getByLabel('CSV or NDJSON file').setInputFiles(file)
     // Every step the counter shows, to see progress move chunk by chunk.
     await page.evaluate(() => {
