@@ -362,6 +362,22 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('admin workspace in Chromium'
     const both = await invite('Beatriz Both', ['issuer', 'tracer'])
     const several = await newContext('en')
     await enrolPasskey(several.page, server.url, both, 'Beatriz Both', 'Laptop')
+    const epi = await newContext('en')
+    await enrolPasskey(
+      epi.page,
+      server.url,
+      await invite('Elena Epi', ['epidemiologist']),
+      'Elena Epi',
+      'Laptop',
+    )
+    const auditor = await newContext('en')
+    await enrolPasskey(
+      auditor.page,
+      server.url,
+      await invite('Aurelio Auditor', ['auditor']),
+      'Aurelio Auditor',
+      'Laptop',
+    )
     const visitor = await newContext('en')
 
     // The tracer was signed out when disabled above: back in on their device.
@@ -373,6 +389,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('admin workspace in Chromium'
       [issuer.page, '/issuer.html'],
       [tracer, '/tracer.html'],
       [admin, '/admin.html'],
+      [epi.page, '/dashboard.html'],
+      [auditor.page, '/console.html'],
     ] as const) {
       await page.goto(`${server.url}/`)
       await page.waitForURL(`**${target}`)
