@@ -820,6 +820,7 @@ export const en = {
   'issuer.err.performer': 'Write at most 29 characters, without control characters.',
   'issuer.err.lot': 'Use 1 to 20 letters, digits, dots, slashes or hyphens.',
   'issuer.err.tooMany': 'Too many entries here.',
+  'issuer.err.malformedLine': 'This line is not valid JSON.',
   // issuer workspace: bulk upload (web/src/issuer/bulk.ts)
   'issuer.bulk.heading': 'Issue from a file',
   'issuer.bulk.hint':

@@ -854,6 +854,7 @@ export const es: Record<MessageKey, string> = {
   'issuer.err.performer': 'Escriba 29 caracteres como máximo, sin caracteres de control.',
   'issuer.err.lot': 'Use de 1 a 20 letras, cifras, puntos, barras o guiones.',
   'issuer.err.tooMany': 'Demasiadas entradas aquí.',
+  'issuer.err.malformedLine': 'Esta línea no es JSON válido.',
   // issuer workspace: bulk upload (web/src/issuer/bulk.ts)
   'issuer.bulk.heading': 'Emitir desde un archivo',
   'issuer.bulk.hint':
