@@ -128,6 +128,12 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('admin workspace in Chromium'
     await admin.locator('#invite-roles input[value=tracer]').check()
     await admin.getByRole('button', { name: 'Create invitation link' }).click()
     await expect.poll(() => admin.locator('#invite-link').textContent()).toMatch(/#vgi_/)
+    // Its copy button puts the link, as shown, on the clipboard.
+    await admin.locator('#invite-copy').click()
+    await expect.poll(() => admin.locator('#invite-copied').textContent()).toBe('Copied.')
+    expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(
+      await admin.locator('#invite-link').textContent(),
+    )
     const invitation = ((await admin.locator('#invite-link').textContent()) as string).split('#')[1]
 
     // The tracer enrols on one device (a session) and signs in on a second one that holds the
@@ -310,6 +316,11 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('admin workspace in Chromium'
     await admin.locator('#token-roles input[value=tracer]').check()
     await admin.getByRole('button', { name: 'Create API token' }).click()
     await expect.poll(() => admin.locator('#token-secret').textContent()).toMatch(/^vgl_/)
+    await admin.locator('#token-copy').click()
+    await expect.poll(() => admin.locator('#token-copied').textContent()).toBe('Copied.')
+    expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(
+      await admin.locator('#token-secret').textContent(),
+    )
     const token = admin.locator('#tokens tr', { hasText: 'Lab system' })
     await token.getByRole('button', { name: 'Revoke' }).click()
     expect(await admin.locator('#confirm-text').textContent()).toContain('Lab system')
@@ -362,6 +373,22 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('admin workspace in Chromium'
     const both = await invite('Beatriz Both', ['issuer', 'tracer'])
     const several = await newContext('en')
     await enrolPasskey(several.page, server.url, both, 'Beatriz Both', 'Laptop')
+    const epi = await newContext('en')
+    await enrolPasskey(
+      epi.page,
+      server.url,
+      await invite('Elena Epi', ['epidemiologist']),
+      'Elena Epi',
+      'Laptop',
+    )
+    const auditor = await newContext('en')
+    await enrolPasskey(
+      auditor.page,
+      server.url,
+      await invite('Aurelio Auditor', ['auditor']),
+      'Aurelio Auditor',
+      'Laptop',
+    )
     const visitor = await newContext('en')
 
     // The tracer was signed out when disabled above: back in on their device.
@@ -373,6 +400,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('admin workspace in Chromium'
       [issuer.page, '/issuer.html'],
       [tracer, '/tracer.html'],
       [admin, '/admin.html'],
+      [epi.page, '/dashboard.html'],
+      [auditor.page, '/console.html'],
     ] as const) {
       await page.goto(`${server.url}/`)
       await page.waitForURL(`**${target}`)

@@ -3,7 +3,8 @@
  * against the real `vigil serve`: a 200-row CSV with three bad rows (each a different field) is
  * uploaded in chunks with visible progress, the summary says 197 issued and 3 refused, the
  * refused rows are listed in plain words, and the downloaded report holds 197 passport links and
- * 3 errors with their line and field. EN and ES at 360 px, axe-clean, no horizontal scroll.
+ * 3 errors with their line and field; an NDJSON file's refusals are said at their line too. EN
+ * and ES at 360 px (each refusal in the page's words), axe-clean, no horizontal scroll.
  * Screenshots: test-results/issuer/bulk-*.png.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,53 +14,11 @@ import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BROWSER_SKIP_REASON, buildPages, launchChromium } from '../helpers/browser.ts'
-import { checkPage, type Server, serve, signInIssuer } from '../helpers/issuer-session.ts'
+import { bulkCsv, checkPage, type Server, serve, signInIssuer } from '../helpers/issuer-session.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
 const SHOTS = fileURLToPath(new URL('../../test-results/issuer/', import.meta.url))
-
-/** 200 rows (every tenth a test result); rows 10, 120 and 180 are each wrong in one field. */
-function csv(): string {
-  const head =
-    'row_key,type,given_names,family_name,birth_date,region,code,date,lot_number,performer,result'
-  const rows = Array.from({ length: 200 }, (_, i) => {
-    const birth = new Date(Date.UTC(1950, 0, 1 + i * 97)).toISOString().slice(0, 10)
-    const row =
-      i % 10 === 3
-        ? [
-            '',
-            'test',
-            'Anne Marie',
-            'Jansen',
-            birth,
-            'NL-NH',
-            '94558-4',
-            '2021-06-01',
-            '',
-            '',
-            '260415000',
-          ]
-        : [
-            '',
-            'immunization',
-            'Anne Marie',
-            'Jansen',
-            birth,
-            'NL-NH',
-            '208',
-            '2021-05-01',
-            'EW0182',
-            '',
-            '',
-          ]
-    if (i === 10) row[4] = 'not-a-date'
-    if (i === 120) row[5] = 'nowhere'
-    if (i === 180) row[2] = ''
-    return row.join(',')
-  })
-  return `${[head, ...rows].join('\n')}\n`
-}
 
 describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer workspace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-issuer-bulk-'))
@@ -96,7 +55,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer wo
     await checkPage(page, SHOTS, 'bulk-en-360-no-file-page')
 
     const file = join(dir, 'clinic-batch.csv')
-    writeFileSync(file, csv())
+    writeFileSync(file, bulkCsv())
     await page.getByLabel('CSV or NDJSON file').setInputFiles(file)
     // Every step the counter shows, to see progress move chunk by chunk.
     await page.evaluate(() => {
@@ -123,8 +82,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer wo
       200,
     )
     expect(await page.locator('#bulk-refused-list li').allTextContents()).toEqual([
-      expect.stringMatching(/^Line 12, Date of birth: /),
-      expect.stringMatching(/^Line 122, Region: /),
+      'Line 12, Date of birth: Write the date as YYYY-MM-DD (or YYYY-MM, or YYYY).',
+      'Line 122, Region: Write a region code such as NL-NH.',
       'Line 182, Given names: Required.',
     ])
     await section.screenshot({ path: join(SHOTS, 'bulk-en-360-done.png') })
@@ -167,9 +126,12 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer wo
     await page.getByRole('button', { name: 'Español' }).click()
     await expect.poll(() => page.locator('#bulk-count').textContent()).toBe('200 de 200 filas')
     expect(await page.locator('#bulk-status').textContent()).toBe('197 emitidos, 3 rechazados.')
-    expect(await page.locator('#bulk-refused-list li').first().textContent()).toMatch(
-      /^Línea 12, Fecha de nacimiento: /,
-    )
+    // Each refusal in Spanish words, not the service's English detail.
+    expect(await page.locator('#bulk-refused-list li').allTextContents()).toEqual([
+      'Línea 12, Fecha de nacimiento: Escriba la fecha como AAAA-MM-DD (o AAAA-MM, o AAAA).',
+      'Línea 122, Región: Escriba un código de región como NL-NH.',
+      'Línea 182, Nombre: Obligatorio.',
+    ])
     await section.screenshot({ path: join(SHOTS, 'bulk-es-360-done.png') })
     await checkPage(page, SHOTS, 'bulk-es-360-done-page')
 
@@ -178,6 +140,35 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer wo
     await expect
       .poll(() => page.locator('#bulk-status').textContent(), { timeout: 120_000 })
       .toBe('0 emitidos, 3 rechazados. 197 ya se habían emitido desde este archivo.')
+
+    // An NDJSON file, one issuing request per line: a line that is not JSON and a date after the
+    // sample are said at their line in plain words; the other line is issued.
+    const walkIn = join(dir, 'walk-in.ndjson')
+    const sample = {
+      type: 'test',
+      patient: { givenNames: ['Ana'], familyName: 'García', birthDate: '1990-02-03' },
+      region: 'ES-MD',
+      test: { code: '94558-4', date: '2021-06-01', result: '260415000' },
+    }
+    writeFileSync(
+      walkIn,
+      `${[
+        JSON.stringify(sample),
+        '{"type": "test",',
+        JSON.stringify({ ...sample, patient: { ...sample.patient, birthDate: '2022-01-01' } }),
+      ].join('\n')}\n`,
+    )
+    await page.getByLabel('Archivo CSV o NDJSON').setInputFiles(walkIn)
+    await page.getByRole('button', { name: 'Subir y emitir' }).click()
+    await expect
+      .poll(() => page.locator('#bulk-status').textContent(), { timeout: 60_000 })
+      .toBe('1 emitidos, 2 rechazados.')
+    expect(await page.locator('#bulk-count').textContent()).toBe('3 de 3 filas')
+    expect(await page.locator('#bulk-refused-list li').allTextContents()).toEqual([
+      'Línea 2, la fila entera: Esta línea no es JSON válido.',
+      'Línea 3, Muestra tomada el: 2021-06-01 es anterior a la fecha de nacimiento',
+    ])
+    await section.screenshot({ path: join(SHOTS, 'bulk-es-360-ndjson.png') })
 
     expect(errors).toEqual([])
     await context.close()

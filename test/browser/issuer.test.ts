@@ -2,11 +2,14 @@
  * The issuer workspace end to end in Debian Chromium with a virtual authenticator, against the
  * real `vigil serve`: an issuer enrols from an invitation, issues a vaccination and a test
  * credential through the form (refusals shown at their field), finds them by name and birth
- * date, revokes one and corrects another after confirming, erases one, lists each state alone,
+ * date, revokes one and corrects another after confirming, uploads a 200-row CSV with 3 bad rows
+ * and downloads the report (197 passport links, 3 refusals with line and field); a venue's
+ * /verify page reads the issued, corrected and bulk-issued cards as valid and the revoked and
+ * superseded ones as such. It erases one, lists each state alone,
  * and the page is screenshotted in English and Spanish at 360 px and 1280 px, axe-clean, without
  * horizontal scrolling. Screenshots: test-results/issuer/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,7 +22,7 @@ import {
   launchChromium,
 } from '../helpers/browser.ts'
 import { longHistory } from '../helpers/credentials.ts'
-import { checkPage, type Server, serve } from '../helpers/issuer-session.ts'
+import { bulkCsv, checkPage, type Server, serve } from '../helpers/issuer-session.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
@@ -44,7 +47,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('issues, finds, revokes, corrects and erases through the page, in EN and ES', async () => {
+  it('issues, finds, revokes, corrects, uploads, erases through the page; the venue checks each card; EN and ES', async () => {
     const first = /http:\/\/localhost:\d+\/enrol\.html#(vgi_[a-z2-7]{12}_[\w-]{43})/.exec(
       server.output(),
     )?.[1]
@@ -232,6 +235,9 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
           .evaluateAll((a) => a.map((n) => n.getAttribute('data-state'))),
       )
       .toEqual(['valid', 'revoked', 'superseded'])
+    const [correctedId, withdrawnId, replacedId] = await page
+      .locator('#list article')
+      .evaluateAll((a) => a.map((n) => n.getAttribute('data-id') as string))
 
     // The venue opens its page again later (an open page refreshes its trust material each
     // minute online, docs/VERIFIER.md): the corrected card is valid, the replaced one superseded,
@@ -251,7 +257,6 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
       code: 'VERIFY_SUPERSEDED',
     })
     await venue.screenshot({ path: `${SHOTS}venue-superseded.png`, fullPage: true })
-    await venueContext.close()
 
     // Erase the corrected card's personal data: the search no longer finds it.
     const newest = page.locator('#list article').first()
@@ -289,6 +294,16 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
       'Datos personales borrados',
     )
     await check(page, 'es-360-list')
+    // A test result's choices are Spanish words too (not the SNOMED CT displays).
+    await page.locator('input[name="kind"][value="test"]').check()
+    expect(await page.locator('#test-result option').allTextContents()).toEqual(
+      expect.arrayContaining(['Detectado', 'No detectado', 'Negativo']),
+    )
+    expect(await page.locator('#test-result option').allTextContents()).not.toContain(
+      'Not detected',
+    )
+    await check(page, 'es-360-test-form')
+    await page.locator('input[name="kind"][value="immunization"]').check()
     await page.getByRole('button', { name: 'Emitir el certificado' }).click()
     expect(await page.locator('#given-names-error').textContent()).toBe('Obligatorio.')
     await check(page, 'es-360-form-errors')
@@ -343,8 +358,65 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('issuer workspace in Chromium
       .toBeGreaterThan(0)
     expect(await page.locator('#result-no-qr').isHidden()).toBe(true)
 
+    // The same issuer uploads a file of 200 rows, three of them wrong in one field each, and
+    // downloads the report: 197 passport links, and the 3 refusals with their line and field.
+    const file = join(dir, 'clinic-batch.csv')
+    writeFileSync(file, bulkCsv())
+    await page.getByLabel('CSV or NDJSON file').setInputFiles(file)
+    await page.getByRole('button', { name: 'Upload and issue' }).click()
+    await expect
+      .poll(() => page.locator('#bulk-status').textContent(), { timeout: 120_000 })
+      .toBe('197 issued, 3 refused.')
+    const [reportFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the report (CSV)' }).click(),
+    ])
+    const report = readFileSync(await reportFile.path(), 'utf8')
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','))
+    expect(report).toHaveLength(200)
+    const issuedRows = report.filter(
+      (r) => r[1] === 'issued' && /\/passport\/[0-9a-f-]{36}#k=/.test(r[3] ?? ''),
+    )
+    expect(issuedRows).toHaveLength(197)
+    expect(report.filter((r) => r[1] === 'error').map((r) => [r[0], r[5]])).toEqual([
+      ['12', 'patient.birthDate'],
+      ['122', 'region'],
+      ['182', 'patient.givenNames'],
+    ])
+
+    // The venue, after the upload (its page opened again for fresh trust material): a card from
+    // the file is valid, the withdrawn one revoked, the replaced one superseded. The issuer
+    // brings each up by its id.
+    await venue.reload()
+    const foundById = async (id: string) => {
+      await page.locator('#find-id').fill(id)
+      await page.getByRole('button', { name: 'Find', exact: true }).click()
+      await expect.poll(() => page.locator('#find-status').textContent()).toBe('1 found.')
+      await expect.poll(() => page.locator('#found article').getAttribute('data-id')).toBe(id)
+      return page.locator('#found article')
+    }
+    expect(await atTheDoor(await foundById(issuedRows[0]?.[2] as string))).toMatchObject({
+      status: 'valid',
+    })
+    expect(await atTheDoor(await foundById(withdrawnId as string))).toEqual({
+      status: 'invalid',
+      code: 'SHC_REVOKED',
+    })
+    expect(await atTheDoor(await foundById(replacedId as string))).toEqual({
+      status: 'invalid',
+      code: 'VERIFY_SUPERSEDED',
+    })
+    // The corrected card's personal data was erased above: found by id, it has nothing to show.
+    const erasedCard = await foundById(correctedId as string)
+    expect(await erasedCard.getAttribute('data-erased')).toBe('true')
+    expect(await erasedCard.getByRole('button', { name: /^Show/ }).count()).toBe(0)
+    await venueContext.close()
+
     expect(errors).toEqual([])
     expect(refusals).toBe(2)
     await context.close()
-  }, 180_000)
+  }, 300_000)
 })

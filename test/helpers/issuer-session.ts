@@ -62,3 +62,48 @@ export async function signInIssuer(
   await expect.poll(() => page.locator('#status').textContent()).toContain(name)
   return { context, page }
 }
+
+/**
+ * A bulk file of 200 rows (every tenth a test result); rows 10, 120 and 180 are each wrong in one
+ * field (file lines 12, 122 and 182: the birth date, the region and the given names).
+ */
+export function bulkCsv(): string {
+  const head =
+    'row_key,type,given_names,family_name,birth_date,region,code,date,lot_number,performer,result'
+  const rows = Array.from({ length: 200 }, (_, i) => {
+    const birth = new Date(Date.UTC(1950, 0, 1 + i * 97)).toISOString().slice(0, 10)
+    const row =
+      i % 10 === 3
+        ? [
+            '',
+            'test',
+            'Anne Marie',
+            'Jansen',
+            birth,
+            'NL-NH',
+            '94558-4',
+            '2021-06-01',
+            '',
+            '',
+            '260415000',
+          ]
+        : [
+            '',
+            'immunization',
+            'Anne Marie',
+            'Jansen',
+            birth,
+            'NL-NH',
+            '208',
+            '2021-05-01',
+            'EW0182',
+            '',
+            '',
+          ]
+    if (i === 10) row[4] = 'not-a-date'
+    if (i === 120) row[5] = 'nowhere'
+    if (i === 180) row[2] = ''
+    return row.join(',')
+  })
+  return `${[head, ...rows].join('\n')}\n`
+}

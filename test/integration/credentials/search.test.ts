@@ -101,6 +101,46 @@ describe.each(ENGINES)('POST /api/credentials/search on %s', (engine) => {
     expect(dump).toContain(keyHex)
   })
 
+  it('no table of the database holds the name, the birth date or the search key elsewhere', async () => {
+    const rowsOf = (result: unknown) =>
+      (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<
+        string,
+        unknown
+      >[]
+    const tables = rowsOf(
+      await t.ctx.db.execute(
+        sql`select table_schema as s, table_name as n from information_schema.tables
+            where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
+      ),
+    ) as { s: string; n: string }[]
+    const names = tables.map((x) => x.n)
+    expect(names).toEqual(
+      expect.arrayContaining(['credentials', 'credential_personal_data', 'audit_events']),
+    )
+    const keyHex = toHex(await searchKey(t.ctx, person))
+    const holding: string[] = []
+    for (const { s, n } of tables) {
+      const dump = JSON.stringify(
+        rowsOf(
+          await t.ctx.db.execute(sql`select * from ${sql.identifier(s)}.${sql.identifier(n)}`),
+        ),
+        (_k, v) =>
+          v instanceof Uint8Array
+            ? toHex(v)
+            : v?.type === 'Buffer' && Array.isArray(v.data)
+              ? toHex(Uint8Array.from(v.data))
+              : typeof v === 'bigint'
+                ? String(v)
+                : v,
+      ).toLowerCase()
+      for (const clear of ['zoë', 'van der berg', '1990-07-04', '1985-03-14'])
+        expect(dump, `${s}.${n}`).not.toContain(clear)
+      if (dump.includes(keyHex)) holding.push(n)
+    }
+    // The keyed hash sits on the sealed record's row only (so erasing that row erases it).
+    expect(holding).toEqual(['credential_personal_data'])
+  })
+
   it('finds nothing after erasure: the search key goes with the sealed record', async () => {
     for (const id of mine)
       expect((await issuer.delete(`/api/credentials/${id}/personal-data`)).status).toBe(204)

@@ -8,6 +8,7 @@
 import { byId, downloadBlob, el, setState } from '../dom.ts'
 import { type MessageKey, onLangChange, t } from '../i18n/index.ts'
 import { FieldError, reason } from './api.ts'
+import { refusalWords } from './refusal.ts'
 
 /** Rows per request: small enough for steady progress, large enough to batch ledger appends. */
 export const CHUNK_ROWS = 100
@@ -134,11 +135,13 @@ const FIELD_LABEL: Record<string, MessageKey> = {
 }
 
 /**
- * A refusal's detail in plain words: a missing or empty value (the schema's "too small" or
- * "received undefined") says so; the service's own details are already sentences.
+ * A refusal in the page's language, worded as the issuing form words it (refusal.ts: by its
+ * stable code, the service's `detail` being English); the value a date refusal names ("2099-03-14
+ * is in the future") is taken from that detail, as the page has no field to read it from.
  */
-function detailWords(detail: string): string {
-  return /^too small|received undefined|^required/i.test(detail) ? t('issuer.err.required') : detail
+function detailWords(error: { code: string; field?: string; detail: string }): string {
+  const value = /\d{4}(?:-\d{2}){0,2}/.exec(error.detail)?.[0] ?? ''
+  return refusalWords(error.code, error.detail, error.field, value)
 }
 
 function fieldWords(field: string | undefined): string {
@@ -221,7 +224,7 @@ function render(): void {
         t('issuer.bulk.refusedRow', {
           row: r.row,
           field: fieldWords(r.status === 'error' ? r.error.field : undefined),
-          detail: r.status === 'error' ? detailWords(r.error.detail) : '',
+          detail: r.status === 'error' ? detailWords(r.error) : '',
         }),
       ),
     ),

@@ -4,6 +4,7 @@
  * "COVID-19 vaccine product" mapping of CVX codes; a code without one shows its CVX description.
  */
 import { RESULT_CODES, TEST_CODES, VACCINE_CODES } from '../../../src/core/fhir/index.ts'
+import { hasMessage, t } from '../i18n/index.ts'
 
 const PRODUCTS: Record<string, string> = {
   '207': 'Moderna Spikevax',
@@ -42,4 +43,13 @@ export const TESTS: Choice[] = TEST_CODES.map((c) => ({
   label: `${c.display} · LOINC ${c.code}`,
 }))
 
-export const RESULTS: Choice[] = RESULT_CODES.map((c) => ({ code: c.code, label: c.display }))
+/**
+ * The results in the page's language (a result is a plain word a person reads; the SNOMED CT
+ * display where the page has no words for a code).
+ */
+export function results(): Choice[] {
+  return RESULT_CODES.map((c) => {
+    const key = `issuer.resultCode.${c.code}`
+    return { code: c.code, label: hasMessage(key) ? t(key) : c.display }
+  })
+}

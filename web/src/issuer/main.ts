@@ -20,7 +20,7 @@ import {
   t,
 } from '../i18n/index.ts'
 import { call, FieldError, reason } from './api.ts'
-import { type Choice, RESULTS, TESTS, VACCINES } from './codes.ts'
+import { type Choice, results, TESTS, VACCINES } from './codes.ts'
 import { refusalWords } from './refusal.ts'
 
 initI18n()
@@ -75,7 +75,7 @@ function fill(node: HTMLSelectElement, choices: readonly Choice[]): void {
 }
 fill(select('product'), VACCINES)
 fill(select('test-code'), TESTS)
-fill(select('test-result'), RESULTS)
+fill(select('test-result'), results())
 select('product').value = '208'
 
 const kind = (): Kind =>
@@ -585,6 +585,7 @@ stateFilter.addEventListener('change', () => void loadList())
 
 onLangChange(() => {
   fill(select('product'), VACCINES)
+  fill(select('test-result'), results())
   renderCorrecting()
   renderResult()
   renderList()

@@ -17,6 +17,7 @@ const BY_CODE: Readonly<Record<string, MessageKey>> = {
   FHIR_PERFORMER_INVALID: 'issuer.err.performer',
   FHIR_LOT_INVALID: 'issuer.err.lot',
   FHIR_TOO_MANY: 'issuer.err.tooMany',
+  MALFORMED_JSON: 'issuer.err.malformedLine',
 }
 
 /** The schema's own wording for an absent value ("too small", "received undefined"). */
@@ -35,6 +36,8 @@ export function refusalWords(
   const key = BY_CODE[code]
   if (key !== undefined) return t(key, { value })
   if (field !== undefined && /(^|\.)region$/.test(field)) return t('issuer.err.region')
+  // The schema's date forms ("must be YYYY, YYYY-MM or YYYY-MM-DD"), as FHIR_DATE_INVALID.
+  if (/\bYYYY\b/.test(detail)) return t('issuer.err.birthDate')
   if (ABSENT.test(detail.replace(/^[\w.]+: /, ''))) return t('issuer.err.required')
   return detail.replace(/^[\w.]+: /, '')
 }
