@@ -187,9 +187,20 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the dashboard’s budget in 
         .locator(`section:has(#${panel})`)
         .screenshot({ path: `${SHOTS}7-${panel}-1280-es.png` })
 
-    // 8. 360 px, Spanish then English: nothing wider than the screen.
+    // 8. 360 px, Spanish then English: nothing wider than the screen, no table cut off (a table
+    // wider than its panel is one card per row, each value named by its column).
     await page.setViewportSize({ width: 360, height: 800 })
     await fits(page, 360)
+    await expect.poll(() => cutTables(page)).toEqual([])
+    const cards = page.locator('#positivity table.grid.cards')
+    await expect.poll(() => cards.count()).toBe(1)
+    expect(
+      await cards
+        .locator('tbody tr')
+        .first()
+        .locator('td')
+        .evaluateAll((tds) => tds.map((td) => getComputedStyle(td, '::before').content)),
+    ).toEqual(['"Positividad"', '"Pruebas positivas"', '"Pruebas"'])
     expect(await axeSerious(page)).toEqual([])
     await page.screenshot({ path: `${SHOTS}8-360-es.png`, fullPage: true })
     await page.locator('#filters').screenshot({ path: `${SHOTS}8-filters-360-es.png` })
@@ -199,6 +210,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the dashboard’s budget in 
       .screenshot({ path: `${SHOTS}8-coverage-360-es.png` })
     await page.getByRole('button', { name: 'English' }).click()
     await fits(page, 360)
+    await expect.poll(() => cutTables(page)).toEqual([])
     await page.screenshot({ path: `${SHOTS}8-360-en.png`, fullPage: true })
     expect(errors).toEqual([])
     await context.close()
