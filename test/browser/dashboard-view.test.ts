@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '../../web/src/i18n/en.ts'
 import { es } from '../../web/src/i18n/es.ts'
-import { axeSerious, BROWSER_SKIP_REASON, enrolPasskey } from '../helpers/browser.ts'
+import { axeSerious, BROWSER_SKIP_REASON, cutTables, enrolPasskey } from '../helpers/browser.ts'
 import { DashboardSite } from '../helpers/dashboard-site.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/dashboard-view/', import.meta.url))
@@ -46,15 +46,6 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the dashboard’s budget in 
     expect
       .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
       .toBeLessThanOrEqual(width)
-  /** Tables whose box scrolls sideways (a column hidden behind the scroll bar). */
-  const cutTables = (page: Page) =>
-    page
-      .locator('.table-wrap')
-      .evaluateAll((wraps) =>
-        wraps
-          .filter((w) => w.scrollWidth > w.clientWidth + 1)
-          .map((w) => w.closest('section')?.id || w.parentElement?.id || '?'),
-      )
 
   it('cost before, one charge per Show, nothing for the same view again, refusal before spending', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
