@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { en } from '../../web/src/i18n/en.ts'
 import { es } from '../../web/src/i18n/es.ts'
-import { axeSerious, BROWSER_SKIP_REASON, enrolPasskey } from '../helpers/browser.ts'
+import { axeSerious, BROWSER_SKIP_REASON, cutTables, enrolPasskey } from '../helpers/browser.ts'
 import { DashboardSite } from '../helpers/dashboard-site.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/dashboard-view/', import.meta.url))
@@ -46,15 +46,6 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the dashboard’s budget in 
     expect
       .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
       .toBeLessThanOrEqual(width)
-  /** Tables whose box scrolls sideways (a column hidden behind the scroll bar). */
-  const cutTables = (page: Page) =>
-    page
-      .locator('.table-wrap')
-      .evaluateAll((wraps) =>
-        wraps
-          .filter((w) => w.scrollWidth > w.clientWidth + 1)
-          .map((w) => w.closest('section')?.id || w.parentElement?.id || '?'),
-      )
 
   it('cost before, one charge per Show, nothing for the same view again, refusal before spending', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
@@ -187,9 +178,20 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the dashboard’s budget in 
         .locator(`section:has(#${panel})`)
         .screenshot({ path: `${SHOTS}7-${panel}-1280-es.png` })
 
-    // 8. 360 px, Spanish then English: nothing wider than the screen.
+    // 8. 360 px, Spanish then English: nothing wider than the screen, no table cut off (a table
+    // wider than its panel is one card per row, each value named by its column).
     await page.setViewportSize({ width: 360, height: 800 })
     await fits(page, 360)
+    await expect.poll(() => cutTables(page)).toEqual([])
+    const cards = page.locator('#positivity table.grid.cards')
+    await expect.poll(() => cards.count()).toBe(1)
+    expect(
+      await cards
+        .locator('tbody tr')
+        .first()
+        .locator('td')
+        .evaluateAll((tds) => tds.map((td) => getComputedStyle(td, '::before').content)),
+    ).toEqual(['"Positividad"', '"Pruebas positivas"', '"Pruebas"'])
     expect(await axeSerious(page)).toEqual([])
     await page.screenshot({ path: `${SHOTS}8-360-es.png`, fullPage: true })
     await page.locator('#filters').screenshot({ path: `${SHOTS}8-filters-360-es.png` })
@@ -199,6 +201,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('the dashboard’s budget in 
       .screenshot({ path: `${SHOTS}8-coverage-360-es.png` })
     await page.getByRole('button', { name: 'English' }).click()
     await fits(page, 360)
+    await expect.poll(() => cutTables(page)).toEqual([])
     await page.screenshot({ path: `${SHOTS}8-360-en.png`, fullPage: true })
     expect(errors).toEqual([])
     await context.close()

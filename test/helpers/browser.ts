@@ -68,6 +68,17 @@ const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', impo
  * Serious or critical axe-core violations on the page, as `id (impact, nodes)`. axe is evaluated
  * through DevTools, so the page's CSP stays on.
  */
+/** The chart tables whose box scrolls sideways (a column cut off behind the scroll bar). */
+export function cutTables(page: Page): Promise<string[]> {
+  return page
+    .locator('.table-wrap')
+    .evaluateAll((wraps) =>
+      wraps
+        .filter((w) => w.scrollWidth > w.clientWidth + 1)
+        .map((w) => w.closest('section')?.id || w.parentElement?.id || '?'),
+    )
+}
+
 export async function axeSerious(page: Page): Promise<string[]> {
   await page.evaluate(readFileSync(AXE, 'utf8'))
   return page.evaluate(async () => {

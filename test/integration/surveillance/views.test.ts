@@ -246,6 +246,32 @@ describe.each(ENGINES)('dashboard views on %s', (engine) => {
     expect(await spent(poor)).toBeCloseTo(10, 9)
   })
 
+  it("a day's normal work fits the defaults: ten different views at the view's default ε, each seen again free; an eleventh waits for tomorrow, exact views do not", async () => {
+    const worker = await tokenFor(t, ['epidemiologist'])
+    expect((await cost(VIEW, worker)).body.budget).toMatchObject({ daily: 10, remaining: 10 })
+    // Ten views a morning might ask: the dates moved a day at a time (no epsilon: the default).
+    const day = (k: number) => `2026-09-${String(3 + k).padStart(2, '0')}`
+    const viewOn = (k: number) => ({
+      dp: 'geometric',
+      charts: CHARTS.map((c) => ('from' in c ? { ...c, from: day(k) } : c)),
+    })
+    for (let k = 0; k < 10; k++) {
+      const first = await view(viewOn(k), worker)
+      expect(first.status, `view ${k + 1}`).toBe(200)
+      expect(first.body.privacy).toMatchObject({ epsilon: 1, charge: 1, released: false })
+      const again = await view(viewOn(k), worker)
+      expect(again.body.privacy).toMatchObject({ charge: 0, released: true })
+    }
+    expect(await spent(worker)).toBe(10)
+    const eleventh = await view(viewOn(10), worker)
+    expect(eleventh.status).toBe(429)
+    expect(eleventh.body.code).toBe('DP_BUDGET_EXHAUSTED')
+    expect(await spent(worker)).toBe(10)
+    const exact = await view({ dp: 'none', charts: CHARTS }, worker)
+    expect(exact.status).toBe(200)
+    expect(exact.body.privacy.charge).toBe(0)
+  })
+
   it('two identical new views at once are charged once and show the same figures', async () => {
     const body = { ...VIEW, epsilon: 0.7 }
     const [a, b] = await Promise.all([view(body), view(body)])

@@ -1,7 +1,7 @@
 /**
  * The table beside each chart: the same grid, as numbers a screen reader can walk and a person
- * can copy. Suppressed cells say so in words; the wrapper scrolls sideways on a narrow screen
- * and can be focused to scroll with the keyboard.
+ * can copy. Suppressed cells say so in words; a table wider than its panel (a phone) is shown as
+ * one card per row (charts/fit.ts), and the wrapper can be focused to scroll with the keyboard.
  */
 import { el } from '../dom.ts'
 import { lang, t } from '../i18n/index.ts'
@@ -45,6 +45,8 @@ export function renderTable(grid: Grid): HTMLElement {
             'data-kind': c.kind,
             'data-cell': typeof cell === 'number' ? 'value' : cell,
             'data-value': typeof cell === 'number' ? String(cell) : undefined,
+            // Its column's name, said before the value when the rows are cards (charts/fit.ts).
+            'data-label': c.label,
           },
           cellText(cell, c.kind),
         )
