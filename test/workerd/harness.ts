@@ -86,6 +86,8 @@ function hyperdriveUrl(db: { url?: string | undefined }): string {
 export async function startWorker(
   db: { url?: string | undefined },
   vars: Record<string, string> = {},
+  /** The published copy's R2 bucket bound as VIGIL_PUBLISH, Miniflare's local R2 kept in `persistTo`. */
+  publish?: { persistTo: string },
 ): Promise<Unstable_DevWorker> {
   process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = hyperdriveUrl(db)
   process.env.XDG_CONFIG_HOME ??= `${process.cwd()}/.wrangler/config`
@@ -101,7 +103,32 @@ export async function startWorker(
       VIGIL_LOG_LEVEL: 'warn',
       ...vars,
     },
+    ...(publish === undefined
+      ? {}
+      : {
+          r2: [{ binding: 'VIGIL_PUBLISH', bucket_name: PUBLISH_BUCKET }],
+          persistTo: publish.persistTo,
+        }),
     experimental: { disableExperimentalWarning: true, testScheduled: true },
+  })
+}
+
+export const PUBLISH_BUCKET = 'vigil-publish-test'
+
+/**
+ * test/workerd/publish-worker.ts over the local R2 kept in `persistTo`: its GET /copy/<key> reads
+ * the bucket as a CDN in front of it would (start it once the Worker that wrote it has stopped).
+ */
+export async function startBucketReader(persistTo: string): Promise<Unstable_DevWorker> {
+  const { unstable_dev } = await import('wrangler')
+  return unstable_dev('test/workerd/publish-worker.ts', {
+    config: 'wrangler.toml',
+    r2: [{ binding: 'VIGIL_PUBLISH', bucket_name: PUBLISH_BUCKET }],
+    ip: '127.0.0.1',
+    logLevel: 'warn',
+    persistTo,
+    vars: { VIGIL_LOG_LEVEL: 'warn' },
+    experimental: { disableExperimentalWarning: true },
   })
 }
 

@@ -5,7 +5,11 @@
  * committed with no one left to integrate it). Then the five-minute cron on a fresh Worker
  * integrates what was left pending. Every card acknowledged with a 201 is in the log at the index
  * its receipt names (its JWS hash is the entry's artefact hash) and its receipt verifies; no
- * entry is in the log twice; nothing is left pending; the log audits clean.
+ * entry is in the log twice; nothing is left pending; the log audits clean. The cron Worker has
+ * the published copy's R2 bucket bound (as a deployment would), and runs after rounds 10 and 20 as
+ * well as at the end: each run publishes what the log has (resuming at the copy's checkpoint) and
+ * audits the copy; at the end the copy holds the whole log and `auditStatic`, read over HTTP from
+ * the bucket, finds nothing.
  * Each round restarts `wrangler dev` on a pre-built bundle (about 2 s idle, 6 s with both cores
  * busy); VIGIL_KILL_ROUNDS runs fewer while working on it.
  */
@@ -17,10 +21,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sha256 } from '../../src/core/codec/bytes.ts'
 import { toHex } from '../../src/core/codec/hex.ts'
 import { decodeEntry } from '../../src/core/leaf/index.ts'
-import { verifyTlogProof } from '../../src/core/note/index.ts'
+import { parseCheckpoint, parseNote, verifyTlogProof } from '../../src/core/note/index.ts'
 import { rowsOf } from '../../src/platform/db/index.ts'
 import { audit } from '../../src/tools/audit/audit.ts'
 import { databaseSource } from '../../src/tools/audit/database-source.ts'
+import { auditStatic, httpReader } from '../../src/tools/audit/index.ts'
 import { immunization } from '../helpers/credentials.ts'
 import { POSTGRES_SKIP_REASON } from '../helpers/db.ts'
 import { logPolicy, logVkey } from '../helpers/ledger.ts'
@@ -30,6 +35,7 @@ import {
   type NodeSide,
   nodeDeployment,
   spawnWorker,
+  startBucketReader,
   startWorker,
   tokenFor,
 } from './harness.ts'
@@ -54,6 +60,18 @@ describe.skipIf(skip !== undefined)('the Worker killed at random moments during 
   let node: NodeSide
   let token = ''
   const dir = mkdtempSync(join(tmpdir(), 'vigil-kill-'))
+  /** Miniflare's local R2: the published copy the cron Workers write. */
+  const persist = mkdtempSync(join(tmpdir(), 'vigil-kill-r2-'))
+  /** The five-minute cron on a fresh Worker with the bucket bound: integrate, publish, audit. */
+  const cron = async () => {
+    const worker = await startWorker(node.db, {}, { persistTo: persist })
+    try {
+      const ran = await worker.fetch('/__scheduled?cron=*/5+*+*+*+*')
+      expect(ran.status).toBe(200)
+    } finally {
+      await worker.stop()
+    }
+  }
   const acked: Acked[] = []
   const stats = {
     rounds: 0,
@@ -115,29 +133,27 @@ describe.skipIf(skip !== undefined)('the Worker killed at random moments during 
       await worker.kill()
       await within(Promise.all(streams), 10_000)
       stats.rounds++
+      // Publish part way: later runs resume at the copy's checkpoint, with kills in between.
+      if (round % 10 === 9 && round < ROUNDS - 1) await cron()
     }
     const [left] = rowsOf<{ n: string }>(
       await node.db.db.execute(sql`select count(*)::text as n from log_pending`),
     )
     stats.leftPending = Number(left?.n)
-    // A fresh Worker's five-minute cron integrates whatever the killed ones left pending.
-    // (In-process unstable_dev: a pre-bundled `wrangler dev --no-bundle` has no /__scheduled.)
-    const worker = await startWorker(node.db)
-    try {
-      const ran = await worker.fetch('/__scheduled?cron=*/5+*+*+*+*')
-      expect(ran.status).toBe(200)
-    } finally {
-      await worker.stop()
-    }
+    // A fresh Worker's five-minute cron integrates whatever the killed ones left pending, and
+    // publishes it. (In-process unstable_dev: a pre-bundled `wrangler dev --no-bundle` has no
+    // /__scheduled.)
+    await cron()
     console.log(
       `kill test: ${stats.rounds} kills, ${acked.length} acknowledged, ${stats.cut} cut, ${stats.refused} refused, ${stats.leftPending} left pending for the cron; workerd start median ${Math.round(
         [...stats.startMs].sort((a, b) => a - b)[Math.floor(stats.startMs.length / 2)] ?? 0,
       )} ms`,
     )
-  }, 420_000)
+  }, 600_000)
 
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true })
+    rmSync(persist, { recursive: true, force: true })
     await node?.close()
   })
 
@@ -178,4 +194,23 @@ describe.skipIf(skip !== undefined)('the Worker killed at random moments during 
     expect(report.findings).toEqual([])
     expect(report.entries).toBe(BigInt(leaves.size))
   })
+
+  it('the published copy converges: it holds the whole log, read back from R2, and audits clean', async () => {
+    const [row] = rowsOf<{ n: string }>(
+      await node.db.db.execute(sql`select count(*)::text as n from log_entries`),
+    )
+    const size = BigInt(row?.n ?? '0')
+    const reader = await startBucketReader(persist)
+    try {
+      const base = `http://${reader.address}:${reader.port}/copy`
+      const held = await reader.fetch('/copy/checkpoint')
+      expect(held.status).toBe(200)
+      expect(parseCheckpoint(parseNote(await held.text()).text).size).toBe(size)
+      const report = await auditStatic(httpReader(base), { vkey: await logVkey(node.ctx) })
+      expect(report.findings).toEqual([])
+      expect(report.entries).toBe(size)
+    } finally {
+      await reader.stop()
+    }
+  }, 120_000)
 })

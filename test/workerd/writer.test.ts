@@ -2,9 +2,10 @@
  * The Worker writes the log (issue 19): in real workerd against real Postgres through the
  * Hyperdrive binding, with two real `vigil witness` processes named in its config. Issue → revoke
  * → re-issue, a batch and an exposure publish through the Worker, each receipt verified; then a
- * scheduled run (wrangler's /__scheduled) makes an exposure export, an audit digest and collects
- * both witnesses' cosignatures; the offline verifier core then verifies the Worker's card against
- * the Worker (signature, inclusion, witnesses, not revoked) and finds the replaced one revoked.
+ * scheduled run (wrangler's /__scheduled) makes an exposure export, an audit digest, deletes the
+ * expired exposure code and token (retention) and collects both witnesses' cosignatures; the
+ * offline verifier core then verifies the Worker's card against the Worker (signature, inclusion,
+ * witnesses, not revoked) and finds the replaced one revoked.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -219,11 +220,20 @@ describe.skipIf(skip !== undefined)('the Worker writes the log', () => {
     expect(fromBase64(keys[0]?.key as string).length).toBe(16)
   })
 
-  it('a scheduled run exports the keys, digests the audit trail and collects both cosignatures', async () => {
-    // Time passes: the keys' export window has closed and aged.
+  it('a scheduled run exports the keys, digests the audit trail, deletes what retention allows and collects both cosignatures', async () => {
+    // Time passes: the keys' export window has closed and aged; the device flow's code and
+    // token expired past what retention keeps (12 h and 6 h after expiry).
     await node.db.db.execute(
       sql`update exposure_keys set available_hour = available_hour - interval '2 days'`,
     )
+    await node.db.db.execute(
+      sql`update exposure_codes set expires_at = now() - interval '13 hours', long_expires_at = now() - interval '13 hours'`,
+    )
+    await node.db.db.execute(
+      sql`update exposure_tokens set expires_at = now() - interval '7 hours'`,
+    )
+    expect(await count('exposure_codes')).toBeGreaterThan(0)
+    expect(await count('exposure_tokens')).toBeGreaterThan(0)
     const exportsBefore = await count('exposure_exports')
     expect(await count('audit_digests')).toBe(0)
     const ran = await worker.fetch('/__scheduled?cron=7+*+*+*+*')
@@ -243,6 +253,9 @@ describe.skipIf(skip !== undefined)('the Worker writes the log', () => {
     )
     expect(digests.length).toBeGreaterThan(0)
     for (const d of digests) expect(d.leaf_index).not.toBeNull()
+    // Retention ran too: the expired code and token are gone.
+    expect(await count('exposure_codes')).toBe(0)
+    expect(await count('exposure_tokens')).toBe(0)
     // Both witnesses cosigned the latest checkpoint, which covers everything above.
     const status = (await (await worker.fetch('/log/witnesses')).json()) as {
       size: string
@@ -254,7 +267,9 @@ describe.skipIf(skip !== undefined)('the Worker writes the log', () => {
     expect(BigInt(status.size)).toBe(BigInt(await logSize()))
   }, 60_000)
 
-  const count = async (table: 'exposure_exports' | 'audit_digests') =>
+  const count = async (
+    table: 'exposure_exports' | 'audit_digests' | 'exposure_codes' | 'exposure_tokens',
+  ) =>
     Number(
       rowsOf<{ n: string }>(
         await node.db.db.execute(sql`select count(*)::text as n from ${sql.identifier(table)}`),

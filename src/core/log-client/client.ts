@@ -133,3 +133,13 @@ export function createLogClient(url: string, fetch: LogFetch, prefix = 'log'): L
     shard: (id) => createLogClient(url, fetch, `log/${id}`),
   }
 }
+
+/**
+ * Whether `url` is a hash tile or entry bundle of a Vigil log (`/log/tile/…`, or a shard's
+ * `/log/<id>/tile/…`): what a reader may keep by URL. Tiles are immutable at a shard's own paths;
+ * `/log/tile/…` is the active shard's, which after `vigil log rotate` names another shard's tile
+ * (docs/LEDGER.md "Shards"): a reader that keeps tiles reads a sharded log at `/log/<id>/`.
+ */
+export function isTileUrl(url: string): boolean {
+  return /\/log\/(?:[1-9][0-9]{0,4}\/)?tile\//.test(url)
+}

@@ -650,14 +650,19 @@ async function shardedLedgerChecks(
   const { material } = chosen
   const frozen = (material.shards ?? []).filter((s) => s.state === 'frozen')
   if (frozen.length === 0) return ledgerChecks(list, card, chosen, options)
-  const source = options.ledger?.(material)
+  const all = options.ledger?.(material)
+  // The active shard read at its own /log/<id>/ paths too: /log/tile/… names the active shard's
+  // tiles, so after a rotation the same path names another shard's tile, and a verifier that
+  // keeps tiles by URL (the page does, for good) would read the old shard's bytes there.
+  const active = (material.shards ?? []).find((s) => s.state === 'active')
+  const source = active === undefined ? all : (all?.shard?.(active.id) ?? all)
   const nbf = card.payload.nbf
   const lastEnd = Math.max(...frozen.map((s) => s.periodEnd ?? 0))
   const views = [
     { material, source, holds: nbf >= lastEnd },
     ...frozen.map((s) => ({
       material: shardMaterial(material, s) as OpenedTrustMaterial,
-      source: source?.shard?.(s.id),
+      source: all?.shard?.(s.id),
       holds: nbf >= s.periodStart && (s.periodEnd === null || nbf < s.periodEnd),
     })),
   ].sort((a, b) => Number(b.holds) - Number(a.holds))

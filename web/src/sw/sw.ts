@@ -67,7 +67,7 @@ const PAGE = '/verify'
 const PAGE_FILE = '/verify.html'
 const ASSET_REF = /assets\/[A-Za-z0-9_.-]+/g
 const DATA_PATH =
-  /\/(trust\/material|trust\/dcc|log\/key|log\/checkpoint|log\/lookup\/[0-9a-f]{1,6}|log\/tile\/.+)$/
+  /\/(trust\/material|trust\/dcc|log\/([1-9][0-9]{0,4}\/)?(key|checkpoint|lookup\/[0-9a-f]{1,6}|tile\/.+))$/
 
 class Refusal extends Error {
   readonly code: string

@@ -6,7 +6,7 @@
  * network-first with the saved copy as the offline fallback; tiles are immutable, so cache-first
  * (with a memory layer for speed). Only public log data is requested: never the card.
  */
-import { createLogClient, type LogFetch } from '../../../src/core/log-client/index.ts'
+import { createLogClient, isTileUrl, type LogFetch } from '../../../src/core/log-client/index.ts'
 import {
   clientLedgerSource,
   type LedgerSource,
@@ -99,8 +99,9 @@ async function cacheFirst(url: string): Promise<Response> {
   return res
 }
 
+/** Tiles of any shard (`/log/tile/…`, `/log/<id>/tile/…`) are kept by URL: cache-first. */
 export const cachingFetcher: LogFetch = (url) =>
-  url.includes('/log/tile/') ? cacheFirst(url) : networkFirst(url)
+  isTileUrl(url) ? cacheFirst(url) : networkFirst(url)
 
 export function wasOffline(): boolean {
   return lastOffline

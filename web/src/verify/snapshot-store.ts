@@ -6,7 +6,7 @@
  * checkpoint under the trust material's witness policy before it replaces the kept copy.
  * Nothing here blocks a verdict: the verifier reads whatever copy is in memory at that moment.
  */
-import { createLogClient, type LogFetch } from '../../../src/core/log-client/index.ts'
+import { createLogClient, isTileUrl, type LogFetch } from '../../../src/core/log-client/index.ts'
 import {
   encodeSnapshot,
   type LogSnapshot,
@@ -103,13 +103,13 @@ async function write(key: string, bytes: Uint8Array): Promise<void> {
  * network, without saving them again: the snapshot keeps 12 bytes per leaf, not 32.
  */
 const tileFetch: LogFetch = async (url) => {
-  if (url.includes('/log/tile/') && typeof caches !== 'undefined') {
+  if (isTileUrl(url) && typeof caches !== 'undefined') {
     try {
       const saved = await (await caches.open(DATA_CACHE)).match(url)
       if (saved !== undefined) return saved
     } catch {}
   }
-  return fetch(url, { cache: url.includes('/log/tile/') ? 'default' : 'no-cache' })
+  return fetch(url, { cache: isTileUrl(url) ? 'default' : 'no-cache' })
 }
 
 /** Loads the kept copy of a deployment's log, checked again against its trust material. */
@@ -128,7 +128,12 @@ async function load(d: LoadedDeployment): Promise<void> {
 
 async function syncOne(d: LoadedDeployment): Promise<void> {
   const key = keyOf(d.material)
-  const client = createLogClient(d.base, tileFetch)
+  // After a rotation the active shard is read at its own /log/<id>/ paths: /log/tile/… then
+  // names the new shard's tiles, and the page's kept copies under it are the old shard's.
+  const shards = d.material.shards ?? []
+  const active = shards.find((s) => s.state === 'active')
+  const sharded = active !== undefined && shards.some((s) => s.state === 'frozen')
+  const client = createLogClient(d.base, tileFetch, sharded ? `log/${active.id}` : 'log')
   const { snapshot } = await syncSnapshot(held.get(key), {
     readTiles: client.readTiles,
     note: await client.checkpoint(),
