@@ -169,6 +169,11 @@ export const en = {
   'dcc.testType.LP217198-3': 'Rapid antigen test',
   'dcc.result.260415000': 'Not detected',
   'dcc.result.260373001': 'Detected',
+  // WHO claims under the same HC1 container (core/dcc/who.ts)
+  'dcc.who.icvp': 'International Certificate of Vaccination or Prophylaxis (WHO ICVP)',
+  'dcc.who.ddcc-vs': 'Vaccination (WHO DDCC)',
+  'dcc.who.ddcc-tr': 'Test (WHO DDCC)',
+  'dcc.who.batch': 'batch {batch}',
   'entry.immunization': '{display}, {date}',
   'entry.lot': 'lot {lot}',
   'entry.test': '{display}: {result}, {date}',

@@ -183,6 +183,11 @@ export const es: Record<MessageKey, string> = {
   'dcc.testType.LP217198-3': 'Prueba rápida de antígenos',
   'dcc.result.260415000': 'No detectado',
   'dcc.result.260373001': 'Detectado',
+  // Datos de la OMS en el mismo contenedor HC1 (core/dcc/who.ts)
+  'dcc.who.icvp': 'Certificado Internacional de Vacunación o Profilaxis (CIVP de la OMS)',
+  'dcc.who.ddcc-vs': 'Vacunación (DDCC de la OMS)',
+  'dcc.who.ddcc-tr': 'Prueba (DDCC de la OMS)',
+  'dcc.who.batch': 'lote {batch}',
   'entry.immunization': '{display}, {date}',
   'entry.lot': 'lote {lot}',
   'entry.test': '{display}: {result}, {date}',
