@@ -234,7 +234,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('EU certificates on the verif
       bypassCSP: true,
     })
     const page = await openVerify(context, site)
-    expect(await paste(page, icvpText)).toMatchObject({ kind: 'valid', key: 'valid-dcc' })
+    expect(await paste(page, icvpText)).toMatchObject({ kind: 'valid', key: 'valid-who' })
+    expect(await page.locator('#verdict-reason').textContent()).toMatch(/WHO GDHCN/)
     const holder = page.locator('#holder')
     expect(await holder.isHidden()).toBe(false)
     expect(await page.locator('#holder-name').textContent()).toBe('Amina Diallo')

@@ -143,6 +143,8 @@ describe('verify: the same checks and Verdict as an EU DCC', () => {
     expect(result(v, 'signature')).toMatchObject({ result: 'pass', code: 'DCC_SIGNATURE_VALID' })
     expect(result(v, 'issuer')).toMatchObject({ result: 'pass', code: 'DCC_SIGNER_TRUSTED' })
     expect(v.dcc?.summary).toBeUndefined()
+    // Not "the trusted EU list": a WHO-only certificate has its own sentence.
+    expect(plainVerdict(v)).toMatchObject({ kind: 'valid', key: 'valid-who' })
     expect(v.dcc?.who).toEqual([
       {
         kind: 'icvp',
@@ -194,6 +196,7 @@ describe('verify: the same checks and Verdict as an EU DCC', () => {
     expect(v.dcc?.type).toBe('v')
     expect(v.dcc?.summary?.name).toBe('Gabriele Musterfrau-Gößinger')
     expect(v.dcc?.who?.map((w) => w.kind)).toEqual(['ddcc-vs'])
+    expect(plainVerdict(v).key).toBe('valid-dcc')
   })
 
   it('one corruption, one code: a flipped signature byte, an expired one, a missing field', async () => {

@@ -94,6 +94,8 @@ export const en = {
   'plain.valid':
     'Genuine: signed by a trusted issuer, in the public ledger, not expired, not revoked.',
   'plain.valid-dcc': 'Genuine: signed by a key on the trusted EU list, not expired, not revoked.',
+  'plain.valid-who':
+    'Genuine: signed by a key on a trusted signer list (WHO GDHCN), not expired, not revoked.',
   'plain.altered': 'The card was altered or forged: its signature does not match.',
   'plain.forged': 'The card was not signed with any key its issuer publishes: it is forged.',
   'plain.revoked': 'The issuer has withdrawn (revoked) this card.',

@@ -102,6 +102,8 @@ export const es: Record<MessageKey, string> = {
     'Auténtico: firmado por un emisor de confianza, en el registro público, no caducado, no revocado.',
   'plain.valid-dcc':
     'Auténtico: firmado por una clave de la lista de confianza de la UE, no caducado, no revocado.',
+  'plain.valid-who':
+    'Auténtico: firmado por una clave de una lista de firmantes de confianza (GDHCN de la OMS), no caducado, no revocado.',
   'plain.altered': 'El certificado se ha alterado o falsificado: su firma no coincide.',
   'plain.forged':
     'El certificado no está firmado con ninguna clave que publique su emisor: es falso.',
