@@ -8,6 +8,7 @@
 export * from './base45.ts'
 export * from './certificate.ts'
 export * from './certificate-signature.ts'
+export * from './cms.ts'
 export * from './cose.ts'
 export * from './cwt.ts'
 export * from './decode.ts'
