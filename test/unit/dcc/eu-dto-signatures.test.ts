@@ -6,8 +6,13 @@
  * keys generated here. Each negative changes one thing and expects its code.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { toBase64 } from '../../../src/core/codec/index.ts'
-import { DccListError, loadDccList, loadEuDtoList } from '../../../src/core/dcc/index.ts'
+import { toBase64, utf8 } from '../../../src/core/codec/index.ts'
+import {
+  DccListError,
+  loadDccList,
+  loadEuDtoList,
+  readTrustAnchors,
+} from '../../../src/core/dcc/index.ts'
 import { type CmsOptions, cmsSign } from '../../helpers/cms.ts'
 import { DAY, NOW } from '../../helpers/dcc.ts'
 import { type KeyAlg, kidOf, makeCert, sha256Hex, type TestCert } from '../../helpers/x509.ts'
@@ -238,5 +243,23 @@ describe('EU gateway list without a trust anchor', () => {
         message: expect.stringMatching(/not checked/),
       }),
     ])
+  })
+})
+
+describe('trust anchor files', () => {
+  const pem = (der: Uint8Array) =>
+    `-----BEGIN CERTIFICATE-----\n${(toBase64(der).match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`
+
+  it('reads one DER certificate, or every PEM certificate in a file', () => {
+    expect(readTrustAnchors(ta.der)).toEqual([ta.der])
+    const both = readTrustAnchors(utf8(`# anchors\n${pem(ta.der)}${pem(otherTa.der)}`))
+    expect(both).toEqual([ta.der, otherTa.der])
+  })
+
+  it('refuses a file with no certificate, or a block that is not X.509 (DCC_LIST_FORMAT)', () => {
+    expect(() => readTrustAnchors(utf8('nothing here'))).toThrow(DccListError)
+    expect(() => readTrustAnchors(utf8(pem(Uint8Array.of(0x30, 0x03, 1, 2, 3))))).toThrow(
+      expect.objectContaining({ code: 'DCC_LIST_FORMAT' }),
+    )
   })
 })

@@ -15,7 +15,7 @@
  * (DCC_LIST_SIGNATURE). Without anchors the entries load as before, with a warning that their
  * signatures were not checked: anyone who can edit the file could then add a CSCA and its DSCs.
  */
-import { sha256, toHex } from '../../codec/index.ts'
+import { fromBase64, sha256, toHex } from '../../codec/index.ts'
 import { type CertificateParts, readCertificate } from '../certificate.ts'
 import { verifySignedContent } from '../cms.ts'
 import { DccListError } from '../errors.ts'
@@ -28,6 +28,26 @@ const COUNTRY = /^[A-Z]{2}$/
 export interface EuDtoListOptions extends DccListOptions {
   /** The gateway trust anchor certificate(s) (DER) whose signatures CSCA and UPLOAD entries carry. */
   readonly trustAnchors?: readonly Uint8Array[]
+}
+
+const PEM = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g
+
+/**
+ * Trust anchor certificates from a file as operators get them: one or more PEM CERTIFICATE
+ * blocks, or one DER certificate. Each is checked to be X.509 (DCC_LIST_FORMAT otherwise).
+ */
+export function readTrustAnchors(bytes: Uint8Array): Uint8Array[] {
+  // Lenient UTF-8: a DER file is not text (its bytes become U+FFFD), and PEM is ASCII.
+  const text = new TextDecoder().decode(bytes)
+  const blocks = [...text.matchAll(PEM)].map((m) => fromBase64((m[1] ?? '').replace(/\s+/g, '')))
+  const ders = blocks.length > 0 ? blocks : bytes[0] === 0x30 ? [bytes] : []
+  if (ders.length === 0) {
+    throw new DccListError('DCC_LIST_FORMAT', 'no PEM or DER certificate in the trust anchor', {
+      field: 'trustAnchors',
+    })
+  }
+  readAnchors(ders)
+  return ders
 }
 
 interface Entry {
