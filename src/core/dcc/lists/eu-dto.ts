@@ -132,7 +132,7 @@ export async function loadEuDtoList(
   if (anchors.length > 0) {
     accepted = []
     // The trust anchor signs only the certificate: the country beside it is not signed, so an
-    // UPLOAD certificate must name the country it is filed under (a CSCA: chain.ts checks).
+    // UPLOAD certificate must name the country it is filed under (a CSCA: chain.ts compares).
     const uploads = new Map<string, CertificateParts[]>()
     for (const e of entries.filter((x) => x.type !== 'DSC')) {
       const p = await signatureProblem(e, anchors, 'the trust anchor')
@@ -144,10 +144,11 @@ export async function loadEuDtoList(
         let parts: CertificateParts
         try {
           parts = readCertificate(e.der)
-          if (parts.country !== undefined && parts.country !== e.country) {
+          // Required, not only compared: an UPLOAD naming no country could be filed anywhere.
+          if (parts.country !== e.country) {
             throw new DccListError(
               'DCC_LIST_COUNTRY',
-              `an UPLOAD certificate of ${parts.country} is listed under ${e.country}`,
+              `an UPLOAD certificate of ${parts.country ?? 'no country'} is listed under ${e.country}`,
             )
           }
         } catch (err) {
