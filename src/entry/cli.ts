@@ -411,6 +411,7 @@ Exit 0: imported; 1: refused (nothing changed); 2: usage.`,
     summary: 'import an EU DCC / WHO GDHCN signer list: checked, stored, its SHA-256 logged',
     usage: `vigil trust dcc import --format eu-dto|verifier-service|jwks|did FILE
           [--name NAME] [--source URL] [--max-age S] [--signer-key FILE] [--allow-problems]
+          [--trust-anchor FILE]...
 
 FILE is the list as published: the EU gateway TrustListDto JSON, a verifier-service capture
 ({"signercertificateStatus": [kid], "signercertificateUpdate": [{"kid", "rawData"}], "cscas"?}),
@@ -420,6 +421,11 @@ chain to their country's CSCA where the list carries one. The snapshot's SHA-256
 a trust-list entry (key id dcc:NAME; NAME defaults to the file name); the same bytes again log
 nothing and only renew the list's age. --max-age: seconds verifiers rely on it (default 2 days).
 --allow-problems keeps the good entries of a list some of whose entries are refused.
+--trust-anchor FILE (PEM, one or more certificates, or DER; repeatable): the EU gateway trust
+anchor (DCCG_TA). With it every CSCA and UPLOAD entry of an eu-dto list must carry the
+anchor's CMS signature and every DSC its country's upload CMS by one of the list's UPLOAD
+certificates (DCC_LIST_SIGNATURE otherwise); without it the signatures are not checked and
+the import says so.
 Served signed at GET /trust/dcc. Exit 0: imported or unchanged; 1: refused; 2: usage.`,
     async run(args) {
       const { runTrustDccImport } = await import('./commands/trust-dcc.ts')

@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64, utf8 } from '../../src/core/codec/index.ts'
-import { dccRevocationHashes, dscKid } from '../../src/core/dcc/index.ts'
+import { dccRevocationHashes, dscKid, signerFromDsc } from '../../src/core/dcc/index.ts'
 import { COMMAND_LINE } from '../../src/platform/context/index.ts'
 import {
   importDccList,
@@ -25,9 +25,11 @@ import {
   importDccValueSets,
 } from '../../src/services/trust/index.ts'
 import { axeSerious, BROWSER_SKIP_REASON, launchChromium } from '../helpers/browser.ts'
+import { signHc1 } from '../helpers/dcc.ts'
 import { y4mOf } from '../helpers/fake-camera.ts'
 import { readVectorJson, readVectorText, vectorPath } from '../helpers/vectors.ts'
 import { VERIFY_SHOTS as SHOTS, startVerifySite, type VerifySite } from '../helpers/verify-site.ts'
+import { makeCert } from '../helpers/x509.ts'
 
 if (BROWSER_SKIP_REASON) it.skip(BROWSER_SKIP_REASON, () => {})
 
@@ -42,6 +44,17 @@ const RECOVERY = readVectorJson<Vector>('dcc/DE/2DCode/raw/3.json')
 /** Dose 1 of 2, three days after: Austria's VR-AT-0004 wants 22 days. */
 const FIRST_DOSE = readVectorJson<Vector>('dcc/DE/2DCode/raw/4.json')
 const CLOCK = new Date(VACCINATION.TESTCTX.VALIDATIONCLOCK)
+const CLOCK_S = Math.floor(CLOCK.getTime() / 1000)
+/** A WHO ICVP (yellow fever) certificate, hcert −6 (smart-icvp ICVPMin), signed by an SN DSC. */
+const ICVP = {
+  n: 'Amina Diallo',
+  dob: '1990-04-12',
+  s: 'female',
+  nt: 'SEN',
+  v: '1.0.0',
+  vx: { vp: 'YellowFeverProduct-Stamaril', dv: '2021-05-20', bo: 'S4K05', is: 'SN-MSAS' },
+}
+let icvpText = ''
 
 async function readKind(page: Page): Promise<{ kind: string; key: string; code: string }> {
   await expect
@@ -142,6 +155,31 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('EU certificates on the verif
         await importDccValueSets(as, {
           text: readVectorText('certlogic/rules/valuesets/valueSets.json'),
         })
+        // A second list: one Senegalese DSC that signs the ICVP certificate.
+        const sn = await makeCert({
+          country: 'SN',
+          cn: 'SN DSC',
+          notBefore: CLOCK_S - 365 * 86_400,
+          notAfter: CLOCK_S + 3650 * 86_400,
+        })
+        const signer = await signerFromDsc(sn.der)
+        await importDccList(as, {
+          name: 'who-icvp',
+          format: 'jwks',
+          content: utf8(JSON.stringify({ keys: [{ kty: 'EC', kid: signer.kid, x5c: [sn.b64] }] })),
+          source: 'generated SN DSC',
+        })
+        icvpText = await signHc1(
+          { keyType: 'EC', privateKey: sn.privateKey, signer },
+          {
+            claims: new Map<number, unknown>([
+              [1, 'SN'],
+              [6, CLOCK_S - 86_400],
+              [4, CLOCK_S + 365 * 86_400],
+              [-260, new Map([[-6, ICVP]])],
+            ]),
+          },
+        )
         logged.list = list.leafIndex ?? undefined
         logged.revocations = revocations.leafIndex ?? undefined
       },
@@ -175,9 +213,8 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('EU certificates on the verif
     expect(await list.getAttribute('data-list')).toBe('de-test')
     expect(await list.getAttribute('data-leaf-index')).toBe(String(logged.list))
     expect(await list.textContent()).toContain(`ledger entry ${logged.list}`)
-    expect(await page.locator('#trust-status').textContent()).toContain(
-      'EU trust lists: de-test, de-revoked',
-    )
+    const status = (await page.locator('#trust-status').textContent()) ?? ''
+    for (const name of ['de-test', 'who-icvp', 'de-revoked']) expect(status).toContain(name)
     expect(await axeSerious(page)).toEqual([])
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await page.screenshot({ path: `${SHOTS}dcc-valid-360-en.png`, fullPage: true })
@@ -187,6 +224,34 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('EU certificates on the verif
     expect(await axeSerious(page)).toEqual([])
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await page.screenshot({ path: `${SHOTS}dcc-valid-360-es.png`, fullPage: true })
+    await page.getByRole('button', { name: 'English' }).click()
+    await context.close()
+  })
+
+  it('verifies a WHO ICVP (hcert −6) under the same HC1 container, in EN and ES, at 360 px', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 800 },
+      bypassCSP: true,
+    })
+    const page = await openVerify(context, site)
+    expect(await paste(page, icvpText)).toMatchObject({ kind: 'valid', key: 'valid-who' })
+    expect(await page.locator('#verdict-reason').textContent()).toMatch(/WHO GDHCN/)
+    const holder = page.locator('#holder')
+    expect(await holder.isHidden()).toBe(false)
+    expect(await page.locator('#holder-name').textContent()).toBe('Amina Diallo')
+    const entry = page.locator('#holder-entries li[data-entry="who-icvp"]')
+    expect(await entry.textContent()).toContain('YellowFeverProduct-Stamaril')
+    expect(await entry.textContent()).toContain('(WHO ICVP)')
+    expect(await entry.textContent()).toContain('batch S4K05')
+    expect(await page.locator('#holder-issuer').textContent()).toContain('SN-MSAS')
+    expect(await page.locator('#holder-dcc-list').getAttribute('data-list')).toBe('who-icvp')
+    expect(await axeSerious(page)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    await page.screenshot({ path: `${SHOTS}dcc-icvp-360-en.png`, fullPage: true })
+    await page.getByRole('button', { name: 'Español' }).click()
+    expect(await entry.textContent()).toContain('lote S4K05')
+    expect(await entry.textContent()).toContain('CIVP de la OMS')
+    await page.screenshot({ path: `${SHOTS}dcc-icvp-360-es.png`, fullPage: true })
     await page.getByRole('button', { name: 'English' }).click()
     await context.close()
   })

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64 } from '../../src/core/codec/index.ts'
-import { dccRevocationHashes, decodeHc1, dscKid } from '../../src/core/dcc/index.ts'
+import { dccRevocationHashes, decodeHc1, dscKid, euDccOf } from '../../src/core/dcc/index.ts'
 import { runVigil } from '../helpers/cli.ts'
 import { readVectorJson, vectorPath } from '../helpers/vectors.ts'
 import { readDccVector, validationClock } from '../unit/dcc/vector-file.ts'
@@ -63,7 +63,7 @@ describe('vigil verify', () => {
 
   it('a revoked DCC → exit 1 with DCC_REVOKED', async () => {
     const { cose, claims } = decodeHc1(text)
-    const uci = (claims.dcc.v as { ci: string }[])[0]?.ci as string
+    const uci = (euDccOf(claims).v as { ci: string }[])[0]?.ci as string
     const hashes = await dccRevocationHashes({
       iss: claims.iss,
       uci,

@@ -71,21 +71,30 @@ function pssParams(params: Tlv | undefined): { hash: string; saltLength: number 
   return hash === undefined ? undefined : { hash, saltLength }
 }
 
-/** True when `issuer`'s key verifies `child`'s signature over its tbsCertificate. */
-export async function isSignedBy(
-  child: CertificateParts,
-  issuer: CertificateParts,
+/**
+ * True when the public key `spki` (algorithm `keyAlgorithm`, EC `curve`) verifies `signature`
+ * over `data` under the signature AlgorithmIdentifier `algorithm` (+ `params`). CMS (RFC 5652
+ * §5.3, RFC 3370 §3.2, RFC 5753 §2.1.1) may name only the key algorithm (rsaEncryption,
+ * id-ecPublicKey) and leave the hash to the digestAlgorithm: `digest` supplies it then.
+ */
+export async function verifyWithKey(
+  key: { spki: Uint8Array; keyAlgorithm: string; curve: string | undefined },
+  algorithm: string,
+  params: Tlv | undefined,
+  signature: Uint8Array,
+  data: Uint8Array,
+  digest?: string,
 ): Promise<boolean> {
-  const spki = issuer.spki as Uint8Array<ArrayBuffer>
-  const tbs = child.tbs as Uint8Array<ArrayBuffer>
+  const spki = key.spki as Uint8Array<ArrayBuffer>
+  const signed = data as Uint8Array<ArrayBuffer>
   try {
-    const ecHash = ECDSA_HASH[child.signatureAlgorithm]
+    const ecHash = ECDSA_HASH[algorithm] ?? (algorithm === EC_KEY ? digest : undefined)
     if (ecHash !== undefined) {
-      const curve = CURVES[issuer.curve ?? '']
-      if (issuer.keyAlgorithm !== EC_KEY || curve === undefined) return false
-      const raw = ecdsaDerToRaw(child.signature, curve.size)
+      const curve = CURVES[key.curve ?? '']
+      if (key.keyAlgorithm !== EC_KEY || curve === undefined) return false
+      const raw = ecdsaDerToRaw(signature, curve.size)
       if (raw === undefined) return false
-      const key = await crypto.subtle.importKey(
+      const imported = await crypto.subtle.importKey(
         'spki',
         spki,
         { name: 'ECDSA', namedCurve: curve.name },
@@ -94,37 +103,56 @@ export async function isSignedBy(
       )
       return crypto.subtle.verify(
         { name: 'ECDSA', hash: ecHash },
-        key,
+        imported,
         raw as Uint8Array<ArrayBuffer>,
-        tbs,
+        signed,
       )
     }
-    if (issuer.keyAlgorithm !== RSA_KEY) return false
-    const sig = child.signature as Uint8Array<ArrayBuffer>
-    const pkcs1Hash = RSA_HASH[child.signatureAlgorithm]
+    if (key.keyAlgorithm !== RSA_KEY) return false
+    const sig = signature as Uint8Array<ArrayBuffer>
+    const pkcs1Hash = RSA_HASH[algorithm] ?? (algorithm === RSA_KEY ? digest : undefined)
     if (pkcs1Hash !== undefined) {
-      const key = await crypto.subtle.importKey(
+      const imported = await crypto.subtle.importKey(
         'spki',
         spki,
         { name: 'RSASSA-PKCS1-v1_5', hash: pkcs1Hash },
         false,
         ['verify'],
       )
-      return crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, sig, tbs)
+      return crypto.subtle.verify('RSASSA-PKCS1-v1_5', imported, sig, signed)
     }
-    if (child.signatureAlgorithm !== RSA_PSS) return false
-    const pss = pssParams(child.signatureParams)
+    if (algorithm !== RSA_PSS) return false
+    const pss = pssParams(params)
     if (pss === undefined) return false
-    const key = await crypto.subtle.importKey(
+    const imported = await crypto.subtle.importKey(
       'spki',
       spki,
       { name: 'RSA-PSS', hash: pss.hash },
       false,
       ['verify'],
     )
-    return crypto.subtle.verify({ name: 'RSA-PSS', saltLength: pss.saltLength }, key, sig, tbs)
+    return crypto.subtle.verify(
+      { name: 'RSA-PSS', saltLength: pss.saltLength },
+      imported,
+      sig,
+      signed,
+    )
   } catch {
     // A key WebCrypto cannot import is a key that verifies nothing.
     return false
   }
+}
+
+/** The WebCrypto name of a digest AlgorithmIdentifier's OID (SHA-256/384/512), if supported. */
+export const digestName = (oid: string): string | undefined => HASHES[oid]
+
+/** True when `issuer`'s key verifies `child`'s signature over its tbsCertificate. */
+export function isSignedBy(child: CertificateParts, issuer: CertificateParts): Promise<boolean> {
+  return verifyWithKey(
+    issuer,
+    child.signatureAlgorithm,
+    child.signatureParams,
+    child.signature,
+    child.tbs,
+  )
 }

@@ -18,6 +18,8 @@ export interface CertificateParts {
   readonly signatureParams: Tlv | undefined
   /** The signature BIT STRING's bits (DER ECDSA-Sig-Value for ECDSA). */
   readonly signature: Uint8Array
+  /** The serialNumber INTEGER's content octets (a CMS signer names its certificate by it). */
+  readonly serial: Uint8Array
   readonly issuer: Uint8Array
   readonly subject: Uint8Array
   readonly country: string | undefined
@@ -100,6 +102,7 @@ export function readCertificate(der: Uint8Array): CertificateParts {
     if (bits[0] !== 0) throw bad('signature with unused bits')
     const fields = children(tbsTlv.value)
     const base = fields[0]?.tag === EXPLICIT_0 ? 1 : 0
+    const serial = need(fields[base], 0x02, 'serialNumber')
     const issuer = need(fields[base + 2], SEQUENCE, 'issuer')
     const validity = readValidity(need(fields[base + 3], SEQUENCE, 'validity'))
     const subject = need(fields[base + 4], SEQUENCE, 'subject')
@@ -112,6 +115,7 @@ export function readCertificate(der: Uint8Array): CertificateParts {
       signatureAlgorithm: oidText(need(alg[0], OID, 'signature algorithm').value),
       signatureParams: alg[1],
       signature: bits.subarray(1),
+      serial: serial.value,
       issuer: issuer.raw,
       subject: subject.raw,
       country: subjectCountry(subject),

@@ -19,6 +19,8 @@ export const PLAIN_KEYS = [
   'valid',
   // valid, an EU DCC: signed by a key on a trusted list (not in a Vigil ledger)
   'valid-dcc',
+  // valid, only WHO claims (ICVP, DDCC) in the HC1 container: the same, with no EU list named
+  'valid-who',
   // not-valid
   'altered',
   'forged',
@@ -219,7 +221,9 @@ export function plainVerdict(verdict: Verdict, progress?: ScanProgress): PlainVe
   const reason = verdict.reason
   if (verdict.status === 'valid' || reason === undefined) {
     // An EU DCC is not in the ledger: its sentence must not say so.
-    const key = verdict.dcc === undefined ? 'valid' : 'valid-dcc'
+    const dcc = verdict.dcc
+    const whoOnly = dcc?.summary === undefined && (dcc?.who?.length ?? 0) > 0
+    const key = dcc === undefined ? 'valid' : whoOnly ? 'valid-who' : 'valid-dcc'
     return { kind: 'valid', key, code: undefined, params: {} }
   }
   let { kind, key } = plainOfCheck(reason)

@@ -5,7 +5,7 @@
  * it used (e.g. "revocation list as of 10:02"). Codes are closed strings the pages translate;
  * messages are English, for logs and tests.
  */
-import type { DccErrorCode, DccSummary, DccType } from '../dcc/index.ts'
+import type { DccErrorCode, DccSummary, DccType, WhoSummary } from '../dcc/index.ts'
 import type { CredentialSummary } from '../fhir/index.ts'
 import type { EntryErrorCode } from '../leaf/index.ts'
 import type { MerkleErrorCode } from '../merkle/index.ts'
@@ -196,6 +196,8 @@ export interface DccFacts {
   readonly signerCountry?: string
   /** Name, birth date and the vaccination, test or recovery (only for a schema-valid DCC). */
   readonly summary?: DccSummary
+  /** The WHO claims (DDCC vaccination or test, ICVP) the certificate carries, once checked. */
+  readonly who?: readonly WhoSummary[]
 }
 
 export interface Verdict {

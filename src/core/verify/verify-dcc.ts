@@ -17,6 +17,7 @@ import {
   checkDccRevocation,
   checkDccSchema,
   checkDccTime,
+  checkWhoHcert,
   DCC_CLOCK_SKEW_SECONDS,
   DccError,
   type DccPayload,
@@ -29,6 +30,7 @@ import {
   kidOf,
   summariseDcc,
   verifyDccSignature,
+  type WhoSummary,
 } from '../dcc/index.ts'
 import { decideVerdict } from './decide.ts'
 import {
@@ -167,9 +169,14 @@ export async function verifyDcc(text: string, options: DccVerifyOptions): Promis
   )
 
   let payload: DccPayload | undefined
+  const who: WhoSummary[] = []
   try {
-    payload = checkDccSchema(claims.dcc)
+    // The EU DCC when there is one; the WHO claims (DDCC, ICVP) beside or instead of it.
+    if (claims.dcc !== undefined) payload = checkDccSchema(claims.dcc)
+    for (const h of claims.who) who.push(checkWhoHcert(h))
   } catch (err) {
+    payload = undefined
+    who.length = 0
     fail('format', err)
   }
 
@@ -219,8 +226,10 @@ export async function verifyDcc(text: string, options: DccVerifyOptions): Promis
   }
 
   set(await revocationCheck(cose, decoded, signer, payload, options, stale))
-  if (options.rules !== undefined && payload !== undefined) {
+  if (options.rules !== undefined && payload !== undefined && claims.dcc !== undefined) {
     set(rulesCheck(options.rules, claims.dcc, { ...claims, kid: signer.kid }, now))
+  } else if (options.rules !== undefined && claims.dcc === undefined && who.length > 0) {
+    set(check(RULES_CHECK_ID, 'skipped', 'VERIFY_NOT_CHECKED', 'EU entry rules read EU DCCs only'))
   }
 
   return finish({
@@ -230,6 +239,7 @@ export async function verifyDcc(text: string, options: DccVerifyOptions): Promis
     exp: claims.exp,
     alg,
     ...(payload === undefined ? {} : { type: payload.type, summary: summariseDcc(payload) }),
+    ...(who.length === 0 ? {} : { who }),
     ...(signer.country === undefined ? {} : { signerCountry: signer.country }),
   })
 }

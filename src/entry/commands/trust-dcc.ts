@@ -7,7 +7,12 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
-import { DCC_LIST_FORMATS, type DccListFormat, type DidSigningKeys } from '../../core/dcc/index.ts'
+import {
+  DCC_LIST_FORMATS,
+  type DccListFormat,
+  type DidSigningKeys,
+  readTrustAnchors,
+} from '../../core/dcc/index.ts'
 import { CoreError } from '../../core/errors.ts'
 import {
   type DccSnapshotView,
@@ -41,6 +46,7 @@ function print(kind: string, v: DccSnapshotView): void {
       : `${kind} ${v.name} unchanged (version ${v.version}, ${where}): nothing new logged`,
   )
   for (const p of v.problems) console.log(`  dropped ${p.kid ?? ''} ${p.code}: ${p.message}`)
+  for (const w of v.warnings ?? []) console.log(`  warning ${w.code}: ${w.message}`)
 }
 
 function listName(file: string, name: string | undefined): string {
@@ -75,6 +81,7 @@ export async function runTrustDccImport(args: string[]): Promise<number> {
         'max-age': { type: 'string' },
         'signer-key': { type: 'string' },
         'allow-problems': { type: 'boolean' },
+        'trust-anchor': { type: 'string', multiple: true },
       },
     })
   try {
@@ -91,13 +98,22 @@ export async function runTrustDccImport(args: string[]): Promise<number> {
   if (positionals.length !== 1 || file === undefined) return usage(cmd, 'import', 'needs one FILE')
   let content: Uint8Array
   let signingKeys: DidSigningKeys | undefined
+  let trustAnchors: Uint8Array[] | undefined
   try {
     content = new Uint8Array(readFileSync(file))
     if (values['signer-key'] !== undefined) {
       signingKeys = readSigningKeys(readFileSync(values['signer-key'], 'utf8'))
     }
+    if (values['trust-anchor'] !== undefined) {
+      trustAnchors = values['trust-anchor'].flatMap((f) =>
+        readTrustAnchors(new Uint8Array(readFileSync(f))),
+      )
+    }
   } catch (err) {
     return usage(cmd, 'import', (err as Error).message)
+  }
+  if (trustAnchors !== undefined && format !== 'eu-dto') {
+    return usage(cmd, 'import', '--trust-anchor is for an eu-dto list')
   }
   if (format === 'did' && signingKeys === undefined) {
     return usage(cmd, 'import', 'a did list needs --signer-key (the signing DID document)')
@@ -116,6 +132,7 @@ export async function runTrustDccImport(args: string[]): Promise<number> {
             source: values.source ?? file,
             ...(values['max-age'] === undefined ? {} : { maxAge: Number(values['max-age']) }),
             ...(signingKeys === undefined ? {} : { signingKeys }),
+            ...(trustAnchors === undefined ? {} : { trustAnchors }),
             allowProblems: values['allow-problems'] === true,
           }),
         )

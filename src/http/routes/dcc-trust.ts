@@ -9,7 +9,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { utf8 } from '../../core/codec/index.ts'
-import { DCC_LIST_FORMATS } from '../../core/dcc/index.ts'
+import { DCC_LIST_FORMATS, readTrustAnchors } from '../../core/dcc/index.ts'
 import { TRUST_MATERIAL_MEDIA_TYPE } from '../../core/verify/index.ts'
 import {
   importDccList,
@@ -48,6 +48,10 @@ const Snapshot = z
     checkedAt: z.string(),
     leafIndex: z.number().int().nullable(),
     changed: z.boolean().openapi({ description: 'false: the same bytes as the latest snapshot' }),
+    warnings: z
+      .array(z.object({ code: z.string(), message: z.string(), kid: z.string().optional() }))
+      .optional()
+      .openapi({ description: 'on import: what was not checked (eu-dto without trustAnchors)' }),
   })
   .openapi('DccTrustSnapshot')
 
@@ -68,6 +72,10 @@ const ListBody = z
       .optional()
       .openapi({ description: 'did: the signing DID verification method id → its public JWK' }),
     allowProblems: z.boolean().optional(),
+    trustAnchors: z.array(z.string().min(1).max(20_000)).max(8).optional().openapi({
+      description:
+        'eu-dto: the EU gateway trust anchor certificate(s), PEM; every entry signature is then verified',
+    }),
   })
   .openapi('DccTrustListInput')
 
@@ -147,9 +155,12 @@ export function dccTrustRoutes() {
       responses: imported,
     }),
     async (c) => {
-      const { content, signingKeys, ...rest } = c.req.valid('json')
+      const { content, signingKeys, trustAnchors, ...rest } = c.req.valid('json')
       const view = await importDccList(c.get('ctx'), {
         ...rest,
+        ...(trustAnchors === undefined
+          ? {}
+          : { trustAnchors: trustAnchors.flatMap((pem) => readTrustAnchors(utf8(pem))) }),
         name: c.req.valid('param').name,
         content: utf8(content),
         ...(signingKeys === undefined

@@ -54,6 +54,8 @@ export interface DccSnapshotView {
   leafIndex: number | null
   /** False when the same bytes were already the latest snapshot: nothing new was logged. */
   changed: boolean
+  /** On import only (not stored): what the loader could not check, e.g. unsigned entries. */
+  warnings?: DccListProblem[]
 }
 
 /** The ledger key id of a list's entries. */
@@ -213,6 +215,11 @@ export interface DccListImport {
   signingKeys?: DidSigningKeys
   /** Keep the entries that pass when some are dropped (each is recorded as a problem). */
   allowProblems?: boolean
+  /**
+   * For an eu-dto list: the EU gateway trust anchor certificates (DER). With them every CSCA,
+   * UPLOAD and DSC entry's signature is verified; without, the import warns it was not.
+   */
+  trustAnchors?: Uint8Array[]
 }
 
 /** Imports a DSC trust list (eu-dto, verifier-service, jwks, did); see the module comment. */
@@ -227,6 +234,7 @@ export async function importDccList(
     source,
     asOf: seconds(ctx.clock.now()),
     ...(input.signingKeys === undefined ? {} : { signingKeys: input.signingKeys }),
+    ...(input.trustAnchors === undefined ? {} : { trustAnchors: input.trustAnchors }),
     // The WHO signs GDHCN lists as Linked Data (RDFC-1.0 of document and proof options).
     proofPayload: jsonLdDidProofPayload,
   })
@@ -243,7 +251,7 @@ export async function importDccList(
       field: 'document',
     })
   }
-  return record(ctx, {
+  const view = await record(ctx, {
     name: input.name,
     format: input.format,
     source,
@@ -261,6 +269,7 @@ export async function importDccList(
     problems: [...list.problems],
     maxAge,
   })
+  return list.warnings === undefined ? view : { ...view, warnings: [...list.warnings] }
 }
 
 /** Imports a revocation hash list (`vigil-dcc-revocations/v1`). */

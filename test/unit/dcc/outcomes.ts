@@ -17,6 +17,7 @@ import {
   type DccType,
   dccTrust,
   decodeHc1,
+  euDccOf,
   inflateZlib,
   parseCoseSign1,
   readDccClaims,
@@ -126,7 +127,7 @@ export async function outcome(v: DccVector, e: Expectation): Promise<boolean | u
       })
     case 'VALIDJSON':
       if (v.PREFIX === undefined || v.JSON === undefined) return undefined
-      return succeeds(() => sameJson(decodeHc1(v.PREFIX as string).claims.dcc, v.JSON))
+      return succeeds(() => sameJson(euDccOf(decodeHc1(v.PREFIX as string).claims), v.JSON))
     case 'VERIFY':
       if (v.COSE === undefined || cert === undefined) return undefined
       return succeedsAsync(async () => {
@@ -147,13 +148,13 @@ export async function outcome(v: DccVector, e: Expectation): Promise<boolean | u
     case 'KEYUSAGE':
       if (v.COSE === undefined || cert === undefined) return undefined
       return succeedsAsync(async () => {
-        checkDccKeyUsage(typeOf(claims().dcc), (await signer()).eku)
+        checkDccKeyUsage(typeOf(euDccOf(claims())), (await signer()).eku)
         return true
       })
     case 'SCHEMAVALIDATION': {
       let dcc: Record<string, unknown> | undefined
       try {
-        dcc = claims().dcc
+        dcc = euDccOf(claims())
       } catch {
         dcc = v.JSON
       }

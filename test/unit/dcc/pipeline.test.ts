@@ -51,7 +51,13 @@ beforeAll(async () => {
 describe('decode: prefix → Base45 → zlib → COSE → CWT', () => {
   it('reads a certificate back to its claims', async () => {
     const d = decodeHc1(await signHc1(ec))
-    expect(d.claims).toEqual({ iss: 'AT', iat: NOW - DAY, exp: NOW + 180 * DAY, dcc: VACCINATION })
+    expect(d.claims).toEqual({
+      iss: 'AT',
+      iat: NOW - DAY,
+      exp: NOW + 180 * DAY,
+      dcc: VACCINATION,
+      who: [],
+    })
     expect(d.cose.tagging).toBe('cose')
   })
 

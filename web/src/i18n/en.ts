@@ -94,6 +94,8 @@ export const en = {
   'plain.valid':
     'Genuine: signed by a trusted issuer, in the public ledger, not expired, not revoked.',
   'plain.valid-dcc': 'Genuine: signed by a key on the trusted EU list, not expired, not revoked.',
+  'plain.valid-who':
+    'Genuine: signed by a key on a trusted signer list (WHO GDHCN), not expired, not revoked.',
   'plain.altered': 'The card was altered or forged: its signature does not match.',
   'plain.forged': 'The card was not signed with any key its issuer publishes: it is forged.',
   'plain.revoked': 'The issuer has withdrawn (revoked) this card.',
@@ -169,6 +171,11 @@ export const en = {
   'dcc.testType.LP217198-3': 'Rapid antigen test',
   'dcc.result.260415000': 'Not detected',
   'dcc.result.260373001': 'Detected',
+  // WHO claims under the same HC1 container (core/dcc/who.ts)
+  'dcc.who.icvp': 'International Certificate of Vaccination or Prophylaxis (WHO ICVP)',
+  'dcc.who.ddcc-vs': 'Vaccination (WHO DDCC)',
+  'dcc.who.ddcc-tr': 'Test (WHO DDCC)',
+  'dcc.who.batch': 'batch {batch}',
   'entry.immunization': '{display}, {date}',
   'entry.lot': 'lot {lot}',
   'entry.test': '{display}: {result}, {date}',

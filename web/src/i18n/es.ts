@@ -102,6 +102,8 @@ export const es: Record<MessageKey, string> = {
     'Auténtico: firmado por un emisor de confianza, en el registro público, no caducado, no revocado.',
   'plain.valid-dcc':
     'Auténtico: firmado por una clave de la lista de confianza de la UE, no caducado, no revocado.',
+  'plain.valid-who':
+    'Auténtico: firmado por una clave de una lista de firmantes de confianza (GDHCN de la OMS), no caducado, no revocado.',
   'plain.altered': 'El certificado se ha alterado o falsificado: su firma no coincide.',
   'plain.forged':
     'El certificado no está firmado con ninguna clave que publique su emisor: es falso.',
@@ -183,6 +185,11 @@ export const es: Record<MessageKey, string> = {
   'dcc.testType.LP217198-3': 'Prueba rápida de antígenos',
   'dcc.result.260415000': 'No detectado',
   'dcc.result.260373001': 'Detectado',
+  // Datos de la OMS en el mismo contenedor HC1 (core/dcc/who.ts)
+  'dcc.who.icvp': 'Certificado Internacional de Vacunación o Profilaxis (CIVP de la OMS)',
+  'dcc.who.ddcc-vs': 'Vacunación (DDCC de la OMS)',
+  'dcc.who.ddcc-tr': 'Prueba (DDCC de la OMS)',
+  'dcc.who.batch': 'lote {batch}',
   'entry.immunization': '{display}, {date}',
   'entry.lot': 'lote {lot}',
   'entry.test': '{display}: {result}, {date}',

@@ -3,9 +3,11 @@
  * printed and as transliterated (ICAO 9303, what a passport's machine-readable zone shows), the
  * birth date, the one vaccination, test or recovery with the product, test and result names
  * from the EU value sets (value-sets/eu-dcc.json), the certificate issuer and country, and the
- * trust list that vouched for the signer: its name, age and ledger entry. Text only.
+ * trust list that vouched for the signer: its name, age and ledger entry. A certificate that
+ * carries only WHO claims (DDCC core data sets, ICVP: core/dcc/who.ts) shows those: name, birth
+ * date, product or test, date, batch or dose, issuer. Text only.
  */
-import type { DccSummary } from '../../../src/core/dcc/index.ts'
+import type { DccSummary, WhoSummary } from '../../../src/core/dcc/index.ts'
 import type { DccListInfo, Verdict } from '../../../src/core/verify/index.ts'
 import { byId, el } from '../dom.ts'
 import {
@@ -87,6 +89,52 @@ function entryLines(s: DccSummary): (Node | string)[] {
   ]
 }
 
+/** One WHO claim's line: the product (or test and result), what it is, date, batch or dose. */
+function whoLines(w: WhoSummary): (Node | string)[] {
+  const where = w.country === undefined ? '' : ` · ${t('dcc.in', { country: w.country })}`
+  const kind = t(`dcc.who.${w.kind}` as MessageKey)
+  if (w.kind === 'ddcc-tr') {
+    const result =
+      w.result === undefined
+        ? []
+        : [' · ', el('strong', {}, localised('dcc.result', 'test-result', w.result))]
+    return [
+      el('strong', {}, localised('dcc.testType', 'test-type', w.product)),
+      ...result,
+      el('br'),
+      `${kind} · ${t('dcc.sample', { time: dateTime(w.date) })}${where}`,
+    ]
+  }
+  const detail =
+    w.dose !== undefined
+      ? t('summary.dose', { n: w.dose })
+      : w.batch !== undefined
+        ? t('dcc.who.batch', { batch: w.batch })
+        : ''
+  return [
+    el('strong', {}, w.product),
+    el('br'),
+    [kind, formatFhirDate(w.date), detail].filter((x) => x !== '').join(' · ') + where,
+  ]
+}
+
+/** The holder block for a certificate with WHO claims and no EU DCC. */
+function renderWhoHolder(verdict: Verdict, who: readonly WhoSummary[]): void {
+  const first = who[0] as WhoSummary
+  byId('holder').hidden = false
+  byId('holder-name').replaceChildren(first.name)
+  byId('holder-birth').textContent = formatFhirDate(first.birthDate)
+  byId('holder-entries').replaceChildren(
+    ...who.map((w) => el('li', { 'data-entry': `who-${w.kind}` }, ...whoLines(w))),
+  )
+  const country = verdict.dcc?.country
+  const issuer = who.find((w) => w.issuer !== undefined)?.issuer ?? ''
+  byId('holder-issuer').textContent = t('dcc.issuer', {
+    issuer,
+    country: country === undefined || country === '' ? '' : regionName(country),
+  })
+}
+
 /** The "Trust list" row of the holder block, made once (the page's HTML is shared). */
 function listRow(): HTMLElement {
   const existing = document.getElementById('holder-dcc-list')
@@ -106,7 +154,13 @@ export function renderDccHolder(verdict: Verdict, list: DccListInfo | undefined)
   const showList = verdict.dcc !== undefined && list !== undefined
   row.hidden = !showList
   label.hidden = !showList
-  if (summary === undefined) return
+  if (summary === undefined) {
+    const who = verdict.dcc?.who
+    if (who === undefined || who.length === 0) return
+    renderWhoHolder(verdict, who)
+    fillList(row, verdict, list)
+    return
+  }
   byId('holder').hidden = false
   const name = byId('holder-name')
   name.replaceChildren(summary.name)
@@ -129,6 +183,10 @@ export function renderDccHolder(verdict: Verdict, list: DccListInfo | undefined)
     issuer: summary.issuer,
     country: country === undefined || country === '' ? '' : regionName(country),
   })
+  fillList(row, verdict, list)
+}
+
+function fillList(row: HTMLElement, verdict: Verdict, list: DccListInfo | undefined): void {
   if (list !== undefined) {
     const age = formatAge(Math.max(0, verdict.now - list.asOf))
     row.textContent =

@@ -17,6 +17,8 @@ export async function loadDccList(
     readonly signingKeys?: DidSigningKeys
     /** For a DID list: the bytes its proof signs (did-proof.ts). */
     readonly proofPayload?: DidProofPayload
+    /** For an EU gateway list: the gateway trust anchor certificates (DER), eu-dto.ts. */
+    readonly trustAnchors?: readonly Uint8Array[]
   },
 ): Promise<DccTrustList> {
   switch (format) {

@@ -25,6 +25,11 @@ export interface DccTrustList {
   readonly asOf: number
   readonly signers: readonly DccSigner[]
   readonly problems: readonly DccListProblem[]
+  /**
+   * What the loader could not check but did not refuse for (e.g. an EU gateway list imported
+   * without a trust anchor: its entries' signatures were not verified). Nothing was dropped.
+   */
+  readonly warnings?: readonly DccListProblem[]
 }
 
 export interface DccListOptions {
