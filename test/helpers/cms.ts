@@ -12,6 +12,24 @@ import { join } from 'node:path'
 import { toBase64 } from '../../src/core/codec/index.ts'
 import type { TestCert } from './x509.ts'
 
+function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Locally the CMS tests skip with one line when OpenSSL is missing; with CI=true it is a failure. */
+export const OPENSSL_SKIP_REASON = hasOpenssl()
+  ? undefined
+  : 'cms: the openssl command is missing (apt-get install -y openssl)'
+
+if (process.env.CI === 'true' && OPENSSL_SKIP_REASON) {
+  throw new Error(`CI=true requires the CMS tests: ${OPENSSL_SKIP_REASON}`)
+}
+
 function pem(label: string, der: Uint8Array): string {
   const lines = toBase64(der).match(/.{1,64}/g) ?? []
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`
