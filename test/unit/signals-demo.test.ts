@@ -45,19 +45,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import {
-  type CountSeries,
-  cusum,
-  ears,
-  farrington,
-  NOUFAILY,
-  type SignalResult,
-} from '../../src/core/signals/index.ts'
 import { measuresOf } from '../../src/services/surveillance/measures.ts'
 import { dayMs, periodStart } from '../../src/services/surveillance/periods.ts'
 import { Hierarchy } from '../../src/services/surveillance/regions.ts'
 import { parseRegionsCsv } from '../../src/services/surveillance/regions-csv.ts'
 import { syntheticYear, waves } from '../../src/services/surveillance/synthetic.ts'
+import { alarmWeeks, type SignalMethod, signalMethods } from '../helpers/signal-methods.ts'
 
 const YEARS = [2021, 2022, 2023, 2024, 2025]
 /** The last year is the one `vigil demo` writes by default (seed 1). */
@@ -112,29 +105,14 @@ function demoCounts(): Map<string, number[]> {
   return counts
 }
 
-type Method = [name: string, ceiling: number, run: (s: CountSeries) => SignalResult]
-
-const METHODS: Method[] = [
-  ['Farrington (b 3)', 0.06, (s) => farrington(s, { control: { b: 3 }, range: LAST_YEAR })],
-  [
-    'Farrington, Noufaily settings (b 3)',
-    0.01,
-    (s) => farrington(s, { control: { ...NOUFAILY, b: 3 }, range: LAST_YEAR }),
-  ],
-  ['EARS C1', 0.03, (s) => ears(s, { control: { method: 'C1' }, range: LAST_YEAR })],
-  ['EARS C2', 0.03, (s) => ears(s, { control: { method: 'C2' }, range: LAST_YEAR })],
-  ['EARS C3', 0.25, (s) => ears(s, { control: { method: 'C3' }, range: LAST_YEAR })],
-  [
-    'CUSUM (seasonal mean, reset after alarm)',
-    0.01,
-    (s) => cusum(s, { control: { mean: 'seasonal', resetAfterAlarm: true }, range: LAST_YEAR }),
-  ],
-]
-
-function alarmWeeks(result: SignalResult): number[] {
-  if (!result.ok) throw new Error(result.reason.message)
-  return result.points.filter((p) => p.alarm).map((p) => p.index)
-}
+const METHODS = signalMethods(LAST_YEAR, {
+  farrington: 0.06,
+  noufaily: 0.01,
+  c1: 0.03,
+  c2: 0.03,
+  c3: 0.25,
+  cusum: 0.01,
+})
 
 let counts: Map<string, number[]>
 let struck: number[]
@@ -178,7 +156,7 @@ describe('the demo data: positives double for three weeks in Capital City (waves
 
 describe('the same, with the waves left in every baseline (not marked)', () => {
   it('Farrington (b 3) still raises an alarm in Capital City by week 18', () => {
-    const [, , run] = METHODS[0] as Method
+    const [, , run] = METHODS[0] as SignalMethod
     const hit = alarmWeeks(run({ counts: struck, frequency: 52 }))
     expect(hit.some((t) => t === OUTBREAK[0] || t === OUTBREAK[1])).toBe(true)
   })

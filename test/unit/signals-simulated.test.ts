@@ -25,14 +25,8 @@
  * CUSUM in C3 turns into runs of alarms (the reason EARS suits short histories only).
  */
 import { describe, expect, it } from 'vitest'
-import {
-  type CountSeries,
-  cusum,
-  ears,
-  farrington,
-  NOUFAILY,
-  type SignalResult,
-} from '../../src/core/signals/index.ts'
+import type { CountSeries } from '../../src/core/signals/index.ts'
+import { alarmWeeks, signalMethods } from '../helpers/signal-methods.ts'
 
 const DISTRICTS = 20
 const WEEKS = 5 * 52
@@ -80,27 +74,14 @@ function simulate(): CountSeries[] {
 
 const SERIES = simulate()
 
-const METHODS: [string, number, (s: CountSeries) => SignalResult][] = [
-  ['Farrington (b 3)', 0.07, (s) => farrington(s, { control: { b: 3 }, range: LAST_YEAR })],
-  [
-    'Farrington, Noufaily settings (b 3)',
-    0.05,
-    (s) => farrington(s, { control: { ...NOUFAILY, b: 3 }, range: LAST_YEAR }),
-  ],
-  ['EARS C1', 0.03, (s) => ears(s, { control: { method: 'C1' }, range: LAST_YEAR })],
-  ['EARS C2', 0.05, (s) => ears(s, { control: { method: 'C2' }, range: LAST_YEAR })],
-  ['EARS C3', 0.18, (s) => ears(s, { control: { method: 'C3' }, range: LAST_YEAR })],
-  [
-    'CUSUM (seasonal mean, reset after alarm)',
-    0.01,
-    (s) => cusum(s, { control: { mean: 'seasonal', resetAfterAlarm: true }, range: LAST_YEAR }),
-  ],
-]
-
-function alarmWeeks(result: SignalResult): number[] {
-  if (!result.ok) throw new Error(result.reason.message)
-  return result.points.filter((p) => p.alarm).map((p) => p.index)
-}
+const METHODS = signalMethods(LAST_YEAR, {
+  farrington: 0.07,
+  noufaily: 0.05,
+  c1: 0.03,
+  c2: 0.05,
+  c3: 0.18,
+  cusum: 0.01,
+})
 
 describe('a doubling for three weeks in one of 20 districts (seeded Poisson, 5 years)', () => {
   for (const [name, ceiling, run] of METHODS) {
