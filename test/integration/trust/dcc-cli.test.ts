@@ -2,7 +2,8 @@
  * `vigil trust dcc import` and `vigil trust dcc revocations import` on a fresh embedded
  * deployment: a JWKS list is imported and logged; the same file again logs nothing; a GDHCN DID
  * list is checked against the signing DID document given as --signer-key, and the same list
- * tampered by one byte is refused (exit 1, DCC_LIST_SIGNATURE); bad usage exits 2.
+ * tampered by one byte is refused (exit 1, DCC_LIST_SIGNATURE); an EU gateway list whose entries
+ * carry CMS signatures (made by OpenSSL) is checked against --trust-anchor; bad usage exits 2.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toBase64 } from '../../../src/core/codec/index.ts'
 import { TEST_MASTER_KEY } from '../../helpers/app.ts'
 import { runVigil } from '../../helpers/cli.ts'
+import { cmsSign, OPENSSL_SKIP_REASON } from '../../helpers/cms.ts'
 import { DAY } from '../../helpers/dcc.ts'
 import { buildDidList, SIGNER_DID } from '../../helpers/did-list.ts'
 import { readVectorJson } from '../../helpers/vectors.ts'
-import { kidOf, makeCert } from '../../helpers/x509.ts'
+import { kidOf, makeCert, sha256Hex, type TestCert } from '../../helpers/x509.ts'
 
 const DE = readVectorJson<{ TESTCTX: { CERTIFICATE: string } }>('dcc/DE/2DCode/raw/1.json')
 
@@ -121,6 +123,52 @@ describe('vigil trust dcc', { timeout: 120_000 }, () => {
     expect(bad.status).toBe(1)
     expect(bad.stderr).toContain('DCC_LIST_SIGNATURE')
   })
+
+  it.skipIf(OPENSSL_SKIP_REASON !== undefined)(
+    'checks an EU gateway list against --trust-anchor: signed entries load, another anchor exits 1, none warns',
+    async () => {
+      const now = Math.floor(Date.now() / 1000)
+      const span = { notBefore: now - 100 * DAY, notAfter: now + 300 * DAY }
+      const ta = await makeCert({ country: 'EU', cn: 'DCCG Trust Anchor', ...span })
+      const other = await makeCert({ country: 'EU', cn: 'Not the anchor', ...span })
+      const csca = await makeCert({ country: 'XA', cn: 'XA CSCA', ...span })
+      const upload = await makeCert({ country: 'XA', cn: 'XA Upload', ...span })
+      const dsc = await makeCert({ country: 'XA', cn: 'XA DSC', ...span, issuer: csca })
+      const entry = async (cert: TestCert, type: string, by: TestCert) => ({
+        kid: await kidOf(cert.der),
+        timestamp: '2026-11-01T00:00:00Z',
+        country: 'XA',
+        certificateType: type,
+        thumbprint: await sha256Hex(cert.der),
+        signature: toBase64(await cmsSign(cert.der, by)),
+        rawData: cert.b64,
+      })
+      const list = file(
+        'gateway.json',
+        JSON.stringify([
+          await entry(csca, 'CSCA', ta),
+          await entry(upload, 'UPLOAD', ta),
+          await entry(dsc, 'DSC', upload),
+        ]),
+      )
+      const pem = (c: TestCert) =>
+        `-----BEGIN CERTIFICATE-----\n${c.b64.match(/.{1,64}/g)?.join('\n')}\n-----END CERTIFICATE-----\n`
+      const args = ['trust', 'dcc', 'import', '--format', 'eu-dto', '--name', 'eu']
+      const ok = await runVigil([...args, '--trust-anchor', file('ta.pem', pem(ta)), list], env)
+      expect(ok.stderr).toBe('')
+      expect(ok.status).toBe(0)
+      expect(ok.stdout).toContain('trust list eu version 1: 1 signers')
+      const wrong = await runVigil(
+        [...args, '--trust-anchor', file('other.pem', pem(other)), list],
+        env,
+      )
+      expect(wrong.status).toBe(1)
+      expect(wrong.stderr).toContain('DCC_LIST_SIGNATURE')
+      const unchecked = await runVigil([...args, '--name', 'eu-unchecked', list], env)
+      expect(unchecked.status).toBe(0)
+      expect(`${unchecked.stdout}${unchecked.stderr}`).toMatch(/DCC_LIST_SIGNATURE.*not checked/)
+    },
+  )
 
   it('imports a revocation list; bad usage exits 2', async () => {
     const list = file(
