@@ -72,3 +72,19 @@ export function noisyCount(
       : Math.round(laplaceNoise(u, epsilon, sensitivity))
   return Math.max(0, n + noise)
 }
+
+/**
+ * A share of two published counts, rounded to 6 decimals; null when either was withheld or there
+ * is nothing to divide by. `max` bounds a share that cannot exceed it (positives are a part of
+ * the tests: at most 1): each count carries its own noise, so a small noisy numerator can pass a
+ * small noisy denominator, and a positivity of 250 % tells a reader nothing. Clamping is
+ * post-processing of released figures, so it keeps the ε guarantee (Dwork & Roth 2014, Prop. 2.1).
+ */
+export function publishedRatio(
+  n: number | null,
+  d: number | null,
+  max = Number.POSITIVE_INFINITY,
+): number | null {
+  if (n === null || d === null || d <= 0) return null
+  return Math.min(max, Math.max(0, Math.round((n / d) * 1e6) / 1e6))
+}

@@ -142,10 +142,14 @@ export async function publicStats(ctx: ServiceContext): Promise<PublicStats> {
       regions: Object.fromEntries(places.map((p) => [p.code, figure(p.code)])),
     }
   }
+  // Positives are a part of the tests: a share of at most 1, whatever noise either count carries
+  // (clamping released figures is post-processing: ε is unchanged).
   const rate = (p: Series, t: Series) =>
     p.map((x, i) => {
       const d = t[i] ?? null
-      return x === null || d === null || d === 0 ? null : Math.round((x / d) * 1e4) / 1e4
+      return x === null || d === null || d === 0
+        ? null
+        : Math.min(1, Math.round((x / d) * 1e4) / 1e4)
     })
   const pos = measures.positives as PublicStats['measures'][string]
   const tests = measures.tests as PublicStats['measures'][string]

@@ -30,7 +30,7 @@ import { surveillanceRollups } from '../../platform/db/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 import { readBudget, spendBudget } from './budget.ts'
 import type { ChartPlan } from './chart-plan.ts'
-import { noiseVariance, noisyCount, uniform } from './dp.ts'
+import { noiseVariance, noisyCount, publishedRatio, uniform } from './dp.ts'
 import { domainOf, SENSITIVITY } from './measures.ts'
 import { dayMs, periodStart, periodsBetween, toDay } from './periods.ts'
 import { type Hierarchy, readHierarchy } from './regions.ts'
@@ -291,11 +291,12 @@ export async function querySeries(
     if (denominators !== undefined) {
       const dens = denominators.map((t) => (t[ii] as (number | null)[])[jj] ?? null)
       out.denominators = dens
-      out.rates = counts.map((c, p) => ratio(c, dens[p] ?? null))
+      // Positivity: positives are a part of the tests (a share of at most 1).
+      out.rates = counts.map((c, p) => publishedRatio(c, dens[p] ?? null, 1))
     } else if (q.measure === 'coverage') {
       const pop = population(i, j)
       out.denominators = counts.map(() => pop)
-      out.rates = counts.map((c) => ratio(c, pop))
+      out.rates = counts.map((c) => publishedRatio(c, pop))
     }
     return out
   }
@@ -330,11 +331,6 @@ export async function querySeries(
       notes,
     },
   }
-}
-
-function ratio(n: number | null, d: number | null): number | null {
-  if (n === null || d === null || d <= 0) return null
-  return Math.round((n / d) * 1e6) / 1e6
 }
 
 /** People with a complete series before `first`: whole months from the month grain, the rest by day. */

@@ -173,6 +173,13 @@ describe.each(ENGINES)('dashboard views on %s', (engine) => {
     }
     expect(await spent()).toBe(1)
     expect(await releases()).toBe(1)
+    // Positives and tests each carry noise; the share shown is still a share (at most 1).
+    const positivity = body.charts.find((c) => c.id === 'positivity')
+    if (positivity?.kind !== 'series') throw new Error('no positivity chart')
+    const { rows, totals } = positivity.result
+    const rates = [...rows, totals.all].flatMap((l) => l.rates ?? [])
+    expect(rates.some((r) => r !== null)).toBe(true)
+    for (const r of rates) if (r !== null) expect(r).toBeLessThanOrEqual(1)
   })
 
   it('the same view again on unchanged data: the same figures, charged nothing (the cost said so)', async () => {

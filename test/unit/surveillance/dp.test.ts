@@ -8,6 +8,7 @@ import {
   laplaceNoise,
   noiseVariance,
   noisyCount,
+  publishedRatio,
   uniform,
 } from '../../../src/services/surveillance/dp.ts'
 import { seededRandom } from '../../helpers/app.ts'
@@ -69,5 +70,22 @@ describe('differential privacy noise', () => {
     expect(xs).toEqual(ys)
     expect(Math.min(...xs)).toBe(0)
     expect(Math.max(...xs)).toBeGreaterThan(0)
+  })
+})
+
+describe('publishedRatio', () => {
+  it('divides published counts, bounded where a share cannot pass its bound', () => {
+    expect(publishedRatio(3, 4, 1)).toBe(0.75)
+    // Noise on both counts: 5 noisy positives of 2 noisy tests is shown as 100 %, not 250 %.
+    expect(publishedRatio(5, 2, 1)).toBe(1)
+    // Coverage has no such bound (a population estimate can be short).
+    expect(publishedRatio(5, 2)).toBe(2.5)
+    expect(publishedRatio(1, 3)).toBe(0.333333)
+  })
+
+  it('is null when a count was withheld or there is nothing to divide by', () => {
+    expect(publishedRatio(null, 4, 1)).toBeNull()
+    expect(publishedRatio(3, null, 1)).toBeNull()
+    expect(publishedRatio(3, 0, 1)).toBeNull()
   })
 })
