@@ -125,7 +125,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer wo
     // Spanish, same state.
     await page.getByRole('button', { name: 'Español' }).click()
     await expect.poll(() => page.locator('#bulk-count').textContent()).toBe('200 de 200 filas')
-    expect(await page.locator('#bulk-status').textContent()).toBe('197 emitidos, 3 rechazados.')
+    expect(await page.locator('#bulk-status').textContent()).toBe('Emitidos: 197. Rechazados: 3.')
     // Each refusal in Spanish words, not the service's English detail.
     expect(await page.locator('#bulk-refused-list li').allTextContents()).toEqual([
       'Línea 12, Fecha de nacimiento: Escriba la fecha como AAAA-MM-DD (o AAAA-MM, o AAAA).',
@@ -139,7 +139,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer wo
     await page.getByRole('button', { name: 'Subir y emitir' }).click()
     await expect
       .poll(() => page.locator('#bulk-status').textContent(), { timeout: 120_000 })
-      .toBe('0 emitidos, 3 rechazados. 197 ya se habían emitido desde este archivo.')
+      .toBe('Emitidos: 0. Rechazados: 3. Ya emitidos desde este archivo: 197.')
 
     // An NDJSON file, one issuing request per line: a line that is not JSON and a date after the
     // sample are said at their line in plain words; the other line is issued.
@@ -162,7 +162,7 @@ describe.skipIf(BROWSER_SKIP_REASON !== undefined)('bulk upload in the issuer wo
     await page.getByRole('button', { name: 'Subir y emitir' }).click()
     await expect
       .poll(() => page.locator('#bulk-status').textContent(), { timeout: 60_000 })
-      .toBe('1 emitidos, 2 rechazados.')
+      .toBe('Emitidos: 1. Rechazados: 2.')
     expect(await page.locator('#bulk-count').textContent()).toBe('3 de 3 filas')
     expect(await page.locator('#bulk-refused-list li').allTextContents()).toEqual([
       'Línea 2, la fila entera: Esta línea no es JSON válido.',

@@ -871,8 +871,8 @@ export const es: Record<MessageKey, string> = {
   'issuer.bulk.progress': 'Progreso',
   'issuer.bulk.count': '{done} de {total} filas',
   'issuer.bulk.uploading': 'Subiendo… mantenga esta página abierta.',
-  'issuer.bulk.summary': '{issued} emitidos, {refused} rechazados.',
-  'issuer.bulk.existing': '{existing} ya se habían emitido desde este archivo.',
+  'issuer.bulk.summary': 'Emitidos: {issued}. Rechazados: {refused}.',
+  'issuer.bulk.existing': 'Ya emitidos desde este archivo: {existing}.',
   'issuer.bulk.failed':
     'La subida se detuvo tras {done} filas: {reason}. Suba el archivo otra vez para continuar.',
   'issuer.bulk.report': 'Descargar el informe (CSV)',
