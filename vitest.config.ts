@@ -33,7 +33,19 @@ export default defineConfig({
         test: {
           name: 'service',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/unit/**', '**/node_modules/**'],
+          exclude: ['test/unit/**', 'test/workerd/**', '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'workerd',
+          include: ['test/workerd/**/*.test.ts'],
+          // One wrangler at a time: instances started from one project share its .wrangler/tmp,
+          // and one starting or killed there removed another's bundle mid-run ("Could not
+          // resolve …/middleware-loader.entry.ts", then "Your worker restarted mid-request").
+          // The other projects' files still run beside them.
+          fileParallelism: false,
         },
       },
     ],
