@@ -5,7 +5,9 @@
  */
 import { existsSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { POSTGRES_URL } from './helpers/db.ts'
+import { BROWSER_SKIP_REASON } from './helpers/browser.ts'
+import { OPENSSL_SKIP_REASON } from './helpers/cms.ts'
+import { POSTGRES_SKIP_REASON, POSTGRES_URL } from './helpers/db.ts'
 import {
   buildPgliteTemplate,
   buildPostgresTemplate,
@@ -28,7 +30,26 @@ async function buildPages(): Promise<void> {
   })
 }
 
-export default async function setup(): Promise<() => Promise<void>> {
+/**
+ * vitest 4.1 calls the global setup of a config whose projects `extends: true` once more for the
+ * projects (twice per run, seen here): the second call would build a second set of templates.
+ * One setup per process, its teardown run once.
+ */
+const ONCE = Symbol.for('vigil.test.globalSetup')
+type Once = { [ONCE]?: Promise<() => Promise<void>> }
+
+export default function setup(): Promise<() => Promise<void>> {
+  const g = globalThis as Once
+  if (g[ONCE] !== undefined) return g[ONCE].then(() => async () => {})
+  g[ONCE] = setupOnce()
+  return g[ONCE]
+}
+
+async function setupOnce(): Promise<() => Promise<void>> {
+  // The reporter lists skipped files without their reason: one line each, once, up front.
+  for (const reason of [POSTGRES_SKIP_REASON, BROWSER_SKIP_REASON, OPENSSL_SKIP_REASON]) {
+    if (reason !== undefined) process.stdout.write(`skipped here: ${reason}\n`)
+  }
   // Lowercase base36: it goes into Postgres database names.
   const run = `${process.pid.toString(36)}${Date.now().toString(36).slice(-5)}`
   const scratch = scratchDir(run)
