@@ -1,5 +1,6 @@
 /** @module core/codec/bytes — small Uint8Array helpers shared by the core. */
 
+import { hmac as nobleHmac } from '@noble/hashes/hmac.js'
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
 
 const encoder = new TextEncoder()
@@ -62,6 +63,30 @@ export function useSha256(impl: Sha256 | undefined): void {
 /** SHA-256 now: the installed platform hash, else @noble/hashes. */
 export function sha256Sync(data: Uint8Array): Uint8Array {
   return platformSha256 === undefined ? nobleSha256(data) : platformSha256(data)
+}
+
+/** SHA-256's block size in bytes (FIPS 180-4 §1), the HMAC pad length (RFC 2104 §2). */
+const BLOCK = 64
+
+/**
+ * HMAC-SHA-256 (RFC 2104) now. With a platform hash installed it is two platform hashes over
+ * the padded key (on Node about 3 µs where @noble/hashes' JavaScript took 25 µs of every card
+ * issued, for its rid); else @noble/hashes' HMAC.
+ */
+export function hmacSha256Sync(key: Uint8Array, data: Uint8Array): Uint8Array {
+  const hash = platformSha256
+  if (hash === undefined) return nobleHmac(nobleSha256, key, data)
+  const k = new Uint8Array(BLOCK)
+  k.set(key.length > BLOCK ? hash(key) : key)
+  const inner = new Uint8Array(BLOCK + data.length)
+  const outer = new Uint8Array(BLOCK + 32)
+  for (let i = 0; i < BLOCK; i++) {
+    inner[i] = (k[i] as number) ^ 0x36
+    outer[i] = (k[i] as number) ^ 0x5c
+  }
+  inner.set(data, BLOCK)
+  outer.set(hash(inner), BLOCK)
+  return hash(outer)
 }
 
 /**

@@ -6,9 +6,7 @@
  * `crlVersion`. An entry with a timestamp revokes only cards whose `nbf` is before it. The CRL is
  * untrusted input: size, alphabet, duplicates and counters are checked (fail closed).
  */
-import { hmac } from '@noble/hashes/hmac.js'
-import { sha256 } from '@noble/hashes/sha2.js'
-import { toBase64Url, utf8 } from '../codec/index.ts'
+import { hmacSha256Sync, toBase64Url, utf8 } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
 import { isJsonObject, parseCounter, parseJsonObject } from './json.ts'
 import { CRL_METHOD, MAX_CRL_LENGTH, MAX_CRL_RIDS, MAX_RID_LENGTH } from './limits.ts'
@@ -39,7 +37,7 @@ export function computeRid(kid: string, subjectId: string, secret: string): stri
   if (kid === '' || subjectId === '' || secret === '') {
     throw new ShcError('SHC_RID_INPUT', 'kid, subject and secret must be non-empty')
   }
-  const mac = hmac(sha256, utf8(secret + kid), utf8(subjectId))
+  const mac = hmacSha256Sync(utf8(secret + kid), utf8(subjectId))
   return toBase64Url(mac.subarray(0, RID_BYTES))
 }
 

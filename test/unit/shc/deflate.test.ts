@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs'
-import { inflateRawSync as inflateRawSyncNode } from 'node:zlib'
+import { constants, deflateRawSync, inflateRawSync as inflateRawSyncNode } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { concatBytes, fromUtf8, utf8 } from '../../../src/core/codec/bytes.ts'
 import { deflateRaw, inflateRaw, useDeflateRaw } from '../../../src/core/shc/deflate.ts'
 import { MAX_PAYLOAD_BYTES } from '../../../src/core/shc/limits.ts'
-import { nodeDeflateRaw } from '../../../src/platform/node-crypto/deflate.ts'
+import { nodeDeflateRaw, windowBitsFor } from '../../../src/platform/node-crypto/deflate.ts'
 import { readVector, vectorPath } from '../../helpers/vectors.ts'
 
 // Output is taken in 16 KiB chunks: outputs around and past a chunk must come back whole.
@@ -117,5 +117,26 @@ describe('deflateRaw through the platform (useDeflateRaw): fflate and node:zlib 
       expect(await inflateRaw(deflated, MAX_PAYLOAD_BYTES)).toEqual(payload)
       expect(new Uint8Array(inflateRawSyncNode(deflated))).toEqual(payload)
     }
+  })
+})
+
+describe('node:zlib with a window sized to the input', () => {
+  it('gives the bytes of the full 15-bit window for inputs up to and past 32 KiB', () => {
+    const text = readVector('shc/spec-examples/example-00-c-jws-payload-minified.json')
+    for (const n of [0, 1, 100, 249, 250, 251, 761, 762, 763, 1000, 3834, 3835, 20_000, 40_000]) {
+      // Repetitive, card-like input (JSON text repeated), so matches at every distance exist.
+      const input = new Uint8Array(n).map((_, i) => text[i % text.length] as number)
+      const full = deflateRawSync(input, { level: constants.Z_BEST_COMPRESSION })
+      expect(Buffer.from(nodeDeflateRaw(input)).equals(full), `n=${n}`).toBe(true)
+    }
+  })
+
+  it('sizes the window to hold input and lookahead: 9 bits at least, 15 at most', () => {
+    expect(windowBitsFor(0)).toBe(9)
+    expect(windowBitsFor(249)).toBe(9) // 249 + 262 + 1 = 512
+    expect(windowBitsFor(250)).toBe(10)
+    expect(windowBitsFor(1000)).toBe(11)
+    expect(windowBitsFor(32_768 - 263)).toBe(15)
+    expect(windowBitsFor(1_000_000)).toBe(15)
   })
 })
