@@ -4,11 +4,10 @@
  * passkey (a signed-in person): options with a stored challenge, then the response checked step
  * by step (challenge, origin, RP ID, user verification) and its attestation verified.
  */
-import {
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyRegistrationResponse,
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server'
 import { eq } from 'drizzle-orm'
 import type { ServiceContext } from '../../platform/context/index.ts'
@@ -27,6 +26,7 @@ import {
   readClientData,
   registrationAuthData,
   relyingParty,
+  webauthnServer,
 } from './webauthn.ts'
 
 export interface NewPasskey {
@@ -51,6 +51,7 @@ export async function registrationOptions(
     ...binding,
     userHandle: person.userHandle,
   })
+  const { generateRegistrationOptions } = await webauthnServer()
   return generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -75,11 +76,12 @@ export async function verifyRegistration(
   binding: Omit<Binding, 'userHandle'>,
 ): Promise<NewPasskey & { challenge: ConsumedChallenge }> {
   const rp = relyingParty(ctx.config)
-  const clientData = readClientData(response.response.clientDataJSON, 'webauthn.create')
+  const clientData = await readClientData(response.response.clientDataJSON, 'webauthn.create')
   const challenge = await consumeChallenge(ctx, clientData.challenge, purpose, binding)
   checkOrigin(clientData, rp)
-  await checkAuthData(registrationAuthData(response.response.attestationObject), rp)
-  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>
+  await checkAuthData(await registrationAuthData(response.response.attestationObject), rp)
+  const { verifyRegistrationResponse } = await webauthnServer()
+  let verified: VerifiedRegistrationResponse
   try {
     verified = await verifyRegistrationResponse({
       response,

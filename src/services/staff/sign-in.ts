@@ -5,11 +5,10 @@
  * enabled credential, a growing signature counter — and its signature verified. The counter is
  * stored with a compare-and-set, so two racing replays of one assertion cannot both pass.
  */
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
-  verifyAuthenticationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  VerifiedAuthenticationResponse,
 } from '@simplewebauthn/server'
 import { and, eq } from 'drizzle-orm'
 import { equalBytes, fromBase64Url } from '../../core/codec/index.ts'
@@ -29,6 +28,7 @@ import {
   checkOrigin,
   readClientData,
   relyingParty,
+  webauthnServer,
 } from './webauthn.ts'
 
 export interface SignedIn {
@@ -44,6 +44,7 @@ export async function beginSignIn(
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   await hitRateLimit(ctx, { rule: SIGN_IN_LIMIT, key: clientKey })
   const { bytes } = await issueChallenge(ctx, 'sign-in')
+  const { generateAuthenticationOptions } = await webauthnServer()
   return generateAuthenticationOptions({
     rpID: relyingParty(ctx.config).id,
     challenge: new Uint8Array(bytes),
@@ -59,10 +60,13 @@ export async function finishSignIn(
   response: AuthenticationResponseJSON,
 ): Promise<SignedIn> {
   const rp = relyingParty(ctx.config)
-  const clientData = readClientData(response.response.clientDataJSON, 'webauthn.get')
+  const clientData = await readClientData(response.response.clientDataJSON, 'webauthn.get')
   const challenge = await consumeChallenge(ctx, clientData.challenge, 'sign-in')
   checkOrigin(clientData, rp)
-  const authData = await checkAuthData(assertionAuthData(response.response.authenticatorData), rp)
+  const authData = await checkAuthData(
+    await assertionAuthData(response.response.authenticatorData),
+    rp,
+  )
   const [row] = await ctx.db
     .select({ passkey: passkeys, user: users })
     .from(passkeys)
@@ -95,7 +99,8 @@ export async function finishSignIn(
       field,
     })
   checkCounter(passkey.counter, authData.counter)
-  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>
+  const { verifyAuthenticationResponse } = await webauthnServer()
+  let verified: VerifiedAuthenticationResponse
   try {
     verified = await verifyAuthenticationResponse({
       response,

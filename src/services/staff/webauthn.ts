@@ -5,12 +5,6 @@
  * has its own code: client data, origin (WebAuthn §7.1 step 9 / §7.2 step 13), RP ID hash
  * (step 15), user verification (step 17) and the signature counter (§6.1.1).
  */
-import {
-  decodeAttestationObject,
-  decodeClientDataJSON,
-  isoBase64URL,
-  parseAuthenticatorData,
-} from '@simplewebauthn/server/helpers'
 import { equalBytes, sha256, utf8 } from '../../core/codec/index.ts'
 import type { Config } from '../../platform/config/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
@@ -21,6 +15,21 @@ export interface RelyingParty {
   name: string
   /** scheme://host[:port] of the public URL: the only origin a ceremony may come from. */
   origin: string
+}
+
+/**
+ * @simplewebauthn/server is loaded at the first ceremony, not at start: its module set-up (X.509
+ * and ASN.1 schemas) was about 45 ms of every `vigil serve` start (issue 23).
+ */
+let server: Promise<typeof import('@simplewebauthn/server')> | undefined
+let helpers: Promise<typeof import('@simplewebauthn/server/helpers')> | undefined
+export const webauthnServer = () => {
+  server ??= import('@simplewebauthn/server')
+  return server
+}
+const webauthnHelpers = () => {
+  helpers ??= import('@simplewebauthn/server/helpers')
+  return helpers
 }
 
 export function relyingParty(config: Pick<Config, 'publicUrl'>): RelyingParty {
@@ -39,7 +48,8 @@ export interface ClientData {
 }
 
 /** Attacker-controlled: clientDataJSON is decoded defensively and only its known fields read. */
-export function readClientData(clientDataJSON: string, type: string): ClientData {
+export async function readClientData(clientDataJSON: string, type: string): Promise<ClientData> {
+  const { decodeClientDataJSON } = await webauthnHelpers()
   let data: ClientData
   try {
     data = decodeClientDataJSON(clientDataJSON)
@@ -76,6 +86,7 @@ export interface AuthData {
 
 /** RP ID hash and flags of authenticator data (raw bytes). */
 export async function checkAuthData(authData: Uint8Array, rp: RelyingParty): Promise<AuthData> {
+  const { parseAuthenticatorData } = await webauthnHelpers()
   let parsed: ReturnType<typeof parseAuthenticatorData>
   try {
     parsed = parseAuthenticatorData(new Uint8Array(authData))
@@ -99,7 +110,8 @@ export async function checkAuthData(authData: Uint8Array, rp: RelyingParty): Pro
 }
 
 /** The authenticator data inside a registration's attestation object. */
-export function registrationAuthData(attestationObject: string): Uint8Array {
+export async function registrationAuthData(attestationObject: string): Promise<Uint8Array> {
+  const { decodeAttestationObject, isoBase64URL } = await webauthnHelpers()
   try {
     return decodeAttestationObject(isoBase64URL.toBuffer(attestationObject)).get('authData')
   } catch (cause) {
@@ -110,7 +122,8 @@ export function registrationAuthData(attestationObject: string): Uint8Array {
   }
 }
 
-export function assertionAuthData(authenticatorData: string): Uint8Array {
+export async function assertionAuthData(authenticatorData: string): Promise<Uint8Array> {
+  const { isoBase64URL } = await webauthnHelpers()
   try {
     return isoBase64URL.toBuffer(authenticatorData)
   } catch (cause) {
