@@ -8,14 +8,14 @@
 import { performance } from 'node:perf_hooks'
 import { sha256 } from '../src/core/codec/index.ts'
 import { computeRid, issueShc } from '../src/core/shc/index.ts'
-import { buildBundle, deidentifyInput } from '../src/services/credentials/bundle.ts'
-import { CredentialInput } from '../src/services/credentials/input.ts'
-import { isLoopbackIssuer, issuerSigner } from '../src/services/credentials/issuer.ts'
-import { qrOf } from '../src/services/credentials/issue.ts'
-import { sealPersonalData } from '../src/services/credentials/personal-data.ts'
-import { searchKey } from '../src/services/credentials/search-key.ts'
 import { uuidFrom } from '../src/platform/ids/index.ts'
 import { installNodeDeflate, installNodeSha256 } from '../src/platform/node-crypto/index.ts'
+import { buildBundle, deidentifyInput } from '../src/services/credentials/bundle.ts'
+import { CredentialInput } from '../src/services/credentials/input.ts'
+import { qrOf } from '../src/services/credentials/issue.ts'
+import { isLoopbackIssuer, issuerSigner } from '../src/services/credentials/issuer.ts'
+import { sealPersonalData } from '../src/services/credentials/personal-data.ts'
+import { searchKey } from '../src/services/credentials/search-key.ts'
 import { openBenchDb } from './setup.ts'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '4000')
@@ -48,8 +48,12 @@ async function step<T>(name: string, f: () => T | Promise<T>): Promise<T> {
 for (let round = 0; round < 2; round++) {
   totals.clear()
   for (let i = 0; i < ROUNDS; i++) {
-    const text = await step('request JSON parse', () => JSON.stringify(body(i)))
-    const input = await step('input check (zod)', () => CredentialInput.parseAsync(JSON.parse(text)))
+    const text = await step('request body as JSON text (client side)', () =>
+      JSON.stringify(body(i)),
+    )
+    const input = await step('JSON parse and input check (zod)', () =>
+      CredentialInput.parseAsync(JSON.parse(text)),
+    )
     const now = new Date()
     const bundle = await step('FHIR bundle', () => buildBundle(input, now))
     const id = uuidFrom(ctx.random(16))
@@ -82,7 +86,9 @@ const rows = [...totals].map(([name, ms]) => {
   return { name, us }
 })
 for (const r of rows)
-  process.stdout.write(`${JSON.stringify({ bench: 'issue.step', step: r.name, us: Number(r.us.toFixed(1)) })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'issue.step', step: r.name, us: Number(r.us.toFixed(1)) })}\n`,
+  )
 console.log('\n| step | µs per credential |\n|---|---|')
 for (const r of rows) console.log(`| ${r.name} | ${r.us.toFixed(1)} |`)
 console.log(`| sum | ${sum.toFixed(1)} |`)
