@@ -6,7 +6,9 @@
  * (certlogic-js's format validator). Unknown fields are refused: a misspelt field never silently
  * drops a condition.
  */
+
 import { validateFormat } from 'certlogic-js/dist/validation/format-validator.js'
+import { isJsonObject } from '../codec/index.ts'
 import { CertLogicError } from './errors.ts'
 import {
   type CertLogicExpression,
@@ -47,10 +49,6 @@ function refuse(message: string, field: string): never {
   throw new CertLogicError('DCC_RULES_INVALID', message, { field })
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
 function text(o: Record<string, unknown>, key: string, pattern?: RegExp): string {
   const v = o[key]
   if (typeof v !== 'string' || (pattern !== undefined && !pattern.test(v))) {
@@ -75,7 +73,7 @@ function descriptions(v: unknown): DccRuleDescription[] {
   if (!Array.isArray(v) || v.length === 0)
     refuse('Description must list descriptions', 'Description')
   const out = v.map((d, i): DccRuleDescription => {
-    if (!isRecord(d) || typeof d.lang !== 'string' || !LANG.test(d.lang)) {
+    if (!isJsonObject(d) || typeof d.lang !== 'string' || !LANG.test(d.lang)) {
       refuse('a description needs a language', `Description.${i}.lang`)
     }
     if (typeof d.desc !== 'string' || d.desc.trim() === '') {
@@ -89,7 +87,7 @@ function descriptions(v: unknown): DccRuleDescription[] {
 
 /** Reads one rule; throws DCC_RULES_INVALID naming the field at fault. */
 export function parseDccRule(input: unknown): DccRule {
-  if (!isRecord(input)) refuse('a rule must be a JSON object', '')
+  if (!isJsonObject(input)) refuse('a rule must be a JSON object', '')
   for (const key of Object.keys(input)) {
     if (!FIELDS.has(key)) refuse(`unknown field ${key}`, key)
   }
@@ -157,7 +155,7 @@ export function parseDccRulesText(text: string): DccRule[] {
 
 /** Reads value sets: an object of id → list of codes (the EU value-set JSON's ids and keys). */
 export function parseDccValueSets(input: unknown): DccValueSets {
-  if (!isRecord(input)) refuse('value sets must be an object', 'valueSets')
+  if (!isJsonObject(input)) refuse('value sets must be an object', 'valueSets')
   const out: Record<string, readonly string[]> = {}
   for (const [id, codes] of Object.entries(input)) {
     if (!Array.isArray(codes) || !codes.every((c) => typeof c === 'string')) {

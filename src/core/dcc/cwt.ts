@@ -6,6 +6,7 @@
  * (core/dcc/who.ts), where present; at least one of them must be. Payloads come back as JSON
  * (text-keyed maps as objects), the form the schema and the vectors use.
  */
+import { isJsonObject } from '../codec/index.ts'
 import { decodeClaims, toJson } from './cbor.ts'
 import { DccError } from './errors.ts'
 import { WHO_HCERT_CLAIMS, type WhoHcert } from './who.ts'
@@ -33,9 +34,6 @@ export function euDccOf(claims: DccClaims): Record<string, unknown> {
   if (claims.dcc === undefined) throw bad('hcert has no EU DCC (key 1)', 'hcert')
   return claims.dcc
 }
-
-const isJsonObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** The WHO claims under hcert: each a JSON object, or a list of them (0..* in smart-trust). */
 function whoClaims(hcert: Map<unknown, unknown>): WhoHcert[] {

@@ -6,6 +6,7 @@
  * apps and the JSON Schema 2020-12 default: `format` (issuers put date-times in date fields,
  * dgca-app-core-android#31) and value sets (they change; business rules check them).
  */
+import { isJsonObject } from '../codec/index.ts'
 import { DccError } from './errors.ts'
 import type { DccType } from './validity.ts'
 
@@ -67,8 +68,6 @@ function bad(message: string, field: string): DccError {
   return new DccError('DCC_SCHEMA', `${field}: ${message}`, { field })
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
-
 function text(obj: Json, key: string, field: string, optional = false): string | undefined {
   const v = obj[key]
   if (v === undefined && optional) return undefined
@@ -83,7 +82,7 @@ export function checkDccSchema(dcc: Json): DccPayload {
   if (m === null || m[1] !== '1') throw bad(`unknown schema version ${ver}`, 'ver')
   const minor = Number(m[2]) * 1000 + Number(m[3])
   const nam = dcc.nam
-  if (!isObject(nam)) throw bad('missing or not an object', 'nam')
+  if (!isJsonObject(nam)) throw bad('missing or not an object', 'nam')
   for (const k of ['fn', 'gn']) text(nam, k, `nam.${k}`, true)
   const fnt = text(nam, 'fnt', 'nam.fnt', true)
   const gnt = text(nam, 'gnt', 'nam.gnt', true)
@@ -104,7 +103,7 @@ export function checkDccSchema(dcc: Json): DccPayload {
   const list = dcc[type]
   if (!Array.isArray(list) || list.length !== 1) throw bad('must be a list of one entry', type)
   const entry = list[0]
-  if (!isObject(entry)) throw bad('not an object', `${type}[0]`)
+  if (!isJsonObject(entry)) throw bad('not an object', `${type}[0]`)
   for (const [key, kind] of Object.entries(REQUIRED[type])) {
     const field = `${type}[0].${key}`
     if (kind === 'string') text(entry, key, field)

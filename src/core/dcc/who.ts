@@ -10,6 +10,7 @@
  * codes are kept as the certificate states them. The signature, time and trust checks are the
  * same COSE/CWT ones as for the EU DCC.
  */
+import { isJsonObject } from '../codec/index.ts'
 import { DccError } from './errors.ts'
 
 /** The hcert keys and what they hold. */
@@ -46,8 +47,6 @@ export interface WhoSummary {
 
 type Json = Readonly<Record<string, unknown>>
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
-
 function bad(message: string, field: string): DccError {
   return new DccError('DCC_SCHEMA', `${field}: ${message}`, { field })
 }
@@ -64,7 +63,7 @@ function code(obj: Json, key: string, field: string, optional = false): string |
   const v = obj[key]
   if (v === undefined && optional) return undefined
   if (typeof v === 'string') return v
-  if (isObject(v) && typeof v.code === 'string') return v.code
+  if (isJsonObject(v) && typeof v.code === 'string') return v.code
   throw bad('missing or not a code', field)
 }
 
@@ -73,11 +72,11 @@ const opt = <K extends string>(key: K, value: string | number | undefined) =>
 
 function ddccIssuer(p: Json): string | undefined {
   const cert = p.certificate
-  if (!isObject(cert)) return undefined
+  if (!isJsonObject(cert)) return undefined
   const issuer = cert.issuer
-  if (!isObject(issuer)) return undefined
+  if (!isJsonObject(issuer)) return undefined
   const id = issuer.identifier
-  if (isObject(id) && typeof id.value === 'string') return id.value
+  if (isJsonObject(id) && typeof id.value === 'string') return id.value
   return typeof issuer.display === 'string' ? issuer.display : undefined
 }
 
@@ -86,7 +85,7 @@ function ddcc(kind: 'ddcc-vs' | 'ddcc-tr', p: Json): WhoSummary {
   const birthDate = text(p, 'birthDate', 'birthDate', true) ?? ''
   const key = kind === 'ddcc-vs' ? 'vaccination' : 'test'
   const e = p[key]
-  if (!isObject(e)) throw bad('missing or not an object', key)
+  if (!isJsonObject(e)) throw bad('missing or not an object', key)
   const issuer = ddccIssuer(p)
   if (kind === 'ddcc-vs') {
     const dose = e.dose
@@ -125,7 +124,7 @@ function icvp(p: Json): WhoSummary {
   const early = p.vx === undefined && Array.isArray(p.v)
   const field = early ? 'v[0]' : 'vx'
   const details = early ? (p.v as unknown[]).length === 1 && (p.v as unknown[])[0] : p.vx
-  if (!isObject(details)) throw bad('missing or not one vaccine entry', field)
+  if (!isJsonObject(details)) throw bad('missing or not one vaccine entry', field)
   const date = text(details, 'dv', `${field}.dv`, true) ?? text(details, 'dt', `${field}.dt`)
   const issuer = text(details, 'is', `${field}.is`, true)
   const clinician = text(details, 'cn', `${field}.cn`, true)

@@ -7,6 +7,7 @@
  * quantity results) but a card without a Patient, a name, a birth date, codes or dates is
  * refused: a verifier must not show half a credential.
  */
+import { isJsonObject } from '../codec/index.ts'
 import {
   CVX_SYSTEM,
   displayOf,
@@ -61,8 +62,6 @@ export interface CredentialSummary {
 
 type Json = Record<string, unknown>
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
-
 function bad(message: string, field: string): FhirError {
   return new FhirError('FHIR_BUNDLE_INVALID', `${field}: ${message}`, { field })
 }
@@ -74,10 +73,10 @@ function text(value: unknown, field: string): string {
 
 /** The coding in `preferred` system, else the first complete coding. */
 function coding(concept: unknown, preferred: string, field: string) {
-  const list = isObject(concept) && Array.isArray(concept.coding) ? concept.coding : []
+  const list = isJsonObject(concept) && Array.isArray(concept.coding) ? concept.coding : []
   const codings = list.filter(
     (c): c is { system: string; code: string } =>
-      isObject(c) && typeof c.system === 'string' && typeof c.code === 'string',
+      isJsonObject(c) && typeof c.system === 'string' && typeof c.code === 'string',
   )
   const chosen = codings.find((c) => c.system === preferred) ?? codings[0]
   if (chosen === undefined) throw bad('has no coding with a system and a code', field)
@@ -91,7 +90,7 @@ function day(value: unknown, field: string): string {
 }
 
 function nameOf(patient: Json, field: string): string {
-  const names = Array.isArray(patient.name) ? patient.name.filter(isObject) : []
+  const names = Array.isArray(patient.name) ? patient.name.filter(isJsonObject) : []
   const name = names.find((n) => n.use === 'official') ?? names[0]
   const given = Array.isArray(name?.given) ? name.given.filter((g) => typeof g === 'string') : []
   const parts = [...given, name?.family].filter((p) => typeof p === 'string' && p.trim() !== '')
@@ -151,7 +150,7 @@ function resultOf(
   if (typeof r.valueString === 'string')
     return { result: r.valueString, resultDisplay: r.valueString }
   const q = r.valueQuantity
-  if (isObject(q) && typeof q.value === 'number') {
+  if (isJsonObject(q) && typeof q.value === 'number') {
     const value = `${q.comparator ?? ''}${q.value} ${q.unit ?? q.code ?? ''}`.trim()
     return { result: value, resultDisplay: value }
   }
@@ -176,10 +175,12 @@ function test(r: Json, field: string): TestSummary {
 
 /** The display summary of a verified bundle (e.g. VerifiedShc.bundle). */
 export function summarise(bundle: unknown): CredentialSummary {
-  if (!isObject(bundle) || bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry)) {
+  if (!isJsonObject(bundle) || bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry)) {
     throw bad('not a FHIR Bundle with entries', 'fhirBundle')
   }
-  const resources = bundle.entry.map((e) => (isObject(e) && isObject(e.resource) ? e.resource : {}))
+  const resources = bundle.entry.map((e) =>
+    isJsonObject(e) && isJsonObject(e.resource) ? e.resource : {},
+  )
   const patients = resources.flatMap((r, i) => (r.resourceType === 'Patient' ? [i] : []))
   // One card, one holder: with two Patients the verifier could not say whose doses it shows.
   if (patients.length !== 1) throw bad('must hold exactly one Patient', 'fhirBundle.entry')

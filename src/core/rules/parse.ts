@@ -5,7 +5,7 @@
  * authority wrote. The text is what the ledger commits to (SHA-256 of its UTF-8 bytes).
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { equalBytes, fromHex, utf8 } from '../codec/index.ts'
+import { equalBytes, fromHex, isJsonObject, utf8 } from '../codec/index.ts'
 import type { VaccineFamily } from '../fhir/index.ts'
 import { RulesError } from './errors.ts'
 import {
@@ -38,7 +38,6 @@ const TARGETS: readonly TestRule['target'][] = ['sars-cov-2', 'influenza-a', 'in
 const METHODS: readonly TestMethod[] = ['antigen', 'naat']
 
 type Json = Record<string, unknown>
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function bad(message: string, field: string): RulesError {
   return new RulesError('RULES_FORMAT', message, { field })
@@ -102,14 +101,14 @@ function test(r: Json, field: string): TestRule {
 }
 
 function rule(r: unknown, field: string): Rule {
-  if (!isObject(r)) throw bad('a rule must be an object', field)
+  if (!isJsonObject(r)) throw bad('a rule must be an object', field)
   if (r.kind === 'vaccination') return vaccination(r, field)
   if (r.kind === 'test') return test(r, field)
   throw bad('kind must be vaccination or test', `${field}.kind`)
 }
 
 function title(value: unknown, field: string): Record<string, string> {
-  if (!isObject(value) || typeof value.en !== 'string') throw bad('needs an en title', field)
+  if (!isJsonObject(value) || typeof value.en !== 'string') throw bad('needs an en title', field)
   const out: Record<string, string> = {}
   for (const [lang, text] of Object.entries(value)) {
     if (!/^[a-z]{2}(-[A-Z]{2})?$/.test(lang) || typeof text !== 'string') {
@@ -122,7 +121,7 @@ function title(value: unknown, field: string): Record<string, string> {
 }
 
 function ruleSet(value: unknown, field: string): RuleSet {
-  if (!isObject(value)) throw bad('a rule set must be an object', field)
+  if (!isJsonObject(value)) throw bad('a rule set must be an object', field)
   only(value, ['name', 'title', 'anyOf'], field)
   if (typeof value.name !== 'string' || !NAME.test(value.name)) {
     throw bad('name must be 1-64 of a-z, 0-9 and -', `${field}.name`)
@@ -139,7 +138,7 @@ function ruleSet(value: unknown, field: string): RuleSet {
 
 /** Checks a parsed document; throws RulesError (RULES_FORMAT) naming the field at fault. */
 export function checkRuleSetDocument(value: unknown): RuleSetDocument {
-  if (!isObject(value)) throw bad('not a JSON object', 'document')
+  if (!isJsonObject(value)) throw bad('not a JSON object', 'document')
   only(value, ['format', 'ruleSets'], 'document')
   if (value.format !== RULES_FORMAT) throw bad(`format must be ${RULES_FORMAT}`, 'format')
   const sets = value.ruleSets

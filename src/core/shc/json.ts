@@ -4,13 +4,11 @@
  * bounded before parsing, parse failures become one ShcError code, and objects are told apart
  * from arrays and null.
  */
+
+import { isJsonObject, type JsonObject } from '../codec/index.ts'
 import { ShcError, type ShcErrorCode } from './errors.ts'
 
-export type JsonObject = { [key: string]: unknown }
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+export { isJsonObject, type JsonObject } from '../codec/index.ts'
 
 /** Parses JSON text of at most `maxLength` characters; any failure throws `code`. */
 export function parseJsonText(

@@ -9,13 +9,12 @@
  * such data. It is not signed: a receiver trusts it as far as it trusts the server (the cards
  * in the same link are the signed copies). Ids come from the caller (the core has no randomness).
  */
+import { isJsonObject } from '../codec/index.ts'
 
 const LOINC = 'http://loinc.org'
 const EMPTY_REASON = 'http://terminology.hl7.org/CodeSystem/list-empty-reason'
 
 type Json = Record<string, unknown>
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 export interface PatientSummaryInput {
   /** Each credential's FHIR bundle (as in its card: one Patient, `resource:N` references). */
@@ -31,8 +30,8 @@ export interface PatientSummaryInput {
 /** Same dose or same result twice (a card and its corrected re-issue): kept once. */
 function recordKey(r: Json): string {
   const first = (concept: unknown) => {
-    const c = isObject(concept) && Array.isArray(concept.coding) ? concept.coding[0] : undefined
-    return isObject(c) ? `${String(c.system)}|${String(c.code)}` : ''
+    const c = isJsonObject(concept) && Array.isArray(concept.coding) ? concept.coding[0] : undefined
+    return isJsonObject(c) ? `${String(c.system)}|${String(c.code)}` : ''
   }
   if (r.resourceType === 'Immunization') {
     return ['I', first(r.vaccineCode), r.occurrenceDateTime, r.lotNumber ?? ''].join('\u0000')
@@ -68,9 +67,9 @@ export function buildPatientSummary(input: PatientSummaryInput): Json {
   const records: Json[] = []
   const seen = new Set<string>()
   for (const bundle of input.bundles) {
-    if (!isObject(bundle) || !Array.isArray(bundle.entry)) continue
+    if (!isJsonObject(bundle) || !Array.isArray(bundle.entry)) continue
     for (const e of bundle.entry) {
-      const r = isObject(e) && isObject(e.resource) ? e.resource : undefined
+      const r = isJsonObject(e) && isJsonObject(e.resource) ? e.resource : undefined
       if (r === undefined) continue
       if (r.resourceType === 'Patient') {
         patient ??= r

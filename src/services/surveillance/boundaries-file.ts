@@ -10,6 +10,7 @@
  */
 
 import { feature as topoFeature } from 'topojson-client'
+import { isJsonObject } from '../../core/codec/index.ts'
 import type { AreaGeometry } from '../../core/stats/index.ts'
 import { ServiceError } from '../../platform/errors/index.ts'
 
@@ -36,9 +37,6 @@ const NAME_PROPERTIES = ['name', 'NAME', 'shapeName']
 
 const bad = (message: string, field = 'file') =>
   new ServiceError('BOUNDARIES_INVALID', message, { field })
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** A feature's label in reports: its first key, its name, or its position. */
 export const featureLabel = (f: FileFeature) => f.keys[0] ?? f.name ?? `feature #${f.index + 1}`
@@ -69,7 +67,7 @@ const polygon = (value: unknown, where: string): [number, number][][] => {
 }
 
 function area(geometry: unknown, where: string): AreaGeometry | null {
-  if (!isObject(geometry)) return null
+  if (!isJsonObject(geometry)) return null
   if (geometry.type === 'Polygon')
     return { type: 'Polygon', coordinates: polygon(geometry.coordinates, `${where}.coordinates`) }
   if (geometry.type === 'MultiPolygon') {
@@ -91,9 +89,9 @@ export const countVertices = (g: AreaGeometry): number =>
 
 function readFeature(value: unknown, index: number): FileFeature {
   const where = `features[${index}]`
-  if (!isObject(value) || value.type !== 'Feature')
+  if (!isJsonObject(value) || value.type !== 'Feature')
     throw bad(`${where}: not a GeoJSON Feature`, where)
-  const props = isObject(value.properties) ? value.properties : {}
+  const props = isJsonObject(value.properties) ? value.properties : {}
   const text = (v: unknown) =>
     typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null
   const keys = [value.id, ...KEY_PROPERTIES.map((k) => props[k])]
@@ -112,7 +110,7 @@ function readFeature(value: unknown, index: number): FileFeature {
 
 /** GeoJSON features of a TopoJSON topology: every object, in the file's order. */
 function fromTopology(topology: Record<string, unknown>): unknown[] {
-  if (!isObject(topology.objects) || !Array.isArray(topology.arcs))
+  if (!isJsonObject(topology.objects) || !Array.isArray(topology.arcs))
     throw bad('a TopoJSON Topology needs "objects" and "arcs"')
   const out: unknown[] = []
   for (const [name, object] of Object.entries(topology.objects)) {
@@ -121,7 +119,8 @@ function fromTopology(topology: Record<string, unknown>): unknown[] {
         topology as unknown as Parameters<typeof topoFeature>[0],
         object as never,
       ) as unknown
-      if (isObject(converted) && Array.isArray(converted.features)) out.push(...converted.features)
+      if (isJsonObject(converted) && Array.isArray(converted.features))
+        out.push(...converted.features)
       else out.push(converted)
     } catch (err) {
       // topojson-client trusts its input: an arc index out of range surfaces as a TypeError.
@@ -139,7 +138,7 @@ export function parseBoundaries(text: string): FileFeature[] {
   } catch (err) {
     throw bad(`not JSON: ${(err as Error).message}`)
   }
-  if (!isObject(doc)) throw bad('a boundary file is a TopoJSON Topology or GeoJSON object')
+  if (!isJsonObject(doc)) throw bad('a boundary file is a TopoJSON Topology or GeoJSON object')
   const raw =
     doc.type === 'Topology'
       ? fromTopology(doc)

@@ -12,7 +12,7 @@
  * before anything is drawn or spent: there is no partial view.
  */
 import { and, desc, eq, gte, lt, max } from 'drizzle-orm'
-import { sha256, toHex, utf8 } from '../../core/codec/index.ts'
+import { isJsonObject, sha256, toHex, utf8 } from '../../core/codec/index.ts'
 import { AGE_BANDS } from '../../core/fhir/index.ts'
 import {
   type Budget,
@@ -74,7 +74,7 @@ function split(req: ViewRequest, epsilon: number): ViewCost['split'] {
 /** JSON with object keys sorted, so equal views hash equally whatever order they came in. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
+    isJsonObject(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
   )

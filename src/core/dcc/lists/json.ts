@@ -14,9 +14,7 @@ export function parseListJson(bytes: Uint8Array | string): unknown {
   }
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
+export { isJsonObject as isObject } from '../../codec/index.ts'
 
 export function formatError(message: string, field = 'document'): DccListError {
   return new DccListError('DCC_LIST_FORMAT', message, { field })
