@@ -22,6 +22,7 @@ import { Agent } from 'node:http'
 import { loadavg } from 'node:os'
 import { createApiToken } from '../src/services/staff/index.ts'
 import { percentile } from './append.ts'
+import { credentialBody } from './credential-body.ts'
 import { postJson, serveBenchDb } from './http.ts'
 import {
   measureOffline,
@@ -65,18 +66,6 @@ const emit = (f: Record<string, unknown>) => {
   process.stdout.write(`${JSON.stringify(f)}\n`)
 }
 
-function body(i: number): string {
-  return JSON.stringify({
-    type: 'immunization',
-    patient: { givenNames: ['Bench', `P${i}`], familyName: `Person${i}`, birthDate: '1980-01-01' },
-    immunizations: [
-      { code: '208', date: '2021-05-01', lotNumber: 'EW0182' },
-      { code: '208', date: '2021-05-29', lotNumber: 'EW0191' },
-    ],
-    region: 'NL-NH',
-  })
-}
-
 async function main() {
   const b = await openBenchDb('postgres')
   const { token } = await createApiToken(b.ctx, {
@@ -104,7 +93,7 @@ async function main() {
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < end) {
         const t0 = performance.now()
-        const res = await postJson(agent, url, body(counter++), token)
+        const res = await postJson(agent, url, JSON.stringify(credentialBody(counter++)), token)
         const t1 = performance.now()
         if (res.status !== 201) {
           errors++

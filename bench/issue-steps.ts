@@ -16,21 +16,10 @@ import { qrOf } from '../src/services/credentials/issue.ts'
 import { isLoopbackIssuer, issuerSigner } from '../src/services/credentials/issuer.ts'
 import { sealPersonalData } from '../src/services/credentials/personal-data.ts'
 import { searchKey } from '../src/services/credentials/search-key.ts'
+import { credentialBody } from './credential-body.ts'
 import { openBenchDb } from './setup.ts'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '4000')
-
-function body(i: number) {
-  return {
-    type: 'immunization',
-    patient: { givenNames: ['Bench', `P${i}`], familyName: `Person${i}`, birthDate: '1980-01-01' },
-    immunizations: [
-      { code: '208', date: '2021-05-01', lotNumber: 'EW0182' },
-      { code: '208', date: '2021-05-29', lotNumber: 'EW0191' },
-    ],
-    region: 'NL-NH',
-  }
-}
 
 // As `vigil serve` runs (src/entry/runtime.ts).
 installNodeSha256()
@@ -48,7 +37,7 @@ async function step<T>(name: string, f: () => T | Promise<T>): Promise<T> {
 for (let round = 0; round < 2; round++) {
   totals.clear()
   for (let i = 0; i < ROUNDS; i++) {
-    const text = JSON.stringify(body(i)) // what the client sends (not timed)
+    const text = JSON.stringify(credentialBody(i)) // what the client sends (not timed)
     const input = await step('JSON parse and input check (zod)', () =>
       CredentialInput.parseAsync(JSON.parse(text)),
     )

@@ -17,6 +17,7 @@ import { createApiToken } from '../src/services/staff/index.ts'
 import { freePort } from '../test/helpers/server.ts'
 import { bundleWorker, spawnWorker } from '../test/workerd/harness.ts'
 import { percentile } from './append.ts'
+import { credentialBody } from './credential-body.ts'
 import { postJson, serveBenchDb } from './http.ts'
 import { openBenchDb } from './setup.ts'
 import { formatColumns } from './table.ts'
@@ -28,18 +29,6 @@ const WARMUP = Math.max(1, 3 * SCALE)
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`)
 const load1 = () => Number(loadavg()[0]?.toFixed(2))
-
-function body(i: number): string {
-  return JSON.stringify({
-    type: 'immunization',
-    patient: { givenNames: ['Bench', `P${i}`], familyName: `Person${i}`, birthDate: '1980-01-01' },
-    immunizations: [
-      { code: '208', date: '2021-05-01', lotNumber: 'EW0182' },
-      { code: '208', date: '2021-05-29', lotNumber: 'EW0191' },
-    ],
-    region: 'NL-NH',
-  })
-}
 
 interface Figure {
   bench: 'workerd.issue'
@@ -68,7 +57,12 @@ async function issueFor(runtime: Figure['runtime'], base: string, token: string)
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < end) {
         const t0 = performance.now()
-        const status = await postJson(agent, url, body(counter++), token).then(
+        const status = await postJson(
+          agent,
+          url,
+          JSON.stringify(credentialBody(counter++)),
+          token,
+        ).then(
           (r) => r.status,
           () => 0,
         )
