@@ -70,8 +70,8 @@ const BLOCK = 64
 
 /**
  * HMAC-SHA-256 (RFC 2104) now. With a platform hash installed it is two platform hashes over
- * the padded key (on Node about 3 µs where @noble/hashes' JavaScript took 25 µs of every card
- * issued, for its rid); else @noble/hashes' HMAC.
+ * the padded key (a card's rid on Node 20: 6.2 µs against @noble/hashes' 10.4, both cores busy);
+ * else @noble/hashes' HMAC.
  */
 export function hmacSha256Sync(key: Uint8Array, data: Uint8Array): Uint8Array {
   const hash = platformSha256
