@@ -26,7 +26,6 @@
  * default 1), BENCH_LIST_ONLY (comma-separated scenario names, e.g. `list,search-hit`),
  * BENCH_SERVER_NODE (the node binary or a wrapper for the server, e.g. one adding --cpu-prof).
  */
-import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { cpus, loadavg, totalmem } from 'node:os'
 import postgres from 'postgres'
@@ -46,6 +45,7 @@ import {
   personOf,
   rowId,
 } from './credentials-fill.ts'
+import { processCpuSeconds } from './proc.ts'
 import { PUBLIC_URL } from './setup.ts'
 import { formatColumns } from './table.ts'
 
@@ -265,17 +265,6 @@ async function machine(url: string) {
   }
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 once it is gone. */
-function cpuSeconds(pid: number): number {
-  try {
-    // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name's closing bracket.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return 0
-  }
-}
-
 /**
  * CPU used by the server process and by the database backends serving it, so a figure can be
  * read apart from the machine's load: wall time stretches when other work shares the cores, the
@@ -289,7 +278,10 @@ async function cpuMeter(serverPid: number, sql: postgres.Sql) {
     ).map((r) => r.pid)
   const snapshot = async () => {
     const pids = await backends()
-    return { server: cpuSeconds(serverPid), db: new Map(pids.map((p) => [p, cpuSeconds(p)])) }
+    return {
+      server: processCpuSeconds(serverPid) ?? 0,
+      db: new Map(pids.map((p) => [p, processCpuSeconds(p) ?? 0])),
+    }
   }
   return async (run: () => Promise<void>) => {
     const before = await snapshot()

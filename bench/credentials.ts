@@ -17,7 +17,6 @@
  * runs the server as `vigil serve --workers N`; BENCH_CLIENTS (default 32); BENCH_ONLY=issue
  * skips the offline verification (for a server profile through BENCH_SERVER_NODE).
  */
-import { readFileSync } from 'node:fs'
 import { Agent } from 'node:http'
 import { loadavg } from 'node:os'
 import { createApiToken } from '../src/services/staff/index.ts'
@@ -32,6 +31,7 @@ import {
   withNodeEs256,
 } from './offline.ts'
 import { measureOfflineChromium } from './offline-chromium.ts'
+import { processCpuSeconds } from './proc.ts'
 import { openBenchDb } from './setup.ts'
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1')
@@ -40,23 +40,6 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? '1')
 const SECONDS = Math.max(3, 15 * SCALE)
 const WARMUP = Math.max(1, 3 * SCALE)
 const VERIFY_CARDS = 200
-
-/**
- * CPU seconds (user + system) of a process and its waited-for children, from /proc (proc(5):
- * fields 14–17 of /proc/PID/stat, in clock ticks; 100 a second on Linux). Undefined elsewhere.
- */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // The command name (field 2) may hold spaces: fields are counted after its closing ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0)
-    return ticks / 100
-  } catch {
-    return undefined
-  }
-}
 
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS })
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`)
@@ -86,7 +69,7 @@ async function main() {
   // The server's CPU over the measured window only (the warm-up compiles and fills caches).
   let cpuFrom: number | undefined
   const cpuTimer = setTimeout(() => {
-    cpuFrom = cpuSeconds(server.child.pid)
+    cpuFrom = processCpuSeconds(server.child.pid)
   }, measureFrom - performance.now())
   log(`issuing with ${CLIENTS} clients for ${WARMUP}+${SECONDS} s`)
   await Promise.all(
@@ -105,7 +88,7 @@ async function main() {
     }),
   )
   clearTimeout(cpuTimer)
-  const cpuTo = cpuSeconds(server.child.pid)
+  const cpuTo = processCpuSeconds(server.child.pid)
   const serverCpuUs =
     cpuFrom === undefined || cpuTo === undefined || samples.length === 0
       ? undefined
