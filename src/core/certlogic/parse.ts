@@ -6,7 +6,6 @@
  * (certlogic-js's format validator). Unknown fields are refused: a misspelt field never silently
  * drops a condition.
  */
-
 import { validateFormat } from 'certlogic-js/dist/validation/format-validator.js'
 import { isJsonObject } from '../codec/index.ts'
 import { CertLogicError } from './errors.ts'

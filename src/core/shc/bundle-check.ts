@@ -8,8 +8,9 @@
  * (CVX, LOINC, IG profiles) is a separate layer. The bundle is attacker-controlled: nesting depth
  * is bounded so the walk cannot exhaust the stack.
  */
+
+import { isJsonObject, type JsonObject } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
-import { isJsonObject, type JsonObject } from './json.ts'
 import { MAX_JSON_DEPTH } from './limits.ts'
 
 /** FHIR R4 value set bundle-type. */

@@ -7,8 +7,9 @@
  * (example-02 keeps `Practitioner/<uuid>` references and is a conformant card).
  * Run after checkFhirBundle, which bounds the nesting depth.
  */
+
+import { isJsonObject, type JsonObject } from '../codec/index.ts'
 import type { ShcWarning } from './errors.ts'
-import { isJsonObject, type JsonObject } from './json.ts'
 
 const IAL_SYSTEM = 'https://smarthealth.cards/ial'
 const IAL_CODES = new Set(['IAL1', 'IAL1.2', 'IAL1.4', 'IAL2', 'IAL3'])

@@ -7,9 +7,10 @@
  * 4.0.1, a FHIR Bundle, and an optional `rid` (base64url, ≤ 24 chars). `iss` is checked
  * separately, before key lookup. Everything here is attacker-controlled.
  */
+
+import { isJsonObject, type JsonObject } from '../codec/index.ts'
 import { checkFhirBundle } from './bundle-check.ts'
 import { ShcError, type ShcWarning } from './errors.ts'
-import { isJsonObject, type JsonObject } from './json.ts'
 import {
   CLOCK_SKEW_SECONDS,
   FHIR_VERSION,

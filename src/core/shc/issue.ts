@@ -7,12 +7,12 @@
  * encodeShcQr refuses cards that do not fit one QR.
  */
 import { CompactSign, calculateJwkThumbprint, exportJWK, type JWK } from 'jose'
+import type { JsonObject } from '../codec/index.ts'
 import { toBase64Url, utf8 } from '../codec/index.ts'
 import { checkShcClaims, type ShcPayload } from './claims.ts'
 import { deflateRaw } from './deflate.ts'
 import { ShcError } from './errors.ts'
 import { checkIssuerUrl } from './issuer-url.ts'
-import type { JsonObject } from './json.ts'
 import { FHIR_VERSION, HEALTH_CARD_TYPE } from './limits.ts'
 import { type MinimiseOptions, minimiseBundle } from './minimise.ts'
 import { verifyShcSignature } from './verify-signature.ts'

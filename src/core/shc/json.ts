@@ -4,11 +4,8 @@
  * bounded before parsing, parse failures become one ShcError code, and objects are told apart
  * from arrays and null.
  */
-
 import { isJsonObject, type JsonObject } from '../codec/index.ts'
 import { ShcError, type ShcErrorCode } from './errors.ts'
-
-export { isJsonObject, type JsonObject } from '../codec/index.ts'
 
 /** Parses JSON text of at most `maxLength` characters; any failure throws `code`. */
 export function parseJsonText(

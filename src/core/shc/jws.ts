@@ -5,9 +5,8 @@
  * ECDSA signature r‖s (RFC 7515 App. A.3). Parsing checks structure only; the signature is
  * verified later against the issuer key. All input is attacker-controlled.
  */
-import { fromBase64Url, fromUtf8 } from '../codec/index.ts'
+import { fromBase64Url, fromUtf8, isJsonObject, type JsonObject } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
-import { isJsonObject, type JsonObject } from './json.ts'
 import { MAX_JWS_LENGTH } from './limits.ts'
 
 /** base64url SHA-256 JWK thumbprint (RFC 7638): 32 bytes → 43 characters. */

@@ -7,9 +7,9 @@
  * Key sets come from the trust configuration but are still treated as untrusted input.
  */
 import { calculateJwkThumbprint } from 'jose'
-import { fromBase64, fromBase64Url } from '../codec/index.ts'
+import { fromBase64, fromBase64Url, isJsonObject } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
-import { isJsonObject, parseCounter, parseJsonObject } from './json.ts'
+import { parseCounter, parseJsonObject } from './json.ts'
 import { MAX_KEYS, MAX_KEYSET_LENGTH } from './limits.ts'
 
 const MAX_X5C = 10

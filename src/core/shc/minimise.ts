@@ -6,9 +6,10 @@
  * `resource:N` and references to bundled resources (by fullUrl or `Type/id`) follow. A reference
  * to something outside the bundle is left as it is.
  */
+
+import { isJsonObject, type JsonObject } from '../codec/index.ts'
 import { checkFhirBundle } from './bundle-check.ts'
 import { ShcError } from './errors.ts'
-import { isJsonObject, type JsonObject } from './json.ts'
 import { MAX_JSON_DEPTH } from './limits.ts'
 
 export interface MinimiseOptions {

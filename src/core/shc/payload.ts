@@ -4,10 +4,10 @@
  * inflate with an output cap, UTF-8 without a BOM, one JSON object. This runs before the
  * signature can be checked (the issuer URL is inside), so the input is attacker-controlled.
  */
-import { fromUtf8 } from '../codec/index.ts'
+import { fromUtf8, isJsonObject, type JsonObject } from '../codec/index.ts'
 import { inflateRaw } from './deflate.ts'
 import { ShcError, type ShcWarning } from './errors.ts'
-import { isJsonObject, isMinifiedJson, type JsonObject } from './json.ts'
+import { isMinifiedJson } from './json.ts'
 import { MAX_INFLATE_RATIO, MAX_INFLATE_SLACK, MAX_PAYLOAD_BYTES } from './limits.ts'
 
 export interface DecodedPayload {

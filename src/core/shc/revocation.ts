@@ -6,9 +6,9 @@
  * `crlVersion`. An entry with a timestamp revokes only cards whose `nbf` is before it. The CRL is
  * untrusted input: size, alphabet, duplicates and counters are checked (fail closed).
  */
-import { hmacSha256Sync, toBase64Url, utf8 } from '../codec/index.ts'
+import { hmacSha256Sync, isJsonObject, toBase64Url, utf8 } from '../codec/index.ts'
 import { ShcError } from './errors.ts'
-import { isJsonObject, parseCounter, parseJsonObject } from './json.ts'
+import { parseCounter, parseJsonObject } from './json.ts'
 import { CRL_METHOD, MAX_CRL_LENGTH, MAX_CRL_RIDS, MAX_RID_LENGTH } from './limits.ts'
 
 const CRL_ENTRY = new RegExp(`^([A-Za-z0-9_-]{1,${MAX_RID_LENGTH}})(?:\\.([0-9]{1,12}))?$`)

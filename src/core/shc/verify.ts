@@ -5,12 +5,13 @@
  * claims at `now` → revocation when the key has `crlVersion`. Every byte is attacker-controlled;
  * any failure throws one ShcError code. Content rules (which vaccines count) are another layer.
  */
+
+import type { JsonObject } from '../codec/index.ts'
 import { utf8 } from '../codec/index.ts'
 import { lintBundleMinimisation } from './bundle-lint.ts'
 import { checkNow, checkShcClaims, type ShcPayload } from './claims.ts'
 import { ShcError, type ShcWarning } from './errors.ts'
 import { checkIssuerUrl } from './issuer-url.ts'
-import type { JsonObject } from './json.ts'
 import { parseShcJws, type ShcHeader } from './jws.ts'
 import type { ShcPublicJwk } from './keyset.ts'
 import { decodeShcPayload } from './payload.ts'

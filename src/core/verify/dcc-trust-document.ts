@@ -9,7 +9,7 @@
  * the trust material is fetched every minute.
  */
 import { CompactSign, compactVerify } from 'jose'
-import { fromBase64, fromUtf8, utf8 } from '../codec/index.ts'
+import { fromBase64, fromUtf8, isJsonObject, utf8 } from '../codec/index.ts'
 import {
   DCC_HASH_TYPES,
   type DccRevocationList,
@@ -17,7 +17,6 @@ import {
   type DccTrust,
   dccTrust,
 } from '../dcc/index.ts'
-import { isJsonObject } from '../shc/index.ts'
 import { VerifyError } from './errors.ts'
 import { importVkey, keyRef } from './trust-material.ts'
 

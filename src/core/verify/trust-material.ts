@@ -13,7 +13,7 @@
  */
 import { CompactSign, compactVerify, importJWK } from 'jose'
 import type { DccRulesRelease, DccValueSetsRelease } from '../certlogic/index.ts'
-import { fromUtf8, toBase64Url, toHex, utf8 } from '../codec/index.ts'
+import { fromUtf8, isJsonObject, toBase64Url, toHex, utf8 } from '../codec/index.ts'
 import type { Policy } from '../note/index.ts'
 import {
   formatKeyId,
@@ -22,7 +22,7 @@ import {
   parseVerifierKey,
   SIG_ED25519,
 } from '../note/index.ts'
-import { checkIssuerUrl, isJsonObject, isLoopbackHttpOrigin } from '../shc/index.ts'
+import { checkIssuerUrl, isLoopbackHttpOrigin } from '../shc/index.ts'
 import { VerifyError } from './errors.ts'
 
 export const TRUST_MATERIAL_FORMAT = 'vigil-trust/v1'

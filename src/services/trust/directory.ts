@@ -7,7 +7,8 @@
  * the trusted issuers an admin adds (services/trust/issuers).
  */
 import { asc } from 'drizzle-orm'
-import { checkIssuerUrl, isJsonObject, isLoopbackHttpOrigin } from '../../core/shc/index.ts'
+import { isJsonObject } from '../../core/codec/index.ts'
+import { checkIssuerUrl, isLoopbackHttpOrigin } from '../../core/shc/index.ts'
 import type { DirectoryEntry } from '../../core/verify/index.ts'
 import { requireActor, type ServiceContext } from '../../platform/context/index.ts'
 import { issuerDirectory } from '../../platform/db/index.ts'

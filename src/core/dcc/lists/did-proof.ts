@@ -13,11 +13,17 @@
  * raw r‖s (RFC 7518 §3.4) or DER, as the WHO's published examples are. The signing key is
  * pinned by the importer, by its verification-method id.
  */
-import { concatBytes, fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../../codec/index.ts'
+import {
+  concatBytes,
+  fromBase64Url,
+  fromUtf8,
+  isJsonObject,
+  toBase64Url,
+  utf8,
+} from '../../codec/index.ts'
 import { ecdsaDerToRaw } from '../certificate-signature.ts'
 import { DccListError } from '../errors.ts'
 import { canonicalJson } from './jcs.ts'
-import { isObject } from './json.ts'
 
 /** Verification-method id (a DID URL, or the bare DID) → its public key (EC P-256 JWK). */
 export type DidSigningKeys = Readonly<Record<string, JsonWebKey>>
@@ -44,7 +50,7 @@ export async function verifyDidProof(
   payloadOf: DidProofPayload = didProofPayload,
 ): Promise<string> {
   const proof = document.proof
-  if (!isObject(proof)) throw refuse('the document has no proof')
+  if (!isJsonObject(proof)) throw refuse('the document has no proof')
   if (proof.type !== 'JsonWebSignature2020') throw refuse('the proof is not JsonWebSignature2020')
   const method = proof.verificationMethod
   if (typeof method !== 'string') throw refuse('the proof names no verification method')
@@ -61,7 +67,7 @@ export async function verifyDidProof(
   } catch {
     throw refuse('the proof JWS is not base64url JSON')
   }
-  if (!isObject(header) || header.alg !== 'ES256') throw refuse('the proof is not ES256')
+  if (!isJsonObject(header) || header.alg !== 'ES256') throw refuse('the proof is not ES256')
   const unencoded = header.b64 === false
   if (unencoded && !(Array.isArray(header.crit) && header.crit.includes('b64'))) {
     throw refuse('b64:false must be listed in crit (RFC 7797 §6)')

@@ -9,9 +9,11 @@
  * documents) are passed over; a document with no keys at all (the reference variant) is refused:
  * import the embedded list it points to.
  */
+
+import { isJsonObject } from '../../codec/index.ts'
 import { checkSigners, derOf, type ListedCsca, type ListedDsc } from './chain.ts'
 import { type DidProofPayload, type DidSigningKeys, verifyDidProof } from './did-proof.ts'
-import { formatError, isObject, parseListJson } from './json.ts'
+import { formatError, parseListJson } from './json.ts'
 import type { DccListOptions, DccListProblem, DccTrustList } from './types.ts'
 
 export interface DidListOptions extends DccListOptions {
@@ -36,7 +38,7 @@ export async function loadDidList(
   options: DidListOptions,
 ): Promise<DccTrustList & { readonly id: string; readonly signedBy: string }> {
   const doc = parseListJson(bytes)
-  if (!isObject(doc) || typeof doc.id !== 'string' || !doc.id.startsWith('did:web:')) {
+  if (!isJsonObject(doc) || typeof doc.id !== 'string' || !doc.id.startsWith('did:web:')) {
     throw formatError('a GDHCN trust list is a did:web DID document', 'id')
   }
   if (!Array.isArray(doc.verificationMethod)) {
@@ -50,7 +52,7 @@ export async function loadDidList(
     // issuers' DIDs so): nothing to load from it here.
     if (typeof vm === 'string') continue
     const field = `verificationMethod[${i}]`
-    if (!isObject(vm) || vm.type !== 'JsonWebKey2020' || !isObject(vm.publicKeyJwk)) {
+    if (!isJsonObject(vm) || vm.type !== 'JsonWebKey2020' || !isJsonObject(vm.publicKeyJwk)) {
       throw formatError(`${field} is not a JsonWebKey2020 method`, field)
     }
     const jwk = vm.publicKeyJwk

@@ -15,12 +15,12 @@
  * (DCC_LIST_SIGNATURE). Without anchors the entries load as before, with a warning that their
  * signatures were not checked: anyone who can edit the file could then add a CSCA and its DSCs.
  */
-import { fromBase64, sha256, toHex } from '../../codec/index.ts'
+import { fromBase64, isJsonObject, sha256, toHex } from '../../codec/index.ts'
 import { type CertificateParts, readCertificate } from '../certificate.ts'
 import { verifySignedContent } from '../cms.ts'
 import { DccListError } from '../errors.ts'
 import { checkSigners, derOf, type ListedCsca, type ListedDsc } from './chain.ts'
-import { formatError, isObject, parseListJson } from './json.ts'
+import { formatError, parseListJson } from './json.ts'
 import type { DccListOptions, DccListProblem, DccTrustList } from './types.ts'
 
 const COUNTRY = /^[A-Z]{2}$/
@@ -103,7 +103,7 @@ export async function loadEuDtoList(
   const entries: Entry[] = []
   const problems: DccListProblem[] = []
   for (const [i, entry] of json.entries()) {
-    if (!isObject(entry)) throw formatError(`entry ${i} is not an object`, `[${i}]`)
+    if (!isJsonObject(entry)) throw formatError(`entry ${i} is not an object`, `[${i}]`)
     const { certificateType: type, country, kid, thumbprint, rawData, signature } = entry
     if (type !== 'DSC' && type !== 'CSCA' && type !== 'UPLOAD') continue
     if (typeof country !== 'string' || !COUNTRY.test(country)) {

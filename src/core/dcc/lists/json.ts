@@ -14,8 +14,6 @@ export function parseListJson(bytes: Uint8Array | string): unknown {
   }
 }
 
-export { isJsonObject as isObject } from '../../codec/index.ts'
-
 export function formatError(message: string, field = 'document'): DccListError {
   return new DccListError('DCC_LIST_FORMAT', message, { field })
 }

@@ -5,8 +5,10 @@
  * further certificates are its CSCA chain, which the DSC must then chain to. A key without
  * `x5c` is dropped: a bare key has no country, validity or key usage to check.
  */
+
+import { isJsonObject } from '../../codec/index.ts'
 import { checkSigners, derOf, type ListedCsca, type ListedDsc } from './chain.ts'
-import { formatError, isObject, parseListJson } from './json.ts'
+import { formatError, parseListJson } from './json.ts'
 import type { DccListOptions, DccListProblem, DccTrustList } from './types.ts'
 
 export async function loadJwksList(
@@ -14,11 +16,11 @@ export async function loadJwksList(
   options: DccListOptions,
 ): Promise<DccTrustList> {
   const json = parseListJson(bytes)
-  if (!isObject(json) || !Array.isArray(json.keys)) throw formatError('a JWK Set has "keys"')
+  if (!isJsonObject(json) || !Array.isArray(json.keys)) throw formatError('a JWK Set has "keys"')
   const problems: DccListProblem[] = []
   const chained: { dsc: ListedDsc; cscas: ListedCsca[] }[] = []
   for (const [i, key] of json.keys.entries()) {
-    if (!isObject(key)) throw formatError(`key ${i} is not an object`, `keys[${i}]`)
+    if (!isJsonObject(key)) throw formatError(`key ${i} is not an object`, `keys[${i}]`)
     const kid = typeof key.kid === 'string' ? key.kid : undefined
     if (!Array.isArray(key.x5c) || key.x5c.length === 0) {
       problems.push({

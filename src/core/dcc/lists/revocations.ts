@@ -6,9 +6,9 @@
  * UCI, the country + UCI, or the signature (core/dcc/revocation.ts). A batch past `expires` is
  * dropped (the gateway deletes them), as is one with an unknown hash type.
  */
-import { fromBase64 } from '../../codec/index.ts'
+import { fromBase64, isJsonObject } from '../../codec/index.ts'
 import { DCC_HASH_TYPES, type DccHashType, type DccRevocationList } from '../revocation.ts'
-import { formatError, isObject, parseListJson } from './json.ts'
+import { formatError, parseListJson } from './json.ts'
 import type { DccListOptions, DccListProblem } from './types.ts'
 
 export const DCC_REVOCATIONS_FORMAT = 'vigil-dcc-revocations/v1'
@@ -27,7 +27,11 @@ export function loadDccRevocations(
   options: DccListOptions,
 ): DccRevocations {
   const json = parseListJson(bytes)
-  if (!isObject(json) || json.format !== DCC_REVOCATIONS_FORMAT || !Array.isArray(json.batches)) {
+  if (
+    !isJsonObject(json) ||
+    json.format !== DCC_REVOCATIONS_FORMAT ||
+    !Array.isArray(json.batches)
+  ) {
     throw formatError(
       `a revocation list is {"format": "${DCC_REVOCATIONS_FORMAT}", "batches": […]}`,
     )
@@ -37,7 +41,7 @@ export function loadDccRevocations(
   let count = 0
   for (const [i, b] of json.batches.entries()) {
     const field = `batches[${i}]`
-    if (!isObject(b) || typeof b.kid !== 'string' || !Array.isArray(b.entries)) {
+    if (!isJsonObject(b) || typeof b.kid !== 'string' || !Array.isArray(b.entries)) {
       throw formatError(`${field} needs kid and entries`, field)
     }
     const kid = b.kid
@@ -50,7 +54,7 @@ export function loadDccRevocations(
     if (Number.isNaN(expires)) throw formatError(`${field}.expires must be a date-time`, field)
     if (expires < options.asOf) continue
     const hashes = b.entries.map((e, j) => {
-      const hash = isObject(e) ? e.hash : undefined
+      const hash = isJsonObject(e) ? e.hash : undefined
       let ok = false
       try {
         ok = typeof hash === 'string' && fromBase64(hash).length === 16

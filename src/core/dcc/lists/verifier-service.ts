@@ -8,8 +8,10 @@
  * The service has no list signature (TLS only); CSCAs, when the importer has them, are
  * given as `cscas` (base64 DER) and then every DSC must chain to one.
  */
+
+import { isJsonObject } from '../../codec/index.ts'
 import { checkSigners, derOf, type ListedCsca, type ListedDsc } from './chain.ts'
-import { formatError, isObject, parseListJson } from './json.ts'
+import { formatError, parseListJson } from './json.ts'
 import type { DccListOptions, DccTrustList } from './types.ts'
 
 export async function loadVerifierServiceList(
@@ -17,7 +19,7 @@ export async function loadVerifierServiceList(
   options: DccListOptions,
 ): Promise<DccTrustList> {
   const json = parseListJson(bytes)
-  if (!isObject(json)) throw formatError('a verifier-service capture is a JSON object')
+  if (!isJsonObject(json)) throw formatError('a verifier-service capture is a JSON object')
   const status = json.signercertificateStatus
   const updates = json.signercertificateUpdate
   if (!Array.isArray(status) || !status.every((k) => typeof k === 'string')) {
@@ -29,7 +31,7 @@ export async function loadVerifierServiceList(
   const valid = new Set<string>(status)
   const dscs: ListedDsc[] = []
   for (const [i, u] of updates.entries()) {
-    if (!isObject(u) || typeof u.kid !== 'string') {
+    if (!isJsonObject(u) || typeof u.kid !== 'string') {
       throw formatError(`update ${i} needs kid and rawData`, `signercertificateUpdate[${i}]`)
     }
     if (!valid.has(u.kid)) continue
