@@ -12,12 +12,12 @@ export interface OfflineMaterial {
   cards: Card[]
 }
 
-async function run(material: OfflineMaterial, rounds: number) {
+async function run(material: OfflineMaterial, rounds: number, inFlight = 1) {
   const trust: ShcTrust = {
     allowLoopbackHttp: true,
     resolveIssuerKeys: async () => material.issuerKeys,
   }
-  return offlineLoop(trust, material.policy, material.cards, rounds)
+  return offlineLoop(trust, material.policy, material.cards, rounds, undefined, inFlight)
 }
 
 ;(globalThis as unknown as { vigilOffline: typeof run }).vigilOffline = run

@@ -23,7 +23,9 @@ const scope = globalThis as unknown as {
 }
 
 scope.onmessage = async (e: MessageEvent) => {
-  const msg = e.data as { kind: 'warm'; material: Material } | { kind: 'go'; rounds: number }
+  const msg = e.data as
+    | { kind: 'warm'; material: Material }
+    | { kind: 'go'; rounds: number; inFlight: number }
   if (msg.kind === 'warm') {
     const m = msg.material
     material = m
@@ -35,6 +37,13 @@ scope.onmessage = async (e: MessageEvent) => {
     return
   }
   if (material === undefined || trust === undefined) throw new Error('not warmed')
-  const { cards, ms } = await offlineLoop(trust, material.policy, material.cards, msg.rounds)
+  const { cards, ms } = await offlineLoop(
+    trust,
+    material.policy,
+    material.cards,
+    msg.rounds,
+    undefined,
+    msg.inFlight,
+  )
   scope.postMessage({ kind: 'done', cards, ms })
 }

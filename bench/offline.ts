@@ -180,6 +180,9 @@ export async function measureSteps(setup: OfflineSetup, reps: number) {
   return { bench: 'credentials.verify.steps', unit: 'µs per card', ...out }
 }
 
+/** BENCH_IN_FLIGHT: cards in flight in Chromium's batch figures (default 8). */
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? '8')
+
 async function main() {
   const { openBenchDb } = await import('./setup.ts')
   const { issueCredential, CredentialInput } = await import('../src/services/credentials/index.ts')
@@ -214,12 +217,17 @@ async function main() {
     // BENCH_CHROMIUM=1: the same cards in Debian Chromium too (as bench:credentials does).
     const { measureOfflineChromium } = await import('./offline-chromium.ts')
     process.stdout.write(`${JSON.stringify(await measureOfflineChromium(setup, rounds))}\n`)
+    process.stdout.write(
+      `${JSON.stringify(await measureOfflineChromium(setup, rounds, IN_FLIGHT))}\n`,
+    )
   }
   if (process.env.BENCH_CHROMIUM_WORKERS !== undefined) {
     // BENCH_CHROMIUM_WORKERS=N: the loop in N dedicated Web Workers of one page.
     const { measureOfflineWorkers } = await import('./offline-chromium.ts')
     const n = Number(process.env.BENCH_CHROMIUM_WORKERS)
-    process.stdout.write(`${JSON.stringify(await measureOfflineWorkers(setup, rounds, n))}\n`)
+    process.stdout.write(
+      `${JSON.stringify(await measureOfflineWorkers(setup, rounds, n, IN_FLIGHT))}\n`,
+    )
   }
   if (process.env.BENCH_CHROMIUM_STEPS !== undefined) {
     const { measureStepsChromium } = await import('./offline-chromium.ts')
