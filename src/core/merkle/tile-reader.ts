@@ -6,7 +6,7 @@
  * trusted root every tile used is authenticated (partial tiles by the root, full tiles by their
  * parent tile) before any hash leaves this module.
  */
-import { equalBytes } from '../codec/index.ts'
+import { equalBytes, toHex } from '../codec/index.ts'
 import { MerkleError } from './errors.ts'
 import { checkHash, checkUint64, MAX_NODE_LEVEL } from './guards.ts'
 import { HASH_SIZE, hashChildren } from './hash.ts'
@@ -59,7 +59,7 @@ export function createTileTrust(): TileTrust {
 }
 
 function trustedTree(trust: TileTrust, size: bigint, root: Uint8Array): TrustedTree {
-  const key = `${size}/${Array.from(root, (b) => b.toString(16).padStart(2, '0')).join('')}`
+  const key = `${size}/${toHex(root)}`
   let tree = trust.trees.get(key)
   if (tree === undefined) {
     if (trust.trees.size >= MAX_TREES) trust.trees.delete(trust.trees.keys().next().value as string)

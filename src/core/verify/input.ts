@@ -42,6 +42,8 @@ const QR_PREFIX = /^shc:\//i
 /** Where each QR text of a pasted set starts (scanners may upper-case the prefix). */
 const QR_START = /(?=shc:\/)/i
 const WHITESPACE = /\s+/g
+/** One QR text without whitespace: the prefix once, then digits and chunk slashes only. */
+const ONE_QR_TEXT = /^shc:\/[0-9/]*$/i
 /** EU DCC QR text: `HC1:` then base45 (eHealth Network, Electronic Health Certificates §2). */
 const DCC_PREFIX = /^hc1:/i
 
@@ -51,6 +53,8 @@ const DCC_PREFIX = /^hc1:/i
  * SHC 1.4 §Encoding chunks as QR codes).
  */
 function qrTexts(text: string): string[] {
+  // The usual scan, one QR text and nothing else: as it is, without splitting at each position.
+  if (ONE_QR_TEXT.test(text)) return [text.startsWith('shc:/') ? text : `shc:/${text.slice(5)}`]
   return text
     .split(QR_START)
     .map((part) => part.replace(WHITESPACE, ''))

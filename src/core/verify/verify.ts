@@ -468,6 +468,23 @@ interface Chosen {
 }
 
 /** The card's own `iss` in the trust material (anchored entries first), its key by `kid`. */
+/** A material's issuers by `iss`, in list order (the material's arrays live as long as it). */
+const issuerIndexes = new WeakMap<readonly TrustedIssuer[], Map<string, TrustedIssuer[]>>()
+
+function issuersOf(issuers: readonly TrustedIssuer[]): Map<string, TrustedIssuer[]> {
+  let index = issuerIndexes.get(issuers)
+  if (index === undefined) {
+    index = new Map()
+    for (const issuer of issuers) {
+      const same = index.get(issuer.iss)
+      if (same === undefined) index.set(issuer.iss, [issuer])
+      else same.push(issuer)
+    }
+    issuerIndexes.set(issuers, index)
+  }
+  return index
+}
+
 async function chooseIssuer(
   trust: readonly OpenedTrustMaterial[],
   iss: string,
@@ -476,7 +493,7 @@ async function chooseIssuer(
 ): Promise<{ chosen: Chosen } | { error: unknown; candidates: number }> {
   const candidates = trust
     .flatMap((material) =>
-      material.issuers.filter((i) => i.iss === iss).map((issuer) => ({ material, issuer })),
+      (issuersOf(material.issuers).get(iss) ?? []).map((issuer) => ({ material, issuer })),
     )
     .sort((a, b) => Number(b.issuer.anchored) - Number(a.issuer.anchored))
   let error: unknown
