@@ -9,15 +9,19 @@ import { IdentityMismatchError } from '../platform/deployment/index.ts'
 import { publicKeyViews } from '../platform/keys/index.ts'
 import { rotateIssuerKey } from '../services/credentials/index.ts'
 import { loadConfig, openDatabase, startRuntime, VERSION } from './runtime.ts'
+import { type Lifetime, setWasmTiering } from './wasm-tiering.ts'
 
 interface Command {
   summary: string
   usage: string
+  /** How long it runs, for V8's WebAssembly tier-up budget (wasm-tiering.ts); default moments. */
+  lifetime?: Lifetime
   run(args: string[]): Promise<number | undefined>
 }
 
 const COMMANDS: Record<string, Command> = {
   serve: {
+    lifetime: 'server',
     summary: 'run the HTTP service (migrates the database and creates keys on first start)',
     usage: `vigil serve [--workers N]
 
@@ -74,6 +78,7 @@ Configuration comes from the environment; see README.md.`,
     },
   },
   import: {
+    lifetime: 'minutes',
     summary: 'issue credentials in bulk from an NDJSON or CSV file (idempotent by row key)',
     usage: `vigil import FILE [--format ndjson|csv] [--source NAME] [--report OUT.ndjson]
 
@@ -165,6 +170,7 @@ for links, page headers and passkeys. Exit 0: recorded; 2: a usage mistake.`,
     },
   },
   audit: {
+    lifetime: 'minutes',
     summary: 'recompute the log from its entries and check every tile and checkpoint against it',
     usage: `vigil audit [--url URL] [--static] [--vkey VKEY]... [--json]
 
@@ -185,6 +191,7 @@ disagreement is named; 2: the audit could not run.
     },
   },
   witness: {
+    lifetime: 'minutes',
     summary: 'run a witness: cosign checkpoints of other logs only when consistent (tlog-witness)',
     usage: `vigil witness --log "<origin> <vkey>"... [--logs FILE] [--data DIR]
               [--port N] [--host H] [--name NAME]
@@ -208,6 +215,7 @@ GET /witness/evidence and GET /witness. Exit 2 on a usage or configuration mista
     },
   },
   monitor: {
+    lifetime: 'minutes',
     summary: 'follow a remote log: check consistency, recompute public totals, alert on new keys',
     usage: `vigil monitor URL [--state FILE] [--vkey VKEY] [--expect-key KID]... [--once]
               [--interval S] [--json]
@@ -311,6 +319,7 @@ hourly, after the export job. Exit 0 with the counts; 2: the cleanup could not r
     },
   },
   'exposure simulate': {
+    lifetime: 'minutes',
     summary: 'simulate phones meeting, uploading, downloading exports and matching (end to end)',
     usage: `vigil exposure simulate [--phones N] [--days D] [--seed S] [--json]
 
@@ -565,9 +574,15 @@ ${Object.entries(COMMANDS)
 `
 }
 
+/** The longest run of leading words that names a command. */
+function commandName(argv: string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'))
+  return [4, 3, 2, 1].map((n) => words.slice(0, n).join(' ')).find((n) => n in COMMANDS)
+}
+
 export async function main(argv: string[]): Promise<number | undefined> {
   const words = argv.filter((a) => !a.startsWith('-'))
-  const name = [4, 3, 2, 1].map((n) => words.slice(0, n).join(' ')).find((n) => n in COMMANDS)
+  const name = commandName(argv)
   const wantsHelp = argv.includes('--help') || argv.includes('-h')
   if (name === undefined) {
     if (argv.length === 0 || wantsHelp || words[0] === 'help') {
@@ -610,7 +625,11 @@ export async function main(argv: string[]): Promise<number | undefined> {
 
 /** The program: `main` on the arguments, then exit with its code (none: `serve` keeps running). */
 export async function run(): Promise<void> {
-  const code = await main(process.argv.slice(2))
+  const argv = process.argv.slice(2)
+  // Here, not in main(): tests call main() in a process whose own PGlite keeps V8's default.
+  const name = commandName(argv)
+  setWasmTiering((name === undefined ? undefined : COMMANDS[name]?.lifetime) ?? 'moments')
+  const code = await main(argv)
   if (code !== undefined) process.exit(code)
 }
 
