@@ -114,6 +114,7 @@ export async function measureOfflineChromium(setup: OfflineSetup, rounds: number
     return {
       bench: 'credentials.verify',
       es256,
+      inFlight,
       chromium: version,
       cards,
       perSecOneCore: Math.round((cards * 1000) / ms),

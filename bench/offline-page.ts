@@ -17,7 +17,7 @@ async function run(material: OfflineMaterial, rounds: number, inFlight = 1) {
     allowLoopbackHttp: true,
     resolveIssuerKeys: async () => material.issuerKeys,
   }
-  return offlineLoop(trust, material.policy, material.cards, rounds, undefined, inFlight)
+  return offlineLoop(trust, material.policy, material.cards, rounds, { inFlight })
 }
 
 ;(globalThis as unknown as { vigilOffline: typeof run }).vigilOffline = run

@@ -31,9 +31,14 @@ export async function offlineLoop(
   policy: Policy,
   cards: readonly Card[],
   rounds: number,
-  /** Called when the warm-up is done and timing starts. */
-  onStart: () => void = () => {},
-  inFlight = 1,
+  {
+    onStart = () => {},
+    inFlight = 1,
+  }: {
+    /** Called when the warm-up is done and timing starts. */
+    onStart?: () => void
+    inFlight?: number
+  } = {},
 ): Promise<{ cards: number; ms: number }> {
   const now = Math.floor(Date.now() / 1000)
   for (const c of cards.slice(0, 20)) await verifyCardOffline(trust, policy, c, now)

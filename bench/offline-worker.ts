@@ -37,13 +37,8 @@ scope.onmessage = async (e: MessageEvent) => {
     return
   }
   if (material === undefined || trust === undefined) throw new Error('not warmed')
-  const { cards, ms } = await offlineLoop(
-    trust,
-    material.policy,
-    material.cards,
-    msg.rounds,
-    undefined,
-    msg.inFlight,
-  )
+  const { cards, ms } = await offlineLoop(trust, material.policy, material.cards, msg.rounds, {
+    inFlight: msg.inFlight,
+  })
   scope.postMessage({ kind: 'done', cards, ms })
 }

@@ -96,8 +96,10 @@ export async function measureOfflineNodePlatform(setup: OfflineSetup, rounds: nu
 export async function measureOffline(setup: OfflineSetup, rounds: number, es256 = 'WebCrypto') {
   const { cards } = setup
   let cpu0 = process.cpuUsage()
-  const { cards: n, ms } = await offlineLoop(setup.trust, setup.policy, cards, rounds, () => {
-    cpu0 = process.cpuUsage()
+  const { cards: n, ms } = await offlineLoop(setup.trust, setup.policy, cards, rounds, {
+    onStart: () => {
+      cpu0 = process.cpuUsage()
+    },
   })
   const cpu = process.cpuUsage(cpu0)
   return {

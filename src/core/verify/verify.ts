@@ -467,7 +467,6 @@ interface Chosen {
   readonly jwk: ShcPublicJwk
 }
 
-/** The card's own `iss` in the trust material (anchored entries first), its key by `kid`. */
 /** A material's issuers by `iss`, in list order (the material's arrays live as long as it). */
 const issuerIndexes = new WeakMap<readonly TrustedIssuer[], Map<string, TrustedIssuer[]>>()
 
@@ -485,6 +484,7 @@ function issuersOf(issuers: readonly TrustedIssuer[]): Map<string, TrustedIssuer
   return index
 }
 
+/** The card's own `iss` in the trust material (anchored entries first), its key by `kid`. */
 async function chooseIssuer(
   trust: readonly OpenedTrustMaterial[],
   iss: string,
