@@ -1,8 +1,10 @@
 /**
- * Offline verification in Debian Chromium, one page, one thread: bench/offline-page.ts bundled
- * with Vite and served to the page by request interception at http://localhost/ (a secure
- * context, so WebCrypto is there), fed the same cards and trust material as the Node loop.
- * Skipped with a reason when /usr/bin/chromium is missing.
+ * Offline verification in Debian Chromium: bench/offline-page.ts bundled with Vite and served to
+ * the page by request interception at http://localhost/ (a secure context, so WebCrypto is
+ * there), fed the same cards and trust material as the Node loop; on the page's main thread (one
+ * card after another, or several in flight), in dedicated workers (bench/offline-worker.ts), and
+ * step by step (bench/offline-steps-page.ts). Skipped with a reason when /usr/bin/chromium is
+ * missing.
  */
 import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
